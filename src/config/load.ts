@@ -1,0 +1,150 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { fileConfigSchema, type FileConfig } from './schema.js';
+
+export const DEFAULT_CONFIG_FILE = 'firewatch.yaml';
+
+export class ConfigError extends Error {}
+
+export interface Severity {
+  id: string;
+  label: string;
+  updateEveryMs: number | undefined;
+  page: string | undefined;
+  postmortemRequired: boolean;
+}
+
+export interface Config {
+  /** Where the config came from, for messages; undefined when the defaults are used. */
+  source: string | undefined;
+  announcementsChannel: string | undefined;
+  digest: FileConfig['digest'];
+  /** Most severe first. */
+  severities: Severity[];
+  escalationPolicies: FileConfig['escalation_policies'];
+  schedules: FileConfig['schedules'];
+  roles: string[];
+  incidentTypes: string[];
+  escalationTick: string;
+  insights: FileConfig['insights'];
+  archiveOnClose: boolean;
+  apiToken: string | undefined;
+  integrations: FileConfig['integrations'];
+}
+
+/** Replaces `${VAR}` in every string of the parsed document, naming the field when VAR is unset. */
+function expandEnv(value: unknown, env: NodeJS.ProcessEnv, path: string, missing: string[]): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const found = env[name];
+      if (found === undefined) {
+        missing.push(`${path || '(top level)'}: refers to \${${name}}, which is not set in the environment`);
+        return '';
+      }
+      return found;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => expandEnv(v, env, `${path}[${i}]`, missing));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, expandEnv(v, env, path ? `${path}.${k}` : k, missing)]),
+    );
+  }
+  return value;
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  if (issue.code === 'invalid_value' && 'values' in issue) {
+    return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return issue.message;
+}
+
+function toConfig(file: FileConfig, source: string | undefined): Config {
+  const severities = file.severities.map((s, i) => ({
+    id: s.id,
+    label: s.label,
+    updateEveryMs: s.update_every,
+    page: s.page,
+    // The two most severe levels need a postmortem unless the config says otherwise.
+    postmortemRequired: s.postmortem_required ?? i < 2,
+  }));
+  return {
+    source,
+    announcementsChannel: file.announcements_channel,
+    digest: file.digest,
+    severities,
+    escalationPolicies: file.escalation_policies,
+    schedules: file.schedules,
+    roles: file.roles,
+    incidentTypes: file.incident_types,
+    escalationTick: file.escalation_tick,
+    insights: file.insights,
+    archiveOnClose: file.archive_on_close,
+    apiToken: file.api_token,
+    integrations: file.integrations,
+  };
+}
+
+/** Validates a parsed config document; throws ConfigError naming the source, each field and what is allowed. */
+export function parseConfig(document: unknown, source: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
+  const label = source ?? 'config';
+  const missing: string[] = [];
+  const expanded = expandEnv(document ?? {}, env, '', missing);
+  if (missing.length) throw new ConfigError(`${label}: ${missing.join('\n')}`);
+  if (typeof expanded !== 'object' || Array.isArray(expanded)) {
+    throw new ConfigError(`${label}: expected a mapping of settings (key: value) at the top level`);
+  }
+  const parsed = fileConfigSchema.safeParse(expanded);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${formatPath(issue.path) || '(top level)'}: ${describeIssue(issue)}`);
+    throw new ConfigError(`${label} is not valid:\n${lines.join('\n')}`);
+  }
+  return toConfig(parsed.data, source);
+}
+
+/**
+ * Reads the YAML config: the path given (FIREWATCH_CONFIG), else firewatch.yaml when present, else defaults.
+ * A path that was named explicitly must exist.
+ */
+export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
+  const file = path ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  if (!file) return parseConfig({}, undefined, env);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); FIREWATCH_CONFIG names it`);
+  }
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (err) {
+    if (err instanceof YAMLParseError) {
+      const where = err.linePos?.[0] ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
+      throw new ConfigError(`${file}: is not valid YAML${where}: ${err.message.split('\n')[0]}`);
+    }
+    throw err;
+  }
+  return parseConfig(document, file, env);
+}
+
+/** The least severe configured severity: what a declare without one gets. */
+export function defaultSeverity(config: Config): Severity {
+  const last = config.severities[config.severities.length - 1];
+  if (!last) throw new ConfigError('no severities configured');
+  return last;
+}
+
+export function findSeverity(config: Config, id: string): Severity | undefined {
+  const wanted = id.toLowerCase();
+  return config.severities.find((s) => s.id === wanted);
+}

@@ -1,0 +1,172 @@
+import { validate as isValidCron } from 'node-cron';
+import { z } from 'zod';
+import { DURATION_HINT, parseDuration } from './duration.js';
+
+const duration = z.string({ message: `expected a duration: ${DURATION_HINT}` }).transform((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration: ${DURATION_HINT}; got "${text}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const cron = z.string().refine((expr) => isValidCron(expr), {
+  message: 'expected a node-cron expression such as "0 9,17 * * 1-5" (five fields, or six with seconds first)',
+});
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected an id of lowercase letters, digits, "-" and "_" (e.g. sev1, primary)');
+
+const slackUser = z.string().regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id such as U0123ALICE');
+const slackChannel = z.string().regex(/^[CGD][A-Z0-9]+$/, 'expected a Slack channel id such as C0123ANNOUNCE');
+
+/** Local wall-clock date-time without a zone, interpreted in the schedule's time_zone. */
+const localDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'expected a local date-time such as "2026-01-05T09:00"');
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as Europe/Berlin or America/New_York' },
+);
+
+const severity = z.strictObject({
+  id,
+  label: z.string().min(1).max(40),
+  update_every: duration.optional(),
+  page: id.optional(),
+  postmortem_required: z.boolean().optional(),
+});
+
+const target = z.union([z.strictObject({ user: slackUser }), z.strictObject({ schedule: id })], {
+  message: 'expected a target like { user: U0123ALICE } or { schedule: platform }',
+});
+
+const escalationPolicy = z.strictObject({
+  id,
+  repeat: z.number().int().min(0).max(10).default(0),
+  levels: z
+    .array(z.strictObject({ delay: duration, targets: z.array(target).min(1, 'a level needs at least one target') }))
+    .min(1, 'a policy needs at least one level'),
+});
+
+const schedule = z.strictObject({
+  id,
+  time_zone: timeZone,
+  rotation: z.strictObject({
+    start: localDateTime,
+    length: duration,
+    users: z.array(slackUser).min(1, 'a rotation needs at least one user'),
+  }),
+  overrides: z
+    .array(z.strictObject({ user: slackUser, start: localDateTime, end: localDateTime }))
+    .default([]),
+});
+
+const integration = z.strictObject({
+  id,
+  type: z.enum(['alertmanager', 'pagerduty']),
+  token: z.string().min(1).optional(),
+  routing_key: z.string().min(1).optional(),
+  severity: id.optional(),
+  severity_map: z.record(z.string(), id).default({}),
+  page: id.optional(),
+  auto_resolve: z.boolean().default(false),
+  rate_limit: z.number().int().positive().default(600),
+});
+
+const DEFAULT_SEVERITIES = [
+  { id: 'sev1', label: 'Critical', update_every: '30m' },
+  { id: 'sev2', label: 'Major', update_every: '1h' },
+  { id: 'sev3', label: 'Minor', update_every: '4h' },
+  { id: 'sev4', label: 'Low', update_every: '1d' },
+];
+
+export const fileConfigSchema = z
+  .strictObject({
+    announcements_channel: slackChannel.optional(),
+    digest: z
+      .strictObject({
+        channel: slackChannel.optional(),
+        schedule: cron.default('0 9,17 * * 1-5'),
+        skip_when_quiet: z.boolean().default(false),
+      })
+      .prefault({}),
+    severities: z
+      .array(severity)
+      .min(1, 'list at least one severity, most severe first')
+      .prefault(DEFAULT_SEVERITIES),
+    escalation_policies: z.array(escalationPolicy).default([]),
+    schedules: z.array(schedule).default([]),
+    roles: z.array(id).default(['comms', 'scribe', 'ops']),
+    incident_types: z.array(id).min(1).default(['availability', 'performance', 'security', 'data', 'other']),
+    escalation_tick: cron.default('*/5 * * * * *'),
+    insights: z.strictObject({ schedule: cron.optional() }).prefault({}),
+    archive_on_close: z.boolean().default(false),
+    api_token: z.string().min(16, 'expected a token of at least 16 characters').optional(),
+    integrations: z.array(integration).default([]),
+  })
+  .superRefine((cfg, ctx) => {
+    const unique = (items: { id: string }[], path: string) => {
+      const seen = new Set<string>();
+      items.forEach((item, i) => {
+        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${item.id}"` });
+        seen.add(item.id);
+      });
+    };
+    unique(cfg.severities, 'severities');
+    unique(cfg.escalation_policies, 'escalation_policies');
+    unique(cfg.schedules, 'schedules');
+    unique(cfg.integrations, 'integrations');
+
+    const policies = new Set(cfg.escalation_policies.map((p) => p.id));
+    const schedules = new Set(cfg.schedules.map((s) => s.id));
+    const severities = new Set(cfg.severities.map((s) => s.id));
+    const allowed = (set: Set<string>) => (set.size ? [...set].join(', ') : 'none are configured');
+
+    cfg.severities.forEach((s, i) => {
+      if (s.page && !policies.has(s.page)) {
+        ctx.addIssue({ code: 'custom', path: ['severities', i, 'page'], message: `unknown escalation policy "${s.page}"; allowed: ${allowed(policies)}` });
+      }
+    });
+    cfg.escalation_policies.forEach((p, i) =>
+      p.levels.forEach((level, j) =>
+        level.targets.forEach((t, k) => {
+          if ('schedule' in t && !schedules.has(t.schedule)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['escalation_policies', i, 'levels', j, 'targets', k, 'schedule'],
+              message: `unknown schedule "${t.schedule}"; allowed: ${allowed(schedules)}`,
+            });
+          }
+        }),
+      ),
+    );
+    cfg.integrations.forEach((integ, i) => {
+      if (integ.type === 'alertmanager' && !integ.token) {
+        ctx.addIssue({ code: 'custom', path: ['integrations', i, 'token'], message: 'an alertmanager integration needs a token' });
+      }
+      if (integ.type === 'pagerduty' && !integ.routing_key) {
+        ctx.addIssue({ code: 'custom', path: ['integrations', i, 'routing_key'], message: 'a pagerduty integration needs a routing_key' });
+      }
+      if (integ.page && !policies.has(integ.page)) {
+        ctx.addIssue({ code: 'custom', path: ['integrations', i, 'page'], message: `unknown escalation policy "${integ.page}"; allowed: ${allowed(policies)}` });
+      }
+      for (const [field, sev] of [['severity', integ.severity], ...Object.entries(integ.severity_map).map(([k, v]) => [`severity_map.${k}`, v])] as const) {
+        if (sev && !severities.has(sev)) {
+          ctx.addIssue({ code: 'custom', path: ['integrations', i, field], message: `unknown severity "${sev}"; allowed: ${allowed(severities)}` });
+        }
+      }
+    });
+  });
+
+export type FileConfig = z.output<typeof fileConfigSchema>;

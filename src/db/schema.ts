@@ -1,0 +1,93 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** The incident's number `n` of `INC-<n>` is its identity, drawn from a Postgres sequence. */
+export const incidents = pgTable('incidents', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  title: text('title').notNull(),
+  description: text('description').notNull().default(''),
+  severity: text('severity').notNull(),
+  status: text('status').notNull(),
+  type: text('type'),
+  impact: text('impact'),
+  leadId: text('lead_id'),
+  declaredBy: text('declared_by').notNull(),
+  isPrivate: boolean('is_private').notNull().default(false),
+  source: text('source').notNull().default('slack'),
+  /** The name Firewatch asked Slack for; kept so a retried create can recognise its own channel. */
+  channelName: text('channel_name'),
+  channelId: text('channel_id'),
+  summaryTs: text('summary_ts'),
+  announcementChannel: text('announcement_channel'),
+  announcementTs: text('announcement_ts'),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  acknowledgedAt: timestamptz('acknowledged_at'),
+  mitigatedAt: timestamptz('mitigated_at'),
+  resolvedAt: timestamptz('resolved_at'),
+  closedAt: timestamptz('closed_at'),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export const timelineEvents = pgTable(
+  'timeline_events',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    kind: text('kind').notNull(),
+    actor: text('actor'),
+    occurredAt: timestamptz('occurred_at').notNull().defaultNow(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    /** Makes an input that may arrive twice (a retried event, a second 📌) record one event. */
+    dedupKey: text('dedup_key'),
+  },
+  (t) => [
+    index('timeline_events_incident_idx').on(t.incidentId, t.occurredAt),
+    uniqueIndex('timeline_events_dedup_idx').on(t.incidentId, t.dedupKey),
+  ],
+);
+
+export type OutboxStatus = 'pending' | 'done' | 'failed';
+
+/**
+ * Slack side effects, written in the same transaction as the change that causes them and delivered by
+ * the outbox worker in id order within each ordering key.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    orderingKey: text('ordering_key').notNull(),
+    kind: text('kind').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamptz('next_attempt_at').notNull().defaultNow(),
+    lockedUntil: timestamptz('locked_until'),
+    lockedBy: text('locked_by'),
+    lastError: text('last_error'),
+    result: jsonb('result').$type<Record<string, unknown>>(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    doneAt: timestamptz('done_at'),
+  },
+  (t) => [
+    index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    index('outbox_ordering_idx').on(t.orderingKey, t.id).where(sql`status = 'pending'`),
+    index('outbox_incident_idx').on(t.incidentId),
+  ],
+);
+
+/** Events API deliveries already handled, so Slack's retries are recognised. */
+export const slackEvents = pgTable('slack_events', {
+  eventId: text('event_id').primaryKey(),
+  receivedAt: timestamptz('received_at').notNull().defaultNow(),
+});
+
+export type Incident = typeof incidents.$inferSelect;
+export type NewIncident = typeof incidents.$inferInsert;
+export type TimelineEvent = typeof timelineEvents.$inferSelect;
+export type OutboxRow = typeof outbox.$inferSelect;

@@ -1,0 +1,92 @@
+import { eq } from 'drizzle-orm';
+import { findSeverity, type Config } from '../config/load.js';
+import type { Db } from '../db/client.js';
+import { incidents, type Incident } from '../db/schema.js';
+import type { Effect, ReplyTarget } from '../outbox/effects.js';
+import { enqueue } from '../outbox/enqueue.js';
+import { recordEvent } from '../timeline/record.js';
+import { incidentChannelName } from './channel-name.js';
+import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from './validate.js';
+
+export interface DeclareRequest {
+  title: string;
+  severity: string;
+  description: string;
+  isPrivate: boolean;
+  declaredBy: string;
+  /** Defaults to the declarer. */
+  leadId?: string;
+  reply: ReplyTarget;
+}
+
+export type DeclareResult = { ok: true; incident: Incident } | { ok: false; errors: FieldErrors };
+
+export function validateDeclare(config: Config, request: DeclareRequest): FieldErrors {
+  const errors: FieldErrors = {};
+  const title = titleError(request.title);
+  if (title) errors.title = title;
+  const severity = severityError(config, request.severity);
+  if (severity) errors.severity = severity;
+  if (request.description.length > MAX_DESCRIPTION) {
+    errors.description = `The description is ${request.description.length} characters; keep it to ${MAX_DESCRIPTION} or fewer.`;
+  }
+  return errors;
+}
+
+/**
+ * Records a new incident, its `declared` event and every Slack side effect of declaring it, in one
+ * transaction: once this returns, the incident will be fully set up even if the process dies.
+ */
+export async function declareIncident(db: Db, config: Config, request: DeclareRequest): Promise<DeclareResult> {
+  const errors = validateDeclare(config, request);
+  if (Object.keys(errors).length) return { ok: false, errors };
+  const severity = findSeverity(config, request.severity);
+  if (!severity) return { ok: false, errors: { severity: severityError(config, request.severity) } };
+  const leadId = request.leadId ?? request.declaredBy;
+  const title = request.title.trim();
+
+  const incident = await db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(incidents)
+      .values({
+        title,
+        description: request.description.trim(),
+        severity: severity.id,
+        status: 'investigating',
+        leadId,
+        declaredBy: request.declaredBy,
+        isPrivate: request.isPrivate,
+        announcementChannel: request.isPrivate ? null : (config.announcementsChannel ?? null),
+      })
+      .returning();
+    if (!inserted) throw new Error('insert returned no incident');
+    const [named] = await tx
+      .update(incidents)
+      .set({ channelName: incidentChannelName(inserted.id, title) })
+      .where(eq(incidents.id, inserted.id))
+      .returning();
+    if (!named) throw new Error('incident vanished inside its own transaction');
+
+    await recordEvent(tx, {
+      incidentId: named.id,
+      kind: 'declared',
+      actor: request.declaredBy,
+      occurredAt: named.createdAt,
+      data: { title, severity: severity.id, description: named.description, private: named.isPrivate, lead: leadId },
+    });
+
+    const incidentId = named.id;
+    const effects: Effect[] = [
+      { kind: 'channel.create', payload: { incidentId } },
+      { kind: 'channel.invite', payload: { incidentId, users: [...new Set([request.declaredBy, leadId])] } },
+      { kind: 'summary.post', payload: { incidentId } },
+      { kind: 'summary.pin', payload: { incidentId } },
+      { kind: 'channel.topic', payload: { incidentId } },
+    ];
+    if (named.announcementChannel) effects.push({ kind: 'incident.announce', payload: { incidentId } });
+    effects.push({ kind: 'reply.declared', payload: { incidentId, target: request.reply } });
+    await enqueue(tx, effects, { incidentId });
+    return named;
+  });
+  return { ok: true, incident };
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** Where an answer to a person goes: their response_url if Slack gave one, else an ephemeral in a channel. */
+export const replyTargetSchema = z.object({
+  userId: z.string(),
+  responseUrl: z.url().optional(),
+  channelId: z.string().optional(),
+});
+export type ReplyTarget = z.infer<typeof replyTargetSchema>;
+
+const incidentRef = { incidentId: z.number().int().positive() };
+
+/**
+ * Side effects the domain asks for, by kind. They name what should happen, not which Slack call does it:
+ * the payload carries references, and what is shown is rendered from the database when delivered.
+ */
+export const effectSchemas = {
+  'channel.create': z.object(incidentRef),
+  'channel.invite': z.object({ ...incidentRef, users: z.array(z.string()).min(1) }),
+  'channel.topic': z.object(incidentRef),
+  'summary.post': z.object(incidentRef),
+  'summary.pin': z.object(incidentRef),
+  'incident.announce': z.object(incidentRef),
+  'reply.declared': z.object({ ...incidentRef, target: replyTargetSchema }),
+} as const;
+
+export type EffectKind = keyof typeof effectSchemas;
+export type EffectPayload<K extends EffectKind> = z.infer<(typeof effectSchemas)[K]>;
+export type Effect = { [K in EffectKind]: { kind: K; payload: EffectPayload<K> } }[EffectKind];
+
+export function isEffectKind(kind: string): kind is EffectKind {
+  return Object.hasOwn(effectSchemas, kind);
+}

@@ -1,0 +1,187 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { Db } from '../db/client.js';
+import { outbox, type OutboxRow } from '../db/schema.js';
+import type { Logger } from '../logger.js';
+
+export type DeliveryOutcome =
+  | { status: 'done'; result?: Record<string, unknown> }
+  /** Try again later: after `afterMs` when the other side said how long (Retry-After), else with backoff. */
+  | { status: 'retry'; error: string; afterMs?: number }
+  | { status: 'failed'; error: string };
+
+export type Deliverer = (row: OutboxRow) => Promise<DeliveryOutcome>;
+
+export interface OutboxWorkerOptions {
+  db: Db;
+  deliver: Deliverer;
+  logger: Logger;
+  /** How many rows (of different ordering keys) are delivered at once. */
+  batchSize?: number;
+  /** How long a claimed row stays reserved for this process; a crashed process's rows return after it. */
+  leaseMs?: number;
+  /** A row still failing transiently after this long is given up and marked failed. */
+  giveUpAfterMs?: number;
+}
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+/** Unexpected exceptions are bugs, not Slack weather: stop retrying them sooner. */
+const MAX_UNEXPECTED_ATTEMPTS = 8;
+
+export function backoffMs(attempts: number): number {
+  const base = Math.min(1_000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+  return Math.round(base * (1 + Math.random() * 0.2));
+}
+
+/**
+ * Delivers outbox rows. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, only the oldest pending
+ * row of each ordering key is eligible, so any number of replicas deliver each row once and in order.
+ */
+export class OutboxWorker {
+  private readonly id = randomUUID();
+  private readonly db: Db;
+  private readonly deliver: Deliverer;
+  private readonly logger: Logger;
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+  private readonly giveUpAfterMs: number;
+  private draining: Promise<void> | undefined;
+  private wakeAgain = false;
+  private stopped = false;
+
+  constructor(options: OutboxWorkerOptions) {
+    this.db = options.db;
+    this.deliver = options.deliver;
+    this.logger = options.logger;
+    this.batchSize = options.batchSize ?? 16;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3_600_000;
+  }
+
+  /** Delivers whatever is due now; called after a commit that enqueued work and by the periodic sweep. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      if (this.wakeAgain) {
+        this.wakeAgain = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Resolves when nothing is being delivered by this worker. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /** Stops claiming new rows and waits for the deliveries in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.idle();
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      let rows: OutboxRow[];
+      try {
+        rows = await this.claim();
+      } catch (err) {
+        this.logger.warn({ err }, 'outbox: could not claim work; the next sweep tries again');
+        return;
+      }
+      if (rows.length === 0) return;
+      await Promise.all(rows.map((row) => this.deliverOne(row)));
+    }
+  }
+
+  private async claim(): Promise<OutboxRow[]> {
+    const earlier = alias(outbox, 'earlier');
+    return this.db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.status, 'pending'),
+            lte(outbox.nextAttemptAt, sql`now()`),
+            or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, sql`now()`)),
+            notExists(
+              tx
+                .select({ one: sql`1` })
+                .from(earlier)
+                .where(and(eq(earlier.orderingKey, outbox.orderingKey), eq(earlier.status, 'pending'), lt(earlier.id, outbox.id))),
+            ),
+          ),
+        )
+        .orderBy(asc(outbox.id))
+        .limit(this.batchSize)
+        .for('update', { skipLocked: true });
+      if (due.length === 0) return [];
+      return tx
+        .update(outbox)
+        .set({ lockedUntil: sql`now() + ${`${this.leaseMs} milliseconds`}::interval`, lockedBy: this.id })
+        .where(inArray(outbox.id, due.map((d) => d.id)))
+        .returning();
+    });
+  }
+
+  private async deliverOne(row: OutboxRow): Promise<void> {
+    let outcome: DeliveryOutcome;
+    let unexpected = false;
+    try {
+      outcome = await this.deliver(row);
+    } catch (err) {
+      unexpected = true;
+      this.logger.error({ err, outboxId: row.id, kind: row.kind }, 'outbox: delivery threw');
+      outcome = { status: 'retry', error: err instanceof Error ? err.message : String(err) };
+    }
+    const attempts = row.attempts + 1;
+    if (outcome.status === 'retry') {
+      const tooOld = Date.now() - row.createdAt.getTime() > this.giveUpAfterMs;
+      if (tooOld || (unexpected && attempts >= MAX_UNEXPECTED_ATTEMPTS)) {
+        outcome = { status: 'failed', error: `gave up after ${attempts} attempts: ${outcome.error}` };
+      }
+    }
+    const mine = and(eq(outbox.id, row.id), eq(outbox.lockedBy, this.id));
+    try {
+      switch (outcome.status) {
+        case 'done':
+          await this.db
+            .update(outbox)
+            .set({ status: 'done', attempts, result: outcome.result ?? null, doneAt: sql`now()`, lockedUntil: null, lastError: null })
+            .where(mine);
+          break;
+        case 'retry': {
+          const delay = outcome.afterMs ?? backoffMs(attempts);
+          this.logger.info({ outboxId: row.id, kind: row.kind, attempts, delay, error: outcome.error }, 'outbox: will retry');
+          await this.db
+            .update(outbox)
+            .set({
+              attempts,
+              lastError: outcome.error,
+              lockedUntil: null,
+              nextAttemptAt: sql`now() + ${`${delay} milliseconds`}::interval`,
+            })
+            .where(mine);
+          break;
+        }
+        case 'failed':
+          this.logger.warn({ outboxId: row.id, kind: row.kind, error: outcome.error }, 'outbox: delivery failed for good');
+          await this.db
+            .update(outbox)
+            .set({ status: 'failed', attempts, lastError: outcome.error, lockedUntil: null, doneAt: sql`now()` })
+            .where(mine);
+          break;
+      }
+    } catch (err) {
+      // The lease runs out and the row is delivered again; delivery handlers tolerate that.
+      this.logger.warn({ err, outboxId: row.id }, 'outbox: could not record the delivery outcome');
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Env } from '../config/env.js';
+import type { Logger } from '../logger.js';
+import { boltLogger } from './bolt-logger.js';
+import type { BotIdentityCache } from './identity.js';
+import { registerActions } from './listeners/actions/index.js';
+import { registerCommands } from './listeners/commands/index.js';
+import { registerViews } from './listeners/views/index.js';
+import type { Services } from './services.js';
+
+/**
+ * Web API options for every client: Slack's answers, 429s included, reach the caller at once so the outbox
+ * (not a half-hour retry hidden inside one request) decides when to try again.
+ */
+export function webClientOptions(env: Env, logger: Logger): WebClientOptions {
+  return {
+    ...(env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    timeout: 10_000,
+    logger: boltLogger(logger),
+  };
+}
+
+export interface SlackApp {
+  app: App;
+  /** In HTTP mode, the handler for POST /slack/events; undefined in Socket Mode. */
+  httpReceiver: HTTPReceiver | undefined;
+  socketMode: boolean;
+}
+
+export function createSlackApp(env: Env, services: Services, identity: BotIdentityCache): SlackApp {
+  const botToken = env.SLACK_BOT_TOKEN ?? '';
+  const logger = boltLogger(services.logger);
+  const socketMode = env.SLACK_APP_TOKEN !== undefined;
+  const httpReceiver = socketMode
+    ? undefined
+    : new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: '/slack/events', logger, processBeforeResponse: false });
+  const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN ?? '', logger });
+  const app = new App({
+    receiver,
+    logger,
+    clientOptions: webClientOptions(env, services.logger),
+    // Our own authorize, so a failed auth.test is retried rather than cached forever.
+    authorize: async () => {
+      const me = await identity.get();
+      return { botToken, botId: me.botId, botUserId: me.userId, teamId: me.teamId };
+    },
+  });
+  app.error(async (err) => {
+    services.logger.error({ err }, 'unhandled error in a Slack listener');
+  });
+  registerCommands(app, services);
+  registerViews(app, services);
+  registerActions(app);
+  return { app, httpReceiver, socketMode };
+}

@@ -1,0 +1,246 @@
+import type { WebClient } from '@slack/web-api';
+import type { Config } from '../config/load.js';
+import type { Db } from '../db/client.js';
+import type { Incident, OutboxRow } from '../db/schema.js';
+import { incidentChannelName } from '../incidents/channel-name.js';
+import { getIncident, recordSlackRefs } from '../incidents/queries.js';
+import type { Logger } from '../logger.js';
+import { effectSchemas, isEffectKind, type EffectKind, type EffectPayload } from '../outbox/effects.js';
+import type { DeliveryOutcome, Deliverer } from '../outbox/worker.js';
+import { announcementMessage, declaredReply, summaryMessage, topicText } from './blocks/incident.js';
+import { ALREADY_DONE, outcomeOf, platformCode } from './errors.js';
+import type { BotIdentityCache } from './identity.js';
+import { postToResponseUrl } from './respond.js';
+import type { UserNames } from './users.js';
+
+export interface DeliveryContext {
+  db: Db;
+  config: Config;
+  client: WebClient;
+  identity: BotIdentityCache;
+  users: UserNames;
+  logger: Logger;
+}
+
+type Handler<K extends EffectKind> = (ctx: DeliveryContext, payload: EffectPayload<K>, row: OutboxRow) => Promise<DeliveryOutcome>;
+
+const DONE: DeliveryOutcome = { status: 'done' };
+const SUMMARY_EVENT = 'firewatch_incident_summary';
+/** conversations.invite takes at most this many users a call, per Slack's guidance. */
+const INVITE_CHUNK = 30;
+/** Per-user invite answers that are final for that user but must not stop the others. */
+const INVITE_SKIPPABLE = new Set(['cant_invite_self', 'user_not_found', 'user_is_restricted', 'user_is_ultra_restricted', 'cant_invite', 'ura_max_channels', 'user_disabled']);
+/** Where an ephemeral cannot reach someone, a DM can. */
+const EPHEMERAL_UNREACHABLE = new Set(['channel_not_found', 'not_in_channel', 'user_not_in_channel', 'is_archived']);
+
+class Undeliverable extends Error {}
+
+async function loadIncident(ctx: DeliveryContext, id: number): Promise<Incident> {
+  const incident = await getIncident(ctx.db, id);
+  if (!incident) throw new Undeliverable(`incident ${id} does not exist`);
+  return incident;
+}
+
+/** Effects inside the channel wait for channel.create, which is earlier in the same ordering key. */
+function channelOf(incident: Incident): string {
+  if (!incident.channelId) throw new Undeliverable('the incident has no channel (its creation failed)');
+  return incident.channelId;
+}
+
+/** A channel with this name that this bot created for this incident, left by an attempt whose answer was lost. */
+async function findOwnChannel(ctx: DeliveryContext, name: string, incident: Incident): Promise<string | undefined> {
+  const me = await ctx.identity.get();
+  let cursor: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const r = await ctx.client.conversations.list({ types: 'public_channel,private_channel', limit: 1000, exclude_archived: true, ...(cursor ? { cursor } : {}) });
+    const found = r.channels?.find((c) => c.name === name);
+    if (found) {
+      const createdByUs = found.creator === me.userId;
+      // A channel from before this incident existed belongs to someone (or some earlier install) else.
+      const createdAfter = (found.created ?? 0) * 1000 >= incident.createdAt.getTime() - 5 * 60_000;
+      return createdByUs && createdAfter && found.id ? found.id : undefined;
+    }
+    cursor = r.response_metadata?.next_cursor || undefined;
+    if (!cursor) return undefined;
+  }
+  return undefined;
+}
+
+const createChannel: Handler<'channel.create'> = async (ctx, { incidentId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  if (incident.channelId) return DONE;
+  let name = incident.channelName ?? incidentChannelName(incident.id, incident.title);
+  for (let attempt = 2; attempt <= 20; attempt++) {
+    try {
+      const r = await ctx.client.conversations.create({ name, is_private: incident.isPrivate });
+      if (!r.channel?.id) throw new Error('conversations.create answered without a channel id');
+      await recordSlackRefs(ctx.db, incident.id, { channelId: r.channel.id, channelName: name });
+      return { status: 'done', result: { channelId: r.channel.id, name } };
+    } catch (err) {
+      if (platformCode(err) !== 'name_taken') throw err;
+      const own = await findOwnChannel(ctx, name, incident);
+      if (own) {
+        await recordSlackRefs(ctx.db, incident.id, { channelId: own, channelName: name });
+        return { status: 'done', result: { channelId: own, name, adopted: true } };
+      }
+      const next = incidentChannelName(incident.id, incident.title, attempt);
+      if (next === name) continue;
+      name = next;
+      // Remembered before trying, so a crash resumes with this name and can recognise it as ours.
+      await recordSlackRefs(ctx.db, incident.id, { channelName: name });
+    }
+  }
+  return { status: 'failed', error: 'name_taken: no free channel name after 20 suffixes' };
+};
+
+/** Whether a per-user invite answer lets the rest go on: already a member, or never invitable. */
+function inviteAnswer(err: unknown): 'member' | 'skip' | undefined {
+  const code = platformCode(err);
+  if (code && ALREADY_DONE.has(code)) return 'member';
+  if (code && INVITE_SKIPPABLE.has(code)) return 'skip';
+  return undefined;
+}
+
+const inviteUsers: Handler<'channel.invite'> = async (ctx, { incidentId, users }) => {
+  const channel = channelOf(await loadIncident(ctx, incidentId));
+  const me = await ctx.identity.get();
+  const wanted = [...new Set(users)].filter((u) => u !== me.userId);
+  const skipped: string[] = [];
+  const inviteOneByOne = async (chunk: string[]) => {
+    for (const user of chunk) {
+      try {
+        await ctx.client.conversations.invite({ channel, users: user });
+      } catch (err) {
+        const answer = inviteAnswer(err);
+        if (!answer) throw err;
+        if (answer === 'skip') skipped.push(`${user}: ${platformCode(err)}`);
+      }
+    }
+  };
+  for (let i = 0; i < wanted.length; i += INVITE_CHUNK) {
+    const chunk = wanted.slice(i, i + INVITE_CHUNK);
+    try {
+      await ctx.client.conversations.invite({ channel, users: chunk.join(',') });
+    } catch (err) {
+      // One user's answer fails the whole call; one at a time tells who, and lets the others in.
+      if (!inviteAnswer(err)) throw err;
+      await inviteOneByOne(chunk);
+    }
+  }
+  if (skipped.length) ctx.logger.warn({ incidentId, skipped }, 'some users could not be invited');
+  return { status: 'done', result: skipped.length ? { skipped } : {} };
+};
+
+const setTopic: Handler<'channel.topic'> = async (ctx, { incidentId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const channel = channelOf(incident);
+  const leadName = incident.leadId ? await ctx.users.nameOf(incident.leadId) : undefined;
+  await ctx.client.conversations.setTopic({ channel, topic: topicText(incident, leadName) });
+  return DONE;
+};
+
+/** After a lost answer the summary may already be there: find it by its metadata rather than post twice. */
+async function findPostedSummary(ctx: DeliveryContext, channel: string, incidentId: number): Promise<string | undefined> {
+  try {
+    const me = await ctx.identity.get();
+    const r = await ctx.client.conversations.history({ channel, limit: 100, include_all_metadata: true });
+    const found = r.messages?.find((m) => {
+      const metadata = (m as { metadata?: { event_type?: string; event_payload?: { incident_id?: unknown } } }).metadata;
+      return m.bot_id === me.botId && metadata?.event_type === SUMMARY_EVENT && metadata.event_payload?.incident_id === incidentId;
+    });
+    return found?.ts;
+  } catch {
+    return undefined;
+  }
+}
+
+const postSummary: Handler<'summary.post'> = async (ctx, { incidentId }, row) => {
+  const incident = await loadIncident(ctx, incidentId);
+  if (incident.summaryTs) return DONE;
+  const channel = channelOf(incident);
+  const existing = row.attempts > 0 ? await findPostedSummary(ctx, channel, incident.id) : undefined;
+  const ts =
+    existing ??
+    (
+      await ctx.client.chat.postMessage({
+        channel,
+        ...summaryMessage(ctx.config, incident),
+        metadata: { event_type: SUMMARY_EVENT, event_payload: { incident_id: incident.id } },
+      })
+    ).ts;
+  if (!ts) throw new Error('chat.postMessage answered without a ts');
+  await recordSlackRefs(ctx.db, incident.id, { summaryTs: ts });
+  return { status: 'done', result: { ts } };
+};
+
+const pinSummary: Handler<'summary.pin'> = async (ctx, { incidentId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const channel = channelOf(incident);
+  if (!incident.summaryTs) throw new Undeliverable('the summary was never posted');
+  await ctx.client.pins.add({ channel, timestamp: incident.summaryTs });
+  return DONE;
+};
+
+const announce: Handler<'incident.announce'> = async (ctx, { incidentId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  if (incident.announcementTs || !incident.announcementChannel || incident.isPrivate) return DONE;
+  const channel = channelOf(incident);
+  const r = await ctx.client.chat.postMessage({
+    channel: incident.announcementChannel,
+    ...announcementMessage(ctx.config, incident, channel),
+    unfurl_links: false,
+  });
+  if (!r.ts) throw new Error('chat.postMessage answered without a ts');
+  await recordSlackRefs(ctx.db, incident.id, { announcementTs: r.ts });
+  return { status: 'done', result: { ts: r.ts } };
+};
+
+const replyDeclared: Handler<'reply.declared'> = async (ctx, { incidentId, target }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const message = declaredReply(ctx.config, incident, target.userId);
+  if (target.responseUrl) {
+    const sent = await postToResponseUrl(target.responseUrl, message);
+    if (sent === 'sent') return DONE;
+    if (sent === 'transient') return { status: 'retry', error: 'response_url did not answer' };
+  }
+  if (target.channelId) {
+    try {
+      await ctx.client.chat.postEphemeral({ channel: target.channelId, user: target.userId, ...message });
+      return DONE;
+    } catch (err) {
+      const code = platformCode(err);
+      if (!code || !EPHEMERAL_UNREACHABLE.has(code)) throw err;
+    }
+  }
+  await ctx.client.chat.postMessage({ channel: target.userId, ...message });
+  return DONE;
+};
+
+const handlers: { [K in EffectKind]: Handler<K> } = {
+  'channel.create': createChannel,
+  'channel.invite': inviteUsers,
+  'channel.topic': setTopic,
+  'summary.post': postSummary,
+  'summary.pin': pinSummary,
+  'incident.announce': announce,
+  'reply.declared': replyDeclared,
+};
+
+function run<K extends EffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {
+  const parsed = effectSchemas[kind].safeParse(payload);
+  if (!parsed.success) return Promise.resolve({ status: 'failed', error: `bad payload: ${parsed.error.message}` });
+  return handlers[kind](ctx, parsed.data as EffectPayload<K>, row);
+}
+
+/** Turns outbox rows into Slack calls; Slack's answers become done, retry or failed. */
+export function createDeliverer(ctx: DeliveryContext): Deliverer {
+  return async (row) => {
+    if (!isEffectKind(row.kind)) return { status: 'failed', error: `unknown effect kind ${row.kind}` };
+    try {
+      return await run(ctx, row.kind, row.payload, row);
+    } catch (err) {
+      if (err instanceof Undeliverable) return { status: 'failed', error: err.message };
+      return outcomeOf(err);
+    }
+  };
+}

@@ -1,0 +1,68 @@
+import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { defaultSeverity } from '../../../config/load.js';
+import { declareIncident } from '../../../incidents/declare.js';
+import { incidentKey } from '../../../incidents/queries.js';
+import { declareMetadata, declareModal } from '../../blocks/declare-modal.js';
+import { platformCode } from '../../errors.js';
+import type { Services } from '../../services.js';
+
+type Ack = AckFn<string | RespondArguments>;
+
+export const DATABASE_TROUBLE =
+  '⚠️ Firewatch could not record that: its database is not answering. Nothing was changed; try again in a moment.';
+
+/** `/incident declare [sevN] [title]`: with a title it declares at once, without one it opens the form. */
+export async function declareFromCommand(
+  services: Services,
+  command: SlashCommand,
+  parsed: { severity: string | undefined; title: string },
+  ack: Ack,
+  client: WebClient,
+  respond: (message: RespondArguments) => Promise<unknown>,
+): Promise<void> {
+  if (!parsed.title) {
+    // The trigger_id expires three seconds after the user pressed enter: ack, then open the modal at once.
+    await ack();
+    try {
+      await client.views.open({
+        trigger_id: command.trigger_id,
+        view: declareModal(services.config, {
+          severity: parsed.severity,
+          declaredBy: command.user_id,
+          privateMetadata: declareMetadata({ responseUrl: command.response_url, channelId: command.channel_id }),
+        }),
+      });
+    } catch (err) {
+      services.logger.warn({ err }, 'could not open the declare modal');
+      const why = platformCode(err) ?? 'Slack did not answer';
+      await respond({
+        response_type: 'ephemeral',
+        text: `⚠️ Could not open the declare form (${why}). Declare directly instead: \`/incident declare sev2 What is broken\`.`,
+      }).catch(() => {});
+    }
+    return;
+  }
+
+  let result;
+  try {
+    result = await declareIncident(services.db, services.config, {
+      title: parsed.title,
+      severity: parsed.severity ?? defaultSeverity(services.config).id,
+      description: '',
+      isPrivate: false,
+      declaredBy: command.user_id,
+      reply: { userId: command.user_id, responseUrl: command.response_url, channelId: command.channel_id },
+    });
+  } catch (err) {
+    services.logger.error({ err }, 'declare failed');
+    await ack({ response_type: 'ephemeral', text: DATABASE_TROUBLE });
+    return;
+  }
+  if (!result.ok) {
+    await ack({ response_type: 'ephemeral', text: `⚠️ ${Object.values(result.errors).join(' ')}` });
+    return;
+  }
+  await ack({ response_type: 'ephemeral', text: `🔥 Declaring *${incidentKey(result.incident.id)}*: setting up its channel…` });
+  services.outbox.wake();
+}

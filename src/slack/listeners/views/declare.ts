@@ -1,0 +1,54 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import { defaultSeverity } from '../../../config/load.js';
+import { declareIncident } from '../../../incidents/declare.js';
+import { DECLARE_CALLBACK, DECLARE_FIELDS, FIELD_ACTION, PRIVATE_OPTION, readDeclareMetadata } from '../../blocks/declare-modal.js';
+import type { Services } from '../../services.js';
+
+const field = <T extends z.ZodType>(value: T) => z.object({ [FIELD_ACTION]: value }).optional();
+
+/** The declare form's state as Slack sends it back; each field may be absent or null when left empty. */
+const stateSchema = z.object({
+  [DECLARE_FIELDS.title]: field(z.object({ value: z.string().nullish() })),
+  [DECLARE_FIELDS.severity]: field(z.object({ selected_option: z.object({ value: z.string() }).nullish() })),
+  [DECLARE_FIELDS.description]: field(z.object({ value: z.string().nullish() })),
+  [DECLARE_FIELDS.lead]: field(z.object({ selected_user: z.string().nullish() })),
+  [DECLARE_FIELDS.private]: field(z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() })),
+});
+
+export function registerDeclareView(app: App, services: Services): void {
+  app.view(DECLARE_CALLBACK, async ({ ack, body, view }) => {
+    const state = stateSchema.safeParse(view.state.values);
+    if (!state.success) {
+      await ack({ response_action: 'errors', errors: { [DECLARE_FIELDS.title]: 'Slack sent this form back incomplete; submit it again.' } });
+      return;
+    }
+    const values = state.data;
+    const metadata = readDeclareMetadata(view.private_metadata);
+    let result;
+    try {
+      result = await declareIncident(services.db, services.config, {
+        title: values.title?.value.value ?? '',
+        severity: values.severity?.value.selected_option?.value ?? defaultSeverity(services.config).id,
+        description: values.description?.value.value ?? '',
+        isPrivate: (values.private?.value.selected_options ?? []).some((o) => o.value === PRIVATE_OPTION),
+        declaredBy: body.user.id,
+        leadId: values.lead?.value.selected_user ?? body.user.id,
+        reply: { userId: body.user.id, ...metadata },
+      });
+    } catch (err) {
+      services.logger.error({ err }, 'declare from the modal failed');
+      await ack({
+        response_action: 'errors',
+        errors: { [DECLARE_FIELDS.title]: 'Firewatch could not record this: its database is not answering. Try again in a moment.' },
+      });
+      return;
+    }
+    if (!result.ok) {
+      await ack({ response_action: 'errors', errors: result.errors });
+      return;
+    }
+    await ack();
+    services.outbox.wake();
+  });
+}

@@ -1,0 +1,25 @@
+import type { WebClient } from '@slack/web-api';
+
+const TTL_MS = 10 * 60_000;
+
+/** Display names for text that cannot carry a mention (channel topics); cached briefly per process. */
+export class UserNames {
+  private readonly cache = new Map<string, { name: string; at: number }>();
+
+  constructor(private readonly client: WebClient) {}
+
+  /** The user's display name, or undefined when Slack cannot tell us (the caller falls back to a mention). */
+  async nameOf(userId: string): Promise<string | undefined> {
+    const hit = this.cache.get(userId);
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.name;
+    try {
+      const r = await this.client.users.info({ user: userId });
+      const name = r.user?.profile?.display_name || r.user?.name || r.user?.real_name;
+      if (!name) return undefined;
+      this.cache.set(userId, { name, at: Date.now() });
+      return name;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,337 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { incidents, timelineEvents } from '../../src/db/schema.js';
+import type { Firewatch } from '../../src/firewatch.js';
+import { ANNOUNCE, GENERAL, startApp, startEmulator } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { settledOutbox } from '../support/outbox.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import { postSigned, slashCommand, submitView, clickButton, SIGNING_SECRET } from '../support/slack-requests.js';
+
+let db: TestDatabase;
+let emu: SlackEmulator;
+let app: Firewatch;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  emu = await startEmulator();
+  app = await startApp(emu, db.database);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await emu?.close();
+  await db?.destroy();
+});
+
+const ackText = (r: { json: unknown; text: string }) => {
+  const json = r.json as { text?: string } | undefined;
+  return json?.text ?? r.text;
+};
+
+/** The incident number named in an ack such as "Declaring INC-12 …". */
+function numberIn(text: string): number {
+  const match = /INC-(\d+)/.exec(text);
+  if (!match) throw new Error(`no INC-<n> in "${text}"`);
+  return Number(match[1]);
+}
+
+async function incidentRow(id: number) {
+  const [row] = await db.database.db.select().from(incidents).where(eq(incidents.id, id));
+  if (!row) throw new Error(`no incident ${id}`);
+  return row;
+}
+
+async function nextIncidentNumber(): Promise<number> {
+  const [row] = await db.database.db.select({ max: sql<number | null>`max(${incidents.id})` }).from(incidents);
+  return Number(row?.max ?? 0) + 1;
+}
+
+/** Declares by slash command and waits until every side effect is delivered. */
+async function declare(text: string, user = 'U0ALICE') {
+  const ack = await slashCommand(app.url, emu, text, { user });
+  expect(ack.status).toBe(200);
+  const id = numberIn(ackText(ack));
+  const rows = await settledOutbox(db.database.db, id);
+  return { ack, id, rows, incident: await incidentRow(id) };
+}
+
+function summaryIn(channel: string): EmuMessage {
+  const summary = emu.messagesIn(channel).find((m) => /INC-\d+/.test(emu.textOf(m)));
+  if (!summary) throw new Error(`no summary in ${channel}`);
+  return summary;
+}
+
+describe('declaring an incident with /incident declare', () => {
+  it('acks at once, then creates, fills, pins and announces the incident channel', async () => {
+    const { ack, id, rows, incident } = await declare('declare sev2 Payments API returning 500s');
+    expect(ackText(ack)).toContain(`INC-${id}`);
+    expect(rows.map((r) => [r.kind, r.status])).toEqual([
+      ['channel.create', 'done'],
+      ['channel.invite', 'done'],
+      ['summary.post', 'done'],
+      ['summary.pin', 'done'],
+      ['channel.topic', 'done'],
+      ['incident.announce', 'done'],
+      ['reply.declared', 'done'],
+    ]);
+
+    const channel = emu.channels.get(incident.channelId ?? '');
+    expect(channel?.name).toBe(`inc-${id}-payments-api-returning-500s`);
+    expect(channel?.is_private).toBe(false);
+    expect(channel?.members.has('U0ALICE')).toBe(true);
+    expect(channel?.topic).toBe('SEV2 · Investigating · Lead: @alice');
+
+    const summary = summaryIn(channel!.id);
+    const text = emu.textOf(summary);
+    for (const part of [`INC-${id}`, 'Payments API returning 500s', 'SEV2', 'Investigating', '<@U0ALICE>', '<!date^']) expect(text).toContain(part);
+    expect(incident.summaryTs).toBe(summary.ts);
+    expect(emu.pins).toContainEqual(expect.objectContaining({ channel: channel!.id, ts: summary.ts }));
+    const buttons = JSON.stringify(summary.blocks);
+    expect(buttons).toContain('Post update');
+    expect(buttons).toContain('Resolve');
+
+    const announcement = emu.messagesIn(ANNOUNCE).find((m) => emu.textOf(m).includes(`INC-${id}`));
+    expect(announcement && emu.textOf(announcement)).toContain(`<#${channel!.id}>`);
+    expect(incident.announcementTs).toBe(announcement?.ts);
+
+    const reply = emu.responses.find((r) => JSON.stringify(r.body).includes(`INC-${id}`));
+    expect(reply?.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(JSON.stringify(reply?.body)).toContain(`<#${channel!.id}>`);
+    expect(JSON.stringify(reply?.body)).toContain("You're the lead");
+
+    expect(incident).toMatchObject({ status: 'investigating', severity: 'sev2', leadId: 'U0ALICE', declaredBy: 'U0ALICE', isPrivate: false });
+    const events = await db.database.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
+    expect(events).toEqual([expect.objectContaining({ kind: 'declared', actor: 'U0ALICE', data: expect.objectContaining({ title: 'Payments API returning 500s', severity: 'sev2' }) })]);
+  });
+
+  it('gives an incident declared without a severity the least severe one', async () => {
+    const { incident } = await declare('declare Search results slow');
+    expect(incident.severity).toBe('sev4');
+    expect(emu.channels.get(incident.channelId!)?.topic).toMatch(/^SEV4 · Investigating/);
+  });
+
+  it('refuses an unknown severity, says which exist, and records nothing', async () => {
+    const before = await nextIncidentNumber();
+    const r = await slashCommand(app.url, emu, 'declare sev9 Something');
+    expect(r.status).toBe(200);
+    expect(ackText(r)).toContain('Unknown severity "sev9". Choose one of: sev1, sev2, sev3, sev4.');
+    expect(await nextIncidentNumber()).toBe(before);
+  });
+
+  it('refuses a title over 200 characters', async () => {
+    const r = await slashCommand(app.url, emu, `declare sev3 ${'x'.repeat(201)}`);
+    expect(ackText(r)).toContain('keep it to 200 or fewer');
+  });
+
+  it('names the channel from a 60-character title with emoji and punctuation', async () => {
+    const title = '🔥 Checkout: 50% of EU carts "stuck" — retries failing (again!)';
+    expect([...title].length).toBeLessThanOrEqual(62);
+    const { id, incident } = await declare(`declare sev1 ${title}`);
+    expect(incident.title).toBe(title);
+    expect(emu.channels.get(incident.channelId!)?.name).toBe(`inc-${id}-checkout-50-of-eu-carts-stuck-retries-failing-again`);
+    expect(emu.textOf(summaryIn(incident.channelId!))).toContain('Checkout: 50% of EU carts');
+  });
+
+  it('adds a suffix when the channel name is taken by someone else', async () => {
+    const n = await nextIncidentNumber();
+    emu.addChannel({ name: `inc-${n}-cache-stampede`, creator: 'U0SOMEONE', created: Math.floor(Date.now() / 1000) - 86_400 });
+    emu.addChannel({ name: `inc-${n}-cache-stampede-2`, creator: 'U0SOMEONE', created: Math.floor(Date.now() / 1000) - 86_400 });
+    const { id, incident } = await declare('declare sev3 Cache stampede');
+    expect(id).toBe(n);
+    expect(incident.channelName).toBe(`inc-${n}-cache-stampede-3`);
+    expect(emu.channels.get(incident.channelId!)?.name).toBe(`inc-${n}-cache-stampede-3`);
+  });
+
+  it('adopts the channel it created itself when Slack answers name_taken on a retry', async () => {
+    const n = await nextIncidentNumber();
+    // As if an earlier attempt created the channel and the answer was lost.
+    const own = emu.addChannel({ name: `inc-${n}-queue-backlog`, creator: emu.botUserId, created: Math.floor(Date.now() / 1000), members: new Set([emu.botUserId]) });
+    const { incident } = await declare('declare sev3 Queue backlog');
+    expect(incident.channelId).toBe(own.id);
+    expect([...emu.channels.values()].filter((c) => c.name.startsWith(`inc-${n}-`))).toHaveLength(1);
+    expect(summaryIn(own.id).ts).toBe(incident.summaryTs);
+  });
+
+  it('still sets everything up after a 429 on conversations.create, waiting as Retry-After says', async () => {
+    emu.fault('conversations.create', { kind: 'ratelimit', retryAfter: 1 });
+    const { incident, rows } = await declare('declare sev2 Rate limited declare');
+    const creates = emu.callsOf('conversations.create').filter((c) => String(c.args.name).includes('rate-limited-declare'));
+    expect(creates.map((c) => c.status)).toEqual([429, 200]);
+    expect(creates[1]!.at - creates[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(rows.find((r) => r.kind === 'channel.create')?.attempts).toBe(2);
+    expect(incident.summaryTs).toBeTruthy();
+    expect(emu.messagesIn(ANNOUNCE).some((m) => emu.textOf(m).includes(`<#${incident.channelId}>`))).toBe(true);
+  });
+
+  it('still posts exactly one summary after a 500 on chat.postMessage', async () => {
+    emu.fault('chat.postMessage', { kind: 'http', status: 500 });
+    const { incident } = await declare('declare sev2 Flaky Slack during declare');
+    const summaries = emu.messagesIn(incident.channelId!).filter((m) => emu.textOf(m).includes(`INC-${incident.id}`));
+    expect(summaries).toHaveLength(1);
+    expect(emu.pins.filter((p) => p.channel === incident.channelId)).toHaveLength(1);
+    expect(emu.messagesIn(ANNOUNCE).filter((m) => emu.textOf(m).includes(`<#${incident.channelId}>`))).toHaveLength(1);
+  });
+
+  it('keeps mentions in a title from pinging anyone', async () => {
+    const { incident } = await declare('declare sev4 <!channel> and <@U0BOB> broke it');
+    const announcement = emu.messagesIn(ANNOUNCE).find((m) => emu.textOf(m).includes(`INC-${incident.id}`))!;
+    const blocksText = JSON.stringify(announcement.blocks);
+    expect(blocksText).not.toContain('<!channel>');
+    expect(blocksText).toContain('&lt;!channel&gt;');
+  });
+});
+
+describe('declaring from the modal', () => {
+  async function openModal(text = 'declare') {
+    const before = emu.views.length;
+    const triggerId = emu.triggerId({ user: 'U0ALICE' });
+    const r = await slashCommand(app.url, emu, text, { triggerId });
+    expect(r.status).toBe(200);
+    expect(r.text).toBe('');
+    const view = await emu.waitFor(() => emu.views[before]);
+    const open = emu.okCallsOf('views.open').at(-1);
+    expect(open?.args.trigger_id).toBe(triggerId);
+    return view.view;
+  }
+
+  const values = (v: { title?: string | null; severity?: string; description?: string; lead?: string; private?: boolean }) => ({
+    title: { value: { type: 'plain_text_input', value: v.title ?? null } },
+    severity: { value: { type: 'static_select', selected_option: v.severity ? { text: { type: 'plain_text', text: v.severity }, value: v.severity } : null } },
+    description: { value: { type: 'plain_text_input', value: v.description ?? null } },
+    lead: { value: { type: 'users_select', selected_user: v.lead ?? 'U0ALICE' } },
+    private: { value: { type: 'checkboxes', selected_options: v.private ? [{ value: 'private', text: { type: 'plain_text', text: 'Private incident' } }] : [] } },
+  });
+
+  it('opens a form with title, severity, description, lead and private when declare has no title', async () => {
+    const view = await openModal('declare sev2');
+    const blocks = view.blocks as Array<{ block_id: string; label?: { text: string }; element: { type: string; initial_option?: { value: string } } }>;
+    expect(blocks.map((b) => [b.block_id, b.label?.text, b.element.type])).toEqual([
+      ['title', 'Title', 'plain_text_input'],
+      ['severity', 'Severity', 'static_select'],
+      ['description', 'Description', 'plain_text_input'],
+      ['lead', 'Lead', 'users_select'],
+      ['private', 'Visibility', 'checkboxes'],
+    ]);
+    expect(blocks[1]!.element.initial_option?.value).toBe('sev2');
+  });
+
+  it('declares from the submitted form, with the lead it names', async () => {
+    const view = await openModal();
+    const r = await submitView(app.url, emu, view, values({ title: 'Search latency high', severity: 'sev3', description: 'p99 at 4s', lead: 'U0BOB' }));
+    expect(r.status).toBe(200);
+    expect(r.text).toBe('');
+    const created = await emu.waitFor(() => emu.okCallsOf('conversations.create').find((c) => String(c.args.name).endsWith('-search-latency-high')));
+    const id = Number(/^inc-(\d+)-/.exec(String(created.args.name))![1]);
+    await settledOutbox(db.database.db, id);
+    const incident = await incidentRow(id);
+    expect(incident).toMatchObject({ severity: 'sev3', description: 'p99 at 4s', leadId: 'U0BOB', declaredBy: 'U0ALICE' });
+    const channel = emu.channels.get(incident.channelId!)!;
+    expect([...channel.members]).toEqual(expect.arrayContaining(['U0ALICE', 'U0BOB']));
+    expect(channel.topic).toBe('SEV3 · Investigating · Lead: @bob');
+    expect(emu.textOf(summaryIn(channel.id))).toContain('p99 at 4s');
+    // The confirmation goes to the slash command's response_url, carried through the modal.
+    expect(emu.responses.some((p) => JSON.stringify(p.body).includes(`<#${channel.id}>`))).toBe(true);
+  });
+
+  it('shows an error on the title field for an empty title and for 201 characters, declaring nothing', async () => {
+    const view = await openModal();
+    const before = await nextIncidentNumber();
+    const empty = await submitView(app.url, emu, view, values({ title: null, severity: 'sev3' }));
+    expect(empty.status).toBe(200);
+    expect(empty.json).toEqual({ response_action: 'errors', errors: { title: expect.stringContaining('Give the incident a title') } });
+    const long = await submitView(app.url, emu, view, values({ title: 'y'.repeat(201), severity: 'sev3' }));
+    expect(long.json).toEqual({ response_action: 'errors', errors: { title: expect.stringContaining('keep it to 200 or fewer') } });
+    expect(await nextIncidentNumber()).toBe(before);
+  });
+
+  it('declares a private incident in a private channel and announces nothing', async () => {
+    const view = await openModal();
+    await submitView(app.url, emu, view, values({ title: 'Credential leak suspected', severity: 'sev1', private: true }));
+    const created = await emu.waitFor(() => emu.okCallsOf('conversations.create').find((c) => String(c.args.name).endsWith('-credential-leak-suspected')));
+    const id = Number(/^inc-(\d+)-/.exec(String(created.args.name))![1]);
+    const rows = await settledOutbox(db.database.db, id);
+    expect(rows.map((r) => r.kind)).not.toContain('incident.announce');
+    const incident = await incidentRow(id);
+    expect(incident.isPrivate).toBe(true);
+    expect(emu.channels.get(incident.channelId!)?.is_private).toBe(true);
+    expect(emu.messages.some((m) => m.channel === ANNOUNCE && emu.textOf(m).includes(`INC-${id}`))).toBe(false);
+    expect(emu.textOf(summaryIn(incident.channelId!))).toContain('Private incident');
+  });
+
+  it('tells the user when the form cannot be opened because the trigger expired', async () => {
+    const triggerId = emu.triggerId({ user: 'U0ALICE' });
+    emu.fault('views.open', { kind: 'error', error: 'expired_trigger_id' });
+    const responseUrl = emu.responseUrl({ channel: GENERAL, user: 'U0ALICE' });
+    const r = await slashCommand(app.url, emu, 'declare', { triggerId, responseUrl });
+    expect(r.status).toBe(200);
+    const id = responseUrl.split('/').at(-1);
+    const answer = await emu.waitFor(() => emu.responses.find((p) => p.id === id));
+    expect(JSON.stringify(answer.body)).toContain('Could not open the declare form (expired_trigger_id)');
+  });
+});
+
+describe('the /incident command', () => {
+  it('answers help with every subcommand', async () => {
+    const r = await slashCommand(app.url, emu, 'help');
+    for (const name of ['declare', 'status', 'update', 'postmortem', 'subscribe', 'help']) expect(ackText(r)).toContain(`/incident ${name}`);
+  });
+
+  it('answers an unknown subcommand with the list', async () => {
+    const r = await slashCommand(app.url, emu, 'frobnicate');
+    expect(ackText(r)).toContain('Unknown subcommand `frobnicate`');
+    expect(ackText(r)).toContain('/incident declare');
+  });
+
+  it('says a subcommand of a later release is not available yet', async () => {
+    const r = await slashCommand(app.url, emu, 'postmortem');
+    expect(ackText(r)).toBe('`/incident postmortem` is not available yet in this version of Firewatch.');
+  });
+
+  it('answers a summary button whose feature is not built yet instead of staying silent', async () => {
+    const { incident } = await declare('declare sev4 Button check');
+    const summary = summaryIn(incident.channelId!);
+    const r = await clickButton(app.url, emu, summary, 'incident_resolve');
+    expect(r.status).toBe(200);
+    await emu.waitFor(() => emu.responses.find((p) => JSON.stringify(p.body).includes('not available yet')));
+  });
+});
+
+describe('requests that are not from Slack', () => {
+  const body = new URLSearchParams({ command: '/incident', text: 'help', user_id: 'U0ALICE', team_id: 'T0TEST' }).toString();
+
+  it('refuses a wrong signature with 401', async () => {
+    const r = await postSigned(app.url, body, 'application/x-www-form-urlencoded', { secret: 'not-the-secret' });
+    expect(r.status).toBe(401);
+  });
+
+  it('refuses a signature six minutes old with 401', async () => {
+    const r = await postSigned(app.url, body, 'application/x-www-form-urlencoded', { timestamp: Math.floor(Date.now() / 1000) - 360 });
+    expect(r.status).toBe(401);
+  });
+
+  it('refuses a replayed signature on a new timestamp with 401', async () => {
+    const old = Math.floor(Date.now() / 1000) - 30;
+    const { createHmac } = await import('node:crypto');
+    const sig = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${old}:${body}`).digest('hex')}`;
+    const res = await fetch(`${app.url}/slack/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': sig, 'x-slack-request-timestamp': String(old + 20) },
+      body,
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('answers a malformed body with 400 and keeps serving', async () => {
+    expect((await postSigned(app.url, '{"not": "slack"', 'application/json')).status).toBe(400);
+    expect((await postSigned(app.url, 'payload=%7Bbroken', 'application/x-www-form-urlencoded')).status).toBe(400);
+    expect((await postSigned(app.url, 'text=hello', 'application/x-www-form-urlencoded')).status).toBe(400);
+    expect((await slashCommand(app.url, emu, 'help')).status).toBe(200);
+  });
+
+  it('serves /healthz once the database answers', async () => {
+    const res = await fetch(`${app.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('ok');
+  });
+});

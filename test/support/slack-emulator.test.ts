@@ -1,0 +1,418 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LogLevel, WebClient, type Logger, type ModalView } from '@slack/web-api';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { SlackEmulator, type EmulatorOptions } from './slack-emulator.js';
+
+let emu: SlackEmulator;
+let slack: WebClient;
+
+async function boot(opts: EmulatorOptions = {}): Promise<void> {
+  emu = await SlackEmulator.start(opts);
+  slack = clientFor(emu.botToken);
+}
+
+// The SDK logs the [ERROR] messages of refused calls; these tests provoke them on purpose.
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => LogLevel.ERROR, setName() {} };
+
+function clientFor(token: string | undefined, extra: { timeout?: number } = {}): WebClient {
+  return new WebClient(token, { slackApiUrl: emu.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quiet, ...extra });
+}
+
+const platformError = (error: string) => ({ code: 'slack_webapi_platform_error', data: expect.objectContaining({ ok: false, error }) as unknown });
+
+async function newChannel(name: string, isPrivate = false): Promise<string> {
+  const res = await slack.conversations.create({ name, is_private: isPrivate });
+  return res.channel?.id ?? '';
+}
+
+beforeEach(async () => { await boot(); });
+afterEach(async () => { await emu.close(); });
+
+describe('auth', () => {
+  it('answers auth.test with the bot identity', async () => {
+    const res = await slack.auth.test();
+    expect(res).toMatchObject({ ok: true, user_id: 'UBOT', bot_id: 'BBOT', team_id: 'T0TEST', is_enterprise_install: false });
+  });
+
+  it('refuses a wrong token with invalid_auth', async () => {
+    await expect(clientFor('xoxb-wrong').auth.test()).rejects.toMatchObject(platformError('invalid_auth'));
+  });
+
+  it('refuses a call without a token with not_authed', async () => {
+    await expect(clientFor(undefined).auth.test()).rejects.toMatchObject(platformError('not_authed'));
+  });
+
+  it('answers an unknown method with unknown_method', async () => {
+    await expect(slack.apiCall('nope.nothing')).rejects.toMatchObject(platformError('unknown_method'));
+  });
+});
+
+describe('conversations.create', () => {
+  it('creates a channel in Slack’s shape with the bot as creator and member', async () => {
+    const res = await slack.conversations.create({ name: 'inc-42-db-down' });
+    expect(res.channel).toMatchObject({
+      name: 'inc-42-db-down', is_channel: true, is_group: false, is_im: false, is_private: false, is_archived: false,
+      is_member: true, creator: 'UBOT', topic: { value: '' }, purpose: { value: '' }, num_members: 1,
+    });
+    expect(res.channel?.id).toMatch(/^C[A-Z0-9]+$/);
+    expect(emu.channelByName('inc-42-db-down')?.members.has('UBOT')).toBe(true);
+  });
+
+  it('creates a private channel when is_private is true', async () => {
+    const res = await slack.conversations.create({ name: 'inc-secret', is_private: true });
+    expect(res.channel).toMatchObject({ is_private: true, is_channel: true });
+  });
+
+  it('refuses a channel name with uppercase letters with invalid_name_specials', async () => {
+    await expect(slack.conversations.create({ name: 'Inc-42' })).rejects.toMatchObject(platformError('invalid_name_specials'));
+  });
+
+  it('refuses a channel name with spaces or punctuation with invalid_name_specials', async () => {
+    await expect(slack.conversations.create({ name: 'inc 42' })).rejects.toMatchObject(platformError('invalid_name_specials'));
+    await expect(slack.conversations.create({ name: 'inc.42!' })).rejects.toMatchObject(platformError('invalid_name_specials'));
+  });
+
+  it('refuses a channel name longer than 80 characters with invalid_name_maxlength', async () => {
+    await expect(slack.conversations.create({ name: 'a'.repeat(81) })).rejects.toMatchObject(platformError('invalid_name_maxlength'));
+    await expect(slack.conversations.create({ name: 'a'.repeat(80) })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('refuses an empty name with invalid_name_required', async () => {
+    await expect(slack.conversations.create({ name: '' })).rejects.toMatchObject(platformError('invalid_name_required'));
+  });
+
+  it('refuses a name already taken, even by an archived channel, with name_taken', async () => {
+    await newChannel('inc-1');
+    await expect(slack.conversations.create({ name: 'inc-1' })).rejects.toMatchObject(platformError('name_taken'));
+    emu.addChannel({ name: 'old-incident', is_archived: true });
+    await expect(slack.conversations.create({ name: 'old-incident' })).rejects.toMatchObject(platformError('name_taken'));
+  });
+});
+
+describe('conversations.invite and membership', () => {
+  it('adds users and answers already_in_channel when all are members', async () => {
+    const id = await newChannel('inc-2');
+    await slack.conversations.invite({ channel: id, users: 'U0ALICE,U0BOB' });
+    expect([...(emu.channels.get(id)?.members ?? [])]).toEqual(['UBOT', 'U0ALICE', 'U0BOB']);
+    await expect(slack.conversations.invite({ channel: id, users: 'U0ALICE' })).rejects.toMatchObject(platformError('already_in_channel'));
+  });
+
+  it('refuses an unknown channel with channel_not_found and inviting itself with cant_invite_self', async () => {
+    await expect(slack.conversations.invite({ channel: 'C0NOPE', users: 'U0ALICE' })).rejects.toMatchObject(platformError('channel_not_found'));
+    const id = await newChannel('inc-3');
+    await expect(slack.conversations.invite({ channel: id, users: 'UBOT' })).rejects.toMatchObject(platformError('cant_invite_self'));
+  });
+
+  it('refuses an unknown user with user_not_found when users are strict', async () => {
+    await emu.close();
+    await boot({ strictUsers: true, users: [{ id: 'U0ALICE', name: 'alice' }] });
+    const id = await newChannel('inc-4');
+    await expect(slack.conversations.invite({ channel: id, users: 'U0GHOST' })).rejects.toMatchObject(platformError('user_not_found'));
+    await expect(slack.conversations.invite({ channel: id, users: 'U0ALICE' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('refuses inviting into a public channel the bot is not in with not_in_channel', async () => {
+    const general = emu.addChannel({ name: 'general' });
+    await expect(slack.conversations.invite({ channel: general.id, users: 'U0ALICE' })).rejects.toMatchObject(platformError('not_in_channel'));
+  });
+});
+
+describe('chat', () => {
+  it('posts with increasing ts and records parsed blocks and metadata', async () => {
+    const id = await newChannel('inc-5');
+    const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*SEV1* database down' } }];
+    const first = await slack.chat.postMessage({ channel: id, text: 'fallback', blocks, metadata: { event_type: 'incident', event_payload: { id: 5 } } });
+    const second = await slack.chat.postMessage({ channel: id, text: 'second' });
+    expect(first.ts).toMatch(/^\d{10}\.\d{6}$/);
+    expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
+    expect(first.message).toMatchObject({ type: 'message', user: 'UBOT', bot_id: 'BBOT', blocks, metadata: { event_type: 'incident' } });
+    const call = emu.okCallsOf('chat.postMessage')[0];
+    expect(call?.args.blocks).toEqual(blocks);
+    expect(call?.args.token).toBeUndefined();
+    expect(emu.messagesIn(id).map((m) => emu.textOf(m))).toEqual(['fallback\n*SEV1* database down', 'second']);
+  });
+
+  it('refuses an unknown channel with channel_not_found', async () => {
+    await expect(slack.chat.postMessage({ channel: 'C0NOPE', text: 'hi' })).rejects.toMatchObject(platformError('channel_not_found'));
+  });
+
+  it('hides a private channel the bot is not in with channel_not_found', async () => {
+    const secret = emu.addChannel({ name: 'secret', is_private: true, members: new Set(['U0ALICE']) });
+    await expect(slack.chat.postMessage({ channel: secret.id, text: 'hi' })).rejects.toMatchObject(platformError('channel_not_found'));
+  });
+
+  it('posts into a public channel the bot is not in (chat:write.public)', async () => {
+    const general = emu.addChannel({ name: 'general' });
+    await expect(slack.chat.postMessage({ channel: general.id, text: 'hi' })).resolves.toMatchObject({ ok: true, channel: general.id });
+  });
+
+  it('refuses posting to an archived channel with is_archived', async () => {
+    const id = await newChannel('inc-6');
+    await slack.conversations.archive({ channel: id });
+    await expect(slack.chat.postMessage({ channel: id, text: 'hi' })).rejects.toMatchObject(platformError('is_archived'));
+    await expect(slack.conversations.archive({ channel: id })).rejects.toMatchObject(platformError('already_archived'));
+  });
+
+  it('refuses a message without text or blocks with no_text and more than 50 blocks with invalid_blocks', async () => {
+    const id = await newChannel('inc-7');
+    await expect(slack.chat.postMessage({ channel: id, text: '' })).rejects.toMatchObject(platformError('no_text'));
+    const blocks = Array.from({ length: 51 }, () => ({ type: 'divider' }));
+    await expect(slack.chat.postMessage({ channel: id, text: 'x', blocks })).rejects.toMatchObject(platformError('invalid_blocks'));
+  });
+
+  it('posts to a user id into the IM with that user', async () => {
+    const res = await slack.chat.postMessage({ channel: 'U0ALICE', text: 'you are on call' });
+    expect(res.channel).toMatch(/^D/);
+    const opened = await slack.conversations.open({ users: 'U0ALICE' });
+    expect(opened.channel?.id).toBe(res.channel);
+  });
+
+  it('updates a message, counting edits, and answers message_not_found for an unknown ts', async () => {
+    const id = await newChannel('inc-8');
+    const posted = await slack.chat.postMessage({ channel: id, text: 'investigating' });
+    await slack.chat.update({ channel: id, ts: posted.ts ?? '', text: 'resolved' });
+    expect(emu.messagesIn(id)[0]).toMatchObject({ text: 'resolved', edited: 1 });
+    await expect(slack.chat.update({ channel: id, ts: '1.000001', text: 'x' })).rejects.toMatchObject(platformError('message_not_found'));
+  });
+
+  it('refuses updating someone else’s message with cant_update_message', async () => {
+    const id = await newChannel('inc-9');
+    emu.messages.push({ channel: id, ts: '1700000000.000001', text: 'human', blocks: [], user: 'U0ALICE', edited: 0 });
+    await expect(slack.chat.update({ channel: id, ts: '1700000000.000001', text: 'x' })).rejects.toMatchObject(platformError('cant_update_message'));
+  });
+
+  it('records ephemeral messages and refuses users outside the channel with user_not_in_channel', async () => {
+    const id = await newChannel('inc-10');
+    await slack.conversations.invite({ channel: id, users: 'U0ALICE' });
+    await slack.chat.postEphemeral({ channel: id, user: 'U0ALICE', text: 'only you' });
+    expect(emu.ephemerals).toMatchObject([{ channel: id, user: 'U0ALICE', text: 'only you' }]);
+    await expect(slack.chat.postEphemeral({ channel: id, user: 'U0BOB', text: 'x' })).rejects.toMatchObject(platformError('user_not_in_channel'));
+  });
+
+  it('builds permalinks and answers message_not_found for a missing message', async () => {
+    const id = await newChannel('inc-11');
+    const posted = await slack.chat.postMessage({ channel: id, text: 'hi' });
+    const link = await slack.chat.getPermalink({ channel: id, message_ts: posted.ts ?? '' });
+    expect(link.permalink).toBe(`https://firewatch-test.slack.com/archives/${id}/p${(posted.ts ?? '').replace('.', '')}`);
+    await expect(slack.chat.getPermalink({ channel: id, message_ts: '1.000001' })).rejects.toMatchObject(platformError('message_not_found'));
+  });
+});
+
+describe('history, pins, reactions, bookmarks', () => {
+  it('pages history newest first and keeps thread replies out of it', async () => {
+    const id = await newChannel('inc-12');
+    const tss: string[] = [];
+    for (const text of ['one', 'two', 'three']) tss.push((await slack.chat.postMessage({ channel: id, text })).ts ?? '');
+    await slack.chat.postMessage({ channel: id, text: 'reply', thread_ts: tss[0] });
+    const page1 = await slack.conversations.history({ channel: id, limit: 2 });
+    expect(page1.messages?.map((m) => m.text)).toEqual(['three', 'two']);
+    expect(page1.has_more).toBe(true);
+    const page2 = await slack.conversations.history({ channel: id, limit: 2, cursor: page1.response_metadata?.next_cursor });
+    expect(page2.messages?.map((m) => m.text)).toEqual(['one']);
+    expect(page2.messages?.[0]).toMatchObject({ reply_count: 1, thread_ts: tss[0] });
+    const replies = await slack.conversations.replies({ channel: id, ts: tss[0] ?? '' });
+    expect(replies.messages?.map((m) => m.text)).toEqual(['one', 'reply']);
+  });
+
+  it('pins once and answers already_pinned the second time', async () => {
+    const id = await newChannel('inc-13');
+    const posted = await slack.chat.postMessage({ channel: id, text: 'summary' });
+    await slack.pins.add({ channel: id, timestamp: posted.ts ?? '' });
+    await expect(slack.pins.add({ channel: id, timestamp: posted.ts ?? '' })).rejects.toMatchObject(platformError('already_pinned'));
+    expect(emu.pins).toMatchObject([{ channel: id, ts: posted.ts }]);
+    await expect(slack.pins.add({ channel: id, timestamp: '1.000001' })).rejects.toMatchObject(platformError('message_not_found'));
+  });
+
+  it('reacts once and answers already_reacted, then no_reaction after removal', async () => {
+    const id = await newChannel('inc-14');
+    const ts = (await slack.chat.postMessage({ channel: id, text: 'ack?' })).ts ?? '';
+    await slack.reactions.add({ channel: id, timestamp: ts, name: 'eyes' });
+    await expect(slack.reactions.add({ channel: id, timestamp: ts, name: 'eyes' })).rejects.toMatchObject(platformError('already_reacted'));
+    await slack.reactions.remove({ channel: id, timestamp: ts, name: 'eyes' });
+    await expect(slack.reactions.remove({ channel: id, timestamp: ts, name: 'eyes' })).rejects.toMatchObject(platformError('no_reaction'));
+  });
+
+  it('adds a link bookmark in Slack’s shape', async () => {
+    const id = await newChannel('inc-15');
+    const res = await slack.bookmarks.add({ channel_id: id, title: 'Runbook', type: 'link', link: 'https://runbooks.example/db' });
+    expect(res.bookmark).toMatchObject({ channel_id: id, title: 'Runbook', link: 'https://runbooks.example/db', type: 'link' });
+    expect(emu.bookmarks).toHaveLength(1);
+  });
+
+  it('sets a topic and refuses one over 250 characters with too_long', async () => {
+    const id = await newChannel('inc-16');
+    const res = await slack.conversations.setTopic({ channel: id, topic: 'SEV1 | IC: alice' });
+    expect(res.channel).toMatchObject({ topic: { value: 'SEV1 | IC: alice', creator: 'UBOT' } });
+    await expect(slack.conversations.setTopic({ channel: id, topic: 'x'.repeat(251) })).rejects.toMatchObject(platformError('too_long'));
+  });
+
+  it('lists channels with cursor pagination and hides private channels the bot is not in', async () => {
+    for (const n of ['a1', 'a2', 'a3']) await newChannel(n);
+    emu.addChannel({ name: 'hidden', is_private: true });
+    const names: string[] = [];
+    for await (const page of slack.paginate('conversations.list', { types: 'public_channel,private_channel', limit: 2 })) {
+      for (const c of (page as { channels?: Array<{ name?: string }> }).channels ?? []) names.push(c.name ?? '');
+    }
+    expect(names).toEqual(['a1', 'a2', 'a3']);
+  });
+});
+
+describe('views', () => {
+  const modal: ModalView = { type: 'modal', title: { type: 'plain_text', text: 'Declare incident' }, blocks: [] };
+
+  it('opens a modal with a fresh trigger and records it', async () => {
+    const res = await slack.views.open({ trigger_id: emu.triggerId(), view: modal });
+    expect(res.view).toMatchObject({ type: 'modal', title: modal.title, state: { values: {} }, bot_id: 'BBOT', previous_view_id: null });
+    expect(res.view?.id).toMatch(/^V/);
+    expect(res.view?.root_view_id).toBe(res.view?.id);
+    expect(emu.views).toMatchObject([{ id: res.view?.id, view: modal }]);
+  });
+
+  it('refuses a missing trigger_id with invalid_arguments', async () => {
+    await expect(slack.apiCall('views.open', { view: modal })).rejects.toMatchObject(platformError('invalid_arguments'));
+  });
+
+  it('refuses an unknown trigger_id with invalid_trigger_id', async () => {
+    await expect(slack.views.open({ trigger_id: '123.456.deadbeef', view: modal })).rejects.toMatchObject(platformError('invalid_trigger_id'));
+  });
+
+  it('refuses a trigger_id older than its lifetime with expired_trigger_id', async () => {
+    await emu.close();
+    await boot({ triggerTtlMs: 50 });
+    const trigger = emu.triggerId();
+    await sleep(80);
+    await expect(slack.views.open({ trigger_id: trigger, view: modal })).rejects.toMatchObject(platformError('expired_trigger_id'));
+  });
+
+  it('refuses a trigger_id used once already with exchanged_trigger_id', async () => {
+    const trigger = emu.triggerId();
+    await slack.views.open({ trigger_id: trigger, view: modal });
+    await expect(slack.views.open({ trigger_id: trigger, view: modal })).rejects.toMatchObject(platformError('exchanged_trigger_id'));
+  });
+
+  it('refuses a title over 24 characters with invalid_arguments and an [ERROR] message', async () => {
+    const view: ModalView = { ...modal, title: { type: 'plain_text', text: 'A title that is far too long' } };
+    const err: unknown = await slack.views.open({ trigger_id: emu.triggerId(), view }).catch((e: unknown) => e);
+    expect(err).toMatchObject(platformError('invalid_arguments'));
+    const messages = (err as { data: { response_metadata: { messages: string[] } } }).data.response_metadata.messages;
+    expect(messages).toEqual(['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]']);
+  });
+
+  it('updates with the current hash and answers hash_conflict for a stale one', async () => {
+    const opened = await slack.views.open({ trigger_id: emu.triggerId(), view: modal });
+    const id = opened.view?.id ?? '';
+    const updated = await slack.views.update({ view_id: id, hash: opened.view?.hash, view: { ...modal, callback_id: 'v2' } });
+    expect(updated.view?.hash).not.toBe(opened.view?.hash);
+    await expect(slack.views.update({ view_id: id, hash: opened.view?.hash, view: modal })).rejects.toMatchObject(platformError('hash_conflict'));
+    await expect(slack.views.update({ view_id: 'V0NOPE', view: modal })).rejects.toMatchObject(platformError('not_found'));
+  });
+
+  it('pushes at most two views onto a modal, then push_limit_reached', async () => {
+    const root = (await slack.views.open({ trigger_id: emu.triggerId(), view: modal })).view?.id ?? '';
+    await slack.views.push({ trigger_id: emu.triggerId({ viewId: root }), view: modal });
+    await slack.views.push({ trigger_id: emu.triggerId({ viewId: root }), view: modal });
+    await expect(slack.views.push({ trigger_id: emu.triggerId({ viewId: root }), view: modal })).rejects.toMatchObject(platformError('push_limit_reached'));
+  });
+});
+
+describe('faults', () => {
+  it('surfaces a 429 fault as a rate-limited error with retryAfter 1', async () => {
+    emu.fault('chat.postMessage', { kind: 'ratelimit' });
+    const id = await newChannel('inc-20');
+    await expect(slack.chat.postMessage({ channel: id, text: 'x' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
+    expect(emu.callsOf('chat.postMessage')[0]).toMatchObject({ status: 429, fault: 'ratelimit', ok: false });
+    await expect(slack.chat.postMessage({ channel: id, text: 'x' })).resolves.toMatchObject({ ok: true }); // one fault per call
+  });
+
+  it('surfaces a 500 fault as an HTTP error', async () => {
+    emu.fault('auth.test', { kind: 'http', status: 500 });
+    await expect(slack.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_http_error', statusCode: 500 });
+  });
+
+  it('surfaces a reset fault as a request error', async () => {
+    emu.fault('auth.test', { kind: 'reset' });
+    await expect(slack.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    expect(emu.callsOf('auth.test')[0]).toMatchObject({ fault: 'reset', status: 0 });
+  });
+
+  it('rejects a call hanging past the client timeout, and still performs it afterwards', async () => {
+    emu.fault('conversations.create', { kind: 'hang', ms: 400 });
+    await expect(clientFor(emu.botToken, { timeout: 200 }).conversations.create({ name: 'inc-late' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    await emu.waitFor(() => emu.channelByName('inc-late'), 2000);
+    expect(emu.callsOf('conversations.create')[0]).toMatchObject({ fault: 'hang', status: 200, ok: true });
+  });
+
+  it('answers a queued platform error fault with that error', async () => {
+    emu.fault('auth.test', { kind: 'error', error: 'fatal_error' });
+    await expect(slack.auth.test()).rejects.toMatchObject(platformError('fatal_error'));
+  });
+
+  it('answers 503 to every call while down', async () => {
+    emu.down = true;
+    await expect(slack.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_http_error', statusCode: 503 });
+    emu.down = false;
+    await expect(slack.auth.test()).resolves.toMatchObject({ ok: true });
+  });
+
+  it('explains a waitFor timeout with the recent calls', async () => {
+    await slack.auth.test();
+    await expect(emu.waitFor(() => false, 60)).rejects.toThrow(/timed out after 60 ms.*auth\.test:ok/);
+  });
+});
+
+describe('response_url', () => {
+  it('records posts and refuses the sixth with 404 used_url', async () => {
+    const url = emu.responseUrl();
+    const post = (i: number) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `reply ${i}` }) });
+    for (let i = 1; i <= 5; i++) {
+      const res = await post(i);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('ok');
+    }
+    const sixth = await post(6);
+    expect(sixth.status).toBe(404);
+    expect(await sixth.text()).toBe('used_url');
+    expect(emu.responses.map((r) => r.body.text)).toEqual(['reply 1', 'reply 2', 'reply 3', 'reply 4', 'reply 5']);
+  });
+
+  it('refuses urls it did not issue', async () => {
+    const res = await fetch(emu.url.replace('/api/', '/respond/made-up'), { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(emu.responses).toHaveLength(0);
+  });
+
+  it('replaces the original message when the url came from it', async () => {
+    const id = await newChannel('inc-30');
+    const ts = (await slack.chat.postMessage({ channel: id, text: 'Acknowledge?' })).ts ?? '';
+    await fetch(emu.responseUrl({ channel: id, ts, user: 'U0ALICE' }), { method: 'POST', body: JSON.stringify({ replace_original: true, text: 'Acknowledged by alice' }) });
+    expect(emu.messagesIn(id)[0]).toMatchObject({ text: 'Acknowledged by alice', edited: 1 });
+  });
+});
+
+describe('files', () => {
+  it('uploads through getUploadURLExternal, the upload url and completeUploadExternal', async () => {
+    const id = await newChannel('inc-40');
+    await slack.filesUploadV2({ channel_id: id, filename: 'timeline.md', title: 'Timeline', content: '# Timeline\n- 10:00 paged', initial_comment: 'Postmortem draft' });
+    expect(emu.files).toHaveLength(1);
+    expect(emu.files[0]).toMatchObject({ title: 'Timeline', filename: 'timeline.md', channel: id });
+    expect(emu.files[0]?.content.toString('utf8')).toBe('# Timeline\n- 10:00 paged');
+    expect(emu.messagesIn(id)).toMatchObject([{ text: 'Postmortem draft', files: [{ id: emu.files[0]?.id, title: 'Timeline' }] }]);
+  });
+
+  it('refuses completing a file never uploaded with file_not_found', async () => {
+    const { file_id } = await slack.files.getUploadURLExternal({ filename: 'x.txt', length: 3 });
+    await expect(slack.files.completeUploadExternal({ files: [{ id: file_id ?? '' }] })).rejects.toMatchObject(platformError('file_not_found'));
+  });
+});
+
+describe('users', () => {
+  it('answers users.info with profile and time zone fields', async () => {
+    await emu.close();
+    await boot({ users: [{ id: 'U0ALICE', name: 'alice', real_name: 'Alice A', tz: 'Europe/Paris', email: 'alice@example.com' }] });
+    const res = await slack.users.info({ user: 'U0ALICE' });
+    expect(res.user).toMatchObject({ id: 'U0ALICE', name: 'alice', real_name: 'Alice A', tz: 'Europe/Paris', profile: { email: 'alice@example.com', display_name: 'alice' } });
+    expect([3600, 7200]).toContain(res.user?.tz_offset);
+    await expect(slack.users.lookupByEmail({ email: 'alice@example.com' })).resolves.toMatchObject({ user: { id: 'U0ALICE' } });
+    await expect(slack.users.lookupByEmail({ email: 'nobody@example.com' })).rejects.toMatchObject(platformError('users_not_found'));
+  });
+});

@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { helpText, parseCommand, SUBCOMMANDS } from '../../src/slack/command-grammar.js';
+
+const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4'];
+
+describe('/incident grammar', () => {
+  it('reads a severity and a title from declare', () => {
+    expect(parseCommand('declare sev2 Payments API returning 500s', SEVERITIES)).toEqual({
+      kind: 'declare',
+      severity: 'sev2',
+      title: 'Payments API returning 500s',
+    });
+  });
+
+  it('takes the severity in any letter case', () => {
+    expect(parseCommand('DECLARE SEV1 Down', SEVERITIES)).toEqual({ kind: 'declare', severity: 'sev1', title: 'Down' });
+  });
+
+  it('leaves the severity unset when the first word is part of the title', () => {
+    expect(parseCommand('declare Search latency high', SEVERITIES)).toEqual({ kind: 'declare', severity: undefined, title: 'Search latency high' });
+  });
+
+  it('opens the form for declare without a title, keeping a given severity', () => {
+    expect(parseCommand('declare', SEVERITIES)).toEqual({ kind: 'declare', severity: undefined, title: '' });
+    expect(parseCommand('declare sev1', SEVERITIES)).toEqual({ kind: 'declare', severity: 'sev1', title: '' });
+  });
+
+  it('refuses a severity that is not configured, naming the allowed ones', () => {
+    const parsed = parseCommand('declare sev9 Broken', SEVERITIES);
+    expect(parsed).toEqual({ kind: 'invalid', message: 'Unknown severity "sev9". Choose one of: sev1, sev2, sev3, sev4.' });
+  });
+
+  it('accepts severities named in the config, whatever they are called', () => {
+    expect(parseCommand('declare p1 Checkout down', ['p1', 'p2'])).toEqual({ kind: 'declare', severity: 'p1', title: 'Checkout down' });
+  });
+
+  it('treats empty text and help as a request for help', () => {
+    expect(parseCommand('', SEVERITIES)).toEqual({ kind: 'help' });
+    expect(parseCommand('  help ', SEVERITIES)).toEqual({ kind: 'help' });
+  });
+
+  it('names an unknown subcommand', () => {
+    expect(parseCommand('frobnicate now', SEVERITIES)).toEqual({ kind: 'unknown', name: 'frobnicate' });
+  });
+
+  it('says a known but unbuilt subcommand is not available yet', () => {
+    expect(parseCommand('status resolved', SEVERITIES)).toEqual({ kind: 'unavailable', name: 'status' });
+  });
+
+  it('lists every subcommand of the contract in help', () => {
+    const names = ['declare', 'status', 'update', 'severity', 'lead', 'role', 'page', 'oncall', 'note', 'followup', 'type', 'impact', 'resolve', 'close', 'postmortem', 'insights', 'digest', 'list', 'subscribe', 'unsubscribe', 'help'];
+    expect(SUBCOMMANDS.map((s) => s.name)).toEqual(names);
+    for (const name of names) expect(helpText()).toContain(`/incident ${name}`);
+  });
+
+  it('never throws and always answers something, whatever is typed', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), (text) => {
+        const parsed = parseCommand(text, SEVERITIES);
+        expect(['declare', 'help', 'unknown', 'unavailable', 'invalid']).toContain(parsed.kind);
+      }),
+    );
+  });
+});

@@ -106,7 +106,16 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
     const port = await listen(server, env.PORT);
     if (slack.socketMode) await slack.app.start();
 
-    tasks.push(schedule(options.outboxSweep ?? '* * * * * *', () => outbox.wake(), { name: 'outbox-sweep', noOverlap: true }));
+    tasks.push(
+      schedule(
+        options.outboxSweep ?? '* * * * * *',
+        async () => {
+          outbox.wake();
+          await outbox.renewLeases();
+        },
+        { name: 'outbox-sweep', noOverlap: true },
+      ),
+    );
     // Deliveries left by a previous run (a crash after commit) go out now, not at the first tick.
     outbox.wake();
     logger.info({ port, mode: slack.socketMode ? 'socket' : 'http', database: database.kind }, 'Firewatch is running');

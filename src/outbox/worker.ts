@@ -46,6 +46,7 @@ export class OutboxWorker {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly giveUpAfterMs: number;
+  private readonly inFlight = new Set<number>();
   private draining: Promise<void> | undefined;
   private wakeAgain = false;
   private stopped = false;
@@ -55,7 +56,7 @@ export class OutboxWorker {
     this.deliver = options.deliver;
     this.logger = options.logger;
     this.batchSize = options.batchSize ?? 16;
-    this.leaseMs = options.leaseMs ?? 60_000;
+    this.leaseMs = options.leaseMs ?? 15_000;
     this.giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3_600_000;
   }
 
@@ -73,6 +74,22 @@ export class OutboxWorker {
         this.wake();
       }
     });
+  }
+
+  /**
+   * Extends the leases of rows this process is still delivering, so a lease can be short: a crashed
+   * process's rows return to the others within one lease, while a slow delivery keeps its own.
+   */
+  async renewLeases(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    try {
+      await this.db
+        .update(outbox)
+        .set({ lockedUntil: sql`now() + ${`${this.leaseMs} milliseconds`}::interval` })
+        .where(and(inArray(outbox.id, [...this.inFlight]), eq(outbox.lockedBy, this.id), eq(outbox.status, 'pending')));
+    } catch (err) {
+      this.logger.warn({ err }, 'outbox: could not renew leases');
+    }
   }
 
   /** Resolves when nothing is being delivered by this worker. */
@@ -132,6 +149,15 @@ export class OutboxWorker {
   }
 
   private async deliverOne(row: OutboxRow): Promise<void> {
+    this.inFlight.add(row.id);
+    try {
+      await this.deliverAndRecord(row);
+    } finally {
+      this.inFlight.delete(row.id);
+    }
+  }
+
+  private async deliverAndRecord(row: OutboxRow): Promise<void> {
     let outcome: DeliveryOutcome;
     let unexpected = false;
     try {

@@ -42,10 +42,11 @@ export function createSlackApp(env: Env, services: Services, identity: BotIdenti
     receiver,
     logger,
     clientOptions: webClientOptions(env, services.logger),
-    // Our own authorize, so a failed auth.test is retried rather than cached forever.
+    // Our own authorize: a failed auth.test is retried rather than cached forever, and a request is
+    // handled (and acked) even while Slack's Web API does not answer.
     authorize: async () => {
-      const me = await identity.get();
-      return { botToken, botId: me.botId, botUserId: me.userId, teamId: me.teamId };
+      const me = identity.peek();
+      return me ? { botToken, botId: me.botId, botUserId: me.userId, teamId: me.teamId } : { botToken };
     },
   });
   app.error(async (err) => {

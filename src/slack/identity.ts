@@ -16,6 +16,15 @@ export class BotIdentityCache {
 
   constructor(private readonly client: WebClient) {}
 
+  /**
+   * The identity if already known; otherwise undefined at once, asking Slack in the background. For the
+   * request path, which must ack within 3 s even while Slack's Web API is slow or down.
+   */
+  peek(): BotIdentity | undefined {
+    if (!this.known) this.get().catch(() => {});
+    return this.known;
+  }
+
   get(): Promise<BotIdentity> {
     if (this.known) return Promise.resolve(this.known);
     this.pending ??= this.client.auth

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -28,7 +28,70 @@ export const incidents = pgTable('incidents', {
   resolvedAt: timestamptz('resolved_at'),
   closedAt: timestamptz('closed_at'),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
-});
+}, (t) => [uniqueIndex('incidents_channel_idx').on(t.channelId)]);
+
+/** Who may see and act on a private incident: the people Firewatch invited and whoever joined its channel. */
+export const incidentMembers = pgTable(
+  'incident_members',
+  {
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    userId: text('user_id').notNull(),
+    addedAt: timestamptz('added_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.userId] })],
+);
+
+/** Configured roles besides the lead (which lives on the incident): one person per role. */
+export const incidentRoles = pgTable(
+  'incident_roles',
+  {
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    role: text('role').notNull(),
+    userId: text('user_id').notNull(),
+    assignedAt: timestamptz('assigned_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.role] })],
+);
+
+export const followups = pgTable(
+  'followups',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    text: text('text').notNull(),
+    ownerId: text('owner_id'),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    dueAt: timestamptz('due_at'),
+    doneAt: timestamptz('done_at'),
+    doneBy: text('done_by'),
+  },
+  (t) => [index('followups_incident_idx').on(t.incidentId)],
+);
+
+/**
+ * Who currently marks a message as pinned (📌 reactions and Slack's own pin). The timeline records a pin
+ * when the first marker appears and an unpin when the last goes; `generation` counts those pins.
+ */
+export const messagePins = pgTable(
+  'message_pins',
+  {
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    messageTs: text('message_ts').notNull(),
+    channelId: text('channel_id').notNull(),
+    markers: jsonb('markers').$type<string[]>().notNull().default([]),
+    generation: integer('generation').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.messageTs] })],
+);
 
 export const timelineEvents = pgTable(
   'timeline_events',
@@ -91,3 +154,4 @@ export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
 export type TimelineEvent = typeof timelineEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
+export type Followup = typeof followups.$inferSelect;

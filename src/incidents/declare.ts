@@ -6,6 +6,7 @@ import type { Effect, ReplyTarget } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import { incidentChannelName } from './channel-name.js';
+import { addMembers } from './members.js';
 import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from './validate.js';
 
 export interface DeclareRequest {
@@ -16,7 +17,11 @@ export interface DeclareRequest {
   declaredBy: string;
   /** Defaults to the declarer. */
   leadId?: string;
+  type?: string;
   reply: ReplyTarget;
+  /** A person's declaration starts in investigating; an incident opened by an alert starts in triage. */
+  initialStatus?: 'investigating' | 'triage';
+  source?: string;
 }
 
 export type DeclareResult = { ok: true; incident: Incident } | { ok: false; errors: FieldErrors };
@@ -27,6 +32,9 @@ export function validateDeclare(config: Config, request: DeclareRequest): FieldE
   if (title) errors.title = title;
   const severity = severityError(config, request.severity);
   if (severity) errors.severity = severity;
+  if (request.type !== undefined && !config.incidentTypes.includes(request.type)) {
+    errors.type = `Unknown type "${request.type}". Types: ${config.incidentTypes.join(', ')}.`;
+  }
   if (request.description.length > MAX_DESCRIPTION) {
     errors.description = `The description is ${request.description.length} characters; keep it to ${MAX_DESCRIPTION} or fewer.`;
   }
@@ -52,7 +60,9 @@ export async function declareIncident(db: Db, config: Config, request: DeclareRe
         title,
         description: request.description.trim(),
         severity: severity.id,
-        status: 'investigating',
+        status: request.initialStatus ?? 'investigating',
+        type: request.type ?? null,
+        source: request.source ?? 'slack',
         leadId,
         declaredBy: request.declaredBy,
         isPrivate: request.isPrivate,
@@ -67,12 +77,13 @@ export async function declareIncident(db: Db, config: Config, request: DeclareRe
       .returning();
     if (!named) throw new Error('incident vanished inside its own transaction');
 
+    await addMembers(tx, named.id, [request.declaredBy, leadId]);
     await recordEvent(tx, {
       incidentId: named.id,
       kind: 'declared',
       actor: request.declaredBy,
       occurredAt: named.createdAt,
-      data: { title, severity: severity.id, description: named.description, private: named.isPrivate, lead: leadId },
+      data: { title, severity: severity.id, description: named.description, private: named.isPrivate, lead: leadId, status: named.status, ...(named.type ? { type: named.type } : {}) },
     });
 
     const incidentId = named.id;

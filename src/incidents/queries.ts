@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { incidents, type Incident } from '../db/schema.js';
+import { incidents, timelineEvents, type Incident, type TimelineEvent } from '../db/schema.js';
 
 export async function getIncident(tx: Tx, id: number): Promise<Incident | undefined> {
   const [row] = await tx.select().from(incidents).where(eq(incidents.id, id));
@@ -18,4 +18,24 @@ export async function recordSlackRefs(
 
 export function incidentKey(id: number): string {
   return `INC-${id}`;
+}
+
+export async function incidentByChannel(tx: Tx, channelId: string): Promise<Incident | undefined> {
+  const [row] = await tx.select().from(incidents).where(eq(incidents.channelId, channelId));
+  return row;
+}
+
+export async function latestEvent(tx: Tx, incidentId: number, kind: string): Promise<TimelineEvent | undefined> {
+  const [row] = await tx
+    .select()
+    .from(timelineEvents)
+    .where(and(eq(timelineEvents.incidentId, incidentId), eq(timelineEvents.kind, kind)))
+    .orderBy(desc(timelineEvents.occurredAt), desc(timelineEvents.id))
+    .limit(1);
+  return row;
+}
+
+export async function eventById(tx: Tx, id: number): Promise<TimelineEvent | undefined> {
+  const [row] = await tx.select().from(timelineEvents).where(eq(timelineEvents.id, id));
+  return row;
 }

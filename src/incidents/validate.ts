@@ -3,7 +3,7 @@ import { findSeverity, type Config, type Severity } from '../config/load.js';
 export const MAX_TITLE = 200;
 export const MAX_DESCRIPTION = 3_000;
 
-export type FieldErrors = Partial<Record<'title' | 'severity' | 'description', string>>;
+export type FieldErrors = Partial<Record<'title' | 'severity' | 'description' | 'type', string>>;
 
 export function titleError(title: string): string | undefined {
   const trimmed = title.trim();

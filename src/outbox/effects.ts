@@ -22,6 +22,19 @@ export const effectSchemas = {
   'summary.pin': z.object(incidentRef),
   'incident.announce': z.object(incidentRef),
   'reply.declared': z.object({ ...incidentRef, target: replyTargetSchema }),
+  /** Re-renders the pinned summary from the incident's current state. */
+  'summary.update': z.object(incidentRef),
+  /** Posts a timeline event: in the incident channel, or in the thread under its announcement. */
+  'timeline.post': z.object({
+    ...incidentRef,
+    eventId: z.number().int().positive(),
+    where: z.enum(['channel', 'announcement_thread']),
+    /** Also show a thread reply in the announcements channel itself (resolutions). */
+    broadcast: z.boolean().default(false),
+  }),
+  /** Tells someone given a role what it means. */
+  'role.dm': z.object({ ...incidentRef, eventId: z.number().int().positive() }),
+  'channel.archive': z.object(incidentRef),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -6,6 +6,7 @@ import { boltLogger } from './bolt-logger.js';
 import type { BotIdentityCache } from './identity.js';
 import { registerActions } from './listeners/actions/index.js';
 import { registerCommands } from './listeners/commands/index.js';
+import { registerEvents } from './listeners/events/index.js';
 import { registerViews } from './listeners/views/index.js';
 import type { Services } from './services.js';
 
@@ -37,7 +38,14 @@ export function createSlackApp(env: Env, services: Services, identity: BotIdenti
   const httpReceiver = socketMode
     ? undefined
     : new HTTPReceiver({ signingSecret: env.SLACK_SIGNING_SECRET ?? '', endpoints: '/slack/events', logger, processBeforeResponse: false });
-  const receiver = httpReceiver ?? new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN ?? '', logger });
+  const receiver =
+    httpReceiver ??
+    new SocketModeReceiver({
+      appToken: env.SLACK_APP_TOKEN ?? '',
+      logger,
+      // The Socket Mode client calls apps.connections.open through its own Web API client.
+      ...(env.SLACK_API_URL ? { installerOptions: { clientOptions: { slackApiUrl: env.SLACK_API_URL } } } : {}),
+    });
   const app = new App({
     receiver,
     logger,
@@ -54,6 +62,7 @@ export function createSlackApp(env: Env, services: Services, identity: BotIdenti
   });
   registerCommands(app, services);
   registerViews(app, services);
-  registerActions(app);
+  registerActions(app, services);
+  registerEvents(app, services);
   return { app, httpReceiver, socketMode };
 }

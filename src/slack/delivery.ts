@@ -1,13 +1,16 @@
 import type { WebClient } from '@slack/web-api';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import type { Incident, OutboxRow } from '../db/schema.js';
+import { outbox, type Incident, type OutboxRow } from '../db/schema.js';
 import { incidentChannelName } from '../incidents/channel-name.js';
-import { getIncident, recordSlackRefs } from '../incidents/queries.js';
+import { eventById, getIncident, latestEvent, recordSlackRefs } from '../incidents/queries.js';
+import { rolesOf } from '../incidents/roles.js';
 import type { Logger } from '../logger.js';
 import { effectSchemas, isEffectKind, type EffectKind, type EffectPayload } from '../outbox/effects.js';
 import type { DeliveryOutcome, Deliverer } from '../outbox/worker.js';
-import { announcementMessage, declaredReply, summaryMessage, topicText } from './blocks/incident.js';
+import { announcementMessage, declaredReply, summaryMessage, topicText, type SummaryState } from './blocks/incident.js';
+import { roleMessage, timelineMessage } from './blocks/timeline.js';
 import { ALREADY_DONE, outcomeOf, platformCode } from './errors.js';
 import type { BotIdentityCache } from './identity.js';
 import { postToResponseUrl } from './respond.js';
@@ -139,6 +142,15 @@ const setTopic: Handler<'channel.topic'> = async (ctx, { incidentId }) => {
   return DONE;
 };
 
+async function summaryState(ctx: DeliveryContext, incident: Incident): Promise<SummaryState> {
+  const update = await latestEvent(ctx.db, incident.id, 'status_update');
+  return {
+    incident,
+    roles: await rolesOf(ctx.db, incident.id),
+    lastUpdate: update ? { message: String(update.data.message ?? ''), actor: update.actor, at: update.occurredAt } : undefined,
+  };
+}
+
 /** After a lost answer the summary may already be there: find it by its metadata rather than post twice. */
 async function findPostedSummary(ctx: DeliveryContext, channel: string, incidentId: number): Promise<string | undefined> {
   try {
@@ -164,7 +176,7 @@ const postSummary: Handler<'summary.post'> = async (ctx, { incidentId }, row) =>
     (
       await ctx.client.chat.postMessage({
         channel,
-        ...summaryMessage(ctx.config, incident),
+        ...summaryMessage(ctx.config, await summaryState(ctx, incident)),
         metadata: { event_type: SUMMARY_EVENT, event_payload: { incident_id: incident.id } },
       })
     ).ts;
@@ -216,6 +228,55 @@ const replyDeclared: Handler<'reply.declared'> = async (ctx, { incidentId, targe
   return DONE;
 };
 
+const updateSummary: Handler<'summary.update'> = async (ctx, { incidentId }, row) => {
+  // A later re-render of the same summary is queued: it shows everything this one would.
+  const [later] = await ctx.db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.incidentId, incidentId), eq(outbox.kind, 'summary.update'), eq(outbox.status, 'pending'), gt(outbox.id, row.id)))
+    .limit(1);
+  if (later) return { status: 'done', result: { superseded: later.id } };
+  const incident = await loadIncident(ctx, incidentId);
+  if (!incident.summaryTs) throw new Undeliverable('the summary was never posted');
+  await ctx.client.chat.update({ channel: channelOf(incident), ts: incident.summaryTs, ...summaryMessage(ctx.config, await summaryState(ctx, incident)) });
+  return DONE;
+};
+
+const postTimelineEvent: Handler<'timeline.post'> = async (ctx, { incidentId, eventId, where, broadcast }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const event = await eventById(ctx.db, eventId);
+  if (!event) throw new Undeliverable(`timeline event ${eventId} does not exist`);
+  const message = timelineMessage(ctx.config, incident, event);
+  if (where === 'channel') {
+    const r = await ctx.client.chat.postMessage({ channel: channelOf(incident), ...message, unfurl_links: false });
+    return { status: 'done', result: { ts: r.ts } };
+  }
+  // Private incidents have no announcement, and one that failed to post leaves nothing to thread under.
+  if (incident.isPrivate || !incident.announcementChannel || !incident.announcementTs) return { status: 'done', result: { skipped: 'no announcement' } };
+  const r = await ctx.client.chat.postMessage({
+    channel: incident.announcementChannel,
+    thread_ts: incident.announcementTs,
+    reply_broadcast: broadcast,
+    ...message,
+    unfurl_links: false,
+  });
+  return { status: 'done', result: { ts: r.ts } };
+};
+
+const dmRole: Handler<'role.dm'> = async (ctx, { incidentId, eventId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const event = await eventById(ctx.db, eventId);
+  if (!event) throw new Undeliverable(`timeline event ${eventId} does not exist`);
+  const user = String(event.data.user ?? '');
+  await ctx.client.chat.postMessage({ channel: user, ...roleMessage(incident, event) });
+  return DONE;
+};
+
+const archiveChannel: Handler<'channel.archive'> = async (ctx, { incidentId }) => {
+  await ctx.client.conversations.archive({ channel: channelOf(await loadIncident(ctx, incidentId)) });
+  return DONE;
+};
+
 const handlers: { [K in EffectKind]: Handler<K> } = {
   'channel.create': createChannel,
   'channel.invite': inviteUsers,
@@ -224,6 +285,10 @@ const handlers: { [K in EffectKind]: Handler<K> } = {
   'summary.pin': pinSummary,
   'incident.announce': announce,
   'reply.declared': replyDeclared,
+  'summary.update': updateSummary,
+  'timeline.post': postTimelineEvent,
+  'role.dm': dmRole,
+  'channel.archive': archiveChannel,
 };
 
 function run<K extends EffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

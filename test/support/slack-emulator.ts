@@ -1,8 +1,11 @@
 // A Slack Web API emulator for end-to-end tests: answers like slack.com/api (argument names, response
-// shapes, error codes, Block Kit limits), records every call, and injects faults on demand.
+// shapes, error codes, Block Kit limits), records every call, and injects faults on demand. It also
+// speaks Socket Mode: apps.connections.open hands out a WebSocket URL on this same server, which
+// greets with `hello` and carries envelopes the test sends (see sendSocketEnvelope).
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface EmuUser { id: string; name: string; real_name?: string; tz?: string; email?: string; is_bot?: boolean; deleted?: boolean }
@@ -40,7 +43,17 @@ export interface EmulatorOptions {
   /** When true only ids in `users` exist; otherwise any U…/W… id is a user. */
   strictUsers?: boolean;
   teamName?: string; teamDomain?: string; botName?: string; appId?: string;
+  /** The app-level token (xapp-…) that apps.connections.open requires. */
+  appToken?: string;
 }
+export type SocketEnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
+export interface SocketEnvelopeOptions {
+  /** events_api only: Slack's retry counter (0 on the first delivery). */
+  retryAttempt?: number;
+  /** Defaults as Slack sets it: true for slash commands and view submissions / options requests, else false. */
+  acceptsResponsePayload?: boolean;
+}
+export interface SocketAck { envelope_id: string; payload?: unknown; ackMs: number }
 
 type Json = Record<string, unknown>;
 type Handler = (a: Args) => Json;
@@ -54,6 +67,8 @@ const STRUCTURED_ARGS = ['blocks', 'attachments', 'view', 'metadata', 'files', '
 const BLOCK_TYPES = new Set(['actions', 'context', 'context_actions', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'table', 'video']);
 const CHANNEL_NAME = /^[a-z0-9_-]+$/;
 const EMOJI_NAME = /^[a-z0-9_+'-]+(::skin-tone-[2-6])?$/;
+/** Methods called with the app-level token (xapp-…) instead of the bot token. */
+const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
 class ApiFailure extends Error {
   constructor(readonly code: string, readonly extra: Json = {}) { super(code); }
@@ -259,6 +274,144 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
+// ---- a minimal RFC 6455 WebSocket server (the `ws` package is not a dependency) ----------------
+
+const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const WS_MAX_MESSAGE = 16 * 1024 * 1024;
+const SOCKET_ACK_TIMEOUT_MS = 10_000;
+
+/** One server-side WebSocket: unmasked frames out, masked frames in, ping→pong, close handshake. */
+class WsConnection {
+  /** True once either side started closing: no more envelopes go out on it. */
+  closing = false;
+  private buffer: Buffer = Buffer.alloc(0);
+  private fragments: Buffer[] = [];
+  private fragmentOpcode = 0;
+  private readonly closedListeners: Array<() => void> = [];
+
+  constructor(private readonly socket: Duplex, private readonly onText: (text: string) => void) {
+    socket.on('data', (chunk: Buffer) => { this.onData(chunk); });
+    socket.on('error', () => { socket.destroy(); });
+    socket.on('close', () => {
+      this.closing = true;
+      for (const l of this.closedListeners.splice(0)) l();
+    });
+  }
+
+  get open(): boolean { return !this.closing && !this.socket.destroyed; }
+
+  onClosed(listener: () => void): void {
+    if (this.socket.destroyed) listener();
+    else this.closedListeners.push(listener);
+  }
+
+  sendText(text: string): void { this.frame(0x1, Buffer.from(text, 'utf8')); }
+
+  /** Starts the close handshake; the TCP connection goes after the peer answers or `graceMs`. */
+  close(code = 1000, reason = '', graceMs = 1000): void {
+    if (!this.closing) {
+      this.closing = true;
+      const body = Buffer.alloc(2 + Buffer.byteLength(reason));
+      body.writeUInt16BE(code, 0);
+      body.write(reason, 2, 'utf8');
+      this.frame(0x8, body);
+    }
+    setTimeout(() => { this.socket.destroy(); }, graceMs).unref();
+  }
+
+  destroy(): void { this.closing = true; this.socket.destroy(); }
+
+  feed(head: Buffer): void { if (head.length) this.onData(head); }
+
+  private frame(opcode: number, payload: Buffer): void {
+    if (this.socket.destroyed || !this.socket.writable) return;
+    const len = payload.length;
+    const head = len < 126 ? Buffer.alloc(2) : len < 65_536 ? Buffer.alloc(4) : Buffer.alloc(10);
+    head[0] = 0x80 | opcode; // FIN: the server never fragments
+    if (len < 126) head[1] = len;
+    else if (len < 65_536) { head[1] = 126; head.writeUInt16BE(len, 2); }
+    else { head[1] = 127; head.writeBigUInt64BE(BigInt(len), 2); }
+    this.socket.write(Buffer.concat([head, payload]));
+  }
+
+  /** A protocol error from the peer: close with the given status, as RFC 6455 §7.1.7 asks. */
+  private fail(code: number, reason: string): void {
+    this.buffer = Buffer.alloc(0);
+    this.close(code, reason, 100);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
+    for (;;) {
+      const b = this.buffer;
+      if (b.length < 2) return;
+      const b0 = b[0] ?? 0;
+      const b1 = b[1] ?? 0;
+      const fin = (b0 & 0x80) !== 0;
+      const opcode = b0 & 0x0f;
+      const masked = (b1 & 0x80) !== 0;
+      let len = b1 & 0x7f;
+      let offset = 2;
+      if (len === 126) {
+        if (b.length < 4) return;
+        len = b.readUInt16BE(2);
+        offset = 4;
+      } else if (len === 127) {
+        if (b.length < 10) return;
+        const big = b.readBigUInt64BE(2);
+        if (big > BigInt(WS_MAX_MESSAGE)) { this.fail(1009, 'message too big'); return; }
+        len = Number(big);
+        offset = 10;
+      }
+      if ((b0 & 0x70) !== 0) { this.fail(1002, 'no extension was negotiated'); return; }
+      if (!masked) { this.fail(1002, 'client frames must be masked'); return; }
+      if (b.length < offset + 4 + len) return;
+      const mask = b.subarray(offset, offset + 4);
+      const payload = Buffer.from(b.subarray(offset + 4, offset + 4 + len));
+      for (let i = 0; i < payload.length; i++) payload[i] = (payload[i] ?? 0) ^ (mask[i % 4] ?? 0);
+      this.buffer = b.subarray(offset + 4 + len);
+      this.onFrame(fin, opcode, payload);
+      if (this.socket.destroyed) return;
+    }
+  }
+
+  private onFrame(fin: boolean, opcode: number, payload: Buffer): void {
+    switch (opcode) {
+      case 0x0: // continuation
+        if (!this.fragmentOpcode) { this.fail(1002, 'unexpected continuation frame'); return; }
+        this.fragments.push(payload);
+        if (fin) this.deliver(this.fragmentOpcode, Buffer.concat(this.fragments.splice(0)));
+        return;
+      case 0x1:
+      case 0x2:
+        if (this.fragmentOpcode) { this.fail(1002, 'expected a continuation frame'); return; }
+        if (fin) this.deliver(opcode, payload);
+        else { this.fragmentOpcode = opcode; this.fragments = [payload]; }
+        return;
+      case 0x8: { // close: answer with the same status (unless we started it), then hang up
+        const wasClosing = this.closing;
+        this.closing = true;
+        if (!wasClosing) this.frame(0x8, payload.subarray(0, 2));
+        this.socket.end();
+        return;
+      }
+      case 0x9: // ping
+        this.frame(0xa, payload);
+        return;
+      case 0xa: // pong
+        return;
+      default:
+        this.fail(1002, `unknown opcode ${opcode}`);
+    }
+  }
+
+  private deliver(opcode: number, data: Buffer): void {
+    this.fragmentOpcode = 0;
+    if (opcode === 0x1) this.onText(data.toString('utf8'));
+    // Slack ignores binary messages, and so do we.
+  }
+}
+
 export class SlackEmulator {
   readonly url: string;
   readonly botToken: string;
@@ -267,6 +420,7 @@ export class SlackEmulator {
   readonly teamId: string;
   readonly teamDomain: string;
   readonly appId: string;
+  readonly appToken: string;
 
   calls: RecordedCall[] = [];
   channels = new Map<string, EmuChannel>();
@@ -296,6 +450,11 @@ export class SlackEmulator {
   private readonly responseUrls = new Map<string, { uses: number; source?: ResponseSource }>();
   private readonly uploads = new Map<string, { filename: string; length: number; content?: Buffer }>();
   private readonly hangs = new Set<AbortController>();
+  /** Tickets handed out by apps.connections.open; each opens one WebSocket. */
+  private readonly socketTickets = new Map<string, { issued: number }>();
+  private readonly sockets: WsConnection[] = [];
+  private readonly pendingAcks = new Map<string, { resolve: (ack: SocketAck) => void; reject: (e: Error) => void; sentAt: number; timer: NodeJS.Timeout }>();
+  private readonly startedAt = new Date();
 
   static async start(opts: EmulatorOptions = {}): Promise<SlackEmulator> {
     const server = createServer();
@@ -305,6 +464,7 @@ export class SlackEmulator {
     });
     const emu = new SlackEmulator(opts, server, (server.address() as AddressInfo).port);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => { void emu.onRequest(req, res); });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { emu.onUpgrade(req, socket, head); });
     return emu;
   }
 
@@ -319,6 +479,7 @@ export class SlackEmulator {
     this.teamDomain = opts.teamDomain ?? 'firewatch-test';
     this.botName = opts.botName ?? 'firewatch';
     this.appId = opts.appId ?? 'A0FIREWATCH';
+    this.appToken = opts.appToken ?? 'xapp-test-token';
     this.triggerTtlMs = opts.triggerTtlMs ?? 3000;
     this.strictUsers = opts.strictUsers ?? false;
     this.addUser({ id: this.botUserId, name: this.botName, real_name: 'Firewatch', is_bot: true });
@@ -416,9 +577,117 @@ export class SlackEmulator {
 
   async close(): Promise<void> {
     for (const h of this.hangs) h.abort();
+    for (const [id, p] of this.pendingAcks) {
+      clearTimeout(p.timer);
+      p.reject(new Error(`Socket Mode envelope ${id} was not acked before the emulator closed`));
+    }
+    this.pendingAcks.clear();
+    // Upgraded sockets are no longer the HTTP server's to close: say goodbye, then cut them.
+    for (const ws of this.sockets.splice(0)) {
+      ws.close(1001, 'emulator closing', 0);
+      ws.destroy();
+    }
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
+  }
+
+  // ---- Socket Mode ----------------------------------------------------------------------------
+
+  /** Open Socket Mode connections (those that got `hello` and are not closing). */
+  socketConnections(): number { return this.openSockets().length; }
+
+  /** Resolves once at least one Socket Mode connection is open. */
+  async waitForSocket(timeoutMs = 10_000): Promise<void> {
+    const started = Date.now();
+    while (this.socketConnections() === 0) {
+      if (Date.now() - started >= timeoutMs) {
+        const opens = this.callsOf('apps.connections.open').map((c) => (c.ok ? 'ok' : c.error ?? c.status)).join(', ');
+        throw new Error(`no Socket Mode connection after ${timeoutMs} ms; apps.connections.open calls: ${opens || 'none'}`);
+      }
+      await sleep(20);
+    }
+  }
+
+  /**
+   * Delivers an envelope to the newest open connection, as Slack does, and resolves with the app's ack
+   * (`{ envelope_id, payload }`); rejects after 10 s without one, or when the connection closes first.
+   */
+  sendSocketEnvelope(type: SocketEnvelopeType, payload: Record<string, unknown>, options: SocketEnvelopeOptions = {}): Promise<SocketAck> {
+    const ws = this.openSockets().at(-1);
+    if (!ws) return Promise.reject(new Error('no open Socket Mode connection to deliver to'));
+    const envelopeId = randomUUID();
+    const respondable = type === 'slash_commands' || (type === 'interactive' && ['view_submission', 'block_suggestion'].includes(String(payload.type)));
+    const envelope: Json = {
+      envelope_id: envelopeId,
+      type,
+      payload,
+      accepts_response_payload: options.acceptsResponsePayload ?? respondable,
+      // Only Events API deliveries are retried, and only they carry the retry fields.
+      ...(type === 'events_api' ? { retry_attempt: options.retryAttempt ?? 0, retry_reason: options.retryAttempt ? 'timeout' : '' } : {}),
+    };
+    return new Promise<SocketAck>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingAcks.delete(envelopeId);
+        reject(new Error(`Socket Mode envelope ${envelopeId} (${type}) was not acked within ${SOCKET_ACK_TIMEOUT_MS} ms`));
+      }, SOCKET_ACK_TIMEOUT_MS);
+      this.pendingAcks.set(envelopeId, { resolve, reject, sentAt: performance.now(), timer });
+      ws.onClosed(() => {
+        const p = this.pendingAcks.get(envelopeId);
+        if (!p) return;
+        clearTimeout(p.timer);
+        this.pendingAcks.delete(envelopeId);
+        p.reject(new Error(`the Socket Mode connection closed before envelope ${envelopeId} (${type}) was acked`));
+      });
+      ws.sendText(JSON.stringify(envelope));
+    });
+  }
+
+  private openSockets(): WsConnection[] { return this.sockets.filter((s) => s.open); }
+
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const refuse = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+    };
+    socket.on('error', () => { socket.destroy(); });
+    const url = new URL(req.url ?? '/', this.origin);
+    if (url.pathname !== '/socket') { refuse(404, 'not_found'); return; }
+    if (this.down) { refuse(503, 'Service Unavailable'); return; }
+    const ticket = url.searchParams.get('ticket') ?? '';
+    if (!this.socketTickets.delete(ticket)) { refuse(401, 'invalid_ticket'); return; } // tickets are single use
+    const key = req.headers['sec-websocket-key'];
+    if (req.headers.upgrade?.toLowerCase() !== 'websocket' || req.headers['sec-websocket-version'] !== '13' || typeof key !== 'string' || !key) {
+      refuse(400, 'bad websocket handshake');
+      return;
+    }
+    const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
+    // No Sec-WebSocket-Extensions in the answer: permessage-deflate is declined, so frames stay plain.
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    (socket as Socket).setNoDelay?.(true);
+    const ws = new WsConnection(socket, (text) => { this.onSocketMessage(text); });
+    this.sockets.push(ws);
+    ws.onClosed(() => {
+      const i = this.sockets.indexOf(ws);
+      if (i !== -1) this.sockets.splice(i, 1);
+    });
+    ws.sendText(JSON.stringify({
+      type: 'hello',
+      num_connections: this.socketConnections(),
+      debug_info: { host: 'emulator', started: this.startedAt.toISOString().replace('T', ' ').slice(0, 23), build_number: 1, approximate_connection_time: 18060 },
+      connection_info: { app_id: this.appId },
+    }));
+    ws.feed(head);
+  }
+
+  /** What the app sends on the socket: acks `{ envelope_id, payload }`; anything else is ignored, like Slack. */
+  private onSocketMessage(text: string): void {
+    const msg = safeJson(text);
+    if (!isObj(msg) || typeof msg.envelope_id !== 'string') return;
+    const p = this.pendingAcks.get(msg.envelope_id);
+    if (!p) return; // a late or duplicate ack
+    clearTimeout(p.timer);
+    this.pendingAcks.delete(msg.envelope_id);
+    p.resolve({ envelope_id: msg.envelope_id, ...(msg.payload !== undefined ? { payload: msg.payload } : {}), ackMs: performance.now() - p.sentAt });
   }
 
   // ---- HTTP plumbing ------------------------------------------------------------------------
@@ -486,7 +755,12 @@ export class SlackEmulator {
     const handler = this.handlers.get(method);
     if (!handler) return { ok: false, error: 'unknown_method' };
     if (!token) return { ok: false, error: 'not_authed' };
-    if (token !== this.botToken) return { ok: false, error: 'invalid_auth' };
+    // apps.connections.open takes only the app-level token; every other method only the bot token.
+    if (APP_TOKEN_METHODS.has(method)) {
+      if (token !== this.appToken) return { ok: false, error: 'invalid_auth' };
+    } else if (token !== this.botToken) {
+      return { ok: false, error: token === this.appToken ? 'not_allowed_token_type' : 'invalid_auth' };
+    }
     try {
       return { ok: true, ...handler(a) };
     } catch (e) {
@@ -782,6 +1056,12 @@ export class SlackEmulator {
       url: `https://${this.teamDomain}.slack.com/`, team: this.teamName, user: this.botName, team_id: this.teamId,
       user_id: this.botUserId, bot_id: this.botId, is_enterprise_install: false,
     }),
+
+    'apps.connections.open': () => {
+      const ticket = randomUUID();
+      this.socketTickets.set(ticket, { issued: Date.now() });
+      return { url: `${this.origin.replace(/^http/, 'ws')}/socket?ticket=${ticket}` };
+    },
 
     'team.info': () => ({
       team: { id: this.teamId, name: this.teamName, url: `https://${this.teamDomain}.slack.com/`, domain: this.teamDomain, email_domain: '', icon: { image_default: true }, is_verified: false },

@@ -8,6 +8,7 @@ export const DECLARE_FIELDS = {
   title: 'title',
   severity: 'severity',
   description: 'description',
+  type: 'type',
   lead: 'lead',
   private: 'private',
 } as const;
@@ -54,6 +55,17 @@ export function declareModal(config: Config, options: DeclareModalOptions): View
       block_id: DECLARE_FIELDS.severity,
       label: { type: 'plain_text', text: 'Severity' },
       element: { type: 'static_select', action_id: FIELD_ACTION, options: options_, ...(initial ? { initial_option: initial } : {}) },
+    },
+    {
+      type: 'input',
+      block_id: DECLARE_FIELDS.type,
+      optional: true,
+      label: { type: 'plain_text', text: 'Type' },
+      element: {
+        type: 'static_select',
+        action_id: FIELD_ACTION,
+        options: config.incidentTypes.map((t) => ({ text: { type: 'plain_text' as const, text: t }, value: t })),
+      },
     },
     {
       type: 'input',

@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { Button, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/load.js';
 import { findSeverity } from '../../config/load.js';
 import type { Incident } from '../../db/schema.js';
@@ -16,6 +16,8 @@ export const SUMMARY_ACTIONS = {
   postUpdate: 'incident_post_update',
   changeStatus: 'incident_change_status',
   resolve: 'incident_resolve',
+  accept: 'incident_accept',
+  decline: 'incident_decline',
 } as const;
 
 export function severityText(config: Config, id: string): string {
@@ -33,34 +35,79 @@ function headline(incident: Incident): string {
   return `${incidentKey(incident.id)}: ${incident.title}`;
 }
 
+/** What the summary shows besides the incident row. */
+export interface SummaryState {
+  incident: Incident;
+  roles: Array<{ role: string; userId: string }>;
+  lastUpdate: { message: string; actor: string | null; at: Date } | undefined;
+}
+
+/** A summary button's value: the incident and the status the person saw, so a click can compare-and-set. */
+export function summaryButtonValue(incident: Pick<Incident, 'id' | 'status'>): string {
+  return `${incident.id}:${incident.status}`;
+}
+
+function summaryButtons(incident: Incident): Button[] {
+  const value = summaryButtonValue(incident);
+  const button = (action_id: string, text: string, extra: Pick<Button, 'style' | 'confirm'> = {}): Button => ({ type: 'button', action_id, text: { type: 'plain_text', text }, value, ...extra });
+  switch (incident.status) {
+    case 'triage':
+      return [button(SUMMARY_ACTIONS.accept, 'Accept', { style: 'primary' }), button(SUMMARY_ACTIONS.decline, 'Decline', { style: 'danger' })];
+    case 'investigating':
+    case 'identified':
+    case 'monitoring':
+      return [
+        button(SUMMARY_ACTIONS.postUpdate, 'Post update', { style: 'primary' }),
+        button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
+        button(SUMMARY_ACTIONS.resolve, 'Resolve', {
+          confirm: {
+            title: { type: 'plain_text', text: `Resolve ${incidentKey(incident.id)}?` },
+            text: { type: 'mrkdwn', text: 'The incident is marked resolved and stakeholders are told.' },
+            confirm: { type: 'plain_text', text: 'Resolve' },
+            deny: { type: 'plain_text', text: 'Not yet' },
+          },
+        }),
+      ];
+    case 'resolved':
+      return [button(SUMMARY_ACTIONS.postUpdate, 'Post update'), button(SUMMARY_ACTIONS.changeStatus, 'Change status')];
+    default:
+      return [];
+  }
+}
+
 /** The pinned live summary in the incident channel, rendered from the incident's current state. */
-export function summaryMessage(config: Config, incident: Incident): SlackMessage {
+export function summaryMessage(config: Config, state: SummaryState): SlackMessage {
+  const { incident } = state;
   const fields = [
     `*Severity*\n${severityText(config, incident.severity)}`,
     `*Status*\n${statusLabel(incident.status)}`,
     `*Lead*\n${incident.leadId ? mention(incident.leadId) : '_none_'}`,
     `*Declared*\n${mention(incident.declaredBy)} · ${slackDate(incident.createdAt)}`,
   ];
+  if (incident.type) fields.push(`*Type*\n${incident.type}`);
+  for (const role of state.roles) fields.push(`*${role.role.charAt(0).toUpperCase()}${role.role.slice(1)}*\n${mention(role.userId)}`);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(`🔥 ${headline(incident)}`, 150), emoji: true } },
-    { type: 'section', fields: fields.map((text) => ({ type: 'mrkdwn', text })) },
+    { type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) },
   ];
   if (incident.description) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(escapeMrkdwn(incident.description), 3000) } });
   }
+  if (incident.impact) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Impact*\n${escapeMrkdwn(incident.impact)}`, 3000) } });
+  }
+  if (state.lastUpdate) {
+    const by = state.lastUpdate.actor ? ` by ${mention(state.lastUpdate.actor)}` : '';
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(`*Last update* (${slackDate(state.lastUpdate.at)}${by})\n${escapeMrkdwn(state.lastUpdate.message)}`, 3000) },
+    });
+  }
   if (incident.isPrivate) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: '🔒 Private incident: only members of this channel can see it.' }] });
   }
-  const value = String(incident.id);
-  blocks.push({
-    type: 'actions',
-    block_id: 'incident_actions',
-    elements: [
-      { type: 'button', action_id: SUMMARY_ACTIONS.postUpdate, text: { type: 'plain_text', text: 'Post update' }, value, style: 'primary' },
-      { type: 'button', action_id: SUMMARY_ACTIONS.changeStatus, text: { type: 'plain_text', text: 'Change status' }, value },
-      { type: 'button', action_id: SUMMARY_ACTIONS.resolve, text: { type: 'plain_text', text: 'Resolve' }, value },
-    ],
-  });
+  const buttons = summaryButtons(incident);
+  if (buttons.length) blocks.push({ type: 'actions', block_id: 'incident_actions', elements: buttons });
   return {
     text: truncate(`${headline(incident)} (${incident.severity.toUpperCase()}, ${statusLabel(incident.status)})`, 3000),
     blocks,

@@ -1,12 +1,112 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockButtonAction } from '@slack/bolt';
+import type { View } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
+import { changeStatus } from '../../../incidents/changes.js';
+import { completeFollowup, followupsOf, getFollowup } from '../../../incidents/followups.js';
+import { getIncident } from '../../../incidents/queries.js';
+import { isStatus } from '../../../incidents/lifecycle.js';
+import { FOLLOWUP_DONE_ACTION, followupListMessage } from '../../blocks/lists.js';
 import { SUMMARY_ACTIONS } from '../../blocks/incident.js';
+import { changeStatusModal, declineModal, updateModal } from '../../blocks/modals.js';
+import type { Services } from '../../services.js';
+import { findTarget } from '../target.js';
 
-/** Summary buttons whose features arrive with later releases answer so, rather than silently. */
-export function registerActions(app: App): void {
-  for (const actionId of Object.values(SUMMARY_ACTIONS)) {
-    app.action(actionId, async ({ ack, respond }) => {
+/** `<incident id>:<status seen>` from a summary button. */
+const summaryValue = z
+  .string()
+  .regex(/^\d+:[a-z]+$/)
+  .transform((v) => {
+    const [id, status] = v.split(':');
+    return { incidentId: Number(id), seen: status ?? '' };
+  });
+
+const buttonBody = z.object({
+  user: z.object({ id: z.string().min(1) }),
+  trigger_id: z.string().min(1),
+  actions: z.array(z.object({ value: z.string() })).min(1),
+});
+
+type Respond = (message: { response_type?: 'ephemeral'; replace_original?: boolean; text: string; blocks?: unknown[] }) => Promise<unknown>;
+const tell = (respond: Respond, text: string) => respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => {});
+
+export function registerActions(app: App, services: Services): void {
+  /** Summary buttons: parse, check who may act, then run the action after the ack. */
+  type ButtonContext = { incidentId: number; seen: string; userId: string; triggerId: string; respond: Respond; client: WebClient };
+  const onSummaryButton = (actionId: string, run: (ctx: ButtonContext) => Promise<void>) => {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, respond, client }) => {
       await ack();
-      await respond({ response_type: 'ephemeral', replace_original: false, text: 'This action is not available yet in this version of Firewatch.' });
+      const parsed = buttonBody.safeParse(body);
+      const value = parsed.success ? summaryValue.safeParse(parsed.data.actions[0]?.value) : undefined;
+      if (!parsed.success || !value?.success) {
+        await tell(respond, '⚠️ That button did not carry what Firewatch needs; use the /incident command instead.');
+        return;
+      }
+      const userId = parsed.data.user.id;
+      try {
+        const target = await findTarget(services, { ref: value.data.incidentId, channelId: undefined, userId });
+        if (!target.ok) {
+          await tell(respond, `⚠️ ${target.message}`);
+          return;
+        }
+        await run({ ...value.data, userId, triggerId: parsed.data.trigger_id, respond, client });
+        services.outbox.wake();
+      } catch (err) {
+        services.logger.error({ err, actionId }, 'summary button failed');
+        await tell(respond, '⚠️ Firewatch could not do that right now; try again in a moment.');
+      }
     });
-  }
+  };
+
+  const openView = async ({ client, triggerId, respond }: ButtonContext, view: View) => {
+    await client.views.open({ trigger_id: triggerId, view }).catch(async (err: unknown) => {
+      services.logger.warn({ err }, 'could not open a form');
+      await tell(respond, '⚠️ Slack did not open the form in time; click again.');
+    });
+  };
+
+  onSummaryButton(SUMMARY_ACTIONS.postUpdate, async (ctx) => {
+    const incident = await getIncident(services.db, ctx.incidentId);
+    if (incident) await openView(ctx, updateModal(services.config, incident));
+  });
+  onSummaryButton(SUMMARY_ACTIONS.changeStatus, async (ctx) => {
+    const incident = await getIncident(services.db, ctx.incidentId);
+    if (incident) await openView(ctx, changeStatusModal(incident));
+  });
+  onSummaryButton(SUMMARY_ACTIONS.decline, async (ctx) => {
+    const incident = await getIncident(services.db, ctx.incidentId);
+    if (incident) await openView(ctx, declineModal(incident));
+  });
+  onSummaryButton(SUMMARY_ACTIONS.resolve, async ({ incidentId, seen, userId, respond }) => {
+    const outcome = await changeStatus(services.db, services.config, { incidentId, actor: userId, to: 'resolved', ...(isStatus(seen) ? { expectedFrom: seen } : {}) });
+    await tell(respond, outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
+  });
+  onSummaryButton(SUMMARY_ACTIONS.accept, async ({ incidentId, userId, respond }) => {
+    const outcome = await changeStatus(services.db, services.config, { incidentId, actor: userId, to: 'investigating', expectedFrom: 'triage' });
+    await tell(respond, outcome.ok ? `${outcome.message} You accepted it.` : `⚠️ ${outcome.message}`);
+  });
+
+  app.action<BlockButtonAction>(FOLLOWUP_DONE_ACTION, async ({ ack, body, respond }) => {
+    await ack();
+    const parsed = buttonBody.safeParse(body);
+    const followupId = parsed.success ? Number(parsed.data.actions[0]?.value) : NaN;
+    if (!parsed.success || !Number.isSafeInteger(followupId)) {
+      await tell(respond, '⚠️ That button did not carry a follow-up.');
+      return;
+    }
+    try {
+      const followup = await getFollowup(services.db, followupId);
+      const target = followup ? await findTarget(services, { ref: followup.incidentId, channelId: undefined, userId: parsed.data.user.id }) : undefined;
+      if (!followup || !target?.ok) {
+        await tell(respond, '⚠️ That follow-up no longer exists.');
+        return;
+      }
+      const outcome = await completeFollowup(services.db, { followupId, actor: parsed.data.user.id });
+      if (!outcome.ok) await tell(respond, `⚠️ ${outcome.message}`);
+      await respond({ replace_original: true, ...followupListMessage(target.incident, await followupsOf(services.db, followup.incidentId)) });
+    } catch (err) {
+      services.logger.error({ err }, 'follow-up done failed');
+      await tell(respond, '⚠️ Firewatch could not do that right now; try again in a moment.');
+    }
+  });
 }

@@ -1,9 +1,19 @@
-import type { App } from '@slack/bolt';
+import type { AckFn, App, RespondArguments } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { helpText, parseCommand } from '../../command-grammar.js';
+import { addNote, changeSeverity, changeStatus, postStatusUpdate, setImpact, setType, type ChangeOutcome } from '../../../incidents/changes.js';
+import { addFollowup, followupsOf } from '../../../incidents/followups.js';
+import { openIncidentsFor } from '../../../incidents/list.js';
+import { assignRole } from '../../../incidents/roles.js';
+import type { Status } from '../../../incidents/status.js';
+import { helpText, parseCommand, type ParsedCommand } from '../../command-grammar.js';
+import { followupListMessage, incidentListMessage } from '../../blocks/lists.js';
+import { updateModal } from '../../blocks/modals.js';
 import { escapeMrkdwn } from '../../blocks/text.js';
+import { platformCode } from '../../errors.js';
 import type { Services } from '../../services.js';
-import { declareFromCommand } from './declare.js';
+import { findTarget } from '../target.js';
+import { DATABASE_TROUBLE, declareFromCommand } from './declare.js';
 
 /** The fields of a slash command this listener relies on. */
 const commandSchema = z.object({
@@ -13,31 +23,114 @@ const commandSchema = z.object({
   text: z.string().default(''),
   response_url: z.url(),
 });
+type Command = z.infer<typeof commandSchema>;
+type Ack = AckFn<string | RespondArguments>;
+
+const ephemeral = (text: string): RespondArguments => ({ response_type: 'ephemeral', text });
+const answer = (outcome: ChangeOutcome | { ok: boolean; message: string }) => ephemeral(outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
+
+type IncidentCommand = Exclude<ParsedCommand, { kind: 'declare' | 'help' | 'unknown' | 'unavailable' | 'invalid' | 'list' }>;
+
+/** Runs a subcommand that acts on one incident; answers in the ack, after the change has committed. */
+async function runOnIncident(services: Services, command: Command, parsed: IncidentCommand, ack: Ack, client: WebClient): Promise<void> {
+  const { db, config } = services;
+  const target = await findTarget(services, { ref: parsed.ref, channelId: command.channel_id, userId: command.user_id });
+  if (!target.ok) {
+    await ack(ephemeral(`⚠️ ${target.message}`));
+    return;
+  }
+  const incidentId = target.incident.id;
+  const actor = command.user_id;
+  switch (parsed.kind) {
+    case 'status':
+      await ack(answer(await changeStatus(db, config, { incidentId, actor, to: parsed.status as Status, message: parsed.message })));
+      break;
+    case 'resolve':
+      await ack(answer(await changeStatus(db, config, { incidentId, actor, to: 'resolved', message: parsed.message })));
+      break;
+    case 'close':
+      await ack(answer(await changeStatus(db, config, { incidentId, actor, to: 'closed' })));
+      break;
+    case 'update':
+      if (parsed.message) {
+        await ack(answer(await postStatusUpdate(db, config, { incidentId, actor, message: parsed.message })));
+        break;
+      }
+      // Ack first: the trigger_id is valid for three seconds from the user's keystroke.
+      await ack();
+      await client.views.open({ trigger_id: command.trigger_id, view: updateModal(config, target.incident) }).catch(async (err: unknown) => {
+        services.logger.warn({ err }, 'could not open the update form');
+        await fetch(command.response_url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(ephemeral(`⚠️ Could not open the update form (${platformCode(err) ?? 'Slack did not answer'}). Post directly: \`/incident update <message>\`.`)),
+        }).catch(() => {});
+      });
+      break;
+    case 'severity':
+      await ack(answer(await changeSeverity(db, config, { incidentId, actor, severity: parsed.severity })));
+      break;
+    case 'lead':
+      await ack(answer(await assignRole(db, config, { incidentId, actor, role: 'lead', userId: parsed.user })));
+      break;
+    case 'role':
+      await ack(answer(await assignRole(db, config, { incidentId, actor, role: parsed.role, userId: parsed.user })));
+      break;
+    case 'note':
+      await ack(answer(await addNote(db, { incidentId, actor, text: parsed.text })));
+      break;
+    case 'followup':
+      if (!parsed.text) {
+        await ack({ response_type: 'ephemeral', ...followupListMessage(target.incident, await followupsOf(db, incidentId)) });
+        break;
+      }
+      await ack(answer(await addFollowup(db, { incidentId, actor, text: parsed.text, owner: parsed.owner })));
+      break;
+    case 'type':
+      await ack(answer(await setType(db, config, { incidentId, actor, type: parsed.type })));
+      break;
+    case 'impact':
+      await ack(answer(await setImpact(db, { incidentId, actor, text: parsed.text })));
+      break;
+  }
+  services.outbox.wake();
+}
 
 export function registerIncidentCommand(app: App, services: Services): void {
   app.command('/incident', async ({ command, ack, client, respond }) => {
     const checked = commandSchema.safeParse(command);
     if (!checked.success) {
-      await ack({ response_type: 'ephemeral', text: '⚠️ Slack sent this command without the fields Firewatch needs; try again.' });
+      await ack(ephemeral('⚠️ Slack sent this command without the fields Firewatch needs; try again.'));
       return;
     }
-    const parsed = parseCommand(checked.data.text, services.config.severities.map((s) => s.id));
-    switch (parsed.kind) {
-      case 'declare':
-        await declareFromCommand(services, command, parsed, ack, client, respond);
-        return;
-      case 'help':
-        await ack({ response_type: 'ephemeral', text: helpText() });
-        return;
-      case 'unknown':
-        await ack({ response_type: 'ephemeral', text: `Unknown subcommand \`${escapeMrkdwn(parsed.name)}\`.\n${helpText()}` });
-        return;
-      case 'unavailable':
-        await ack({ response_type: 'ephemeral', text: `\`/incident ${parsed.name}\` is not available yet in this version of Firewatch.` });
-        return;
-      case 'invalid':
-        await ack({ response_type: 'ephemeral', text: `⚠️ ${parsed.message}` });
-        return;
+    const { config } = services;
+    const parsed = parseCommand(checked.data.text, { severities: config.severities.map((s) => s.id), roles: config.roles, types: config.incidentTypes });
+    try {
+      switch (parsed.kind) {
+        case 'declare':
+          await declareFromCommand(services, command, parsed, ack, client, respond);
+          return;
+        case 'help':
+          await ack(ephemeral(helpText()));
+          return;
+        case 'unknown':
+          await ack(ephemeral(`Unknown subcommand \`${escapeMrkdwn(parsed.name)}\`.\n${helpText()}`));
+          return;
+        case 'unavailable':
+          await ack(ephemeral(`\`/incident ${parsed.name}\` is not available yet in this version of Firewatch.`));
+          return;
+        case 'invalid':
+          await ack(ephemeral(`⚠️ ${parsed.message}`));
+          return;
+        case 'list':
+          await ack({ response_type: 'ephemeral', ...incidentListMessage(await openIncidentsFor(services.db, config, checked.data.user_id), new Date()) });
+          return;
+        default:
+          await runOnIncident(services, checked.data, parsed, ack, client);
+      }
+    } catch (err) {
+      services.logger.error({ err, subcommand: parsed.kind }, '/incident failed');
+      await ack(ephemeral(DATABASE_TROUBLE)).catch(() => {});
     }
   });
 }

@@ -12,6 +12,7 @@ const stateSchema = z.object({
   [DECLARE_FIELDS.title]: field(z.object({ value: z.string().nullish() })),
   [DECLARE_FIELDS.severity]: field(z.object({ selected_option: z.object({ value: z.string() }).nullish() })),
   [DECLARE_FIELDS.description]: field(z.object({ value: z.string().nullish() })),
+  [DECLARE_FIELDS.type]: field(z.object({ selected_option: z.object({ value: z.string() }).nullish() })),
   [DECLARE_FIELDS.lead]: field(z.object({ selected_user: z.string().nullish() })),
   [DECLARE_FIELDS.private]: field(z.object({ selected_options: z.array(z.object({ value: z.string() })).nullish() })),
 });
@@ -31,6 +32,7 @@ export function registerDeclareView(app: App, services: Services): void {
         title: values.title?.value.value ?? '',
         severity: values.severity?.value.selected_option?.value ?? defaultSeverity(services.config).id,
         description: values.description?.value.value ?? '',
+        ...(values.type?.value.selected_option ? { type: values.type.value.selected_option.value } : {}),
         isPrivate: (values.private?.value.selected_options ?? []).some((o) => o.value === PRIVATE_OPTION),
         declaredBy: body.user.id,
         leadId: values.lead?.value.selected_user ?? body.user.id,

@@ -1,0 +1,213 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { findSeverity, type Config } from '../config/load.js';
+import type { Db, Tx } from '../db/client.js';
+import { incidents, type Incident, type TimelineEvent } from '../db/schema.js';
+import type { Effect } from '../outbox/effects.js';
+import { enqueue } from '../outbox/enqueue.js';
+import { recordEvent } from '../timeline/record.js';
+import { timelineOf } from '../timeline/read.js';
+import { allowedMoves, decideStatusChange, explainRefusal, lifecycleTimes } from './lifecycle.js';
+import { incidentKey } from './queries.js';
+import type { Status } from './status.js';
+
+export type ChangeOutcome = { ok: true; incident: Incident; message: string } | { ok: false; message: string };
+
+/** Reads the incident and holds its row until the transaction ends, so changes to one incident queue up. */
+export async function lockIncident(tx: Tx, id: number): Promise<Incident | undefined> {
+  const [row] = await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
+  return row;
+}
+
+async function record(tx: Tx, incident: Incident, kind: string, actor: string, data: Record<string, unknown>): Promise<TimelineEvent> {
+  const event = await recordEvent(tx, { incidentId: incident.id, kind, actor, data });
+  if (!event) throw new Error(`timeline event ${kind} was not recorded`);
+  return event;
+}
+
+/** Every change re-renders the pinned summary; changes to what the topic shows re-set the topic too. */
+function refresh(incidentId: number, topic: boolean): Effect[] {
+  const effects: Effect[] = [{ kind: 'summary.update', payload: { incidentId } }];
+  if (topic) effects.push({ kind: 'channel.topic', payload: { incidentId } });
+  return effects;
+}
+
+const post = (incidentId: number, eventId: number, where: 'channel' | 'announcement_thread', broadcast = false): Effect => ({
+  kind: 'timeline.post',
+  payload: { incidentId, eventId, where, broadcast },
+});
+
+type StatusStep = { ok: true; incident: Incident; event: TimelineEvent } | { ok: false; message: string };
+
+/**
+ * Moves the status inside the caller's transaction: decided by the lifecycle, written as a compare-and-set
+ * on the status that was seen, with the lifecycle times derived again from the timeline.
+ */
+async function applyStatus(tx: Tx, incident: Incident, to: Status, actor: string, message: string | undefined, expectedFrom?: Status): Promise<StatusStep> {
+  const key = incidentKey(incident.id);
+  const from = incident.status as Status;
+  if (expectedFrom && expectedFrom !== from) {
+    const moves = allowedMoves(from).join(', ') || 'none: it is final';
+    return { ok: false, message: `${key} is now ${from}: someone changed it meanwhile. Moves allowed from ${from}: ${moves}.` };
+  }
+  const decision = decideStatusChange(from, to, message);
+  if (!decision.ok) return { ok: false, message: explainRefusal(decision, key) };
+  const [moved] = await tx
+    .update(incidents)
+    .set({ status: to, updatedAt: sql`now()` })
+    .where(and(eq(incidents.id, incident.id), eq(incidents.status, from)))
+    .returning();
+  if (!moved) {
+    const [now] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
+    return { ok: false, message: `${key} is now ${now?.status ?? 'gone'}: someone changed it at the same moment.` };
+  }
+  const event = await record(tx, moved, 'status_changed', actor, { from, to, ...(message ? { message } : {}), ...(decision.reopen ? { reopen: true } : {}) });
+  const times = lifecycleTimes(await timelineOf(tx, moved.id), to);
+  const [timed] = await tx.update(incidents).set(times).where(eq(incidents.id, moved.id)).returning();
+  return { ok: true, incident: timed ?? moved, event };
+}
+
+export interface StatusRequest {
+  incidentId: number;
+  actor: string;
+  to: Status;
+  /** The update text, the resolution summary, the reason to reopen or to decline. */
+  message?: string;
+  /** The status the person saw (a form or button): the change applies only if it is still that. */
+  expectedFrom?: Status;
+}
+
+export async function changeStatus(db: Db, config: Config, request: StatusRequest): Promise<ChangeOutcome> {
+  if (request.to === 'declined' && !request.message?.trim()) {
+    return { ok: false, message: 'Declining needs a reason: say why this is not an incident.' };
+  }
+  return db.transaction(async (tx) => {
+    const incident = await lockIncident(tx, request.incidentId);
+    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    const step = await applyStatus(tx, incident, request.to, request.actor, request.message?.trim() || undefined, request.expectedFrom);
+    if (!step.ok) return step;
+    const { incident: moved, event } = step;
+    const effects: Effect[] = [post(moved.id, event.id, 'channel')];
+    // Stakeholders follow the announcement thread: they hear of resolutions, reopenings and declines.
+    if (['resolved', 'declined'].includes(request.to) || event.data.reopen) effects.push(post(moved.id, event.id, 'announcement_thread', request.to === 'resolved'));
+    effects.push(...refresh(moved.id, true));
+    if (request.to === 'closed' && config.archiveOnClose) effects.push({ kind: 'channel.archive', payload: { incidentId: moved.id } });
+    await enqueue(tx, effects, { incidentId: moved.id });
+    return { ok: true, incident: moved, message: `${incidentKey(moved.id)} is now ${request.to}.` };
+  });
+}
+
+export interface UpdateRequest {
+  incidentId: number;
+  actor: string;
+  message: string;
+  status?: Status;
+  severity?: string;
+  /** When the next update is due; null for no reminders. Undefined keeps the severity's cadence. */
+  nextUpdateMs?: number | null;
+}
+
+export const MAX_UPDATE = 3_000;
+
+/** A status update: posted in the channel and the announcement thread, optionally moving status and severity. */
+export async function postStatusUpdate(db: Db, config: Config, request: UpdateRequest): Promise<ChangeOutcome> {
+  const message = request.message.trim();
+  if (!message) return { ok: false, message: 'Write the update: what is known, what is being done, what is next.' };
+  if (message.length > MAX_UPDATE) return { ok: false, message: `The update is ${message.length} characters; keep it to ${MAX_UPDATE} or fewer.` };
+  if (request.severity && !findSeverity(config, request.severity)) {
+    return { ok: false, message: `Unknown severity "${request.severity}". Choose one of: ${config.severities.map((s) => s.id).join(', ')}.` };
+  }
+  return db.transaction(async (tx) => {
+    let incident = await lockIncident(tx, request.incidentId);
+    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    if (incident.status === 'closed' || incident.status === 'declined') {
+      return { ok: false, message: `${incidentKey(incident.id)} is ${incident.status}; it takes no more updates.` };
+    }
+    let topic = false;
+    if (request.status && request.status !== incident.status) {
+      const step = await applyStatus(tx, incident, request.status, request.actor, message);
+      if (!step.ok) return step;
+      incident = step.incident;
+      topic = true;
+    }
+    if (request.severity && request.severity !== incident.severity) {
+      incident = (await applySeverity(tx, incident, request.severity, request.actor)).incident;
+      topic = true;
+    }
+    const event = await record(tx, incident, 'status_update', request.actor, {
+      message,
+      status: incident.status,
+      severity: incident.severity,
+      ...(request.nextUpdateMs !== undefined ? { nextUpdateMs: request.nextUpdateMs } : {}),
+    });
+    const times = lifecycleTimes(await timelineOf(tx, incident.id), incident.status as Status);
+    await tx.update(incidents).set({ ...times, updatedAt: sql`now()` }).where(eq(incidents.id, incident.id));
+    await enqueue(tx, [post(incident.id, event.id, 'channel'), post(incident.id, event.id, 'announcement_thread'), ...refresh(incident.id, topic)], { incidentId: incident.id });
+    return { ok: true, incident, message: `Update posted to ${incidentKey(incident.id)}.` };
+  });
+}
+
+async function applySeverity(tx: Tx, incident: Incident, severity: string, actor: string): Promise<{ incident: Incident; event: TimelineEvent }> {
+  const [changed] = await tx.update(incidents).set({ severity, updatedAt: sql`now()` }).where(eq(incidents.id, incident.id)).returning();
+  if (!changed) throw new Error('incident vanished while locked');
+  const event = await record(tx, changed, 'severity_changed', actor, { from: incident.severity, to: severity });
+  return { incident: changed, event };
+}
+
+export async function changeSeverity(db: Db, config: Config, request: { incidentId: number; actor: string; severity: string }): Promise<ChangeOutcome> {
+  const severity = findSeverity(config, request.severity);
+  if (!severity) return { ok: false, message: `Unknown severity "${request.severity}". Choose one of: ${config.severities.map((s) => s.id).join(', ')}.` };
+  return db.transaction(async (tx) => {
+    const incident = await lockIncident(tx, request.incidentId);
+    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    const key = incidentKey(incident.id);
+    if (incident.severity === severity.id) return { ok: false, message: `${key} is already ${severity.id}.` };
+    if (incident.status === 'closed' || incident.status === 'declined') return { ok: false, message: `${key} is ${incident.status}; its severity is final.` };
+    const { incident: changed, event } = await applySeverity(tx, incident, severity.id, request.actor);
+    await enqueue(tx, [post(changed.id, event.id, 'channel'), ...refresh(changed.id, true)], { incidentId: changed.id });
+    return { ok: true, incident: changed, message: `${key} is now ${severity.id}.` };
+  });
+}
+
+export async function setType(db: Db, config: Config, request: { incidentId: number; actor: string; type: string }): Promise<ChangeOutcome> {
+  if (!config.incidentTypes.includes(request.type)) return { ok: false, message: `Unknown type "${request.type}". Types: ${config.incidentTypes.join(', ')}.` };
+  return db.transaction(async (tx) => {
+    const incident = await lockIncident(tx, request.incidentId);
+    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    const key = incidentKey(incident.id);
+    if (incident.type === request.type) return { ok: false, message: `${key} is already of type ${request.type}.` };
+    const [changed] = await tx.update(incidents).set({ type: request.type, updatedAt: sql`now()` }).where(eq(incidents.id, incident.id)).returning();
+    const event = await record(tx, incident, 'type_changed', request.actor, { from: incident.type, to: request.type });
+    await enqueue(tx, [post(incident.id, event.id, 'channel'), ...refresh(incident.id, false)], { incidentId: incident.id });
+    return { ok: true, incident: changed ?? incident, message: `${key} is now of type ${request.type}.` };
+  });
+}
+
+export const MAX_IMPACT = 2_000;
+
+export async function setImpact(db: Db, request: { incidentId: number; actor: string; text: string }): Promise<ChangeOutcome> {
+  const text = request.text.trim();
+  if (!text) return { ok: false, message: 'Say who and what is affected.' };
+  if (text.length > MAX_IMPACT) return { ok: false, message: `The impact is ${text.length} characters; keep it to ${MAX_IMPACT} or fewer.` };
+  return db.transaction(async (tx) => {
+    const incident = await lockIncident(tx, request.incidentId);
+    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    const [changed] = await tx.update(incidents).set({ impact: text, updatedAt: sql`now()` }).where(eq(incidents.id, incident.id)).returning();
+    const event = await record(tx, incident, 'impact_set', request.actor, { text, previous: incident.impact });
+    await enqueue(tx, [post(incident.id, event.id, 'channel'), ...refresh(incident.id, false)], { incidentId: incident.id });
+    return { ok: true, incident: changed ?? incident, message: `Impact recorded on ${incidentKey(incident.id)}.` };
+  });
+}
+
+export const MAX_NOTE = 3_000;
+
+export async function addNote(db: Db, request: { incidentId: number; actor: string; text: string }): Promise<ChangeOutcome> {
+  const text = request.text.trim();
+  if (!text) return { ok: false, message: 'Say what to note.' };
+  if (text.length > MAX_NOTE) return { ok: false, message: `The note is ${text.length} characters; keep it to ${MAX_NOTE} or fewer.` };
+  return db.transaction(async (tx) => {
+    const incident = await lockIncident(tx, request.incidentId);
+    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    await record(tx, incident, 'note', request.actor, { text });
+    return { ok: true, incident, message: `Noted on ${incidentKey(incident.id)}'s timeline.` };
+  });
+}

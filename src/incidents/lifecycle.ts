@@ -1,0 +1,99 @@
+import { STATUSES, type Status } from './status.js';
+
+/**
+ * The status lifecycle: every allowed move. This module is the only place that decides whether a status
+ * may change; everything else asks it.
+ */
+export const ALLOWED_MOVES: Readonly<Record<Status, readonly Status[]>> = {
+  triage: ['investigating', 'declined'],
+  investigating: ['identified', 'monitoring', 'resolved'],
+  identified: ['investigating', 'monitoring', 'resolved'],
+  monitoring: ['investigating', 'identified', 'resolved'],
+  resolved: ['closed', 'investigating'],
+  closed: [],
+  declined: [],
+};
+
+export const FINAL_STATUSES: readonly Status[] = ['closed', 'declined'];
+/** Statuses of an incident still being worked on. */
+export const OPEN_STATUSES: readonly Status[] = ['triage', 'investigating', 'identified', 'monitoring'];
+
+export function isStatus(text: string): text is Status {
+  return (STATUSES as readonly string[]).includes(text);
+}
+
+export function allowedMoves(from: Status): readonly Status[] {
+  return ALLOWED_MOVES[from];
+}
+
+/** A move out of `resolved` back to work: it needs a reason. */
+export function isReopen(from: Status, to: Status): boolean {
+  return from === 'resolved' && to === 'investigating';
+}
+
+export type StatusDecision =
+  | { ok: true; from: Status; to: Status; reopen: boolean }
+  | { ok: false; reason: 'unchanged' | 'forbidden' | 'reason_required'; from: Status; to: Status; allowed: readonly Status[] };
+
+/** Decides a requested status move. `reason` is the text given with the request (needed to reopen). */
+export function decideStatusChange(from: Status, to: Status, reason: string | undefined): StatusDecision {
+  const allowed = allowedMoves(from);
+  if (from === to) return { ok: false, reason: 'unchanged', from, to, allowed };
+  if (!allowed.includes(to)) return { ok: false, reason: 'forbidden', from, to, allowed };
+  const reopen = isReopen(from, to);
+  if (reopen && !reason?.trim()) return { ok: false, reason: 'reason_required', from, to, allowed };
+  return { ok: true, from, to, reopen };
+}
+
+export interface LifecycleTimes {
+  acknowledgedAt: Date | null;
+  mitigatedAt: Date | null;
+  resolvedAt: Date | null;
+  closedAt: Date | null;
+}
+
+/** The parts of timeline events the lifecycle times are derived from. */
+export interface LifecycleEvent {
+  kind: string;
+  occurredAt: Date;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Lifecycle timestamps derived from the timeline, so a reopen keeps the history: acknowledged at the
+ * first page ack, move off triage or status update; mitigated at the first move to monitoring; resolved
+ * at the last move to resolved (none while reopened); closed at the close.
+ */
+export function lifecycleTimes(events: readonly LifecycleEvent[], status: Status): LifecycleTimes {
+  const sorted = [...events].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  let acknowledgedAt: Date | null = null;
+  let mitigatedAt: Date | null = null;
+  let resolvedAt: Date | null = null;
+  let closedAt: Date | null = null;
+  for (const event of sorted) {
+    const to = event.data.to;
+    const from = event.data.from;
+    const acknowledges =
+      event.kind === 'page_acknowledged' || event.kind === 'status_update' || (event.kind === 'status_changed' && from === 'triage');
+    if (acknowledges) acknowledgedAt ??= event.occurredAt;
+    if (event.kind !== 'status_changed') continue;
+    if (to === 'monitoring') mitigatedAt ??= event.occurredAt;
+    if (to === 'resolved') resolvedAt = event.occurredAt;
+    if (to === 'closed') closedAt = event.occurredAt;
+  }
+  const stillResolved = status === 'resolved' || status === 'closed';
+  return { acknowledgedAt, mitigatedAt, resolvedAt: stillResolved ? resolvedAt : null, closedAt: status === 'closed' ? closedAt : null };
+}
+
+/** How a refused move is explained: the current status and where it can go from there. */
+export function explainRefusal(decision: Extract<StatusDecision, { ok: false }>, key: string): string {
+  const moves = decision.allowed.length ? decision.allowed.map((s) => `\`${s}\``).join(', ') : 'none: it is final';
+  switch (decision.reason) {
+    case 'unchanged':
+      return `${key} is already ${decision.from}. Moves allowed from ${decision.from}: ${moves}.`;
+    case 'reason_required':
+      return `Reopening ${key} needs a reason: \`/incident status investigating <why it is back>\`.`;
+    case 'forbidden':
+      return `${key} is ${decision.from} and cannot move to ${decision.to}. Moves allowed from ${decision.from}: ${moves}.`;
+  }
+}

@@ -1,0 +1,26 @@
+import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import type { Config } from '../config/load.js';
+import type { Tx } from '../db/client.js';
+import { incidentMembers, incidents, type Incident } from '../db/schema.js';
+import { OPEN_STATUSES } from './lifecycle.js';
+
+/** Open incidents the viewer may see, most severe first, then oldest first. */
+export async function openIncidentsFor(tx: Tx, config: Config, viewer: string): Promise<Incident[]> {
+  const rows = await tx
+    .select()
+    .from(incidents)
+    .where(
+      and(
+        inArray(incidents.status, [...OPEN_STATUSES]),
+        or(
+          eq(incidents.isPrivate, false),
+          sql`exists (select 1 from ${incidentMembers} where ${incidentMembers.incidentId} = ${incidents.id} and ${incidentMembers.userId} = ${viewer})`,
+        ),
+      ),
+    );
+  const rank = (id: string) => {
+    const i = config.severities.findIndex((s) => s.id === id);
+    return i === -1 ? config.severities.length : i;
+  };
+  return rows.sort((a, b) => rank(a.severity) - rank(b.severity) || a.createdAt.getTime() - b.createdAt.getTime());
+}

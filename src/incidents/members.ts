@@ -1,0 +1,25 @@
+import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { incidentMembers, type Incident } from '../db/schema.js';
+
+export async function addMembers(tx: Tx, incidentId: number, users: readonly string[]): Promise<void> {
+  if (users.length === 0) return;
+  await tx
+    .insert(incidentMembers)
+    .values([...new Set(users)].map((userId) => ({ incidentId, userId })))
+    .onConflictDoNothing();
+}
+
+export async function removeMember(tx: Tx, incidentId: number, userId: string): Promise<void> {
+  await tx.delete(incidentMembers).where(and(eq(incidentMembers.incidentId, incidentId), eq(incidentMembers.userId, userId)));
+}
+
+/** Anyone may see and act on a public incident; a private one only its members. */
+export async function canAccess(tx: Tx, incident: Incident, userId: string): Promise<boolean> {
+  if (!incident.isPrivate) return true;
+  const [row] = await tx
+    .select({ userId: incidentMembers.userId })
+    .from(incidentMembers)
+    .where(and(eq(incidentMembers.incidentId, incident.id), eq(incidentMembers.userId, userId)));
+  return row !== undefined;
+}

@@ -1,0 +1,56 @@
+import type { KnownBlock } from '@slack/types';
+import type { Followup, Incident } from '../../db/schema.js';
+import { incidentKey } from '../../incidents/queries.js';
+import { statusLabel } from '../../incidents/status.js';
+import { channelLink, escapeMrkdwn, mention, slackDate, truncate } from './text.js';
+
+export const FOLLOWUP_DONE_ACTION = 'followup_done';
+
+/** Whole minutes, hours and days, as people say an age. */
+export function formatAge(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h ${minutes % 60}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+/** Open incidents, one section each while they fit in a message, then a count of the rest. */
+export function incidentListMessage(incidents: Incident[], now: Date): { text: string; blocks: KnownBlock[] } {
+  if (incidents.length === 0) return { text: 'No open incidents. 🎉', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No open incidents. 🎉' } }] };
+  const shown = incidents.slice(0, 45);
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `Open incidents (${incidents.length})` } }];
+  for (const incident of shown) {
+    const where = incident.channelId ? channelLink(incident.channelId) : '_channel pending_';
+    const lead = incident.leadId ? mention(incident.leadId) : 'no lead';
+    const line = `*${incidentKey(incident.id)}* ${escapeMrkdwn(incident.title)}\n${incident.severity.toUpperCase()} · ${statusLabel(incident.status)} · ${lead} · ${formatAge(now.getTime() - incident.createdAt.getTime())} old · ${where}${incident.isPrivate ? ' · 🔒' : ''}`;
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(line, 3000) } });
+  }
+  if (incidents.length > shown.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${incidents.length - shown.length} more.` }] });
+  return { text: `${incidents.length} open incident${incidents.length === 1 ? '' : 's'}`, blocks };
+}
+
+/** A follow-up list with a Done button on each open item. */
+export function followupListMessage(incident: Incident, items: Followup[]): { text: string; blocks: KnownBlock[] } {
+  const key = incidentKey(incident.id);
+  if (items.length === 0) {
+    const text = `No follow-ups on ${key} yet. Add one: \`/incident followup <what needs doing> @owner\`.`;
+    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  }
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*Follow-ups of ${key}*` } }];
+  for (const item of items.slice(0, 45)) {
+    const owner = item.ownerId ? mention(item.ownerId) : 'no owner';
+    const due = item.dueAt ? ` · due ${slackDate(item.dueAt)}` : '';
+    if (item.doneAt) {
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`✅ ~${escapeMrkdwn(item.text)}~ · ${owner} · done${item.doneBy ? ` by ${mention(item.doneBy)}` : ''}`, 3000) } });
+    } else {
+      blocks.push({
+        type: 'section',
+        text: { type: 'mrkdwn', text: truncate(`◻️ ${escapeMrkdwn(item.text)} · ${owner}${due}`, 3000) },
+        accessory: { type: 'button', action_id: FOLLOWUP_DONE_ACTION, text: { type: 'plain_text', text: 'Done' }, value: String(item.id) },
+      });
+    }
+  }
+  const open = items.filter((i) => !i.doneAt).length;
+  return { text: `${items.length} follow-ups on ${key}, ${open} open`, blocks };
+}

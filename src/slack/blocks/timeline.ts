@@ -1,0 +1,70 @@
+import type { KnownBlock } from '@slack/types';
+import type { Config } from '../../config/load.js';
+import type { Incident, TimelineEvent } from '../../db/schema.js';
+import { incidentKey } from '../../incidents/queries.js';
+import { roleDescription } from '../../incidents/roles.js';
+import { statusLabel } from '../../incidents/status.js';
+import { severityText, type SlackMessage } from './incident.js';
+import { escapeMrkdwn, mention, truncate } from './text.js';
+
+const STATUS_EMOJI: Record<string, string> = {
+  triage: '🟠',
+  investigating: '🔍',
+  identified: '🎯',
+  monitoring: '👀',
+  resolved: '✅',
+  closed: '🔒',
+  declined: '🚫',
+};
+
+const str = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** One line saying what happened, for the incident channel and the announcement thread. */
+function describe(config: Config, incident: Incident, event: TimelineEvent): string {
+  const key = `*${incidentKey(incident.id)}*`;
+  const who = event.actor ? mention(event.actor) : 'Firewatch';
+  const d = event.data;
+  switch (event.kind) {
+    case 'status_changed': {
+      const to = str(d.to);
+      const message = str(d.message);
+      const detail = message ? `\n>${escapeMrkdwn(message).replace(/\n/g, '\n>')}` : '';
+      const what = d.reopen
+        ? `reopened ${key} (now ${statusLabel(to)})`
+        : ['resolved', 'declined', 'closed'].includes(to)
+          ? `${to} ${key}`
+          : `moved ${key} to *${statusLabel(to)}*`;
+      return `${STATUS_EMOJI[to] ?? '•'} ${who} ${what}${detail}`;
+    }
+    case 'status_update':
+      return `📣 *Update on ${incidentKey(incident.id)}* · ${severityText(config, str(d.severity) || incident.severity)} · ${statusLabel(str(d.status) || incident.status)} · from ${who}\n${escapeMrkdwn(str(d.message))}`;
+    case 'severity_changed':
+      return `⚠️ ${who} changed the severity of ${key} from ${severityText(config, str(d.from))} to *${severityText(config, str(d.to))}*`;
+    case 'role_assigned':
+      return `🧑‍🚒 ${who} made ${mention(str(d.user))} ${str(d.role) === 'lead' ? 'the *lead*' : `*${str(d.role)}*`} of ${key}`;
+    case 'type_changed':
+      return `🏷️ ${who} set the type of ${key} to *${str(d.to)}*`;
+    case 'impact_set':
+      return `💥 ${who} recorded the impact of ${key}:\n>${escapeMrkdwn(str(d.text)).replace(/\n/g, '\n>')}`;
+    default:
+      return `• ${who}: ${event.kind.replace(/_/g, ' ')} on ${key}`;
+  }
+}
+
+export function timelineMessage(config: Config, incident: Incident, event: TimelineEvent): SlackMessage {
+  const text = truncate(describe(config, incident, event), 3000);
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+/** The DM to someone given a role: the incident, the role and what it asks of them. */
+export function roleMessage(incident: Incident, event: TimelineEvent): SlackMessage {
+  const role = str(event.data.role);
+  const by = event.actor ? ` by ${mention(event.actor)}` : '';
+  const channel = incident.channelId ? ` Join the response in <#${incident.channelId}>.` : '';
+  const text = `You are now ${role === 'lead' ? 'the *lead*' : `*${role}*`} of *${incidentKey(incident.id)}*: ${escapeMrkdwn(incident.title)} (assigned${by}).${channel}`;
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: roleDescription(role) }] },
+  ];
+  return { text: truncate(`${text} ${roleDescription(role)}`, 3000), blocks };
+}

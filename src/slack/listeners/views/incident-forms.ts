@@ -1,0 +1,86 @@
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import { z } from 'zod';
+import { changeStatus, postStatusUpdate, type ChangeOutcome } from '../../../incidents/changes.js';
+import { isStatus } from '../../../incidents/lifecycle.js';
+import { FIELD_ACTION } from '../../blocks/declare-modal.js';
+import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, NEXT_UPDATE_CHOICES, readModalMetadata, UPDATE_CALLBACK } from '../../blocks/modals.js';
+import type { Services } from '../../services.js';
+import { findTarget } from '../target.js';
+
+const text = z.object({ [FIELD_ACTION]: z.object({ value: z.string().nullish() }) }).optional();
+const choice = z.object({ [FIELD_ACTION]: z.object({ selected_option: z.object({ value: z.string() }).nullish() }) }).optional();
+
+const formState = z.object({ message: text, status: choice, severity: choice, next_update: choice });
+type FormState = z.infer<typeof formState>;
+
+const valueOf = (field: FormState['message']) => field?.[FIELD_ACTION].value ?? '';
+const choiceOf = (field: FormState['status']) => field?.[FIELD_ACTION].selected_option?.value;
+
+type ViewAck = (response?: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>;
+
+/**
+ * Runs a form submission: checks the form and who submits it, applies the change, and answers in the
+ * ack, with any refusal shown on the form's field so the person can fix it there.
+ */
+async function submit(
+  services: Services,
+  ack: ViewAck,
+  input: { userId: string; privateMetadata: string; values: unknown; errorField: string },
+  apply: (ctx: { incidentId: number; from: string | undefined; state: FormState; userId: string }) => Promise<ChangeOutcome>,
+): Promise<void> {
+  const fail = (message: string) => ack({ response_action: 'errors', errors: { [input.errorField]: message } });
+  const metadata = readModalMetadata(input.privateMetadata);
+  const state = formState.safeParse(input.values);
+  if (!metadata || !state.success) {
+    await fail('This form came back incomplete; close it and start again.');
+    return;
+  }
+  try {
+    const target = await findTarget(services, { ref: metadata.incidentId, channelId: undefined, userId: input.userId });
+    if (!target.ok) {
+      await fail(target.message);
+      return;
+    }
+    const outcome = await apply({ incidentId: metadata.incidentId, from: metadata.from, state: state.data, userId: input.userId });
+    if (!outcome.ok) {
+      await fail(outcome.message);
+      return;
+    }
+    await ack();
+    services.outbox.wake();
+  } catch (err) {
+    services.logger.error({ err }, 'form submission failed');
+    await fail('Firewatch could not record this: its database is not answering. Try again in a moment.');
+  }
+}
+
+export function registerIncidentForms(app: App, services: Services): void {
+  app.view<ViewSubmitAction>(UPDATE_CALLBACK, async ({ ack, body, view }) => {
+    await submit(services, ack, { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'message' }, async ({ incidentId, state, userId }) => {
+      const status = choiceOf(state.status);
+      const next = NEXT_UPDATE_CHOICES.find((c) => c.label === choiceOf(state.next_update));
+      return postStatusUpdate(services.db, services.config, {
+        incidentId,
+        actor: userId,
+        message: valueOf(state.message),
+        ...(status && isStatus(status) ? { status } : {}),
+        ...(choiceOf(state.severity) ? { severity: choiceOf(state.severity) } : {}),
+        ...(next ? { nextUpdateMs: next.ms } : {}),
+      });
+    });
+  });
+
+  app.view<ViewSubmitAction>(CHANGE_STATUS_CALLBACK, async ({ ack, body, view }) => {
+    await submit(services, ack, { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'status' }, async ({ incidentId, from, state, userId }) => {
+      const to = choiceOf(state.status);
+      if (!to || !isStatus(to)) return { ok: false, message: 'Choose the new status.' };
+      return changeStatus(services.db, services.config, { incidentId, actor: userId, to, message: valueOf(state.message), ...(from && isStatus(from) ? { expectedFrom: from } : {}) });
+    });
+  });
+
+  app.view<ViewSubmitAction>(DECLINE_CALLBACK, async ({ ack, body, view }) => {
+    await submit(services, ack, { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'message' }, async ({ incidentId, state, userId }) =>
+      changeStatus(services.db, services.config, { incidentId, actor: userId, to: 'declined', message: valueOf(state.message), expectedFrom: 'triage' }),
+    );
+  });
+}

@@ -1,0 +1,179 @@
+import { App, SocketModeReceiver } from '@slack/bolt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '../../src/config/env.js';
+import { startFirewatch, type Firewatch } from '../../src/firewatch.js';
+import { createLogger } from '../../src/logger.js';
+import { boltLogger } from '../../src/slack/bolt-logger.js';
+import { ANNOUNCE, GENERAL, startEmulator, testConfig } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import type { SlackEmulator } from '../support/slack-emulator.js';
+import { postSigned, TEAM_ID } from '../support/slack-requests.js';
+
+/** How long Firewatch may take to start and open its Socket Mode connection before the suite gives up. */
+const STARTUP_DEADLINE_MS = 15_000;
+
+interface SlashOptions { user?: string; channel?: string; triggerId?: string; responseUrl?: string }
+
+/** The fields Slack sends for a slash command (over HTTP they are form fields; over Socket Mode, the envelope's payload). */
+function slashPayload(emu: SlackEmulator, text: string, options: SlashOptions = {}): Record<string, string> {
+  const user = options.user ?? 'U0ALICE';
+  const channel = options.channel ?? GENERAL;
+  return {
+    token: 'deprecated-verification-token',
+    team_id: TEAM_ID,
+    team_domain: 'acme',
+    channel_id: channel,
+    channel_name: 'general',
+    user_id: user,
+    user_name: user.toLowerCase(),
+    command: '/incident',
+    text,
+    api_app_id: emu.appId,
+    is_enterprise_install: 'false',
+    response_url: options.responseUrl ?? emu.responseUrl({ channel, user }),
+    trigger_id: options.triggerId ?? emu.triggerId({ user }),
+  };
+}
+
+/** The incident number named in an ack such as "Declaring *INC-12*: …". */
+function numberIn(text: string): number {
+  const match = /INC-(\d+)/.exec(text);
+  if (!match) throw new Error(`no INC-<n> in "${text}"`);
+  return Number(match[1]);
+}
+
+async function within<T>(work: Promise<T>, ms: number, why: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(why())), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe('Firewatch in Socket Mode (SLACK_APP_TOKEN set)', () => {
+  let db: TestDatabase;
+  let emu: SlackEmulator;
+  let app: Firewatch | undefined;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    emu = await startEmulator();
+    // No signing secret: Socket Mode needs none.
+    const env = loadEnv({ SLACK_BOT_TOKEN: emu.botToken, SLACK_APP_TOKEN: emu.appToken, SLACK_API_URL: emu.url, PORT: '0', LOG_LEVEL: 'silent' });
+    app = await within(
+      startFirewatch({ env, config: testConfig(), logger: createLogger('silent'), database: db.database }),
+      STARTUP_DEADLINE_MS,
+      () => {
+        const opens = emu.callsOf('apps.connections.open');
+        const recent = emu.calls.slice(-10).map((c) => `${c.method}:${c.ok ? 'ok' : c.error ?? c.status}`).join(', ');
+        return (
+          `startFirewatch did not finish within ${STARTUP_DEADLINE_MS} ms in Socket Mode: the emulator at SLACK_API_URL saw ` +
+          `${opens.length} apps.connections.open call(s) and ${emu.socketConnections()} WebSocket connection(s); recent calls: ${recent || 'none'}`
+        );
+      },
+    );
+    await emu.waitForSocket(5_000);
+  }, STARTUP_DEADLINE_MS + 30_000);
+
+  afterAll(async () => {
+    await app?.stop();
+    await emu?.close();
+    await db?.destroy();
+  });
+
+  it('connects over Socket Mode with the app token and serves /healthz over HTTP', async () => {
+    expect(emu.socketConnections()).toBe(1);
+    const opens = emu.callsOf('apps.connections.open');
+    // The emulator answers apps.connections.open only to its app-level token.
+    expect(opens.length).toBeGreaterThanOrEqual(1);
+    expect(opens.every((c) => c.ok)).toBe(true);
+
+    const res = await fetch(`${app!.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('ok');
+  });
+
+  it('declares an incident from /incident declare sent as a slash_commands envelope: acks with INC-<n>, then creates, pins and announces', async () => {
+    const ack = await emu.sendSocketEnvelope('slash_commands', slashPayload(emu, 'declare sev2 Socket mode outage'));
+    expect(ack.ackMs).toBeLessThan(3_000);
+    expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
+    const text = (ack.payload as { text?: unknown } | undefined)?.text;
+    expect(text).toEqual(expect.stringMatching(/INC-\d+/));
+    const id = numberIn(String(text));
+
+    const channel = await emu.waitFor(() => emu.channelByName(`inc-${id}-socket-mode-outage`));
+    await emu.waitFor(() => channel.members.has('U0ALICE')); // invited after the channel is created
+    const summary = await emu.waitFor(() => emu.messagesIn(channel.id).find((m) => emu.textOf(m).includes(`INC-${id}`)));
+    expect(emu.textOf(summary)).toContain('Socket mode outage');
+    await emu.waitFor(() => emu.pins.find((p) => p.channel === channel.id && p.ts === summary.ts));
+    const announcement = await emu.waitFor(() => emu.messagesIn(ANNOUNCE).find((m) => emu.textOf(m).includes(`INC-${id}`)));
+    expect(emu.textOf(announcement)).toContain(`<#${channel.id}>`);
+  });
+
+  it('opens the declare modal for /incident declare without a title over Socket Mode (views.open with that trigger_id)', async () => {
+    const triggerId = emu.triggerId({ user: 'U0ALICE' });
+    const ack = await emu.sendSocketEnvelope('slash_commands', slashPayload(emu, 'declare', { triggerId }));
+    expect(ack.ackMs).toBeLessThan(3_000);
+    const call = await emu.waitFor(() => emu.callsOf('views.open').find((c) => c.args.trigger_id === triggerId));
+    expect(call.ok).toBe(true);
+    expect(call.args.view).toMatchObject({ type: 'modal' });
+  });
+
+  it('does not serve POST /slack/events in Socket Mode (404): there is no signing secret to verify it with', async () => {
+    const body = new URLSearchParams(slashPayload(emu, 'declare sev1 Should not be declared')).toString();
+    const before = emu.callsOf('conversations.create').length;
+    const res = await postSigned(app!.url, body, 'application/x-www-form-urlencoded');
+    expect(res.status).toBe(404);
+    expect(emu.callsOf('conversations.create')).toHaveLength(before);
+  });
+});
+
+// A control for the suite above: Bolt's own SocketModeReceiver, pointed at the emulator, against the emulator's
+// Socket Mode endpoint. When this passes and the Firewatch suite fails, the fault is in Firewatch, not the emulator.
+describe("the emulator's Socket Mode endpoint", () => {
+  let emu: SlackEmulator;
+  let bolt: App | undefined;
+  const logger = boltLogger(createLogger('silent'));
+
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+
+  afterAll(async () => {
+    await bolt?.stop();
+    await emu?.close();
+  });
+
+  it('answers apps.connections.open only to the app-level token, and refuses the app token elsewhere', async () => {
+    const call = async (method: string, token: string) => {
+      const res = await fetch(`${emu.url}${method}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      return (await res.json()) as { ok: boolean; error?: string; url?: string };
+    };
+    expect(await call('apps.connections.open', emu.botToken)).toEqual({ ok: false, error: 'invalid_auth' });
+    expect(await call('apps.connections.open', emu.appToken)).toMatchObject({ ok: true, url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/socket\?ticket=[\w-]+$/) });
+    expect(await call('auth.test', emu.appToken)).toEqual({ ok: false, error: 'not_allowed_token_type' });
+  });
+
+  it('carries a slash command to a Bolt SocketModeReceiver given the emulator URL, and returns its ack', async () => {
+    const receiver = new SocketModeReceiver({ appToken: emu.appToken, logger, installerOptions: { clientOptions: { slackApiUrl: emu.url } } });
+    bolt = new App({ receiver, logger, authorize: async () => ({ botToken: emu.botToken }) });
+    bolt.command('/incident', async ({ ack, command }) => {
+      await ack({ response_type: 'ephemeral', text: `got ${command.text}` });
+    });
+    await within(bolt.start(), 10_000, () => 'Bolt did not connect to the emulator over Socket Mode');
+    await emu.waitForSocket(5_000);
+    expect(emu.socketConnections()).toBe(1);
+
+    const ack = await emu.sendSocketEnvelope('slash_commands', slashPayload(emu, 'status'));
+    expect(ack).toMatchObject({ payload: { response_type: 'ephemeral', text: 'got status' } });
+    expect(ack.envelope_id).toMatch(/^[0-9a-f-]{36}$/);
+
+    await bolt.stop();
+    bolt = undefined;
+    await expect.poll(() => emu.socketConnections()).toBe(0);
+  });
+});

@@ -1,0 +1,434 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { declareIncident } from '../../src/incidents/declare.js';
+import { followups, incidents, timelineEvents } from '../../src/db/schema.js';
+import type { Firewatch } from '../../src/firewatch.js';
+import { ANNOUNCE, GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { settledOutbox } from '../support/outbox.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import { clickButton, slashCommand, submitView } from '../support/slack-requests.js';
+
+let db: TestDatabase;
+let emu: SlackEmulator;
+let app: Firewatch;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  emu = await startEmulator();
+  app = await startApp(emu, db.database);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await emu?.close();
+  await db?.destroy();
+});
+
+const dbx = () => db.database.db;
+
+function textOfAck(r: { json: unknown; text: string }): string {
+  const json = r.json as { text?: string; blocks?: unknown[] } | undefined;
+  return json ? `${json.text ?? ''} ${JSON.stringify(json.blocks ?? [])}` : r.text;
+}
+
+async function incidentRow(id: number) {
+  const [row] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+  if (!row) throw new Error(`no incident ${id}`);
+  return row;
+}
+
+async function eventsOf(id: number, kind?: string) {
+  const rows = await dbx().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id)).orderBy(asc(timelineEvents.id));
+  return kind ? rows.filter((r) => r.kind === kind) : rows;
+}
+
+/** Declares an incident and waits until its channel is fully set up. */
+async function declare(title: string, severity = 'sev3') {
+  const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`);
+  const id = Number(/INC-(\d+)/.exec(textOfAck(ack))![1]);
+  await settledOutbox(dbx(), id);
+  const incident = await incidentRow(id);
+  return { id, channel: incident.channelId!, incident };
+}
+
+/** Runs an /incident command in a channel (the incident's by default) and waits for its side effects. */
+async function run(id: number, text: string, options: { channel?: string; user?: string } = {}) {
+  const incident = await incidentRow(id);
+  const r = await slashCommand(app.url, emu, text, { channel: options.channel ?? incident.channelId!, user: options.user ?? 'U0ALICE' });
+  expect(r.status).toBe(200);
+  await settledOutbox(dbx(), id);
+  return textOfAck(r);
+}
+
+function summaryOf(channel: string): EmuMessage {
+  const summary = emu.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('incident_actions') || /^INC-\d+:/.test(m.text));
+  if (!summary) throw new Error(`no summary in ${channel}`);
+  return summary;
+}
+
+const lastPostIn = (channel: string) => emu.messagesIn(channel).at(-1)!;
+
+async function triageIncident(title: string) {
+  const result = await declareIncident(app.services.db, app.services.config, {
+    title,
+    severity: 'sev2',
+    description: 'Opened from an alert',
+    isPrivate: false,
+    declaredBy: 'U0ALICE',
+    reply: { userId: 'U0ALICE' },
+    initialStatus: 'triage',
+    source: 'alert',
+  });
+  if (!result.ok) throw new Error('triage incident not declared');
+  app.services.outbox.wake();
+  await settledOutbox(dbx(), result.incident.id);
+  return incidentRow(result.incident.id);
+}
+
+describe('status changes', () => {
+  it('moves the status, records it, tells the channel, and edits the summary and topic in place', async () => {
+    const { id, channel } = await declare('Disk full on db-3');
+    const editsBefore = summaryOf(channel).edited;
+    const answer = await run(id, 'status identified Found a runaway log file');
+    expect(answer).toContain(`INC-${id} is now identified.`);
+    expect((await incidentRow(id)).status).toBe('identified');
+    expect(await eventsOf(id, 'status_changed')).toEqual([
+      expect.objectContaining({ actor: 'U0ALICE', data: { from: 'investigating', to: 'identified', message: 'Found a runaway log file' } }),
+    ]);
+    expect(emu.textOf(lastPostIn(channel))).toMatch(/moved \*INC-\d+\* to \*Identified\*[\s\S]*Found a runaway log file/);
+    const summary = summaryOf(channel);
+    expect(summary.edited).toBeGreaterThan(editsBefore);
+    expect(emu.textOf(summary)).toContain('Identified');
+    expect(emu.channels.get(channel)?.topic).toBe('SEV3 · Identified · Lead: @alice');
+  });
+
+  it('refuses a forbidden move, naming the current status and the allowed moves, and changes nothing', async () => {
+    const { id } = await declare('Forbidden move check');
+    const before = await eventsOf(id);
+    const answer = await run(id, 'status closed');
+    expect(answer).toContain(`INC-${id} is investigating and cannot move to closed. Moves allowed from investigating: \`identified\`, \`monitoring\`, \`resolved\`.`);
+    expect((await incidentRow(id)).status).toBe('investigating');
+    expect(await eventsOf(id)).toEqual(before);
+  });
+
+  it('acts on the incident named with INC-<n> from any channel, in either word order', async () => {
+    const { id } = await declare('Named from elsewhere');
+    expect(await run(id, `status INC-${id} monitoring`, { channel: GENERAL })).toContain(`INC-${id} is now monitoring.`);
+    expect(await run(id, `INC-${id} status identified`, { channel: GENERAL })).toContain(`INC-${id} is now identified.`);
+    const row = await incidentRow(id);
+    expect(row.status).toBe('identified');
+    expect(row.mitigatedAt).not.toBeNull();
+  });
+
+  it('says what to do when run outside an incident channel without naming one', async () => {
+    const r = await slashCommand(app.url, emu, 'status identified', { channel: GENERAL });
+    expect(textOfAck(r)).toContain('This is not an incident channel');
+  });
+
+  it('resolves with a summary, tells the announcement thread, reopens only with a reason, and closes', async () => {
+    const { id, channel, incident } = await declare('Checkout errors', 'sev2');
+    const answer = await run(id, 'resolve Rolled back release 42');
+    expect(answer).toContain(`INC-${id} is now resolved.`);
+    const resolved = await incidentRow(id);
+    expect(resolved.resolvedAt).not.toBeNull();
+    expect(emu.textOf(lastPostIn(channel))).toContain('Rolled back release 42');
+    const thread = emu.messagesIn(ANNOUNCE).filter((m) => m.thread_ts === incident.announcementTs);
+    expect(thread).toHaveLength(1);
+    expect(thread[0]?.reply_broadcast).toBe(true);
+    expect(emu.textOf(thread[0]!)).toContain('resolved');
+
+    expect(await run(id, 'status investigating')).toContain(`Reopening INC-${id} needs a reason`);
+    expect((await incidentRow(id)).status).toBe('resolved');
+    expect(await run(id, 'status investigating Error rate is back')).toContain(`INC-${id} is now investigating.`);
+    const reopened = await incidentRow(id);
+    expect(reopened.resolvedAt).toBeNull();
+    expect((await eventsOf(id, 'status_changed')).at(-1)?.data).toEqual({ from: 'resolved', to: 'investigating', message: 'Error rate is back', reopen: true });
+    expect(emu.messagesIn(ANNOUNCE).filter((m) => m.thread_ts === incident.announcementTs)).toHaveLength(2);
+
+    await run(id, 'resolve Fixed for real');
+    expect(await run(id, 'close')).toContain(`INC-${id} is now closed.`);
+    const closed = await incidentRow(id);
+    expect(closed.closedAt).not.toBeNull();
+    expect(closed.resolvedAt!.getTime()).toBeGreaterThan(resolved.resolvedAt!.getTime());
+    expect(emu.callsOf('conversations.archive')).toHaveLength(0);
+    expect(emu.channels.get(channel)?.is_archived).toBe(false);
+    expect(await run(id, 'status investigating Again?')).toContain(`INC-${id} is closed and cannot move to investigating. Moves allowed from closed: none: it is final.`);
+  });
+
+  it('gives one clean winner when two people resolve at the same moment', async () => {
+    const { id } = await declare('Racing resolvers');
+    const channel = (await incidentRow(id)).channelId!;
+    const [a, b] = await Promise.all([
+      slashCommand(app.url, emu, 'resolve Fixed by alice', { channel, user: 'U0ALICE' }),
+      slashCommand(app.url, emu, 'resolve Fixed by bob', { channel, user: 'U0BOB' }),
+    ]);
+    const answers = [textOfAck(a!), textOfAck(b!)];
+    expect(answers.filter((t) => t.includes(`INC-${id} is now resolved.`))).toHaveLength(1);
+    expect(answers.filter((t) => /already resolved|is now resolved: someone changed it/.test(t))).toHaveLength(1);
+    expect(await eventsOf(id, 'status_changed')).toHaveLength(1);
+  });
+
+  it('lets only one of two forms submitted from the same status win, telling the other what it is now', async () => {
+    const { id, channel } = await declare('Racing forms');
+    await clickButton(app.url, emu, summaryOf(channel), 'incident_change_status');
+    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
+    const statusValues = (status: string) => ({
+      status: { value: { type: 'static_select', selected_option: { value: status, text: { type: 'plain_text', text: status } } } },
+      message: { value: { type: 'plain_text_input', value: null } },
+    });
+    const [x, y] = await Promise.all([submitView(app.url, emu, view, statusValues('identified')), submitView(app.url, emu, view, statusValues('monitoring'), 'U0BOB')]);
+    const results = [x!, y!];
+    expect(results.filter((r) => r.text === '')).toHaveLength(1);
+    const loser = results.find((r) => r.text !== '')!;
+    expect(loser.json).toEqual({ response_action: 'errors', errors: { status: expect.stringMatching(new RegExp(`INC-${id} is now (identified|monitoring): someone changed it`)) } });
+    expect(await eventsOf(id, 'status_changed')).toHaveLength(1);
+  });
+});
+
+describe('triage and decline', () => {
+  it('shows Accept and Decline on a triage incident; Accept starts the investigation', async () => {
+    const incident = await triageIncident('High CPU alert');
+    const summary = summaryOf(incident.channelId!);
+    const text = JSON.stringify(summary.blocks);
+    expect(text).toContain('incident_accept');
+    expect(text).toContain('incident_decline');
+    expect(text).not.toContain('incident_post_update');
+    await clickButton(app.url, emu, summary, 'incident_accept');
+    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes(`INC-${incident.id} is now investigating`)));
+    const row = await incidentRow(incident.id);
+    expect(row.status).toBe('investigating');
+    expect(row.acknowledgedAt).not.toBeNull();
+  });
+
+  it('declines with a reason from the form, after which nothing moves it', async () => {
+    const incident = await triageIncident('Flapping disk alert');
+    await clickButton(app.url, emu, summaryOf(incident.channelId!), 'incident_decline');
+    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'decline_incident' && String(v.view.private_metadata).includes(`"incidentId":${incident.id}`)))).view;
+    const empty = await submitView(app.url, emu, view, { message: { value: { type: 'plain_text_input', value: '' } } });
+    expect(empty.json).toEqual({ response_action: 'errors', errors: { message: expect.stringContaining('Declining needs a reason') } });
+    const ok = await submitView(app.url, emu, view, { message: { value: { type: 'plain_text_input', value: 'Known flapping sensor' } } });
+    expect(ok.text).toBe('');
+    await settledOutbox(dbx(), incident.id);
+    expect((await incidentRow(incident.id)).status).toBe('declined');
+    expect((await eventsOf(incident.id, 'status_changed')).at(-1)?.data).toEqual({ from: 'triage', to: 'declined', message: 'Known flapping sensor' });
+    expect(await run(incident.id, 'status investigating Actually real')).toContain('Moves allowed from declined: none: it is final.');
+  });
+});
+
+describe('status updates', () => {
+  it('posts an update in the channel and the announcement thread, records it and shows it on the summary', async () => {
+    const { id, channel, incident } = await declare('Search latency', 'sev2');
+    expect(await run(id, 'update Rolled back the index change; latency recovering')).toContain(`Update posted to INC-${id}.`);
+    const post = emu.textOf(lastPostIn(channel));
+    expect(post).toContain(`Update on INC-${id}`);
+    expect(post).toContain('latency recovering');
+    const thread = emu.messagesIn(ANNOUNCE).filter((m) => m.thread_ts === incident.announcementTs);
+    expect(thread.map((m) => emu.textOf(m)).join(' ')).toContain('latency recovering');
+    expect(await eventsOf(id, 'status_update')).toEqual([expect.objectContaining({ data: expect.objectContaining({ message: 'Rolled back the index change; latency recovering', status: 'investigating' }) })]);
+    expect(emu.textOf(summaryOf(channel))).toContain('Last update');
+    expect(emu.textOf(summaryOf(channel))).toContain('latency recovering');
+    expect((await incidentRow(id)).acknowledgedAt).not.toBeNull();
+  });
+
+  it('opens the update form, whose submission can move status, severity and the next update time', async () => {
+    const { id, channel } = await declare('Queue consumers stuck');
+    const triggerId = emu.triggerId({ user: 'U0ALICE' });
+    const r = await slashCommand(app.url, emu, 'update', { channel, triggerId });
+    expect(r.text).toBe('');
+    const opened = await emu.waitFor(() => emu.okCallsOf('views.open').find((c) => c.args.trigger_id === triggerId));
+    const view = opened.args.view as Record<string, unknown>;
+    const blocks = view.blocks as Array<{ block_id: string; label: { text: string }; element: { options?: Array<{ value: string }> } }>;
+    expect(blocks.map((b) => b.label.text)).toEqual(['Update', 'Status', 'Severity', 'Next update in']);
+    expect(blocks[3]!.element.options!.map((o) => o.value)).toEqual(['15m', '30m', '1h', '4h', 'none']);
+    expect(blocks[1]!.element.options!.map((o) => o.value)).toEqual(['investigating', 'identified', 'monitoring', 'resolved']);
+    const submitted = await submitView(app.url, emu, view, {
+      message: { value: { type: 'plain_text_input', value: 'Consumers restarted; watching the backlog drain' } },
+      status: { value: { type: 'static_select', selected_option: { value: 'monitoring' } } },
+      severity: { value: { type: 'static_select', selected_option: { value: 'sev2' } } },
+      next_update: { value: { type: 'static_select', selected_option: { value: '30m' } } },
+    });
+    expect(submitted.text).toBe('');
+    await settledOutbox(dbx(), id);
+    const row = await incidentRow(id);
+    expect(row).toMatchObject({ status: 'monitoring', severity: 'sev2' });
+    expect(row.mitigatedAt).not.toBeNull();
+    expect((await eventsOf(id, 'status_update'))[0]?.data).toEqual({ message: 'Consumers restarted; watching the backlog drain', status: 'monitoring', severity: 'sev2', nextUpdateMs: 1_800_000 });
+    expect(emu.channels.get(channel)?.topic).toBe('SEV2 · Monitoring · Lead: @alice');
+  });
+
+  it('refuses an empty update from the form on its field', async () => {
+    const { id, channel } = await declare('Empty update check');
+    await clickButton(app.url, emu, summaryOf(channel), 'incident_post_update');
+    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
+    const r = await submitView(app.url, emu, view, { message: { value: { type: 'plain_text_input', value: '   ' } } });
+    expect(r.json).toEqual({ response_action: 'errors', errors: { message: expect.stringContaining('Write the update') } });
+  });
+});
+
+describe('severity, type, impact and notes', () => {
+  it('changes severity, recording old and new, and updates the topic', async () => {
+    const { id, channel } = await declare('Severity change check', 'sev3');
+    expect(await run(id, 'severity sev1')).toContain(`INC-${id} is now sev1.`);
+    expect((await eventsOf(id, 'severity_changed'))[0]?.data).toEqual({ from: 'sev3', to: 'sev1' });
+    expect(emu.channels.get(channel)?.topic).toMatch(/^SEV1 · Investigating/);
+    expect(await run(id, 'severity sev9')).toContain('Unknown severity "sev9". Choose one of: sev1, sev2, sev3, sev4.');
+    expect(await run(id, 'severity sev1')).toContain('already sev1');
+  });
+
+  it('sets the type and the impact, shown on the summary and recorded', async () => {
+    const { id, channel } = await declare('Type and impact check');
+    expect(await run(id, 'type security')).toContain(`INC-${id} is now of type security.`);
+    expect(await run(id, 'type weather')).toContain('Types: availability, performance, security, data, other.');
+    expect(await run(id, 'impact EU customers cannot pay by card')).toContain('Impact recorded');
+    const summary = emu.textOf(summaryOf(channel));
+    expect(summary).toContain('security');
+    expect(summary).toContain('EU customers cannot pay by card');
+    expect((await eventsOf(id)).map((e) => e.kind)).toEqual(expect.arrayContaining(['type_changed', 'impact_set']));
+  });
+
+  it('adds a note to the timeline', async () => {
+    const { id } = await declare('Note check');
+    expect(await run(id, 'note Restarted the pods on node 7')).toContain('Noted');
+    expect((await eventsOf(id, 'note'))[0]?.data).toEqual({ text: 'Restarted the pods on node 7' });
+  });
+
+  it('lets the declare form set the type', async () => {
+    const before = emu.views.length;
+    await slashCommand(app.url, emu, 'declare');
+    const view = (await emu.waitFor(() => emu.views[before])).view;
+    const labels = (view.blocks as Array<{ label?: { text: string } }>).map((b) => b.label?.text);
+    expect(labels).toContain('Type');
+    await submitView(app.url, emu, view, {
+      title: { value: { type: 'plain_text_input', value: 'Typed from the form' } },
+      severity: { value: { type: 'static_select', selected_option: { value: 'sev3' } } },
+      type: { value: { type: 'static_select', selected_option: { value: 'data' } } },
+    });
+    const created = await emu.waitFor(() => emu.okCallsOf('conversations.create').find((c) => String(c.args.name).endsWith('-typed-from-the-form')));
+    const id = Number(/^inc-(\d+)-/.exec(String(created.args.name))![1]);
+    expect((await incidentRow(id)).type).toBe('data');
+  });
+});
+
+describe('roles', () => {
+  it('makes someone the lead: invited, told by DM what it means, shown in topic and summary', async () => {
+    const { id, channel } = await declare('Lead change check');
+    expect(await run(id, 'lead <@U0BOB|bob>')).toContain(`<@U0BOB> is now the lead on INC-${id}.`);
+    expect((await incidentRow(id)).leadId).toBe('U0BOB');
+    expect(emu.channels.get(channel)?.members.has('U0BOB')).toBe(true);
+    expect(emu.channels.get(channel)?.topic).toBe('SEV3 · Investigating · Lead: @bob');
+    const dm = emu.messages.find((m) => emu.channels.get(m.channel)?.is_im && emu.channels.get(m.channel)?.user === 'U0BOB' && emu.textOf(m).includes(`INC-${id}`));
+    expect(dm && emu.textOf(dm)).toContain('coordinate the response');
+    expect(emu.textOf(summaryOf(channel))).toContain('<@U0BOB>');
+    expect((await eventsOf(id, 'role_assigned'))[0]?.data).toEqual({ role: 'lead', user: 'U0BOB', previous: 'U0ALICE' });
+  });
+
+  it('assigns a configured role and lists the roles for an unknown one', async () => {
+    const { id, channel } = await declare('Role assignment check');
+    expect(await run(id, 'role comms <@U0CAROL>')).toContain(`<@U0CAROL> is now comms on INC-${id}.`);
+    expect(emu.textOf(summaryOf(channel))).toContain('Comms');
+    const dm = emu.messages.find((m) => emu.channels.get(m.channel)?.user === 'U0CAROL' && emu.textOf(m).includes(`INC-${id}`));
+    expect(dm && emu.textOf(dm)).toContain('stakeholders');
+    expect(await run(id, 'role janitor <@U0CAROL>')).toContain('Unknown role "janitor". Roles: lead, comms, scribe, ops.');
+    expect(await run(id, 'role scribe @carol')).toContain('"@carol" is not a mention');
+  });
+});
+
+describe('follow-ups', () => {
+  it('records a follow-up with its owner, lists it with a Done button, and completes it once', async () => {
+    const { id, channel } = await declare('Follow-up check');
+    expect(await run(id, 'followup Add alert on queue depth <@U0BOB|bob>')).toContain('owned by <@U0BOB>');
+    const [item] = await dbx().select().from(followups).where(eq(followups.incidentId, id));
+    expect(item).toMatchObject({ text: 'Add alert on queue depth', ownerId: 'U0BOB', doneAt: null });
+    const listed = await slashCommand(app.url, emu, 'followup', { channel });
+    const list = listed.json as { blocks: unknown[]; text: string };
+    expect(JSON.stringify(list.blocks)).toContain('Add alert on queue depth');
+    const ephemeralMessage = { channel, ts: '1700000000.000001', blocks: list.blocks, text: list.text };
+    await clickButton(app.url, emu, ephemeralMessage, 'followup_done', 'U0BOB');
+    const replaced = await emu.waitFor(() => emu.responses.find((r) => r.body.replace_original === true && JSON.stringify(r.body).includes('✅')));
+    expect(JSON.stringify(replaced.body)).toContain('done by <@U0BOB>');
+    const [done] = await dbx().select().from(followups).where(and(eq(followups.incidentId, id)));
+    expect(done?.doneBy).toBe('U0BOB');
+    await clickButton(app.url, emu, ephemeralMessage, 'followup_done', 'U0ALICE');
+    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes('already done by <@U0BOB>')));
+    expect(await eventsOf(id, 'followup_done')).toHaveLength(1);
+  });
+});
+
+describe('listing and private incidents', () => {
+  async function declarePrivate(title: string) {
+    const result = await declareIncident(app.services.db, app.services.config, { title, severity: 'sev1', description: '', isPrivate: true, declaredBy: 'U0ALICE', reply: { userId: 'U0ALICE' } });
+    if (!result.ok) throw new Error('not declared');
+    app.services.outbox.wake();
+    await settledOutbox(dbx(), result.incident.id);
+    return result.incident.id;
+  }
+
+  it('lists open incidents most severe first, with private ones only for their members', async () => {
+    const minor = await declare('Minor listing check', 'sev4');
+    const major = await declare('Major listing check', 'sev1');
+    const secret = await declarePrivate('Secret listing check');
+    const forAlice = textOfAck(await slashCommand(app.url, emu, 'list'));
+    expect(forAlice.indexOf(`INC-${major.id}`)).toBeGreaterThan(-1);
+    expect(forAlice.indexOf(`INC-${major.id}`)).toBeLessThan(forAlice.indexOf(`INC-${minor.id}`));
+    expect(forAlice).toContain(`INC-${secret}`);
+    expect(forAlice).toContain(`<#${major.channel}>`);
+    const forBob = textOfAck(await slashCommand(app.url, emu, 'list', { user: 'U0BOB' }));
+    expect(forBob).toContain(`INC-${major.id}`);
+    expect(forBob).not.toContain(`INC-${secret}`);
+    expect(forBob).not.toContain('Secret listing check');
+  });
+
+  it('refuses a non-member acting on a private incident without revealing it', async () => {
+    const id = await declarePrivate('Private access check');
+    const before = await eventsOf(id);
+    const answer = await run(id, `status INC-${id} identified`, { channel: GENERAL, user: 'U0BOB' });
+    expect(answer).toContain(`There is no INC-${id} that you can see.`);
+    expect(answer).not.toContain('Private access check');
+    expect(await run(id, `status INC-999999 identified`, { channel: GENERAL, user: 'U0BOB' })).toContain('There is no INC-999999 that you can see.');
+    expect(await eventsOf(id)).toEqual(before);
+    expect(await run(id, `status INC-${id} identified`, { channel: GENERAL, user: 'U0ALICE' })).toContain(`INC-${id} is now identified.`);
+  });
+});
+
+describe('summary buttons', () => {
+  it('resolves from the Resolve button, and a stale button says what the status is now', async () => {
+    const { id, channel } = await declare('Resolve button check');
+    const staleSummary = { ...summaryOf(channel), blocks: structuredClone(summaryOf(channel).blocks) };
+    await clickButton(app.url, emu, summaryOf(channel), 'incident_resolve');
+    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes(`INC-${id} is now resolved.`)));
+    expect((await incidentRow(id)).status).toBe('resolved');
+    await settledOutbox(dbx(), id);
+    expect(JSON.stringify(summaryOf(channel).blocks)).not.toContain('incident_resolve');
+    await clickButton(app.url, emu, staleSummary, 'incident_resolve', 'U0BOB');
+    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes(`INC-${id} is now resolved: someone changed it meanwhile`)));
+    expect(await eventsOf(id, 'status_changed')).toHaveLength(1);
+  });
+
+  it('opens a status form that offers only the allowed moves', async () => {
+    const { id, channel } = await declare('Status form check');
+    await run(id, 'status monitoring');
+    await clickButton(app.url, emu, summaryOf(channel), 'incident_change_status');
+    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
+    const select = (view.blocks as Array<{ block_id?: string; element?: { options?: Array<{ value: string }> } }>).find((b) => b.block_id === 'status');
+    expect(select?.element?.options?.map((o) => o.value)).toEqual(['investigating', 'identified', 'resolved']);
+  });
+});
+
+describe('archiving on close', () => {
+  it('archives the channel on close when archive_on_close is set', async () => {
+    const archiving = await startApp(emu, db.database, testConfig({ archive_on_close: true }));
+    try {
+      const r = await slashCommand(archiving.url, emu, 'declare sev4 Archive on close check');
+      const id = Number(/INC-(\d+)/.exec(textOfAck(r))![1]);
+      await settledOutbox(dbx(), id);
+      const channel = (await incidentRow(id)).channelId!;
+      await slashCommand(archiving.url, emu, 'resolve Done', { channel });
+      await slashCommand(archiving.url, emu, 'close', { channel });
+      await settledOutbox(dbx(), id);
+      expect(emu.channels.get(channel)?.is_archived).toBe(true);
+    } finally {
+      await archiving.stop();
+    }
+  });
+});

@@ -34,10 +34,13 @@ async function fetchMessage(client: WebClient, channelId: string, ts: string, kn
   try {
     const history = await client.conversations.history({ channel: channelId, latest: ts, inclusive: true, limit: 1 });
     let found = history.messages?.find((m) => m.ts === ts);
-    if (!found) {
-      // A reply in a thread is not in the channel's history.
-      const replies = await client.conversations.replies({ channel: channelId, ts, limit: 1 });
+    // A reply in a thread is not in the channel's history; its thread lists it after the parent.
+    let cursor: string | undefined;
+    for (let page = 0; !found && page < 10; page++) {
+      const replies = await client.conversations.replies({ channel: channelId, ts, limit: 200, ...(cursor ? { cursor } : {}) });
       found = replies.messages?.find((m) => m.ts === ts);
+      cursor = replies.response_metadata?.next_cursor || undefined;
+      if (!cursor) break;
     }
     if (found) {
       message.text = found.text ?? '';

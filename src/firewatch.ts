@@ -9,6 +9,7 @@ import { createHttpServer, type Route } from './http/server.js';
 import { slackEventsHandler } from './http/slack-events.js';
 import type { Logger } from './logger.js';
 import { OutboxWorker } from './outbox/worker.js';
+import { sweepDuePages } from './paging/pages.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
 import { createDeliverer } from './slack/delivery.js';
 import { platformCode } from './slack/errors.js';
@@ -114,6 +115,19 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
           await outbox.renewLeases();
         },
         { name: 'outbox-sweep', noOverlap: true },
+      ),
+    );
+    tasks.push(
+      schedule(
+        config.escalationTick,
+        async () => {
+          try {
+            if ((await sweepDuePages(database.db)) > 0) outbox.wake();
+          } catch (err) {
+            logger.warn({ err }, 'escalation sweep failed; the next tick tries again');
+          }
+        },
+        { name: 'escalation-sweep', noOverlap: true },
       ),
     );
     // Deliveries left by a previous run (a crash after commit) go out now, not at the first tick.

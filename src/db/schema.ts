@@ -155,3 +155,57 @@ export type NewIncident = typeof incidents.$inferInsert;
 export type TimelineEvent = typeof timelineEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type Followup = typeof followups.$inferSelect;
+
+export type PageState = 'triggered' | 'acknowledged' | 'resolved' | 'exhausted';
+
+/**
+ * One escalation run of one policy for one incident. `policy` is the policy as it was when the page was
+ * triggered; `step` changes with every transition, so a stale button or a racing sweep can be told apart.
+ */
+export const pages = pgTable(
+  'pages',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    policyId: text('policy_id').notNull(),
+    policy: jsonb('policy').$type<Record<string, unknown>>().notNull(),
+    state: text('state').$type<PageState>().notNull().default('triggered'),
+    level: integer('level').notNull().default(0),
+    loop: integer('loop').notNull().default(0),
+    step: integer('step').notNull().default(0),
+    nextEscalationAt: timestamptz('next_escalation_at'),
+    triggeredBy: text('triggered_by'),
+    message: text('message'),
+    acknowledgedBy: text('acknowledged_by'),
+    acknowledgedAt: timestamptz('acknowledged_at'),
+    endedAt: timestamptz('ended_at'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('pages_due_idx').on(t.nextEscalationAt).where(sql`state = 'triggered'`),
+    index('pages_incident_idx').on(t.incidentId),
+  ],
+);
+
+/** One person notified at one level of one pass of a page; unique, so nobody is notified twice for it. */
+export const pageNotifications = pgTable(
+  'page_notifications',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => pages.id),
+    level: integer('level').notNull(),
+    loop: integer('loop').notNull(),
+    userId: text('user_id').notNull(),
+    dmChannel: text('dm_channel'),
+    dmTs: text('dm_ts'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('page_notifications_once_idx').on(t.pageId, t.loop, t.level, t.userId)],
+);
+
+export type Page = typeof pages.$inferSelect;
+export type PageNotification = typeof pageNotifications.$inferSelect;

@@ -5,8 +5,10 @@ import { incidents, type Incident, type TimelineEvent } from '../db/schema.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
-import { timelineOf } from '../timeline/read.js';
-import { allowedMoves, decideStatusChange, explainRefusal, lifecycleTimes } from './lifecycle.js';
+import { allowedMoves, decideStatusChange, explainRefusal } from './lifecycle.js';
+import { refreshLifecycleTimes } from './times.js';
+import { freezePolicy } from '../paging/policy.js';
+import { resolvePagesOf, runningPage, triggerPage } from '../paging/pages.js';
 import { incidentKey } from './queries.js';
 import type { Status } from './status.js';
 
@@ -61,9 +63,9 @@ async function applyStatus(tx: Tx, incident: Incident, to: Status, actor: string
     return { ok: false, message: `${key} is now ${now?.status ?? 'gone'}: someone changed it at the same moment.` };
   }
   const event = await record(tx, moved, 'status_changed', actor, { from, to, ...(message ? { message } : {}), ...(decision.reopen ? { reopen: true } : {}) });
-  const times = lifecycleTimes(await timelineOf(tx, moved.id), to);
-  const [timed] = await tx.update(incidents).set(times).where(eq(incidents.id, moved.id)).returning();
-  return { ok: true, incident: timed ?? moved, event };
+  // An incident that is over stops paging anyone.
+  if (to === 'resolved' || to === 'closed' || to === 'declined') await resolvePagesOf(tx, moved.id, actor);
+  return { ok: true, incident: await refreshLifecycleTimes(tx, moved), event };
 }
 
 export interface StatusRequest {
@@ -130,7 +132,7 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
       topic = true;
     }
     if (request.severity && request.severity !== incident.severity) {
-      incident = (await applySeverity(tx, incident, request.severity, request.actor)).incident;
+      incident = (await applySeverity(tx, config, incident, request.severity, request.actor)).incident;
       topic = true;
     }
     const event = await record(tx, incident, 'status_update', request.actor, {
@@ -139,17 +141,23 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
       severity: incident.severity,
       ...(request.nextUpdateMs !== undefined ? { nextUpdateMs: request.nextUpdateMs } : {}),
     });
-    const times = lifecycleTimes(await timelineOf(tx, incident.id), incident.status as Status);
-    await tx.update(incidents).set({ ...times, updatedAt: sql`now()` }).where(eq(incidents.id, incident.id));
+    await refreshLifecycleTimes(tx, incident);
     await enqueue(tx, [post(incident.id, event.id, 'channel'), post(incident.id, event.id, 'announcement_thread'), ...refresh(incident.id, topic)], { incidentId: incident.id });
     return { ok: true, incident, message: `Update posted to ${incidentKey(incident.id)}.` };
   });
 }
 
-async function applySeverity(tx: Tx, incident: Incident, severity: string, actor: string): Promise<{ incident: Incident; event: TimelineEvent }> {
+/** Raising the severity to one that names a policy pages it, unless that policy is already paging. */
+async function applySeverity(tx: Tx, config: Config, incident: Incident, severity: string, actor: string): Promise<{ incident: Incident; event: TimelineEvent }> {
   const [changed] = await tx.update(incidents).set({ severity, updatedAt: sql`now()` }).where(eq(incidents.id, incident.id)).returning();
   if (!changed) throw new Error('incident vanished while locked');
   const event = await record(tx, changed, 'severity_changed', actor, { from: incident.severity, to: severity });
+  const rank = (id: string) => config.severities.findIndex((s) => s.id === id);
+  const policyId = findSeverity(config, severity)?.page;
+  if (policyId && rank(severity) < rank(incident.severity) && !(await runningPage(tx, changed.id, policyId))) {
+    const policy = freezePolicy(config, policyId);
+    if (policy) await triggerPage(tx, { incident: changed, policy, actor, message: `Severity raised to ${severity.toUpperCase()}` });
+  }
   return { incident: changed, event };
 }
 
@@ -162,7 +170,7 @@ export async function changeSeverity(db: Db, config: Config, request: { incident
     const key = incidentKey(incident.id);
     if (incident.severity === severity.id) return { ok: false, message: `${key} is already ${severity.id}.` };
     if (incident.status === 'closed' || incident.status === 'declined') return { ok: false, message: `${key} is ${incident.status}; its severity is final.` };
-    const { incident: changed, event } = await applySeverity(tx, incident, severity.id, request.actor);
+    const { incident: changed, event } = await applySeverity(tx, config, incident, severity.id, request.actor);
     await enqueue(tx, [post(changed.id, event.id, 'channel'), ...refresh(changed.id, true)], { incidentId: changed.id });
     return { ok: true, incident: changed, message: `${key} is now ${severity.id}.` };
   });

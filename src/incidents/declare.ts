@@ -7,6 +7,8 @@ import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import { incidentChannelName } from './channel-name.js';
 import { addMembers } from './members.js';
+import { freezePolicy } from '../paging/policy.js';
+import { triggerPage } from '../paging/pages.js';
 import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from './validate.js';
 
 export interface DeclareRequest {
@@ -97,6 +99,9 @@ export async function declareIncident(db: Db, config: Config, request: DeclareRe
     if (named.announcementChannel) effects.push({ kind: 'incident.announce', payload: { incidentId } });
     effects.push({ kind: 'reply.declared', payload: { incidentId, target: request.reply } });
     await enqueue(tx, effects, { incidentId });
+    // Paging comes after the channel set-up in the outbox, so the DMs can link the channel.
+    const policy = severity.page ? freezePolicy(config, severity.page) : undefined;
+    if (policy) await triggerPage(tx, { incident: named, policy, actor: request.declaredBy, message: `Declared as ${severity.id.toUpperCase()}` });
     return named;
   });
   return { ok: true, incident };

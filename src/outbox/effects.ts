@@ -35,6 +35,10 @@ export const effectSchemas = {
   /** Tells someone given a role what it means. */
   'role.dm': z.object({ ...incidentRef, eventId: z.number().int().positive() }),
   'channel.archive': z.object(incidentRef),
+  /** Pages one person by DM with Acknowledge and Escalate buttons (skipped if the page ended meanwhile). */
+  'page.dm': z.object({ ...incidentRef, pageId: z.number().int().positive(), notificationId: z.number().int().positive() }),
+  /** Edits every DM of a page that ended: who acknowledged it and when, or that it was resolved. */
+  'page.dm.update': z.object({ ...incidentRef, pageId: z.number().int().positive() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -18,8 +18,8 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
   { name: 'severity', usage: 'severity <sevN>', summary: 'change the severity', available: true },
   { name: 'lead', usage: 'lead @user', summary: 'make someone the incident lead', available: true },
   { name: 'role', usage: 'role <role> @user', summary: 'assign a role', available: true },
-  { name: 'page', usage: 'page <@user|policy> [message]', summary: 'page a person or an escalation policy', available: false },
-  { name: 'oncall', usage: 'oncall [schedule]', summary: 'who is on call now', available: false },
+  { name: 'page', usage: 'page <@user|policy> [message]', summary: 'page a person or an escalation policy (again: escalate it)', available: true },
+  { name: 'oncall', usage: 'oncall [schedule]', summary: 'who is on call now, and the next hand-offs', available: true },
   { name: 'note', usage: 'note <text>', summary: 'add a note to the timeline', available: true },
   { name: 'followup', usage: 'followup <text> [@owner]', summary: 'record a follow-up (no text: list them)', available: true },
   { name: 'type', usage: 'type <type>', summary: 'set the incident type', available: true },
@@ -51,6 +51,8 @@ export type ParsedCommand =
   | { kind: 'followup'; ref: Ref; text: string; owner: string | undefined }
   | { kind: 'type'; ref: Ref; type: string }
   | { kind: 'impact'; ref: Ref; text: string }
+  | { kind: 'page'; ref: Ref; target: { user: string } | { policy: string }; message: string }
+  | { kind: 'oncall'; schedule: string | undefined }
   | { kind: 'list' }
   | { kind: 'help' }
   | { kind: 'unknown'; name: string }
@@ -126,6 +128,18 @@ export function parseCommand(text: string, context: GrammarContext): ParsedComma
       return { kind: 'help' };
     case 'list':
       return { kind: 'list' };
+    case 'oncall': {
+      const [schedule] = splitFirst(rest);
+      return { kind: 'oncall', schedule: schedule ? schedule.toLowerCase() : undefined };
+    }
+    case 'page': {
+      const [word, message] = splitFirst(rest);
+      if (!word) return invalid(`Say whom to page. ${usage('page')}`);
+      const mention = MENTION.exec(word);
+      if (mention?.[1]) return { kind: 'page', ref, target: { user: mention[1] }, message };
+      if (word.startsWith('@')) return invalid(`"${word}" is not a mention: pick the person from Slack's @ menu so their name turns blue. ${usage('page')}`);
+      return { kind: 'page', ref, target: { policy: word.toLowerCase() }, message };
+    }
     case 'status': {
       const [status, message] = splitFirst(rest);
       if (!status) return invalid(`Say which status. ${usage('status')} — one of ${STATUSES.join(', ')}.`);

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { and, eq, gt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { outbox, type Incident, type OutboxRow } from '../db/schema.js';
+import { outbox, pageNotifications, pages, type Incident, type OutboxRow, type Page } from '../db/schema.js';
 import { incidentChannelName } from '../incidents/channel-name.js';
 import { eventById, getIncident, latestEvent, recordSlackRefs } from '../incidents/queries.js';
 import { rolesOf } from '../incidents/roles.js';
@@ -10,6 +10,7 @@ import type { Logger } from '../logger.js';
 import { effectSchemas, isEffectKind, type EffectKind, type EffectPayload } from '../outbox/effects.js';
 import type { DeliveryOutcome, Deliverer } from '../outbox/worker.js';
 import { announcementMessage, declaredReply, summaryMessage, topicText, type SummaryState } from './blocks/incident.js';
+import { pageDm, pageDmEnded } from './blocks/paging.js';
 import { roleMessage, timelineMessage } from './blocks/timeline.js';
 import { ALREADY_DONE, outcomeOf, platformCode } from './errors.js';
 import type { BotIdentityCache } from './identity.js';
@@ -277,6 +278,38 @@ const archiveChannel: Handler<'channel.archive'> = async (ctx, { incidentId }) =
   return DONE;
 };
 
+async function loadPage(ctx: DeliveryContext, pageId: number): Promise<Page> {
+  const [page] = await ctx.db.select().from(pages).where(eq(pages.id, pageId));
+  if (!page) throw new Undeliverable(`page ${pageId} does not exist`);
+  return page;
+}
+
+const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, notificationId }) => {
+  const page = await loadPage(ctx, pageId);
+  // Decided before an acknowledgement committed, delivered after: a page that ended notifies nobody.
+  if (page.state !== 'triggered') return { status: 'done', result: { skipped: page.state } };
+  const [notification] = await ctx.db.select().from(pageNotifications).where(eq(pageNotifications.id, notificationId));
+  if (!notification) throw new Undeliverable(`page notification ${notificationId} does not exist`);
+  if (notification.dmTs) return DONE;
+  const incident = await loadIncident(ctx, incidentId);
+  const r = await ctx.client.chat.postMessage({ channel: notification.userId, ...pageDm(ctx.config, incident, page) });
+  if (!r.ts || !r.channel) throw new Error('chat.postMessage answered without a ts');
+  await ctx.db.update(pageNotifications).set({ dmChannel: r.channel, dmTs: r.ts }).where(eq(pageNotifications.id, notificationId));
+  return { status: 'done', result: { ts: r.ts } };
+};
+
+const updatePageDms: Handler<'page.dm.update'> = async (ctx, { incidentId, pageId }) => {
+  const page = await loadPage(ctx, pageId);
+  const incident = await loadIncident(ctx, incidentId);
+  const sent = await ctx.db.select().from(pageNotifications).where(eq(pageNotifications.pageId, pageId));
+  const message = pageDmEnded(ctx.config, incident, page);
+  for (const notification of sent) {
+    if (!notification.dmChannel || !notification.dmTs) continue;
+    await ctx.client.chat.update({ channel: notification.dmChannel, ts: notification.dmTs, ...message });
+  }
+  return DONE;
+};
+
 const handlers: { [K in EffectKind]: Handler<K> } = {
   'channel.create': createChannel,
   'channel.invite': inviteUsers,
@@ -289,6 +322,8 @@ const handlers: { [K in EffectKind]: Handler<K> } = {
   'timeline.post': postTimelineEvent,
   'role.dm': dmRole,
   'channel.archive': archiveChannel,
+  'page.dm': dmPage,
+  'page.dm.update': updatePageDms,
 };
 
 function run<K extends EffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

@@ -19,6 +19,10 @@ const STATUS_EMOJI: Record<string, string> = {
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
+const policyName = (d: Record<string, unknown>) => (str(d.policy).startsWith('user:') ? 'direct page' : `policy ${str(d.policy)}`);
+/** "level 2 of policy primary, pass 2" in words people use (levels and passes count from one). */
+const pageWhere = (d: Record<string, unknown>) => `level ${Number(d.level) + 1} of ${policyName(d)}${Number(d.loop) > 0 ? `, pass ${Number(d.loop) + 1}` : ''}`;
+
 /** One line saying what happened, for the incident channel and the announcement thread. */
 function describe(config: Config, incident: Incident, event: TimelineEvent): string {
   const key = `*${incidentKey(incident.id)}*`;
@@ -46,6 +50,16 @@ function describe(config: Config, incident: Incident, event: TimelineEvent): str
       return `🏷️ ${who} set the type of ${key} to *${str(d.to)}*`;
     case 'impact_set':
       return `💥 ${who} recorded the impact of ${key}:\n>${escapeMrkdwn(str(d.text)).replace(/\n/g, '\n>')}`;
+    case 'page_notified':
+      return `📟 Paged ${mention(str(d.user))} for ${key} (${pageWhere(d)})`;
+    case 'page_target_skipped':
+      return `⚠️ Skipped schedule *${str(d.schedule)}* for ${key}: nobody is on call (${pageWhere(d)})`;
+    case 'page_escalated':
+      return `⏫ ${d.manual ? `${who} escalated` : 'Nobody acknowledged; escalated'} the page for ${key} to ${pageWhere(d)}`;
+    case 'page_acknowledged':
+      return `✅ ${mention(str(d.user))} acknowledged the page for ${key}`;
+    case 'page_exhausted':
+      return `🚨 <!here> *Nobody acknowledged the page for ${key}* (${policyName(d)}, ${Number(d.passes)} pass${Number(d.passes) === 1 ? '' : 'es'}). Page someone: \`/incident page @someone\``;
     default:
       return `• ${who}: ${event.kind.replace(/_/g, ' ')} on ${key}`;
   }

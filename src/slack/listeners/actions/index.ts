@@ -8,6 +8,8 @@ import { getIncident } from '../../../incidents/queries.js';
 import { isStatus } from '../../../incidents/lifecycle.js';
 import { FOLLOWUP_DONE_ACTION, followupListMessage } from '../../blocks/lists.js';
 import { SUMMARY_ACTIONS } from '../../blocks/incident.js';
+import { PAGE_ACTIONS } from '../../blocks/paging.js';
+import { acknowledgePage, escalateNow } from '../../../paging/pages.js';
 import { changeStatusModal, declineModal, updateModal } from '../../blocks/modals.js';
 import type { Services } from '../../services.js';
 import { findTarget } from '../target.js';
@@ -84,6 +86,43 @@ export function registerActions(app: App, services: Services): void {
   onSummaryButton(SUMMARY_ACTIONS.accept, async ({ incidentId, userId, respond }) => {
     const outcome = await changeStatus(services.db, services.config, { incidentId, actor: userId, to: 'investigating', expectedFrom: 'triage' });
     await tell(respond, outcome.ok ? `${outcome.message} You accepted it.` : `⚠️ ${outcome.message}`);
+  });
+
+  // Page buttons live in the paged person's DM; acknowledging makes them a member of the incident.
+  app.action<BlockButtonAction>(PAGE_ACTIONS.acknowledge, async ({ ack, body, respond }) => {
+    await ack();
+    const parsed = buttonBody.safeParse(body);
+    const pageId = parsed.success ? Number(parsed.data.actions[0]?.value) : NaN;
+    if (!parsed.success || !Number.isSafeInteger(pageId)) {
+      await tell(respond, '⚠️ That button did not carry a page.');
+      return;
+    }
+    try {
+      const outcome = await acknowledgePage(services.db, { pageId, actor: parsed.data.user.id });
+      await tell(respond, outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
+      services.outbox.wake();
+    } catch (err) {
+      services.logger.error({ err }, 'acknowledge failed');
+      await tell(respond, '⚠️ Firewatch could not record the acknowledgement; try again in a moment.');
+    }
+  });
+
+  app.action<BlockButtonAction>(PAGE_ACTIONS.escalate, async ({ ack, body, respond }) => {
+    await ack();
+    const parsed = buttonBody.safeParse(body);
+    const match = parsed.success ? /^(\d+):(\d+)$/.exec(parsed.data.actions[0]?.value ?? '') : null;
+    if (!parsed.success || !match) {
+      await tell(respond, '⚠️ That button did not carry a page.');
+      return;
+    }
+    try {
+      const outcome = await escalateNow(services.db, { pageId: Number(match[1]), actor: parsed.data.user.id, expectedStep: Number(match[2]) });
+      await tell(respond, outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
+      services.outbox.wake();
+    } catch (err) {
+      services.logger.error({ err }, 'escalate failed');
+      await tell(respond, '⚠️ Firewatch could not escalate; try again in a moment.');
+    }
   });
 
   app.action<BlockButtonAction>(FOLLOWUP_DONE_ACTION, async ({ ack, body, respond }) => {

@@ -6,7 +6,10 @@ import { addFollowup, followupsOf } from '../../../incidents/followups.js';
 import { openIncidentsFor } from '../../../incidents/list.js';
 import { assignRole } from '../../../incidents/roles.js';
 import type { Status } from '../../../incidents/status.js';
+import { pageFor } from '../../../paging/page-command.js';
+import { scheduleDefFromConfig } from '../../../paging/schedule.js';
 import { helpText, parseCommand, type ParsedCommand } from '../../command-grammar.js';
+import { oncallMessage } from '../../blocks/paging.js';
 import { followupListMessage, incidentListMessage } from '../../blocks/lists.js';
 import { updateModal } from '../../blocks/modals.js';
 import { escapeMrkdwn } from '../../blocks/text.js';
@@ -29,7 +32,7 @@ type Ack = AckFn<string | RespondArguments>;
 const ephemeral = (text: string): RespondArguments => ({ response_type: 'ephemeral', text });
 const answer = (outcome: ChangeOutcome | { ok: boolean; message: string }) => ephemeral(outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
 
-type IncidentCommand = Exclude<ParsedCommand, { kind: 'declare' | 'help' | 'unknown' | 'unavailable' | 'invalid' | 'list' }>;
+type IncidentCommand = Exclude<ParsedCommand, { kind: 'declare' | 'help' | 'unknown' | 'unavailable' | 'invalid' | 'list' | 'oncall' }>;
 
 /** Runs a subcommand that acts on one incident; answers in the ack, after the change has committed. */
 async function runOnIncident(services: Services, command: Command, parsed: IncidentCommand, ack: Ack, client: WebClient): Promise<void> {
@@ -92,6 +95,9 @@ async function runOnIncident(services: Services, command: Command, parsed: Incid
     case 'impact':
       await ack(answer(await setImpact(db, { incidentId, actor, text: parsed.text })));
       break;
+    case 'page':
+      await ack(answer(await pageFor(db, config, { incidentId, actor, target: parsed.target, message: parsed.message })));
+      break;
   }
   services.outbox.wake();
 }
@@ -122,6 +128,15 @@ export function registerIncidentCommand(app: App, services: Services): void {
         case 'invalid':
           await ack(ephemeral(`⚠️ ${parsed.message}`));
           return;
+        case 'oncall': {
+          const schedules = config.schedules.map(scheduleDefFromConfig).filter((s) => !parsed.schedule || s.id === parsed.schedule);
+          if (parsed.schedule && schedules.length === 0) {
+            await ack(ephemeral(`⚠️ Unknown schedule "${escapeMrkdwn(parsed.schedule)}". Schedules: ${config.schedules.map((s) => s.id).join(', ') || 'none are configured'}.`));
+            return;
+          }
+          await ack({ response_type: 'ephemeral', ...oncallMessage(schedules, new Date()) });
+          return;
+        }
         case 'list':
           await ack({ response_type: 'ephemeral', ...incidentListMessage(await openIncidentsFor(services.db, config, checked.data.user_id), new Date()) });
           return;

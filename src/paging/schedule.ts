@@ -1,0 +1,149 @@
+import { DateTime } from 'luxon';
+import type { FileConfig } from '../config/schema.js';
+
+/**
+ * One on-call schedule as plain JSON-safe data, so a page can keep a frozen copy of the schedule it
+ * was sent under even after the config file changes. Date-times are local wall-clock times in
+ * `timeZone` ("2026-01-05T09:00").
+ */
+export interface ScheduleDef {
+  id: string;
+  timeZone: string;
+  rotation: { start: string; lengthMs: number; users: string[] };
+  overrides: Array<{ user: string; start: string; end: string }>;
+}
+
+/** Who is on call from `at` on (null: nobody). */
+export interface Handoff {
+  at: Date;
+  user: string | null;
+}
+
+export function scheduleDefFromConfig(s: FileConfig['schedules'][number]): ScheduleDef {
+  return {
+    id: s.id,
+    timeZone: s.time_zone,
+    rotation: { start: s.rotation.start, lengthMs: s.rotation.length, users: [...s.rotation.users] },
+    overrides: s.overrides.map(({ user, start, end }) => ({ user, start, end })),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+interface Compiled {
+  startMs: number;
+  lengthMs: number;
+  handoffMs: (k: number) => number;
+  users: readonly string[];
+  /** Only the overrides with end > start, in listed order (the last listed wins). */
+  overrides: ReadonlyArray<{ user: string; startMs: number; endMs: number }>;
+}
+
+/** A wall-clock date-time held in UTC, where adding calendar days is plain date arithmetic. */
+function wallClock(local: string): DateTime {
+  const wall = DateTime.fromISO(local, { zone: 'utc' });
+  if (!wall.isValid) throw new RangeError(`invalid local date-time "${local}"`);
+  return wall;
+}
+
+/**
+ * The instant at which clocks in `zone` show `wall`.
+ * - A nonexistent time (inside a spring-forward gap, e.g. 02:30 on 2026-03-29 in Europe/Berlin) is
+ *   shifted forward by the gap (03:30 CEST), as luxon does by default.
+ * - An ambiguous time (repeated by a fall-back) takes its earlier occurrence. Luxon on its own picks
+ *   whichever offset it guesses first, and `DateTime.fromISO` guesses from today's date, so the same
+ *   config would resolve differently depending on when it is read.
+ */
+function instantOf(wall: DateTime, zone: string): number {
+  const inZone = wall.setZone(zone, { keepLocalTime: true });
+  if (!inZone.isValid) throw new RangeError(`invalid time zone "${zone}"`);
+  return Math.min(...inZone.getPossibleOffsets().map((candidate) => candidate.toMillis()));
+}
+
+function compile(def: ScheduleDef): Compiled {
+  const { start, lengthMs, users } = def.rotation;
+  // A zero or negative length would never reach the next shift, and without users no shift has an owner.
+  if (!(Number.isFinite(lengthMs) && lengthMs > 0)) throw new RangeError(`schedule ${def.id}: rotation length must be positive`);
+  if (users.length === 0) throw new RangeError(`schedule ${def.id}: rotation needs at least one user`);
+
+  const zone = def.timeZone;
+  const startWall = wallClock(start);
+  const startMs = instantOf(startWall, zone);
+  // Whole days advance on the zone's calendar so the hand-off keeps its local time across DST;
+  // anything shorter (12h, 30m) is a fixed span of absolute time, like PagerDuty.
+  const days = lengthMs % DAY_MS === 0 ? lengthMs / DAY_MS : null;
+  const handoffMs =
+    days === null
+      ? (k: number) => startMs + k * lengthMs
+      : (k: number) => instantOf(startWall.plus({ days: k * days }), zone);
+
+  const overrides = def.overrides
+    .map((o) => ({ user: o.user, startMs: instantOf(wallClock(o.start), zone), endMs: instantOf(wallClock(o.end), zone) }))
+    .filter((o) => o.endMs > o.startMs);
+
+  return { startMs, lengthMs, handoffMs, users, overrides };
+}
+
+function shiftIndex(c: Compiled, atMs: number): number | null {
+  if (atMs < c.startMs) return null;
+  // Calendar-day shifts drift from k × length only by the zone's offset changes since the start (an
+  // hour for DST), so the estimate is at most a shift off; the loops settle it without walking.
+  let k = Math.floor((atMs - c.startMs) / c.lengthMs);
+  while (k > 0 && c.handoffMs(k) > atMs) k--;
+  while (c.handoffMs(k + 1) <= atMs) k++;
+  return k;
+}
+
+function userAt(c: Compiled, atMs: number, shift: number | null): string | null {
+  const override = c.overrides.findLast((o) => o.startMs <= atMs && atMs < o.endMs);
+  if (override) return override.user;
+  return shift === null ? null : c.users[shift % c.users.length]!;
+}
+
+/** k of the rotation shift covering `at`, ignoring overrides; null before the rotation starts. */
+export function shiftIndexAt(schedule: ScheduleDef, at: Date): number | null {
+  return shiftIndex(compile(schedule), at.getTime());
+}
+
+/** The user on call at `at` (an override if one covers it, else the rotation); null when nobody is. */
+export function onCallAt(schedule: ScheduleDef, at: Date): string | null {
+  const c = compile(schedule);
+  const atMs = at.getTime();
+  return userAt(c, atMs, shiftIndex(c, atMs));
+}
+
+/**
+ * The next `count` moments strictly after `from` at which the on-call user changes, in time order:
+ * rotation hand-offs and override starts and ends, except where the same person carries on.
+ * Returns fewer than `count` when the schedule stops changing: a rotation whose users are all the
+ * same person changes hands only at its start and at override boundaries.
+ */
+export function nextHandoffs(schedule: ScheduleDef, from: Date, count: number): Handoff[] {
+  const c = compile(schedule);
+  const fromMs = from.getTime();
+  const boundaries = [...new Set(c.overrides.flatMap((o) => [o.startMs, o.endMs]))]
+    .filter((t) => t > fromMs)
+    .sort((a, b) => a - b);
+  const rotationChangesHands = c.users.some((u) => u !== c.users[0]);
+
+  const fromShift = shiftIndex(c, fromMs);
+  const handoffs: Handoff[] = [];
+  let current = userAt(c, fromMs, fromShift);
+  // k: the next rotation shift not yet started, and rotationNext its start.
+  let k = (fromShift ?? -1) + 1;
+  let rotationNext = c.handoffMs(k);
+  let b = 0;
+  while (handoffs.length < count) {
+    const boundary = boundaries[b];
+    if (boundary === undefined && k > 0 && !rotationChangesHands) break;
+    const t = boundary === undefined ? rotationNext : Math.min(boundary, rotationNext);
+    if (boundary === t) b++;
+    while (rotationNext <= t) rotationNext = c.handoffMs(++k);
+    const user = userAt(c, t, k === 0 ? null : k - 1);
+    if (user !== current) {
+      handoffs.push({ at: new Date(t), user });
+      current = user;
+    }
+  }
+  return handoffs;
+}

@@ -10,6 +10,9 @@ import { slackEventsHandler } from './http/slack-events.js';
 import type { Logger } from './logger.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { sweepDuePages } from './paging/pages.js';
+import { catchUp, latestDueAt } from './digests/cron-times.js';
+import { DIGEST_JOB, lastRunDueAt, runDigest } from './digests/job.js';
+import { sweepReminders } from './digests/reminders.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
 import { createDeliverer } from './slack/delivery.js';
 import { platformCode } from './slack/errors.js';
@@ -122,14 +125,37 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
         config.escalationTick,
         async () => {
           try {
-            if ((await sweepDuePages(database.db)) > 0) outbox.wake();
+            const moved = (await sweepDuePages(database.db)) + (await sweepReminders(database.db, config));
+            if (moved > 0) outbox.wake();
           } catch (err) {
-            logger.warn({ err }, 'escalation sweep failed; the next tick tries again');
+            logger.warn({ err }, 'escalation and reminder sweep failed; the next tick tries again');
           }
         },
         { name: 'escalation-sweep', noOverlap: true },
       ),
     );
+    if (config.digest.channel) {
+      const digest = config.digest.schedule;
+      const runAt = async (dueAt: Date) => {
+        const result = await runDigest(database.db, config, dueAt);
+        if (result === 'posted') outbox.wake();
+        logger.info({ dueAt, result }, 'digest');
+      };
+      tasks.push(
+        schedule(
+          digest,
+          async () => {
+            // The due time from the schedule itself, identical in every process, so one of them claims it.
+            await runAt(latestDueAt(digest, new Date())).catch((err: unknown) => logger.warn({ err }, 'digest failed'));
+          },
+          { name: 'digest', noOverlap: true },
+        ),
+      );
+      // A digest missed while every process was down goes out now if it is the latest one; older ones are dropped.
+      const missed = catchUp(digest, await lastRunDueAt(database.db, DIGEST_JOB), new Date());
+      if (missed.skipped.length) logger.warn({ skipped: missed.skipped.length, oldest: missed.skipped[0] }, 'digests missed while Firewatch was down were skipped');
+      if (missed.run) await runAt(missed.run);
+    }
     // Deliveries left by a previous run (a crash after commit) go out now, not at the first tick.
     outbox.wake();
     logger.info({ port, mode: slack.socketMode ? 'socket' : 'http', database: database.kind }, 'Firewatch is running');

@@ -19,7 +19,7 @@ export interface Config {
   /** Where the config came from, for messages; undefined when the defaults are used. */
   source: string | undefined;
   announcementsChannel: string | undefined;
-  digest: FileConfig['digest'];
+  digest: { channel: string | undefined; schedule: string; skipWhenQuiet: boolean };
   /** Most severe first. */
   severities: Severity[];
   escalationPolicies: FileConfig['escalation_policies'];
@@ -80,7 +80,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
   return {
     source,
     announcementsChannel: file.announcements_channel,
-    digest: file.digest,
+    digest: { channel: file.digest.channel, schedule: file.digest.schedule, skipWhenQuiet: file.digest.skip_when_quiet },
     severities,
     escalationPolicies: file.escalation_policies,
     schedules: file.schedules,

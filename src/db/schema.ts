@@ -28,7 +28,14 @@ export const incidents = pgTable('incidents', {
   resolvedAt: timestamptz('resolved_at'),
   closedAt: timestamptz('closed_at'),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
-}, (t) => [uniqueIndex('incidents_channel_idx').on(t.channelId)]);
+  /** When the lead owes stakeholders the next status update; null when no reminder is due. */
+  nextUpdateDueAt: timestamptz('next_update_due_at'),
+  /** An incident opened without a lead is nudged once, at this time. */
+  leadNudgeAt: timestamptz('lead_nudge_at'),
+}, (t) => [
+  uniqueIndex('incidents_channel_idx').on(t.channelId),
+  index('incidents_update_due_idx').on(t.nextUpdateDueAt).where(sql`next_update_due_at is not null`),
+]);
 
 /** Who may see and act on a private incident: the people Firewatch invited and whoever joined its channel. */
 export const incidentMembers = pgTable(
@@ -209,3 +216,32 @@ export const pageNotifications = pgTable(
 
 export type Page = typeof pages.$inferSelect;
 export type PageNotification = typeof pageNotifications.$inferSelect;
+
+/** Who gets DMs: `incident:<n>` for one incident's updates, `digest` for the stakeholder digest. */
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    userId: text('user_id').notNull(),
+    topic: text('topic').notNull(),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.topic] }), index('subscriptions_incident_idx').on(t.incidentId)],
+);
+
+/**
+ * Scheduled jobs (digests, insights) by due time. Inserting the row claims the run, so however many
+ * processes tick, each due time runs once; `data` keeps what was built for delivery.
+ */
+export const jobRuns = pgTable(
+  'job_runs',
+  {
+    job: text('job').notNull(),
+    dueAt: timestamptz('due_at').notNull(),
+    claimedAt: timestamptz('claimed_at').notNull().defaultNow(),
+    data: jsonb('data').$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.dueAt] })],
+);
+
+export type JobRun = typeof jobRuns.$inferSelect;

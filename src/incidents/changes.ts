@@ -5,7 +5,9 @@ import { incidents, type Incident, type TimelineEvent } from '../db/schema.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
-import { allowedMoves, decideStatusChange, explainRefusal } from './lifecycle.js';
+import { allowedMoves, decideStatusChange, explainRefusal, OPEN_STATUSES } from './lifecycle.js';
+import { clearReminders, scheduleNextUpdate } from '../digests/reminders.js';
+import { subscribersOf } from '../digests/subscriptions.js';
 import { refreshLifecycleTimes } from './times.js';
 import { freezePolicy } from '../paging/policy.js';
 import { resolvePagesOf, runningPage, triggerPage } from '../paging/pages.js';
@@ -33,6 +35,11 @@ function refresh(incidentId: number, topic: boolean): Effect[] {
   return effects;
 }
 
+/** A DM per subscriber of the incident: one outbox row each, so one failure repeats nobody else's. */
+async function tellSubscribers(tx: Tx, incidentId: number, eventId: number): Promise<Effect[]> {
+  return (await subscribersOf(tx, incidentId)).map((userId) => ({ kind: 'subscriber.dm' as const, payload: { incidentId, eventId, userId } }));
+}
+
 const post = (incidentId: number, eventId: number, where: 'channel' | 'announcement_thread', broadcast = false): Effect => ({
   kind: 'timeline.post',
   payload: { incidentId, eventId, where, broadcast },
@@ -44,7 +51,7 @@ type StatusStep = { ok: true; incident: Incident; event: TimelineEvent } | { ok:
  * Moves the status inside the caller's transaction: decided by the lifecycle, written as a compare-and-set
  * on the status that was seen, with the lifecycle times derived again from the timeline.
  */
-async function applyStatus(tx: Tx, incident: Incident, to: Status, actor: string, message: string | undefined, expectedFrom?: Status): Promise<StatusStep> {
+async function applyStatus(tx: Tx, config: Config, incident: Incident, to: Status, actor: string, message: string | undefined, expectedFrom?: Status): Promise<StatusStep> {
   const key = incidentKey(incident.id);
   const from = incident.status as Status;
   if (expectedFrom && expectedFrom !== from) {
@@ -63,8 +70,13 @@ async function applyStatus(tx: Tx, incident: Incident, to: Status, actor: string
     return { ok: false, message: `${key} is now ${now?.status ?? 'gone'}: someone changed it at the same moment.` };
   }
   const event = await record(tx, moved, 'status_changed', actor, { from, to, ...(message ? { message } : {}), ...(decision.reopen ? { reopen: true } : {}) });
-  // An incident that is over stops paging anyone.
-  if (to === 'resolved' || to === 'closed' || to === 'declined') await resolvePagesOf(tx, moved.id, actor);
+  // An incident that is over stops paging anyone and owes nobody updates; a reopened one does again.
+  if (to === 'resolved' || to === 'closed' || to === 'declined') {
+    await resolvePagesOf(tx, moved.id, actor);
+    await clearReminders(tx, moved.id);
+  } else if (from === 'resolved' || from === 'triage') {
+    await scheduleNextUpdate(tx, config, moved);
+  }
   return { ok: true, incident: await refreshLifecycleTimes(tx, moved), event };
 }
 
@@ -85,13 +97,13 @@ export async function changeStatus(db: Db, config: Config, request: StatusReques
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
-    const step = await applyStatus(tx, incident, request.to, request.actor, request.message?.trim() || undefined, request.expectedFrom);
+    const step = await applyStatus(tx, config, incident, request.to, request.actor, request.message?.trim() || undefined, request.expectedFrom);
     if (!step.ok) return step;
     const { incident: moved, event } = step;
     const effects: Effect[] = [post(moved.id, event.id, 'channel')];
     // Stakeholders follow the announcement thread: they hear of resolutions, reopenings and declines.
     if (['resolved', 'declined'].includes(request.to) || event.data.reopen) effects.push(post(moved.id, event.id, 'announcement_thread', request.to === 'resolved'));
-    effects.push(...refresh(moved.id, true));
+    effects.push(...refresh(moved.id, true), ...(await tellSubscribers(tx, moved.id, event.id)));
     if (request.to === 'closed' && config.archiveOnClose) effects.push({ kind: 'channel.archive', payload: { incidentId: moved.id } });
     await enqueue(tx, effects, { incidentId: moved.id });
     return { ok: true, incident: moved, message: `${incidentKey(moved.id)} is now ${request.to}.` };
@@ -126,7 +138,7 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
     }
     let topic = false;
     if (request.status && request.status !== incident.status) {
-      const step = await applyStatus(tx, incident, request.status, request.actor, message);
+      const step = await applyStatus(tx, config, incident, request.status, request.actor, message);
       if (!step.ok) return step;
       incident = step.incident;
       topic = true;
@@ -142,7 +154,12 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
       ...(request.nextUpdateMs !== undefined ? { nextUpdateMs: request.nextUpdateMs } : {}),
     });
     await refreshLifecycleTimes(tx, incident);
-    await enqueue(tx, [post(incident.id, event.id, 'channel'), post(incident.id, event.id, 'announcement_thread'), ...refresh(incident.id, topic)], { incidentId: incident.id });
+    if (OPEN_STATUSES.includes(incident.status as Status)) await scheduleNextUpdate(tx, config, incident, request.nextUpdateMs);
+    await enqueue(
+      tx,
+      [post(incident.id, event.id, 'channel'), post(incident.id, event.id, 'announcement_thread'), ...refresh(incident.id, topic), ...(await tellSubscribers(tx, incident.id, event.id))],
+      { incidentId: incident.id },
+    );
     return { ok: true, incident, message: `Update posted to ${incidentKey(incident.id)}.` };
   });
 }

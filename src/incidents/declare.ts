@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { findSeverity, type Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import { incidents, type Incident } from '../db/schema.js';
@@ -7,6 +7,7 @@ import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import { incidentChannelName } from './channel-name.js';
 import { addMembers } from './members.js';
+import { LEAD_NUDGE_MS, scheduleNextUpdate } from '../digests/reminders.js';
 import { freezePolicy } from '../paging/policy.js';
 import { triggerPage } from '../paging/pages.js';
 import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from './validate.js';
@@ -17,8 +18,8 @@ export interface DeclareRequest {
   description: string;
   isPrivate: boolean;
   declaredBy: string;
-  /** Defaults to the declarer. */
-  leadId?: string;
+  /** Defaults to the declarer; null opens the incident without a lead (it is nudged to get one). */
+  leadId?: string | null;
   type?: string;
   reply: ReplyTarget;
   /** A person's declaration starts in investigating; an incident opened by an alert starts in triage. */
@@ -52,7 +53,7 @@ export async function declareIncident(db: Db, config: Config, request: DeclareRe
   if (Object.keys(errors).length) return { ok: false, errors };
   const severity = findSeverity(config, request.severity);
   if (!severity) return { ok: false, errors: { severity: severityError(config, request.severity) } };
-  const leadId = request.leadId ?? request.declaredBy;
+  const leadId = request.leadId === undefined ? request.declaredBy : request.leadId;
   const title = request.title.trim();
 
   const incident = await db.transaction(async (tx) => {
@@ -79,7 +80,9 @@ export async function declareIncident(db: Db, config: Config, request: DeclareRe
       .returning();
     if (!named) throw new Error('incident vanished inside its own transaction');
 
-    await addMembers(tx, named.id, [request.declaredBy, leadId]);
+    await addMembers(tx, named.id, leadId ? [request.declaredBy, leadId] : [request.declaredBy]);
+    await scheduleNextUpdate(tx, config, named);
+    if (!leadId) await tx.update(incidents).set({ leadNudgeAt: sql`now() + ${`${LEAD_NUDGE_MS} milliseconds`}::interval` }).where(eq(incidents.id, named.id));
     await recordEvent(tx, {
       incidentId: named.id,
       kind: 'declared',
@@ -91,7 +94,7 @@ export async function declareIncident(db: Db, config: Config, request: DeclareRe
     const incidentId = named.id;
     const effects: Effect[] = [
       { kind: 'channel.create', payload: { incidentId } },
-      { kind: 'channel.invite', payload: { incidentId, users: [...new Set([request.declaredBy, leadId])] } },
+      { kind: 'channel.invite', payload: { incidentId, users: [...new Set([request.declaredBy, ...(leadId ? [leadId] : [])])] } },
       { kind: 'summary.post', payload: { incidentId } },
       { kind: 'summary.pin', payload: { incidentId } },
       { kind: 'channel.topic', payload: { incidentId } },

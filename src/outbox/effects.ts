@@ -39,6 +39,12 @@ export const effectSchemas = {
   'page.dm': z.object({ ...incidentRef, pageId: z.number().int().positive(), notificationId: z.number().int().positive() }),
   /** Edits every DM of a page that ended: who acknowledged it and when, or that it was resolved. */
   'page.dm.update': z.object({ ...incidentRef, pageId: z.number().int().positive() }),
+  /** Reminds the lead in the channel that a status update is due, with Post update, Snooze and Stop. */
+  'reminder.post': z.object({ ...incidentRef, eventId: z.number().int().positive() }),
+  /** Tells one subscriber about a timeline event (a status change or update) by DM. */
+  'subscriber.dm': z.object({ ...incidentRef, eventId: z.number().int().positive(), userId: z.string() }),
+  /** Posts a built digest (stored in job_runs) to the digest channel, or by DM to one subscriber. */
+  'digest.post': z.object({ job: z.string(), dueAt: z.string(), userId: z.string().optional() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

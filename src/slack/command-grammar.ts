@@ -28,10 +28,10 @@ export const SUBCOMMANDS: readonly SubcommandSpec[] = [
   { name: 'close', usage: 'close', summary: 'close a resolved incident', available: true },
   { name: 'postmortem', usage: 'postmortem', summary: 'compile the postmortem', available: false },
   { name: 'insights', usage: 'insights [7d|30d|90d]', summary: 'metrics across incidents', available: false },
-  { name: 'digest', usage: 'digest', summary: 'preview the stakeholder digest', available: false },
+  { name: 'digest', usage: 'digest', summary: 'preview the stakeholder digest, now, just for you', available: true },
   { name: 'list', usage: 'list', summary: 'open incidents', available: true },
-  { name: 'subscribe', usage: 'subscribe', summary: 'get updates by DM', available: false },
-  { name: 'unsubscribe', usage: 'unsubscribe', summary: 'stop getting updates by DM', available: false },
+  { name: 'subscribe', usage: 'subscribe', summary: "in an incident channel: that incident's updates by DM; elsewhere: the digest by DM", available: true },
+  { name: 'unsubscribe', usage: 'unsubscribe', summary: 'stop those DMs', available: true },
   { name: 'help', usage: 'help', summary: 'this list', available: true },
 ];
 
@@ -54,6 +54,8 @@ export type ParsedCommand =
   | { kind: 'page'; ref: Ref; target: { user: string } | { policy: string }; message: string }
   | { kind: 'oncall'; schedule: string | undefined }
   | { kind: 'list' }
+  | { kind: 'digest' }
+  | { kind: 'subscribe' | 'unsubscribe'; ref: Ref }
   | { kind: 'help' }
   | { kind: 'unknown'; name: string }
   | { kind: 'unavailable'; name: string }
@@ -128,6 +130,11 @@ export function parseCommand(text: string, context: GrammarContext): ParsedComma
       return { kind: 'help' };
     case 'list':
       return { kind: 'list' };
+    case 'digest':
+      return { kind: 'digest' };
+    case 'subscribe':
+    case 'unsubscribe':
+      return { kind: name, ref };
     case 'oncall': {
       const [schedule] = splitFirst(rest);
       return { kind: 'oncall', schedule: schedule ? schedule.toLowerCase() : undefined };

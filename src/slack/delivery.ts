@@ -2,16 +2,18 @@ import type { WebClient } from '@slack/web-api';
 import { and, eq, gt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { outbox, pageNotifications, pages, type Incident, type OutboxRow, type Page } from '../db/schema.js';
+import { jobRuns, outbox, pageNotifications, pages, type Incident, type OutboxRow, type Page } from '../db/schema.js';
+import type { DigestData } from '../digests/build.js';
 import { incidentChannelName } from '../incidents/channel-name.js';
 import { eventById, getIncident, latestEvent, recordSlackRefs } from '../incidents/queries.js';
 import { rolesOf } from '../incidents/roles.js';
 import type { Logger } from '../logger.js';
 import { effectSchemas, isEffectKind, type EffectKind, type EffectPayload } from '../outbox/effects.js';
 import type { DeliveryOutcome, Deliverer } from '../outbox/worker.js';
-import { announcementMessage, declaredReply, summaryMessage, topicText, type SummaryState } from './blocks/incident.js';
+import { announcementMessage, declaredReply, summaryButtonValue, summaryMessage, SUMMARY_ACTIONS, topicText, type SummaryState } from './blocks/incident.js';
+import { renderDigest } from './blocks/digest.js';
 import { pageDm, pageDmEnded } from './blocks/paging.js';
-import { roleMessage, timelineMessage } from './blocks/timeline.js';
+import { reminderMessage, roleMessage, subscriberMessage, timelineMessage } from './blocks/timeline.js';
 import { ALREADY_DONE, outcomeOf, platformCode } from './errors.js';
 import type { BotIdentityCache } from './identity.js';
 import { postToResponseUrl } from './respond.js';
@@ -310,6 +312,31 @@ const updatePageDms: Handler<'page.dm.update'> = async (ctx, { incidentId, pageI
   return DONE;
 };
 
+const postReminder: Handler<'reminder.post'> = async (ctx, { incidentId, eventId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const event = await eventById(ctx.db, eventId);
+  if (!event) throw new Undeliverable(`timeline event ${eventId} does not exist`);
+  await ctx.client.chat.postMessage({ channel: channelOf(incident), ...reminderMessage(incident, event, SUMMARY_ACTIONS.postUpdate, summaryButtonValue(incident)) });
+  return DONE;
+};
+
+const dmSubscriber: Handler<'subscriber.dm'> = async (ctx, { incidentId, eventId, userId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const event = await eventById(ctx.db, eventId);
+  if (!event) throw new Undeliverable(`timeline event ${eventId} does not exist`);
+  await ctx.client.chat.postMessage({ channel: userId, ...subscriberMessage(ctx.config, incident, event), unfurl_links: false });
+  return DONE;
+};
+
+const postDigest: Handler<'digest.post'> = async (ctx, { job, dueAt, userId }) => {
+  const [run] = await ctx.db.select().from(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.dueAt, new Date(dueAt))));
+  if (!run?.data) throw new Undeliverable(`no ${job} built for ${dueAt}`);
+  const channel = userId ?? ctx.config.digest.channel;
+  if (!channel) throw new Undeliverable('no digest channel is configured');
+  const r = await ctx.client.chat.postMessage({ channel, ...renderDigest(run.data as unknown as DigestData), unfurl_links: false });
+  return { status: 'done', result: { ts: r.ts } };
+};
+
 const handlers: { [K in EffectKind]: Handler<K> } = {
   'channel.create': createChannel,
   'channel.invite': inviteUsers,
@@ -324,6 +351,9 @@ const handlers: { [K in EffectKind]: Handler<K> } = {
   'channel.archive': archiveChannel,
   'page.dm': dmPage,
   'page.dm.update': updatePageDms,
+  'reminder.post': postReminder,
+  'subscriber.dm': dmSubscriber,
+  'digest.post': postDigest,
 };
 
 function run<K extends EffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

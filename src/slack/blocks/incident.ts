@@ -18,6 +18,7 @@ export const SUMMARY_ACTIONS = {
   resolve: 'incident_resolve',
   accept: 'incident_accept',
   decline: 'incident_decline',
+  subscribe: 'incident_subscribe',
 } as const;
 
 export function severityText(config: Config, id: string): string {
@@ -59,6 +60,7 @@ function summaryButtons(incident: Incident): Button[] {
       return [
         button(SUMMARY_ACTIONS.postUpdate, 'Post update', { style: 'primary' }),
         button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
+        button(SUMMARY_ACTIONS.subscribe, 'Subscribe'),
         button(SUMMARY_ACTIONS.resolve, 'Resolve', {
           confirm: {
             title: { type: 'plain_text', text: `Resolve ${incidentKey(incident.id)}?` },
@@ -69,7 +71,7 @@ function summaryButtons(incident: Incident): Button[] {
         }),
       ];
     case 'resolved':
-      return [button(SUMMARY_ACTIONS.postUpdate, 'Post update'), button(SUMMARY_ACTIONS.changeStatus, 'Change status')];
+      return [button(SUMMARY_ACTIONS.postUpdate, 'Post update'), button(SUMMARY_ACTIONS.changeStatus, 'Change status'), button(SUMMARY_ACTIONS.subscribe, 'Subscribe')];
     default:
       return [];
   }

@@ -60,6 +60,8 @@ function describe(config: Config, incident: Incident, event: TimelineEvent): str
       return `✅ ${mention(str(d.user))} acknowledged the page for ${key}`;
     case 'page_exhausted':
       return `🚨 <!here> *Nobody acknowledged the page for ${key}* (${policyName(d)}, ${Number(d.passes)} pass${Number(d.passes) === 1 ? '' : 'es'}). Page someone: \`/incident page @someone\``;
+    case 'lead_nudge':
+      return `👋 ${key} has no lead yet. Someone take it: \`/incident lead @you\``;
     default:
       return `• ${who}: ${event.kind.replace(/_/g, ' ')} on ${key}`;
   }
@@ -81,4 +83,42 @@ export function roleMessage(incident: Incident, event: TimelineEvent): SlackMess
     { type: 'context', elements: [{ type: 'mrkdwn', text: roleDescription(role) }] },
   ];
   return { text: truncate(`${text} ${roleDescription(role)}`, 3000), blocks };
+}
+
+export const REMINDER_ACTIONS = { snooze: 'reminder_snooze', stop: 'reminder_stop' } as const;
+
+/** The reminder in the channel that a status update is due, mentioning who owes it. */
+export function reminderMessage(incident: Incident, event: TimelineEvent, postUpdateAction: string, postUpdateValue: string): SlackMessage {
+  const who = mention(str(event.data.remind) || incident.declaredBy);
+  const text = `⏰ ${who}, ${incidentKey(incident.id)} is due a status update. Tell stakeholders where things stand.`;
+  const value = String(incident.id);
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      {
+        type: 'actions',
+        block_id: 'reminder_actions',
+        elements: [
+          { type: 'button', action_id: postUpdateAction, style: 'primary', text: { type: 'plain_text', text: 'Post update' }, value: postUpdateValue },
+          { type: 'button', action_id: REMINDER_ACTIONS.snooze, text: { type: 'plain_text', text: 'Snooze 30m' }, value },
+          { type: 'button', action_id: REMINDER_ACTIONS.stop, text: { type: 'plain_text', text: 'Stop reminders' }, value },
+        ],
+      },
+    ],
+  };
+}
+
+/** What a subscriber gets by DM: the same line the channel got, and where to follow along. */
+export function subscriberMessage(config: Config, incident: Incident, event: TimelineEvent): SlackMessage {
+  const line = describe(config, incident, event);
+  const where = incident.channelId ? ` · <#${incident.channelId}>` : '';
+  const text = truncate(`🔔 ${line}`, 3000);
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `You subscribed to ${incidentKey(incident.id)}${where}. \`/incident unsubscribe\` in its channel stops these.` }] },
+    ],
+  };
 }

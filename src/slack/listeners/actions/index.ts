@@ -9,6 +9,9 @@ import { isStatus } from '../../../incidents/lifecycle.js';
 import { FOLLOWUP_DONE_ACTION, followupListMessage } from '../../blocks/lists.js';
 import { SUMMARY_ACTIONS } from '../../blocks/incident.js';
 import { PAGE_ACTIONS } from '../../blocks/paging.js';
+import { REMINDER_ACTIONS } from '../../blocks/timeline.js';
+import { snoozeReminders, stopReminders } from '../../../digests/reminders.js';
+import { subscribe } from '../../../digests/subscriptions.js';
 import { acknowledgePage, escalateNow } from '../../../paging/pages.js';
 import { changeStatusModal, declineModal, updateModal } from '../../blocks/modals.js';
 import type { Services } from '../../services.js';
@@ -124,6 +127,34 @@ export function registerActions(app: App, services: Services): void {
       await tell(respond, '⚠️ Firewatch could not escalate; try again in a moment.');
     }
   });
+
+  onSummaryButton(SUMMARY_ACTIONS.subscribe, async ({ incidentId, userId, respond }) => {
+    const added = await subscribe(services.db, userId, incidentId);
+    await tell(respond, added ? `🔔 You will get a DM for every update, status change and resolution of INC-${incidentId}.` : `You are already subscribed to INC-${incidentId}.`);
+  });
+
+  /** Reminder buttons carry the incident id; whoever may act on the incident may snooze or stop them. */
+  const onReminderButton = (actionId: string, run: (incidentId: number, userId: string) => Promise<{ ok: boolean; message: string }>) => {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, respond }) => {
+      await ack();
+      const parsed = buttonBody.safeParse(body);
+      const incidentId = parsed.success ? Number(parsed.data.actions[0]?.value) : NaN;
+      if (!parsed.success || !Number.isSafeInteger(incidentId)) {
+        await tell(respond, '⚠️ That button did not carry an incident.');
+        return;
+      }
+      try {
+        const target = await findTarget(services, { ref: incidentId, channelId: undefined, userId: parsed.data.user.id });
+        const outcome = target.ok ? await run(incidentId, parsed.data.user.id) : { ok: false, message: target.message };
+        await tell(respond, outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
+      } catch (err) {
+        services.logger.error({ err, actionId }, 'reminder button failed');
+        await tell(respond, '⚠️ Firewatch could not do that right now; try again in a moment.');
+      }
+    });
+  };
+  onReminderButton(REMINDER_ACTIONS.snooze, (incidentId, actor) => snoozeReminders(services.db, { incidentId, actor }));
+  onReminderButton(REMINDER_ACTIONS.stop, (incidentId, actor) => stopReminders(services.db, { incidentId, actor }));
 
   app.action<BlockButtonAction>(FOLLOWUP_DONE_ACTION, async ({ ack, body, respond }) => {
     await ack();

@@ -7,6 +7,10 @@ import { openIncidentsFor } from '../../../incidents/list.js';
 import { assignRole } from '../../../incidents/roles.js';
 import type { Status } from '../../../incidents/status.js';
 import { pageFor } from '../../../paging/page-command.js';
+import { previewDigest } from '../../../digests/job.js';
+import { subscribe, unsubscribe } from '../../../digests/subscriptions.js';
+import { incidentByChannel, incidentKey } from '../../../incidents/queries.js';
+import { renderDigest } from '../../blocks/digest.js';
 import { scheduleDefFromConfig } from '../../../paging/schedule.js';
 import { helpText, parseCommand, type ParsedCommand } from '../../command-grammar.js';
 import { oncallMessage } from '../../blocks/paging.js';
@@ -32,7 +36,7 @@ type Ack = AckFn<string | RespondArguments>;
 const ephemeral = (text: string): RespondArguments => ({ response_type: 'ephemeral', text });
 const answer = (outcome: ChangeOutcome | { ok: boolean; message: string }) => ephemeral(outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
 
-type IncidentCommand = Exclude<ParsedCommand, { kind: 'declare' | 'help' | 'unknown' | 'unavailable' | 'invalid' | 'list' | 'oncall' }>;
+type IncidentCommand = Exclude<ParsedCommand, { kind: 'declare' | 'help' | 'unknown' | 'unavailable' | 'invalid' | 'list' | 'oncall' | 'digest' | 'subscribe' | 'unsubscribe' }>;
 
 /** Runs a subcommand that acts on one incident; answers in the ack, after the change has committed. */
 async function runOnIncident(services: Services, command: Command, parsed: IncidentCommand, ack: Ack, client: WebClient): Promise<void> {
@@ -102,6 +106,29 @@ async function runOnIncident(services: Services, command: Command, parsed: Incid
   services.outbox.wake();
 }
 
+/**
+ * `subscribe` in an incident's channel (or naming one) is about that incident; anywhere else it is about
+ * the digest.
+ */
+async function changeSubscription(services: Services, command: Command, kind: 'subscribe' | 'unsubscribe', ref: number | undefined): Promise<string> {
+  const inIncident = ref !== undefined || (await incidentByChannel(services.db, command.channel_id)) !== undefined;
+  if (!inIncident) {
+    if (kind === 'subscribe') {
+      const added = await subscribe(services.db, command.user_id, null);
+      return added ? '🔔 You will get the stakeholder digest by DM.' : 'You already get the digest by DM.';
+    }
+    return (await unsubscribe(services.db, command.user_id, null)) ? 'You will no longer get the digest by DM.' : 'You were not subscribed to the digest.';
+  }
+  const target = await findTarget(services, { ref, channelId: command.channel_id, userId: command.user_id });
+  if (!target.ok) return `⚠️ ${target.message}`;
+  const key = incidentKey(target.incident.id);
+  if (kind === 'subscribe') {
+    const added = await subscribe(services.db, command.user_id, target.incident.id);
+    return added ? `🔔 You will get a DM for every update, status change and resolution of ${key}.` : `You are already subscribed to ${key}.`;
+  }
+  return (await unsubscribe(services.db, command.user_id, target.incident.id)) ? `You will no longer get DMs about ${key}.` : `You were not subscribed to ${key}.`;
+}
+
 export function registerIncidentCommand(app: App, services: Services): void {
   app.command('/incident', async ({ command, ack, client, respond }) => {
     const checked = commandSchema.safeParse(command);
@@ -137,6 +164,13 @@ export function registerIncidentCommand(app: App, services: Services): void {
           await ack({ response_type: 'ephemeral', ...oncallMessage(schedules, new Date()) });
           return;
         }
+        case 'digest':
+          await ack({ response_type: 'ephemeral', ...renderDigest(await previewDigest(services.db, config)) });
+          return;
+        case 'subscribe':
+        case 'unsubscribe':
+          await ack(ephemeral(await changeSubscription(services, checked.data, parsed.kind, parsed.ref)));
+          return;
         case 'list':
           await ack({ response_type: 'ephemeral', ...incidentListMessage(await openIncidentsFor(services.db, config, checked.data.user_id), new Date()) });
           return;

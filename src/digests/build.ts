@@ -1,0 +1,91 @@
+import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import type { Config } from '../config/load.js';
+import type { Tx } from '../db/client.js';
+import { incidents, timelineEvents } from '../db/schema.js';
+import { OPEN_STATUSES } from '../incidents/lifecycle.js';
+
+export interface DigestIncident {
+  id: number;
+  title: string;
+  status: string;
+  leadId: string | null;
+  channelId: string | null;
+  createdAt: string;
+  lastUpdate: { at: string; firstLine: string } | null;
+}
+
+export interface DigestData {
+  generatedAt: string;
+  /** Resolved incidents are those resolved at or after this time (the previous digest). */
+  since: string;
+  open: Array<{ severity: string; label: string; incidents: DigestIncident[] }>;
+  resolved: Array<{ id: number; title: string; severity: string; channelId: string | null; durationMs: number }>;
+}
+
+/**
+ * The digest as plain data (dates as ISO strings, so it can be stored and re-rendered): open incidents
+ * grouped by severity, most severe first, then those resolved since the previous digest. Private
+ * incidents are never included.
+ */
+export async function buildDigest(tx: Tx, config: Config, options: { now: Date; since: Date }): Promise<DigestData> {
+  const open = await tx
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.isPrivate, false), inArray(incidents.status, [...OPEN_STATUSES])))
+    .orderBy(incidents.createdAt, incidents.id);
+  const updates = open.length
+    ? await tx
+        .selectDistinctOn([timelineEvents.incidentId], { incidentId: timelineEvents.incidentId, at: timelineEvents.occurredAt, data: timelineEvents.data })
+        .from(timelineEvents)
+        .where(and(eq(timelineEvents.kind, 'status_update'), inArray(timelineEvents.incidentId, open.map((i) => i.id))))
+        .orderBy(timelineEvents.incidentId, desc(timelineEvents.occurredAt), desc(timelineEvents.id))
+    : [];
+  const lastUpdate = new Map(updates.map((u) => [u.incidentId, u]));
+  const resolved = await tx
+    .select()
+    .from(incidents)
+    .where(and(eq(incidents.isPrivate, false), inArray(incidents.status, ['resolved', 'closed']), gte(incidents.resolvedAt, options.since)))
+    .orderBy(incidents.resolvedAt, incidents.id);
+
+  // A severity removed from the config since still shows, after the configured ones.
+  const groups = config.severities.map((s) => ({ severity: s.id, label: s.label }));
+  for (const incident of open) {
+    if (!groups.some((g) => g.severity === incident.severity)) groups.push({ severity: incident.severity, label: incident.severity });
+  }
+  return {
+    generatedAt: options.now.toISOString(),
+    since: options.since.toISOString(),
+    open: groups
+      .map((group) => ({
+        severity: group.severity,
+        label: group.label,
+        incidents: open
+          .filter((i) => i.severity === group.severity)
+          .map((i) => {
+            const update = lastUpdate.get(i.id);
+            const message = typeof update?.data.message === 'string' ? update.data.message : '';
+            return {
+              id: i.id,
+              title: i.title,
+              status: i.status,
+              leadId: i.leadId,
+              channelId: i.channelId,
+              createdAt: i.createdAt.toISOString(),
+              lastUpdate: update ? { at: update.at.toISOString(), firstLine: message.split('\n')[0] ?? '' } : null,
+            };
+          }),
+      }))
+      .filter((g) => g.incidents.length > 0),
+    resolved: resolved.map((i) => ({
+      id: i.id,
+      title: i.title,
+      severity: i.severity,
+      channelId: i.channelId,
+      durationMs: (i.resolvedAt ?? options.now).getTime() - i.createdAt.getTime(),
+    })),
+  };
+}
+
+export function isQuiet(digest: DigestData): boolean {
+  return digest.open.length === 0 && digest.resolved.length === 0;
+}

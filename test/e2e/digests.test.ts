@@ -1,0 +1,284 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { incidents, jobRuns } from '../../src/db/schema.js';
+import { declareIncident } from '../../src/incidents/declare.js';
+import { postStatusUpdate } from '../../src/incidents/changes.js';
+import { latestDueAt } from '../../src/digests/cron-times.js';
+import { runDigest } from '../../src/digests/job.js';
+import { sweepReminders } from '../../src/digests/reminders.js';
+import type { Firewatch } from '../../src/firewatch.js';
+import { GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { settledOutbox } from '../support/outbox.js';
+import { spawnApp, type AppProcess } from '../support/process.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import { clickButton, slashCommand } from '../support/slack-requests.js';
+
+const DIGEST = 'C0DIGEST';
+const CONFIG = {
+  escalation_tick: '* * * * * *',
+  digest: { channel: DIGEST, schedule: '*/2 * * * * *' },
+  severities: [
+    { id: 'sev1', label: 'Critical', update_every: '2s' },
+    { id: 'sev2', label: 'Major', update_every: '1h' },
+    { id: 'sev3', label: 'Minor', update_every: '1d' },
+  ],
+};
+
+let db: TestDatabase;
+let emu: SlackEmulator;
+let app: Firewatch;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  emu = await startEmulator();
+  emu.addChannel({ id: DIGEST, name: 'stakeholders' });
+  app = await startApp(emu, db.database, testConfig(CONFIG));
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await emu?.close();
+  await db?.destroy();
+});
+
+const dbx = () => db.database.db;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function textOfAck(r: { json: unknown; text: string }): string {
+  const json = r.json as { text?: string; blocks?: unknown[] } | undefined;
+  return json ? `${json.text ?? ''} ${JSON.stringify(json.blocks ?? [])}` : r.text;
+}
+
+async function declare(title: string, severity: string, user = 'U0ALICE') {
+  const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`, { user });
+  const id = Number(/INC-(\d+)/.exec(textOfAck(ack))![1]);
+  await settledOutbox(dbx(), id);
+  const [incident] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+  return { id, channel: incident!.channelId! };
+}
+
+async function command(channel: string, text: string, user = 'U0ALICE') {
+  return textOfAck(await slashCommand(app.url, emu, text, { channel, user }));
+}
+
+function dmsTo(user: string): EmuMessage[] {
+  return emu.messages.filter((m) => {
+    const channel = emu.channels.get(m.channel);
+    return channel?.is_im && channel.user === user;
+  });
+}
+
+describe('the stakeholder digest', () => {
+  it('posts open incidents by severity with their last update, then what was resolved, leaving private ones out', async () => {
+    const minor = await declare('Slow search results', 'sev3');
+    const critical = await declare('Checkout down in EU', 'sev1');
+    await command(critical.channel, 'update Payment provider failing over\nsecond line not shown');
+    const done = await declare('Brief DNS blip', 'sev3');
+    await command(done.channel, 'resolve DNS recovered');
+    const secret = await declareIncident(app.services.db, app.services.config, { title: 'Secret breach', severity: 'sev1', description: '', isPrivate: true, declaredBy: 'U0ALICE', reply: { userId: 'U0ALICE' } });
+    if (!secret.ok) throw new Error('not declared');
+    const resolvedAt = Date.now();
+
+    const digest = await emu.waitFor(
+      () => emu.messagesIn(DIGEST).find((m) => Number(m.ts) * 1000 > resolvedAt && emu.textOf(m).includes(`INC-${done.id}*`)),
+      8_000,
+    );
+    const text = emu.textOf(digest);
+    expect(text).toContain('Incident digest');
+    expect(text.indexOf('SEV1 · Critical')).toBeLessThan(text.indexOf('SEV3 · Minor'));
+    expect(text.indexOf(`INC-${critical.id}*`)).toBeLessThan(text.indexOf(`INC-${minor.id}*`));
+    expect(text).toContain('Payment provider failing over');
+    expect(text).not.toContain('second line not shown');
+    expect(text).toContain(`<#${critical.channel}>`);
+    expect(text).toContain('no update yet');
+    expect(text).toMatch(new RegExp(`INC-${done.id}\\*[^\\n]*resolved after`));
+    expect(text).not.toContain('Secret breach');
+    expect(text).not.toContain(`INC-${secret.incident.id}*`);
+    expect(digest.blocks.length).toBeLessThanOrEqual(50);
+  });
+
+  it('runs each due time once, and says "all clear" when nothing is open or resolved', async () => {
+    const runs = await dbx().select({ dueAt: jobRuns.dueAt }).from(jobRuns).where(eq(jobRuns.job, 'digest'));
+    expect(new Set(runs.map((r) => r.dueAt.getTime())).size).toBe(runs.length);
+    const quiet = await createTestDatabase();
+    try {
+      const config = testConfig(CONFIG);
+      expect(await runDigest(quiet.database.db, config, new Date('2026-01-01T09:00:00Z'))).toBe('posted');
+      expect(await runDigest(quiet.database.db, config, new Date('2026-01-01T09:00:00Z'))).toBe('already-run');
+      const [run] = await quiet.database.db.select().from(jobRuns);
+      expect(run?.data).toMatchObject({ open: [], resolved: [] });
+      const skipping = testConfig({ ...CONFIG, digest: { ...CONFIG.digest, skip_when_quiet: true } });
+      expect(await runDigest(quiet.database.db, skipping, new Date('2026-01-01T17:00:00Z'))).toBe('quiet');
+    } finally {
+      await quiet.destroy();
+    }
+  });
+
+  it('previews the digest for the caller with /incident digest', async () => {
+    const { id } = await declare('Preview check', 'sev2');
+    const text = await command(GENERAL, 'digest');
+    expect(text).toContain('Incident digest');
+    expect(text).toContain(`INC-${id}*`);
+  });
+
+  it('sends the digest by DM to whoever subscribed outside an incident channel, until they unsubscribe', async () => {
+    expect(await command(GENERAL, 'subscribe', 'U0DIANA')).toContain('You will get the stakeholder digest by DM.');
+    await emu.waitFor(() => dmsTo('U0DIANA').find((m) => emu.textOf(m).includes('Incident digest')), 6_000);
+    expect(await command(GENERAL, 'unsubscribe', 'U0DIANA')).toContain('You will no longer get the digest by DM.');
+    await sleep(2_500);
+    const count = dmsTo('U0DIANA').length;
+    await sleep(2_500);
+    expect(dmsTo('U0DIANA')).toHaveLength(count);
+  });
+});
+
+describe('incident subscriptions', () => {
+  it('DMs a subscriber every status change, update and resolution, until they unsubscribe', async () => {
+    const { id, channel } = await declare('Subscription check', 'sev2');
+    expect(await command(channel, 'subscribe', 'U0BOB')).toContain(`You will get a DM for every update, status change and resolution of INC-${id}.`);
+    expect(await command(channel, 'subscribe', 'U0BOB')).toContain(`You are already subscribed to INC-${id}.`);
+    await command(channel, 'status identified Bad config push');
+    await command(channel, 'update Rolling back the config');
+    await command(channel, 'resolve Config rolled back');
+    await settledOutbox(dbx(), id);
+    const about = () => dmsTo('U0BOB').filter((m) => emu.textOf(m).includes(`INC-${id}*`));
+    expect(about().map((m) => emu.textOf(m))).toEqual([
+      expect.stringContaining('moved *INC-'),
+      expect.stringContaining('Rolling back the config'),
+      expect.stringContaining('resolved *INC-'),
+    ]);
+    expect(await command(channel, 'unsubscribe', 'U0BOB')).toContain(`You will no longer get DMs about INC-${id}.`);
+    await command(channel, 'status investigating It is back');
+    await settledOutbox(dbx(), id);
+    expect(about()).toHaveLength(3);
+  });
+
+  it('subscribes whoever clicks Subscribe on the summary', async () => {
+    const { id, channel } = await declare('Subscribe button check', 'sev2');
+    const summary = emu.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('incident_subscribe'))!;
+    await clickButton(app.url, emu, summary, 'incident_subscribe', 'U0CAROL');
+    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes(`update, status change and resolution of INC-${id}`)));
+    await command(channel, 'update First update');
+    await emu.waitFor(() => dmsTo('U0CAROL').find((m) => emu.textOf(m).includes('First update')));
+  });
+});
+
+describe('status-update reminders', () => {
+  it('reminds the lead when update_every passes without an update, with Post update, Snooze and Stop', async () => {
+    const { id, channel } = await declare('Reminder check', 'sev1');
+    const reminder = await emu.waitFor(() => emu.messagesIn(channel).find((m) => emu.textOf(m).includes('is due a status update')), 8_000);
+    expect(emu.textOf(reminder)).toContain('<@U0ALICE>');
+    expect(JSON.stringify(reminder.blocks)).toContain('incident_post_update');
+
+    await clickButton(app.url, emu, reminder, 'reminder_snooze');
+    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes('Snoozed: the next reminder comes in 30 minutes.')));
+    const [snoozed] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+    expect(snoozed!.nextUpdateDueAt!.getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
+
+    await clickButton(app.url, emu, reminder, 'reminder_stop');
+    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes('Reminders stopped for this incident.')));
+    const [stopped] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+    expect(stopped?.nextUpdateDueAt).toBeNull();
+    const count = emu.messagesIn(channel).filter((m) => emu.textOf(m).includes('is due a status update')).length;
+    await sleep(3_000);
+    expect(emu.messagesIn(channel).filter((m) => emu.textOf(m).includes('is due a status update'))).toHaveLength(count);
+
+    await clickButton(app.url, emu, reminder, 'incident_post_update');
+    await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`)));
+  });
+
+  it('waits for the "next update in" chosen with an update; "none" stops reminders', async () => {
+    const { id } = await declare('Chosen cadence check', 'sev2');
+    const due = async () => (await dbx().select().from(incidents).where(eq(incidents.id, id)))[0]!.nextUpdateDueAt;
+    expect((await due())!.getTime() - Date.now()).toBeGreaterThan(59 * 60_000);
+    await postStatusUpdate(dbx(), app.services.config, { incidentId: id, actor: 'U0ALICE', message: 'Next in 15', nextUpdateMs: 15 * 60_000 });
+    const fifteen = (await due())!.getTime() - Date.now();
+    expect(fifteen).toBeGreaterThan(14 * 60_000);
+    expect(fifteen).toBeLessThanOrEqual(15 * 60_000);
+    await postStatusUpdate(dbx(), app.services.config, { incidentId: id, actor: 'U0ALICE', message: 'No more reminders', nextUpdateMs: null });
+    expect(await due()).toBeNull();
+  });
+
+  it('sends no reminder for a resolved incident', async () => {
+    const { id, channel } = await declare('Resolved reminder check', 'sev1');
+    await command(channel, 'resolve Quick fix');
+    const [resolved] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+    expect(resolved?.nextUpdateDueAt).toBeNull();
+    await dbx().update(incidents).set({ nextUpdateDueAt: sql`now() - interval '1 second'` }).where(eq(incidents.id, id));
+    expect(await sweepReminders(dbx(), app.services.config)).toBe(0);
+    await sleep(2_500);
+    expect(emu.messagesIn(channel).some((m) => emu.textOf(m).includes('is due a status update'))).toBe(false);
+  });
+
+  it('nudges an incident without a lead once, ten minutes after it opened', async () => {
+    const result = await declareIncident(app.services.db, app.services.config, {
+      title: 'Leaderless alert',
+      severity: 'sev3',
+      description: '',
+      isPrivate: false,
+      declaredBy: 'U0ALICE',
+      leadId: null,
+      reply: { userId: 'U0ALICE' },
+      initialStatus: 'triage',
+      source: 'alert',
+    });
+    if (!result.ok) throw new Error('not declared');
+    const id = result.incident.id;
+    const [opened] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+    expect(opened!.leadNudgeAt!.getTime() - opened!.createdAt.getTime()).toBe(10 * 60_000);
+    await dbx().update(incidents).set({ leadNudgeAt: sql`now() - interval '1 second'` }).where(eq(incidents.id, id));
+    app.services.outbox.wake();
+    await settledOutbox(dbx(), id);
+    const channel = (await dbx().select().from(incidents).where(eq(incidents.id, id)))[0]!.channelId!;
+    await emu.waitFor(() => emu.messagesIn(channel).find((m) => emu.textOf(m).includes('has no lead yet')), 5_000);
+    await sleep(2_000);
+    expect(emu.messagesIn(channel).filter((m) => emu.textOf(m).includes('has no lead yet'))).toHaveLength(1);
+  });
+});
+
+describe('a digest missed while Firewatch was down', () => {
+  it('is sent once at start-up when it is the latest due, and older misses are skipped', async () => {
+    const own = await createTestDatabase();
+    const daily = '0 0 * * *';
+    const latest = latestDueAt(daily, new Date());
+    const twoBefore = new Date(latest.getTime() - 2 * 86_400_000);
+    await own.database.db.insert(jobRuns).values({ job: 'digest', dueAt: twoBefore, data: {} });
+    const restarted = await startApp(emu, own.database, testConfig({ ...CONFIG, digest: { channel: DIGEST, schedule: daily } }));
+    try {
+      const runs = await own.database.db.select().from(jobRuns).where(eq(jobRuns.job, 'digest')).orderBy(desc(jobRuns.dueAt));
+      expect(runs.map((r) => r.dueAt.getTime())).toEqual([latest.getTime(), twoBefore.getTime()]);
+    } finally {
+      await restarted.stop();
+      await own.destroy();
+    }
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)('two processes on one Postgres', () => {
+  const processes: AppProcess[] = [];
+  afterAll(async () => {
+    for (const p of processes) await p.kill('SIGKILL');
+  });
+
+  it('post one digest per due time', { timeout: 90_000 }, async () => {
+    const shared = await createTestDatabase();
+    await shared.database.close();
+    const channel = emu.addChannel({ name: 'replica-digests' });
+    const config = { digest: { channel: channel.id, schedule: '* * * * * *' } };
+    try {
+      processes.push(...(await Promise.all([spawnApp(emu, shared, config), spawnApp(emu, shared, config)])));
+      await sleep(5_000);
+      await Promise.all(processes.map((p) => p.kill('SIGTERM')));
+      const posted = emu.messagesIn(channel.id);
+      expect(posted.length).toBeGreaterThanOrEqual(3);
+      const { openDatabase } = await import('../../src/db/client.js');
+      const check = await openDatabase({ url: shared.url, dataDir: '' });
+      const runs = await check.db.select().from(jobRuns).where(and(eq(jobRuns.job, 'digest')));
+      await check.close();
+      expect(posted).toHaveLength(runs.length);
+    } finally {
+      await shared.destroy();
+    }
+  });
+});

@@ -71,7 +71,7 @@ export async function buildDigest(tx: Tx, config: Config, options: { now: Date; 
               leadId: i.leadId,
               channelId: i.channelId,
               createdAt: i.createdAt.toISOString(),
-              lastUpdate: update ? { at: update.at.toISOString(), firstLine: message.split('\n')[0] ?? '' } : null,
+              lastUpdate: update ? { at: update.at.toISOString(), firstLine: message.split(/\r?\n/).map((l) => l.trim()).find(Boolean) ?? '' } : null,
             };
           }),
       }))

@@ -54,7 +54,8 @@ export async function declareIncident(db: Db, config: Config, request: DeclareRe
   const severity = findSeverity(config, request.severity);
   if (!severity) return { ok: false, errors: { severity: severityError(config, request.severity) } };
   const leadId = request.leadId === undefined ? request.declaredBy : request.leadId;
-  const title = request.title.trim();
+  // A title is one line: it names a channel and heads every list.
+  const title = request.title.trim().replace(/\s*[\r\n]+\s*/g, ' ');
 
   const incident = await db.transaction(async (tx) => {
     const [inserted] = await tx

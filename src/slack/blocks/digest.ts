@@ -9,37 +9,41 @@ import { channelLink, escapeMrkdwn, mention, slackDate, truncate } from './text.
 const MAX_BLOCKS = 50;
 const MAX_SECTION = 3_000;
 
+/** One line per incident, whatever its title holds. */
+const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ');
+
 function openLine(incident: DigestData['open'][number]['incidents'][number], now: Date): string {
   const lead = incident.leadId ? `Lead ${mention(incident.leadId)}` : 'no lead';
   const age = formatAge(now.getTime() - Date.parse(incident.createdAt));
   const update = incident.lastUpdate
-    ? `last update ${formatAge(now.getTime() - Date.parse(incident.lastUpdate.at))} ago: _${escapeMrkdwn(truncate(incident.lastUpdate.firstLine, 150))}_`
+    ? `last update ${formatAge(now.getTime() - Date.parse(incident.lastUpdate.at))} ago: _${escapeMrkdwn(truncate(oneLine(incident.lastUpdate.firstLine), 150))}_`
     : 'no update yet';
   const where = incident.channelId ? ` · ${channelLink(incident.channelId)}` : '';
-  return `• *${incidentKey(incident.id)}* ${escapeMrkdwn(truncate(incident.title, 150))} — ${statusLabel(incident.status)} · ${lead} · open ${age} · ${update}${where}`;
+  return `• *${incidentKey(incident.id)}* ${escapeMrkdwn(truncate(oneLine(incident.title), 150))} — ${statusLabel(incident.status)} · ${lead} · open ${age} · ${update}${where}`;
 }
 
 function resolvedLine(incident: DigestData['resolved'][number]): string {
   const where = incident.channelId ? ` · ${channelLink(incident.channelId)}` : '';
-  return `• *${incidentKey(incident.id)}* ${escapeMrkdwn(truncate(incident.title, 150))} (${incident.severity.toUpperCase()}) — resolved after ${formatAge(incident.durationMs)}${where}`;
+  return `• *${incidentKey(incident.id)}* ${escapeMrkdwn(truncate(oneLine(incident.title), 150))} (${incident.severity.toUpperCase()}) — resolved after ${formatAge(incident.durationMs)}${where}`;
 }
 
-/** Packs lines into as few sections as Slack's 3,000-character limit allows. */
-function sections(lines: string[]): string[] {
-  const out: string[] = [];
-  let current = '';
+/** Packs lines into as few sections as Slack's 3,000-character limit allows, counting the lines in each. */
+function sections(lines: string[]): Array<{ text: string; count: number }> {
+  const out: Array<{ text: string; count: number }> = [];
+  let current = { text: '', count: 0 };
   for (const line of lines) {
-    const next = current ? `${current}\n${line}` : line;
-    if (next.length > MAX_SECTION && current) {
+    const next = current.text ? `${current.text}\n${line}` : line;
+    if (next.length > MAX_SECTION && current.count) {
       out.push(current);
-      current = line;
+      current = { text: line, count: 1 };
     } else {
-      current = next;
+      current = { text: next, count: current.count + 1 };
     }
   }
-  if (current) out.push(current);
+  if (current.count) out.push(current);
   return out;
 }
+
 
 /**
  * The digest in Block Kit, within Slack's limits (50 blocks, 3,000 characters a section): what does not
@@ -71,10 +75,10 @@ export function renderDigest(digest: DigestData): { text: string; blocks: KnownB
     }
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${group.severity.toUpperCase()} · ${escapeMrkdwn(group.label)}* (${group.incidents.length})` } });
     let shown = 0;
-    for (const text of packed) {
+    for (const section of packed) {
       if (room() < 1) break;
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
-      shown += text.split('\n').length;
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section.text } });
+      shown += section.count;
     }
     omittedOpen += group.incidents.length - shown;
   }
@@ -82,10 +86,10 @@ export function renderDigest(digest: DigestData): { text: string; blocks: KnownB
     if (room() >= 2) {
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Resolved since ${slackDate(since)}* (${digest.resolved.length})` } });
       let shown = 0;
-      for (const text of sections(digest.resolved.map(resolvedLine))) {
+      for (const section of sections(digest.resolved.map(resolvedLine))) {
         if (room() < 1) break;
-        blocks.push({ type: 'section', text: { type: 'mrkdwn', text } });
-        shown += text.split('\n').length;
+        blocks.push({ type: 'section', text: { type: 'mrkdwn', text: section.text } });
+        shown += section.count;
       }
       omittedResolved = digest.resolved.length - shown;
     } else {
@@ -94,7 +98,7 @@ export function renderDigest(digest: DigestData): { text: string; blocks: KnownB
   }
   if (omittedOpen || omittedResolved) {
     const parts = [omittedOpen ? `${omittedOpen} more open incident${omittedOpen === 1 ? '' : 's'}` : '', omittedResolved ? `${omittedResolved} more resolved` : ''].filter(Boolean);
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${parts.join(' and ')}: run \`/incident list\` to see every open incident.` }] });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${parts.join(' and ')}. Run \`/incident list\` for every open incident.` }] });
   }
   return { text: `Incident digest: ${openCount} open, ${digest.resolved.length} resolved`, blocks };
 }

@@ -13,6 +13,10 @@ import { sweepDuePages } from './paging/pages.js';
 import { catchUp, latestDueAt } from './digests/cron-times.js';
 import { DIGEST_JOB, lastRunDueAt, runDigest } from './digests/job.js';
 import { sweepReminders } from './digests/reminders.js';
+import { postmortemRoute } from './http/postmortem-route.js';
+import { sweepOverdueFollowups } from './incidents/followups.js';
+import { DEFAULT_INSIGHT_DAYS, insightsFor, runInsights } from './postmortems/insights-job.js';
+import { insightsMessage } from './slack/blocks/insights.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
 import { createDeliverer } from './slack/delivery.js';
 import { platformCode } from './slack/errors.js';
@@ -103,6 +107,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
         },
       },
     ];
+    routes.push(postmortemRoute(database.db, config.apiToken));
     if (slack.httpReceiver) {
       routes.push({ method: 'POST', path: '/slack/events', handler: slackEventsHandler(slack.httpReceiver, env.SLACK_SIGNING_SECRET ?? '', logger) });
     }
@@ -125,7 +130,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
         config.escalationTick,
         async () => {
           try {
-            const moved = (await sweepDuePages(database.db)) + (await sweepReminders(database.db, config));
+            const moved = (await sweepDuePages(database.db)) + (await sweepReminders(database.db, config)) + (await sweepOverdueFollowups(database.db));
             if (moved > 0) outbox.wake();
           } catch (err) {
             logger.warn({ err }, 'escalation and reminder sweep failed; the next tick tries again');
@@ -155,6 +160,23 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       const missed = catchUp(digest, await lastRunDueAt(database.db, DIGEST_JOB), new Date());
       if (missed.skipped.length) logger.warn({ skipped: missed.skipped.length, oldest: missed.skipped[0] }, 'digests missed while Firewatch was down were skipped');
       if (missed.run) await runAt(missed.run);
+    }
+    const insightsSchedule = config.insights.schedule;
+    if (insightsSchedule && config.digest.channel) {
+      tasks.push(
+        schedule(
+          insightsSchedule,
+          async () => {
+            const dueAt = latestDueAt(insightsSchedule, new Date());
+            const posted = await runInsights(database.db, dueAt, async (tx) => ({ message: insightsMessage(await insightsFor(tx, config, DEFAULT_INSIGHT_DAYS)) })).catch((err: unknown) => {
+              logger.warn({ err }, 'insights report failed');
+              return false;
+            });
+            if (posted) outbox.wake();
+          },
+          { name: 'insights', noOverlap: true },
+        ),
+      );
     }
     // Deliveries left by a previous run (a crash after commit) go out now, not at the first tick.
     outbox.wake();

@@ -78,8 +78,10 @@ export const followups = pgTable(
     dueAt: timestamptz('due_at'),
     doneAt: timestamptz('done_at'),
     doneBy: text('done_by'),
+    /** Set when the owner was told the follow-up is overdue: they are told once. */
+    overdueNotifiedAt: timestamptz('overdue_notified_at'),
   },
-  (t) => [index('followups_incident_idx').on(t.incidentId)],
+  (t) => [index('followups_incident_idx').on(t.incidentId), index('followups_due_idx').on(t.dueAt).where(sql`done_at is null`)],
 );
 
 /**
@@ -245,3 +247,33 @@ export const jobRuns = pgTable(
 );
 
 export type JobRun = typeof jobRuns.$inferSelect;
+
+/** Every compiled postmortem, by version; the newest is the one served and linked. */
+export const postmortems = pgTable(
+  'postmortems',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    version: integer('version').notNull(),
+    markdown: text('markdown').notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    fileId: text('file_id'),
+    permalink: text('permalink'),
+  },
+  (t) => [uniqueIndex('postmortems_version_idx').on(t.incidentId, t.version)],
+);
+
+/** What only people know (summary, root cause, lessons), from the postmortem form. */
+export const postmortemAnswers = pgTable('postmortem_answers', {
+  incidentId: integer('incident_id')
+    .primaryKey()
+    .references(() => incidents.id),
+  answers: jsonb('answers').$type<Record<string, string>>().notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+export type Postmortem = typeof postmortems.$inferSelect;

@@ -3,6 +3,7 @@ import type { Config } from '../config/load.js';
 import type { Tx } from '../db/client.js';
 import { incidents, timelineEvents } from '../db/schema.js';
 import { OPEN_STATUSES } from '../incidents/lifecycle.js';
+import { overdueFollowupCount } from '../incidents/followups.js';
 
 export interface DigestIncident {
   id: number;
@@ -20,6 +21,8 @@ export interface DigestData {
   since: string;
   open: Array<{ severity: string; label: string; incidents: DigestIncident[] }>;
   resolved: Array<{ id: number; title: string; severity: string; channelId: string | null; durationMs: number }>;
+  /** Open follow-ups past their due date, across every incident. */
+  overdueFollowups?: number;
 }
 
 /**
@@ -52,7 +55,9 @@ export async function buildDigest(tx: Tx, config: Config, options: { now: Date; 
   for (const incident of open) {
     if (!groups.some((g) => g.severity === incident.severity)) groups.push({ severity: incident.severity, label: incident.severity });
   }
+  const overdue = await overdueFollowupCount(tx, options.now);
   return {
+    overdueFollowups: overdue,
     generatedAt: options.now.toISOString(),
     since: options.since.toISOString(),
     open: groups

@@ -8,19 +8,16 @@ import { recordEvent } from '../timeline/record.js';
 import { allowedMoves, decideStatusChange, explainRefusal, OPEN_STATUSES } from './lifecycle.js';
 import { clearReminders, scheduleNextUpdate } from '../digests/reminders.js';
 import { subscribersOf } from '../digests/subscriptions.js';
+import { postmortemMissing } from '../postmortems/store.js';
 import { refreshLifecycleTimes } from './times.js';
 import { freezePolicy } from '../paging/policy.js';
 import { resolvePagesOf, runningPage, triggerPage } from '../paging/pages.js';
-import { incidentKey } from './queries.js';
+import { incidentKey, lockIncident } from './queries.js';
 import type { Status } from './status.js';
 
-export type ChangeOutcome = { ok: true; incident: Incident; message: string } | { ok: false; message: string };
+/** A refusal may offer the next step: `postmortem` when closing waits for one. */
+export type ChangeOutcome = { ok: true; incident: Incident; message: string } | { ok: false; message: string; offer?: 'postmortem' };
 
-/** Reads the incident and holds its row until the transaction ends, so changes to one incident queue up. */
-export async function lockIncident(tx: Tx, id: number): Promise<Incident | undefined> {
-  const [row] = await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
-  return row;
-}
 
 async function record(tx: Tx, incident: Incident, kind: string, actor: string, data: Record<string, unknown>): Promise<TimelineEvent> {
   const event = await recordEvent(tx, { incidentId: incident.id, kind, actor, data });
@@ -97,6 +94,14 @@ export async function changeStatus(db: Db, config: Config, request: StatusReques
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    if (request.to === 'closed' && incident.status === 'resolved' && (await postmortemMissing(tx, config, incident))) {
+      const key = incidentKey(incident.id);
+      return {
+        ok: false,
+        offer: 'postmortem',
+        message: `${key} is ${incident.severity.toUpperCase()}, which needs a postmortem before it can close. Write what only people know with the button, then run \`/incident postmortem\`.`,
+      };
+    }
     const step = await applyStatus(tx, config, incident, request.to, request.actor, request.message?.trim() || undefined, request.expectedFrom);
     if (!step.ok) return step;
     const { incident: moved, event } = step;

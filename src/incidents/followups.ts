@@ -1,15 +1,20 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { enqueue } from '../outbox/enqueue.js';
 import type { Db, Tx } from '../db/client.js';
 import { followups, type Followup } from '../db/schema.js';
 import { recordEvent } from '../timeline/record.js';
-import { lockIncident } from './changes.js';
-import { incidentKey } from './queries.js';
+import { incidentKey, lockIncident } from './queries.js';
 
 export const MAX_FOLLOWUP = 500;
 
 export type FollowupOutcome = { ok: true; followup: Followup; message: string } | { ok: false; message: string };
 
-export async function addFollowup(db: Db, request: { incidentId: number; actor: string; text: string; owner: string | undefined }): Promise<FollowupOutcome> {
+/** A due date means "by the end of that day" (UTC): it passes at the following midnight. */
+export function dueAtEndOf(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000);
+}
+
+export async function addFollowup(db: Db, request: { incidentId: number; actor: string; text: string; owner: string | undefined; due?: string | undefined }): Promise<FollowupOutcome> {
   const text = request.text.trim();
   if (!text) return { ok: false, message: 'Say what needs doing.' };
   if (text.length > MAX_FOLLOWUP) return { ok: false, message: `The follow-up is ${text.length} characters; keep it to ${MAX_FOLLOWUP} or fewer.` };
@@ -17,10 +22,12 @@ export async function addFollowup(db: Db, request: { incidentId: number; actor: 
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
     const owner = request.owner ?? request.actor;
-    const [followup] = await tx.insert(followups).values({ incidentId: incident.id, text, ownerId: owner, createdBy: request.actor }).returning();
+    const dueAt = request.due ? dueAtEndOf(request.due) : null;
+    const [followup] = await tx.insert(followups).values({ incidentId: incident.id, text, ownerId: owner, createdBy: request.actor, dueAt }).returning();
     if (!followup) throw new Error('follow-up was not inserted');
-    await recordEvent(tx, { incidentId: incident.id, kind: 'followup_added', actor: request.actor, data: { followupId: followup.id, text, owner } });
-    return { ok: true, followup, message: `Follow-up recorded on ${incidentKey(incident.id)}, owned by <@${owner}>.` };
+    await recordEvent(tx, { incidentId: incident.id, kind: 'followup_added', actor: request.actor, data: { followupId: followup.id, text, owner, ...(request.due ? { due: request.due } : {}) } });
+    const due = request.due ? `, due ${request.due}` : '';
+    return { ok: true, followup, message: `Follow-up recorded on ${incidentKey(incident.id)}, owned by <@${owner}>${due}.` };
   });
 }
 
@@ -49,4 +56,34 @@ export async function completeFollowup(db: Db, request: { followupId: number; ac
     await recordEvent(tx, { incidentId: done.incidentId, kind: 'followup_done', actor: request.actor, data: { followupId: done.id, text: done.text } });
     return { ok: true, followup: done, message: `Done: ${done.text}` };
   });
+}
+
+/**
+ * Tells each owner of a follow-up whose due date passed while it is open, once: claimed with FOR UPDATE
+ * SKIP LOCKED and marked in the same transaction as the DM is enqueued.
+ */
+export async function sweepOverdueFollowups(db: Db, batchSize = 100): Promise<number> {
+  return db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(followups)
+      .where(and(isNull(followups.doneAt), isNull(followups.overdueNotifiedAt), isNotNull(followups.ownerId), lte(followups.dueAt, sql`now()`)))
+      .orderBy(asc(followups.id))
+      .limit(batchSize)
+      .for('update', { skipLocked: true });
+    for (const item of due) {
+      await tx.update(followups).set({ overdueNotifiedAt: sql`now()` }).where(eq(followups.id, item.id));
+      await enqueue(tx, [{ kind: 'followup.dm', payload: { incidentId: item.incidentId, followupId: item.id } }], { incidentId: item.incidentId });
+    }
+    return due.length;
+  });
+}
+
+/** Open follow-ups past their due date, across all incidents (for insights and digests). */
+export async function overdueFollowupCount(tx: Tx, now: Date): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(followups)
+    .where(and(isNull(followups.doneAt), lte(followups.dueAt, now)));
+  return Number(row?.n ?? 0);
 }

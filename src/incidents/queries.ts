@@ -39,3 +39,9 @@ export async function eventById(tx: Tx, id: number): Promise<TimelineEvent | und
   const [row] = await tx.select().from(timelineEvents).where(eq(timelineEvents.id, id));
   return row;
 }
+
+/** Reads the incident and holds its row until the transaction ends, so changes to one incident queue up. */
+export async function lockIncident(tx: Tx, id: number): Promise<Incident | undefined> {
+  const [row] = await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
+  return row;
+}

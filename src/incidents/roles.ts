@@ -4,9 +4,9 @@ import type { Db, Tx } from '../db/client.js';
 import { incidentRoles, incidents } from '../db/schema.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
-import { lockIncident, type ChangeOutcome } from './changes.js';
+import type { ChangeOutcome } from './changes.js';
 import { addMembers } from './members.js';
-import { incidentKey } from './queries.js';
+import { incidentKey, lockIncident } from './queries.js';
 
 /** What each role means, for the DM its assignee gets; configured roles without a description get a generic one. */
 export const ROLE_DESCRIPTIONS: Readonly<Record<string, string>> = {

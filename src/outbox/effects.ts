@@ -45,6 +45,10 @@ export const effectSchemas = {
   'subscriber.dm': z.object({ ...incidentRef, eventId: z.number().int().positive(), userId: z.string() }),
   /** Posts a built digest (stored in job_runs) to the digest channel, or by DM to one subscriber. */
   'digest.post': z.object({ job: z.string(), dueAt: z.string(), userId: z.string().optional() }),
+  /** Tells a follow-up's owner it is overdue, with a Done button. */
+  'followup.dm': z.object({ ...incidentRef, followupId: z.number().int().positive() }),
+  /** Uploads a compiled postmortem to the incident channel as a Markdown file. */
+  'postmortem.upload': z.object({ ...incidentRef, postmortemId: z.number().int().positive(), summary: z.string() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -1,7 +1,6 @@
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { lockIncident } from '../incidents/changes.js';
-import { incidentKey } from '../incidents/queries.js';
+import { incidentKey, lockIncident } from '../incidents/queries.js';
 import { OPEN_STATUSES } from '../incidents/lifecycle.js';
 import type { Status } from '../incidents/status.js';
 import { escalateNow, runningPage, triggerPage, type PageOutcome } from './pages.js';

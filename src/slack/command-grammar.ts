@@ -3,36 +3,36 @@
  * about Slack payloads or the database.
  */
 import { STATUSES } from '../incidents/status.js';
+import { parsePeriod } from '../postmortems/insights.js';
 
 export interface SubcommandSpec {
   name: string;
   usage: string;
   summary: string;
-  available: boolean;
 }
 
 export const SUBCOMMANDS: readonly SubcommandSpec[] = [
-  { name: 'declare', usage: 'declare [sevN] [title]', summary: 'declare an incident (no title: opens a form)', available: true },
-  { name: 'status', usage: 'status <status> [message]', summary: 'move the incident to another status', available: true },
-  { name: 'update', usage: 'update [message]', summary: 'post a status update (no message: opens a form)', available: true },
-  { name: 'severity', usage: 'severity <sevN>', summary: 'change the severity', available: true },
-  { name: 'lead', usage: 'lead @user', summary: 'make someone the incident lead', available: true },
-  { name: 'role', usage: 'role <role> @user', summary: 'assign a role', available: true },
-  { name: 'page', usage: 'page <@user|policy> [message]', summary: 'page a person or an escalation policy (again: escalate it)', available: true },
-  { name: 'oncall', usage: 'oncall [schedule]', summary: 'who is on call now, and the next hand-offs', available: true },
-  { name: 'note', usage: 'note <text>', summary: 'add a note to the timeline', available: true },
-  { name: 'followup', usage: 'followup <text> [@owner]', summary: 'record a follow-up (no text: list them)', available: true },
-  { name: 'type', usage: 'type <type>', summary: 'set the incident type', available: true },
-  { name: 'impact', usage: 'impact <text>', summary: 'record who and what is affected', available: true },
-  { name: 'resolve', usage: 'resolve [summary]', summary: 'resolve the incident', available: true },
-  { name: 'close', usage: 'close', summary: 'close a resolved incident', available: true },
-  { name: 'postmortem', usage: 'postmortem', summary: 'compile the postmortem', available: false },
-  { name: 'insights', usage: 'insights [7d|30d|90d]', summary: 'metrics across incidents', available: false },
-  { name: 'digest', usage: 'digest', summary: 'preview the stakeholder digest, now, just for you', available: true },
-  { name: 'list', usage: 'list', summary: 'open incidents', available: true },
-  { name: 'subscribe', usage: 'subscribe', summary: "in an incident channel: that incident's updates by DM; elsewhere: the digest by DM", available: true },
-  { name: 'unsubscribe', usage: 'unsubscribe', summary: 'stop those DMs', available: true },
-  { name: 'help', usage: 'help', summary: 'this list', available: true },
+  { name: 'declare', usage: 'declare [sevN] [title]', summary: 'declare an incident (no title: opens a form)' },
+  { name: 'status', usage: 'status <status> [message]', summary: 'move the incident to another status' },
+  { name: 'update', usage: 'update [message]', summary: 'post a status update (no message: opens a form)' },
+  { name: 'severity', usage: 'severity <sevN>', summary: 'change the severity' },
+  { name: 'lead', usage: 'lead @user', summary: 'make someone the incident lead' },
+  { name: 'role', usage: 'role <role> @user', summary: 'assign a role' },
+  { name: 'page', usage: 'page <@user|policy> [message]', summary: 'page a person or an escalation policy (again: escalate it)' },
+  { name: 'oncall', usage: 'oncall [schedule]', summary: 'who is on call now, and the next hand-offs' },
+  { name: 'note', usage: 'note <text>', summary: 'add a note to the timeline' },
+  { name: 'followup', usage: 'followup <text> [@owner] [due:YYYY-MM-DD]', summary: 'record a follow-up (no text: list them)' },
+  { name: 'type', usage: 'type <type>', summary: 'set the incident type' },
+  { name: 'impact', usage: 'impact <text>', summary: 'record who and what is affected' },
+  { name: 'resolve', usage: 'resolve [summary]', summary: 'resolve the incident' },
+  { name: 'close', usage: 'close', summary: 'close a resolved incident' },
+  { name: 'postmortem', usage: 'postmortem', summary: 'compile the postmortem from the timeline (again: a new version)' },
+  { name: 'insights', usage: 'insights [7d|30d|90d]', summary: 'metrics across incidents, compared with the period before' },
+  { name: 'digest', usage: 'digest', summary: 'preview the stakeholder digest, now, just for you' },
+  { name: 'list', usage: 'list', summary: 'open incidents' },
+  { name: 'subscribe', usage: 'subscribe', summary: "in an incident channel: that incident's updates by DM; elsewhere: the digest by DM" },
+  { name: 'unsubscribe', usage: 'unsubscribe', summary: 'stop those DMs' },
+  { name: 'help', usage: 'help', summary: 'this list' },
 ];
 
 /** `INC-<n>` when the command names its incident, else undefined (the channel's incident is meant). */
@@ -48,17 +48,18 @@ export type ParsedCommand =
   | { kind: 'lead'; ref: Ref; user: string }
   | { kind: 'role'; ref: Ref; role: string; user: string }
   | { kind: 'note'; ref: Ref; text: string }
-  | { kind: 'followup'; ref: Ref; text: string; owner: string | undefined }
+  | { kind: 'followup'; ref: Ref; text: string; owner: string | undefined; due: string | undefined }
   | { kind: 'type'; ref: Ref; type: string }
   | { kind: 'impact'; ref: Ref; text: string }
   | { kind: 'page'; ref: Ref; target: { user: string } | { policy: string }; message: string }
   | { kind: 'oncall'; schedule: string | undefined }
   | { kind: 'list' }
   | { kind: 'digest' }
+  | { kind: 'postmortem'; ref: Ref }
+  | { kind: 'insights'; days: number }
   | { kind: 'subscribe' | 'unsubscribe'; ref: Ref }
   | { kind: 'help' }
   | { kind: 'unknown'; name: string }
-  | { kind: 'unavailable'; name: string }
   | { kind: 'invalid'; message: string };
 
 export interface GrammarContext {
@@ -113,7 +114,6 @@ export function parseCommand(text: string, context: GrammarContext): ParsedComma
   const name = first.toLowerCase();
   const spec = SUBCOMMANDS.find((s) => s.name === name);
   if (!spec) return { kind: 'unknown', name };
-  if (!spec.available) return { kind: 'unavailable', name };
   // `/incident status INC-12 …` names it as the subcommand's first argument.
   if (ref === undefined) {
     const [maybeRef, afterRef] = splitFirst(rest);
@@ -132,6 +132,13 @@ export function parseCommand(text: string, context: GrammarContext): ParsedComma
       return { kind: 'list' };
     case 'digest':
       return { kind: 'digest' };
+    case 'postmortem':
+      return { kind: 'postmortem', ref };
+    case 'insights': {
+      const [period] = splitFirst(rest);
+      const days = parsePeriod(period);
+      return days === null ? invalid(`Unknown period "${period}". Periods: 7d, 30d, 90d (default 30d).`) : { kind: 'insights', days };
+    }
     case 'subscribe':
     case 'unsubscribe':
       return { kind: name, ref };
@@ -187,12 +194,16 @@ export function parseCommand(text: string, context: GrammarContext): ParsedComma
     case 'note':
       return rest ? { kind: 'note', ref, text: rest } : invalid(`Say what to note. ${usage('note')}`);
     case 'followup': {
-      // A trailing mention names the owner.
-      const owner = /\s*(<@[UW][A-Z0-9]+(?:\|[^>]*)?>)\s*$/.exec(rest);
+      // `due:YYYY-MM-DD` anywhere sets the due date; a trailing mention names the owner.
+      const dueMatch = /(?:^|\s)due:(\S+)/i.exec(rest);
+      const due = dueMatch?.[1];
+      if (due !== undefined && !isCalendarDate(due)) return invalid(`"${due}" is not a date: write the due date as due:YYYY-MM-DD. ${usage('followup')}`);
+      const withoutDue = dueMatch ? `${rest.slice(0, dueMatch.index)} ${rest.slice(dueMatch.index + dueMatch[0].length)}`.trim() : rest;
+      const owner = /\s*(<@[UW][A-Z0-9]+(?:\|[^>]*)?>)\s*$/.exec(withoutDue);
       const ownerId = owner?.[1] ? MENTION.exec(owner[1])?.[1] : undefined;
-      const body = owner ? rest.slice(0, owner.index).trim() : rest;
-      if (!body && ownerId) return invalid(`Say what needs doing. ${usage('followup')}`);
-      return { kind: 'followup', ref, text: body, owner: ownerId };
+      const body = owner ? withoutDue.slice(0, owner.index).trim() : withoutDue;
+      if (!body && (ownerId || due)) return invalid(`Say what needs doing. ${usage('followup')}`);
+      return { kind: 'followup', ref, text: body, owner: ownerId, due };
     }
     case 'type': {
       const [type] = splitFirst(rest);
@@ -203,8 +214,16 @@ export function parseCommand(text: string, context: GrammarContext): ParsedComma
     case 'impact':
       return rest ? { kind: 'impact', ref, text: rest } : invalid(`Say who and what is affected. ${usage('impact')}`);
     default:
-      return { kind: 'unavailable', name };
+      return { kind: 'unknown', name };
   }
+}
+
+/** `2026-12-01`, and a day that exists (not 2026-02-30). */
+function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toISOString().slice(0, 10) === text;
 }
 
 function parseDeclare(rest: string, severityIds: readonly string[]): ParsedCommand {
@@ -217,7 +236,7 @@ function parseDeclare(rest: string, severityIds: readonly string[]): ParsedComma
 }
 
 export function helpText(): string {
-  const lines = SUBCOMMANDS.map((s) => `• \`/incident ${s.usage}\` — ${s.summary}${s.available ? '' : ' _(not available yet)_'}`);
+  const lines = SUBCOMMANDS.map((s) => `• \`/incident ${s.usage}\` — ${s.summary}`);
   return [
     '*Firewatch* — `/incident` subcommands. Inside an incident channel the incident is implied; elsewhere, give `INC-<n>` first.',
     ...lines,

@@ -2,7 +2,12 @@ import type { WebClient } from '@slack/web-api';
 import { and, eq, gt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { jobRuns, outbox, pageNotifications, pages, type Incident, type OutboxRow, type Page } from '../db/schema.js';
+import { jobRuns, outbox, pageNotifications, pages, postmortems, type Incident, type OutboxRow, type Page } from '../db/schema.js';
+import type { KnownBlock } from '@slack/types';
+import { z } from 'zod';
+import { getFollowup } from '../incidents/followups.js';
+import { latestPostmortem } from '../postmortems/store.js';
+import { overdueFollowupMessage } from './blocks/lists.js';
 import type { DigestData } from '../digests/build.js';
 import { incidentChannelName } from '../incidents/channel-name.js';
 import { eventById, getIncident, latestEvent, recordSlackRefs } from '../incidents/queries.js';
@@ -147,8 +152,10 @@ const setTopic: Handler<'channel.topic'> = async (ctx, { incidentId }) => {
 
 async function summaryState(ctx: DeliveryContext, incident: Incident): Promise<SummaryState> {
   const update = await latestEvent(ctx.db, incident.id, 'status_update');
+  const postmortem = await latestPostmortem(ctx.db, incident.id);
   return {
     incident,
+    postmortem: postmortem ? { version: postmortem.version, permalink: postmortem.permalink } : undefined,
     roles: await rolesOf(ctx.db, incident.id),
     lastUpdate: update ? { message: String(update.data.message ?? ''), actor: update.actor, at: update.occurredAt } : undefined,
   };
@@ -249,7 +256,7 @@ const postTimelineEvent: Handler<'timeline.post'> = async (ctx, { incidentId, ev
   const incident = await loadIncident(ctx, incidentId);
   const event = await eventById(ctx.db, eventId);
   if (!event) throw new Undeliverable(`timeline event ${eventId} does not exist`);
-  const message = timelineMessage(ctx.config, incident, event);
+  const message = timelineMessage(ctx.config, incident, event, where === 'channel');
   if (where === 'channel') {
     const r = await ctx.client.chat.postMessage({ channel: channelOf(incident), ...message, unfurl_links: false });
     return { status: 'done', result: { ts: r.ts } };
@@ -328,13 +335,50 @@ const dmSubscriber: Handler<'subscriber.dm'> = async (ctx, { incidentId, eventId
   return DONE;
 };
 
+/** A stored rendered report (insights) as Slack expects it. */
+const storedMessage = z.object({ message: z.object({ text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())) }) });
+
 const postDigest: Handler<'digest.post'> = async (ctx, { job, dueAt, userId }) => {
   const [run] = await ctx.db.select().from(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.dueAt, new Date(dueAt))));
   if (!run?.data) throw new Undeliverable(`no ${job} built for ${dueAt}`);
   const channel = userId ?? ctx.config.digest.channel;
   if (!channel) throw new Undeliverable('no digest channel is configured');
-  const r = await ctx.client.chat.postMessage({ channel, ...renderDigest(run.data as unknown as DigestData), unfurl_links: false });
+  const stored = storedMessage.safeParse(run.data);
+  const message = stored.success ? { text: stored.data.message.text, blocks: stored.data.message.blocks as unknown as KnownBlock[] } : renderDigest(run.data as unknown as DigestData);
+  const r = await ctx.client.chat.postMessage({ channel, ...message, unfurl_links: false });
   return { status: 'done', result: { ts: r.ts } };
+};
+
+const dmOverdueFollowup: Handler<'followup.dm'> = async (ctx, { incidentId, followupId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const item = await getFollowup(ctx.db, followupId);
+  if (!item?.ownerId) throw new Undeliverable(`follow-up ${followupId} has no owner`);
+  if (item.doneAt) return { status: 'done', result: { skipped: 'done meanwhile' } };
+  await ctx.client.chat.postMessage({ channel: item.ownerId, ...overdueFollowupMessage(incident, item) });
+  return DONE;
+};
+
+const uploadPostmortem: Handler<'postmortem.upload'> = async (ctx, { incidentId, postmortemId, summary }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const channel = channelOf(incident);
+  const [postmortem] = await ctx.db.select().from(postmortems).where(eq(postmortems.id, postmortemId));
+  if (!postmortem) throw new Undeliverable(`postmortem ${postmortemId} does not exist`);
+  if (postmortem.fileId) return DONE;
+  const bytes = Buffer.from(postmortem.markdown, 'utf8');
+  const filename = `INC-${incident.id}-postmortem-v${postmortem.version}.md`;
+  const target = await ctx.client.files.getUploadURLExternal({ filename, length: bytes.length });
+  if (!target.upload_url || !target.file_id) throw new Error('files.getUploadURLExternal answered without an upload_url');
+  const uploaded = await fetch(target.upload_url, { method: 'POST', body: bytes, signal: AbortSignal.timeout(30_000) });
+  await uploaded.arrayBuffer();
+  if (!uploaded.ok) return { status: uploaded.status >= 500 ? 'retry' : 'failed', error: `upload answered HTTP ${uploaded.status}` };
+  const done = await ctx.client.files.completeUploadExternal({
+    files: [{ id: target.file_id, title: `Postmortem of INC-${incident.id} (version ${postmortem.version})` }],
+    channel_id: channel,
+    initial_comment: summary,
+  });
+  const file = (done.files as Array<{ id?: string; permalink?: string }> | undefined)?.[0];
+  await ctx.db.update(postmortems).set({ fileId: target.file_id, permalink: file?.permalink ?? null }).where(eq(postmortems.id, postmortemId));
+  return { status: 'done', result: { fileId: target.file_id } };
 };
 
 const handlers: { [K in EffectKind]: Handler<K> } = {
@@ -354,6 +398,8 @@ const handlers: { [K in EffectKind]: Handler<K> } = {
   'reminder.post': postReminder,
   'subscriber.dm': dmSubscriber,
   'digest.post': postDigest,
+  'followup.dm': dmOverdueFollowup,
+  'postmortem.upload': uploadPostmortem,
 };
 
 function run<K extends EffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

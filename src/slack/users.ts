@@ -8,6 +8,12 @@ export class UserNames {
 
   constructor(private readonly client: WebClient) {}
 
+  /** Names for many users at once; those Slack cannot name keep their id. */
+  async namesOf(userIds: readonly string[]): Promise<Record<string, string>> {
+    const entries = await Promise.all(userIds.map(async (id) => [id, (await this.nameOf(id)) ?? id] as const));
+    return Object.fromEntries(entries);
+  }
+
   /** The user's display name, or undefined when Slack cannot tell us (the caller falls back to a mention). */
   async nameOf(userId: string): Promise<string | undefined> {
     const hit = this.cache.get(userId);

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { messagePins, slackEvents } from '../db/schema.js';
-import { lockIncident } from '../incidents/changes.js';
+import { lockIncident } from '../incidents/queries.js';
 import { recordEvent } from './record.js';
 
 /** Slack's own pin counts as one marker, beside each person's 📌 reaction. */

@@ -283,11 +283,6 @@ describe('the /incident command', () => {
     expect(ackText(r)).toContain('Unknown subcommand `frobnicate`');
     expect(ackText(r)).toContain('/incident declare');
   });
-
-  it('says a subcommand of a later release is not available yet', async () => {
-    const r = await slashCommand(app.url, emu, 'postmortem');
-    expect(ackText(r)).toBe('`/incident postmortem` is not available yet in this version of Firewatch.');
-  });
 });
 
 describe('requests that are not from Slack', () => {

@@ -127,7 +127,7 @@ describe('status changes', () => {
   });
 
   it('resolves with a summary, tells the announcement thread, reopens only with a reason, and closes', async () => {
-    const { id, channel, incident } = await declare('Checkout errors', 'sev2');
+    const { id, channel, incident } = await declare('Checkout errors', 'sev3');
     const answer = await run(id, 'resolve Rolled back release 42');
     expect(answer).toContain(`INC-${id} is now resolved.`);
     const resolved = await incidentRow(id);

@@ -44,10 +44,6 @@ describe('/incident grammar', () => {
     expect(parseCommand('frobnicate now', SEVERITIES)).toEqual({ kind: 'unknown', name: 'frobnicate' });
   });
 
-  it('says a known but unbuilt subcommand is not available yet', () => {
-    expect(parseCommand('postmortem', SEVERITIES)).toEqual({ kind: 'unavailable', name: 'postmortem' });
-  });
-
   it('lists every subcommand of the contract in help', () => {
     const names = ['declare', 'status', 'update', 'severity', 'lead', 'role', 'page', 'oncall', 'note', 'followup', 'type', 'impact', 'resolve', 'close', 'postmortem', 'insights', 'digest', 'list', 'subscribe', 'unsubscribe', 'help'];
     expect(SUBCOMMANDS.map((s) => s.name)).toEqual(names);
@@ -58,7 +54,7 @@ describe('/incident grammar', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 2000 }), (text) => {
         const parsed = parseCommand(text, SEVERITIES);
-        expect(parsed.kind).toMatch(/^(declare|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|unknown|unavailable|invalid)$/);
+        expect(parsed.kind).toMatch(/^(declare|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/);
       }),
     );
   });

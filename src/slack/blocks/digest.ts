@@ -57,7 +57,8 @@ export function renderDigest(digest: DigestData): { text: string; blocks: KnownB
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
   const openCount = digest.open.reduce((n, g) => n + g.incidents.length, 0);
-  const summary = `${openCount} open · ${digest.resolved.length} resolved since ${slackDate(since)}`;
+  const overdue = digest.overdueFollowups ? ` · ⏳ ${digest.overdueFollowups} follow-up${digest.overdueFollowups === 1 ? '' : 's'} overdue` : '';
+  const summary = `${openCount} open · ${digest.resolved.length} resolved since ${slackDate(since)}${overdue}`;
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: '📋 Incident digest' } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: summary }] },

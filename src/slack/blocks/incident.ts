@@ -41,6 +41,7 @@ export interface SummaryState {
   incident: Incident;
   roles: Array<{ role: string; userId: string }>;
   lastUpdate: { message: string; actor: string | null; at: Date } | undefined;
+  postmortem?: { version: number; permalink: string | null } | undefined;
 }
 
 /** A summary button's value: the incident and the status the person saw, so a click can compare-and-set. */
@@ -104,6 +105,10 @@ export function summaryMessage(config: Config, state: SummaryState): SlackMessag
       type: 'section',
       text: { type: 'mrkdwn', text: truncate(`*Last update* (${slackDate(state.lastUpdate.at)}${by})\n${escapeMrkdwn(state.lastUpdate.message)}`, 3000) },
     });
+  }
+  if (state.postmortem) {
+    const link = state.postmortem.permalink ? `<${state.postmortem.permalink}|version ${state.postmortem.version}>` : `version ${state.postmortem.version}, posted in this channel`;
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `📝 Postmortem: ${link}` }] });
   }
   if (incident.isPrivate) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: '🔒 Private incident: only members of this channel can see it.' }] });

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { Followup, Incident } from '../../db/schema.js';
 import { incidentKey } from '../../incidents/queries.js';
 import { statusLabel } from '../../incidents/status.js';
-import { channelLink, escapeMrkdwn, mention, slackDate, truncate } from './text.js';
+import { channelLink, escapeMrkdwn, mention, truncate } from './text.js';
 
 export const FOLLOWUP_DONE_ACTION = 'followup_done';
 
@@ -40,7 +40,7 @@ export function followupListMessage(incident: Incident, items: Followup[]): { te
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: `*Follow-ups of ${key}*` } }];
   for (const item of items.slice(0, 45)) {
     const owner = item.ownerId ? mention(item.ownerId) : 'no owner';
-    const due = item.dueAt ? ` · due ${slackDate(item.dueAt)}` : '';
+    const due = item.dueAt ? ` · due ${dueDay(item.dueAt)}` : '';
     if (item.doneAt) {
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`✅ ~${escapeMrkdwn(item.text)}~ · ${owner} · done${item.doneBy ? ` by ${mention(item.doneBy)}` : ''}`, 3000) } });
     } else {
@@ -53,4 +53,25 @@ export function followupListMessage(incident: Incident, items: Followup[]): { te
   }
   const open = items.filter((i) => !i.doneAt).length;
   return { text: `${items.length} follow-ups on ${key}, ${open} open`, blocks };
+}
+
+/** A due date is stored as the end of its day; people name the day. */
+export function dueDay(dueAt: Date): string {
+  return new Date(dueAt.getTime() - 1).toISOString().slice(0, 10);
+}
+
+/** The one DM an owner gets when their follow-up's due date passed. */
+export function overdueFollowupMessage(incident: Incident, item: Followup): { text: string; blocks: KnownBlock[] } {
+  const due = item.dueAt ? ` (due ${dueDay(item.dueAt)})` : '';
+  const text = `⏳ Your follow-up from *${incidentKey(incident.id)}* is overdue${due}: ${escapeMrkdwn(item.text)}`;
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: truncate(text, 3000) },
+        accessory: { type: 'button', action_id: FOLLOWUP_DONE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Done' }, value: String(item.id) },
+      },
+    ],
+  };
 }

@@ -5,6 +5,7 @@ import { incidentKey } from '../../incidents/queries.js';
 import { roleDescription } from '../../incidents/roles.js';
 import { statusLabel } from '../../incidents/status.js';
 import { severityText, type SlackMessage } from './incident.js';
+import { writePostmortemButton } from './postmortem.js';
 import { escapeMrkdwn, mention, truncate } from './text.js';
 
 const STATUS_EMOJI: Record<string, string> = {
@@ -67,9 +68,13 @@ function describe(config: Config, incident: Incident, event: TimelineEvent): str
   }
 }
 
-export function timelineMessage(config: Config, incident: Incident, event: TimelineEvent): SlackMessage {
+/** `inChannel`: the copy in the incident channel, which carries follow-on buttons; stakeholders' copies do not. */
+export function timelineMessage(config: Config, incident: Incident, event: TimelineEvent, inChannel = false): SlackMessage {
   const text = truncate(describe(config, incident, event), 3000);
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  // The resolution is where the postmortem starts: what only people know is asked for right there.
+  if (inChannel && event.kind === 'status_changed' && event.data.to === 'resolved') blocks.push(writePostmortemButton(incident.id));
+  return { text, blocks };
 }
 
 /** The DM to someone given a role: the incident, the role and what it asks of them. */

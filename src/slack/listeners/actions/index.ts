@@ -9,6 +9,8 @@ import { isStatus } from '../../../incidents/lifecycle.js';
 import { FOLLOWUP_DONE_ACTION, followupListMessage } from '../../blocks/lists.js';
 import { SUMMARY_ACTIONS } from '../../blocks/incident.js';
 import { PAGE_ACTIONS } from '../../blocks/paging.js';
+import { POSTMORTEM_WRITE_ACTION, postmortemModal } from '../../blocks/postmortem.js';
+import { answersOf } from '../../../postmortems/store.js';
 import { REMINDER_ACTIONS } from '../../blocks/timeline.js';
 import { snoozeReminders, stopReminders } from '../../../digests/reminders.js';
 import { subscribe } from '../../../digests/subscriptions.js';
@@ -155,6 +157,28 @@ export function registerActions(app: App, services: Services): void {
   };
   onReminderButton(REMINDER_ACTIONS.snooze, (incidentId, actor) => snoozeReminders(services.db, { incidentId, actor }));
   onReminderButton(REMINDER_ACTIONS.stop, (incidentId, actor) => stopReminders(services.db, { incidentId, actor }));
+
+  // "Write postmortem" on the resolution message and on a refused close: the form, filled with earlier answers.
+  app.action<BlockButtonAction>(POSTMORTEM_WRITE_ACTION, async ({ ack, body, respond, client }) => {
+    await ack();
+    const parsed = buttonBody.safeParse(body);
+    const incidentId = parsed.success ? Number(parsed.data.actions[0]?.value) : NaN;
+    if (!parsed.success || !Number.isSafeInteger(incidentId)) {
+      await tell(respond, '⚠️ That button did not carry an incident.');
+      return;
+    }
+    try {
+      const target = await findTarget(services, { ref: incidentId, channelId: undefined, userId: parsed.data.user.id });
+      if (!target.ok) {
+        await tell(respond, `⚠️ ${target.message}`);
+        return;
+      }
+      await client.views.open({ trigger_id: parsed.data.trigger_id, view: postmortemModal(target.incident, await answersOf(services.db, incidentId)) });
+    } catch (err) {
+      services.logger.warn({ err }, 'could not open the postmortem form');
+      await tell(respond, '⚠️ Slack did not open the form in time; click again.');
+    }
+  });
 
   app.action<BlockButtonAction>(FOLLOWUP_DONE_ACTION, async ({ ack, body, respond }) => {
     await ack();

@@ -11,6 +11,12 @@ import { previewDigest } from '../../../digests/job.js';
 import { subscribe, unsubscribe } from '../../../digests/subscriptions.js';
 import { incidentByChannel, incidentKey } from '../../../incidents/queries.js';
 import { renderDigest } from '../../blocks/digest.js';
+import { insightsMessage } from '../../blocks/insights.js';
+import { writePostmortemButton } from '../../blocks/postmortem.js';
+import { insightsFor } from '../../../postmortems/insights-job.js';
+import { publishPostmortem } from '../../../postmortems/store.js';
+import { postToResponseUrl } from '../../respond.js';
+import { UserNames } from '../../users.js';
 import { scheduleDefFromConfig } from '../../../paging/schedule.js';
 import { helpText, parseCommand, type ParsedCommand } from '../../command-grammar.js';
 import { oncallMessage } from '../../blocks/paging.js';
@@ -34,9 +40,17 @@ type Command = z.infer<typeof commandSchema>;
 type Ack = AckFn<string | RespondArguments>;
 
 const ephemeral = (text: string): RespondArguments => ({ response_type: 'ephemeral', text });
-const answer = (outcome: ChangeOutcome | { ok: boolean; message: string }) => ephemeral(outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
+function answer(outcome: ChangeOutcome | { ok: boolean; message: string }, incidentId?: number): RespondArguments {
+  if (outcome.ok) return ephemeral(outcome.message);
+  const text = `⚠️ ${outcome.message}`;
+  // A close that waits for a postmortem offers the form right there.
+  if ('offer' in outcome && outcome.offer === 'postmortem' && incidentId !== undefined) {
+    return { response_type: 'ephemeral', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, writePostmortemButton(incidentId)] };
+  }
+  return ephemeral(text);
+}
 
-type IncidentCommand = Exclude<ParsedCommand, { kind: 'declare' | 'help' | 'unknown' | 'unavailable' | 'invalid' | 'list' | 'oncall' | 'digest' | 'subscribe' | 'unsubscribe' }>;
+type IncidentCommand = Exclude<ParsedCommand, { kind: 'declare' | 'help' | 'unknown' | 'invalid' | 'list' | 'oncall' | 'digest' | 'subscribe' | 'unsubscribe' | 'insights' }>;
 
 /** Runs a subcommand that acts on one incident; answers in the ack, after the change has committed. */
 async function runOnIncident(services: Services, command: Command, parsed: IncidentCommand, ack: Ack, client: WebClient): Promise<void> {
@@ -56,8 +70,22 @@ async function runOnIncident(services: Services, command: Command, parsed: Incid
       await ack(answer(await changeStatus(db, config, { incidentId, actor, to: 'resolved', message: parsed.message })));
       break;
     case 'close':
-      await ack(answer(await changeStatus(db, config, { incidentId, actor, to: 'closed' })));
+      await ack(answer(await changeStatus(db, config, { incidentId, actor, to: 'closed' }), incidentId));
       break;
+    case 'postmortem': {
+      if (!['resolved', 'closed'].includes(target.incident.status)) {
+        await ack(ephemeral(`⚠️ ${incidentKey(incidentId)} is ${target.incident.status}: a postmortem is compiled once it is resolved, so its timeline is complete.`));
+        break;
+      }
+      // Compiling looks up names with Slack: ack first, then answer on the response_url.
+      await ack(ephemeral(`📝 Compiling the postmortem of ${incidentKey(incidentId)}…`));
+      const names = new UserNames(client);
+      const outcome = await publishPostmortem(db, config, { incidentId, actor, names: (ids) => names.namesOf(ids) });
+      await postToResponseUrl(command.response_url, {
+        text: outcome.ok ? `📝 Postmortem of ${incidentKey(incidentId)} compiled: ${outcome.change}. It is being posted in the channel.` : `⚠️ ${outcome.message}`,
+      });
+      break;
+    }
     case 'update':
       if (parsed.message) {
         await ack(answer(await postStatusUpdate(db, config, { incidentId, actor, message: parsed.message })));
@@ -91,7 +119,7 @@ async function runOnIncident(services: Services, command: Command, parsed: Incid
         await ack({ response_type: 'ephemeral', ...followupListMessage(target.incident, await followupsOf(db, incidentId)) });
         break;
       }
-      await ack(answer(await addFollowup(db, { incidentId, actor, text: parsed.text, owner: parsed.owner })));
+      await ack(answer(await addFollowup(db, { incidentId, actor, text: parsed.text, owner: parsed.owner, due: parsed.due })));
       break;
     case 'type':
       await ack(answer(await setType(db, config, { incidentId, actor, type: parsed.type })));
@@ -149,9 +177,6 @@ export function registerIncidentCommand(app: App, services: Services): void {
         case 'unknown':
           await ack(ephemeral(`Unknown subcommand \`${escapeMrkdwn(parsed.name)}\`.\n${helpText()}`));
           return;
-        case 'unavailable':
-          await ack(ephemeral(`\`/incident ${parsed.name}\` is not available yet in this version of Firewatch.`));
-          return;
         case 'invalid':
           await ack(ephemeral(`⚠️ ${parsed.message}`));
           return;
@@ -164,6 +189,9 @@ export function registerIncidentCommand(app: App, services: Services): void {
           await ack({ response_type: 'ephemeral', ...oncallMessage(schedules, new Date()) });
           return;
         }
+        case 'insights':
+          await ack({ response_type: 'ephemeral', ...insightsMessage(await insightsFor(services.db, config, parsed.days)) });
+          return;
         case 'digest':
           await ack({ response_type: 'ephemeral', ...renderDigest(await previewDigest(services.db, config)) });
           return;

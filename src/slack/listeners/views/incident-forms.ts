@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { changeStatus, postStatusUpdate, type ChangeOutcome } from '../../../incidents/changes.js';
 import { isStatus } from '../../../incidents/lifecycle.js';
 import { FIELD_ACTION } from '../../blocks/declare-modal.js';
+import { POSTMORTEM_CALLBACK, POSTMORTEM_QUESTIONS } from '../../blocks/postmortem.js';
+import { saveAnswers } from '../../../postmortems/store.js';
 import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, NEXT_UPDATE_CHOICES, readModalMetadata, UPDATE_CALLBACK } from '../../blocks/modals.js';
 import type { Services } from '../../services.js';
 import { findTarget } from '../target.js';
@@ -54,7 +56,32 @@ async function submit(
   }
 }
 
+const answersState = z.record(z.string(), z.object({ [FIELD_ACTION]: z.object({ value: z.string().nullish() }) }));
+
 export function registerIncidentForms(app: App, services: Services): void {
+  app.view<ViewSubmitAction>(POSTMORTEM_CALLBACK, async ({ ack, body, view }) => {
+    const metadata = readModalMetadata(view.private_metadata);
+    const state = answersState.safeParse(view.state.values);
+    const first = POSTMORTEM_QUESTIONS[0]?.key ?? 'summary';
+    if (!metadata || !state.success) {
+      await ack({ response_action: 'errors', errors: { [first]: 'This form came back incomplete; close it and start again.' } });
+      return;
+    }
+    try {
+      const target = await findTarget(services, { ref: metadata.incidentId, channelId: undefined, userId: body.user.id });
+      if (!target.ok) {
+        await ack({ response_action: 'errors', errors: { [first]: target.message } });
+        return;
+      }
+      const answers = Object.fromEntries(POSTMORTEM_QUESTIONS.map((q) => [q.key, state.data[q.key]?.[FIELD_ACTION].value ?? '']));
+      await saveAnswers(services.db, { incidentId: metadata.incidentId, actor: body.user.id, answers });
+      await ack();
+    } catch (err) {
+      services.logger.error({ err }, 'saving postmortem answers failed');
+      await ack({ response_action: 'errors', errors: { [first]: 'Firewatch could not save this: its database is not answering. Try again in a moment.' } });
+    }
+  });
+
   app.view<ViewSubmitAction>(UPDATE_CALLBACK, async ({ ack, body, view }) => {
     await submit(services, ack, { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'message' }, async ({ incidentId, state, userId }) => {
       const status = choiceOf(state.status);

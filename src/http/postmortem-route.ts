@@ -1,0 +1,46 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Db } from '../db/client.js';
+import { latestPostmortem } from '../postmortems/store.js';
+import type { Route } from './server.js';
+
+/** Compares secrets in time independent of where they differ. */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}
+
+function end(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': type, ...extra });
+  res.end(body);
+}
+
+/** GET /incidents/INC-<n>/postmortem.md: the latest postmortem, for holders of the configured api_token. */
+export function postmortemRoute(db: Db, apiToken: string | undefined): Route {
+  return {
+    method: 'GET',
+    path: /^\/incidents\/INC-(\d{1,9})\/postmortem\.md$/i,
+    handler: async (req, res, [id]) => {
+      const token = bearer(req);
+      if (!apiToken || !token || !sameSecret(token, apiToken)) {
+        end(res, 401, 'text/plain; charset=utf-8', 'unauthorized: present the configured api_token as a bearer token', { 'www-authenticate': 'Bearer' });
+        return;
+      }
+      const postmortem = await latestPostmortem(db, Number(id));
+      if (!postmortem) {
+        end(res, 404, 'text/plain; charset=utf-8', 'no postmortem for that incident');
+        return;
+      }
+      end(res, 200, 'text/markdown; charset=utf-8', postmortem.markdown, {
+        'content-disposition': `inline; filename="INC-${postmortem.incidentId}-postmortem-v${postmortem.version}.md"`,
+      });
+    },
+  };
+}

@@ -1,0 +1,208 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { followups, incidents, jobRuns, postmortemAnswers, postmortems, timelineEvents } from '../../src/db/schema.js';
+import type { Firewatch } from '../../src/firewatch.js';
+import { sweepOverdueFollowups } from '../../src/incidents/followups.js';
+import { GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { settledOutbox } from '../support/outbox.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import { clickButton, slashCommand, submitView } from '../support/slack-requests.js';
+
+const TOKEN = 'postmortem-api-token-0123456789';
+const DIGEST = 'C0DIGESTPM';
+const CONFIG = { api_token: TOKEN, digest: { channel: DIGEST, schedule: '0 9 * * 1' } };
+
+let db: TestDatabase;
+let emu: SlackEmulator;
+let app: Firewatch;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  emu = await startEmulator();
+  emu.addChannel({ id: DIGEST, name: 'stakeholders-pm' });
+  app = await startApp(emu, db.database, testConfig(CONFIG));
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await emu?.close();
+  await db?.destroy();
+});
+
+const dbx = () => db.database.db;
+
+function textOfAck(r: { json: unknown; text: string }): string {
+  const json = r.json as { text?: string; blocks?: unknown[] } | undefined;
+  return json ? `${json.text ?? ''} ${JSON.stringify(json.blocks ?? [])}` : r.text;
+}
+
+async function declare(title: string, severity: string) {
+  const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`);
+  const id = Number(/INC-(\d+)/.exec(textOfAck(ack))![1]);
+  await settledOutbox(dbx(), id);
+  const [incident] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+  return { id, channel: incident!.channelId! };
+}
+
+async function command(channel: string, text: string, user = 'U0ALICE') {
+  return slashCommand(app.url, emu, text, { channel, user });
+}
+
+const uploadsFor = (id: number) => emu.files.filter((f) => f.filename.startsWith(`INC-${id}-postmortem`));
+
+describe('postmortems', () => {
+  it('says why not before the incident is resolved', async () => {
+    const { channel } = await declare('Not resolved yet', 'sev3');
+    expect(textOfAck(await command(channel, 'postmortem'))).toContain('a postmortem is compiled once it is resolved');
+  });
+
+  it('compiles the timeline with the answers from the form, uploads it, links it, and versions a rerun', async () => {
+    const { id, channel } = await declare('Card payments failing', 'sev2');
+    await command(channel, 'status identified Expired TLS certificate on the gateway');
+    await command(channel, 'update Rotating the certificate now\nETA 10 minutes');
+    const human = { channel, ts: `${Math.floor(Date.now() / 1000)}.000777`, text: 'cert expired at 09:58, see <@U0BOB>', blocks: [], user: 'U0BOB', edited: 0 };
+    emu.messages.push(human);
+    await command(channel, 'note Added monitoring for certificate expiry');
+    await command(channel, 'followup Alert 30 days before certificates expire <@U0BOB>');
+    await command(channel, 'resolve Certificate rotated; payments recovered');
+    await settledOutbox(dbx(), id);
+
+    const resolution = emu.messagesIn(channel).find((m: EmuMessage) => JSON.stringify(m.blocks).includes('postmortem_write'))!;
+    expect(emu.textOf(resolution)).toContain('resolved');
+    await clickButton(app.url, emu, resolution, 'postmortem_write');
+    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'postmortem_answers' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
+    const labels = (view.blocks as Array<{ label: { text: string } }>).map((b) => b.label.text);
+    expect(labels).toEqual(['Summary', 'Impact', 'Root cause', 'Trigger', 'Resolution', 'What went well', 'What went wrong', 'Where we got lucky']);
+    const value = (text: string) => ({ value: { type: 'plain_text_input', value: text } });
+    const saved = await submitView(app.url, emu, view, {
+      summary: value('Card payments failed for 40 minutes.'),
+      rootCause: value('Certificate rotation was manual and forgotten.'),
+      wentWell: value('Fast detection by alerting.'),
+      lucky: value('It happened at low traffic.'),
+    });
+    expect(saved.text).toBe('');
+    const [answers] = await dbx().select().from(postmortemAnswers).where(eq(postmortemAnswers.incidentId, id));
+    expect(answers?.answers).toEqual({ summary: 'Card payments failed for 40 minutes.', rootCause: 'Certificate rotation was manual and forgotten.', wentWell: 'Fast detection by alerting.', lucky: 'It happened at low traffic.' });
+
+    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
+    const ack = await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
+    expect(textOfAck(ack)).toContain(`Compiling the postmortem of INC-${id}`);
+    const compiled = await emu.waitFor(() => emu.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    expect(JSON.stringify(compiled.body)).toContain('version 1, the first');
+    const file = await emu.waitFor(() => uploadsFor(id)[0]);
+    expect(file.channel).toBe(channel);
+    const markdown = file.content.toString('utf8');
+    for (const part of [
+      `# Postmortem: INC-${id}`,
+      'Card payments failing',
+      'Key metrics',
+      'Time to acknowledge',
+      'Time to resolve',
+      'Card payments failed for 40 minutes.',
+      'Certificate rotation was manual and forgotten.',
+      'Expired TLS certificate on the gateway',
+      'Rotating the certificate now',
+      'ETA 10 minutes',
+      'Added monitoring for certificate expiry',
+      'Alert 30 days before certificates expire',
+      'Certificate rotated; payments recovered',
+    ]) {
+      expect(markdown).toContain(part);
+    }
+    const events = await dbx().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id)).orderBy(asc(timelineEvents.id));
+    expect(events.length).toBeGreaterThan(5);
+    await settledOutbox(dbx(), id);
+    const summary = emu.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('incident_actions') || /Postmortem:/.test(emu.textOf(m)))!;
+    expect(emu.textOf(summary)).toContain('Postmortem');
+
+    await command(channel, 'note One more thing learned');
+    const again = emu.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl: again });
+    const second = await emu.waitFor(() => emu.responses.find((r) => r.id === again.split('/').at(-1)));
+    expect(JSON.stringify(second.body)).toMatch(/version 2: \d+ lines? added and \d+ removed since version 1/);
+    await emu.waitFor(() => uploadsFor(id)[1]);
+    expect(uploadsFor(id)[1]!.content.toString('utf8')).toContain('One more thing learned');
+    const versions = await dbx().select({ version: postmortems.version }).from(postmortems).where(eq(postmortems.incidentId, id));
+    expect(versions.map((v) => v.version).sort()).toEqual([1, 2]);
+  });
+
+  it('refuses to close a SEV1 without a postmortem, offering the form, and closes once one exists', async () => {
+    const { id, channel } = await declare('Closing needs a postmortem', 'sev1');
+    await command(channel, 'resolve Done');
+    const refused = await command(channel, 'close');
+    expect(textOfAck(refused)).toContain('needs a postmortem before it can close');
+    expect(textOfAck(refused)).toContain('postmortem_write');
+    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
+    await emu.waitFor(() => emu.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    expect(textOfAck(await command(channel, 'close'))).toContain(`INC-${id} is now closed.`);
+  });
+
+  it('lets a SEV3 close without a postmortem', async () => {
+    const { id, channel } = await declare('Minor needs none', 'sev3');
+    await command(channel, 'resolve Done');
+    expect(textOfAck(await command(channel, 'close'))).toContain(`INC-${id} is now closed.`);
+  });
+
+  it('serves the latest postmortem over HTTP to holders of the api_token only', async () => {
+    const { id, channel } = await declare('HTTP postmortem check', 'sev3');
+    await command(channel, 'resolve Done');
+    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
+    await emu.waitFor(() => emu.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    const url = `${app.url}/incidents/INC-${id}/postmortem.md`;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    const ok = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-type')).toContain('text/markdown');
+    expect(await ok.text()).toContain(`# Postmortem: INC-${id}`);
+    expect((await fetch(`${app.url}/incidents/INC-999999/postmortem.md`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+  });
+});
+
+describe('follow-ups that pass their due date', () => {
+  it('DM the owner once with a Done button', async () => {
+    const { id, channel } = await declare('Overdue follow-up check', 'sev3');
+    expect(textOfAck(await command(channel, 'followup Rotate the API keys <@U0DAVE> due:2020-01-31'))).toContain('due 2020-01-31');
+    expect(textOfAck(await command(channel, 'followup Bad date <@U0DAVE> due:2020-02-30'))).toContain('"2020-02-30" is not a date');
+    expect(await sweepOverdueFollowups(dbx())).toBeGreaterThanOrEqual(1);
+    expect(await sweepOverdueFollowups(dbx())).toBe(0);
+    app.services.outbox.wake();
+    await settledOutbox(dbx(), id);
+    const dms = emu.messages.filter((m) => emu.channels.get(m.channel)?.user === 'U0DAVE' && emu.textOf(m).includes('Rotate the API keys'));
+    expect(dms).toHaveLength(1);
+    expect(emu.textOf(dms[0]!)).toContain('overdue (due 2020-01-31)');
+    await clickButton(app.url, emu, dms[0]!, 'followup_done', 'U0DAVE');
+    await emu.waitFor(async () => {
+      const [item] = await dbx().select().from(followups).where(eq(followups.incidentId, id));
+      return item?.doneBy === 'U0DAVE';
+    });
+  });
+});
+
+describe('insights', () => {
+  it('answers /incident insights for the default and a chosen period, and refuses an unknown one', async () => {
+    const text = textOfAck(await command(GENERAL, 'insights'));
+    expect(text).toContain('Incident insights: the last 30 days');
+    expect(text).toContain('Time to acknowledge');
+    expect(text).toContain('Follow-ups');
+    expect(textOfAck(await command(GENERAL, 'insights 7d'))).toContain('the last 7 days');
+    expect(textOfAck(await command(GENERAL, 'insights 2w'))).toContain('Unknown period "2w". Periods: 7d, 30d, 90d');
+  });
+
+  it('posts the scheduled report to the digest channel once per due time', async () => {
+    const scheduled = await startApp(emu, db.database, testConfig({ ...CONFIG, insights: { schedule: '* * * * * *' } }));
+    try {
+      await emu.waitFor(() => emu.messagesIn(DIGEST).find((m) => emu.textOf(m).includes('Incident insights')), 5_000);
+    } finally {
+      await scheduled.stop();
+    }
+    const runs = await dbx().select().from(jobRuns).where(eq(jobRuns.job, 'insights'));
+    expect(runs.length).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(emu.messagesIn(DIGEST).filter((m) => emu.textOf(m).includes('Incident insights'))).toHaveLength(runs.length);
+    expect(await dbx().select({ n: sql<number>`count(*)::int` }).from(jobRuns)).toBeTruthy();
+  });
+});

@@ -11,6 +11,8 @@ import { openDatabase } from '../src/db/client.js';
 import { incidents, timelineEvents } from '../src/db/schema.js';
 import { buildDigest } from '../src/digests/build.js';
 import { renderDigest } from '../src/slack/blocks/digest.js';
+import { compilePostmortem } from '../src/postmortems/compile.js';
+import { insightsFor } from '../src/postmortems/insights-job.js';
 import { ANNOUNCE, startApp, startEmulator, testConfig } from '../test/support/app.js';
 import { slashCommand } from '../test/support/slack-requests.js';
 
@@ -97,6 +99,60 @@ async function main(): Promise<void> {
     }
     rows.push({ what: 'digest of 1,000+ open incidents: build', n: builds.length, median: percentile(builds, 50), p99: percentile(builds, 99), target: 'p99 < 1000 ms', ok: percentile(builds, 99) < 1000 });
     rows.push({ what: 'digest of 1,000+ open incidents: render', n: renders.length, median: percentile(renders, 50), p99: percentile(renders, 99), target: 'p99 < 100 ms', ok: percentile(renders, 99) < 100 });
+
+    // Postmortem of an incident with 10,000 timeline events (the pure compiler).
+    const start = Date.parse('2026-11-01T08:00:00Z');
+    const kinds = ['status_update', 'note', 'page_notified', 'message_pinned', 'status_changed'];
+    const events = Array.from({ length: 10_000 }, (_, i) => ({
+      id: i + 1,
+      kind: kinds[i % kinds.length]!,
+      actor: `U0USER${i % 25}`,
+      occurredAt: new Date(start + i * 30_000),
+      data: { message: `Update ${i}: still mitigating <@U0USER${i % 7}>`, text: `Note ${i}`, user: `U0USER${i % 9}`, level: 0, loop: 0, ts: `${start / 1000 + i}.000100`, author: 'U0USER1', permalink: 'https://acme.slack.com/archives/C1/p1', from: 'investigating', to: i % 2 ? 'identified' : 'investigating' },
+    }));
+    const compileInput = {
+      incident: { id: 1, title: 'Bench incident', severity: 'sev1', severityLabel: 'Critical', status: 'resolved', type: 'availability', impact: 'EU checkout', description: 'Long one', leadId: 'U0USER1', declaredBy: 'U0USER2', source: 'slack', createdAt: new Date(start) },
+      roles: [{ role: 'comms', userId: 'U0USER3' }],
+      events,
+      followups: Array.from({ length: 50 }, (_, i) => ({ text: `Follow-up ${i}`, ownerId: 'U0USER4', dueAt: null, doneAt: null })),
+      answers: { summary: 'Summary', rootCause: 'Root cause' },
+      names: Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`U0USER${i}`, `user${i}`])),
+      version: 1,
+    };
+    const compiles: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const t0 = performance.now();
+      compilePostmortem(compileInput);
+      compiles.push(performance.now() - t0);
+    }
+    rows.push({ what: 'postmortem compile, 10,000 timeline events', n: compiles.length, median: percentile(compiles, 50), p99: percentile(compiles, 99), target: 'p99 < 2000 ms', ok: percentile(compiles, 99) < 2000 });
+
+    // Insights over 10,000 incidents spread across the last 60 days (query and computation).
+    const day = 86_400_000;
+    for (let i = 0; i < 9_000; i += 500) {
+      await database.db.insert(incidents).values(
+        Array.from({ length: 500 }, (_, j) => {
+          const created = new Date(Date.now() - ((i + j) % 60) * day - j * 1000);
+          return {
+            title: `Insights bench ${i + j} database latency`,
+            severity: severities[(i + j) % 4]!,
+            type: ['availability', 'performance', 'data'][(i + j) % 3]!,
+            status: (i + j) % 10 === 0 ? 'declined' : 'resolved',
+            declaredBy: 'U0ALICE',
+            createdAt: created,
+            acknowledgedAt: new Date(created.getTime() + 60_000 * (1 + ((i + j) % 30))),
+            resolvedAt: new Date(created.getTime() + 3_600_000 * (1 + ((i + j) % 5))),
+          };
+        }),
+      );
+    }
+    const insightTimes: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const t0 = performance.now();
+      await insightsFor(database.db, app.services.config, 30);
+      insightTimes.push(performance.now() - t0);
+    }
+    rows.push({ what: 'insights over 10,000 incidents (30d vs previous 30d)', n: insightTimes.length, median: percentile(insightTimes, 50), p99: percentile(insightTimes, 99), target: 'p99 < 2000 ms', ok: percentile(insightTimes, 99) < 2000 });
 
     const concurrent = 100;
     const burst = await Promise.all(Array.from({ length: concurrent }, () => slashCommand(app.url, emu, 'help')));

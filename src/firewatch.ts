@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebClient } from '@slack/web-api';
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { Env } from './config/env.js';
 import type { Config } from './config/load.js';
@@ -9,6 +8,9 @@ import { createHttpServer, type Route } from './http/server.js';
 import { slackEventsHandler } from './http/slack-events.js';
 import type { Logger } from './logger.js';
 import { OutboxWorker } from './outbox/worker.js';
+import { createMetrics } from './metrics.js';
+import { CountingWebClient } from './slack/client.js';
+import { alertRoutes } from './alerts/routes.js';
 import { sweepDuePages } from './paging/pages.js';
 import { catchUp, latestDueAt } from './digests/cron-times.js';
 import { DIGEST_JOB, lastRunDueAt, runDigest } from './digests/job.js';
@@ -82,7 +84,8 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
     await database.migrate();
     let migrated = true;
 
-    const client = new WebClient(env.SLACK_BOT_TOKEN, webClientOptions(env, logger));
+    const metrics = createMetrics(database.db);
+    const client = new CountingWebClient(env.SLACK_BOT_TOKEN, webClientOptions(env, logger), metrics);
     const identity = new BotIdentityCache(client);
     await checkToken(identity, logger);
 
@@ -92,7 +95,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       deliver: createDeliverer({ db: database.db, config, client, identity, users: new UserNames(client), logger }),
       ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}),
     });
-    const services: Services = { db: database.db, config, logger, outbox };
+    const services: Services = { db: database.db, config, logger, outbox, client, metrics };
     const slack = createSlackApp(env, services, identity);
 
     const routes: Route[] = [
@@ -108,8 +111,17 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       },
     ];
     routes.push(postmortemRoute(database.db, config.apiToken));
+    routes.push(...alertRoutes({ db: database.db, config, logger, metrics, delivered: () => outbox.wake() }));
+    routes.push({
+      method: 'GET',
+      path: '/metrics',
+      handler: async (_req, res) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(await metrics.registry.metrics());
+      },
+    });
     if (slack.httpReceiver) {
-      routes.push({ method: 'POST', path: '/slack/events', handler: slackEventsHandler(slack.httpReceiver, env.SLACK_SIGNING_SECRET ?? '', logger) });
+      routes.push({ method: 'POST', path: '/slack/events', handler: slackEventsHandler(slack.httpReceiver, env.SLACK_SIGNING_SECRET ?? '', logger, metrics) });
     }
     server = createHttpServer(routes, logger);
     const port = await listen(server, env.PORT);
@@ -130,7 +142,8 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
         config.escalationTick,
         async () => {
           try {
-            const moved = (await sweepDuePages(database.db)) + (await sweepReminders(database.db, config)) + (await sweepOverdueFollowups(database.db));
+            const escalated = await sweepDuePages(database.db, { onLate: (ms) => metrics.escalationLateness.observe(ms / 1000) });
+            const moved = escalated + (await sweepReminders(database.db, config)) + (await sweepOverdueFollowups(database.db));
             if (moved > 0) outbox.wake();
           } catch (err) {
             logger.warn({ err }, 'escalation and reminder sweep failed; the next tick tries again');

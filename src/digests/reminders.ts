@@ -5,6 +5,7 @@ import { incidents, type Incident } from '../db/schema.js';
 import { OPEN_STATUSES } from '../incidents/lifecycle.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
+import { isPerson } from '../incidents/people.js';
 
 export const SNOOZE_MS = 30 * 60_000;
 /** An incident opened without a lead is nudged this long after it was opened. */
@@ -64,7 +65,7 @@ export async function sweepReminders(db: Db, config: Config, batchSize = 50): Pr
           // Remind again after another full cadence if the update still does not come.
           const delay = nextUpdateDelay(config, incident.severity, undefined);
           await tx.update(incidents).set({ nextUpdateDueAt: delay === null ? null : later(delay) }).where(eq(incidents.id, incident.id));
-          const event = await recordEvent(tx, { incidentId: incident.id, kind: 'update_reminder', actor: null, data: { dueAt: incident.nextUpdateDueAt?.toISOString(), remind: incident.leadId ?? incident.declaredBy } });
+          const event = await recordEvent(tx, { incidentId: incident.id, kind: 'update_reminder', actor: null, data: { dueAt: incident.nextUpdateDueAt?.toISOString(), remind: incident.leadId ?? (isPerson(incident.declaredBy) ? incident.declaredBy : null) } });
           if (event) await enqueue(tx, [{ kind: 'reminder.post', payload: { incidentId: incident.id, eventId: event.id } }], { incidentId: incident.id });
           sent++;
         }

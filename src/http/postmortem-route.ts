@@ -1,15 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/client.js';
 import { latestPostmortem } from '../postmortems/store.js';
+import { sameSecret } from './secrets.js';
 import type { Route } from './server.js';
-
-/** Compares secrets in time independent of where they differ. */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function bearer(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;

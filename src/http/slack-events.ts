@@ -3,6 +3,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { isValidSlackRequest, type HTTPReceiver } from '@slack/bolt';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import { BodyTooLarge, readBody } from './body.js';
 
 const BODY_LIMIT = 1024 * 1024;
@@ -36,8 +37,15 @@ function end(res: ServerResponse, status: number, text: string): void {
  * POST /slack/events: checks the signature (401) and that the body is a Slack envelope (400) before Bolt
  * sees it, so a forged or malformed request never reaches a listener and gets an immediate answer.
  */
-export function slackEventsHandler(receiver: HTTPReceiver, signingSecret: string, logger: Logger) {
+/** What kind of request a body is, for the ack-latency histogram. */
+function kindOf(contentType: string | undefined, body: string): string {
+  if (contentType === 'application/json') return 'event';
+  return body.startsWith('payload=') || body.includes('&payload=') ? 'interaction' : 'command';
+}
+
+export function slackEventsHandler(receiver: HTTPReceiver, signingSecret: string, logger: Logger, metrics: Metrics) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = performance.now();
     let raw: Buffer;
     try {
       raw = await readBody(req, BODY_LIMIT);
@@ -61,6 +69,8 @@ export function slackEventsHandler(receiver: HTTPReceiver, signingSecret: string
       end(res, 400, 'malformed body');
       return;
     }
+    const kind = kindOf(req.headers['content-type'], body);
+    res.once('finish', () => metrics.ackLatency.observe({ kind }, (performance.now() - started) / 1000));
     // Bolt reads a pre-read body from rawBody (its BufferedIncomingMessage) and verifies it again.
     Object.assign(req, { rawBody: raw });
     receiver.requestListener(req, res);

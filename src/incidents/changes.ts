@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { findSeverity, type Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
-import { incidents, type Incident, type TimelineEvent } from '../db/schema.js';
+import { alertGroups, incidents, type Incident, type TimelineEvent } from '../db/schema.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
@@ -71,6 +71,8 @@ async function applyStatus(tx: Tx, config: Config, incident: Incident, to: Statu
   if (to === 'resolved' || to === 'closed' || to === 'declined') {
     await resolvePagesOf(tx, moved.id, actor);
     await clearReminders(tx, moved.id);
+    // The next firing of its alert groups is a new incident.
+    await tx.update(alertGroups).set({ open: false }).where(eq(alertGroups.incidentId, moved.id));
   } else if (from === 'resolved' || from === 'triage') {
     await scheduleNextUpdate(tx, config, moved);
   }
@@ -91,28 +93,31 @@ export async function changeStatus(db: Db, config: Config, request: StatusReques
   if (request.to === 'declined' && !request.message?.trim()) {
     return { ok: false, message: 'Declining needs a reason: say why this is not an incident.' };
   }
-  return db.transaction(async (tx) => {
-    const incident = await lockIncident(tx, request.incidentId);
-    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
-    if (request.to === 'closed' && incident.status === 'resolved' && (await postmortemMissing(tx, config, incident))) {
-      const key = incidentKey(incident.id);
-      return {
-        ok: false,
-        offer: 'postmortem',
-        message: `${key} is ${incident.severity.toUpperCase()}, which needs a postmortem before it can close. Write what only people know with the button, then run \`/incident postmortem\`.`,
-      };
-    }
-    const step = await applyStatus(tx, config, incident, request.to, request.actor, request.message?.trim() || undefined, request.expectedFrom);
-    if (!step.ok) return step;
-    const { incident: moved, event } = step;
-    const effects: Effect[] = [post(moved.id, event.id, 'channel')];
-    // Stakeholders follow the announcement thread: they hear of resolutions, reopenings and declines.
-    if (['resolved', 'declined'].includes(request.to) || event.data.reopen) effects.push(post(moved.id, event.id, 'announcement_thread', request.to === 'resolved'));
-    effects.push(...refresh(moved.id, true), ...(await tellSubscribers(tx, moved.id, event.id)));
-    if (request.to === 'closed' && config.archiveOnClose) effects.push({ kind: 'channel.archive', payload: { incidentId: moved.id } });
-    await enqueue(tx, effects, { incidentId: moved.id });
-    return { ok: true, incident: moved, message: `${incidentKey(moved.id)} is now ${request.to}.` };
-  });
+  return db.transaction((tx) => changeStatusIn(tx, config, request));
+}
+
+/** A status change inside the caller's transaction (an alert resolving its incident, say). */
+export async function changeStatusIn(tx: Tx, config: Config, request: StatusRequest): Promise<ChangeOutcome> {
+  const incident = await lockIncident(tx, request.incidentId);
+  if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+  if (request.to === 'closed' && incident.status === 'resolved' && (await postmortemMissing(tx, config, incident))) {
+    const key = incidentKey(incident.id);
+    return {
+      ok: false,
+      offer: 'postmortem',
+      message: `${key} is ${incident.severity.toUpperCase()}, which needs a postmortem before it can close. Write what only people know with the button, then run \`/incident postmortem\`.`,
+    };
+  }
+  const step = await applyStatus(tx, config, incident, request.to, request.actor, request.message?.trim() || undefined, request.expectedFrom);
+  if (!step.ok) return step;
+  const { incident: moved, event } = step;
+  const effects: Effect[] = [post(moved.id, event.id, 'channel')];
+  // Stakeholders follow the announcement thread: they hear of resolutions, reopenings and declines.
+  if (['resolved', 'declined'].includes(request.to) || event.data.reopen) effects.push(post(moved.id, event.id, 'announcement_thread', request.to === 'resolved'));
+  effects.push(...refresh(moved.id, true), ...(await tellSubscribers(tx, moved.id, event.id)));
+  if (request.to === 'closed' && config.archiveOnClose) effects.push({ kind: 'channel.archive', payload: { incidentId: moved.id } });
+  await enqueue(tx, effects, { incidentId: moved.id });
+  return { ok: true, incident: moved, message: `${incidentKey(moved.id)} is now ${request.to}.` };
 }
 
 export interface UpdateRequest {

@@ -1,12 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
-import { findSeverity, type Config } from '../config/load.js';
-import type { Db } from '../db/client.js';
+import { findSeverity, type Config, type Severity } from '../config/load.js';
+import type { Db, Tx } from '../db/client.js';
 import { incidents, type Incident } from '../db/schema.js';
 import type { Effect, ReplyTarget } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import { incidentChannelName } from './channel-name.js';
 import { addMembers } from './members.js';
+import { isPerson } from './people.js';
 import { LEAD_NUDGE_MS, scheduleNextUpdate } from '../digests/reminders.js';
 import { freezePolicy } from '../paging/policy.js';
 import { triggerPage } from '../paging/pages.js';
@@ -21,7 +22,8 @@ export interface DeclareRequest {
   /** Defaults to the declarer; null opens the incident without a lead (it is nudged to get one). */
   leadId?: string | null;
   type?: string;
-  reply: ReplyTarget;
+  /** Where to confirm to a person; incidents opened by an alert have nobody to answer. */
+  reply?: ReplyTarget;
   /** A person's declaration starts in investigating; an incident opened by an alert starts in triage. */
   initialStatus?: 'investigating' | 'triage';
   source?: string;
@@ -45,68 +47,69 @@ export function validateDeclare(config: Config, request: DeclareRequest): FieldE
 }
 
 /**
- * Records a new incident, its `declared` event and every Slack side effect of declaring it, in one
- * transaction: once this returns, the incident will be fully set up even if the process dies.
+ * Records a new incident, its `declared` event and every Slack side effect of declaring it, inside the
+ * caller's transaction (validated already): once that commits, the incident will be fully set up even if
+ * the process dies.
  */
+export async function openIncident(tx: Tx, config: Config, severity: Severity, request: DeclareRequest & { page?: string }): Promise<Incident> {
+  const leadId = request.leadId === undefined ? request.declaredBy : request.leadId;
+  // A title is one line: it names a channel and heads every list.
+  const title = request.title.trim().replace(/\s*[\r\n]+\s*/g, ' ');
+  const [inserted] = await tx
+    .insert(incidents)
+    .values({
+      title,
+      description: request.description.trim(),
+      severity: severity.id,
+      status: request.initialStatus ?? 'investigating',
+      type: request.type ?? null,
+      source: request.source ?? 'slack',
+      leadId,
+      declaredBy: request.declaredBy,
+      isPrivate: request.isPrivate,
+      announcementChannel: request.isPrivate ? null : (config.announcementsChannel ?? null),
+    })
+    .returning();
+  if (!inserted) throw new Error('insert returned no incident');
+  const [named] = await tx
+    .update(incidents)
+    .set({ channelName: incidentChannelName(inserted.id, title) })
+    .where(eq(incidents.id, inserted.id))
+    .returning();
+  if (!named) throw new Error('incident vanished inside its own transaction');
+
+  const people = [request.declaredBy, ...(leadId ? [leadId] : [])].filter(isPerson);
+  await addMembers(tx, named.id, people);
+  await scheduleNextUpdate(tx, config, named);
+  if (!leadId) await tx.update(incidents).set({ leadNudgeAt: sql`now() + ${`${LEAD_NUDGE_MS} milliseconds`}::interval` }).where(eq(incidents.id, named.id));
+  await recordEvent(tx, {
+    incidentId: named.id,
+    kind: 'declared',
+    actor: request.declaredBy,
+    occurredAt: named.createdAt,
+    data: { title, severity: severity.id, description: named.description, private: named.isPrivate, lead: leadId, status: named.status, source: named.source, ...(named.type ? { type: named.type } : {}) },
+  });
+
+  const incidentId = named.id;
+  const effects: Effect[] = [{ kind: 'channel.create', payload: { incidentId } }];
+  if (people.length) effects.push({ kind: 'channel.invite', payload: { incidentId, users: [...new Set(people)] } });
+  effects.push({ kind: 'summary.post', payload: { incidentId } }, { kind: 'summary.pin', payload: { incidentId } }, { kind: 'channel.topic', payload: { incidentId } });
+  if (named.announcementChannel) effects.push({ kind: 'incident.announce', payload: { incidentId } });
+  if (request.reply) effects.push({ kind: 'reply.declared', payload: { incidentId, target: request.reply } });
+  await enqueue(tx, effects, { incidentId });
+  // Paging comes after the channel set-up in the outbox, so the DMs can link the channel.
+  const policyId = request.page ?? severity.page;
+  const policy = policyId ? freezePolicy(config, policyId) : undefined;
+  if (policy) await triggerPage(tx, { incident: named, policy, actor: isPerson(request.declaredBy) ? request.declaredBy : null, message: `${isPerson(request.declaredBy) ? 'Declared' : 'Opened by an alert'} as ${severity.id.toUpperCase()}` });
+  return named;
+}
+
+/** Validates and declares in one transaction. */
 export async function declareIncident(db: Db, config: Config, request: DeclareRequest): Promise<DeclareResult> {
   const errors = validateDeclare(config, request);
   if (Object.keys(errors).length) return { ok: false, errors };
   const severity = findSeverity(config, request.severity);
   if (!severity) return { ok: false, errors: { severity: severityError(config, request.severity) } };
-  const leadId = request.leadId === undefined ? request.declaredBy : request.leadId;
-  // A title is one line: it names a channel and heads every list.
-  const title = request.title.trim().replace(/\s*[\r\n]+\s*/g, ' ');
-
-  const incident = await db.transaction(async (tx) => {
-    const [inserted] = await tx
-      .insert(incidents)
-      .values({
-        title,
-        description: request.description.trim(),
-        severity: severity.id,
-        status: request.initialStatus ?? 'investigating',
-        type: request.type ?? null,
-        source: request.source ?? 'slack',
-        leadId,
-        declaredBy: request.declaredBy,
-        isPrivate: request.isPrivate,
-        announcementChannel: request.isPrivate ? null : (config.announcementsChannel ?? null),
-      })
-      .returning();
-    if (!inserted) throw new Error('insert returned no incident');
-    const [named] = await tx
-      .update(incidents)
-      .set({ channelName: incidentChannelName(inserted.id, title) })
-      .where(eq(incidents.id, inserted.id))
-      .returning();
-    if (!named) throw new Error('incident vanished inside its own transaction');
-
-    await addMembers(tx, named.id, leadId ? [request.declaredBy, leadId] : [request.declaredBy]);
-    await scheduleNextUpdate(tx, config, named);
-    if (!leadId) await tx.update(incidents).set({ leadNudgeAt: sql`now() + ${`${LEAD_NUDGE_MS} milliseconds`}::interval` }).where(eq(incidents.id, named.id));
-    await recordEvent(tx, {
-      incidentId: named.id,
-      kind: 'declared',
-      actor: request.declaredBy,
-      occurredAt: named.createdAt,
-      data: { title, severity: severity.id, description: named.description, private: named.isPrivate, lead: leadId, status: named.status, ...(named.type ? { type: named.type } : {}) },
-    });
-
-    const incidentId = named.id;
-    const effects: Effect[] = [
-      { kind: 'channel.create', payload: { incidentId } },
-      { kind: 'channel.invite', payload: { incidentId, users: [...new Set([request.declaredBy, ...(leadId ? [leadId] : [])])] } },
-      { kind: 'summary.post', payload: { incidentId } },
-      { kind: 'summary.pin', payload: { incidentId } },
-      { kind: 'channel.topic', payload: { incidentId } },
-    ];
-    if (named.announcementChannel) effects.push({ kind: 'incident.announce', payload: { incidentId } });
-    effects.push({ kind: 'reply.declared', payload: { incidentId, target: request.reply } });
-    await enqueue(tx, effects, { incidentId });
-    // Paging comes after the channel set-up in the outbox, so the DMs can link the channel.
-    const policy = severity.page ? freezePolicy(config, severity.page) : undefined;
-    if (policy) await triggerPage(tx, { incident: named, policy, actor: request.declaredBy, message: `Declared as ${severity.id.toUpperCase()}` });
-    return named;
-  });
+  const incident = await db.transaction((tx) => openIncident(tx, config, severity, request));
   return { ok: true, incident };
 }

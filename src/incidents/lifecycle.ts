@@ -61,7 +61,7 @@ export interface LifecycleEvent {
 
 /**
  * Lifecycle timestamps derived from the timeline, so a reopen keeps the history: acknowledged at the
- * first page ack, move off triage or status update; mitigated at the first move to monitoring; resolved
+ * first page ack (or the alert source's), move off triage or status update; mitigated at the first move to monitoring; resolved
  * at the last move to resolved (none while reopened); closed at the close.
  */
 export function lifecycleTimes(events: readonly LifecycleEvent[], status: Status): LifecycleTimes {
@@ -74,7 +74,7 @@ export function lifecycleTimes(events: readonly LifecycleEvent[], status: Status
     const to = event.data.to;
     const from = event.data.from;
     const acknowledges =
-      event.kind === 'page_acknowledged' || event.kind === 'status_update' || (event.kind === 'status_changed' && from === 'triage');
+      event.kind === 'page_acknowledged' || event.kind === 'alert_acknowledged' || event.kind === 'status_update' || (event.kind === 'status_changed' && from === 'triage');
     if (acknowledges) acknowledgedAt ??= event.occurredAt;
     if (event.kind !== 'status_changed') continue;
     if (to === 'monitoring') mitigatedAt ??= event.occurredAt;

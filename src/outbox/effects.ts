@@ -49,6 +49,8 @@ export const effectSchemas = {
   'followup.dm': z.object({ ...incidentRef, followupId: z.number().int().positive() }),
   /** Uploads a compiled postmortem to the incident channel as a Markdown file. */
   'postmortem.upload': z.object({ ...incidentRef, postmortemId: z.number().int().positive(), summary: z.string() }),
+  /** One message for the alert changes of a minute beyond the first few, which were posted one by one. */
+  'alerts.summary': z.object({ ...incidentRef, minute: z.string() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

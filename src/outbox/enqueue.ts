@@ -8,11 +8,11 @@ export function incidentOrderingKey(incidentId: number): string {
 }
 
 /** Writes effects into the outbox inside the caller's transaction, so they exist exactly when the change does. */
-export async function enqueue(tx: Tx, effects: Effect[], options: { incidentId?: number; orderingKey?: string } = {}): Promise<void> {
+export async function enqueue(tx: Tx, effects: Effect[], options: { incidentId?: number; orderingKey?: string; notBefore?: Date } = {}): Promise<void> {
   if (effects.length === 0) return;
   const incidentId = options.incidentId ?? null;
   const orderingKey = options.orderingKey ?? (incidentId !== null ? incidentOrderingKey(incidentId) : 'global');
   await tx.insert(outbox).values(
-    effects.map((effect) => ({ incidentId, orderingKey, kind: effect.kind, payload: effect.payload })),
+    effects.map((effect) => ({ incidentId, orderingKey, kind: effect.kind, payload: effect.payload, ...(options.notBefore ? { nextAttemptAt: options.notBefore } : {}) })),
   );
 }

@@ -76,7 +76,7 @@ export async function runningPage(tx: Tx, incidentId: number, policyId: string):
  * Moves a locked page one step: the next level, the first level of the next pass, or exhaustion. The
  * write is conditional on the step seen, so nothing happens twice.
  */
-async function advance(tx: Tx, page: Page, options: { manual: boolean; actor: string | null }): Promise<'moved' | 'unchanged'> {
+async function advance(tx: Tx, page: Page, options: { manual: boolean; actor: string | null; onLate?: ((ms: number) => void) | undefined }): Promise<'moved' | 'unchanged'> {
   const policy = policyOf(page);
   const now = new Date();
   const step = escalationStep(policy, page, now, options.manual);
@@ -84,6 +84,7 @@ async function advance(tx: Tx, page: Page, options: { manual: boolean; actor: st
   const effects: Effect[] = [];
   // How late the sweep fired, for the lateness figures; a manual escalation is not late.
   const lateMs = !options.manual && page.nextEscalationAt ? now.getTime() - page.nextEscalationAt.getTime() : undefined;
+  if (lateMs !== undefined) options.onLate?.(lateMs);
   if (step.kind === 'exhaust') {
     const [done] = await tx
       .update(pages)
@@ -124,7 +125,8 @@ async function advance(tx: Tx, page: Page, options: { manual: boolean; actor: st
  * Escalates every page whose time has come: claimed with FOR UPDATE SKIP LOCKED in batches, so replicas
  * share the work and each page moves once per due time. Returns how many pages moved.
  */
-export async function sweepDuePages(db: Db, batchSize = 50): Promise<number> {
+export async function sweepDuePages(db: Db, options: { batchSize?: number; onLate?: (ms: number) => void } = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 50;
   let moved = 0;
   for (;;) {
     const claimed = await db.transaction(async (tx) => {
@@ -135,7 +137,7 @@ export async function sweepDuePages(db: Db, batchSize = 50): Promise<number> {
         .orderBy(asc(pages.nextEscalationAt))
         .limit(batchSize)
         .for('update', { skipLocked: true });
-      for (const page of due) if ((await advance(tx, page, { manual: false, actor: null })) === 'moved') moved++;
+      for (const page of due) if ((await advance(tx, page, { manual: false, actor: null, onLate: options.onLate })) === 'moved') moved++;
       return due.length;
     });
     if (claimed < batchSize) return moved;
@@ -209,5 +211,22 @@ export async function resolvePagesOf(tx: Tx, incidentId: number, actor: string |
     await recordEvent(tx, { incidentId, kind: 'page_resolved', actor, data: { pageId: page.id, policy: page.policyId } });
     effects.push({ kind: 'page.dm.update', payload: { incidentId, pageId: page.id } });
   }
+  await enqueue(tx, effects, { incidentId });
+}
+
+/** Acknowledgement by the alert source (PagerDuty's acknowledge): every running page of the incident stops. */
+export async function acknowledgePagesOf(tx: Tx, incidentId: number, by: string): Promise<void> {
+  const acked = await tx
+    .update(pages)
+    .set({ state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: sql`now()`, nextEscalationAt: null, endedAt: sql`now()`, step: sql`${pages.step} + 1` })
+    .where(and(eq(pages.incidentId, incidentId), inArray(pages.state, ['triggered', 'exhausted'])))
+    .returning();
+  const effects: Effect[] = [];
+  for (const page of acked) {
+    await note(tx, incidentId, 'page_acknowledged', by, { pageId: page.id, policy: page.policyId, user: by, level: page.level, loop: page.loop }, effects);
+    effects.push({ kind: 'page.dm.update', payload: { incidentId, pageId: page.id } });
+  }
+  const [incident] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
+  if (incident) await refreshLifecycleTimes(tx, incident);
   await enqueue(tx, effects, { incidentId });
 }

@@ -1,8 +1,9 @@
 import type { WebClient } from '@slack/web-api';
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, gte, inArray, lt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { jobRuns, outbox, pageNotifications, pages, postmortems, type Incident, type OutboxRow, type Page } from '../db/schema.js';
+import { jobRuns, outbox, pageNotifications, pages, postmortems, timelineEvents, type Incident, type OutboxRow, type Page } from '../db/schema.js';
+import { ALERT_LINES_PER_MINUTE } from '../alerts/ingest.js';
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { getFollowup } from '../incidents/followups.js';
@@ -18,7 +19,7 @@ import type { DeliveryOutcome, Deliverer } from '../outbox/worker.js';
 import { announcementMessage, declaredReply, summaryButtonValue, summaryMessage, SUMMARY_ACTIONS, topicText, type SummaryState } from './blocks/incident.js';
 import { renderDigest } from './blocks/digest.js';
 import { pageDm, pageDmEnded } from './blocks/paging.js';
-import { reminderMessage, roleMessage, subscriberMessage, timelineMessage } from './blocks/timeline.js';
+import { alertSummaryMessage, reminderMessage, roleMessage, subscriberMessage, timelineMessage } from './blocks/timeline.js';
 import { ALREADY_DONE, outcomeOf, platformCode } from './errors.js';
 import type { BotIdentityCache } from './identity.js';
 import { postToResponseUrl } from './respond.js';
@@ -381,6 +382,21 @@ const uploadPostmortem: Handler<'postmortem.upload'> = async (ctx, { incidentId,
   return { status: 'done', result: { fileId: target.file_id } };
 };
 
+const summariseAlerts: Handler<'alerts.summary'> = async (ctx, { incidentId, minute }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const start = new Date(minute);
+  const events = await ctx.db
+    .select({ kind: timelineEvents.kind })
+    .from(timelineEvents)
+    .where(and(eq(timelineEvents.incidentId, incidentId), inArray(timelineEvents.kind, ['alert_firing', 'alert_resolved']), gte(timelineEvents.occurredAt, start), lt(timelineEvents.occurredAt, new Date(start.getTime() + 60_000))))
+    .orderBy(timelineEvents.id);
+  const beyond = events.slice(ALERT_LINES_PER_MINUTE);
+  if (beyond.length === 0) return { status: 'done', result: { skipped: 'nothing beyond the first lines' } };
+  const firing = beyond.filter((e) => e.kind === 'alert_firing').length;
+  await ctx.client.chat.postMessage({ channel: channelOf(incident), ...alertSummaryMessage(incident, start, { firing, resolved: beyond.length - firing }) });
+  return DONE;
+};
+
 const handlers: { [K in EffectKind]: Handler<K> } = {
   'channel.create': createChannel,
   'channel.invite': inviteUsers,
@@ -400,6 +416,7 @@ const handlers: { [K in EffectKind]: Handler<K> } = {
   'digest.post': postDigest,
   'followup.dm': dmOverdueFollowup,
   'postmortem.upload': uploadPostmortem,
+  'alerts.summary': summariseAlerts,
 };
 
 function run<K extends EffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

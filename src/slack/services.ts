@@ -1,12 +1,16 @@
+import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config/load.js';
+import type { Metrics } from '../metrics.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 
-/** What listeners need: the database, the config, a logger, and the outbox to wake after a commit. */
+/** What listeners need: the database, the config, a logger, the outbox to wake after a commit, the one Web API client and metrics. */
 export interface Services {
   db: Db;
   config: Config;
   logger: Logger;
   outbox: OutboxWorker;
+  client: WebClient;
+  metrics: Metrics;
 }

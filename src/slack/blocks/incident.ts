@@ -2,6 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/load.js';
 import { findSeverity } from '../../config/load.js';
 import type { Incident } from '../../db/schema.js';
+import { isPerson } from '../../incidents/people.js';
 import { incidentKey } from '../../incidents/queries.js';
 import { statusLabel } from '../../incidents/status.js';
 import { channelLink, escapeMrkdwn, mention, slackDate, truncate } from './text.js';
@@ -85,7 +86,7 @@ export function summaryMessage(config: Config, state: SummaryState): SlackMessag
     `*Severity*\n${severityText(config, incident.severity)}`,
     `*Status*\n${statusLabel(incident.status)}`,
     `*Lead*\n${incident.leadId ? mention(incident.leadId) : '_none_'}`,
-    `*Declared*\n${mention(incident.declaredBy)} · ${slackDate(incident.createdAt)}`,
+    `*${isPerson(incident.declaredBy) ? 'Declared' : 'Opened'}*\n${isPerson(incident.declaredBy) ? mention(incident.declaredBy) : `🔔 alert from ${escapeMrkdwn(incident.source)}`} · ${slackDate(incident.createdAt)}`,
   ];
   if (incident.type) fields.push(`*Type*\n${incident.type}`);
   for (const role of state.roles) fields.push(`*${role.role.charAt(0).toUpperCase()}${role.role.slice(1)}*\n${mention(role.userId)}`);

@@ -15,5 +15,6 @@ export function slackDate(date: Date): string {
   return `<!date^${seconds}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
-export const mention = (userId: string) => `<@${userId}>`;
+/** A person as a mention; an alert source (`alert:<integration>`) by its integration's name. */
+export const mention = (userId: string) => (userId.startsWith('alert:') ? `*${userId.slice('alert:'.length)}*` : `<@${userId}>`);
 export const channelLink = (channelId: string) => `<#${channelId}>`;

@@ -61,6 +61,16 @@ function describe(config: Config, incident: Incident, event: TimelineEvent): str
       return `✅ ${mention(str(d.user))} acknowledged the page for ${key}`;
     case 'page_exhausted':
       return `🚨 <!here> *Nobody acknowledged the page for ${key}* (${policyName(d)}, ${Number(d.passes)} pass${Number(d.passes) === 1 ? '' : 'es'}). Page someone: \`/incident page @someone\``;
+    case 'alert_firing': {
+      const link = str(d.link) ? ` <${str(d.link)}|source>` : '';
+      return `🔔 Alert firing from *${str(d.integration)}*: ${escapeMrkdwn(str(d.title))}${link}`;
+    }
+    case 'alert_resolved':
+      return `✅ Alert resolved at *${str(d.integration)}*: ${escapeMrkdwn(str(d.title))}`;
+    case 'alert_group_resolved':
+      return `✅ Every alert of ${key} from *${str(d.integration)}* has resolved.${incident.status === 'resolved' ? '' : ' Resolve the incident when you are sure it is over: `/incident resolve`.'}`;
+    case 'alert_acknowledged':
+      return `👍 *${str(d.integration)}* acknowledged ${key} at the source`;
     case 'lead_nudge':
       return `👋 ${key} has no lead yet. Someone take it: \`/incident lead @you\``;
     default:
@@ -94,8 +104,9 @@ export const REMINDER_ACTIONS = { snooze: 'reminder_snooze', stop: 'reminder_sto
 
 /** The reminder in the channel that a status update is due, mentioning who owes it. */
 export function reminderMessage(incident: Incident, event: TimelineEvent, postUpdateAction: string, postUpdateValue: string): SlackMessage {
-  const who = mention(str(event.data.remind) || incident.declaredBy);
-  const text = `⏰ ${who}, ${incidentKey(incident.id)} is due a status update. Tell stakeholders where things stand.`;
+  const remind = str(event.data.remind);
+  const who = remind ? `${mention(remind)}, ` : 'Nobody leads it yet: ';
+  const text = `⏰ ${who}${incidentKey(incident.id)} is due a status update. Tell stakeholders where things stand.`;
   const value = String(incident.id);
   return {
     text,
@@ -126,4 +137,13 @@ export function subscriberMessage(config: Config, incident: Incident, event: Tim
       { type: 'context', elements: [{ type: 'mrkdwn', text: `You subscribed to ${incidentKey(incident.id)}${where}. \`/incident unsubscribe\` in its channel stops these.` }] },
     ],
   };
+}
+
+/** The message for alert changes of one minute beyond the few posted one by one. */
+export function alertSummaryMessage(incident: Incident, minute: Date, counts: { firing: number; resolved: number }): SlackMessage {
+  const total = counts.firing + counts.resolved;
+  const from = minute.toISOString().slice(11, 16);
+  const to = new Date(minute.getTime() + 60_000).toISOString().slice(11, 16);
+  const text = `📈 …and ${total} more alert change${total === 1 ? '' : 's'} on ${incidentKey(incident.id)} between ${from} and ${to} UTC (${counts.firing} firing, ${counts.resolved} resolved). Every one is on the timeline.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

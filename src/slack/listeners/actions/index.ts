@@ -41,7 +41,7 @@ export function registerActions(app: App, services: Services): void {
   /** Summary buttons: parse, check who may act, then run the action after the ack. */
   type ButtonContext = { incidentId: number; seen: string; userId: string; triggerId: string; respond: Respond; client: WebClient };
   const onSummaryButton = (actionId: string, run: (ctx: ButtonContext) => Promise<void>) => {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, respond, client }) => {
+    app.action<BlockButtonAction>(actionId, async ({ ack, body, respond }) => {
       await ack();
       const parsed = buttonBody.safeParse(body);
       const value = parsed.success ? summaryValue.safeParse(parsed.data.actions[0]?.value) : undefined;
@@ -56,7 +56,7 @@ export function registerActions(app: App, services: Services): void {
           await tell(respond, `⚠️ ${target.message}`);
           return;
         }
-        await run({ ...value.data, userId, triggerId: parsed.data.trigger_id, respond, client });
+        await run({ ...value.data, userId, triggerId: parsed.data.trigger_id, respond, client: services.client });
         services.outbox.wake();
       } catch (err) {
         services.logger.error({ err, actionId }, 'summary button failed');
@@ -159,7 +159,7 @@ export function registerActions(app: App, services: Services): void {
   onReminderButton(REMINDER_ACTIONS.stop, (incidentId, actor) => stopReminders(services.db, { incidentId, actor }));
 
   // "Write postmortem" on the resolution message and on a refused close: the form, filled with earlier answers.
-  app.action<BlockButtonAction>(POSTMORTEM_WRITE_ACTION, async ({ ack, body, respond, client }) => {
+  app.action<BlockButtonAction>(POSTMORTEM_WRITE_ACTION, async ({ ack, body, respond }) => {
     await ack();
     const parsed = buttonBody.safeParse(body);
     const incidentId = parsed.success ? Number(parsed.data.actions[0]?.value) : NaN;
@@ -173,7 +173,7 @@ export function registerActions(app: App, services: Services): void {
         await tell(respond, `⚠️ ${target.message}`);
         return;
       }
-      await client.views.open({ trigger_id: parsed.data.trigger_id, view: postmortemModal(target.incident, await answersOf(services.db, incidentId)) });
+      await services.client.views.open({ trigger_id: parsed.data.trigger_id, view: postmortemModal(target.incident, await answersOf(services.db, incidentId)) });
     } catch (err) {
       services.logger.warn({ err }, 'could not open the postmortem form');
       await tell(respond, '⚠️ Slack did not open the form in time; click again.');

@@ -64,5 +64,6 @@ export async function declareFromCommand(
     return;
   }
   await ack({ response_type: 'ephemeral', text: `🔥 Declaring *${incidentKey(result.incident.id)}*: setting up its channel…` });
+  services.metrics.declares.inc({ source: 'slack' });
   services.outbox.wake();
 }

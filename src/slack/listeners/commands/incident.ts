@@ -158,7 +158,8 @@ async function changeSubscription(services: Services, command: Command, kind: 's
 }
 
 export function registerIncidentCommand(app: App, services: Services): void {
-  app.command('/incident', async ({ command, ack, client, respond }) => {
+  app.command('/incident', async ({ command, ack, respond }) => {
+    const { client } = services;
     const checked = commandSchema.safeParse(command);
     if (!checked.success) {
       await ack(ephemeral('⚠️ Slack sent this command without the fields Firewatch needs; try again.'));

@@ -61,13 +61,13 @@ export function registerEvents(app: App, services: Services): void {
   const { db, logger } = services;
   const isBot = (user: string, context: AllMiddlewareArgs['context']) => user === context.botUserId;
 
-  app.event('reaction_added', async ({ event, body, client, context }) => {
+  app.event('reaction_added', async ({ event, body, context }) => {
     const parsed = reactionEvent.safeParse(event);
     const ids = envelope.safeParse(body);
     if (!parsed.success || !ids.success || parsed.data.reaction !== PUSHPIN || isBot(parsed.data.user, context)) return;
     const incident = await incidentByChannel(db, parsed.data.item.channel);
     if (!incident) return;
-    const message = await fetchMessage(client, parsed.data.item.channel, parsed.data.item.ts, parsed.data.item_user);
+    const message = await fetchMessage(services.client, parsed.data.item.channel, parsed.data.item.ts, parsed.data.item_user);
     const outcome = await markPinned(db, { incidentId: incident.id, eventId: ids.data.event_id, marker: parsed.data.user, message });
     logger.debug({ incidentId: incident.id, outcome }, '📌 added');
   });
@@ -81,7 +81,7 @@ export function registerEvents(app: App, services: Services): void {
     await unmarkPinned(db, { incidentId: incident.id, eventId: ids.data.event_id, marker: parsed.data.user, messageTs: parsed.data.item.ts });
   });
 
-  app.event('pin_added', async ({ event, body, client, context }) => {
+  app.event('pin_added', async ({ event, body, context }) => {
     const parsed = pinEvent.safeParse(event);
     const ids = envelope.safeParse(body);
     // Firewatch pins its own summary; that is not something that happened in the incident.
@@ -91,7 +91,7 @@ export function registerEvents(app: App, services: Services): void {
     const { message } = parsed.data.item;
     const permalink =
       message.permalink ??
-      (await client.chat.getPermalink({ channel: parsed.data.channel_id, message_ts: message.ts }).then(
+      (await services.client.chat.getPermalink({ channel: parsed.data.channel_id, message_ts: message.ts }).then(
         (r) => r.permalink ?? null,
         () => null,
       ));

@@ -51,6 +51,7 @@ export function registerDeclareView(app: App, services: Services): void {
       return;
     }
     await ack();
+    services.metrics.declares.inc({ source: 'slack' });
     services.outbox.wake();
   });
 }

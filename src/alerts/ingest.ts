@@ -1,0 +1,183 @@
+import { and, eq, gte, inArray, like, sql } from 'drizzle-orm';
+import { defaultSeverity, findSeverity, type Config, type Severity } from '../config/load.js';
+import type { Db, Tx } from '../db/client.js';
+import { alertGroups, alerts, timelineEvents, type AlertGroup } from '../db/schema.js';
+import { changeStatusIn } from '../incidents/changes.js';
+import { openIncident } from '../incidents/declare.js';
+import { alertActor } from '../incidents/people.js';
+import { getIncident } from '../incidents/queries.js';
+import type { Effect } from '../outbox/effects.js';
+import { enqueue } from '../outbox/enqueue.js';
+import { recordEvent } from '../timeline/record.js';
+import { acknowledgePagesOf } from '../paging/pages.js';
+import type { NormalizedAlert } from './payloads.js';
+
+export type Integration = Config['integrations'][number];
+
+/** Alert lines posted in an incident channel per minute; past them one summary says how many more came. */
+export const ALERT_LINES_PER_MINUTE = 5;
+
+export interface IngestResult {
+  incidentId: number | null;
+  opened: boolean;
+  /** Alerts that started firing (or fired again) and alerts that resolved. */
+  changed: number;
+  /** Alerts repeated in the same state: de-duplicated, nothing recorded. */
+  duplicates: number;
+}
+
+/** Our severity for an alert: the integration's map of the source's severity, else its default, else the least severe. */
+export function severityFor(config: Config, integration: Integration, sourceSeverity: string | null): Severity {
+  const mapped = sourceSeverity ? integration.severity_map[sourceSeverity] : undefined;
+  return findSeverity(config, mapped ?? integration.severity ?? '') ?? defaultSeverity(config);
+}
+
+/**
+ * The open group for a key, opening it (and its incident, in triage) when the batch has something firing.
+ * The insert races other deliveries of the same group on the partial unique index; the loser waits for the
+ * winner's commit, finds its row, and appends to its incident.
+ */
+async function groupFor(tx: Tx, config: Config, integration: Integration, groupKey: string, open: { title: string; severity: Severity } | null): Promise<{ group: AlertGroup; opened: boolean } | undefined> {
+  const find = async () => {
+    const [row] = await tx
+      .select()
+      .from(alertGroups)
+      .where(and(eq(alertGroups.integrationId, integration.id), eq(alertGroups.groupKey, groupKey), eq(alertGroups.open, true)))
+      .for('update');
+    return row;
+  };
+  const existing = await find();
+  if (existing) return { group: existing, opened: false };
+  if (!open) return undefined;
+  const [inserted] = await tx
+    .insert(alertGroups)
+    .values({ integrationId: integration.id, groupKey })
+    .onConflictDoNothing({ target: [alertGroups.integrationId, alertGroups.groupKey], where: sql`open` })
+    .returning();
+  if (!inserted) {
+    const raced = await find();
+    return raced ? { group: raced, opened: false } : undefined;
+  }
+  const incident = await openIncident(tx, config, open.severity, {
+    title: open.title,
+    severity: open.severity.id,
+    description: '',
+    isPrivate: false,
+    declaredBy: alertActor(integration.id),
+    leadId: null,
+    initialStatus: 'triage',
+    source: integration.id,
+    ...(integration.page ? { page: integration.page } : {}),
+  });
+  const [linked] = await tx.update(alertGroups).set({ incidentId: incident.id }).where(eq(alertGroups.id, inserted.id)).returning();
+  return { group: linked ?? inserted, opened: true };
+}
+
+/** Alert lines beyond the first few a minute are summarised by one delayed message per minute. */
+async function alertPosts(tx: Tx, incidentId: number, eventIds: number[]): Promise<Effect[]> {
+  if (eventIds.length === 0) return [];
+  const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(timelineEvents)
+    .where(and(eq(timelineEvents.incidentId, incidentId), like(timelineEvents.kind, 'alert_%'), gte(timelineEvents.occurredAt, minute)));
+  const before = Number(row?.n ?? 0) - eventIds.length;
+  const effects: Effect[] = [];
+  eventIds.forEach((eventId, i) => {
+    const position = before + i;
+    if (position < ALERT_LINES_PER_MINUTE) effects.push({ kind: 'timeline.post', payload: { incidentId, eventId, where: 'channel', broadcast: false } });
+    if (position === ALERT_LINES_PER_MINUTE) effects.push({ kind: 'alerts.summary', payload: { incidentId, minute: minute.toISOString() } });
+  });
+  return effects;
+}
+
+/**
+ * Records a batch of alerts of one group: the first firing opens an incident in triage; later batches add
+ * timeline events for alerts that start firing or resolve; repeats change nothing. When every alert of the
+ * group has resolved the incident is told (and resolved, with `auto_resolve`).
+ */
+export async function ingestAlerts(
+  db: Db,
+  config: Config,
+  integration: Integration,
+  batch: { groupKey: string; title: string; sourceSeverity: string | null; alerts: NormalizedAlert[] },
+): Promise<IngestResult> {
+  return db.transaction(async (tx) => {
+    const firing = batch.alerts.some((a) => a.status === 'firing');
+    const found = await groupFor(tx, config, integration, batch.groupKey, firing ? { title: batch.title, severity: severityFor(config, integration, batch.sourceSeverity) } : null);
+    if (!found?.group.incidentId) return { incidentId: null, opened: false, changed: 0, duplicates: batch.alerts.length };
+    const { group } = found;
+    const incidentId = group.incidentId as number;
+    const known = new Map(
+      (await tx.select().from(alerts).where(and(eq(alerts.groupId, group.id), inArray(alerts.fingerprint, batch.alerts.map((a) => a.fingerprint))))).map((a) => [a.fingerprint, a]),
+    );
+    const eventIds: number[] = [];
+    let duplicates = 0;
+    for (const alert of batch.alerts) {
+      const before = known.get(alert.fingerprint);
+      const values = {
+        status: alert.status,
+        title: alert.title,
+        labels: alert.labels,
+        annotations: alert.annotations,
+        link: alert.link,
+        startsAt: alert.startsAt ? new Date(alert.startsAt) : null,
+        endsAt: alert.endsAt ? new Date(alert.endsAt) : null,
+        lastReceivedAt: new Date(),
+      };
+      await tx
+        .insert(alerts)
+        .values({ groupId: group.id, fingerprint: alert.fingerprint, ...values })
+        .onConflictDoUpdate({ target: [alerts.groupId, alerts.fingerprint], set: values });
+      known.set(alert.fingerprint, { groupId: group.id, fingerprint: alert.fingerprint, ...values });
+      // A resolved alert never seen firing has nothing to tell; a repeat in the same state neither.
+      if ((before?.status ?? 'resolved') === alert.status) {
+        duplicates++;
+        continue;
+      }
+      const event = await recordEvent(tx, {
+        incidentId,
+        kind: alert.status === 'firing' ? 'alert_firing' : 'alert_resolved',
+        actor: alertActor(integration.id),
+        data: { integration: integration.id, fingerprint: alert.fingerprint, title: alert.title, labels: alert.labels, link: alert.link, severity: alert.sourceSeverity },
+      });
+      if (event) eventIds.push(event.id);
+    }
+    const effects = await alertPosts(tx, incidentId, eventIds);
+    const resolvedNow = batch.alerts.some((a) => a.status === 'resolved') && eventIds.length > 0;
+    if (resolvedNow) {
+      const [stillFiring] = await tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(alerts)
+        .where(and(eq(alerts.groupId, group.id), eq(alerts.status, 'firing')));
+      if (Number(stillFiring?.n ?? 0) === 0) {
+        const event = await recordEvent(tx, { incidentId, kind: 'alert_group_resolved', actor: alertActor(integration.id), data: { integration: integration.id, groupKey: batch.groupKey } });
+        if (event) effects.push({ kind: 'timeline.post', payload: { incidentId, eventId: event.id, where: 'channel', broadcast: false } });
+        const incident = await getIncident(tx, incidentId);
+        if (integration.auto_resolve && incident && ['investigating', 'identified', 'monitoring'].includes(incident.status)) {
+          await changeStatusIn(tx, config, { incidentId, actor: alertActor(integration.id), to: 'resolved', message: `Every alert of ${integration.id} resolved` });
+        }
+      }
+    }
+    await enqueue(tx, effects.filter((e) => e.kind !== 'alerts.summary'), { incidentId });
+    const summaries = effects.filter((e) => e.kind === 'alerts.summary');
+    // Its own ordering key: it waits for the minute to end without holding up the incident's other messages.
+    if (summaries.length) await enqueue(tx, summaries, { incidentId, orderingKey: `alerts:${incidentId}`, notBefore: new Date(Date.parse((summaries[0]!.payload as { minute: string }).minute) + 61_000) });
+    return { incidentId, opened: found.opened, changed: eventIds.length, duplicates };
+  });
+}
+
+/** PagerDuty's acknowledge: the incident's running pages are acknowledged by the source. */
+export async function acknowledgeFromSource(db: Db, integration: Integration, groupKey: string): Promise<number | null> {
+  return db.transaction(async (tx) => {
+    const [group] = await tx
+      .select()
+      .from(alertGroups)
+      .where(and(eq(alertGroups.integrationId, integration.id), eq(alertGroups.groupKey, groupKey), eq(alertGroups.open, true)));
+    if (!group?.incidentId) return null;
+    const event = await recordEvent(tx, { incidentId: group.incidentId, kind: 'alert_acknowledged', actor: alertActor(integration.id), data: { integration: integration.id, groupKey } });
+    if (event) await enqueue(tx, [{ kind: 'timeline.post', payload: { incidentId: group.incidentId, eventId: event.id, where: 'channel', broadcast: false } }], { incidentId: group.incidentId });
+    await acknowledgePagesOf(tx, group.incidentId, alertActor(integration.id));
+    return group.incidentId;
+  });
+}

@@ -54,12 +54,51 @@ async function benchDatabaseUrl(): Promise<string | undefined> {
   return url.toString();
 }
 
+const INGEST_TOKEN = 'bench-ingest-token-0123456789';
+
+function alertPayload(group: number, batch: number, size: number) {
+  const alerts = Array.from({ length: size }, (_, i) => ({
+    status: 'firing',
+    labels: { alertname: `BenchAlert${group}`, instance: `host-${batch}-${i}`, severity: 'warning' },
+    annotations: { summary: `Bench alert ${group}` },
+    startsAt: new Date().toISOString(),
+    endsAt: '0001-01-01T00:00:00Z',
+    generatorURL: 'http://prometheus.example/graph',
+    fingerprint: `g${group}-b${batch}-a${i}`,
+  }));
+  return { version: '4', groupKey: `{}:{alertname="BenchAlert${group}"}`, status: 'firing', receiver: 'firewatch', groupLabels: {}, commonLabels: {}, commonAnnotations: { summary: `Bench group ${group}` }, externalURL: 'http://am', truncatedAlerts: 0, alerts };
+}
+
+/** Sustained alerts per second into incidents that already exist (their groups were opened first). */
+async function alertIngestRate(appUrl: string, groups: number, durationMs: number): Promise<{ rate: number; alerts: number; requests: number }> {
+  const post = (body: unknown) =>
+    fetch(`${appUrl}/webhooks/alertmanager/bench`, { method: 'POST', headers: { authorization: `Bearer ${INGEST_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
+      await r.arrayBuffer();
+      if (r.status !== 202) throw new Error(`ingest answered ${r.status}`);
+    });
+  for (let g = 0; g < groups; g++) await post(alertPayload(g, -1, 1));
+  let batch = 0;
+  let alerts = 0;
+  let requests = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (performance.now() - started < durationMs) {
+      const n = batch++;
+      await post(alertPayload(n % groups, n, 50));
+      alerts += 50;
+      requests++;
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return { rate: Math.round(alerts / ((performance.now() - started) / 1000)), alerts, requests };
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'firewatch-bench-'));
   const database = await openDatabase({ url: await benchDatabaseUrl(), dataDir });
   await database.migrate();
   const emu = await startEmulator();
-  const app = await startApp(emu, database, testConfig());
+  const app = await startApp(emu, database, testConfig({ integrations: [{ id: 'bench', type: 'alertmanager', token: INGEST_TOKEN, rate_limit: 100_000_000 }] }));
   const rows: Row[] = [];
   try {
     const sequential = 50;
@@ -153,6 +192,10 @@ async function main(): Promise<void> {
       insightTimes.push(performance.now() - t0);
     }
     rows.push({ what: 'insights over 10,000 incidents (30d vs previous 30d)', n: insightTimes.length, median: percentile(insightTimes, 50), p99: percentile(insightTimes, 99), target: 'p99 < 2000 ms', ok: percentile(insightTimes, 99) < 2000 });
+
+    // Alert ingest into existing incidents: 20 open groups, payloads of 50 new alerts, 8 in flight.
+    const ingest = await alertIngestRate(app.url, 20, 10_000);
+    rows.push({ what: `alert ingest into existing incidents (${ingest.alerts} alerts, alerts/s)`, n: ingest.requests, median: ingest.rate, p99: ingest.rate, target: '≥ 2000 alerts/s', ok: ingest.rate >= 2000 });
 
     const concurrent = 100;
     const burst = await Promise.all(Array.from({ length: concurrent }, () => slashCommand(app.url, emu, 'help')));

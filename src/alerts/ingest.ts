@@ -111,38 +111,56 @@ export async function ingestAlerts(
     const known = new Map(
       (await tx.select().from(alerts).where(and(eq(alerts.groupId, group.id), inArray(alerts.fingerprint, batch.alerts.map((a) => a.fingerprint))))).map((a) => [a.fingerprint, a]),
     );
-    const eventIds: number[] = [];
-    let duplicates = 0;
-    for (const alert of batch.alerts) {
-      const before = known.get(alert.fingerprint);
-      const values = {
-        status: alert.status,
-        title: alert.title,
-        labels: alert.labels,
-        annotations: alert.annotations,
-        link: alert.link,
-        startsAt: alert.startsAt ? new Date(alert.startsAt) : null,
-        endsAt: alert.endsAt ? new Date(alert.endsAt) : null,
-        lastReceivedAt: new Date(),
-      };
-      await tx
-        .insert(alerts)
-        .values({ groupId: group.id, fingerprint: alert.fingerprint, ...values })
-        .onConflictDoUpdate({ target: [alerts.groupId, alerts.fingerprint], set: values });
-      known.set(alert.fingerprint, { groupId: group.id, fingerprint: alert.fingerprint, ...values });
-      // A resolved alert never seen firing has nothing to tell; a repeat in the same state neither.
-      if ((before?.status ?? 'resolved') === alert.status) {
-        duplicates++;
-        continue;
-      }
-      const event = await recordEvent(tx, {
-        incidentId,
-        kind: alert.status === 'firing' ? 'alert_firing' : 'alert_resolved',
-        actor: alertActor(integration.id),
-        data: { integration: integration.id, fingerprint: alert.fingerprint, title: alert.title, labels: alert.labels, link: alert.link, severity: alert.sourceSeverity },
+    // The last word on an alert within one batch is its last entry.
+    const latest = new Map(batch.alerts.map((a) => [a.fingerprint, a]));
+    const now = new Date();
+    const rows = [...latest.values()].map((alert) => ({
+      groupId: group.id,
+      fingerprint: alert.fingerprint,
+      status: alert.status,
+      title: alert.title,
+      labels: alert.labels,
+      annotations: alert.annotations,
+      link: alert.link,
+      startsAt: alert.startsAt ? new Date(alert.startsAt) : null,
+      endsAt: alert.endsAt ? new Date(alert.endsAt) : null,
+      lastReceivedAt: now,
+    }));
+    // One statement for the whole batch: storms arrive in batches of many alerts.
+    await tx
+      .insert(alerts)
+      .values(rows)
+      .onConflictDoUpdate({
+        target: [alerts.groupId, alerts.fingerprint],
+        set: {
+          status: sql`excluded.status`,
+          title: sql`excluded.title`,
+          labels: sql`excluded.labels`,
+          annotations: sql`excluded.annotations`,
+          link: sql`excluded.link`,
+          startsAt: sql`excluded.starts_at`,
+          endsAt: sql`excluded.ends_at`,
+          lastReceivedAt: sql`excluded.last_received_at`,
+        },
       });
-      if (event) eventIds.push(event.id);
-    }
+    // A resolved alert never seen firing has nothing to tell; a repeat in the same state neither.
+    const changes = [...latest.values()].filter((alert) => (known.get(alert.fingerprint)?.status ?? 'resolved') !== alert.status);
+    const duplicates = batch.alerts.length - changes.length;
+    const recorded = changes.length
+      ? await tx
+          .insert(timelineEvents)
+          .values(
+            changes.map((alert) => ({
+              incidentId,
+              kind: alert.status === 'firing' ? 'alert_firing' : 'alert_resolved',
+              actor: alertActor(integration.id),
+              occurredAt: now,
+              data: { integration: integration.id, fingerprint: alert.fingerprint, title: alert.title, labels: alert.labels, link: alert.link, severity: alert.sourceSeverity },
+            })),
+          )
+          .returning({ id: timelineEvents.id })
+      : [];
+    const eventIds = recorded.map((r) => r.id);
     const effects = await alertPosts(tx, incidentId, eventIds);
     const resolvedNow = batch.alerts.some((a) => a.status === 'resolved') && eventIds.length > 0;
     if (resolvedNow) {

@@ -1,9 +1,10 @@
 /**
  * Benchmarks: `npm run bench`. Prints a table and writes it to bench/results.md. Runs against the Slack
- * emulator and a fresh database: embedded PGlite, or Postgres when DATABASE_URL is set.
+ * emulator and a fresh database of its own on Postgres (the server named by DATABASE_URL, else the local
+ * one at 127.0.0.1:5432); the server-process rows (bench/server.ts) need Postgres, as several processes
+ * share the database.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
@@ -15,27 +16,17 @@ import { compilePostmortem } from '../src/postmortems/compile.js';
 import { insightsFor } from '../src/postmortems/insights-job.js';
 import { ANNOUNCE, startApp, startEmulator, testConfig } from '../test/support/app.js';
 import { slashCommand } from '../test/support/slack-requests.js';
+import { percentile, serverBenchmarks, type Row } from './server.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-interface Row {
-  what: string;
-  n: number;
-  median: number;
-  p99: number;
-  target: string;
-  ok: boolean;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 const BENCH_DB = `firewatch_bench_${process.pid}`;
 
+const POSTGRES = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
 async function onPostgresAdmin(statement: string): Promise<void> {
-  const admin = new URL(process.env.DATABASE_URL ?? '');
+  const admin = new URL(POSTGRES);
   admin.pathname = '/postgres';
   const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} });
   await sql.unsafe(statement);
@@ -43,9 +34,8 @@ async function onPostgresAdmin(statement: string): Promise<void> {
 }
 
 /** On Postgres, a fresh database of its own next to the one named, so a bench never touches real data. */
-async function benchDatabaseUrl(): Promise<string | undefined> {
-  const base = process.env.DATABASE_URL;
-  if (!base) return undefined;
+async function benchDatabaseUrl(): Promise<string> {
+  const base = POSTGRES;
   const name = BENCH_DB;
   await onPostgresAdmin(`DROP DATABASE IF EXISTS ${name}`);
   await onPostgresAdmin(`CREATE DATABASE ${name}`);
@@ -94,8 +84,8 @@ async function alertIngestRate(appUrl: string, groups: number, durationMs: numbe
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'firewatch-bench-'));
-  const database = await openDatabase({ url: await benchDatabaseUrl(), dataDir });
+  const url = await benchDatabaseUrl();
+  const database = await openDatabase({ url, dataDir: '' });
   await database.migrate();
   const emu = await startEmulator();
   const app = await startApp(emu, database, testConfig({ integrations: [{ id: 'bench', type: 'alertmanager', token: INGEST_TOKEN, rate_limit: 100_000_000 }] }));
@@ -197,22 +187,19 @@ async function main(): Promise<void> {
     const ingest = await alertIngestRate(app.url, 20, 10_000);
     rows.push({ what: `alert ingest into existing incidents (${ingest.alerts} alerts, alerts/s)`, n: ingest.requests, median: ingest.rate, p99: ingest.rate, target: '≥ 2000 alerts/s', ok: ingest.rate >= 2000 });
 
-    const concurrent = 100;
-    const burst = await Promise.all(Array.from({ length: concurrent }, () => slashCommand(app.url, emu, 'help')));
-    const burstMs = burst.map((r) => r.ms);
-    rows.push({ what: 'slash-command ack latency, 100 concurrent', n: concurrent, median: percentile(burstMs, 50), p99: percentile(burstMs, 99), target: 'p99 < 100 ms', ok: percentile(burstMs, 99) < 100 });
-  } finally {
     await app.stop();
+    await serverBenchmarks(emu, database, url, rows);
+  } finally {
+    await app.stop().catch(() => {});
     await emu.close();
     await database.close();
-    rmSync(dataDir, { recursive: true, force: true });
-    if (process.env.DATABASE_URL) await onPostgresAdmin(`DROP DATABASE IF EXISTS ${BENCH_DB}`);
+    await onPostgresAdmin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
   }
 
   const header = '| what | n | median ms | p99 ms | target | met |\n|---|---|---|---|---|---|';
   const lines = rows.map((r) => `| ${r.what} | ${r.n} | ${r.median.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.target} | ${r.ok ? 'yes' : 'no'} |`);
   const table = [header, ...lines].join('\n');
-  const db = process.env.DATABASE_URL ? 'Postgres' : 'embedded PGlite';
+  const db = 'Postgres';
   console.log(table);
   writeFileSync(path.join(HERE, 'results.md'), `# Benchmark results\n\n${new Date().toISOString()}, ${db}, Slack emulator on loopback.\n\n${table}\n`);
 }

@@ -40,8 +40,12 @@ export async function eventById(tx: Tx, id: number): Promise<TimelineEvent | und
   return row;
 }
 
-/** Reads the incident and holds its row until the transaction ends, so changes to one incident queue up. */
+/**
+ * Reads the incident and holds its row until the transaction ends, so changes to one incident queue up.
+ * NO KEY UPDATE, not UPDATE: it must not block the foreign-key checks of rows other transactions add for
+ * the incident (an escalation sweep holding page locks), or the two could deadlock.
+ */
 export async function lockIncident(tx: Tx, id: number): Promise<Incident | undefined> {
-  const [row] = await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
+  const [row] = await tx.select().from(incidents).where(eq(incidents.id, id)).for('no key update');
   return row;
 }

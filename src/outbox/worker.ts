@@ -55,7 +55,7 @@ export class OutboxWorker {
     this.db = options.db;
     this.deliver = options.deliver;
     this.logger = options.logger;
-    this.batchSize = options.batchSize ?? 16;
+    this.batchSize = options.batchSize ?? 32;
     this.leaseMs = options.leaseMs ?? 15_000;
     this.giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3_600_000;
   }

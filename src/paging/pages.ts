@@ -125,23 +125,29 @@ async function advance(tx: Tx, page: Page, options: { manual: boolean; actor: st
  * Escalates every page whose time has come: claimed with FOR UPDATE SKIP LOCKED in batches, so replicas
  * share the work and each page moves once per due time. Returns how many pages moved.
  */
-export async function sweepDuePages(db: Db, options: { batchSize?: number; onLate?: (ms: number) => void } = {}): Promise<number> {
+export async function sweepDuePages(db: Db, options: { batchSize?: number; parallel?: number; onLate?: (ms: number) => void } = {}): Promise<number> {
   const batchSize = options.batchSize ?? 50;
   let moved = 0;
-  for (;;) {
-    const claimed = await db.transaction(async (tx) => {
-      const due = await tx
-        .select()
-        .from(pages)
-        .where(and(eq(pages.state, 'triggered'), lte(pages.nextEscalationAt, sql`now()`)))
-        .orderBy(asc(pages.nextEscalationAt))
-        .limit(batchSize)
-        .for('update', { skipLocked: true });
-      for (const page of due) if ((await advance(tx, page, { manual: false, actor: null, onLate: options.onLate })) === 'moved') moved++;
-      return due.length;
-    });
-    if (claimed < batchSize) return moved;
-  }
+  // Several claimers at once: SKIP LOCKED hands each its own pages, so a burst of due pages is spread
+  // over connections instead of waiting behind one transaction at a time.
+  const claimer = async () => {
+    for (;;) {
+      const claimed = await db.transaction(async (tx) => {
+        const due = await tx
+          .select()
+          .from(pages)
+          .where(and(eq(pages.state, 'triggered'), lte(pages.nextEscalationAt, sql`now()`)))
+          .orderBy(asc(pages.nextEscalationAt))
+          .limit(batchSize)
+          .for('update', { skipLocked: true });
+        for (const page of due) if ((await advance(tx, page, { manual: false, actor: null, onLate: options.onLate })) === 'moved') moved++;
+        return due.length;
+      });
+      if (claimed < batchSize) return;
+    }
+  };
+  await Promise.all(Array.from({ length: options.parallel ?? 4 }, claimer));
+  return moved;
 }
 
 export type PageOutcome = { ok: true; page: Page; message: string } | { ok: false; message: string };

@@ -20,7 +20,7 @@ import { sweepOverdueFollowups } from './incidents/followups.js';
 import { DEFAULT_INSIGHT_DAYS, insightsFor, runInsights } from './postmortems/insights-job.js';
 import { insightsMessage } from './slack/blocks/insights.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
-import { createDeliverer } from './slack/delivery.js';
+import { createDeliverer, failureNotices } from './slack/delivery.js';
 import { platformCode } from './slack/errors.js';
 import { BotIdentityCache } from './slack/identity.js';
 import type { Services } from './slack/services.js';
@@ -94,6 +94,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       logger: logger.child({ component: 'outbox' }),
       deliver: createDeliverer({ db: database.db, config, client, identity, users: new UserNames(client), logger }),
       ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}),
+      onFailed: failureNotices(database.db, () => outbox.wake()),
     });
     const services: Services = { db: database.db, config, logger, outbox, client, metrics };
     const slack = createSlackApp(env, services, identity);

@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, like, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { defaultSeverity, findSeverity, type Config, type Severity } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { alertGroups, alerts, timelineEvents, type AlertGroup } from '../db/schema.js';
@@ -74,13 +74,17 @@ async function groupFor(tx: Tx, config: Config, integration: Integration, groupK
 }
 
 /** Alert lines beyond the first few a minute are summarised by one delayed message per minute. */
-async function alertPosts(tx: Tx, incidentId: number, eventIds: number[]): Promise<Effect[]> {
+/** The alert changes that are posted one by one, or summarised after the first few of a minute. */
+export const ALERT_CHANGE_KINDS = ['alert_firing', 'alert_resolved'];
+
+async function alertPosts(tx: Tx, incidentId: number, eventIds: number[], at: Date): Promise<Effect[]> {
   if (eventIds.length === 0) return [];
-  const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  // The minute of the events themselves, not of a later clock read that may have crossed into the next.
+  const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentId, incidentId), like(timelineEvents.kind, 'alert_%'), gte(timelineEvents.occurredAt, minute)));
+    .where(and(eq(timelineEvents.incidentId, incidentId), inArray(timelineEvents.kind, ALERT_CHANGE_KINDS), gte(timelineEvents.occurredAt, minute)));
   const before = Number(row?.n ?? 0) - eventIds.length;
   const effects: Effect[] = [];
   eventIds.forEach((eventId, i) => {
@@ -161,7 +165,7 @@ export async function ingestAlerts(
           .returning({ id: timelineEvents.id })
       : [];
     const eventIds = recorded.map((r) => r.id);
-    const effects = await alertPosts(tx, incidentId, eventIds);
+    const effects = await alertPosts(tx, incidentId, eventIds, now);
     const resolvedNow = batch.alerts.some((a) => a.status === 'resolved') && eventIds.length > 0;
     if (resolvedNow) {
       const [stillFiring] = await tx

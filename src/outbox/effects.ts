@@ -51,6 +51,8 @@ export const effectSchemas = {
   'postmortem.upload': z.object({ ...incidentRef, postmortemId: z.number().int().positive(), summary: z.string() }),
   /** One message for the alert changes of a minute beyond the first few, which were posted one by one. */
   'alerts.summary': z.object({ ...incidentRef, minute: z.string() }),
+  /** Tells someone privately that something they did could not be shown in Slack. */
+  'notice.dm': z.object({ userId: z.string(), text: z.string() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -23,6 +23,8 @@ export interface OutboxWorkerOptions {
   leaseMs?: number;
   /** A row still failing transiently after this long is given up and marked failed. */
   giveUpAfterMs?: number;
+  /** Told of each row that failed for good, after it is marked (to tell the person whose change it was). */
+  onFailed?: (row: OutboxRow, error: string) => Promise<void>;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -46,6 +48,7 @@ export class OutboxWorker {
   private readonly batchSize: number;
   private readonly leaseMs: number;
   private readonly giveUpAfterMs: number;
+  private readonly onFailed: OutboxWorkerOptions['onFailed'];
   private readonly inFlight = new Set<number>();
   private draining: Promise<void> | undefined;
   private wakeAgain = false;
@@ -58,6 +61,7 @@ export class OutboxWorker {
     this.batchSize = options.batchSize ?? 32;
     this.leaseMs = options.leaseMs ?? 15_000;
     this.giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3_600_000;
+    this.onFailed = options.onFailed;
   }
 
   /** Delivers whatever is due now; called after a commit that enqueued work and by the periodic sweep. */
@@ -103,21 +107,36 @@ export class OutboxWorker {
     await this.idle();
   }
 
+  /**
+   * Keeps up to batchSize deliveries going, claiming more as each finishes: one slow call (a hung request
+   * waiting for its timeout) holds up only its own ordering key, not every delivery behind it.
+   */
   private async drain(): Promise<void> {
+    const running = new Map<number, Promise<void>>();
     while (!this.stopped) {
-      let rows: OutboxRow[];
-      try {
-        rows = await this.claim();
-      } catch (err) {
-        this.logger.warn({ err }, 'outbox: could not claim work; the next sweep tries again');
-        return;
+      const room = this.batchSize - running.size;
+      let rows: OutboxRow[] = [];
+      if (room > 0) {
+        try {
+          rows = await this.claim(room);
+        } catch (err) {
+          this.logger.warn({ err }, 'outbox: could not claim work; the next sweep tries again');
+          break;
+        }
       }
-      if (rows.length === 0) return;
-      await Promise.all(rows.map((row) => this.deliverOne(row)));
+      for (const row of rows) {
+        running.set(
+          row.id,
+          this.deliverOne(row).finally(() => running.delete(row.id)),
+        );
+      }
+      if (running.size === 0) return;
+      if (rows.length === 0 || running.size >= this.batchSize) await Promise.race(running.values());
     }
+    await Promise.all(running.values());
   }
 
-  private async claim(): Promise<OutboxRow[]> {
+  private async claim(limit: number): Promise<OutboxRow[]> {
     const earlier = alias(outbox, 'earlier');
     return this.db.transaction(async (tx) => {
       const due = await tx
@@ -137,7 +156,7 @@ export class OutboxWorker {
           ),
         )
         .orderBy(asc(outbox.id))
-        .limit(this.batchSize)
+        .limit(limit)
         .for('update', { skipLocked: true });
       if (due.length === 0) return [];
       return tx
@@ -203,6 +222,7 @@ export class OutboxWorker {
             .update(outbox)
             .set({ status: 'failed', attempts, lastError: outcome.error, lockedUntil: null, doneAt: sql`now()` })
             .where(mine);
+          await this.onFailed?.(row, outcome.error);
           break;
       }
     } catch (err) {

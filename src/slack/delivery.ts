@@ -3,10 +3,12 @@ import { and, eq, gt, gte, inArray, lt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import { jobRuns, outbox, pageNotifications, pages, postmortems, timelineEvents, type Incident, type OutboxRow, type Page } from '../db/schema.js';
-import { ALERT_LINES_PER_MINUTE } from '../alerts/ingest.js';
+import { ALERT_CHANGE_KINDS, ALERT_LINES_PER_MINUTE } from '../alerts/ingest.js';
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { getFollowup } from '../incidents/followups.js';
+import { isPerson } from '../incidents/people.js';
+import { enqueue } from '../outbox/enqueue.js';
 import { latestPostmortem } from '../postmortems/store.js';
 import { overdueFollowupMessage } from './blocks/lists.js';
 import type { DigestData } from '../digests/build.js';
@@ -388,7 +390,7 @@ const summariseAlerts: Handler<'alerts.summary'> = async (ctx, { incidentId, min
   const events = await ctx.db
     .select({ kind: timelineEvents.kind })
     .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentId, incidentId), inArray(timelineEvents.kind, ['alert_firing', 'alert_resolved']), gte(timelineEvents.occurredAt, start), lt(timelineEvents.occurredAt, new Date(start.getTime() + 60_000))))
+    .where(and(eq(timelineEvents.incidentId, incidentId), inArray(timelineEvents.kind, ALERT_CHANGE_KINDS), gte(timelineEvents.occurredAt, start), lt(timelineEvents.occurredAt, new Date(start.getTime() + 60_000))))
     .orderBy(timelineEvents.id);
   const beyond = events.slice(ALERT_LINES_PER_MINUTE);
   if (beyond.length === 0) return { status: 'done', result: { skipped: 'nothing beyond the first lines' } };
@@ -396,6 +398,31 @@ const summariseAlerts: Handler<'alerts.summary'> = async (ctx, { incidentId, min
   await ctx.client.chat.postMessage({ channel: channelOf(incident), ...alertSummaryMessage(incident, start, { firing, resolved: beyond.length - firing }) });
   return DONE;
 };
+
+const dmNotice: Handler<'notice.dm'> = async (ctx, { userId, text }) => {
+  await ctx.client.chat.postMessage({ channel: userId, text });
+  return DONE;
+};
+
+/** Answers that mean the incident channel is gone or closed to Firewatch. */
+const CHANNEL_GONE = new Set(['channel_not_found', 'is_archived', 'is_inactive', 'not_in_channel']);
+
+/**
+ * When a change could not be shown in its incident channel, the person who made it is told by DM: the
+ * change is recorded, and why Slack would not show it.
+ */
+export function failureNotices(db: Db, wake: () => void) {
+  return async (row: OutboxRow, error: string): Promise<void> => {
+    const payload = row.payload as { eventId?: unknown; where?: unknown; incidentId?: unknown };
+    if (row.kind !== 'timeline.post' || payload.where !== 'channel' || !CHANNEL_GONE.has(error) || typeof payload.eventId !== 'number') return;
+    const event = await eventById(db, payload.eventId);
+    if (!event?.actor || !isPerson(event.actor)) return;
+    const key = `INC-${event.incidentId}`;
+    const text = `⚠️ Your change to ${key} is recorded on its timeline, but Firewatch could not post it in the incident channel: Slack answered \`${error}\` (was the channel deleted or archived?). Keep working with \`/incident ${key} …\` from any channel.`;
+    await enqueue(db, [{ kind: 'notice.dm', payload: { userId: event.actor, text } }], { incidentId: event.incidentId, orderingKey: `notice:${event.actor}` });
+    wake();
+  };
+}
 
 const handlers: { [K in EffectKind]: Handler<K> } = {
   'channel.create': createChannel,
@@ -417,6 +444,7 @@ const handlers: { [K in EffectKind]: Handler<K> } = {
   'followup.dm': dmOverdueFollowup,
   'postmortem.upload': uploadPostmortem,
   'alerts.summary': summariseAlerts,
+  'notice.dm': dmNotice,
 };
 
 function run<K extends EffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { platformCode } from './errors.js';
 
 const TTL_MS = 10 * 60_000;
 
@@ -8,13 +9,16 @@ export class UserNames {
 
   constructor(private readonly client: WebClient) {}
 
-  /** Names for many users at once; those Slack cannot name keep their id. */
+  /** Names for many users at once; those Slack cannot name now, for whatever reason, keep their id. */
   async namesOf(userIds: readonly string[]): Promise<Record<string, string>> {
-    const entries = await Promise.all(userIds.map(async (id) => [id, (await this.nameOf(id)) ?? id] as const));
+    const entries = await Promise.all(userIds.map(async (id) => [id, (await this.nameOf(id).catch(() => undefined)) ?? id] as const));
     return Object.fromEntries(entries);
   }
 
-  /** The user's display name, or undefined when Slack cannot tell us (the caller falls back to a mention). */
+  /**
+   * The user's display name, or undefined when Slack says there is none to have (the caller falls back to
+   * a mention). A transient failure (rate limit, outage) throws, so a delivery waits and tries again.
+   */
   async nameOf(userId: string): Promise<string | undefined> {
     const hit = this.cache.get(userId);
     if (hit && Date.now() - hit.at < TTL_MS) return hit.name;
@@ -24,8 +28,9 @@ export class UserNames {
       if (!name) return undefined;
       this.cache.set(userId, { name, at: Date.now() });
       return name;
-    } catch {
-      return undefined;
+    } catch (err) {
+      if (platformCode(err)) return undefined;
+      throw err;
     }
   }
 }

@@ -106,6 +106,8 @@ export async function ingestAlerts(
   integration: Integration,
   batch: { groupKey: string; title: string; sourceSeverity: string | null; alerts: NormalizedAlert[] },
 ): Promise<IngestResult> {
+  // A batch without alerts (Alertmanager allows it) says nothing about any alert.
+  if (batch.alerts.length === 0) return { incidentId: null, opened: false, changed: 0, duplicates: 0 };
   return db.transaction(async (tx) => {
     const firing = batch.alerts.some((a) => a.status === 'firing');
     const found = await groupFor(tx, config, integration, batch.groupKey, firing ? { title: batch.title, severity: severityFor(config, integration, batch.sourceSeverity) } : null);

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import { BodyTooLarge, readBody } from '../http/body.js';
+import { cleanDeep } from '../http/sanitize.js';
 import { sameSecret } from '../http/secrets.js';
 import type { Route } from '../http/server.js';
 import type { Logger } from '../logger.js';
@@ -24,7 +25,9 @@ interface Deps {
 }
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  // A 413 is sent while the client may still be sending: end the connection after it.
+  const close: Record<string, string> = status === 413 ? { connection: 'close' } : {};
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...close, ...headers });
   res.end(JSON.stringify(body));
 }
 
@@ -39,7 +42,7 @@ async function readJson(req: IncomingMessage): Promise<Parsed> {
     return { ok: false, status: 400, message: 'could not read the body' };
   }
   try {
-    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
+    return { ok: true, value: cleanDeep(JSON.parse(raw.toString('utf8'))) };
   } catch {
     return { ok: false, status: 400, message: 'body is not valid JSON' };
   }

@@ -1,30 +1,89 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseQuery } from 'node:querystring';
 import { isValidSlackRequest, type HTTPReceiver } from '@slack/bolt';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { BodyTooLarge, readBody } from './body.js';
+import { cleanDeep, cleanText } from './sanitize.js';
+import { HANDLED_ACTIONS, HANDLED_VIEWS } from '../slack/registry.js';
 
 const BODY_LIMIT = 1024 * 1024;
 
-const interactivity = z.object({ type: z.string().min(1) });
+const user = z.object({ id: z.string().min(1) });
+const blockActions = z.object({ type: z.literal('block_actions'), user, actions: z.array(z.object({ action_id: z.string() })).min(1) });
+const viewSubmission = z.object({
+  type: z.literal('view_submission'),
+  user,
+  // The values are the listener's to judge: a bad field is answered on the form itself.
+  view: z.object({ callback_id: z.string(), state: z.object({ values: z.unknown() }) }),
+});
 const slashCommand = z.object({ command: z.string().startsWith('/'), user_id: z.string().min(1), team_id: z.string().optional() });
-const eventsApi = z.object({ type: z.enum(['event_callback', 'url_verification', 'app_rate_limited']) });
+/**
+ * The events Firewatch listens to, with what Bolt itself reads of them before any listener runs. Other
+ * events are answered 200 without reaching Bolt: nothing listens to them.
+ */
+const EVENT_SHAPES: Partial<Record<string, z.ZodType>> = {
+  reaction_added: z.looseObject({ item: z.looseObject({ channel: z.string() }) }),
+  reaction_removed: z.looseObject({ item: z.looseObject({ channel: z.string() }) }),
+  pin_added: z.looseObject({ channel_id: z.string(), item: z.looseObject({}) }),
+  pin_removed: z.looseObject({ channel_id: z.string(), item: z.looseObject({}) }),
+  member_joined_channel: z.looseObject({ channel: z.string() }),
+  member_left_channel: z.looseObject({ channel: z.string() }),
+};
+const eventsApi = z.union([
+  z.object({ type: z.literal('event_callback'), event_id: z.string().min(1), event: z.looseObject({ type: z.string() }) }),
+  z.object({ type: z.literal('url_verification'), challenge: z.string() }),
+  z.object({ type: z.literal('app_rate_limited') }),
+]);
 
-/** Whether the body is one of the envelopes Slack sends: a command, an interactivity payload or an event. */
-function isSlackEnvelope(contentType: string | undefined, body: string): boolean {
+/**
+ * What to do with a signed body: hand it to Bolt, answer 200 at once (a kind of interaction Firewatch
+ * does not listen for, which Bolt would leave unanswered for three seconds), or refuse it as malformed.
+ * Strings are cleaned on the way (no NUL, no lone surrogates): Postgres could not store them.
+ */
+type Triage = { kind: 'bolt'; body: string } | { kind: 'ignore' } | { kind: 'malformed' };
+
+function triage(contentType: string | undefined, body: string): Triage {
   try {
     if (contentType === 'application/x-www-form-urlencoded') {
-      const form = parseQuery(body);
-      if (form.ssl_check === '1') return true;
-      if (typeof form.payload === 'string') return interactivity.safeParse(JSON.parse(form.payload)).success;
-      return slashCommand.safeParse(form).success;
+      const form = new URLSearchParams(body);
+      if (form.get('ssl_check') === '1') return { kind: 'bolt', body };
+      const payload = form.get('payload');
+      if (payload !== null) {
+        const parsed = cleanDeep(JSON.parse(payload));
+        const type = z.object({ type: z.string() }).safeParse(parsed);
+        if (!type.success) return { kind: 'malformed' };
+        if (type.data.type === 'block_actions') {
+          const actions = blockActions.safeParse(parsed);
+          if (!actions.success) return { kind: 'malformed' };
+          if (!actions.data.actions.every((a) => HANDLED_ACTIONS.has(a.action_id))) return { kind: 'ignore' };
+        } else if (type.data.type === 'view_submission') {
+          const view = viewSubmission.safeParse(parsed);
+          if (!view.success) return { kind: 'malformed' };
+          if (!HANDLED_VIEWS.has(view.data.view.callback_id)) return { kind: 'ignore' };
+        } else {
+          return { kind: 'ignore' };
+        }
+        return { kind: 'bolt', body: new URLSearchParams({ payload: JSON.stringify(parsed) }).toString() };
+      }
+      const fields = Object.fromEntries([...form.entries()].map(([k, v]) => [k, cleanText(v)]));
+      return slashCommand.safeParse(fields).success ? { kind: 'bolt', body: new URLSearchParams(fields).toString() } : { kind: 'malformed' };
     }
-    if (contentType === 'application/json') return eventsApi.safeParse(JSON.parse(body)).success;
-    return false;
+    if (contentType === 'application/json') {
+      const parsed = cleanDeep(JSON.parse(body));
+      const envelope = eventsApi.safeParse(parsed);
+      if (!envelope.success) return { kind: 'malformed' };
+      if (envelope.data.type === 'event_callback') {
+        const type = envelope.data.event.type;
+        const shape = Object.hasOwn(EVENT_SHAPES, type) ? EVENT_SHAPES[type] : undefined;
+        if (!shape) return { kind: 'ignore' };
+        if (!shape.safeParse(envelope.data.event).success) return { kind: 'malformed' };
+      }
+      return { kind: 'bolt', body: JSON.stringify(parsed) };
+    }
+    return { kind: 'malformed' };
   } catch {
-    return false;
+    return { kind: 'malformed' };
   }
 }
 
@@ -50,29 +109,38 @@ export function slackEventsHandler(receiver: HTTPReceiver, signingSecret: string
     try {
       raw = await readBody(req, BODY_LIMIT);
     } catch (err) {
+      if (err instanceof BodyTooLarge) res.setHeader('connection', 'close');
       end(res, err instanceof BodyTooLarge ? 413 : 400, err instanceof BodyTooLarge ? 'body too large' : 'could not read body');
       return;
     }
     const body = raw.toString('utf8');
     const signature = req.headers['x-slack-signature'];
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    // Bolt's check refuses only stale timestamps; one from the future is as much a replay risk.
+    const fresh = Number.isFinite(timestamp) && Math.abs(Date.now() / 1000 - timestamp) <= 300;
     const signed =
       typeof signature === 'string' &&
-      Number.isFinite(timestamp) &&
+      fresh &&
       isValidSlackRequest({ signingSecret, body, headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp } });
     if (!signed) {
       logger.warn({ path: req.url }, 'refused a request with a bad or stale Slack signature');
       end(res, 401, 'invalid signature');
       return;
     }
-    if (!isSlackEnvelope(req.headers['content-type'], body)) {
+    const checked = triage(req.headers['content-type'], body);
+    if (checked.kind === 'malformed') {
       end(res, 400, 'malformed body');
+      return;
+    }
+    if (checked.kind === 'ignore') {
+      end(res, 200, '');
       return;
     }
     const kind = kindOf(req.headers['content-type'], body);
     res.once('finish', () => metrics.ackLatency.observe({ kind }, (performance.now() - started) / 1000));
-    // Bolt reads a pre-read body from rawBody (its BufferedIncomingMessage) and verifies it again.
-    Object.assign(req, { rawBody: raw });
+    // Bolt reads a pre-read body from rawBody (its BufferedIncomingMessage). The signature was checked
+    // above on the body as sent; Bolt gets the cleaned body, with its own check turned off.
+    Object.assign(req, { rawBody: Buffer.from(checked.body, 'utf8') });
     receiver.requestListener(req, res);
   };
 }

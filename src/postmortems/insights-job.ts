@@ -24,12 +24,14 @@ export async function insightsFor(tx: Tx, config: Config, days: number, now = ne
       createdAt: incidents.createdAt,
       acknowledgedAt: incidents.acknowledgedAt,
       resolvedAt: incidents.resolvedAt,
+      isPrivate: incidents.isPrivate,
     })
     .from(incidents)
     .where(and(gte(incidents.createdAt, from), lt(incidents.createdAt, now)));
   const items = await tx.select({ createdAt: followups.createdAt, dueAt: followups.dueAt, doneAt: followups.doneAt }).from(followups);
   return computeInsights(
-    rows.map((r) => ({ ...r, alertGroup: r.source === 'slack' ? null : r.source })),
+    // Private incidents count, but their titles say nothing to people outside them.
+    rows.map(({ isPrivate, ...r }) => ({ ...r, title: isPrivate ? '' : r.title, alertGroup: r.source === 'slack' ? null : r.source })),
     items,
     { days, now, severities: config.severities.map((s) => s.id) },
   );

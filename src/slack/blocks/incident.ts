@@ -117,7 +117,8 @@ export function summaryMessage(config: Config, state: SummaryState): SlackMessag
   const buttons = summaryButtons(incident);
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'incident_actions', elements: buttons });
   return {
-    text: truncate(`${headline(incident)} (${incident.severity.toUpperCase()}, ${statusLabel(incident.status)})`, 3000),
+    // The fallback text is mrkdwn (notifications show it): the title is escaped here too.
+    text: truncate(`${escapeMrkdwn(headline(incident))} (${incident.severity.toUpperCase()}, ${statusLabel(incident.status)})`, 3000),
     blocks,
   };
 }
@@ -132,7 +133,7 @@ export function announcementMessage(config: Config, incident: Incident, channelI
     channelLink(channelId),
   ].join(' · ');
   return {
-    text: truncate(`🔥 ${incidentKey(incident.id)} declared: ${incident.title} ${channelLink(channelId)}`, 3000),
+    text: truncate(`🔥 ${incidentKey(incident.id)} declared: ${escapeMrkdwn(incident.title)} ${channelLink(channelId)}`, 3000),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: truncate(`🔥 *${incidentKey(incident.id)}* declared: *${title}*`, 3000) } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: details }] },

@@ -20,6 +20,12 @@ const STATUS_EMOJI: Record<string, string> = {
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
 
+/** A link from an alert source, only when it is http(s), with the characters of Slack's link syntax encoded. */
+function safeLink(url: string): string {
+  if (!/^https?:\/\/[^\s]+$/i.test(url)) return '';
+  return ` <${url.replace(/[<>|]/g, (c) => encodeURIComponent(c))}|source>`;
+}
+
 const policyName = (d: Record<string, unknown>) => (str(d.policy).startsWith('user:') ? 'direct page' : `policy ${str(d.policy)}`);
 /** "level 2 of policy primary, pass 2" in words people use (levels and passes count from one). */
 const pageWhere = (d: Record<string, unknown>) => `level ${Number(d.level) + 1} of ${policyName(d)}${Number(d.loop) > 0 ? `, pass ${Number(d.loop) + 1}` : ''}`;
@@ -62,7 +68,7 @@ function describe(config: Config, incident: Incident, event: TimelineEvent): str
     case 'page_exhausted':
       return `🚨 <!here> *Nobody acknowledged the page for ${key}* (${policyName(d)}, ${Number(d.passes)} pass${Number(d.passes) === 1 ? '' : 'es'}). Page someone: \`/incident page @someone\``;
     case 'alert_firing': {
-      const link = str(d.link) ? ` <${str(d.link)}|source>` : '';
+      const link = safeLink(str(d.link));
       return `🔔 Alert firing from *${str(d.integration)}*: ${escapeMrkdwn(str(d.title))}${link}`;
     }
     case 'alert_resolved':

@@ -22,14 +22,21 @@ const slashCommand = z.object({ command: z.string().startsWith('/'), user_id: z.
  * The events Firewatch listens to, with what Bolt itself reads of them before any listener runs. Other
  * events are answered 200 without reaching Bolt: nothing listens to them.
  */
+/**
+ * Bolt reads `channel` as a string or an object with an id, and `item` as an object, and throws on
+ * anything else (null, a string) before a listener could refuse it.
+ */
+const channelField = z.union([z.string(), z.looseObject({ id: z.string() })]).optional();
+const event = (shape: z.ZodRawShape) => z.looseObject({ user: z.string(), channel: channelField, item: z.looseObject({ channel: channelField }).optional(), ...shape });
 const EVENT_SHAPES: Partial<Record<string, z.ZodType>> = {
-  reaction_added: z.looseObject({ item: z.looseObject({ channel: z.string() }) }),
-  reaction_removed: z.looseObject({ item: z.looseObject({ channel: z.string() }) }),
-  pin_added: z.looseObject({ channel_id: z.string(), item: z.looseObject({}) }),
-  pin_removed: z.looseObject({ channel_id: z.string(), item: z.looseObject({}) }),
-  member_joined_channel: z.looseObject({ channel: z.string() }),
-  member_left_channel: z.looseObject({ channel: z.string() }),
+  reaction_added: event({ item: z.looseObject({ channel: z.string() }) }),
+  reaction_removed: event({ item: z.looseObject({ channel: z.string() }) }),
+  pin_added: event({ channel_id: z.string(), item: z.looseObject({ channel: channelField }) }),
+  pin_removed: event({ channel_id: z.string(), item: z.looseObject({ channel: channelField }) }),
+  member_joined_channel: event({ channel: z.string() }),
+  member_left_channel: event({ channel: z.string() }),
 };
+
 const eventsApi = z.union([
   z.object({ type: z.literal('event_callback'), event_id: z.string().min(1), event: z.looseObject({ type: z.string() }) }),
   z.object({ type: z.literal('url_verification'), challenge: z.string() }),

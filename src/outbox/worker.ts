@@ -113,10 +113,14 @@ export class OutboxWorker {
    */
   private async drain(): Promise<void> {
     const running = new Map<number, Promise<void>>();
+    // A delivery that ends while a claim is in flight may have unblocked the next row of its key, which
+    // that claim could not see yet: then claim again rather than stop.
+    let finishedSinceClaim = false;
     while (!this.stopped) {
       const room = this.batchSize - running.size;
       let rows: OutboxRow[] = [];
       if (room > 0) {
+        finishedSinceClaim = false;
         try {
           rows = await this.claim(room);
         } catch (err) {
@@ -127,11 +131,15 @@ export class OutboxWorker {
       for (const row of rows) {
         running.set(
           row.id,
-          this.deliverOne(row).finally(() => running.delete(row.id)),
+          this.deliverOne(row).finally(() => {
+            running.delete(row.id);
+            finishedSinceClaim = true;
+          }),
         );
       }
-      if (running.size === 0) return;
-      if (rows.length === 0 || running.size >= this.batchSize) await Promise.race(running.values());
+      if (running.size === 0 && rows.length === 0 && !finishedSinceClaim) return;
+      if (rows.length === 0 && running.size > 0) await Promise.race(running.values());
+      else if (running.size >= this.batchSize) await Promise.race(running.values());
     }
     await Promise.all(running.values());
   }

@@ -66,6 +66,8 @@ describe('a process that dies between commit and delivery', () => {
     const channel = await emu.waitFor(() => emu.channelByName(`inc-${id}-crash-between-commit-and-delivery`), 40_000);
     await emu.waitFor(() => emu.messagesIn(ANNOUNCE).find((m) => emu.textOf(m).includes(`<#${channel.id}>`)), 20_000);
     await emu.waitFor(() => emu.pins.find((p) => p.channel === channel.id), 20_000);
+    // The confirmation to the declarer is the last step: wait for it before stopping the process.
+    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes(`<#${channel.id}>`)), 20_000);
     await second.kill('SIGTERM');
     expect(second.child.exitCode).toBe(0);
 

@@ -1,32 +1,23 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { View } from '@slack/types';
-import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { changeStatus } from '../../../incidents/changes.js';
-import { completeFollowup, followupsOf, getFollowup } from '../../../incidents/followups.js';
-import { getIncident } from '../../../incidents/queries.js';
-import { isStatus } from '../../../incidents/lifecycle.js';
-import { FOLLOWUP_DONE_ACTION, followupListMessage } from '../../blocks/lists.js';
-import { SUMMARY_ACTIONS } from '../../blocks/incident.js';
-import { PAGE_ACTIONS } from '../../blocks/paging.js';
-import { POSTMORTEM_WRITE_ACTION, postmortemModal } from '../../blocks/postmortem.js';
-import { answersOf } from '../../../postmortems/store.js';
-import { REMINDER_ACTIONS } from '../../blocks/timeline.js';
 import { snoozeReminders, stopReminders } from '../../../digests/reminders.js';
 import { subscribe } from '../../../digests/subscriptions.js';
+import { changeStatus } from '../../../incidents/changes.js';
+import { completeFollowup, followupsOf, getFollowup } from '../../../incidents/followups.js';
+import { isStatus } from '../../../incidents/lifecycle.js';
+import { getIncident } from '../../../incidents/queries.js';
+import type { Incident } from '../../../db/schema.js';
 import { acknowledgePage, escalateNow } from '../../../paging/pages.js';
+import { answersOf } from '../../../postmortems/store.js';
+import { SUMMARY_ACTIONS } from '../../blocks/incident.js';
+import { FOLLOWUP_DONE_ACTION, followupListMessage } from '../../blocks/lists.js';
 import { changeStatusModal, declineModal, updateModal } from '../../blocks/modals.js';
+import { PAGE_ACTIONS } from '../../blocks/paging.js';
+import { POSTMORTEM_WRITE_ACTION, postmortemModal } from '../../blocks/postmortem.js';
+import { REMINDER_ACTIONS } from '../../blocks/timeline.js';
 import type { Services } from '../../services.js';
 import { findTarget } from '../target.js';
-
-/** `<incident id>:<status seen>` from a summary button. */
-const summaryValue = z
-  .string()
-  .regex(/^\d+:[a-z]+$/)
-  .transform((v) => {
-    const [id, status] = v.split(':');
-    return { incidentId: Number(id), seen: status ?? '' };
-  });
 
 const buttonBody = z.object({
   user: z.object({ id: z.string().min(1) }),
@@ -35,8 +26,30 @@ const buttonBody = z.object({
 });
 
 type Respond = (message: { response_type?: 'ephemeral'; replace_original?: boolean; text: string; blocks?: unknown[] }) => Promise<unknown>;
-const tell = (respond: Respond, text: string) => respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => {});
+const tell = async (respond: Respond, text: string): Promise<void> => {
+  await respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => {});
+};
 const userOf = (body: unknown) => z.object({ user: z.object({ id: z.string() }) }).safeParse(body).data?.user.id;
+const say = (outcome: { ok: boolean; message: string }) => (outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
+
+/** A record id as a button carries it: digits within Postgres's integer range. */
+const anId = (value: string): number | undefined => {
+  const n = Number(value);
+  return /^\d{1,10}$/.test(value) && n <= 2_147_483_647 ? n : undefined;
+};
+/** `<id>:<word>`: a summary button's incident and the status seen, an Escalate button's page and step. */
+const idAnd = (value: string): { id: number; rest: string } | undefined => {
+  const match = /^(\d{1,10}):([a-z0-9]+)$/.exec(value);
+  const id = match ? anId(match[1] ?? '') : undefined;
+  return id === undefined ? undefined : { id, rest: match?.[2] ?? '' };
+};
+
+interface Click<T> {
+  value: T;
+  userId: string;
+  triggerId: string;
+  reply: Respond;
+}
 
 export function registerActions(app: App, services: Services): void {
   /** Bolt gives no respond() for a button without a response_url (one inside a modal): answer by DM then. */
@@ -48,175 +61,124 @@ export function registerActions(app: App, services: Services): void {
       if (userId) await services.client.chat.postMessage({ channel: userId, text: message.text });
     });
 
-  /** Summary buttons: parse, check who may act, then run the action after the ack. */
-  type ButtonContext = { incidentId: number; seen: string; userId: string; triggerId: string; respond: Respond; client: WebClient };
-  const onSummaryButton = (actionId: string, run: (ctx: ButtonContext) => Promise<void>) => {
+  /** Every button: ack, read what its value names, run, and answer the clicker whatever happens. */
+  const onButton = <T>(
+    actionId: string,
+    what: string,
+    parse: (value: string) => T | undefined,
+    run: (click: Click<T>) => Promise<void>,
+    failure = '⚠️ Firewatch could not do that right now; try again in a moment.',
+  ) => {
     app.action<BlockButtonAction>(actionId, async ({ ack, body, respond }) => {
       await ack();
       const reply = responder(respond, body);
       const parsed = buttonBody.safeParse(body);
-      const value = parsed.success ? summaryValue.safeParse(parsed.data.actions[0]?.value) : undefined;
-      if (!parsed.success || !value?.success) {
-        await tell(reply, '⚠️ That button did not carry what Firewatch needs; use the /incident command instead.');
+      const value = parsed.success ? parse(parsed.data.actions[0]?.value ?? '') : undefined;
+      if (!parsed.success || value === undefined) {
+        await tell(reply, `⚠️ That button did not carry ${what}; use the /incident command instead.`);
         return;
       }
-      const userId = parsed.data.user.id;
       try {
-        const target = await findTarget(services, { ref: value.data.incidentId, channelId: undefined, userId });
-        if (!target.ok) {
-          await tell(reply, `⚠️ ${target.message}`);
-          return;
-        }
-        await run({ ...value.data, userId, triggerId: parsed.data.trigger_id, respond: reply, client: services.client });
+        await run({ value, userId: parsed.data.user.id, triggerId: parsed.data.trigger_id, reply });
         services.outbox.wake();
       } catch (err) {
-        services.logger.error({ err, actionId }, 'summary button failed');
-        await tell(reply, '⚠️ Firewatch could not do that right now; try again in a moment.');
+        services.logger.error({ err, actionId }, 'button failed');
+        await tell(reply, failure);
       }
     });
   };
 
-  const openView = async ({ client, triggerId, respond }: ButtonContext, view: View) => {
-    await client.views.open({ trigger_id: triggerId, view }).catch(async (err: unknown) => {
+  /** Buttons about an incident act only for people who may see it. */
+  const onIncidentButton = <T extends { incidentId: number }>(actionId: string, parse: (value: string) => T | undefined, run: (click: Click<T>) => Promise<void>, failure?: string) =>
+    onButton(
+      actionId,
+      'an incident',
+      parse,
+      async (click) => {
+        const target = await findTarget(services, { ref: click.value.incidentId, channelId: undefined, userId: click.userId });
+        if (!target.ok) await tell(click.reply, `⚠️ ${target.message}`);
+        else await run(click);
+      },
+      failure,
+    );
+
+  const summary = (value: string) => {
+    const parsed = idAnd(value);
+    return parsed && { incidentId: parsed.id, seen: parsed.rest };
+  };
+  const incident = (value: string) => {
+    const id = anId(value);
+    return id === undefined ? undefined : { incidentId: id };
+  };
+
+  /** Opens a form about the clicked incident (access was checked by onIncidentButton). */
+  const openForm = async (click: Click<{ incidentId: number }>, make: (incident: Incident) => View | Promise<View>) => {
+    const row = await getIncident(services.db, click.value.incidentId);
+    if (!row) return;
+    const view = await make(row);
+    await services.client.views.open({ trigger_id: click.triggerId, view }).catch(async (err: unknown) => {
       services.logger.warn({ err }, 'could not open a form');
-      await tell(respond, '⚠️ Slack did not open the form in time; click again.');
+      await tell(click.reply, '⚠️ Slack did not open the form in time; click again.');
     });
   };
 
-  onSummaryButton(SUMMARY_ACTIONS.postUpdate, async (ctx) => {
-    const incident = await getIncident(services.db, ctx.incidentId);
-    if (incident) await openView(ctx, updateModal(services.config, incident));
+  onIncidentButton(SUMMARY_ACTIONS.postUpdate, summary, (click) => openForm(click, (row) => updateModal(services.config, row)));
+  onIncidentButton(SUMMARY_ACTIONS.changeStatus, summary, (click) => openForm(click, changeStatusModal));
+  onIncidentButton(SUMMARY_ACTIONS.decline, summary, (click) => openForm(click, declineModal));
+  onIncidentButton(SUMMARY_ACTIONS.resolve, summary, async ({ value, userId, reply }) => {
+    const seen = isStatus(value.seen) ? { expectedFrom: value.seen } : {};
+    await tell(reply, say(await changeStatus(services.db, services.config, { incidentId: value.incidentId, actor: userId, to: 'resolved', ...seen })));
   });
-  onSummaryButton(SUMMARY_ACTIONS.changeStatus, async (ctx) => {
-    const incident = await getIncident(services.db, ctx.incidentId);
-    if (incident) await openView(ctx, changeStatusModal(incident));
+  onIncidentButton(SUMMARY_ACTIONS.accept, summary, async ({ value, userId, reply }) => {
+    const outcome = await changeStatus(services.db, services.config, { incidentId: value.incidentId, actor: userId, to: 'investigating', expectedFrom: 'triage' });
+    await tell(reply, outcome.ok ? `${outcome.message} You accepted it.` : say(outcome));
   });
-  onSummaryButton(SUMMARY_ACTIONS.decline, async (ctx) => {
-    const incident = await getIncident(services.db, ctx.incidentId);
-    if (incident) await openView(ctx, declineModal(incident));
-  });
-  onSummaryButton(SUMMARY_ACTIONS.resolve, async ({ incidentId, seen, userId, respond }) => {
-    const outcome = await changeStatus(services.db, services.config, { incidentId, actor: userId, to: 'resolved', ...(isStatus(seen) ? { expectedFrom: seen } : {}) });
-    await tell(respond, outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
-  });
-  onSummaryButton(SUMMARY_ACTIONS.accept, async ({ incidentId, userId, respond }) => {
-    const outcome = await changeStatus(services.db, services.config, { incidentId, actor: userId, to: 'investigating', expectedFrom: 'triage' });
-    await tell(respond, outcome.ok ? `${outcome.message} You accepted it.` : `⚠️ ${outcome.message}`);
+  onIncidentButton(SUMMARY_ACTIONS.subscribe, summary, async ({ value, userId, reply }) => {
+    const key = `INC-${value.incidentId}`;
+    const added = await subscribe(services.db, userId, value.incidentId);
+    await tell(reply, added ? `🔔 You will get a DM for every update, status change and resolution of ${key}.` : `You are already subscribed to ${key}.`);
   });
 
   // Page buttons live in the paged person's DM; acknowledging makes them a member of the incident.
-  app.action<BlockButtonAction>(PAGE_ACTIONS.acknowledge, async ({ ack, body, respond }) => {
-    await ack();
-    const reply = responder(respond, body);
-    const parsed = buttonBody.safeParse(body);
-    const pageId = parsed.success ? Number(parsed.data.actions[0]?.value) : NaN;
-    if (!parsed.success || !Number.isSafeInteger(pageId)) {
-      await tell(reply, '⚠️ That button did not carry a page.');
-      return;
-    }
-    try {
-      const outcome = await acknowledgePage(services.db, { pageId, actor: parsed.data.user.id });
-      await tell(reply, outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
-      services.outbox.wake();
-    } catch (err) {
-      services.logger.error({ err }, 'acknowledge failed');
-      await tell(reply, '⚠️ Firewatch could not record the acknowledgement; try again in a moment.');
-    }
-  });
+  onButton(
+    PAGE_ACTIONS.acknowledge,
+    'a page',
+    anId,
+    async ({ value, userId, reply }) => tell(reply, say(await acknowledgePage(services.db, { pageId: value, actor: userId }))),
+    '⚠️ Firewatch could not record the acknowledgement; try again in a moment.',
+  );
+  onButton(
+    PAGE_ACTIONS.escalate,
+    'a page',
+    (value) => {
+      const parsed = idAnd(value);
+      return parsed && /^\d+$/.test(parsed.rest) ? { pageId: parsed.id, step: Number(parsed.rest) } : undefined;
+    },
+    async ({ value, userId, reply }) => tell(reply, say(await escalateNow(services.db, { pageId: value.pageId, actor: userId, expectedStep: value.step }))),
+    '⚠️ Firewatch could not escalate; try again in a moment.',
+  );
 
-  app.action<BlockButtonAction>(PAGE_ACTIONS.escalate, async ({ ack, body, respond }) => {
-    await ack();
-    const reply = responder(respond, body);
-    const parsed = buttonBody.safeParse(body);
-    const match = parsed.success ? /^(\d+):(\d+)$/.exec(parsed.data.actions[0]?.value ?? '') : null;
-    if (!parsed.success || !match) {
-      await tell(reply, '⚠️ That button did not carry a page.');
-      return;
-    }
-    try {
-      const outcome = await escalateNow(services.db, { pageId: Number(match[1]), actor: parsed.data.user.id, expectedStep: Number(match[2]) });
-      await tell(reply, outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
-      services.outbox.wake();
-    } catch (err) {
-      services.logger.error({ err }, 'escalate failed');
-      await tell(reply, '⚠️ Firewatch could not escalate; try again in a moment.');
-    }
-  });
-
-  onSummaryButton(SUMMARY_ACTIONS.subscribe, async ({ incidentId, userId, respond }) => {
-    const added = await subscribe(services.db, userId, incidentId);
-    await tell(respond, added ? `🔔 You will get a DM for every update, status change and resolution of INC-${incidentId}.` : `You are already subscribed to INC-${incidentId}.`);
-  });
-
-  /** Reminder buttons carry the incident id; whoever may act on the incident may snooze or stop them. */
-  const onReminderButton = (actionId: string, run: (incidentId: number, userId: string) => Promise<{ ok: boolean; message: string }>) => {
-    app.action<BlockButtonAction>(actionId, async ({ ack, body, respond }) => {
-      await ack();
-      const reply = responder(respond, body);
-      const parsed = buttonBody.safeParse(body);
-      const incidentId = parsed.success ? Number(parsed.data.actions[0]?.value) : NaN;
-      if (!parsed.success || !Number.isSafeInteger(incidentId)) {
-        await tell(reply, '⚠️ That button did not carry an incident.');
-        return;
-      }
-      try {
-        const target = await findTarget(services, { ref: incidentId, channelId: undefined, userId: parsed.data.user.id });
-        const outcome = target.ok ? await run(incidentId, parsed.data.user.id) : { ok: false, message: target.message };
-        await tell(reply, outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
-      } catch (err) {
-        services.logger.error({ err, actionId }, 'reminder button failed');
-        await tell(reply, '⚠️ Firewatch could not do that right now; try again in a moment.');
-      }
-    });
-  };
-  onReminderButton(REMINDER_ACTIONS.snooze, (incidentId, actor) => snoozeReminders(services.db, { incidentId, actor }));
-  onReminderButton(REMINDER_ACTIONS.stop, (incidentId, actor) => stopReminders(services.db, { incidentId, actor }));
+  // Reminder buttons: whoever may act on the incident may snooze or stop them.
+  onIncidentButton(REMINDER_ACTIONS.snooze, incident, async ({ value, userId, reply }) => tell(reply, say(await snoozeReminders(services.db, { incidentId: value.incidentId, actor: userId }))));
+  onIncidentButton(REMINDER_ACTIONS.stop, incident, async ({ value, userId, reply }) => tell(reply, say(await stopReminders(services.db, { incidentId: value.incidentId, actor: userId }))));
 
   // "Write postmortem" on the resolution message and on a refused close: the form, filled with earlier answers.
-  app.action<BlockButtonAction>(POSTMORTEM_WRITE_ACTION, async ({ ack, body, respond }) => {
-    await ack();
-    const reply = responder(respond, body);
-    const parsed = buttonBody.safeParse(body);
-    const incidentId = parsed.success ? Number(parsed.data.actions[0]?.value) : NaN;
-    if (!parsed.success || !Number.isSafeInteger(incidentId)) {
-      await tell(reply, '⚠️ That button did not carry an incident.');
-      return;
-    }
-    try {
-      const target = await findTarget(services, { ref: incidentId, channelId: undefined, userId: parsed.data.user.id });
-      if (!target.ok) {
-        await tell(reply, `⚠️ ${target.message}`);
-        return;
-      }
-      await services.client.views.open({ trigger_id: parsed.data.trigger_id, view: postmortemModal(target.incident, await answersOf(services.db, incidentId)) });
-    } catch (err) {
-      services.logger.warn({ err }, 'could not open the postmortem form');
-      await tell(reply, '⚠️ Slack did not open the form in time; click again.');
-    }
-  });
+  onIncidentButton(
+    POSTMORTEM_WRITE_ACTION,
+    incident,
+    (click) => openForm(click, async (row) => postmortemModal(row, await answersOf(services.db, row.id))),
+    '⚠️ Slack did not open the form in time; click again.',
+  );
 
-  app.action<BlockButtonAction>(FOLLOWUP_DONE_ACTION, async ({ ack, body, respond }) => {
-    await ack();
-    const reply = responder(respond, body);
-    const parsed = buttonBody.safeParse(body);
-    const followupId = parsed.success ? Number(parsed.data.actions[0]?.value) : NaN;
-    if (!parsed.success || !Number.isSafeInteger(followupId)) {
-      await tell(reply, '⚠️ That button did not carry a follow-up.');
+  onButton(FOLLOWUP_DONE_ACTION, 'a follow-up', anId, async ({ value, userId, reply }) => {
+    const followup = await getFollowup(services.db, value);
+    const target = followup ? await findTarget(services, { ref: followup.incidentId, channelId: undefined, userId }) : undefined;
+    if (!followup || !target?.ok) {
+      await tell(reply, '⚠️ That follow-up no longer exists.');
       return;
     }
-    try {
-      const followup = await getFollowup(services.db, followupId);
-      const target = followup ? await findTarget(services, { ref: followup.incidentId, channelId: undefined, userId: parsed.data.user.id }) : undefined;
-      if (!followup || !target?.ok) {
-        await tell(reply, '⚠️ That follow-up no longer exists.');
-        return;
-      }
-      const outcome = await completeFollowup(services.db, { followupId, actor: parsed.data.user.id });
-      if (!outcome.ok) await tell(reply, `⚠️ ${outcome.message}`);
-      await reply({ replace_original: true, ...followupListMessage(target.incident, await followupsOf(services.db, followup.incidentId)) });
-    } catch (err) {
-      services.logger.error({ err }, 'follow-up done failed');
-      await tell(reply, '⚠️ Firewatch could not do that right now; try again in a moment.');
-    }
+    const outcome = await completeFollowup(services.db, { followupId: value, actor: userId });
+    if (!outcome.ok) await tell(reply, say(outcome));
+    await reply({ replace_original: true, ...followupListMessage(target.incident, await followupsOf(services.db, followup.incidentId)) });
   });
 }

@@ -138,6 +138,8 @@ export const outbox = pgTable(
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     status: text('status').$type<OutboxStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
+    /** Times claimed: more than attempts when a process died mid-delivery, so the effect may have happened. */
+    claims: integer('claims').notNull().default(0),
     nextAttemptAt: timestamptz('next_attempt_at').notNull().defaultNow(),
     lockedUntil: timestamptz('locked_until'),
     lockedBy: text('locked_by'),

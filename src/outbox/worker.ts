@@ -31,6 +31,14 @@ const MAX_BACKOFF_MS = 5 * 60_000;
 /** Unexpected exceptions are bugs, not Slack weather: stop retrying them sooner. */
 const MAX_UNEXPECTED_ATTEMPTS = 8;
 
+/**
+ * Whether an earlier delivery of this row may already have reached Slack: it failed and is retried, or a
+ * process claimed it and died before saying how it went. Handlers that post look first, then.
+ */
+export function mayHaveRun(row: Pick<OutboxRow, 'attempts' | 'claims'>): boolean {
+  return row.attempts > 0 || row.claims > 1;
+}
+
 export function backoffMs(attempts: number): number {
   const base = Math.min(1_000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
   return Math.round(base * (1 + Math.random() * 0.2));
@@ -169,7 +177,7 @@ export class OutboxWorker {
       if (due.length === 0) return [];
       return tx
         .update(outbox)
-        .set({ lockedUntil: sql`now() + ${`${this.leaseMs} milliseconds`}::interval`, lockedBy: this.id })
+        .set({ lockedUntil: sql`now() + ${`${this.leaseMs} milliseconds`}::interval`, lockedBy: this.id, claims: sql`${outbox.claims} + 1` })
         .where(inArray(outbox.id, due.map((d) => d.id)))
         .returning();
     });

@@ -17,7 +17,7 @@ import { eventById, getIncident, latestEvent, recordSlackRefs } from '../inciden
 import { rolesOf } from '../incidents/roles.js';
 import type { Logger } from '../logger.js';
 import { effectSchemas, isEffectKind, type EffectKind, type EffectPayload } from '../outbox/effects.js';
-import type { DeliveryOutcome, Deliverer } from '../outbox/worker.js';
+import { mayHaveRun, type DeliveryOutcome, type Deliverer } from '../outbox/worker.js';
 import { announcementMessage, declaredReply, summaryButtonValue, summaryMessage, SUMMARY_ACTIONS, topicText, type SummaryState } from './blocks/incident.js';
 import { renderDigest } from './blocks/digest.js';
 import { pageDm, pageDmEnded } from './blocks/paging.js';
@@ -40,6 +40,7 @@ type Handler<K extends EffectKind> = (ctx: DeliveryContext, payload: EffectPaylo
 
 const DONE: DeliveryOutcome = { status: 'done' };
 const SUMMARY_EVENT = 'firewatch_incident_summary';
+const ANNOUNCEMENT_EVENT = 'firewatch_incident_announcement';
 /** conversations.invite takes at most this many users a call, per Slack's guidance. */
 const INVITE_CHUNK = 30;
 /** Per-user invite answers that are final for that user but must not stop the others. */
@@ -164,14 +165,14 @@ async function summaryState(ctx: DeliveryContext, incident: Incident): Promise<S
   };
 }
 
-/** After a lost answer the summary may already be there: find it by its metadata rather than post twice. */
-async function findPostedSummary(ctx: DeliveryContext, channel: string, incidentId: number): Promise<string | undefined> {
+/** After a lost answer the message may already be there: find it by its metadata rather than post twice. */
+async function findPosted(ctx: DeliveryContext, channel: string, eventType: string, incidentId: number): Promise<string | undefined> {
   try {
     const me = await ctx.identity.get();
     const r = await ctx.client.conversations.history({ channel, limit: 100, include_all_metadata: true });
     const found = r.messages?.find((m) => {
       const metadata = (m as { metadata?: { event_type?: string; event_payload?: { incident_id?: unknown } } }).metadata;
-      return m.bot_id === me.botId && metadata?.event_type === SUMMARY_EVENT && metadata.event_payload?.incident_id === incidentId;
+      return m.bot_id === me.botId && metadata?.event_type === eventType && metadata.event_payload?.incident_id === incidentId;
     });
     return found?.ts;
   } catch {
@@ -183,7 +184,7 @@ const postSummary: Handler<'summary.post'> = async (ctx, { incidentId }, row) =>
   const incident = await loadIncident(ctx, incidentId);
   if (incident.summaryTs) return DONE;
   const channel = channelOf(incident);
-  const existing = row.attempts > 0 ? await findPostedSummary(ctx, channel, incident.id) : undefined;
+  const existing = mayHaveRun(row) ? await findPosted(ctx, channel, SUMMARY_EVENT, incident.id) : undefined;
   const ts =
     existing ??
     (
@@ -206,18 +207,24 @@ const pinSummary: Handler<'summary.pin'> = async (ctx, { incidentId }) => {
   return DONE;
 };
 
-const announce: Handler<'incident.announce'> = async (ctx, { incidentId }) => {
+const announce: Handler<'incident.announce'> = async (ctx, { incidentId }, row) => {
   const incident = await loadIncident(ctx, incidentId);
   if (incident.announcementTs || !incident.announcementChannel || incident.isPrivate) return DONE;
   const channel = channelOf(incident);
-  const r = await ctx.client.chat.postMessage({
-    channel: incident.announcementChannel,
-    ...announcementMessage(ctx.config, incident, channel),
-    unfurl_links: false,
-  });
-  if (!r.ts) throw new Error('chat.postMessage answered without a ts');
-  await recordSlackRefs(ctx.db, incident.id, { announcementTs: r.ts });
-  return { status: 'done', result: { ts: r.ts } };
+  const existing = mayHaveRun(row) ? await findPosted(ctx, incident.announcementChannel, ANNOUNCEMENT_EVENT, incident.id) : undefined;
+  const ts =
+    existing ??
+    (
+      await ctx.client.chat.postMessage({
+        channel: incident.announcementChannel,
+        ...announcementMessage(ctx.config, incident, channel),
+        metadata: { event_type: ANNOUNCEMENT_EVENT, event_payload: { incident_id: incident.id } },
+        unfurl_links: false,
+      })
+    ).ts;
+  if (!ts) throw new Error('chat.postMessage answered without a ts');
+  await recordSlackRefs(ctx.db, incident.id, { announcementTs: ts });
+  return { status: 'done', result: { ts } };
 };
 
 const replyDeclared: Handler<'reply.declared'> = async (ctx, { incidentId, target }) => {

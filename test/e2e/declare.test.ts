@@ -6,7 +6,7 @@ import { ANNOUNCE, GENERAL, startApp, startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
-import { postSigned, slashCommand, submitView, SIGNING_SECRET } from '../support/slack-requests.js';
+import { ackText, incidentNumberIn, postSigned, SIGNING_SECRET, slashCommand, submitView } from '../support/slack-requests.js';
 
 let db: TestDatabase;
 let emu: SlackEmulator;
@@ -24,17 +24,7 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-const ackText = (r: { json: unknown; text: string }) => {
-  const json = r.json as { text?: string } | undefined;
-  return json?.text ?? r.text;
-};
 
-/** The incident number named in an ack such as "Declaring INC-12 …". */
-function numberIn(text: string): number {
-  const match = /INC-(\d+)/.exec(text);
-  if (!match) throw new Error(`no INC-<n> in "${text}"`);
-  return Number(match[1]);
-}
 
 async function incidentRow(id: number) {
   const [row] = await db.database.db.select().from(incidents).where(eq(incidents.id, id));
@@ -51,7 +41,7 @@ async function nextIncidentNumber(): Promise<number> {
 async function declare(text: string, user = 'U0ALICE') {
   const ack = await slashCommand(app.url, emu, text, { user });
   expect(ack.status).toBe(200);
-  const id = numberIn(ackText(ack));
+  const id = incidentNumberIn(ackText(ack));
   const rows = await settledOutbox(db.database.db, id);
   return { ack, id, rows, incident: await incidentRow(id) };
 }

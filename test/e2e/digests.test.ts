@@ -12,7 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
 import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
-import { clickButton, slashCommand } from '../support/slack-requests.js';
+import { ackText, clickButton, slashCommand } from '../support/slack-requests.js';
 
 const DIGEST = 'C0DIGEST';
 const CONFIG = {
@@ -45,21 +45,17 @@ afterAll(async () => {
 const dbx = () => db.database.db;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function textOfAck(r: { json: unknown; text: string }): string {
-  const json = r.json as { text?: string; blocks?: unknown[] } | undefined;
-  return json ? `${json.text ?? ''} ${JSON.stringify(json.blocks ?? [])}` : r.text;
-}
 
 async function declare(title: string, severity: string, user = 'U0ALICE') {
   const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`, { user });
-  const id = Number(/INC-(\d+)/.exec(textOfAck(ack))![1]);
+  const id = Number(/INC-(\d+)/.exec(ackText(ack))![1]);
   await settledOutbox(dbx(), id);
   const [incident] = await dbx().select().from(incidents).where(eq(incidents.id, id));
   return { id, channel: incident!.channelId! };
 }
 
 async function command(channel: string, text: string, user = 'U0ALICE') {
-  return textOfAck(await slashCommand(app.url, emu, text, { channel, user }));
+  return ackText(await slashCommand(app.url, emu, text, { channel, user }));
 }
 
 function dmsTo(user: string): EmuMessage[] {

@@ -8,7 +8,7 @@ import { startApp, startEmulator, testConfig, GENERAL } from '../support/app.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
-import { clickButton, slashCommand } from '../support/slack-requests.js';
+import { ackText, clickButton, slashCommand } from '../support/slack-requests.js';
 
 const CONFIG = {
   escalation_tick: '* * * * * *',
@@ -49,10 +49,6 @@ afterAll(async () => {
 const dbx = () => db.database.db;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function textOfAck(r: { json: unknown; text: string }): string {
-  const json = r.json as { text?: string; blocks?: unknown[] } | undefined;
-  return json ? `${json.text ?? ''} ${JSON.stringify(json.blocks ?? [])}` : r.text;
-}
 
 /** DMs the bot sent a person about an incident. */
 function dmsTo(user: string, incidentId: number): EmuMessage[] {
@@ -64,7 +60,7 @@ function dmsTo(user: string, incidentId: number): EmuMessage[] {
 
 async function declare(title: string, severity: string) {
   const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`);
-  const id = Number(/INC-(\d+)/.exec(textOfAck(ack))![1]);
+  const id = Number(/INC-(\d+)/.exec(ackText(ack))![1]);
   await settledOutbox(dbx(), id);
   const [incident] = await dbx().select().from(incidents).where(eq(incidents.id, id));
   return { id, channel: incident!.channelId! };
@@ -73,7 +69,7 @@ async function declare(title: string, severity: string) {
 async function command(id: number, text: string, user = 'U0ALICE') {
   const [incident] = await dbx().select().from(incidents).where(eq(incidents.id, id));
   const r = await slashCommand(app.url, emu, text, { channel: incident!.channelId!, user });
-  return textOfAck(r);
+  return ackText(r);
 }
 
 async function pagesOf(id: number) {
@@ -259,13 +255,13 @@ describe('/incident page', () => {
 describe('/incident oncall', () => {
   it('shows who is on call now and the next hand-offs of each schedule', async () => {
     const r = await slashCommand(app.url, emu, 'oncall', { channel: GENERAL });
-    const text = textOfAck(r);
+    const text = ackText(r);
     const now = onCallAt(scheduleDefFromConfig(app.services.config.schedules[0]!), new Date());
     expect(text).toContain('*platform* (Europe/Berlin): now <@' + now + '>');
     expect(text).toContain('*future* (UTC): now _nobody is on call_');
     expect(text).toContain('<!date^');
-    expect(textOfAck(await slashCommand(app.url, emu, 'oncall platform', { channel: GENERAL }))).not.toContain('*future*');
-    expect(textOfAck(await slashCommand(app.url, emu, 'oncall nope', { channel: GENERAL }))).toContain('Unknown schedule "nope". Schedules: platform, future.');
+    expect(ackText(await slashCommand(app.url, emu, 'oncall platform', { channel: GENERAL }))).not.toContain('*future*');
+    expect(ackText(await slashCommand(app.url, emu, 'oncall nope', { channel: GENERAL }))).toContain('Unknown schedule "nope". Schedules: platform, future.');
   });
 });
 

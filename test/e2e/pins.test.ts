@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { eventShapes, eventually, humanMessage, newEventId, pastTs, sendEvent, type SendEventOptions } from '../support/events.js';
 import { settledOutbox } from '../support/outbox.js';
 import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
-import { slashCommand } from '../support/slack-requests.js';
+import { ackText, incidentNumberIn, slashCommand } from '../support/slack-requests.js';
 
 let db: TestDatabase;
 let emu: SlackEmulator;
@@ -27,16 +27,7 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-const ackText = (r: { json: unknown; text: string }) => {
-  const json = r.json as { text?: string } | undefined;
-  return json?.text ?? r.text;
-};
 
-function numberIn(text: string): number {
-  const match = /INC-(\d+)/.exec(text);
-  if (!match) throw new Error(`no INC-<n> in "${text}"`);
-  return Number(match[1]);
-}
 
 async function incidentRow(id: number) {
   const [row] = await db.database.db.select().from(incidents).where(eq(incidents.id, id));
@@ -48,7 +39,7 @@ async function incidentRow(id: number) {
 async function declare(title: string): Promise<{ id: number; channel: string }> {
   const ack = await slashCommand(app.url, emu, `declare sev3 ${title}`);
   expect(ack.status).toBe(200);
-  const id = numberIn(ackText(ack));
+  const id = incidentNumberIn(ackText(ack));
   await settledOutbox(db.database.db, id);
   const incident = await incidentRow(id);
   if (!incident.channelId) throw new Error(`INC-${id} has no channel`);

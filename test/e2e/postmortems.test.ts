@@ -7,7 +7,7 @@ import { GENERAL, startApp, startEmulator, testConfig } from '../support/app.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
-import { clickButton, slashCommand, submitView } from '../support/slack-requests.js';
+import { ackText, clickButton, slashCommand, submitView } from '../support/slack-requests.js';
 
 const TOKEN = 'postmortem-api-token-0123456789';
 const DIGEST = 'C0DIGESTPM';
@@ -32,14 +32,10 @@ afterAll(async () => {
 
 const dbx = () => db.database.db;
 
-function textOfAck(r: { json: unknown; text: string }): string {
-  const json = r.json as { text?: string; blocks?: unknown[] } | undefined;
-  return json ? `${json.text ?? ''} ${JSON.stringify(json.blocks ?? [])}` : r.text;
-}
 
 async function declare(title: string, severity: string) {
   const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`);
-  const id = Number(/INC-(\d+)/.exec(textOfAck(ack))![1]);
+  const id = Number(/INC-(\d+)/.exec(ackText(ack))![1]);
   await settledOutbox(dbx(), id);
   const [incident] = await dbx().select().from(incidents).where(eq(incidents.id, id));
   return { id, channel: incident!.channelId! };
@@ -54,7 +50,7 @@ const uploadsFor = (id: number) => emu.files.filter((f) => f.filename.startsWith
 describe('postmortems', () => {
   it('says why not before the incident is resolved', async () => {
     const { channel } = await declare('Not resolved yet', 'sev3');
-    expect(textOfAck(await command(channel, 'postmortem'))).toContain('a postmortem is compiled once it is resolved');
+    expect(ackText(await command(channel, 'postmortem'))).toContain('a postmortem is compiled once it is resolved');
   });
 
   it('compiles the timeline with the answers from the form, uploads it, links it, and versions a rerun', async () => {
@@ -87,7 +83,7 @@ describe('postmortems', () => {
 
     const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
     const ack = await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
-    expect(textOfAck(ack)).toContain(`Compiling the postmortem of INC-${id}`);
+    expect(ackText(ack)).toContain(`Compiling the postmortem of INC-${id}`);
     const compiled = await emu.waitFor(() => emu.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
     expect(JSON.stringify(compiled.body)).toContain('version 1, the first');
     const file = await emu.waitFor(() => uploadsFor(id)[0]);
@@ -131,18 +127,18 @@ describe('postmortems', () => {
     const { id, channel } = await declare('Closing needs a postmortem', 'sev1');
     await command(channel, 'resolve Done');
     const refused = await command(channel, 'close');
-    expect(textOfAck(refused)).toContain('needs a postmortem before it can close');
-    expect(textOfAck(refused)).toContain('postmortem_write');
+    expect(ackText(refused)).toContain('needs a postmortem before it can close');
+    expect(ackText(refused)).toContain('postmortem_write');
     const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
     await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
     await emu.waitFor(() => emu.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
-    expect(textOfAck(await command(channel, 'close'))).toContain(`INC-${id} is now closed.`);
+    expect(ackText(await command(channel, 'close'))).toContain(`INC-${id} is now closed.`);
   });
 
   it('lets a SEV3 close without a postmortem', async () => {
     const { id, channel } = await declare('Minor needs none', 'sev3');
     await command(channel, 'resolve Done');
-    expect(textOfAck(await command(channel, 'close'))).toContain(`INC-${id} is now closed.`);
+    expect(ackText(await command(channel, 'close'))).toContain(`INC-${id} is now closed.`);
   });
 
   it('serves the latest postmortem over HTTP to holders of the api_token only', async () => {
@@ -165,8 +161,8 @@ describe('postmortems', () => {
 describe('follow-ups that pass their due date', () => {
   it('DM the owner once with a Done button', async () => {
     const { id, channel } = await declare('Overdue follow-up check', 'sev3');
-    expect(textOfAck(await command(channel, 'followup Rotate the API keys <@U0DAVE> due:2020-01-31'))).toContain('due 2020-01-31');
-    expect(textOfAck(await command(channel, 'followup Bad date <@U0DAVE> due:2020-02-30'))).toContain('"2020-02-30" is not a date');
+    expect(ackText(await command(channel, 'followup Rotate the API keys <@U0DAVE> due:2020-01-31'))).toContain('due 2020-01-31');
+    expect(ackText(await command(channel, 'followup Bad date <@U0DAVE> due:2020-02-30'))).toContain('"2020-02-30" is not a date');
     expect(await sweepOverdueFollowups(dbx())).toBeGreaterThanOrEqual(1);
     expect(await sweepOverdueFollowups(dbx())).toBe(0);
     app.services.outbox.wake();
@@ -184,12 +180,12 @@ describe('follow-ups that pass their due date', () => {
 
 describe('insights', () => {
   it('answers /incident insights for the default and a chosen period, and refuses an unknown one', async () => {
-    const text = textOfAck(await command(GENERAL, 'insights'));
+    const text = ackText(await command(GENERAL, 'insights'));
     expect(text).toContain('Incident insights: the last 30 days');
     expect(text).toContain('Time to acknowledge');
     expect(text).toContain('Follow-ups');
-    expect(textOfAck(await command(GENERAL, 'insights 7d'))).toContain('the last 7 days');
-    expect(textOfAck(await command(GENERAL, 'insights 2w'))).toContain('Unknown period "2w". Periods: 7d, 30d, 90d');
+    expect(ackText(await command(GENERAL, 'insights 7d'))).toContain('the last 7 days');
+    expect(ackText(await command(GENERAL, 'insights 2w'))).toContain('Unknown period "2w". Periods: 7d, 30d, 90d');
   });
 
   it('posts the scheduled report to the digest channel once per due time', async () => {

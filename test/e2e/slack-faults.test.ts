@@ -12,7 +12,7 @@ import { ANNOUNCE, GENERAL, startApp, startEmulator, testConfig } from '../suppo
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import type { EmuMessage, Fault, RecordedCall, SlackEmulator } from '../support/slack-emulator.js';
-import { slashCommand, type SignedResponse } from '../support/slack-requests.js';
+import { ackText, incidentNumberIn, type SignedResponse, slashCommand } from '../support/slack-requests.js';
 
 const CONFIG = { archive_on_close: true };
 const SUMMARY_EVENT = 'firewatch_incident_summary';
@@ -64,16 +64,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mentions = (id: number) => new RegExp(`INC-${id}(?!\\d)`);
 const STATUS_LABEL: Record<string, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved', closed: 'Closed' };
 
-function ackText(r: SignedResponse): string {
-  const json = r.json as { text?: string; blocks?: unknown[] } | undefined;
-  return json ? `${json.text ?? ''} ${JSON.stringify(json.blocks ?? [])}` : r.text;
-}
 
-function numberIn(text: string): number {
-  const match = /INC-(\d+)/.exec(text);
-  if (!match) throw new Error(`no INC-<n> in "${text}"`);
-  return Number(match[1]);
-}
 
 async function incidentRow(id: number) {
   const [row] = await dbx().select().from(incidents).where(eq(incidents.id, id));
@@ -127,7 +118,7 @@ const channelsOf = (id: number) => [...emu.channels.values()].filter((c) => c.na
 async function declare(title: string, user: string, responseUrl = emu.responseUrl()): Promise<{ id: number; ack: SignedResponse }> {
   const ack = await slashCommand(app.url, emu, `declare sev3 ${title}`, { user, responseUrl });
   expect(ack.status).toBe(200);
-  return { id: numberIn(ackText(ack)), ack };
+  return { id: incidentNumberIn(ackText(ack)), ack };
 }
 
 /**
@@ -443,7 +434,7 @@ async function hangOnSummaryPost(): Promise<HangResult> {
     // Slack performs the call 10.5 s later, after the client gave up (10 s) and before its retry (backoff ≥ 1 s).
     hangEmu.fault('chat.postMessage', { kind: 'hang', ms: 10_500 });
     const ack = await slashCommand(hangApp.url, hangEmu, 'declare sev3 Slack hangs on the summary');
-    const id = numberIn(ackText(ack));
+    const id = incidentNumberIn(ackText(ack));
     const rows = await settledOutbox(hangDb.database.db, id, 40_000);
     const [incident] = await hangDb.database.db.select().from(incidents).where(eq(incidents.id, id));
     const channel = incident?.channelId ?? '';

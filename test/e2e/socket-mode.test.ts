@@ -7,7 +7,7 @@ import { boltLogger } from '../../src/slack/bolt-logger.js';
 import { ANNOUNCE, GENERAL, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import type { SlackEmulator } from '../support/slack-emulator.js';
-import { postSigned, TEAM_ID } from '../support/slack-requests.js';
+import { incidentNumberIn, postSigned, TEAM_ID } from '../support/slack-requests.js';
 
 /** How long Firewatch may take to start and open its Socket Mode connection before the suite gives up. */
 const STARTUP_DEADLINE_MS = 15_000;
@@ -33,13 +33,6 @@ function slashPayload(emu: SlackEmulator, text: string, options: SlashOptions = 
     response_url: options.responseUrl ?? emu.responseUrl({ channel, user }),
     trigger_id: options.triggerId ?? emu.triggerId({ user }),
   };
-}
-
-/** The incident number named in an ack such as "Declaring *INC-12*: …". */
-function numberIn(text: string): number {
-  const match = /INC-(\d+)/.exec(text);
-  if (!match) throw new Error(`no INC-<n> in "${text}"`);
-  return Number(match[1]);
 }
 
 async function within<T>(work: Promise<T>, ms: number, why: () => string): Promise<T> {
@@ -103,7 +96,7 @@ describe('Firewatch in Socket Mode (SLACK_APP_TOKEN set)', () => {
     expect(ack.payload).toMatchObject({ response_type: 'ephemeral' });
     const text = (ack.payload as { text?: unknown } | undefined)?.text;
     expect(text).toEqual(expect.stringMatching(/INC-\d+/));
-    const id = numberIn(String(text));
+    const id = incidentNumberIn(String(text));
 
     const channel = await emu.waitFor(() => emu.channelByName(`inc-${id}-socket-mode-outage`));
     await emu.waitFor(() => channel.members.has('U0ALICE')); // invited after the channel is created

@@ -7,7 +7,7 @@ import { ANNOUNCE, GENERAL, startApp, startEmulator, testConfig } from '../suppo
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
-import { clickButton, slashCommand, submitView } from '../support/slack-requests.js';
+import { ackText, clickButton, slashCommand, submitView } from '../support/slack-requests.js';
 
 let db: TestDatabase;
 let emu: SlackEmulator;
@@ -27,10 +27,6 @@ afterAll(async () => {
 
 const dbx = () => db.database.db;
 
-function textOfAck(r: { json: unknown; text: string }): string {
-  const json = r.json as { text?: string; blocks?: unknown[] } | undefined;
-  return json ? `${json.text ?? ''} ${JSON.stringify(json.blocks ?? [])}` : r.text;
-}
 
 async function incidentRow(id: number) {
   const [row] = await dbx().select().from(incidents).where(eq(incidents.id, id));
@@ -46,7 +42,7 @@ async function eventsOf(id: number, kind?: string) {
 /** Declares an incident and waits until its channel is fully set up. */
 async function declare(title: string, severity = 'sev3') {
   const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`);
-  const id = Number(/INC-(\d+)/.exec(textOfAck(ack))![1]);
+  const id = Number(/INC-(\d+)/.exec(ackText(ack))![1]);
   await settledOutbox(dbx(), id);
   const incident = await incidentRow(id);
   return { id, channel: incident.channelId!, incident };
@@ -58,7 +54,7 @@ async function run(id: number, text: string, options: { channel?: string; user?:
   const r = await slashCommand(app.url, emu, text, { channel: options.channel ?? incident.channelId!, user: options.user ?? 'U0ALICE' });
   expect(r.status).toBe(200);
   await settledOutbox(dbx(), id);
-  return textOfAck(r);
+  return ackText(r);
 }
 
 function summaryOf(channel: string): EmuMessage {
@@ -123,7 +119,7 @@ describe('status changes', () => {
 
   it('says what to do when run outside an incident channel without naming one', async () => {
     const r = await slashCommand(app.url, emu, 'status identified', { channel: GENERAL });
-    expect(textOfAck(r)).toContain('This is not an incident channel');
+    expect(ackText(r)).toContain('This is not an incident channel');
   });
 
   it('resolves with a summary, tells the announcement thread, reopens only with a reason, and closes', async () => {
@@ -163,7 +159,7 @@ describe('status changes', () => {
       slashCommand(app.url, emu, 'resolve Fixed by alice', { channel, user: 'U0ALICE' }),
       slashCommand(app.url, emu, 'resolve Fixed by bob', { channel, user: 'U0BOB' }),
     ]);
-    const answers = [textOfAck(a!), textOfAck(b!)];
+    const answers = [ackText(a!), ackText(b!)];
     expect(answers.filter((t) => t.includes(`INC-${id} is now resolved.`))).toHaveLength(1);
     expect(answers.filter((t) => /already resolved|is now resolved: someone changed it/.test(t))).toHaveLength(1);
     expect(await eventsOf(id, 'status_changed')).toHaveLength(1);
@@ -368,12 +364,12 @@ describe('listing and private incidents', () => {
     const minor = await declare('Minor listing check', 'sev4');
     const major = await declare('Major listing check', 'sev1');
     const secret = await declarePrivate('Secret listing check');
-    const forAlice = textOfAck(await slashCommand(app.url, emu, 'list'));
+    const forAlice = ackText(await slashCommand(app.url, emu, 'list'));
     expect(forAlice.indexOf(`INC-${major.id}`)).toBeGreaterThan(-1);
     expect(forAlice.indexOf(`INC-${major.id}`)).toBeLessThan(forAlice.indexOf(`INC-${minor.id}`));
     expect(forAlice).toContain(`INC-${secret}`);
     expect(forAlice).toContain(`<#${major.channel}>`);
-    const forBob = textOfAck(await slashCommand(app.url, emu, 'list', { user: 'U0BOB' }));
+    const forBob = ackText(await slashCommand(app.url, emu, 'list', { user: 'U0BOB' }));
     expect(forBob).toContain(`INC-${major.id}`);
     expect(forBob).not.toContain(`INC-${secret}`);
     expect(forBob).not.toContain('Secret listing check');
@@ -420,7 +416,7 @@ describe('archiving on close', () => {
     const archiving = await startApp(emu, db.database, testConfig({ archive_on_close: true }));
     try {
       const r = await slashCommand(archiving.url, emu, 'declare sev4 Archive on close check');
-      const id = Number(/INC-(\d+)/.exec(textOfAck(r))![1]);
+      const id = Number(/INC-(\d+)/.exec(ackText(r))![1]);
       await settledOutbox(dbx(), id);
       const channel = (await incidentRow(id)).channelId!;
       await slashCommand(archiving.url, emu, 'resolve Done', { channel });

@@ -230,11 +230,7 @@ export function eventBody(event: unknown, extra: Record<string, unknown> = {}): 
   });
 }
 
-/** The ack body of a slash command as text (its `text` and blocks), or the raw body. */
-export function ackText(r: { json: unknown; text: string }): string {
-  const json = r.json as { text?: string; blocks?: unknown[] } | undefined;
-  return json ? `${json.text ?? ''} ${JSON.stringify(json.blocks ?? [])}` : r.text;
-}
+export { ackText } from './slack-requests.js';
 
 // ---- a Firewatch whose log lines can be inspected ---------------------------------------------
 

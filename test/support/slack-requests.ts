@@ -128,3 +128,16 @@ export function clickButton(
     actions: [{ action_id: actionId, block_id: block.block_id ?? 'b', text: button.text, value: button.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
   });
 }
+
+/** What a person saw in the ack of a request: its text and blocks, or the raw body. */
+export function ackText(r: { json: unknown; text: string }): string {
+  const json = r.json as { text?: string; blocks?: unknown[] } | undefined;
+  return json ? `${json.text ?? ''} ${JSON.stringify(json.blocks ?? [])}` : r.text;
+}
+
+/** The incident number named in a text such as "Declaring INC-12 …". */
+export function incidentNumberIn(text: string): number {
+  const match = /INC-(\d+)/.exec(text);
+  if (!match) throw new Error(`no INC-<n> in "${text}"`);
+  return Number(match[1]);
+}

@@ -41,6 +41,7 @@ export const incidents = pgTable('incidents', {
 export const incidentMembers = pgTable(
   'incident_members',
   {
+    // DEFERRABLE INITIALLY DEFERRED (migration 0007; drizzle cannot say it): declare writes both sides at once.
     incidentId: integer('incident_id')
       .notNull()
       .references(() => incidents.id),
@@ -106,6 +107,7 @@ export const timelineEvents = pgTable(
   'timeline_events',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    // DEFERRABLE INITIALLY DEFERRED (migration 0007; drizzle cannot say it): declare writes both sides at once.
     incidentId: integer('incident_id')
       .notNull()
       .references(() => incidents.id),
@@ -132,6 +134,7 @@ export const outbox = pgTable(
   'outbox',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    // DEFERRABLE INITIALLY DEFERRED (migration 0007; drizzle cannot say it): declare writes both sides at once.
     incidentId: integer('incident_id').references(() => incidents.id),
     orderingKey: text('ordering_key').notNull(),
     kind: text('kind').notNull(),

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { findSeverity, type Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { incidents, type Incident } from '../db/schema.js';
@@ -11,7 +11,7 @@ export const SNOOZE_MS = 30 * 60_000;
 /** An incident opened without a lead is nudged this long after it was opened. */
 export const LEAD_NUDGE_MS = 10 * 60_000;
 
-const later = (ms: number) => sql`now() + ${`${ms} milliseconds`}::interval`;
+export const later = (ms: number): SQL => sql`now() + ${`${ms} milliseconds`}::interval`;
 
 /**
  * When the next status update is due: the "next update in" chosen with an update (null: no reminders),
@@ -22,12 +22,17 @@ export function nextUpdateDelay(config: Config, severity: string, chosen: number
   return findSeverity(config, severity)?.updateEveryMs ?? null;
 }
 
-/** Sets when the next update is due, counted from now; called when an incident opens and after each update. */
+/** The due time of the next update, counted from now, as a value to store (null: no reminders). */
+export function nextUpdateDueAt(config: Config, severity: string, chosen?: number | null): SQL | null {
+  const delay = nextUpdateDelay(config, severity, chosen);
+  return delay === null ? null : later(delay);
+}
+
+/** Sets when the next update is due, counted from now; called after each update. */
 export async function scheduleNextUpdate(tx: Tx, config: Config, incident: Incident, chosen?: number | null): Promise<void> {
-  const delay = nextUpdateDelay(config, incident.severity, chosen);
   await tx
     .update(incidents)
-    .set({ nextUpdateDueAt: delay === null ? null : later(delay) })
+    .set({ nextUpdateDueAt: nextUpdateDueAt(config, incident.severity, chosen) })
     .where(eq(incidents.id, incident.id));
 }
 

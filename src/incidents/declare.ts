@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { findSeverity, type Config, type Severity } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { incidents, type Incident } from '../db/schema.js';
@@ -8,7 +8,7 @@ import { recordEvent } from '../timeline/record.js';
 import { incidentChannelName } from './channel-name.js';
 import { addMembers } from './members.js';
 import { isPerson } from './people.js';
-import { LEAD_NUDGE_MS, scheduleNextUpdate } from '../digests/reminders.js';
+import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../digests/reminders.js';
 import { freezePolicy } from '../paging/policy.js';
 import { triggerPage } from '../paging/pages.js';
 import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from './validate.js';
@@ -55,48 +55,55 @@ export async function openIncident(tx: Tx, config: Config, severity: Severity, r
   const leadId = request.leadId === undefined ? request.declaredBy : request.leadId;
   // A title is one line: it names a channel and heads every list.
   const title = request.title.trim().replace(/\s*[\r\n]+\s*/g, ' ');
-  const [inserted] = await tx
-    .insert(incidents)
-    .values({
-      title,
-      description: request.description.trim(),
-      severity: severity.id,
-      status: request.initialStatus ?? 'investigating',
-      type: request.type ?? null,
-      source: request.source ?? 'slack',
-      leadId,
-      declaredBy: request.declaredBy,
-      isPrivate: request.isPrivate,
-      announcementChannel: request.isPrivate ? null : (config.announcementsChannel ?? null),
-    })
-    .returning();
-  if (!inserted) throw new Error('insert returned no incident');
-  const [named] = await tx
-    .update(incidents)
-    .set({ channelName: incidentChannelName(inserted.id, title) })
-    .where(eq(incidents.id, inserted.id))
-    .returning();
-  if (!named) throw new Error('incident vanished inside its own transaction');
-
   const people = [request.declaredBy, ...(leadId ? [leadId] : [])].filter(isPerson);
-  await addMembers(tx, named.id, people);
-  await scheduleNextUpdate(tx, config, named);
-  if (!leadId) await tx.update(incidents).set({ leadNudgeAt: sql`now() + ${`${LEAD_NUDGE_MS} milliseconds`}::interval` }).where(eq(incidents.id, named.id));
-  await recordEvent(tx, {
-    incidentId: named.id,
-    kind: 'declared',
-    actor: request.declaredBy,
-    occurredAt: named.createdAt,
-    data: { title, severity: severity.id, description: named.description, private: named.isPrivate, lead: leadId, status: named.status, source: named.source, ...(named.type ? { type: named.type } : {}) },
-  });
+  const status = request.initialStatus ?? 'investigating';
+  const source = request.source ?? 'slack';
+  const description = request.description.trim();
+  // The number comes first so the channel name is known up front: every row of the declaration then
+  // goes to the database in one pipelined batch instead of a round trip each.
+  const [numbered] = await tx.select({ id: sql`nextval(pg_get_serial_sequence('incidents', 'id'))`.mapWith(Number) }).from(sql`(select 1) as one`);
+  if (!numbered) throw new Error('the incident sequence returned nothing');
+  const incidentId = numbered.id;
 
-  const incidentId = named.id;
   const effects: Effect[] = [{ kind: 'channel.create', payload: { incidentId } }];
   if (people.length) effects.push({ kind: 'channel.invite', payload: { incidentId, users: [...new Set(people)] } });
   effects.push({ kind: 'summary.post', payload: { incidentId } }, { kind: 'summary.pin', payload: { incidentId } }, { kind: 'channel.topic', payload: { incidentId } });
-  if (named.announcementChannel) effects.push({ kind: 'incident.announce', payload: { incidentId } });
+  const announcementChannel = request.isPrivate ? null : (config.announcementsChannel ?? null);
+  if (announcementChannel) effects.push({ kind: 'incident.announce', payload: { incidentId } });
   if (request.reply) effects.push({ kind: 'reply.declared', payload: { incidentId, target: request.reply } });
-  await enqueue(tx, effects, { incidentId });
+
+  const [[named]] = await Promise.all([
+    tx
+      .insert(incidents)
+      .overridingSystemValue()
+      .values({
+        id: incidentId,
+        title,
+        description,
+        severity: severity.id,
+        status,
+        type: request.type ?? null,
+        source,
+        leadId,
+        declaredBy: request.declaredBy,
+        isPrivate: request.isPrivate,
+        announcementChannel,
+        channelName: incidentChannelName(incidentId, title),
+        nextUpdateDueAt: nextUpdateDueAt(config, severity.id),
+        leadNudgeAt: leadId ? null : later(LEAD_NUDGE_MS),
+      })
+      .returning(),
+    addMembers(tx, incidentId, people),
+    // occurred_at defaults to now(), the transaction's start, as created_at does: the two are equal.
+    recordEvent(tx, {
+      incidentId,
+      kind: 'declared',
+      actor: request.declaredBy,
+      data: { title, severity: severity.id, description, private: request.isPrivate, lead: leadId, status, source, ...(request.type ? { type: request.type } : {}) },
+    }),
+    enqueue(tx, effects, { incidentId }),
+  ]);
+  if (!named) throw new Error('insert returned no incident');
   // Paging comes after the channel set-up in the outbox, so the DMs can link the channel.
   const policyId = request.page ?? severity.page;
   const policy = policyId ? freezePolicy(config, policyId) : undefined;

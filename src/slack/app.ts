@@ -58,6 +58,8 @@ export function createSlackApp(env: Env, services: Services, identity: BotIdenti
     receiver,
     logger,
     clientOptions: webClientOptions(env, services.logger),
+    // Nothing reads context.conversation; the store would cost a lookup on every request.
+    convoStore: false,
     // Our own authorize: a failed auth.test is retried rather than cached forever, and a request is
     // handled (and acked) even while Slack's Web API does not answer.
     authorize: async () => {

@@ -7,6 +7,7 @@ import { openDatabase, type Database } from './db/client.js';
 import { createHttpServer, type Route } from './http/server.js';
 import { slackEventsHandler } from './http/slack-events.js';
 import type { Logger } from './logger.js';
+import { Foreground } from './outbox/foreground.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { createMetrics } from './metrics.js';
 import { CountingWebClient } from './slack/client.js';
@@ -89,8 +90,10 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
     const identity = new BotIdentityCache(client);
     await checkToken(identity, logger);
 
+    const foreground = new Foreground();
     const outbox = new OutboxWorker({
       db: database.db,
+      foreground,
       logger: logger.child({ component: 'outbox' }),
       deliver: createDeliverer({ db: database.db, config, client, identity, users: new UserNames(client), logger }),
       ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}),
@@ -122,7 +125,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       },
     });
     if (slack.httpReceiver) {
-      routes.push({ method: 'POST', path: '/slack/events', handler: slackEventsHandler(slack.httpReceiver, env.SLACK_SIGNING_SECRET ?? '', logger, metrics) });
+      routes.push({ method: 'POST', path: '/slack/events', handler: slackEventsHandler(slack.httpReceiver, env.SLACK_SIGNING_SECRET ?? '', logger, metrics, foreground) });
     }
     server = createHttpServer(routes, logger);
     const port = await listen(server, env.PORT);

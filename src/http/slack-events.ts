@@ -3,6 +3,7 @@ import { isValidSlackRequest, type HTTPReceiver } from '@slack/bolt';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import type { Foreground } from '../outbox/foreground.js';
 import { BodyTooLarge, readBody } from './body.js';
 import { cleanDeep, cleanText } from './sanitize.js';
 import { HANDLED_ACTIONS, HANDLED_VIEWS } from '../slack/registry.js';
@@ -99,17 +100,17 @@ function end(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-/**
- * POST /slack/events: checks the signature (401) and that the body is a Slack envelope (400) before Bolt
- * sees it, so a forged or malformed request never reaches a listener and gets an immediate answer.
- */
 /** What kind of request a body is, for the ack-latency histogram. */
 function kindOf(contentType: string | undefined, body: string): string {
   if (contentType === 'application/json') return 'event';
   return body.startsWith('payload=') || body.includes('&payload=') ? 'interaction' : 'command';
 }
 
-export function slackEventsHandler(receiver: HTTPReceiver, signingSecret: string, logger: Logger, metrics: Metrics) {
+/**
+ * POST /slack/events: checks the signature (401) and that the body is a Slack envelope (400) before Bolt
+ * sees it, so a forged or malformed request never reaches a listener and gets an immediate answer.
+ */
+export function slackEventsHandler(receiver: HTTPReceiver, signingSecret: string, logger: Logger, metrics: Metrics, foreground: Foreground) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     let raw: Buffer;
@@ -145,6 +146,8 @@ export function slackEventsHandler(receiver: HTTPReceiver, signingSecret: string
     }
     const kind = kindOf(req.headers['content-type'], body);
     res.once('finish', () => metrics.ackLatency.observe({ kind }, (performance.now() - started) / 1000));
+    const answered = foreground.begin();
+    res.once('close', answered);
     // Bolt reads a pre-read body from rawBody (its BufferedIncomingMessage). The signature was checked
     // above on the body as sent; Bolt gets the cleaned body, with its own check turned off.
     Object.assign(req, { rawBody: Buffer.from(checked.body, 'utf8') });

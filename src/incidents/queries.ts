@@ -35,6 +35,16 @@ export async function latestEvent(tx: Tx, incidentId: number, kind: string): Pro
   return row;
 }
 
+/** An event with its incident, in one query: what posting the event needs. */
+export async function eventWithIncident(tx: Tx, incidentId: number, eventId: number): Promise<{ event: TimelineEvent | undefined; incident: Incident | undefined }> {
+  const [row] = await tx
+    .select({ incident: incidents, event: timelineEvents })
+    .from(incidents)
+    .leftJoin(timelineEvents, and(eq(timelineEvents.id, eventId), eq(timelineEvents.incidentId, incidents.id)))
+    .where(eq(incidents.id, incidentId));
+  return { incident: row?.incident, event: row?.event ?? undefined };
+}
+
 export async function eventById(tx: Tx, id: number): Promise<TimelineEvent | undefined> {
   const [row] = await tx.select().from(timelineEvents).where(eq(timelineEvents.id, id));
   return row;

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
 import { outbox, type OutboxRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import type { Foreground } from './foreground.js';
 
 export type DeliveryOutcome =
   | { status: 'done'; result?: Record<string, unknown> }
@@ -25,6 +26,9 @@ export interface OutboxWorkerOptions {
   giveUpAfterMs?: number;
   /** Told of each row that failed for good, after it is marked (to tell the person whose change it was). */
   onFailed?: (row: OutboxRow, error: string) => Promise<void>;
+  /** Requests people are waiting on; new deliveries wait (up to yieldMs) while any is being answered. */
+  foreground?: Foreground;
+  yieldMs?: number;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -57,6 +61,8 @@ export class OutboxWorker {
   private readonly leaseMs: number;
   private readonly giveUpAfterMs: number;
   private readonly onFailed: OutboxWorkerOptions['onFailed'];
+  private readonly foreground: Foreground | undefined;
+  private readonly yieldMs: number;
   private readonly inFlight = new Set<number>();
   private draining: Promise<void> | undefined;
   private wakeAgain = false;
@@ -70,6 +76,8 @@ export class OutboxWorker {
     this.leaseMs = options.leaseMs ?? 15_000;
     this.giveUpAfterMs = options.giveUpAfterMs ?? 24 * 3_600_000;
     this.onFailed = options.onFailed;
+    this.foreground = options.foreground;
+    this.yieldMs = options.yieldMs ?? 250;
   }
 
   /** Delivers whatever is due now; called after a commit that enqueued work and by the periodic sweep. */
@@ -128,6 +136,7 @@ export class OutboxWorker {
       const room = this.batchSize - running.size;
       let rows: OutboxRow[] = [];
       if (room > 0) {
+        await this.foreground?.quiet(this.yieldMs);
         finishedSinceClaim = false;
         try {
           rows = await this.claim(room);
@@ -152,47 +161,84 @@ export class OutboxWorker {
     await Promise.all(running.values());
   }
 
-  private async claim(limit: number): Promise<OutboxRow[]> {
+  /** Rows that may be delivered now: pending, due, not leased, and the oldest pending row of their key. */
+  private claimable() {
     const earlier = alias(outbox, 'earlier');
-    return this.db.transaction(async (tx) => {
-      const due = await tx
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.status, 'pending'),
-            lte(outbox.nextAttemptAt, sql`now()`),
-            or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, sql`now()`)),
-            notExists(
-              tx
-                .select({ one: sql`1` })
-                .from(earlier)
-                .where(and(eq(earlier.orderingKey, outbox.orderingKey), eq(earlier.status, 'pending'), lt(earlier.id, outbox.id))),
-            ),
-          ),
-        )
-        .orderBy(asc(outbox.id))
-        .limit(limit)
-        .for('update', { skipLocked: true });
-      if (due.length === 0) return [];
-      return tx
-        .update(outbox)
-        .set({ lockedUntil: sql`now() + ${`${this.leaseMs} milliseconds`}::interval`, lockedBy: this.id, claims: sql`${outbox.claims} + 1` })
-        .where(inArray(outbox.id, due.map((d) => d.id)))
-        .returning();
-    });
+    return and(
+      eq(outbox.status, 'pending'),
+      lte(outbox.nextAttemptAt, sql`now()`),
+      or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, sql`now()`)),
+      notExists(
+        this.db
+          .select({ one: sql`1` })
+          .from(earlier)
+          .where(and(eq(earlier.orderingKey, outbox.orderingKey), eq(earlier.status, 'pending'), lt(earlier.id, outbox.id))),
+      ),
+    );
   }
 
-  private async deliverOne(row: OutboxRow): Promise<void> {
-    this.inFlight.add(row.id);
-    try {
-      await this.deliverAndRecord(row);
-    } finally {
-      this.inFlight.delete(row.id);
+  private lease() {
+    return { lockedUntil: sql`now() + ${`${this.leaseMs} milliseconds`}::interval`, lockedBy: this.id, claims: sql`${outbox.claims} + 1` };
+  }
+
+  /** One statement, no transaction: the rows are locked, skipped by other claimers, and leased at once. */
+  private async claim(limit: number): Promise<OutboxRow[]> {
+    const due = this.db.select({ id: outbox.id }).from(outbox).where(this.claimable()).orderBy(asc(outbox.id)).limit(limit).for('update', { skipLocked: true });
+    return this.db.update(outbox).set(this.lease()).where(inArray(outbox.id, due)).returning();
+  }
+
+  /**
+   * Marks a delivered row done and, in the same statement, leases the next row of its ordering key if that
+   * is due: an incident's deliveries follow one another without a separate claim each.
+   */
+  private async completeAndClaimNext(row: OutboxRow, attempts: number, result: Record<string, unknown> | null): Promise<OutboxRow | undefined> {
+    const done = this.db.$with('done').as(
+      this.db
+        .update(outbox)
+        .set({ status: 'done', attempts, result, doneAt: sql`now()`, lockedUntil: null, lastError: null })
+        .where(and(eq(outbox.id, row.id), eq(outbox.lockedBy, this.id)))
+        .returning({ orderingKey: outbox.orderingKey }),
+    );
+    // The row just done was its key's head, so the next pending row of the key is the new head.
+    const following = this.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(sql`${outbox.orderingKey} = (select ${done.orderingKey} from ${done})`, eq(outbox.status, 'pending'), gt(outbox.id, row.id)))
+      .orderBy(asc(outbox.id))
+      .limit(1);
+    const [next] = await this.db
+      .with(done)
+      .update(outbox)
+      .set(this.lease())
+      .where(
+        and(
+          inArray(outbox.id, following),
+          eq(outbox.status, 'pending'),
+          lte(outbox.nextAttemptAt, sql`now()`),
+          or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, sql`now()`)),
+        ),
+      )
+      .returning();
+    return next;
+  }
+
+  /** Delivers a row, then the rows of its key that follow it, as long as each is due when the last is done. */
+  private async deliverOne(first: OutboxRow): Promise<void> {
+    let row: OutboxRow | undefined = first;
+    while (row) {
+      if (row !== first) await this.foreground?.quiet(this.yieldMs);
+      const current: OutboxRow = row;
+      this.inFlight.add(current.id);
+      try {
+        row = await this.deliverAndRecord(current);
+      } finally {
+        this.inFlight.delete(current.id);
+      }
     }
   }
 
-  private async deliverAndRecord(row: OutboxRow): Promise<void> {
+  /** Returns the next row of the same key when it was leased along with recording this one as done. */
+  private async deliverAndRecord(row: OutboxRow): Promise<OutboxRow | undefined> {
     let outcome: DeliveryOutcome;
     let unexpected = false;
     try {
@@ -213,6 +259,7 @@ export class OutboxWorker {
     try {
       switch (outcome.status) {
         case 'done':
+          if (!this.stopped) return await this.completeAndClaimNext(row, attempts, outcome.result ?? null);
           await this.db
             .update(outbox)
             .set({ status: 'done', attempts, result: outcome.result ?? null, doneAt: sql`now()`, lockedUntil: null, lastError: null })
@@ -245,5 +292,6 @@ export class OutboxWorker {
       // The lease runs out and the row is delivered again; delivery handlers tolerate that.
       this.logger.warn({ err, outboxId: row.id }, 'outbox: could not record the delivery outcome');
     }
+    return undefined;
   }
 }

@@ -2,7 +2,7 @@ import type { WebClient } from '@slack/web-api';
 import { and, eq, gt, gte, inArray, lt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { jobRuns, outbox, pageNotifications, pages, postmortems, timelineEvents, type Incident, type OutboxRow, type Page } from '../db/schema.js';
+import { incidents, jobRuns, outbox, pageNotifications, pages, postmortems, timelineEvents, type Incident, type OutboxRow, type Page, type TimelineEvent } from '../db/schema.js';
 import { ALERT_CHANGE_KINDS, ALERT_LINES_PER_MINUTE } from '../alerts/ingest.js';
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
@@ -13,7 +13,7 @@ import { latestPostmortem } from '../postmortems/store.js';
 import { overdueFollowupMessage } from './blocks/lists.js';
 import type { DigestData } from '../digests/build.js';
 import { incidentChannelName } from '../incidents/channel-name.js';
-import { eventById, getIncident, latestEvent, recordSlackRefs } from '../incidents/queries.js';
+import { eventById, eventWithIncident, getIncident, latestEvent, recordSlackRefs } from '../incidents/queries.js';
 import { rolesOf } from '../incidents/roles.js';
 import type { Logger } from '../logger.js';
 import { effectSchemas, isEffectKind, type EffectKind, type EffectPayload } from '../outbox/effects.js';
@@ -54,6 +54,13 @@ async function loadIncident(ctx: DeliveryContext, id: number): Promise<Incident>
   const incident = await getIncident(ctx.db, id);
   if (!incident) throw new Undeliverable(`incident ${id} does not exist`);
   return incident;
+}
+
+async function loadEvent(ctx: DeliveryContext, incidentId: number, eventId: number): Promise<{ incident: Incident; event: TimelineEvent }> {
+  const { incident, event } = await eventWithIncident(ctx.db, incidentId, eventId);
+  if (!incident) throw new Undeliverable(`incident ${incidentId} does not exist`);
+  if (!event) throw new Undeliverable(`timeline event ${eventId} does not exist`);
+  return { incident, event };
 }
 
 /** Effects inside the channel wait for channel.create, which is earlier in the same ordering key. */
@@ -263,9 +270,7 @@ const updateSummary: Handler<'summary.update'> = async (ctx, { incidentId }, row
 };
 
 const postTimelineEvent: Handler<'timeline.post'> = async (ctx, { incidentId, eventId, where, broadcast }) => {
-  const incident = await loadIncident(ctx, incidentId);
-  const event = await eventById(ctx.db, eventId);
-  if (!event) throw new Undeliverable(`timeline event ${eventId} does not exist`);
+  const { incident, event } = await loadEvent(ctx, incidentId, eventId);
   const message = timelineMessage(ctx.config, incident, event, where === 'channel');
   if (where === 'channel') {
     const r = await ctx.client.chat.postMessage({ channel: channelOf(incident), ...message, unfurl_links: false });
@@ -284,9 +289,7 @@ const postTimelineEvent: Handler<'timeline.post'> = async (ctx, { incidentId, ev
 };
 
 const dmRole: Handler<'role.dm'> = async (ctx, { incidentId, eventId }) => {
-  const incident = await loadIncident(ctx, incidentId);
-  const event = await eventById(ctx.db, eventId);
-  if (!event) throw new Undeliverable(`timeline event ${eventId} does not exist`);
+  const { incident, event } = await loadEvent(ctx, incidentId, eventId);
   const user = String(event.data.user ?? '');
   await ctx.client.chat.postMessage({ channel: user, ...roleMessage(incident, event) });
   return DONE;
@@ -304,13 +307,17 @@ async function loadPage(ctx: DeliveryContext, pageId: number): Promise<Page> {
 }
 
 const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, notificationId }) => {
-  const page = await loadPage(ctx, pageId);
+  const [found] = await ctx.db
+    .select({ notification: pageNotifications, page: pages, incident: incidents })
+    .from(pageNotifications)
+    .innerJoin(pages, eq(pages.id, pageNotifications.pageId))
+    .innerJoin(incidents, eq(incidents.id, pages.incidentId))
+    .where(and(eq(pageNotifications.id, notificationId), eq(pages.id, pageId), eq(incidents.id, incidentId)));
+  if (!found) throw new Undeliverable(`page notification ${notificationId} of page ${pageId} does not exist`);
+  const { notification, page, incident } = found;
   // Decided before an acknowledgement committed, delivered after: a page that ended notifies nobody.
   if (page.state !== 'triggered') return { status: 'done', result: { skipped: page.state } };
-  const [notification] = await ctx.db.select().from(pageNotifications).where(eq(pageNotifications.id, notificationId));
-  if (!notification) throw new Undeliverable(`page notification ${notificationId} does not exist`);
   if (notification.dmTs) return DONE;
-  const incident = await loadIncident(ctx, incidentId);
   const r = await ctx.client.chat.postMessage({ channel: notification.userId, ...pageDm(ctx.config, incident, page) });
   if (!r.ts || !r.channel) throw new Error('chat.postMessage answered without a ts');
   await ctx.db.update(pageNotifications).set({ dmChannel: r.channel, dmTs: r.ts }).where(eq(pageNotifications.id, notificationId));
@@ -330,17 +337,13 @@ const updatePageDms: Handler<'page.dm.update'> = async (ctx, { incidentId, pageI
 };
 
 const postReminder: Handler<'reminder.post'> = async (ctx, { incidentId, eventId }) => {
-  const incident = await loadIncident(ctx, incidentId);
-  const event = await eventById(ctx.db, eventId);
-  if (!event) throw new Undeliverable(`timeline event ${eventId} does not exist`);
+  const { incident, event } = await loadEvent(ctx, incidentId, eventId);
   await ctx.client.chat.postMessage({ channel: channelOf(incident), ...reminderMessage(incident, event, SUMMARY_ACTIONS.postUpdate, summaryButtonValue(incident)) });
   return DONE;
 };
 
 const dmSubscriber: Handler<'subscriber.dm'> = async (ctx, { incidentId, eventId, userId }) => {
-  const incident = await loadIncident(ctx, incidentId);
-  const event = await eventById(ctx.db, eventId);
-  if (!event) throw new Undeliverable(`timeline event ${eventId} does not exist`);
+  const { incident, event } = await loadEvent(ctx, incidentId, eventId);
   await ctx.client.chat.postMessage({ channel: userId, ...subscriberMessage(ctx.config, incident, event), unfurl_links: false });
   return DONE;
 };

@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, type OutboxRow } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
+import { Foreground } from '../../src/outbox/foreground.js';
 import { OutboxWorker, type Deliverer } from '../../src/outbox/worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -82,6 +83,61 @@ describe('the outbox worker', () => {
     await worker.idle();
     expect(seen).toEqual([0, 0, 1, 2]);
     await worker.stop();
+  });
+
+  it('goes straight on to the next row of a key when it is due, and leaves it when it is not', async () => {
+    const notYet = new Date(Date.now() + 60 * 60_000);
+    await db.database.db.insert(outbox).values([
+      { orderingKey: 'chain:k', kind: 'test', payload: { i: 0 } },
+      { orderingKey: 'chain:k', kind: 'test', payload: { i: 1 } },
+      { orderingKey: 'chain:k', kind: 'test', payload: { i: 2 }, nextAttemptAt: notYet },
+      { orderingKey: 'chain:k', kind: 'test', payload: { i: 3 } },
+    ]);
+    const seen: number[] = [];
+    const worker = new OutboxWorker({
+      db: db.database.db,
+      logger,
+      batchSize: 1,
+      deliver: async (row) => {
+        if (row.orderingKey === 'chain:k') seen.push((row.payload as { i: number }).i);
+        return { status: 'done' };
+      },
+    });
+    worker.wake();
+    await worker.idle();
+    await worker.stop();
+    expect(seen).toEqual([0, 1]);
+    const rows = await rowsTagged('chain');
+    expect(rows.map((r) => [r.status, r.claims, r.lockedBy === null || r.lockedUntil === null])).toEqual([
+      ['done', 1, true],
+      ['done', 1, true],
+      ['pending', 0, true],
+      ['pending', 0, true],
+    ]);
+  });
+
+  it('starts no delivery while a request someone waits on is being answered, then delivers', async () => {
+    await insertRows(['f'], 2, 'fore');
+    const foreground = new Foreground();
+    const seen: number[] = [];
+    const worker = new OutboxWorker({
+      db: db.database.db,
+      logger,
+      foreground,
+      yieldMs: 60_000,
+      deliver: async (row) => {
+        if (row.orderingKey.startsWith('fore:')) seen.push((row.payload as { i: number }).i);
+        return { status: 'done' };
+      },
+    });
+    const answered = foreground.begin();
+    worker.wake();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen).toEqual([]);
+    answered();
+    await until(async () => (await rowsTagged('fore')).every((r) => r.status === 'done'));
+    await worker.stop();
+    expect(seen).toEqual([0, 1]);
   });
 
   it('records a permanent failure with the error and moves on to the next row', async () => {

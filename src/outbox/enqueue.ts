@@ -16,3 +16,9 @@ export async function enqueue(tx: Tx, effects: Effect[], options: { incidentId?:
     effects.map((effect) => ({ incidentId, orderingKey, kind: effect.kind, payload: effect.payload, ...(options.notBefore ? { nextAttemptAt: options.notBefore } : {}) })),
   );
 }
+
+/** Effects of several incidents in one statement; each incident's keep the order given. */
+export async function enqueueForIncidents(tx: Tx, items: ReadonlyArray<{ incidentId: number; effect: Effect }>): Promise<void> {
+  if (items.length === 0) return;
+  await tx.insert(outbox).values(items.map(({ incidentId, effect }) => ({ incidentId, orderingKey: incidentOrderingKey(incidentId), kind: effect.kind, payload: effect.payload })));
+}

@@ -1,10 +1,10 @@
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { incidents, pageNotifications, pages, type Incident, type Page } from '../db/schema.js';
+import { incidents, pageNotifications, pages, timelineEvents, type Incident, type Page } from '../db/schema.js';
 import { refreshLifecycleTimes } from '../incidents/times.js';
 import { addMembers } from '../incidents/members.js';
 import type { Effect } from '../outbox/effects.js';
-import { enqueue } from '../outbox/enqueue.js';
+import { enqueue, enqueueForIncidents } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import { escalationStep, frozenPolicySchema, resolveLevel, type FrozenPolicy } from './policy.js';
 
@@ -22,19 +22,76 @@ async function note(tx: Tx, incidentId: number, kind: string, actor: string | nu
   effects.push(channelLine(incidentId, event.id));
 }
 
-/** Notifies a level's targets (each person at most once per level and pass) and records who and what was skipped. */
-async function notifyLevel(tx: Tx, page: Page, level: number, loop: number, effects: Effect[]): Promise<void> {
-  const policy = policyOf(page);
-  const { users, skipped } = resolveLevel(policy, level, new Date());
-  for (const schedule of skipped) {
-    await note(tx, page.incidentId, 'page_target_skipped', null, { pageId: page.id, policy: policy.id, schedule, level, loop }, effects);
-  }
-  for (const userId of users) {
-    const [notification] = await tx.insert(pageNotifications).values({ pageId: page.id, level, loop, userId }).onConflictDoNothing().returning();
-    if (!notification) continue;
-    await note(tx, page.incidentId, 'page_notified', page.triggeredBy, { pageId: page.id, policy: policy.id, user: userId, level, loop }, effects);
-    effects.push({ kind: 'page.dm', payload: { incidentId: page.incidentId, pageId: page.id, notificationId: notification.id } });
-  }
+/** What one page's step writes besides the page row itself. */
+interface StepWrite {
+  page: Page;
+  /** The event of the step itself, and whether the incident channel gets a line for it. */
+  event?: { kind: string; actor: string | null; data: Record<string, unknown>; line: boolean };
+  /** The level whose targets are notified now, each person at most once per level and pass. */
+  notify?: { level: number; loop: number };
+}
+
+/** Tells a page's events apart within one batch: a page takes one step per batch. */
+function eventKey(kind: string, data: Record<string, unknown>): string {
+  return `${String(data.pageId)}:${kind}:${String(data.schedule ?? data.user ?? '')}`;
+}
+
+/**
+ * Writes the events, notifications and outbox rows of many page steps with one statement per table,
+ * however many pages moved: a sweep of hundreds of due pages is a handful of round trips, not hundreds.
+ * Per page the channel sees the step, then each skipped schedule, then each person notified with their DM.
+ */
+async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promise<void> {
+  const events: Array<{ incidentId: number; kind: string; actor: string | null; data: Record<string, unknown> }> = [];
+  const plans = steps.map((step) => {
+    const { page } = step;
+    const lines: string[] = [];
+    const add = (kind: string, actor: string | null, data: Record<string, unknown>, line: boolean) => {
+      events.push({ incidentId: page.incidentId, kind, actor, data });
+      if (line) lines.push(eventKey(kind, data));
+    };
+    if (step.event) add(step.event.kind, step.event.actor, step.event.data, step.event.line);
+    let users: string[] = [];
+    if (step.notify) {
+      const { level, loop } = step.notify;
+      const resolved = resolveLevel(policyOf(page), level, now);
+      for (const schedule of resolved.skipped) add('page_target_skipped', null, { pageId: page.id, policy: page.policyId, schedule, level, loop }, true);
+      users = resolved.users;
+    }
+    return { step, lines, users };
+  });
+
+  const candidates = plans.flatMap(({ step, users }) => (step.notify ? users.map((userId) => ({ pageId: step.page.id, level: step.notify!.level, loop: step.notify!.loop, userId })) : []));
+  const inserted = candidates.length ? await tx.insert(pageNotifications).values(candidates).onConflictDoNothing().returning() : [];
+  const notificationOf = new Map(inserted.map((n) => [`${n.pageId}:${n.level}:${n.loop}:${n.userId}`, n]));
+  const sent = plans.map(({ step, users }) =>
+    users.flatMap((userId) => {
+      const notification = step.notify && notificationOf.get(`${step.page.id}:${step.notify.level}:${step.notify.loop}:${userId}`);
+      if (!notification) return [];
+      const data = { pageId: step.page.id, policy: step.page.policyId, user: userId, level: notification.level, loop: notification.loop };
+      events.push({ incidentId: step.page.incidentId, kind: 'page_notified', actor: step.page.triggeredBy, data });
+      return [{ key: eventKey('page_notified', data), notification }];
+    }),
+  );
+
+  const recorded = events.length ? await tx.insert(timelineEvents).values(events).returning({ id: timelineEvents.id, kind: timelineEvents.kind, data: timelineEvents.data }) : [];
+  const eventId = new Map(recorded.map((e) => [eventKey(e.kind, e.data), e.id]));
+  const idOf = (key: string): number => {
+    const id = eventId.get(key);
+    if (id === undefined) throw new Error(`page event ${key} was not recorded`);
+    return id;
+  };
+  const effects = plans.flatMap(({ step, lines }, i) => {
+    const incidentId = step.page.incidentId;
+    return [
+      ...lines.map((key) => ({ incidentId, effect: channelLine(incidentId, idOf(key)) })),
+      ...(sent[i] ?? []).flatMap(({ key, notification }) => [
+        { incidentId, effect: channelLine(incidentId, idOf(key)) },
+        { incidentId, effect: { kind: 'page.dm', payload: { incidentId, pageId: step.page.id, notificationId: notification.id } } satisfies Effect },
+      ]),
+    ];
+  });
+  await enqueueForIncidents(tx, effects);
 }
 
 /** Starts a page inside the caller's transaction and notifies its first level. */
@@ -54,10 +111,8 @@ export async function triggerPage(tx: Tx, request: { incident: Incident; policy:
     })
     .returning();
   if (!page) throw new Error('page was not inserted');
-  const effects: Effect[] = [];
-  await recordEvent(tx, { incidentId: incident.id, kind: 'page_triggered', actor: request.actor, data: { pageId: page.id, policy: policy.id, ...(request.message ? { message: request.message } : {}) } });
-  await notifyLevel(tx, page, 0, 0, effects);
-  await enqueue(tx, effects, { incidentId: incident.id });
+  const data = { pageId: page.id, policy: policy.id, ...(request.message ? { message: request.message } : {}) };
+  await writeSteps(tx, [{ page, event: { kind: 'page_triggered', actor: request.actor, data, line: false }, notify: { level: 0, loop: 0 } }], new Date());
   return page;
 }
 
@@ -73,52 +128,64 @@ export async function runningPage(tx: Tx, incidentId: number, policyId: string):
 }
 
 /**
- * Moves a locked page one step: the next level, the first level of the next pass, or exhaustion. The
- * write is conditional on the step seen, so nothing happens twice.
+ * Moves pages one step each: the next level, the first level of the next pass, or exhaustion. One
+ * statement moves them all, each conditional on the step seen, so nothing happens twice. Returns the
+ * pages that moved.
  */
-async function advance(tx: Tx, page: Page, options: { manual: boolean; actor: string | null; onLate?: ((ms: number) => void) | undefined }): Promise<'moved' | 'unchanged'> {
-  const policy = policyOf(page);
+async function advance(tx: Tx, batch: readonly Page[], options: { manual: boolean; actor: string | null; onLate?: ((ms: number) => void) | undefined }): Promise<Page[]> {
   const now = new Date();
-  const step = escalationStep(policy, page, now, options.manual);
-  if (step.kind === 'none') return 'unchanged';
-  const effects: Effect[] = [];
-  // How late the sweep fired, for the lateness figures; a manual escalation is not late.
-  const lateMs = !options.manual && page.nextEscalationAt ? now.getTime() - page.nextEscalationAt.getTime() : undefined;
-  if (lateMs !== undefined) options.onLate?.(lateMs);
-  if (step.kind === 'exhaust') {
-    const [done] = await tx
-      .update(pages)
-      .set({ state: 'exhausted', step: page.step + 1, nextEscalationAt: null, endedAt: sql`now()` })
-      .where(and(eq(pages.id, page.id), eq(pages.step, page.step)))
-      .returning();
-    if (!done) return 'unchanged';
-    await note(tx, page.incidentId, 'page_exhausted', options.actor, { pageId: page.id, policy: policy.id, passes: policy.repeat + 1, ...(lateMs !== undefined ? { lateMs } : {}) }, effects);
-  } else {
-    const delay = policy.levels[step.level]?.delayMs ?? 0;
-    // A sweep counts the next delay from when this step was due, so a late tick does not push every
-    // later level back too; never earlier than a full delay from now after a long outage, though.
-    const next =
-      options.manual || !page.nextEscalationAt
-        ? interval(delay)
-        : sql`greatest(${page.nextEscalationAt.toISOString()}::timestamptz + ${`${delay} milliseconds`}::interval, now())`;
-    const [moved] = await tx
-      .update(pages)
-      .set({ level: step.level, loop: step.loop, step: page.step + 1, nextEscalationAt: next })
-      .where(and(eq(pages.id, page.id), eq(pages.step, page.step)))
-      .returning();
-    if (!moved) return 'unchanged';
-    await note(
-      tx,
-      page.incidentId,
-      'page_escalated',
-      options.actor,
-      { pageId: page.id, policy: policy.id, level: step.level, loop: step.loop, manual: options.manual, ...(lateMs !== undefined ? { lateMs } : {}) },
-      effects,
+  const planned = batch.flatMap((page) => {
+    const policy = policyOf(page);
+    const step = escalationStep(policy, page, now, options.manual);
+    if (step.kind === 'none') return [];
+    // How late the sweep fired, for the lateness figures; a manual escalation is not late.
+    const lateMs = !options.manual && page.nextEscalationAt ? now.getTime() - page.nextEscalationAt.getTime() : undefined;
+    const exhaust = step.kind === 'exhaust';
+    const level = exhaust ? page.level : step.level;
+    const loop = exhaust ? page.loop : step.loop;
+    return [{ page, policy, exhaust, level, loop, delayMs: exhaust ? 0 : (policy.levels[level]?.delayMs ?? 0), lateMs }];
+  });
+  if (planned.length === 0) return [];
+  const rows = sql.join(
+    planned.map((p) => sql`(${p.page.id}::int, ${p.page.step}::int, ${p.level}::int, ${p.loop}::int, ${p.delayMs}::bigint, ${p.exhaust}::boolean)`),
+    sql`, `,
+  );
+  const delay = sql`step.delay_ms * interval '1 millisecond'`;
+  // A sweep counts the next delay from when this step was due, so a late tick does not push every later
+  // level back too; never earlier than a full delay from now after a long outage, though.
+  const nextFromDue = options.manual ? sql`now() + ${delay}` : sql`case when ${pages.nextEscalationAt} is null then now() + ${delay} else greatest(${pages.nextEscalationAt} + ${delay}, now()) end`;
+  const moved = await tx
+    .update(pages)
+    .set({
+      level: sql`step.level`,
+      loop: sql`step.loop`,
+      step: sql`${pages.step} + 1`,
+      state: sql`case when step.exhaust then 'exhausted' else ${pages.state} end`,
+      endedAt: sql`case when step.exhaust then now() else ${pages.endedAt} end`,
+      nextEscalationAt: sql`case when step.exhaust then null else ${nextFromDue} end`,
+    })
+    .from(sql`(values ${rows}) as step(id, seen, level, loop, delay_ms, exhaust)`)
+    .where(and(sql`${pages.id} = step.id`, sql`${pages.step} = step.seen`))
+    .returning(getTableColumns(pages));
+  const movedById = new Map(moved.map((m) => [m.id, m]));
+  const writes: StepWrite[] = [];
+  for (const p of planned) {
+    const after = movedById.get(p.page.id);
+    if (!after) continue;
+    if (p.lateMs !== undefined) options.onLate?.(p.lateMs);
+    const late = p.lateMs !== undefined ? { lateMs: p.lateMs } : {};
+    writes.push(
+      p.exhaust
+        ? { page: after, event: { kind: 'page_exhausted', actor: options.actor, data: { pageId: p.page.id, policy: p.policy.id, passes: p.policy.repeat + 1, ...late }, line: true } }
+        : {
+            page: after,
+            event: { kind: 'page_escalated', actor: options.actor, data: { pageId: p.page.id, policy: p.policy.id, level: p.level, loop: p.loop, manual: options.manual, ...late }, line: true },
+            notify: { level: p.level, loop: p.loop },
+          },
     );
-    await notifyLevel(tx, moved, step.level, step.loop, effects);
   }
-  await enqueue(tx, effects, { incidentId: page.incidentId });
-  return 'moved';
+  await writeSteps(tx, writes, now);
+  return moved;
 }
 
 /**
@@ -126,7 +193,7 @@ async function advance(tx: Tx, page: Page, options: { manual: boolean; actor: st
  * share the work and each page moves once per due time. Returns how many pages moved.
  */
 export async function sweepDuePages(db: Db, options: { batchSize?: number; parallel?: number; onLate?: (ms: number) => void } = {}): Promise<number> {
-  const batchSize = options.batchSize ?? 50;
+  const batchSize = options.batchSize ?? 200;
   let moved = 0;
   // Several claimers at once: SKIP LOCKED hands each its own pages, so a burst of due pages is spread
   // over connections instead of waiting behind one transaction at a time.
@@ -140,13 +207,13 @@ export async function sweepDuePages(db: Db, options: { batchSize?: number; paral
           .orderBy(asc(pages.nextEscalationAt))
           .limit(batchSize)
           .for('update', { skipLocked: true });
-        for (const page of due) if ((await advance(tx, page, { manual: false, actor: null, onLate: options.onLate })) === 'moved') moved++;
+        moved += (await advance(tx, due, { manual: false, actor: null, onLate: options.onLate })).length;
         return due.length;
       });
       if (claimed < batchSize) return;
     }
   };
-  await Promise.all(Array.from({ length: options.parallel ?? 4 }, claimer));
+  await Promise.all(Array.from({ length: options.parallel ?? 2 }, claimer));
   return moved;
 }
 
@@ -173,10 +240,10 @@ export async function escalateNow(db: Db, request: { pageId: number; actor: stri
     if (page.state !== 'triggered') return { ok: false, message: endedMessage(page) };
     // A second click on the same button must not skip a level.
     if (request.expectedStep !== undefined && request.expectedStep !== page.step) return { ok: false, message: 'This page was already escalated past that level.' };
-    if ((await advance(tx, page, { manual: true, actor: request.actor })) !== 'moved') return { ok: false, message: endedMessage(page) };
-    const [after] = await tx.select().from(pages).where(eq(pages.id, page.id));
-    const text = after?.state === 'exhausted' ? 'Escalated: that was the last level, and nobody acknowledged.' : `Escalated to level ${(after?.level ?? 0) + 1}.`;
-    return { ok: true, page: after ?? page, message: text };
+    const [after] = await advance(tx, [page], { manual: true, actor: request.actor });
+    if (!after) return { ok: false, message: endedMessage(page) };
+    const text = after.state === 'exhausted' ? 'Escalated: that was the last level, and nobody acknowledged.' : `Escalated to level ${after.level + 1}.`;
+    return { ok: true, page: after, message: text };
   });
 }
 

@@ -1,8 +1,9 @@
 import { and, asc, eq, getTableColumns, inArray, lte, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { incidents, pageNotifications, pages, timelineEvents, type Incident, type Page } from '../db/schema.js';
+import { pageNotifications, pages, timelineEvents, type Incident, type Page } from '../db/schema.js';
 import { refreshLifecycleTimes } from '../incidents/times.js';
 import { addMembers } from '../incidents/members.js';
+import { lockIncident } from '../incidents/queries.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue, enqueueForIncidents } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
@@ -250,6 +251,10 @@ export async function escalateNow(db: Db, request: { pageId: number; actor: stri
 /** Acknowledges a page: escalation stops, the acknowledger joins the channel, and every DM of the page says so. */
 export async function acknowledgePage(db: Db, request: { pageId: number; actor: string }): Promise<PageOutcome> {
   return db.transaction(async (tx) => {
+    const [target] = await tx.select({ incidentId: pages.incidentId }).from(pages).where(eq(pages.id, request.pageId));
+    if (!target) return { ok: false, message: 'That page does not exist.' };
+    // Incident first, then its pages: the order a status change takes, or the two could deadlock.
+    const incident = await lockIncident(tx, target.incidentId);
     const [acked] = await tx
       .update(pages)
       .set({ state: 'acknowledged', acknowledgedBy: request.actor, acknowledgedAt: sql`now()`, nextEscalationAt: null, endedAt: sql`now()`, step: sql`${pages.step} + 1` })
@@ -262,7 +267,6 @@ export async function acknowledgePage(db: Db, request: { pageId: number; actor: 
     const effects: Effect[] = [];
     await note(tx, acked.incidentId, 'page_acknowledged', request.actor, { pageId: acked.id, policy: acked.policyId, user: request.actor, level: acked.level, loop: acked.loop }, effects);
     await addMembers(tx, acked.incidentId, [request.actor]);
-    const [incident] = await tx.select().from(incidents).where(eq(incidents.id, acked.incidentId));
     if (incident) await refreshLifecycleTimes(tx, incident);
     effects.push({ kind: 'channel.invite', payload: { incidentId: acked.incidentId, users: [request.actor] } });
     effects.push({ kind: 'page.dm.update', payload: { incidentId: acked.incidentId, pageId: acked.id } });
@@ -289,6 +293,8 @@ export async function resolvePagesOf(tx: Tx, incidentId: number, actor: string |
 
 /** Acknowledgement by the alert source (PagerDuty's acknowledge): every running page of the incident stops. */
 export async function acknowledgePagesOf(tx: Tx, incidentId: number, by: string): Promise<void> {
+  // Incident first, then its pages, as a status change locks them; the reverse order could deadlock.
+  const incident = await lockIncident(tx, incidentId);
   const acked = await tx
     .update(pages)
     .set({ state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: sql`now()`, nextEscalationAt: null, endedAt: sql`now()`, step: sql`${pages.step} + 1` })
@@ -299,7 +305,6 @@ export async function acknowledgePagesOf(tx: Tx, incidentId: number, by: string)
     await note(tx, incidentId, 'page_acknowledged', by, { pageId: page.id, policy: page.policyId, user: by, level: page.level, loop: page.loop }, effects);
     effects.push({ kind: 'page.dm.update', payload: { incidentId, pageId: page.id } });
   }
-  const [incident] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
   if (incident) await refreshLifecycleTimes(tx, incident);
   await enqueue(tx, effects, { incidentId });
 }

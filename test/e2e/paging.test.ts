@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidents, pageNotifications, pages, timelineEvents } from '../../src/db/schema.js';
+import { incidents, outbox, pageNotifications, pages, timelineEvents } from '../../src/db/schema.js';
+import { changeStatus } from '../../src/incidents/changes.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { sweepDuePages, acknowledgePage } from '../../src/paging/pages.js';
 import { onCallAt, scheduleDefFromConfig } from '../../src/paging/schedule.js';
@@ -163,6 +164,38 @@ describe('paging on declare', () => {
       for (const dm of dmsTo('U0CAROL', id)) expect(emu.textOf(dm)).toContain('Acknowledged by <@U0BOB>');
       await command(id, 'resolve done');
     }
+  });
+
+  it('lets an acknowledgement and a resolve of the same incident both finish, in either order, without a deadlock', async () => {
+    for (let round = 0; round < 5; round++) {
+      const { id } = await declare(`Ack and resolve race ${round}`, 'sev1');
+      const [page] = await pagesOf(id);
+      const [acked, resolved] = await Promise.all([
+        acknowledgePage(dbx(), { pageId: page!.id, actor: 'U0BOB' }),
+        changeStatus(dbx(), app.services.config, { incidentId: id, to: 'resolved', actor: 'U0ALICE', message: 'Fixed' }),
+      ]);
+      expect(resolved.ok).toBe(true);
+      const [after] = await pagesOf(id);
+      // Whichever committed first decides the page's end; both requests got an answer.
+      expect(after?.state).toBe(acked.ok ? 'acknowledged' : 'resolved');
+    }
+  });
+
+  it('does not DM a person twice when the DM was sent but recording it failed', async () => {
+    const { id } = await declare('DM recorded late', 'sev1');
+    await emu.waitFor(() => dmsTo('U0BOB', id)[0]);
+    const [notification] = await dbx().select().from(pageNotifications).innerJoin(pages, eq(pages.id, pageNotifications.pageId)).where(eq(pages.incidentId, id));
+    // As if the process died between Slack's answer and the update: no ts recorded, the row to run again.
+    await dbx().update(pageNotifications).set({ dmTs: null, dmChannel: null }).where(eq(pageNotifications.id, notification!.page_notifications.id));
+    await dbx()
+      .update(outbox)
+      .set({ status: 'pending', attempts: 1, doneAt: null })
+      .where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'page.dm')));
+    app.services.outbox.wake();
+    await settledOutbox(dbx(), id);
+    expect(dmsTo('U0BOB', id)).toHaveLength(1);
+    const [recorded] = await dbx().select().from(pageNotifications).where(eq(pageNotifications.id, notification!.page_notifications.id));
+    expect(recorded?.dmTs).toBe(dmsTo('U0BOB', id)[0]?.ts);
   });
 
   it('pages again on raising severity to one with a policy, but not on lowering it', async () => {

@@ -41,6 +41,7 @@ type Handler<K extends EffectKind> = (ctx: DeliveryContext, payload: EffectPaylo
 const DONE: DeliveryOutcome = { status: 'done' };
 const SUMMARY_EVENT = 'firewatch_incident_summary';
 const ANNOUNCEMENT_EVENT = 'firewatch_incident_announcement';
+const PAGE_DM_EVENT = 'firewatch_page_dm';
 /** conversations.invite takes at most this many users a call, per Slack's guidance. */
 const INVITE_CHUNK = 30;
 /** Per-user invite answers that are final for that user but must not stop the others. */
@@ -173,13 +174,14 @@ async function summaryState(ctx: DeliveryContext, incident: Incident): Promise<S
 }
 
 /** After a lost answer the message may already be there: find it by its metadata rather than post twice. */
-async function findPosted(ctx: DeliveryContext, channel: string, eventType: string, incidentId: number): Promise<string | undefined> {
+/** The ts of a message this bot posted with this metadata, left by an attempt whose answer was lost. */
+async function findPosted(ctx: DeliveryContext, channel: string, eventType: string, key: string, id: number): Promise<string | undefined> {
   try {
     const me = await ctx.identity.get();
     const r = await ctx.client.conversations.history({ channel, limit: 100, include_all_metadata: true });
     const found = r.messages?.find((m) => {
-      const metadata = (m as { metadata?: { event_type?: string; event_payload?: { incident_id?: unknown } } }).metadata;
-      return m.bot_id === me.botId && metadata?.event_type === eventType && metadata.event_payload?.incident_id === incidentId;
+      const metadata = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+      return m.bot_id === me.botId && metadata?.event_type === eventType && metadata.event_payload?.[key] === id;
     });
     return found?.ts;
   } catch {
@@ -191,7 +193,7 @@ const postSummary: Handler<'summary.post'> = async (ctx, { incidentId }, row) =>
   const incident = await loadIncident(ctx, incidentId);
   if (incident.summaryTs) return DONE;
   const channel = channelOf(incident);
-  const existing = mayHaveRun(row) ? await findPosted(ctx, channel, SUMMARY_EVENT, incident.id) : undefined;
+  const existing = mayHaveRun(row) ? await findPosted(ctx, channel, SUMMARY_EVENT, 'incident_id', incident.id) : undefined;
   const ts =
     existing ??
     (
@@ -218,7 +220,7 @@ const announce: Handler<'incident.announce'> = async (ctx, { incidentId }, row) 
   const incident = await loadIncident(ctx, incidentId);
   if (incident.announcementTs || !incident.announcementChannel || incident.isPrivate) return DONE;
   const channel = channelOf(incident);
-  const existing = mayHaveRun(row) ? await findPosted(ctx, incident.announcementChannel, ANNOUNCEMENT_EVENT, incident.id) : undefined;
+  const existing = mayHaveRun(row) ? await findPosted(ctx, incident.announcementChannel, ANNOUNCEMENT_EVENT, 'incident_id', incident.id) : undefined;
   const ts =
     existing ??
     (
@@ -306,7 +308,19 @@ async function loadPage(ctx: DeliveryContext, pageId: number): Promise<Page> {
   return page;
 }
 
-const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, notificationId }) => {
+async function findPageDm(ctx: DeliveryContext, userId: string, notificationId: number): Promise<{ channel: string; ts: string } | undefined> {
+  try {
+    const im = await ctx.client.conversations.open({ users: userId });
+    const channel = im.channel?.id;
+    if (!channel) return undefined;
+    const ts = await findPosted(ctx, channel, PAGE_DM_EVENT, 'notification_id', notificationId);
+    return ts ? { channel, ts } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, notificationId }, row) => {
   const [found] = await ctx.db
     .select({ notification: pageNotifications, page: pages, incident: incidents })
     .from(pageNotifications)
@@ -318,10 +332,18 @@ const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, notificatio
   // Decided before an acknowledgement committed, delivered after: a page that ended notifies nobody.
   if (page.state !== 'triggered') return { status: 'done', result: { skipped: page.state } };
   if (notification.dmTs) return DONE;
-  const r = await ctx.client.chat.postMessage({ channel: notification.userId, ...pageDm(ctx.config, incident, page) });
-  if (!r.ts || !r.channel) throw new Error('chat.postMessage answered without a ts');
-  await ctx.db.update(pageNotifications).set({ dmChannel: r.channel, dmTs: r.ts }).where(eq(pageNotifications.id, notificationId));
-  return { status: 'done', result: { ts: r.ts } };
+  // An attempt that posted and then failed to record it must not page the person twice.
+  const earlier = mayHaveRun(row) ? await findPageDm(ctx, notification.userId, notificationId) : undefined;
+  const sent =
+    earlier ??
+    (await ctx.client.chat.postMessage({
+      channel: notification.userId,
+      ...pageDm(ctx.config, incident, page),
+      metadata: { event_type: PAGE_DM_EVENT, event_payload: { notification_id: notificationId } },
+    }));
+  if (!sent.ts || !sent.channel) throw new Error('chat.postMessage answered without a ts');
+  await ctx.db.update(pageNotifications).set({ dmChannel: sent.channel, dmTs: sent.ts }).where(eq(pageNotifications.id, notificationId));
+  return { status: 'done', result: { ts: sent.ts } };
 };
 
 const updatePageDms: Handler<'page.dm.update'> = async (ctx, { incidentId, pageId }) => {

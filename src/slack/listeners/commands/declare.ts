@@ -1,6 +1,7 @@
 import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { defaultSeverity } from '../../../config/load.js';
+import { CommitUnconfirmed } from '../../../db/client.js';
 import { declareIncident } from '../../../incidents/declare.js';
 import { incidentKey } from '../../../incidents/queries.js';
 import { declareMetadata, declareModal } from '../../blocks/declare-modal.js';
@@ -11,6 +12,9 @@ type Ack = AckFn<string | RespondArguments>;
 
 export const DATABASE_TROUBLE =
   '⚠️ Firewatch could not record that: its database is not answering. Nothing was changed; try again in a moment.';
+/** The database went away while the declaration was committing: declaring again could open a duplicate. */
+export const DECLARE_UNCONFIRMED =
+  '⚠️ Firewatch lost its database while recording that and cannot tell whether the incident was declared. If it was, your confirmation with its channel follows in a moment; if none comes, declare again.';
 
 /** `/incident declare [sevN] [title]`: with a title it declares at once, without one it opens the form. */
 export async function declareFromCommand(
@@ -56,7 +60,7 @@ export async function declareFromCommand(
     });
   } catch (err) {
     services.logger.error({ err }, 'declare failed');
-    await ack({ response_type: 'ephemeral', text: DATABASE_TROUBLE });
+    await ack({ response_type: 'ephemeral', text: err instanceof CommitUnconfirmed ? DECLARE_UNCONFIRMED : DATABASE_TROUBLE });
     return;
   }
   if (!result.ok) {

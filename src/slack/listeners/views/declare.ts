@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { defaultSeverity } from '../../../config/load.js';
+import { CommitUnconfirmed } from '../../../db/client.js';
 import { declareIncident } from '../../../incidents/declare.js';
 import { DECLARE_CALLBACK, DECLARE_FIELDS, FIELD_ACTION, PRIVATE_OPTION, readDeclareMetadata } from '../../blocks/declare-modal.js';
 import type { Services } from '../../services.js';
@@ -40,9 +41,11 @@ export function registerDeclareView(app: App, services: Services): void {
       });
     } catch (err) {
       services.logger.error({ err }, 'declare from the modal failed');
+      const unconfirmed =
+        'Firewatch lost its database while recording this and cannot tell whether the incident was declared. If your confirmation comes in a moment, close this form; if not, submit again.';
       await ack({
         response_action: 'errors',
-        errors: { [DECLARE_FIELDS.title]: 'Firewatch could not record this: its database is not answering. Try again in a moment.' },
+        errors: { [DECLARE_FIELDS.title]: err instanceof CommitUnconfirmed ? unconfirmed : 'Firewatch could not record this: its database is not answering. Try again in a moment.' },
       });
       return;
     }

@@ -1,0 +1,255 @@
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { incidents, outbox, timelineEvents } from '../../src/db/schema.js';
+import type { Firewatch } from '../../src/firewatch.js';
+import { SUMMARY_ACTIONS } from '../../src/slack/blocks/incident.js';
+import { DATABASE_TROUBLE, DECLARE_UNCONFIRMED } from '../../src/slack/listeners/commands/declare.js';
+import { ANNOUNCE, startApp, startEmulator, testConfig } from '../support/app.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { settledOutbox } from '../support/outbox.js';
+import { startPgProxy, type PgProxy } from '../support/pg-proxy.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import { ackText, clickButton, incidentNumberIn, slashCommand, type SignedResponse } from '../support/slack-requests.js';
+
+const CONFIG = {
+  escalation_tick: '* * * * * *',
+  severities: [
+    { id: 'sev1', label: 'Critical', page: 'primary' },
+    { id: 'sev2', label: 'Major' },
+    { id: 'sev3', label: 'Minor' },
+  ],
+  escalation_policies: [{ id: 'primary', levels: [{ delay: '4s', targets: [{ user: 'U0BOB' }] }, { delay: '1h', targets: [{ user: 'U0CAROL' }] }] }],
+};
+/** What declaring from Slack writes to the outbox, in order. */
+const DECLARE_EFFECTS = ['channel.create', 'channel.invite', 'summary.post', 'summary.pin', 'channel.topic', 'incident.announce', 'reply.declared'];
+/** Half the three seconds Slack waits for an ack. */
+const PROMPT_MS = 1_500;
+
+let db: TestDatabase;
+let proxy: PgProxy;
+let viaProxy: Database;
+let emu: SlackEmulator;
+let app: Firewatch;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The test's own connection, straight to Postgres: it sees the database while Firewatch cannot. */
+const direct = () => db.database.db;
+const rows = async <T>(query: SQL): Promise<T[]> => (await direct().execute(query)) as unknown as T[];
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms: ${check.toString().slice(0, 160)}`);
+    await sleep(5);
+  }
+}
+
+const answerOf = (r: SignedResponse) => (r.json as { text?: string } | undefined)?.text ?? r.text;
+
+async function declare(text: string): Promise<number> {
+  const ack = await slashCommand(app.url, emu, text);
+  expect(ack.status).toBe(200);
+  return incidentNumberIn(ackText(ack));
+}
+
+async function incident(id: number) {
+  const [row] = await direct().select().from(incidents).where(eq(incidents.id, id));
+  if (!row) throw new Error(`no incident ${id}`);
+  return row;
+}
+
+async function incidentsTitled(title: string) {
+  return direct().select().from(incidents).where(eq(incidents.title, title));
+}
+
+const about = (id: number) => (m: EmuMessage) => new RegExp(`INC-${id}\\b`).test(emu.textOf(m));
+/** The incident's pinned summary: the message with its buttons. */
+const summariesIn = (channel: string) => emu.messagesIn(channel).filter((m) => JSON.stringify(m.blocks).includes(`"${SUMMARY_ACTIONS.postUpdate}"`));
+const channelsOf = (id: number) => [...emu.channels.values()].filter((c) => c.name.startsWith(`inc-${id}-`));
+const dmsTo = (user: string, id: number) =>
+  emu.messages.filter((m) => {
+    const channel = emu.channels.get(m.channel);
+    return channel?.is_im && channel.user === user && about(id)(m);
+  });
+
+describe.runIf(process.env.DATABASE_URL)('a Postgres restart while Firewatch runs', () => {
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    proxy = await startPgProxy(db.url!);
+    viaProxy = await openDatabase({ url: proxy.url, dataDir: '' });
+    emu = await startEmulator();
+    app = await startApp(emu, viaProxy, testConfig(CONFIG));
+  });
+
+  afterAll(async () => {
+    await proxy?.up();
+    await app?.stop();
+    await viaProxy?.close();
+    await proxy?.close();
+    await emu?.close();
+    await db?.destroy();
+  });
+
+  it('answers commands, buttons and /healthz at once and plainly while the database is down, and changes nothing', async () => {
+    const id = await declare('declare sev2 Checkout latency');
+    await settledOutbox(direct(), id);
+    const { channelId } = await incident(id);
+    const [summary] = summariesIn(channelId!);
+    const eventsBefore = await direct().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
+
+    await proxy.down();
+    try {
+      // Some seconds into the outage, after every sweep has failed to reconnect a few times.
+      await sleep(3_000);
+      const declared = await slashCommand(app.url, emu, 'declare sev2 Something');
+      expect(declared.status).toBe(200);
+      expect(declared.ms).toBeLessThan(PROMPT_MS);
+      expect(declared.json).toMatchObject({ response_type: 'ephemeral', text: DATABASE_TROUBLE });
+
+      const started = performance.now();
+      const health = await fetch(`${app.url}/healthz`);
+      expect(performance.now() - started).toBeLessThan(PROMPT_MS);
+      expect(health.status).toBe(503);
+      expect(await health.text()).toBe('database unavailable');
+
+      const status = await slashCommand(app.url, emu, 'status identified Found the bad deploy', { channel: channelId! });
+      expect(status.status).toBe(200);
+      expect(status.ms).toBeLessThan(PROMPT_MS);
+      expect(status.json).toMatchObject({ response_type: 'ephemeral', text: DATABASE_TROUBLE });
+
+      const answered = emu.responses.length;
+      const click = await clickButton(app.url, emu, summary!, SUMMARY_ACTIONS.resolve);
+      expect(click.status).toBe(200);
+      expect(click.ms).toBeLessThan(PROMPT_MS);
+      const reply = await emu.waitFor(() => emu.responses.slice(answered)[0], 3_000);
+      expect(reply.body).toMatchObject({ response_type: 'ephemeral', text: '⚠️ Firewatch could not do that right now; try again in a moment.' });
+    } finally {
+      await proxy.up();
+    }
+
+    expect(await incidentsTitled('Something')).toEqual([]);
+    expect((await incident(id)).status).toBe('investigating');
+    expect(await direct().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id))).toEqual(eventsBefore);
+    await until(async () => (await fetch(`${app.url}/healthz`)).ok, 5_000);
+  });
+
+  it('leaves every declare either complete or not written at all when the database goes away mid-transaction', async () => {
+    // Holding the outbox table stops each declare after it inserted its incident and 'declared' event
+    // and before its outbox rows: the restart then lands in the middle of every one of them.
+    let release = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked = () => {};
+    const holding = new Promise<void>((resolve) => (locked = resolve));
+    const holder = direct().transaction(async (tx) => {
+      await tx.execute(sql`lock table outbox in share mode`);
+      locked();
+      await released;
+    });
+    await holding;
+    const cut = Array.from({ length: 6 }, (_, i) => slashCommand(app.url, emu, `declare sev2 Cut mid-way ${i}`));
+    await until(async () => {
+      const [waiting] = await rows<{ n: number }>(sql`
+        select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and wait_event_type = 'Lock' and query ilike 'insert into "outbox"%'`);
+      return waiting?.n === cut.length;
+    });
+    await proxy.down();
+    release();
+    await holder;
+    for (const answer of await Promise.all(cut)) {
+      expect(answer.ms).toBeLessThan(3_000);
+      expect(answer.json).toMatchObject({ response_type: 'ephemeral', text: DATABASE_TROUBLE });
+    }
+    await proxy.up();
+    for (let i = 0; i < cut.length; i++) expect(await incidentsTitled(`Cut mid-way ${i}`)).toEqual([]);
+
+    // And at a moment nobody chose: some declares commit before the restart, the rest do not.
+    const storm = Array.from({ length: 30 }, (_, i) => slashCommand(app.url, emu, `declare sev3 Storm ${i}`));
+    await until(async () => (await rows(sql`select 1 from incidents where title like 'Storm %'`)).length > 0);
+    await proxy.down();
+    const answers = await Promise.all(storm);
+    await proxy.up();
+    const unconfirmed: number[] = [];
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.ms).toBeLessThan(3_000);
+      const written = await incidentsTitled(`Storm ${i}`);
+      const text = answerOf(answer);
+      if (text === DATABASE_TROUBLE) expect(written).toEqual([]);
+      else if (text === DECLARE_UNCONFIRMED) unconfirmed.push(...written.map((w) => w.id));
+      else expect(written.map((w) => w.id)).toEqual([incidentNumberIn(text)]);
+    }
+    // Committed although its connection dropped before the answer came: the declarer hears of it after all.
+    for (const id of unconfirmed) {
+      await settledOutbox(direct(), id);
+      expect(emu.responses.filter((r) => new RegExp(`INC-${id}\\b`).test(JSON.stringify(r.body)))).toHaveLength(1);
+    }
+
+    const all = await direct().select().from(incidents).orderBy(asc(incidents.id));
+    const effects = await direct().select({ incidentId: outbox.incidentId, kind: outbox.kind }).from(outbox).orderBy(asc(outbox.id));
+    const declaredEvents = await direct().select({ incidentId: timelineEvents.incidentId }).from(timelineEvents).where(eq(timelineEvents.kind, 'declared'));
+    for (const { id } of all) {
+      expect(declaredEvents.filter((e) => e.incidentId === id)).toHaveLength(1);
+      expect(effects.filter((e) => e.incidentId === id && DECLARE_EFFECTS.includes(e.kind)).map((e) => e.kind)).toEqual(DECLARE_EFFECTS);
+    }
+    expect(
+      await rows(sql`select id from outbox o where incident_id is not null and not exists (select 1 from incidents i where i.id = o.incident_id)`),
+    ).toEqual([]);
+    expect(
+      await rows(sql`select id from timeline_events e where not exists (select 1 from incidents i where i.id = e.incident_id)`),
+    ).toEqual([]);
+  });
+
+  it('recovers by itself: declares again, delivers what was waiting exactly once, and keeps escalating', async () => {
+    // Deliveries that failed once and wait for their retry; the page of this sev1 comes due for its next
+    // level while the database is down.
+    emu.fault('conversations.create', { kind: 'http', status: 503 });
+    const waiting = await declare('declare sev1 Waiting in the outbox');
+    await until(async () => {
+      const [create] = await direct()
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.incidentId, waiting), eq(outbox.kind, 'channel.create')));
+      return create?.attempts === 1 && create.lockedUntil === null;
+    });
+    // A delivery in flight at the restart: Slack performs it, but Firewatch cannot record that it did.
+    emu.fault('conversations.create', { kind: 'hang', ms: 3_000 });
+    const inFlight = await declare('declare sev2 In flight at the restart');
+    const hung = await emu.waitFor(() => emu.callsOf('conversations.create').find((c) => String(c.args.name).startsWith(`inc-${inFlight}-`)));
+
+    await proxy.down();
+    await emu.waitFor(() => hung.ok, 5_000);
+    // Longer than the pool waits before reconnecting: the worker has tried to record the delivery, and failed.
+    await sleep(1_500);
+    await proxy.up();
+    const recovered = Date.now() / 1000;
+
+    const fresh = await declare('declare sev3 Declared after the restart');
+    const freshRows = await settledOutbox(direct(), fresh);
+    expect(freshRows.map((r) => [r.kind, r.status])).toEqual(DECLARE_EFFECTS.map((kind) => [kind, 'done']));
+    const [freshChannel] = channelsOf(fresh);
+    const [freshSummary] = summariesIn(freshChannel!.id);
+    expect(emu.pins).toContainEqual(expect.objectContaining({ channel: freshChannel!.id, ts: freshSummary?.ts }));
+    expect(emu.messagesIn(ANNOUNCE).filter(about(fresh))).toHaveLength(1);
+
+    const escalated = await emu.waitFor(() => dmsTo('U0CAROL', waiting)[0], 15_000);
+    expect(Number(escalated.ts)).toBeGreaterThan(recovered);
+    for (const id of [inFlight, waiting]) {
+      const done = await settledOutbox(direct(), id, 15_000);
+      expect(done.every((r) => r.status === 'done')).toBe(true);
+      expect(channelsOf(id)).toHaveLength(1);
+      const channel = channelsOf(id)[0]!;
+      expect(summariesIn(channel.id)).toHaveLength(1);
+      expect(emu.pins.filter((p) => p.channel === channel.id)).toHaveLength(1);
+      expect(emu.messagesIn(ANNOUNCE).filter(about(id))).toHaveLength(1);
+    }
+    // The channel was created once although its first delivery was never recorded and ran again.
+    const [create] = await direct()
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.incidentId, inFlight), eq(outbox.kind, 'channel.create')));
+    expect(create?.claims).toBeGreaterThan(1);
+    expect(dmsTo('U0BOB', waiting)).toHaveLength(1);
+    expect(dmsTo('U0CAROL', waiting)).toHaveLength(1);
+  });
+});

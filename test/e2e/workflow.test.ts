@@ -117,6 +117,22 @@ describe('status changes', () => {
     expect(row.mitigatedAt).not.toBeNull();
   });
 
+  it('tells the person the outcome at the response_url when the answer comes after Slack stopped waiting', { timeout: 20_000 }, async () => {
+    const { id, channel } = await declare('Slow database on a status change');
+    // Another transaction holds the incident for longer than Slack's 3 s, as a struggling database would.
+    const held = dbx().transaction(async (tx) => {
+      await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
+      await new Promise((r) => setTimeout(r, 3_500));
+    });
+    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
+    const r = await slashCommand(app.url, emu, 'status monitoring', { channel, user: 'U0ALICE', responseUrl });
+    await held;
+    expect(r.text).not.toContain('is now monitoring');
+    const late = await emu.waitFor(() => emu.responses.find((p) => responseUrl.endsWith(`/${p.id}`)));
+    expect(late.body.text).toContain(`INC-${id} is now monitoring.`);
+    expect((await incidentRow(id)).status).toBe('monitoring');
+  });
+
   it('says what to do when run outside an incident channel without naming one', async () => {
     const r = await slashCommand(app.url, emu, 'status identified', { channel: GENERAL });
     expect(ackText(r)).toContain('This is not an incident channel');

@@ -66,6 +66,8 @@ export class OutboxWorker {
   private readonly inFlight = new Set<number>();
   private draining: Promise<void> | undefined;
   private wakeAgain = false;
+  /** Resolves the wait of a drain that has nothing to claim while deliveries run, so new work starts at once. */
+  private wakeSignal: (() => void) | undefined;
   private stopped = false;
 
   constructor(options: OutboxWorkerOptions) {
@@ -85,6 +87,7 @@ export class OutboxWorker {
     if (this.stopped) return;
     if (this.draining) {
       this.wakeAgain = true;
+      this.wakeSignal?.();
       return;
     }
     this.draining = this.drain().finally(() => {
@@ -138,6 +141,8 @@ export class OutboxWorker {
       if (room > 0) {
         await this.foreground?.quiet(this.yieldMs);
         finishedSinceClaim = false;
+        // This claim sees everything committed before it: earlier wakes are answered by it.
+        this.wakeAgain = false;
         try {
           rows = await this.claim(room);
         } catch (err) {
@@ -155,7 +160,11 @@ export class OutboxWorker {
         );
       }
       if (running.size === 0 && rows.length === 0 && !finishedSinceClaim) return;
-      if (rows.length === 0 && running.size > 0) await Promise.race(running.values());
+      if (rows.length === 0 && running.size > 0) {
+        const woken = new Promise<void>((resolve) => (this.wakeSignal = resolve));
+        await Promise.race([...running.values(), woken]);
+        this.wakeSignal = undefined;
+      }
       else if (running.size >= this.batchSize) await Promise.race(running.values());
     }
     await Promise.all(running.values());

@@ -329,8 +329,9 @@ const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, notificatio
     .where(and(eq(pageNotifications.id, notificationId), eq(pages.id, pageId), eq(incidents.id, incidentId)));
   if (!found) throw new Undeliverable(`page notification ${notificationId} of page ${pageId} does not exist`);
   const { notification, page, incident } = found;
-  // Decided before an acknowledgement committed, delivered after: a page that ended notifies nobody.
-  if (page.state !== 'triggered') return { status: 'done', result: { skipped: page.state } };
+  // Decided before an acknowledgement or a resolve committed, delivered after: nobody needs it now. A page
+  // that ran out of levels while its DMs waited (Slack down) still notifies: it can still be acknowledged.
+  if (page.state === 'acknowledged' || page.state === 'resolved') return { status: 'done', result: { skipped: page.state } };
   if (notification.dmTs) return DONE;
   // An attempt that posted and then failed to record it must not page the person twice.
   const earlier = mayHaveRun(row) ? await findPageDm(ctx, notification.userId, notificationId) : undefined;

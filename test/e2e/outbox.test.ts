@@ -140,6 +140,31 @@ describe('the outbox worker', () => {
     expect(seen).toEqual([0, 1]);
   });
 
+  it('starts new work for other keys at once while one delivery hangs', async () => {
+    await insertRows(['slow'], 1, 'hung');
+    let release: () => void = () => {};
+    const hanging = new Promise<void>((resolve) => (release = resolve));
+    const delivered: string[] = [];
+    const worker = new OutboxWorker({
+      db: db.database.db,
+      logger,
+      deliver: async (row) => {
+        if (row.orderingKey === 'hung:slow') await hanging;
+        if (row.orderingKey.startsWith('hung:')) delivered.push(row.orderingKey);
+        return { status: 'done' };
+      },
+    });
+    worker.wake();
+    await until(async () => (await rowsTagged('hung')).some((r) => r.claims === 1));
+    await insertRows(['quick'], 1, 'hung');
+    worker.wake();
+    await until(async () => delivered.includes('hung:quick'), 5_000);
+    expect(delivered).toEqual(['hung:quick']);
+    release();
+    await worker.stop();
+    expect(delivered).toEqual(['hung:quick', 'hung:slow']);
+  });
+
   it('records a permanent failure with the error and moves on to the next row', async () => {
     await insertRows(['y'], 2, 'fail');
     const worker = new OutboxWorker({

@@ -240,6 +240,23 @@ describe('/incident page', () => {
     expect(await kinds(id)).toEqual(['page_triggered', 'page_notified', 'page_escalated', 'page_notified', 'page_exhausted']);
   });
 
+  it('still DMs every level of a page that ran out while Slack was down', async () => {
+    const { id } = await declare('Page outlasting a Slack outage', 'sev3');
+    emu.down = true;
+    try {
+      await command(id, 'page looping');
+      for (let waited = 0; (await pagesOf(id))[0]?.state !== 'exhausted'; waited += 100) {
+        if (waited > 10_000) throw new Error('the page did not run out');
+        await sleep(100);
+      }
+    } finally {
+      emu.down = false;
+    }
+    app.services.outbox.wake();
+    await settledOutbox(dbx(), id, 30_000);
+    expect(dmsTo('U0DAVE', id)).toHaveLength(2);
+  });
+
   it('pages whoever is on call in a schedule target', async () => {
     const { id } = await declare('Schedule target check', 'sev3');
     const expected = onCallAt(scheduleDefFromConfig(app.services.config.schedules[0]!), new Date());

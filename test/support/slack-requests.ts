@@ -99,13 +99,14 @@ export function submitView(
   });
 }
 
-/** Clicks a button in a message the app posted. */
+/** Clicks a button in a message the app posted; pass responseUrl to find the app's answer to this click. */
 export function clickButton(
   appUrl: string,
   emu: SlackEmulator,
   message: { channel: string; ts: string; blocks: unknown[]; text?: string },
   actionId: string,
   user = 'U0ALICE',
+  responseUrl = emu.responseUrl({ channel: message.channel, user }),
 ): Promise<SignedResponse> {
   type Element = { type?: string; action_id?: string; value?: string; text?: unknown };
   type Block = { block_id?: string; elements?: Element[]; accessory?: Element };
@@ -123,7 +124,7 @@ export function clickButton(
     trigger_id: emu.triggerId({ user }),
     channel: { id: message.channel, name: 'channel' },
     message: { type: 'message', ts: message.ts, text: message.text ?? '', blocks: message.blocks, user: emu.botUserId, bot_id: emu.botId },
-    response_url: emu.responseUrl({ channel: message.channel, user }),
+    response_url: responseUrl,
     state: { values: {} },
     actions: [{ action_id: actionId, block_id: block.block_id ?? 'b', text: button.text, value: button.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
   });

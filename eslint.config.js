@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'drizzle/', '.firewatch/', '.test-data/'] },
+  { ignores: ['node_modules/', 'dist/', 'drizzle/', '.firewatch/', '.test-data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,6 +4,7 @@
  * one at 127.0.0.1:5432); the server-process rows (bench/server.ts) need Postgres, as several processes
  * share the database.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +85,8 @@ async function alertIngestRate(appUrl: string, groups: number, durationMs: numbe
 }
 
 async function main(): Promise<void> {
+  // The server-process rows run the compiled build, as `npm start` does.
+  execFileSync('npm', ['run', 'build'], { cwd: path.join(HERE, '..'), stdio: 'inherit' });
   const url = await benchDatabaseUrl();
   const database = await openDatabase({ url, dataDir: '' });
   await database.migrate();
@@ -126,8 +129,10 @@ async function main(): Promise<void> {
       builds.push(t1 - t0);
       renders.push(performance.now() - t1);
     }
-    rows.push({ what: 'digest of 1,000+ open incidents: build', n: builds.length, median: percentile(builds, 50), p99: percentile(builds, 99), target: 'p99 < 1000 ms', ok: percentile(builds, 99) < 1000 });
-    rows.push({ what: 'digest of 1,000+ open incidents: render', n: renders.length, median: percentile(renders, 50), p99: percentile(renders, 99), target: 'p99 < 100 ms', ok: percentile(renders, 99) < 100 });
+    const both = builds.map((b, i) => b + (renders[i] ?? 0));
+    rows.push({ what: 'digest of 1,000+ open incidents: build + render', n: both.length, median: percentile(both, 50), p99: percentile(both, 99), target: 'p99 < 200 ms', ok: percentile(both, 99) < 200 });
+    rows.push({ what: '… of which build (queries)', n: builds.length, median: percentile(builds, 50), p99: percentile(builds, 99), target: '', ok: true });
+    rows.push({ what: '… of which render (Block Kit)', n: renders.length, median: percentile(renders, 50), p99: percentile(renders, 99), target: '', ok: true });
 
     // Postmortem of an incident with 10,000 timeline events (the pure compiler).
     const start = Date.parse('2026-11-01T08:00:00Z');
@@ -154,7 +159,7 @@ async function main(): Promise<void> {
       compilePostmortem(compileInput);
       compiles.push(performance.now() - t0);
     }
-    rows.push({ what: 'postmortem compile, 10,000 timeline events', n: compiles.length, median: percentile(compiles, 50), p99: percentile(compiles, 99), target: 'p99 < 2000 ms', ok: percentile(compiles, 99) < 2000 });
+    rows.push({ what: 'postmortem compile, 10,000 timeline events', n: compiles.length, median: percentile(compiles, 50), p99: percentile(compiles, 99), target: 'p99 < 300 ms', ok: percentile(compiles, 99) < 300 });
 
     // Insights over 10,000 incidents spread across the last 60 days (query and computation).
     const day = 86_400_000;
@@ -197,7 +202,7 @@ async function main(): Promise<void> {
   }
 
   const header = '| what | n | median ms | p99 ms | target | met |\n|---|---|---|---|---|---|';
-  const lines = rows.map((r) => `| ${r.what} | ${r.n} | ${r.median.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.target} | ${r.ok ? 'yes' : 'no'} |`);
+  const lines = rows.map((r) => `| ${r.what} | ${r.n} | ${r.median.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.target} | ${r.target ? (r.ok ? 'yes' : 'no') : ''} |`);
   const table = [header, ...lines].join('\n');
   const db = 'Postgres';
   console.log(table);

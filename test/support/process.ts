@@ -31,12 +31,13 @@ export function writeConfigFile(document: Record<string, unknown>): string {
   return file;
 }
 
-/** Firewatch as its own OS process (`src/main.ts` under tsx), so a test can SIGKILL it. */
+/** Firewatch as its own OS process (`src/main.ts` under tsx, or the build), so a test can SIGKILL it. */
 export async function spawnApp(
   emu: SlackEmulator,
   database: { url: string | undefined; dataDir: string },
   config: Record<string, unknown>,
   extraEnv: Record<string, string> = {},
+  how: { nodeArgs?: string[]; compiled?: boolean } = {},
 ): Promise<AppProcess> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
@@ -51,7 +52,9 @@ export async function spawnApp(
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
     ...extraEnv,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The compiled build (`npm run build`) is what `npm start` runs; benchmarks measure that.
+  const entry = how.compiled ? ['--enable-source-maps', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  const child = spawn(process.execPath, [...(how.nodeArgs ?? []), ...entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -8,6 +8,7 @@ import { createHttpServer, type Route } from './http/server.js';
 import { slackEventsHandler } from './http/slack-events.js';
 import type { Logger } from './logger.js';
 import { Foreground } from './outbox/foreground.js';
+import { Declarer } from './incidents/declare.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { createMetrics } from './metrics.js';
 import { CountingWebClient } from './slack/client.js';
@@ -99,7 +100,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}),
       onFailed: failureNotices(database.db, () => outbox.wake()),
     });
-    const services: Services = { db: database.db, config, logger, outbox, client, metrics };
+    const services: Services = { db: database.db, config, logger, outbox, client, metrics, declarer: new Declarer(database.db, config) };
     const slack = createSlackApp(env, services, identity);
 
     const routes: Route[] = [

@@ -1,12 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { findSeverity, type Config, type Severity } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
-import { incidents, type Incident } from '../db/schema.js';
+import { incidentMembers, incidents, timelineEvents, type Incident } from '../db/schema.js';
 import type { Effect, ReplyTarget } from '../outbox/effects.js';
-import { enqueue } from '../outbox/enqueue.js';
-import { recordEvent } from '../timeline/record.js';
+import { enqueueForIncidents } from '../outbox/enqueue.js';
 import { incidentChannelName } from './channel-name.js';
-import { addMembers } from './members.js';
 import { isPerson } from './people.js';
 import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../digests/reminders.js';
 import { freezePolicy } from '../paging/policy.js';
@@ -46,69 +44,103 @@ export function validateDeclare(config: Config, request: DeclareRequest): FieldE
   return errors;
 }
 
-/**
- * Records a new incident, its `declared` event and every Slack side effect of declaring it, inside the
- * caller's transaction (validated already): once that commits, the incident will be fully set up even if
- * the process dies.
- */
-export async function openIncident(tx: Tx, config: Config, severity: Severity, request: DeclareRequest & { page?: string }): Promise<Incident> {
+type Opening = { severity: Severity; request: DeclareRequest & { page?: string } };
+
+/** Everything one declaration writes, computed before any write once its number is known. */
+function planIncident(config: Config, { severity, request }: Opening, incidentId: number) {
   const leadId = request.leadId === undefined ? request.declaredBy : request.leadId;
   // A title is one line: it names a channel and heads every list.
   const title = request.title.trim().replace(/\s*[\r\n]+\s*/g, ' ');
-  const people = [request.declaredBy, ...(leadId ? [leadId] : [])].filter(isPerson);
+  const people = [...new Set([request.declaredBy, ...(leadId ? [leadId] : [])].filter(isPerson))];
   const status = request.initialStatus ?? 'investigating';
   const source = request.source ?? 'slack';
   const description = request.description.trim();
-  // The number comes first so the channel name is known up front: every row of the declaration then
-  // goes to the database in one pipelined batch instead of a round trip each.
-  const [numbered] = await tx.select({ id: sql`nextval(pg_get_serial_sequence('incidents', 'id'))`.mapWith(Number) }).from(sql`(select 1) as one`);
-  if (!numbered) throw new Error('the incident sequence returned nothing');
-  const incidentId = numbered.id;
+  const announcementChannel = request.isPrivate ? null : (config.announcementsChannel ?? null);
 
   const effects: Effect[] = [{ kind: 'channel.create', payload: { incidentId } }];
-  if (people.length) effects.push({ kind: 'channel.invite', payload: { incidentId, users: [...new Set(people)] } });
+  if (people.length) effects.push({ kind: 'channel.invite', payload: { incidentId, users: people } });
   effects.push({ kind: 'summary.post', payload: { incidentId } }, { kind: 'summary.pin', payload: { incidentId } }, { kind: 'channel.topic', payload: { incidentId } });
-  const announcementChannel = request.isPrivate ? null : (config.announcementsChannel ?? null);
   if (announcementChannel) effects.push({ kind: 'incident.announce', payload: { incidentId } });
   if (request.reply) effects.push({ kind: 'reply.declared', payload: { incidentId, target: request.reply } });
 
-  const [[named]] = await Promise.all([
-    tx
-      .insert(incidents)
-      .overridingSystemValue()
-      .values({
-        id: incidentId,
-        title,
-        description,
-        severity: severity.id,
-        status,
-        type: request.type ?? null,
-        source,
-        leadId,
-        declaredBy: request.declaredBy,
-        isPrivate: request.isPrivate,
-        announcementChannel,
-        channelName: incidentChannelName(incidentId, title),
-        nextUpdateDueAt: nextUpdateDueAt(config, severity.id),
-        leadNudgeAt: leadId ? null : later(LEAD_NUDGE_MS),
-      })
-      .returning(),
-    addMembers(tx, incidentId, people),
+  return {
+    incident: {
+      id: incidentId,
+      title,
+      description,
+      severity: severity.id,
+      status,
+      type: request.type ?? null,
+      source,
+      leadId,
+      declaredBy: request.declaredBy,
+      isPrivate: request.isPrivate,
+      announcementChannel,
+      channelName: incidentChannelName(incidentId, title),
+      nextUpdateDueAt: nextUpdateDueAt(config, severity.id),
+      leadNudgeAt: leadId ? null : later(LEAD_NUDGE_MS),
+    },
+    members: people.map((userId) => ({ incidentId, userId })),
     // occurred_at defaults to now(), the transaction's start, as created_at does: the two are equal.
-    recordEvent(tx, {
+    event: {
       incidentId,
       kind: 'declared',
       actor: request.declaredBy,
       data: { title, severity: severity.id, description, private: request.isPrivate, lead: leadId, status, source, ...(request.type ? { type: request.type } : {}) },
-    }),
-    enqueue(tx, effects, { incidentId }),
+    },
+    effects: effects.map((effect) => ({ incidentId, effect })),
+  };
+}
+
+/**
+ * Records new incidents, their `declared` events and every Slack side effect of declaring them, inside
+ * the caller's transaction (validated already): once that commits, each will be fully set up even if the
+ * process dies. The numbers come first so channel names are known up front; then every row of every
+ * declaration goes to the database in one pipelined batch, one statement per table.
+ */
+export async function openIncidents(tx: Tx, config: Config, openings: readonly Opening[]): Promise<Incident[]> {
+  if (openings.length === 0) return [];
+  const numbered = await tx
+    .select({ id: sql`nextval(pg_get_serial_sequence('incidents', 'id'))`.mapWith(Number) })
+    .from(sql`generate_series(1, ${openings.length}::int)`);
+  // Numbers follow the order the declarations arrived in.
+  const ids = numbered.map((n) => n.id).sort((a, b) => a - b);
+  const plans = openings.map((opening, i) => planIncident(config, opening, ids[i]!));
+  const members = plans.flatMap((p) => p.members);
+  const [inserted] = await Promise.all([
+    tx
+      .insert(incidents)
+      .overridingSystemValue()
+      .values(plans.map((p) => p.incident))
+      .returning(),
+    members.length ? tx.insert(incidentMembers).values(members).onConflictDoNothing() : undefined,
+    tx.insert(timelineEvents).values(plans.map((p) => p.event)),
+    enqueueForIncidents(
+      tx,
+      plans.flatMap((p) => p.effects),
+    ),
   ]);
-  if (!named) throw new Error('insert returned no incident');
+  const byId = new Map(inserted.map((row) => [row.id, row]));
+  const opened = plans.map((p) => {
+    const row = byId.get(p.incident.id);
+    if (!row) throw new Error(`incident ${p.incident.id} was not inserted`);
+    return row;
+  });
   // Paging comes after the channel set-up in the outbox, so the DMs can link the channel.
-  const policyId = request.page ?? severity.page;
-  const policy = policyId ? freezePolicy(config, policyId) : undefined;
-  if (policy) await triggerPage(tx, { incident: named, policy, actor: isPerson(request.declaredBy) ? request.declaredBy : null, message: `${isPerson(request.declaredBy) ? 'Declared' : 'Opened by an alert'} as ${severity.id.toUpperCase()}` });
-  return named;
+  for (const [i, { severity, request }] of openings.entries()) {
+    const policyId = request.page ?? severity.page;
+    const policy = policyId ? freezePolicy(config, policyId) : undefined;
+    const person = isPerson(request.declaredBy);
+    if (policy) await triggerPage(tx, { incident: opened[i]!, policy, actor: person ? request.declaredBy : null, message: `${person ? 'Declared' : 'Opened by an alert'} as ${severity.id.toUpperCase()}` });
+  }
+  return opened;
+}
+
+/** Records one new incident inside the caller's transaction; see openIncidents. */
+export async function openIncident(tx: Tx, config: Config, severity: Severity, request: DeclareRequest & { page?: string }): Promise<Incident> {
+  const [incident] = await openIncidents(tx, config, [{ severity, request }]);
+  if (!incident) throw new Error('the incident was not opened');
+  return incident;
 }
 
 /** Validates and declares in one transaction. */
@@ -119,4 +151,62 @@ export async function declareIncident(db: Db, config: Config, request: DeclareRe
   if (!severity) return { ok: false, errors: { severity: severityError(config, request.severity) } };
   const incident = await db.transaction((tx) => openIncident(tx, config, severity, request));
   return { ok: true, incident };
+}
+
+/**
+ * Declarations that arrive together are written together: one transaction, and one commit to wait for,
+ * for the declarations that arrived in the same turn of the event loop, or while the transactions already
+ * running (at most `concurrency`) were busy. A burst of declares (a big outage, when everyone reaches for
+ * /incident at once) then costs a few commits instead of one each, and each person is answered as soon
+ * as their batch commits.
+ */
+export class Declarer {
+  private readonly waiting: Array<Opening & { resolve: (incident: Incident) => void; reject: (err: unknown) => void }> = [];
+  private scheduled = false;
+  private running = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly config: Config,
+    private readonly options: { maxBatch: number; concurrency: number } = { maxBatch: 25, concurrency: 4 },
+  ) {}
+
+  async declare(request: DeclareRequest): Promise<DeclareResult> {
+    const errors = validateDeclare(this.config, request);
+    if (Object.keys(errors).length) return { ok: false, errors };
+    const severity = findSeverity(this.config, request.severity);
+    if (!severity) return { ok: false, errors: { severity: severityError(this.config, request.severity) } };
+    const incident = await new Promise<Incident>((resolve, reject) => {
+      this.waiting.push({ severity, request, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // Requests read in the same turn of the event loop join the same batch.
+        setImmediate(() => {
+          this.scheduled = false;
+          this.start();
+        });
+      }
+    });
+    return { ok: true, incident };
+  }
+
+  private start(): void {
+    while (this.waiting.length && this.running < this.options.concurrency) {
+      const batch = this.waiting.splice(0, this.options.maxBatch);
+      this.running++;
+      void this.write(batch).finally(() => {
+        this.running--;
+        this.start();
+      });
+    }
+  }
+
+  private async write(batch: Array<Opening & { resolve: (incident: Incident) => void; reject: (err: unknown) => void }>): Promise<void> {
+    try {
+      const opened = await this.db.transaction((tx) => openIncidents(tx, this.config, batch));
+      batch.forEach((waiter, i) => waiter.resolve(opened[i]!));
+    } catch (err) {
+      for (const waiter of batch) waiter.reject(err);
+    }
+  }
 }

@@ -4,8 +4,9 @@ import type { Metrics } from '../metrics.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { OutboxWorker } from '../outbox/worker.js';
+import type { Declarer } from '../incidents/declare.js';
 
-/** What listeners need: the database, the config, a logger, the outbox to wake after a commit, the one Web API client and metrics. */
+/** What listeners need: the database, the config, a logger, the outbox to wake after a commit, the one Web API client, metrics, and the declarer that batches declarations. */
 export interface Services {
   db: Db;
   config: Config;
@@ -13,4 +14,5 @@ export interface Services {
   outbox: OutboxWorker;
   client: WebClient;
   metrics: Metrics;
+  declarer: Declarer;
 }

@@ -1,7 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidents, timelineEvents } from '../../src/db/schema.js';
+import type { Db } from '../../src/db/client.js';
 import type { Firewatch } from '../../src/firewatch.js';
+import { Declarer } from '../../src/incidents/declare.js';
 import { ANNOUNCE, GENERAL, startApp, startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
@@ -169,6 +171,35 @@ describe('declaring an incident with /incident declare', () => {
     const blocksText = JSON.stringify(announcement.blocks);
     expect(blocksText).not.toContain('<!channel>');
     expect(blocksText).toContain('&lt;!channel&gt;');
+  });
+});
+
+describe('declarations arriving together', () => {
+  it('answers 30 declares sent at once, each with its own number and fully set up, sharing commits', { timeout: 60_000 }, async () => {
+    const acks = await Promise.all(Array.from({ length: 30 }, (_, i) => slashCommand(app.url, emu, `declare sev4 Burst member ${i}`)));
+    const ids = acks.map((a) => incidentNumberIn(ackText(a)));
+    expect(new Set(ids).size).toBe(30);
+    const rows = await Promise.all(ids.map((id) => incidentRow(id)));
+    // Incidents written in one transaction share its start time.
+    expect(new Set(rows.map((r) => r.createdAt.getTime())).size).toBeLessThan(30);
+    for (const [i, row] of rows.entries()) expect(row.title).toBe(`Burst member ${i}`);
+    for (const id of ids) {
+      const outbox = await settledOutbox(db.database.db, id, 40_000);
+      expect(outbox.every((r) => r.status === 'done')).toBe(true);
+      const [declared] = await db.database.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
+      expect(declared?.kind).toBe('declared');
+    }
+    const created = emu.callsOf('conversations.create').filter((c) => c.ok && ids.some((id) => String(c.args.name).startsWith(`inc-${id}-`)));
+    expect(created).toHaveLength(30);
+  });
+
+  it('fails every declaration of a batch whose transaction fails, and records none of them', async () => {
+    const failing = { transaction: () => Promise.reject(new Error('database down')) } as unknown as Db;
+    const declarer = new Declarer(failing, app.services.config);
+    const request = { severity: 'sev3', description: '', isPrivate: false, declaredBy: 'U0ALICE' };
+    const results = await Promise.allSettled([declarer.declare({ ...request, title: 'Lost one' }), declarer.declare({ ...request, title: 'Lost two' })]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await declarer.declare({ ...request, title: '' })).toMatchObject({ ok: false });
   });
 });
 

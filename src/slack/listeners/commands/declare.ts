@@ -2,7 +2,6 @@ import type { AckFn, RespondArguments, SlashCommand } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { defaultSeverity } from '../../../config/load.js';
 import { CommitUnconfirmed } from '../../../db/client.js';
-import { declareIncident } from '../../../incidents/declare.js';
 import { incidentKey } from '../../../incidents/queries.js';
 import { declareMetadata, declareModal } from '../../blocks/declare-modal.js';
 import { platformCode } from '../../errors.js';
@@ -50,7 +49,7 @@ export async function declareFromCommand(
 
   let result;
   try {
-    result = await declareIncident(services.db, services.config, {
+    result = await services.declarer.declare({
       title: parsed.title,
       severity: parsed.severity ?? defaultSeverity(services.config).id,
       description: '',

@@ -2,7 +2,6 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { defaultSeverity } from '../../../config/load.js';
 import { CommitUnconfirmed } from '../../../db/client.js';
-import { declareIncident } from '../../../incidents/declare.js';
 import { DECLARE_CALLBACK, DECLARE_FIELDS, FIELD_ACTION, PRIVATE_OPTION, readDeclareMetadata } from '../../blocks/declare-modal.js';
 import type { Services } from '../../services.js';
 
@@ -29,7 +28,7 @@ export function registerDeclareView(app: App, services: Services): void {
     const metadata = readDeclareMetadata(view.private_metadata);
     let result;
     try {
-      result = await declareIncident(services.db, services.config, {
+      result = await services.declarer.declare({
         title: values.title?.value.value ?? '',
         severity: values.severity?.value.selected_option?.value ?? defaultSeverity(services.config).id,
         description: values.description?.value.value ?? '',

@@ -1,5 +1,5 @@
 import { count, eq, inArray, min, sql } from 'drizzle-orm';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from './db/client.js';
 import { incidents, outbox, pages } from './db/schema.js';
 import { OPEN_STATUSES } from './incidents/lifecycle.js';
@@ -10,6 +10,8 @@ import { OPEN_STATUSES } from './incidents/lifecycle.js';
  */
 export function createMetrics(db: Db) {
   const registry = new Registry();
+  // The process's own health: resident memory, heap, event-loop delay, GC, open handles.
+  collectDefaultMetrics({ register: registry });
   const metrics = {
     registry,
     declares: new Counter({ name: 'firewatch_declares_total', help: 'Incidents declared or opened, by source (slack or an integration id)', labelNames: ['source'], registers: [registry] }),

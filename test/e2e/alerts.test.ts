@@ -649,6 +649,9 @@ describe('GET /metrics', () => {
       'firewatch_alerts_received_total',
       'firewatch_alerts_deduplicated_total',
       'firewatch_alerts_rejected_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_p99_seconds',
     ]) {
       expect(first.text).toContain(`# TYPE ${name} `);
     }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -22,6 +22,14 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
+}
+
+/** The node arguments of the start script in package.json, so a spawned build runs exactly as `npm start` runs it. */
+function startArguments(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const [command, ...args] = manifest.scripts.start.split(/\s+/);
+  if (command !== 'node') throw new Error(`the start script does not run node: ${manifest.scripts.start}`);
+  return args;
 }
 
 /** Writes a config document (JSON is YAML) where a spawned process can read it. */
@@ -52,8 +60,8 @@ export async function spawnApp(
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir }),
     ...extraEnv,
   };
-  // The compiled build (`npm run build`) is what `npm start` runs; benchmarks measure that.
-  const entry = how.compiled ? ['--enable-source-maps', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
+  // The compiled build (`npm run build`) with the flags `npm start` gives node; benchmarks measure that.
+  const entry = how.compiled ? startArguments() : ['--import', 'tsx', 'src/main.ts'];
   const child = spawn(process.execPath, [...(how.nodeArgs ?? []), ...entry], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));

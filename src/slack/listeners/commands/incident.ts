@@ -26,7 +26,7 @@ import { escapeMrkdwn } from '../../blocks/text.js';
 import { platformCode } from '../../errors.js';
 import type { Services } from '../../services.js';
 import { findTarget } from '../target.js';
-import { DATABASE_TROUBLE, declareFromCommand } from './declare.js';
+import { databaseTrouble, declareFromCommand } from './declare.js';
 
 /** The fields of a slash command this listener relies on. */
 const commandSchema = z.object({
@@ -227,7 +227,7 @@ export function registerIncidentCommand(app: App, services: Services): void {
       }
     } catch (err) {
       services.logger.error({ err, subcommand: parsed.kind }, '/incident failed');
-      await ack(ephemeral(DATABASE_TROUBLE)).catch(() => {});
+      await ack(ephemeral(databaseTrouble(err))).catch(() => {});
     }
   });
 }

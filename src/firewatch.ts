@@ -75,6 +75,15 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+/** A database that stops answering without closing its connections (a partition) must not hang /healthz. */
+const HEALTH_PING_MS = 2_000;
+
+function answersWithin(ping: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([ping.then(() => true, () => false), late]).finally(() => clearTimeout(timer));
+}
+
 /** Starts every part of Firewatch: database, outbox, Slack listeners, HTTP routes and timers. */
 export async function startFirewatch(options: FirewatchOptions): Promise<Firewatch> {
   const { env, config, logger } = options;
@@ -109,7 +118,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
         path: '/healthz',
         handler: async (_req, res) => {
           let healthy = migrated;
-          if (healthy) healthy = await database.ping().then(() => true, () => false);
+          if (healthy) healthy = await answersWithin(database.ping(), HEALTH_PING_MS);
           res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' });
           res.end(healthy ? 'ok' : 'database unavailable');
         },

@@ -134,6 +134,20 @@ describe.runIf(process.env.DATABASE_URL)('a Postgres restart while Firewatch run
     await until(async () => (await fetch(`${app.url}/healthz`)).ok, 5_000);
   });
 
+  it('says unhealthy within seconds when the database stops answering without closing anything, and healthy after', async () => {
+    proxy.stall();
+    try {
+      const started = performance.now();
+      const health = await fetch(`${app.url}/healthz`);
+      // Its database check gives up after 2 s rather than hanging with the connection.
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(health.status).toBe(503);
+    } finally {
+      proxy.unstall();
+    }
+    await until(async () => (await fetch(`${app.url}/healthz`)).ok, 5_000);
+  });
+
   it('leaves every declare either complete or not written at all when the database goes away mid-transaction', async () => {
     // Holding the outbox table stops each declare after it inserted its incident and 'declared' event
     // and before its outbox rows: the restart then lands in the middle of every one of them.

@@ -12,6 +12,10 @@ export interface PgProxy {
   down(): Promise<void>;
   /** Accepts connections again, on the same port. */
   up(): Promise<void>;
+  /** Stops passing bytes either way without closing anything, as a network partition does. */
+  stall(): void;
+  /** Passes bytes again after stall(). */
+  unstall(): void;
   close(): Promise<void>;
 }
 
@@ -46,11 +50,16 @@ export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
   adminUrl.pathname = '/postgres';
   const admin = postgres(adminUrl.toString(), { max: 1, onnotice: () => {} });
   const pairs = new Set<Pair>();
+  let stalled = false;
 
   const onConnection = (client: Socket) => {
     const upstream = connect(Number(target.port || 5432), target.hostname);
     const pair = { client, upstream };
     pairs.add(pair);
+    if (stalled) {
+      client.pause();
+      upstream.pause();
+    }
     // A backend's final error message and FIN pass through to the client, as from a real server.
     upstream.pipe(client);
     client.pipe(upstream);
@@ -106,6 +115,20 @@ export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
       server = createServer(onConnection);
       await listen(server, port);
       isDown = false;
+    },
+    stall() {
+      stalled = true;
+      for (const { client, upstream } of pairs) {
+        client.pause();
+        upstream.pause();
+      }
+    },
+    unstall() {
+      stalled = false;
+      for (const { client, upstream } of pairs) {
+        client.resume();
+        upstream.resume();
+      }
     },
     async close() {
       destroyAll();

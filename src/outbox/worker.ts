@@ -170,13 +170,16 @@ export class OutboxWorker {
     await Promise.all(running.values());
   }
 
-  /** Rows that may be delivered now: pending, due, not leased, and the oldest pending row of their key. */
+  /** Rows pending, due and not leased to anyone. */
+  private dueAndFree() {
+    return and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`), or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, sql`now()`)));
+  }
+
+  /** Rows that may be delivered now: due, free, and the oldest pending row of their key. */
   private claimable() {
     const earlier = alias(outbox, 'earlier');
     return and(
-      eq(outbox.status, 'pending'),
-      lte(outbox.nextAttemptAt, sql`now()`),
-      or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, sql`now()`)),
+      this.dueAndFree(),
       notExists(
         this.db
           .select({ one: sql`1` })
@@ -220,12 +223,7 @@ export class OutboxWorker {
       .update(outbox)
       .set(this.lease())
       .where(
-        and(
-          inArray(outbox.id, following),
-          eq(outbox.status, 'pending'),
-          lte(outbox.nextAttemptAt, sql`now()`),
-          or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, sql`now()`)),
-        ),
+        and(inArray(outbox.id, following), this.dueAndFree()),
       )
       .returning();
     return next;

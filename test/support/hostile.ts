@@ -25,6 +25,11 @@ export const JSON_TYPE = 'application/json';
 /** The body limit of /slack/events and the webhooks; bigger bodies get 413. */
 export const BODY_LIMIT = 1024 * 1024;
 
+/** Whether a body is within BODY_LIMIT as the server counts it: in UTF-8 bytes, not UTF-16 code units. */
+export function withinBodyLimit(body: string): boolean {
+  return Buffer.byteLength(body, 'utf8') <= BODY_LIMIT;
+}
+
 // ---- requests ---------------------------------------------------------------------------------
 
 export interface RawOptions {

@@ -63,6 +63,13 @@ function summaryOf(channel: string): EmuMessage {
   return summary;
 }
 
+function dmsTo(user: string): EmuMessage[] {
+  return emu.messages.filter((m) => {
+    const channel = emu.channels.get(m.channel);
+    return channel?.is_im && channel.user === user;
+  });
+}
+
 const lastPostIn = (channel: string) => emu.messagesIn(channel).at(-1)!;
 
 async function triageIncident(title: string) {
@@ -131,6 +138,30 @@ describe('status changes', () => {
     const late = await emu.waitFor(() => emu.responses.find((p) => responseUrl.endsWith(`/${p.id}`)));
     expect(late.body.text).toContain(`INC-${id} is now monitoring.`);
     expect((await incidentRow(id)).status).toBe('monitoring');
+  });
+
+  it('DMs each person what their form came to when the answer comes after Slack stopped waiting', { timeout: 20_000 }, async () => {
+    const { id, channel } = await declare('Slow database under two forms');
+    await clickButton(app.url, emu, summaryOf(channel), 'incident_change_status');
+    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
+    const statusValues = (status: string) => ({
+      status: { value: { type: 'static_select', selected_option: { value: status, text: { type: 'plain_text', text: status } } } },
+      message: { value: { type: 'plain_text_input', value: null } },
+    });
+    const held = dbx().transaction(async (tx) => {
+      await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
+      await new Promise((r) => setTimeout(r, 3_500));
+    });
+    const [alice, bob] = await Promise.all([submitView(app.url, emu, view, statusValues('identified'), 'U0ALICE'), submitView(app.url, emu, view, statusValues('monitoring'), 'U0BOB')]);
+    await held;
+    // Bolt answered Slack for both at 3 s: neither form could show its outcome.
+    expect([alice.status, bob.status]).toEqual([404, 404]);
+    const dmTo = (user: string) => emu.waitFor(() => dmsTo(user).find((m) => emu.textOf(m).includes(`INC-${id}`)));
+    const said = [emu.textOf(await dmTo('U0ALICE')), emu.textOf(await dmTo('U0BOB'))];
+    const won = (await incidentRow(id)).status;
+    expect(said.filter((t) => t.startsWith(`INC-${id} is now ${won}.`) && t.includes('close it, this was recorded'))).toHaveLength(1);
+    expect(said.filter((t) => t.startsWith(`⚠️ INC-${id} is now ${won}: someone changed it`) && t.includes('could not show it'))).toHaveLength(1);
+    expect(await eventsOf(id, 'status_changed')).toHaveLength(1);
   });
 
   it('says what to do when run outside an incident channel without naming one', async () => {

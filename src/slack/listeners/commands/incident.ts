@@ -1,4 +1,4 @@
-import type { AckFn, App, RespondArguments, RespondFn } from '@slack/bolt';
+import type { AckFn, App, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { addNote, changeSeverity, changeStatus, postStatusUpdate, setImpact, setType, type ChangeOutcome } from '../../../incidents/changes.js';
@@ -25,6 +25,7 @@ import { updateModal } from '../../blocks/modals.js';
 import { escapeMrkdwn } from '../../blocks/text.js';
 import { platformCode } from '../../errors.js';
 import type { Services } from '../../services.js';
+import { commandAckEvenIfLate } from '../late-answers.js';
 import { findTarget } from '../target.js';
 import { databaseTrouble, declareFromCommand } from './declare.js';
 
@@ -38,24 +39,6 @@ const commandSchema = z.object({
 });
 type Command = z.infer<typeof commandSchema>;
 type Ack = AckFn<string | RespondArguments>;
-
-/**
- * Slack waits 3 s for a command's answer; past that Bolt has answered for us and the person sees a
- * timeout, though the command may well have done its work (a database that was slow to commit). Then
- * the answer goes to the response_url instead, so the person learns what happened.
- */
-function answerEvenIfLate(ack: Ack, respond: RespondFn, services: Services): Ack {
-  return async (response) => {
-    try {
-      await ack(response);
-    } catch (err) {
-      if (!(err instanceof Error && 'code' in err && err.code === 'ERR_HTTP_HEADERS_SENT')) throw err;
-      services.logger.warn('a command was answered after Slack stopped waiting; the answer goes to its response_url');
-      if (response === undefined || response === '') return;
-      await respond(typeof response === 'string' ? { response_type: 'ephemeral', text: response } : response);
-    }
-  };
-}
 
 const ephemeral = (text: string): RespondArguments => ({ response_type: 'ephemeral', text });
 function answer(outcome: ChangeOutcome | { ok: boolean; message: string }, incidentId?: number): RespondArguments {
@@ -178,7 +161,7 @@ async function changeSubscription(services: Services, command: Command, kind: 's
 export function registerIncidentCommand(app: App, services: Services): void {
   app.command('/incident', async ({ command, ack: ackInTime, respond }) => {
     const { client } = services;
-    const ack = answerEvenIfLate(ackInTime, respond, services);
+    const ack = commandAckEvenIfLate(ackInTime, respond, services.logger);
     const checked = commandSchema.safeParse(command);
     if (!checked.success) {
       await ack(ephemeral('⚠️ Slack sent this command without the fields Firewatch needs; try again.'));

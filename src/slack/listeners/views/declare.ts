@@ -1,9 +1,10 @@
-import type { App } from '@slack/bolt';
+import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { defaultSeverity } from '../../../config/load.js';
 import { CommitUnconfirmed } from '../../../db/client.js';
 import { DECLARE_CALLBACK, DECLARE_FIELDS, FIELD_ACTION, PRIVATE_OPTION, readDeclareMetadata } from '../../blocks/declare-modal.js';
 import type { Services } from '../../services.js';
+import { formAckEvenIfLate } from '../late-answers.js';
 
 const field = <T extends z.ZodType>(value: T) => z.object({ [FIELD_ACTION]: value }).optional();
 
@@ -18,10 +19,12 @@ const stateSchema = z.object({
 });
 
 export function registerDeclareView(app: App, services: Services): void {
-  app.view(DECLARE_CALLBACK, async ({ ack, body, view }) => {
+  app.view<ViewSubmitAction>(DECLARE_CALLBACK, async ({ ack: ackInTime, body, view }) => {
+    // A declaration confirms itself to its declarer once recorded, so a late success needs no DM of its own.
+    const ack = formAckEvenIfLate(ackInTime, (text) => services.client.chat.postMessage({ channel: body.user.id, text }), services.logger);
     const state = stateSchema.safeParse(view.state.values);
     if (!state.success) {
-      await ack({ response_action: 'errors', errors: { [DECLARE_FIELDS.title]: 'Slack sent this form back incomplete; submit it again.' } });
+      await ack({ ok: false, errors: { [DECLARE_FIELDS.title]: 'Slack sent this form back incomplete; submit it again.' } });
       return;
     }
     const values = state.data;
@@ -43,16 +46,16 @@ export function registerDeclareView(app: App, services: Services): void {
       const unconfirmed =
         'Firewatch lost its database while recording this and cannot tell whether the incident was declared. If your confirmation comes in a moment, close this form; if not, submit again.';
       await ack({
-        response_action: 'errors',
+        ok: false,
         errors: { [DECLARE_FIELDS.title]: err instanceof CommitUnconfirmed ? unconfirmed : 'Firewatch could not record this: its database is not answering. Try again in a moment.' },
       });
       return;
     }
     if (!result.ok) {
-      await ack({ response_action: 'errors', errors: result.errors });
+      await ack({ ok: false, errors: result.errors });
       return;
     }
-    await ack();
+    await ack({ ok: true });
     services.metrics.declares.inc({ source: 'slack' });
     services.outbox.wake();
   });

@@ -1,5 +1,7 @@
 import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
+import { CommitUnconfirmed } from '../../../db/client.js';
+import { incidentKey } from '../../../incidents/queries.js';
 import { changeStatus, postStatusUpdate, type ChangeOutcome } from '../../../incidents/changes.js';
 import { isStatus } from '../../../incidents/lifecycle.js';
 import { FIELD_ACTION } from '../../blocks/declare-modal.js';
@@ -7,6 +9,7 @@ import { POSTMORTEM_CALLBACK, POSTMORTEM_QUESTIONS } from '../../blocks/postmort
 import { saveAnswers } from '../../../postmortems/store.js';
 import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, NEXT_UPDATE_CHOICES, readModalMetadata, UPDATE_CALLBACK } from '../../blocks/modals.js';
 import type { Services } from '../../services.js';
+import { formAckEvenIfLate, type FormAnswer } from '../late-answers.js';
 import { findTarget } from '../target.js';
 
 const text = z.object({ [FIELD_ACTION]: z.object({ value: z.string().nullish() }) }).optional();
@@ -20,8 +23,18 @@ const choiceOf = (field: FormState['status']) => field?.[FIELD_ACTION].selected_
 
 type ViewAck = (response?: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>;
 
+/** A form's ack that, past Slack's 3 s, DMs the person what the form can no longer show. */
+const formAck = (services: Services, ack: ViewAck, userId: string) =>
+  formAckEvenIfLate(ack, (text) => services.client.chat.postMessage({ channel: userId, text }), services.logger);
+
+/** What a form shows when the database failed it: nothing changed, unless the commit may have landed. */
+const formTrouble = (err: unknown) =>
+  err instanceof CommitUnconfirmed
+    ? 'Firewatch lost its database while recording this and cannot tell whether it was done. Look at the incident channel in a moment before submitting again.'
+    : 'Firewatch could not record this: its database is not answering. Try again in a moment.';
+
 /**
- * Runs a form submission: checks the form and who submits it, applies the change, and answers in the
+ * Runs a form submission: checks the form and who submits it, applies the change, and answers in one
  * ack, with any refusal shown on the form's field so the person can fix it there.
  */
 async function submit(
@@ -30,56 +43,49 @@ async function submit(
   input: { userId: string; privateMetadata: string; values: unknown; errorField: string },
   apply: (ctx: { incidentId: number; from: string | undefined; state: FormState; userId: string }) => Promise<ChangeOutcome>,
 ): Promise<void> {
-  const fail = (message: string) => ack({ response_action: 'errors', errors: { [input.errorField]: message } });
-  const metadata = readModalMetadata(input.privateMetadata);
-  const state = formState.safeParse(input.values);
-  if (!metadata || !state.success) {
-    await fail('This form came back incomplete; close it and start again.');
-    return;
-  }
-  try {
-    const target = await findTarget(services, { ref: metadata.incidentId, channelId: undefined, userId: input.userId });
-    if (!target.ok) {
-      await fail(target.message);
-      return;
+  const refuse = (message: string): FormAnswer => ({ ok: false, errors: { [input.errorField]: message } });
+  const decide = async (): Promise<FormAnswer> => {
+    const metadata = readModalMetadata(input.privateMetadata);
+    const state = formState.safeParse(input.values);
+    if (!metadata || !state.success) return refuse('This form came back incomplete; close it and start again.');
+    try {
+      const target = await findTarget(services, { ref: metadata.incidentId, channelId: undefined, userId: input.userId });
+      if (!target.ok) return refuse(target.message);
+      const outcome = await apply({ incidentId: metadata.incidentId, from: metadata.from, state: state.data, userId: input.userId });
+      if (!outcome.ok) return refuse(outcome.message);
+      services.outbox.wake();
+      return { ok: true, message: outcome.message };
+    } catch (err) {
+      services.logger.error({ err }, 'form submission failed');
+      return refuse(formTrouble(err));
     }
-    const outcome = await apply({ incidentId: metadata.incidentId, from: metadata.from, state: state.data, userId: input.userId });
-    if (!outcome.ok) {
-      await fail(outcome.message);
-      return;
-    }
-    await ack();
-    services.outbox.wake();
-  } catch (err) {
-    services.logger.error({ err }, 'form submission failed');
-    await fail('Firewatch could not record this: its database is not answering. Try again in a moment.');
-  }
+  };
+  await formAck(services, ack, input.userId)(await decide());
 }
 
 const answersState = z.record(z.string(), z.object({ [FIELD_ACTION]: z.object({ value: z.string().nullish() }) }));
 
 export function registerIncidentForms(app: App, services: Services): void {
   app.view<ViewSubmitAction>(POSTMORTEM_CALLBACK, async ({ ack, body, view }) => {
-    const metadata = readModalMetadata(view.private_metadata);
-    const state = answersState.safeParse(view.state.values);
     const first = POSTMORTEM_QUESTIONS[0]?.key ?? 'summary';
-    if (!metadata || !state.success) {
-      await ack({ response_action: 'errors', errors: { [first]: 'This form came back incomplete; close it and start again.' } });
-      return;
-    }
-    try {
-      const target = await findTarget(services, { ref: metadata.incidentId, channelId: undefined, userId: body.user.id });
-      if (!target.ok) {
-        await ack({ response_action: 'errors', errors: { [first]: target.message } });
-        return;
+    const refuse = (message: string): FormAnswer => ({ ok: false, errors: { [first]: message } });
+    const decide = async (): Promise<FormAnswer> => {
+      const metadata = readModalMetadata(view.private_metadata);
+      const state = answersState.safeParse(view.state.values);
+      if (!metadata || !state.success) return refuse('This form came back incomplete; close it and start again.');
+      try {
+        const target = await findTarget(services, { ref: metadata.incidentId, channelId: undefined, userId: body.user.id });
+        if (!target.ok) return refuse(target.message);
+        const answers = Object.fromEntries(POSTMORTEM_QUESTIONS.map((q) => [q.key, state.data[q.key]?.[FIELD_ACTION].value ?? '']));
+        await saveAnswers(services.db, { incidentId: metadata.incidentId, actor: body.user.id, answers });
+        return { ok: true, message: `Your postmortem answers for ${incidentKey(metadata.incidentId)} are saved.` };
+      } catch (err) {
+        services.logger.error({ err }, 'saving postmortem answers failed');
+        // Saving the same answers twice is harmless, so trying again is right even if the commit landed.
+        return refuse('Firewatch could not save this: its database is not answering. Try again in a moment.');
       }
-      const answers = Object.fromEntries(POSTMORTEM_QUESTIONS.map((q) => [q.key, state.data[q.key]?.[FIELD_ACTION].value ?? '']));
-      await saveAnswers(services.db, { incidentId: metadata.incidentId, actor: body.user.id, answers });
-      await ack();
-    } catch (err) {
-      services.logger.error({ err }, 'saving postmortem answers failed');
-      await ack({ response_action: 'errors', errors: { [first]: 'Firewatch could not save this: its database is not answering. Try again in a moment.' } });
-    }
+    };
+    await formAck(services, ack, body.user.id)(await decide());
   });
 
   app.view<ViewSubmitAction>(UPDATE_CALLBACK, async ({ ack, body, view }) => {

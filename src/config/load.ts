@@ -29,6 +29,8 @@ export interface Config {
   escalationTick: string;
   insights: FileConfig['insights'];
   archiveOnClose: boolean;
+  /** Whether postmortems also go into a canvas in the incident channel (where the workspace allows canvases). */
+  postmortemCanvas: boolean;
   apiToken: string | undefined;
   integrations: FileConfig['integrations'];
 }
@@ -89,6 +91,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     escalationTick: file.escalation_tick,
     insights: file.insights,
     archiveOnClose: file.archive_on_close,
+    postmortemCanvas: file.postmortem_canvas,
     apiToken: file.api_token,
     integrations: file.integrations,
   };

@@ -112,6 +112,7 @@ export const fileConfigSchema = z
     escalation_tick: cron.default('*/5 * * * * *'),
     insights: z.strictObject({ schedule: cron.optional() }).prefault({}),
     archive_on_close: z.boolean().default(false),
+    postmortem_canvas: z.boolean().default(true),
     api_token: z.string().min(16, 'expected a token of at least 16 characters').optional(),
     integrations: z.array(integration).default([]),
   })

@@ -267,6 +267,8 @@ export const postmortems = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     fileId: text('file_id'),
     permalink: text('permalink'),
+    /** The incident's postmortem canvas once this version is in it; every version of an incident shares one. */
+    canvasId: text('canvas_id'),
   },
   (t) => [uniqueIndex('postmortems_version_idx').on(t.incidentId, t.version)],
 );

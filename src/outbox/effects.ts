@@ -49,6 +49,8 @@ export const effectSchemas = {
   'followup.dm': z.object({ ...incidentRef, followupId: z.number().int().positive() }),
   /** Uploads a compiled postmortem to the incident channel as a Markdown file. */
   'postmortem.upload': z.object({ ...incidentRef, postmortemId: z.number().int().positive(), summary: z.string() }),
+  /** Puts a compiled postmortem into the incident's canvas (created on the first version), where the workspace allows it. */
+  'postmortem.canvas': z.object({ ...incidentRef, postmortemId: z.number().int().positive() }),
   /** One message for the alert changes of a minute beyond the first few, which were posted one by one. */
   'alerts.summary': z.object({ ...incidentRef, minute: z.string() }),
   /** Tells someone privately that something they did could not be shown in Slack. */

@@ -122,6 +122,7 @@ export async function publishPostmortem(
       tx,
       [
         { kind: 'postmortem.upload', payload: { incidentId: incident.id, postmortemId: row.id, summary: `📝 Postmortem of ${incidentKey(incident.id)}, ${change}.` } },
+        ...(config.postmortemCanvas ? [{ kind: 'postmortem.canvas' as const, payload: { incidentId: incident.id, postmortemId: row.id } }] : []),
         { kind: 'summary.update', payload: { incidentId: incident.id } },
       ],
       { incidentId: incident.id },

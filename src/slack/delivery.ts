@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { and, eq, gt, gte, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, isNotNull, lt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import { incidents, jobRuns, outbox, pageNotifications, pages, postmortems, timelineEvents, type Incident, type OutboxRow, type Page, type TimelineEvent } from '../db/schema.js';
@@ -417,6 +417,63 @@ const uploadPostmortem: Handler<'postmortem.upload'> = async (ctx, { incidentId,
   return { status: 'done', result: { fileId: target.file_id } };
 };
 
+/**
+ * Slack's answers when this workspace does not let the app have a canvas: its plan, its admins, or an
+ * install from before the app asked for `canvases:write`. The Markdown file is the postmortem then.
+ */
+const NO_CANVASES = new Set([
+  'canvas_disabled_user_team',
+  'team_tier_cannot_create_channel_canvases',
+  'free_team_canvas_tab_already_exists',
+  'free_teams_cannot_edit_standalone_canvases',
+  'missing_scope',
+  'not_allowed_token_type',
+  'restricted_action',
+  'access_denied',
+]);
+
+/** Puts a postmortem version into the incident's canvas, a tab of its channel: created once, then replaced. */
+const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { incidentId, postmortemId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const channel = channelOf(incident);
+  const [postmortem] = await ctx.db.select().from(postmortems).where(eq(postmortems.id, postmortemId));
+  if (!postmortem) throw new Undeliverable(`postmortem ${postmortemId} does not exist`);
+  if (postmortem.canvasId) return DONE;
+  const [earlier] = await ctx.db
+    .select({ canvasId: postmortems.canvasId })
+    .from(postmortems)
+    .where(and(eq(postmortems.incidentId, incidentId), isNotNull(postmortems.canvasId)))
+    .orderBy(desc(postmortems.version))
+    .limit(1);
+  const document_content = { type: 'markdown' as const, markdown: postmortem.markdown };
+  const notAllowed = (err: unknown): DeliveryOutcome => {
+    const code = platformCode(err);
+    if (code && NO_CANVASES.has(code)) return { status: 'done', result: { skipped: `this workspace allows the app no canvas: ${code}` } };
+    throw err;
+  };
+  let canvasId = earlier?.canvasId ?? undefined;
+  if (canvasId) {
+    try {
+      await ctx.client.canvases.edit({ canvas_id: canvasId, changes: [{ operation: 'replace', document_content }] });
+    } catch (err) {
+      // Deleted by hand: the new version gets a new canvas.
+      if (platformCode(err) !== 'canvas_not_found') return notAllowed(err);
+      canvasId = undefined;
+    }
+  }
+  if (!canvasId) {
+    try {
+      const created = await ctx.client.canvases.create({ title: `Postmortem: INC-${incident.id} — ${incident.title}`, channel_id: channel, document_content });
+      canvasId = created.canvas_id;
+    } catch (err) {
+      return notAllowed(err);
+    }
+    if (!canvasId) throw new Error('canvases.create answered without a canvas_id');
+  }
+  await ctx.db.update(postmortems).set({ canvasId }).where(eq(postmortems.id, postmortemId));
+  return { status: 'done', result: { canvasId } };
+};
+
 const summariseAlerts: Handler<'alerts.summary'> = async (ctx, { incidentId, minute }) => {
   const incident = await loadIncident(ctx, incidentId);
   const start = new Date(minute);
@@ -476,6 +533,7 @@ const handlers: { [K in EffectKind]: Handler<K> } = {
   'digest.post': postDigest,
   'followup.dm': dmOverdueFollowup,
   'postmortem.upload': uploadPostmortem,
+  'postmortem.canvas': canvasPostmortem,
   'alerts.summary': summariseAlerts,
   'notice.dm': dmNotice,
 };

@@ -1,8 +1,9 @@
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { followups, incidents, jobRuns, postmortemAnswers, postmortems, timelineEvents } from '../../src/db/schema.js';
+import { followups, incidents, jobRuns, outbox, postmortemAnswers, postmortems, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { sweepOverdueFollowups } from '../../src/incidents/followups.js';
+import { publishPostmortem } from '../../src/postmortems/store.js';
 import { GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
@@ -200,5 +201,87 @@ describe('insights', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(emu.messagesIn(DIGEST).filter((m) => emu.textOf(m).includes('Incident insights'))).toHaveLength(runs.length);
     expect(await dbx().select({ n: sql<number>`count(*)::int` }).from(jobRuns)).toBeTruthy();
+  });
+});
+
+describe('postmortem canvases', () => {
+  /** Resolves a fresh incident and publishes its postmortem; resolves once every delivery of it is done. */
+  async function publish(channel: string, id: number) {
+    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
+    await emu.waitFor(() => emu.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    const rows = await settledOutbox(dbx(), id);
+    expect(rows.filter((r) => r.status !== 'done').map((r) => [r.kind, r.lastError])).toEqual([]);
+  }
+  const canvasesIn = (channel: string) => [...emu.canvases.values()].filter((c) => c.channel === channel);
+  const canvasIds = async (id: number) =>
+    (await dbx().select({ version: postmortems.version, canvasId: postmortems.canvasId }).from(postmortems).where(eq(postmortems.incidentId, id)).orderBy(asc(postmortems.version))).map((r) => r.canvasId);
+
+  it('puts the postmortem into one canvas in the incident channel, made with the first version and replaced by each next one', async () => {
+    const { id, channel } = await declare('Canvas of a postmortem', 'sev2');
+    await command(channel, 'resolve Rolled back the release');
+    await publish(channel, id);
+    const [canvas] = canvasesIn(channel);
+    expect(canvasesIn(channel)).toHaveLength(1);
+    expect(canvas!.title).toBe(`Postmortem: INC-${id} — Canvas of a postmortem`);
+    // The same document as the uploaded file, byte for byte.
+    expect(canvas!.markdown).toBe(uploadsFor(id)[0]!.content.toString('utf8'));
+    expect(await canvasIds(id)).toEqual([canvas!.id]);
+
+    await command(channel, 'note The rollback took 4 minutes');
+    await publish(channel, id);
+    expect(canvasesIn(channel)).toEqual([expect.objectContaining({ id: canvas!.id, edits: 1 })]);
+    expect(canvas!.markdown).toBe(uploadsFor(id)[1]!.content.toString('utf8'));
+    expect(canvas!.markdown).toContain('The rollback took 4 minutes');
+    expect(await canvasIds(id)).toEqual([canvas!.id, canvas!.id]);
+  });
+
+  it('retries a canvas Slack rate-limited or failed, and makes it once', async () => {
+    const { id, channel } = await declare('Canvas under faults', 'sev3');
+    await command(channel, 'resolve Done');
+    emu.fault('canvases.create', { kind: 'ratelimit', retryAfter: 1 }, { kind: 'http', status: 500 });
+    await publish(channel, id);
+    expect(emu.calls.filter((c) => c.method === 'canvases.create' && c.args.channel_id === channel).map((c) => c.fault ?? 'ok')).toEqual(['ratelimit', 'http', 'ok']);
+    expect(canvasesIn(channel)).toHaveLength(1);
+    expect(await canvasIds(id)).toEqual([canvasesIn(channel)[0]!.id]);
+  });
+
+  it('makes a new canvas when the last one was deleted by hand', async () => {
+    const { id, channel } = await declare('Canvas deleted by hand', 'sev3');
+    await command(channel, 'resolve Done');
+    await publish(channel, id);
+    const [first] = canvasesIn(channel);
+    emu.canvases.delete(first!.id);
+    await publish(channel, id);
+    const [second] = canvasesIn(channel);
+    expect(second?.id).not.toBe(first!.id);
+    expect(second?.markdown).toBe(uploadsFor(id)[1]!.content.toString('utf8'));
+    expect(await canvasIds(id)).toEqual([first!.id, second!.id]);
+  });
+
+  it('keeps to the file, and fails nothing, in a workspace that allows no canvases', async () => {
+    const { id, channel } = await declare('No canvases here', 'sev3');
+    await command(channel, 'resolve Done');
+    emu.canvasesAllowed = false;
+    try {
+      await publish(channel, id);
+    } finally {
+      emu.canvasesAllowed = true;
+    }
+    expect(uploadsFor(id)).toHaveLength(1);
+    expect(canvasesIn(channel)).toEqual([]);
+    const rows = await dbx().select().from(outbox).where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'postmortem.canvas')));
+    expect(rows.map((r) => [r.status, r.result])).toEqual([['done', { skipped: 'this workspace allows the app no canvas: canvas_disabled_user_team' }]]);
+    expect(await canvasIds(id)).toEqual([null]);
+  });
+
+  it('asks for no canvas when postmortem_canvas is false', async () => {
+    const { id, channel } = await declare('Canvas turned off', 'sev3');
+    await command(channel, 'resolve Done');
+    const published = await publishPostmortem(dbx(), { ...app.services.config, postmortemCanvas: false }, { incidentId: id, actor: 'U0ALICE', names: async () => ({}) });
+    expect(published.ok).toBe(true);
+    const kinds = (await dbx().select({ kind: outbox.kind }).from(outbox).where(eq(outbox.incidentId, id))).map((r) => r.kind);
+    expect(kinds).toContain('postmortem.upload');
+    expect(kinds).not.toContain('postmortem.canvas');
   });
 });

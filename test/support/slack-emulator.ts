@@ -28,6 +28,8 @@ export interface EphemeralMessage { channel: string; user: string; text: string;
 export interface EmuPin { channel: string; ts: string; created: number; created_by: string }
 export interface EmuReaction { channel: string; ts: string; name: string; user: string }
 export interface EmuBookmark { id: string; channel_id: string; title: string; link: string; type: string; emoji?: string; date_created: number }
+/** A canvas the app made; `channel` is the channel it is a tab of. */
+export interface EmuCanvas { id: string; title: string; markdown: string; channel?: string; edits: number }
 export interface EmuFile { id: string; filename: string; title: string; length: number; content: Buffer; channel?: string; thread_ts?: string; initial_comment?: string }
 /** Where a response_url came from, so replace_original / delete_original / in_channel act on it as in Slack. */
 export interface ResponseSource { channel: string; ts?: string; user?: string }
@@ -63,7 +65,7 @@ const VIEW_BLOCKS_MAX = 100;
 const VIEW_MAX_BYTES = 250 * 1024;
 const RESPONSE_URL_USES = 5;
 // Arguments the SDK sends as JSON strings in form bodies.
-const STRUCTURED_ARGS = ['blocks', 'attachments', 'view', 'metadata', 'files', 'unfurls', 'user_auth_blocks', 'document_content'];
+const STRUCTURED_ARGS = ['blocks', 'attachments', 'view', 'metadata', 'files', 'unfurls', 'user_auth_blocks', 'document_content', 'changes'];
 const BLOCK_TYPES = new Set(['actions', 'context', 'context_actions', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'table', 'video']);
 const CHANNEL_NAME = /^[a-z0-9_-]+$/;
 const EMOJI_NAME = /^[a-z0-9_+'-]+(::skin-tone-[2-6])?$/;
@@ -432,6 +434,9 @@ export class SlackEmulator {
   reactions: EmuReaction[] = [];
   bookmarks: EmuBookmark[] = [];
   files: EmuFile[] = [];
+  canvases = new Map<string, EmuCanvas>();
+  /** False for a workspace whose plan or admins allow no canvases: canvases.* answer `canvas_disabled_user_team`. */
+  canvasesAllowed = true;
   users = new Map<string, EmuUser>();
   /** usergroups.users.list answers from here (unknown groups have no members). */
   usergroups = new Map<string, string[]>();
@@ -1450,7 +1455,63 @@ export class SlackEmulator {
       }
       return { files: done.map((f) => ({ id: f.id, title: f.title })) };
     },
+
+    'canvases.create': (a) => {
+      if (!this.canvasesAllowed) fail('canvas_disabled_user_team');
+      const markdown = this.documentContent(a.get('document_content'));
+      const channelId = a.str('channel_id');
+      const c = channelId ? this.channels.get(channelId) : undefined;
+      if (channelId && (!c || !this.canSee(c))) fail('channel_not_found');
+      const id = this.newId('F', (x) => this.canvases.has(x) || this.files.some((f) => f.id === x));
+      this.canvases.set(id, { id, title: a.str('title') ?? '', markdown: markdown ?? '', channel: c?.id, edits: 0 });
+      return { canvas_id: id };
+    },
+
+    'canvases.edit': (a) => {
+      if (!this.canvasesAllowed) fail('canvas_disabled_user_team');
+      const id = a.str('canvas_id');
+      if (!id) invalidArguments(['[ERROR] missing required field: canvas_id']);
+      const raw = a.get('changes');
+      const changes = Array.isArray(raw) ? raw.filter(isObj) : [];
+      if (changes.length === 0 || !Array.isArray(raw) || changes.length !== raw.length) invalidArguments(['[ERROR] missing required field: changes']);
+      const canvas = this.canvases.get(id);
+      if (!canvas) fail('canvas_not_found');
+      for (const change of changes) {
+        const markdown = this.documentContent(change.document_content) ?? '';
+        switch (change.operation) {
+          // Without a section_id a replace takes the whole document.
+          case 'replace':
+            if (change.section_id !== undefined) fail('canvas_editing_failed');
+            canvas.markdown = markdown;
+            break;
+          case 'insert_at_start':
+            canvas.markdown = `${markdown}\n${canvas.markdown}`;
+            break;
+          case 'insert_at_end':
+            canvas.markdown = `${canvas.markdown}\n${markdown}`;
+            break;
+          case 'rename': {
+            const title = isObj(change.title_content) ? change.title_content.markdown : undefined;
+            if (typeof title !== 'string') invalidArguments(['[ERROR] missing required field: title_content']);
+            canvas.title = title;
+            break;
+          }
+          default:
+            invalidArguments([`[ERROR] unsupported operation: ${String(change.operation)}`]);
+        }
+      }
+      canvas.edits++;
+      return {};
+    },
   } satisfies Record<string, Handler>));
+
+  /** A canvas's `document_content`: `{ type: 'markdown', markdown }`, at most 1 MiB of it; undefined when absent. */
+  private documentContent(raw: unknown): string | undefined {
+    if (raw === undefined) return undefined;
+    if (!isObj(raw) || raw.type !== 'markdown' || typeof raw.markdown !== 'string') invalidArguments(['[ERROR] document_content must be {"type": "markdown", "markdown": "…"}']);
+    if (raw.markdown.length > 1_048_576) invalidArguments(['[ERROR] document_content.markdown is over 1,048,576 characters']);
+    return raw.markdown;
+  }
 
   private setTopicOrPurpose(a: Args, field: 'topic' | 'purpose'): Json {
     const c = this.channelArg(a);

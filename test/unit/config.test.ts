@@ -82,6 +82,12 @@ describe('config', () => {
     expect(config.severities.map((s) => s.postmortemRequired)).toEqual([true, true, false, false]);
   });
 
+  it('puts postmortems into canvases unless postmortem_canvas is false, and names the field for a non-boolean', () => {
+    expect(parseConfig({}, undefined).postmortemCanvas).toBe(true);
+    expect(parseConfig({ postmortem_canvas: false }, undefined).postmortemCanvas).toBe(false);
+    expect(() => parseConfig({ postmortem_canvas: 'sometimes' }, 'firewatch.yaml')).toThrow(/firewatch\.yaml is not valid:\n {2}postmortem_canvas: .*expected boolean/);
+  });
+
   it('accepts the example from the design guide, expanding ${VAR} from the environment', () => {
     const file = writeConfig(DESIGN_EXAMPLE);
     const config = loadConfig(file, { FIREWATCH_API_TOKEN: 'a-token-of-sixteen-chars', ALERTMANAGER_TOKEN: 'am', PD_ROUTING_KEY: 'pd' });

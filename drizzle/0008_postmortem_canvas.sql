@@ -1,0 +1,1 @@
+ALTER TABLE "postmortems" ADD COLUMN "canvas_id" text;

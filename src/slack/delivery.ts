@@ -446,7 +446,7 @@ const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { incidentId,
     .orderBy(desc(postmortems.version))
     .limit(1);
   const document_content = { type: 'markdown' as const, markdown: postmortem.markdown };
-  const notAllowed = (err: unknown): DeliveryOutcome => {
+  const skipIfNotAllowed = (err: unknown): DeliveryOutcome => {
     const code = platformCode(err);
     if (code && NO_CANVASES.has(code)) return { status: 'done', result: { skipped: `this workspace allows the app no canvas: ${code}` } };
     throw err;
@@ -457,7 +457,7 @@ const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { incidentId,
       await ctx.client.canvases.edit({ canvas_id: canvasId, changes: [{ operation: 'replace', document_content }] });
     } catch (err) {
       // Deleted by hand: the new version gets a new canvas.
-      if (platformCode(err) !== 'canvas_not_found') return notAllowed(err);
+      if (platformCode(err) !== 'canvas_not_found') return skipIfNotAllowed(err);
       canvasId = undefined;
     }
   }
@@ -466,7 +466,7 @@ const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { incidentId,
       const created = await ctx.client.canvases.create({ title: `Postmortem: INC-${incident.id} — ${incident.title}`, channel_id: channel, document_content });
       canvasId = created.canvas_id;
     } catch (err) {
-      return notAllowed(err);
+      return skipIfNotAllowed(err);
     }
     if (!canvasId) throw new Error('canvases.create answered without a canvas_id');
   }

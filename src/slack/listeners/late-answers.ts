@@ -27,7 +27,8 @@ export function commandAckEvenIfLate(ack: CommandAck, respond: RespondFn, logger
 }
 
 export type FormErrors = Record<string, string>;
-type FormAck = (response?: { response_action: 'errors'; errors: FormErrors }) => Promise<void>;
+/** A view submission's ack, as far as Firewatch's forms use it. */
+export type FormAck = (response?: { response_action: 'errors'; errors: FormErrors }) => Promise<void>;
 /** What a form submission came to: accepted (with what to tell the person, if anything), or refused. */
 export type FormAnswer = { ok: true; message?: string } | { ok: false; errors: FormErrors };
 

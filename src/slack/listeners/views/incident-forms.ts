@@ -9,7 +9,7 @@ import { POSTMORTEM_CALLBACK, POSTMORTEM_QUESTIONS } from '../../blocks/postmort
 import { saveAnswers } from '../../../postmortems/store.js';
 import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, NEXT_UPDATE_CHOICES, readModalMetadata, UPDATE_CALLBACK } from '../../blocks/modals.js';
 import type { Services } from '../../services.js';
-import { formAckEvenIfLate, type FormAnswer } from '../late-answers.js';
+import { formAckEvenIfLate, type FormAck, type FormAnswer } from '../late-answers.js';
 import { findTarget } from '../target.js';
 
 const text = z.object({ [FIELD_ACTION]: z.object({ value: z.string().nullish() }) }).optional();
@@ -21,10 +21,8 @@ type FormState = z.infer<typeof formState>;
 const valueOf = (field: FormState['message']) => field?.[FIELD_ACTION].value ?? '';
 const choiceOf = (field: FormState['status']) => field?.[FIELD_ACTION].selected_option?.value;
 
-type ViewAck = (response?: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>;
-
 /** A form's ack that, past Slack's 3 s, DMs the person what the form can no longer show. */
-const formAck = (services: Services, ack: ViewAck, userId: string) =>
+const formAck = (services: Services, ack: FormAck, userId: string) =>
   formAckEvenIfLate(ack, (text) => services.client.chat.postMessage({ channel: userId, text }), services.logger);
 
 /** What a form shows when the database failed it: nothing changed, unless the commit may have landed. */
@@ -39,7 +37,7 @@ const formTrouble = (err: unknown) =>
  */
 async function submit(
   services: Services,
-  ack: ViewAck,
+  ack: FormAck,
   input: { userId: string; privateMetadata: string; values: unknown; errorField: string },
   apply: (ctx: { incidentId: number; from: string | undefined; state: FormState; userId: string }) => Promise<ChangeOutcome>,
 ): Promise<void> {

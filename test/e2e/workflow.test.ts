@@ -70,6 +70,26 @@ function dmsTo(user: string): EmuMessage[] {
   });
 }
 
+/** Opens the change-status form from the incident's summary, as a click on its button does. */
+async function openChangeStatusForm(id: number, channel: string) {
+  await clickButton(app.url, emu, summaryOf(channel), 'incident_change_status');
+  return (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
+}
+
+/** The change-status form filled in with a new status and no message. */
+const statusValues = (status: string) => ({
+  status: { value: { type: 'static_select', selected_option: { value: status, text: { type: 'plain_text', text: status } } } },
+  message: { value: { type: 'plain_text_input', value: null } },
+});
+
+/** Another transaction holds the incident for longer than Slack's 3 s, as a struggling database would. */
+function holdIncident(id: number): Promise<void> {
+  return dbx().transaction(async (tx) => {
+    await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
+    await new Promise((r) => setTimeout(r, 3_500));
+  });
+}
+
 const lastPostIn = (channel: string) => emu.messagesIn(channel).at(-1)!;
 
 async function triageIncident(title: string) {
@@ -126,11 +146,7 @@ describe('status changes', () => {
 
   it('tells the person the outcome at the response_url when the answer comes after Slack stopped waiting', { timeout: 20_000 }, async () => {
     const { id, channel } = await declare('Slow database on a status change');
-    // Another transaction holds the incident for longer than Slack's 3 s, as a struggling database would.
-    const held = dbx().transaction(async (tx) => {
-      await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
-      await new Promise((r) => setTimeout(r, 3_500));
-    });
+    const held = holdIncident(id);
     const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
     const r = await slashCommand(app.url, emu, 'status monitoring', { channel, user: 'U0ALICE', responseUrl });
     await held;
@@ -142,16 +158,8 @@ describe('status changes', () => {
 
   it('DMs each person what their form came to when the answer comes after Slack stopped waiting', { timeout: 20_000 }, async () => {
     const { id, channel } = await declare('Slow database under two forms');
-    await clickButton(app.url, emu, summaryOf(channel), 'incident_change_status');
-    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
-    const statusValues = (status: string) => ({
-      status: { value: { type: 'static_select', selected_option: { value: status, text: { type: 'plain_text', text: status } } } },
-      message: { value: { type: 'plain_text_input', value: null } },
-    });
-    const held = dbx().transaction(async (tx) => {
-      await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
-      await new Promise((r) => setTimeout(r, 3_500));
-    });
+    const view = await openChangeStatusForm(id, channel);
+    const held = holdIncident(id);
     const [alice, bob] = await Promise.all([submitView(app.url, emu, view, statusValues('identified'), 'U0ALICE'), submitView(app.url, emu, view, statusValues('monitoring'), 'U0BOB')]);
     await held;
     // Bolt answered Slack for both at 3 s: neither form could show its outcome.
@@ -214,12 +222,7 @@ describe('status changes', () => {
 
   it('lets only one of two forms submitted from the same status win, telling the other what it is now', async () => {
     const { id, channel } = await declare('Racing forms');
-    await clickButton(app.url, emu, summaryOf(channel), 'incident_change_status');
-    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
-    const statusValues = (status: string) => ({
-      status: { value: { type: 'static_select', selected_option: { value: status, text: { type: 'plain_text', text: status } } } },
-      message: { value: { type: 'plain_text_input', value: null } },
-    });
+    const view = await openChangeStatusForm(id, channel);
     const [x, y] = await Promise.all([submitView(app.url, emu, view, statusValues('identified')), submitView(app.url, emu, view, statusValues('monitoring'), 'U0BOB')]);
     const results = [x!, y!];
     expect(results.filter((r) => r.text === '')).toHaveLength(1);
@@ -451,8 +454,7 @@ describe('summary buttons', () => {
   it('opens a status form that offers only the allowed moves', async () => {
     const { id, channel } = await declare('Status form check');
     await run(id, 'status monitoring');
-    await clickButton(app.url, emu, summaryOf(channel), 'incident_change_status');
-    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
+    const view = await openChangeStatusForm(id, channel);
     const select = (view.blocks as Array<{ block_id?: string; element?: { options?: Array<{ value: string }> } }>).find((b) => b.block_id === 'status');
     expect(select?.element?.options?.map((o) => o.value)).toEqual(['investigating', 'identified', 'resolved']);
   });

@@ -1,4 +1,4 @@
-import type { WebClient } from '@slack/web-api';
+import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import { and, desc, eq, gt, gte, inArray, isNotNull, lt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
@@ -173,27 +173,55 @@ async function summaryState(ctx: DeliveryContext, incident: Incident): Promise<S
   };
 }
 
-/** After a lost answer the message may already be there: find it by its metadata rather than post twice. */
-/** The ts of a message this bot posted with this metadata, left by an attempt whose answer was lost. */
-async function findPosted(ctx: DeliveryContext, channel: string, eventType: string, key: string, id: number): Promise<string | undefined> {
+/** Where a message went: a channel, or the thread under a message in it. A user id names that user's DM. */
+interface Place {
+  channel: string;
+  threadTs?: string | undefined;
+}
+
+/**
+ * After a lost answer the message may already be there: the one this bot posted there with this metadata,
+ * among the latest, found rather than posted twice. Undefined when there is none or Slack cannot say.
+ */
+async function findPosted(ctx: DeliveryContext, place: Place, eventType: string, key: string, id: number | string): Promise<{ channel: string; ts: string } | undefined> {
   try {
     const me = await ctx.identity.get();
-    const r = await ctx.client.conversations.history({ channel, limit: 100, include_all_metadata: true });
+    const channel = /^[UW]/.test(place.channel) ? (await ctx.client.conversations.open({ users: place.channel })).channel?.id : place.channel;
+    if (!channel) return undefined;
+    const r = place.threadTs
+      ? await ctx.client.conversations.replies({ channel, ts: place.threadTs, limit: 200, include_all_metadata: true })
+      : await ctx.client.conversations.history({ channel, limit: 100, include_all_metadata: true });
     const found = r.messages?.find((m) => {
       const metadata = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
       return m.bot_id === me.botId && metadata?.event_type === eventType && metadata.event_payload?.[key] === id;
     });
-    return found?.ts;
+    return found?.ts ? { channel, ts: found.ts } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Marks a message as an outbox row's, so a retry of the row can tell whether it already posted. */
+const OUTBOX_EVENT = 'firewatch_outbox';
+
+/**
+ * Posts an outbox row's message once, however often the row is tried: a row that may have posted before
+ * its attempt died (a kill, a lost answer) looks for its message first.
+ */
+async function postOnce(ctx: DeliveryContext, row: OutboxRow, message: ChatPostMessageArguments): Promise<{ channel: string; ts: string }> {
+  const place = { channel: message.channel, threadTs: 'thread_ts' in message ? message.thread_ts : undefined };
+  const earlier = mayHaveRun(row) ? await findPosted(ctx, place, OUTBOX_EVENT, 'outbox_id', row.id) : undefined;
+  if (earlier) return earlier;
+  const r = await ctx.client.chat.postMessage({ ...message, metadata: { event_type: OUTBOX_EVENT, event_payload: { outbox_id: row.id } } });
+  if (!r.ts || !r.channel) throw new Error('chat.postMessage answered without a ts');
+  return { channel: r.channel, ts: r.ts };
 }
 
 const postSummary: Handler<'summary.post'> = async (ctx, { incidentId }, row) => {
   const incident = await loadIncident(ctx, incidentId);
   if (incident.summaryTs) return DONE;
   const channel = channelOf(incident);
-  const existing = mayHaveRun(row) ? await findPosted(ctx, channel, SUMMARY_EVENT, 'incident_id', incident.id) : undefined;
+  const existing = mayHaveRun(row) ? (await findPosted(ctx, { channel }, SUMMARY_EVENT, 'incident_id', incident.id))?.ts : undefined;
   const ts =
     existing ??
     (
@@ -220,7 +248,7 @@ const announce: Handler<'incident.announce'> = async (ctx, { incidentId }, row) 
   const incident = await loadIncident(ctx, incidentId);
   if (incident.announcementTs || !incident.announcementChannel || incident.isPrivate) return DONE;
   const channel = channelOf(incident);
-  const existing = mayHaveRun(row) ? await findPosted(ctx, incident.announcementChannel, ANNOUNCEMENT_EVENT, 'incident_id', incident.id) : undefined;
+  const existing = mayHaveRun(row) ? (await findPosted(ctx, { channel: incident.announcementChannel }, ANNOUNCEMENT_EVENT, 'incident_id', incident.id))?.ts : undefined;
   const ts =
     existing ??
     (
@@ -236,7 +264,7 @@ const announce: Handler<'incident.announce'> = async (ctx, { incidentId }, row) 
   return { status: 'done', result: { ts } };
 };
 
-const replyDeclared: Handler<'reply.declared'> = async (ctx, { incidentId, target }) => {
+const replyDeclared: Handler<'reply.declared'> = async (ctx, { incidentId, target }, row) => {
   const incident = await loadIncident(ctx, incidentId);
   const message = declaredReply(ctx.config, incident, target.userId);
   if (target.responseUrl) {
@@ -253,7 +281,7 @@ const replyDeclared: Handler<'reply.declared'> = async (ctx, { incidentId, targe
       if (!code || !EPHEMERAL_UNREACHABLE.has(code)) throw err;
     }
   }
-  await ctx.client.chat.postMessage({ channel: target.userId, ...message });
+  await postOnce(ctx, row, { channel: target.userId, ...message });
   return DONE;
 };
 
@@ -271,29 +299,29 @@ const updateSummary: Handler<'summary.update'> = async (ctx, { incidentId }, row
   return DONE;
 };
 
-const postTimelineEvent: Handler<'timeline.post'> = async (ctx, { incidentId, eventId, where, broadcast }) => {
+const postTimelineEvent: Handler<'timeline.post'> = async (ctx, { incidentId, eventId, where, broadcast }, row) => {
   const { incident, event } = await loadEvent(ctx, incidentId, eventId);
   const message = timelineMessage(ctx.config, incident, event, where === 'channel');
   if (where === 'channel') {
-    const r = await ctx.client.chat.postMessage({ channel: channelOf(incident), ...message, unfurl_links: false });
-    return { status: 'done', result: { ts: r.ts } };
+    const { ts } = await postOnce(ctx, row, { channel: channelOf(incident), ...message, unfurl_links: false });
+    return { status: 'done', result: { ts } };
   }
   // Private incidents have no announcement, and one that failed to post leaves nothing to thread under.
   if (incident.isPrivate || !incident.announcementChannel || !incident.announcementTs) return { status: 'done', result: { skipped: 'no announcement' } };
-  const r = await ctx.client.chat.postMessage({
+  const { ts } = await postOnce(ctx, row, {
     channel: incident.announcementChannel,
     thread_ts: incident.announcementTs,
     reply_broadcast: broadcast,
     ...message,
     unfurl_links: false,
   });
-  return { status: 'done', result: { ts: r.ts } };
+  return { status: 'done', result: { ts } };
 };
 
-const dmRole: Handler<'role.dm'> = async (ctx, { incidentId, eventId }) => {
+const dmRole: Handler<'role.dm'> = async (ctx, { incidentId, eventId }, row) => {
   const { incident, event } = await loadEvent(ctx, incidentId, eventId);
   const user = String(event.data.user ?? '');
-  await ctx.client.chat.postMessage({ channel: user, ...roleMessage(incident, event) });
+  await postOnce(ctx, row, { channel: user, ...roleMessage(incident, event) });
   return DONE;
 };
 
@@ -306,18 +334,6 @@ async function loadPage(ctx: DeliveryContext, pageId: number): Promise<Page> {
   const [page] = await ctx.db.select().from(pages).where(eq(pages.id, pageId));
   if (!page) throw new Undeliverable(`page ${pageId} does not exist`);
   return page;
-}
-
-async function findPageDm(ctx: DeliveryContext, userId: string, notificationId: number): Promise<{ channel: string; ts: string } | undefined> {
-  try {
-    const im = await ctx.client.conversations.open({ users: userId });
-    const channel = im.channel?.id;
-    if (!channel) return undefined;
-    const ts = await findPosted(ctx, channel, PAGE_DM_EVENT, 'notification_id', notificationId);
-    return ts ? { channel, ts } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, notificationId }, row) => {
@@ -334,7 +350,7 @@ const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, notificatio
   if (page.state === 'acknowledged' || page.state === 'resolved') return { status: 'done', result: { skipped: page.state } };
   if (notification.dmTs) return DONE;
   // An attempt that posted and then failed to record it must not page the person twice.
-  const earlier = mayHaveRun(row) ? await findPageDm(ctx, notification.userId, notificationId) : undefined;
+  const earlier = mayHaveRun(row) ? await findPosted(ctx, { channel: notification.userId }, PAGE_DM_EVENT, 'notification_id', notificationId) : undefined;
   const sent =
     earlier ??
     (await ctx.client.chat.postMessage({
@@ -359,38 +375,38 @@ const updatePageDms: Handler<'page.dm.update'> = async (ctx, { incidentId, pageI
   return DONE;
 };
 
-const postReminder: Handler<'reminder.post'> = async (ctx, { incidentId, eventId }) => {
+const postReminder: Handler<'reminder.post'> = async (ctx, { incidentId, eventId }, row) => {
   const { incident, event } = await loadEvent(ctx, incidentId, eventId);
-  await ctx.client.chat.postMessage({ channel: channelOf(incident), ...reminderMessage(incident, event, SUMMARY_ACTIONS.postUpdate, summaryButtonValue(incident)) });
+  await postOnce(ctx, row, { channel: channelOf(incident), ...reminderMessage(incident, event, SUMMARY_ACTIONS.postUpdate, summaryButtonValue(incident)) });
   return DONE;
 };
 
-const dmSubscriber: Handler<'subscriber.dm'> = async (ctx, { incidentId, eventId, userId }) => {
+const dmSubscriber: Handler<'subscriber.dm'> = async (ctx, { incidentId, eventId, userId }, row) => {
   const { incident, event } = await loadEvent(ctx, incidentId, eventId);
-  await ctx.client.chat.postMessage({ channel: userId, ...subscriberMessage(ctx.config, incident, event), unfurl_links: false });
+  await postOnce(ctx, row, { channel: userId, ...subscriberMessage(ctx.config, incident, event), unfurl_links: false });
   return DONE;
 };
 
 /** A stored rendered report (insights) as Slack expects it. */
 const storedMessage = z.object({ message: z.object({ text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())) }) });
 
-const postDigest: Handler<'digest.post'> = async (ctx, { job, dueAt, userId }) => {
+const postDigest: Handler<'digest.post'> = async (ctx, { job, dueAt, userId }, row) => {
   const [run] = await ctx.db.select().from(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.dueAt, new Date(dueAt))));
   if (!run?.data) throw new Undeliverable(`no ${job} built for ${dueAt}`);
   const channel = userId ?? ctx.config.digest.channel;
   if (!channel) throw new Undeliverable('no digest channel is configured');
   const stored = storedMessage.safeParse(run.data);
   const message = stored.success ? { text: stored.data.message.text, blocks: stored.data.message.blocks as unknown as KnownBlock[] } : renderDigest(run.data as unknown as DigestData);
-  const r = await ctx.client.chat.postMessage({ channel, ...message, unfurl_links: false });
-  return { status: 'done', result: { ts: r.ts } };
+  const { ts } = await postOnce(ctx, row, { channel, ...message, unfurl_links: false });
+  return { status: 'done', result: { ts } };
 };
 
-const dmOverdueFollowup: Handler<'followup.dm'> = async (ctx, { incidentId, followupId }) => {
+const dmOverdueFollowup: Handler<'followup.dm'> = async (ctx, { incidentId, followupId }, row) => {
   const incident = await loadIncident(ctx, incidentId);
   const item = await getFollowup(ctx.db, followupId);
   if (!item?.ownerId) throw new Undeliverable(`follow-up ${followupId} has no owner`);
   if (item.doneAt) return { status: 'done', result: { skipped: 'done meanwhile' } };
-  await ctx.client.chat.postMessage({ channel: item.ownerId, ...overdueFollowupMessage(incident, item) });
+  await postOnce(ctx, row, { channel: item.ownerId, ...overdueFollowupMessage(incident, item) });
   return DONE;
 };
 
@@ -474,7 +490,7 @@ const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { incidentId,
   return { status: 'done', result: { canvasId } };
 };
 
-const summariseAlerts: Handler<'alerts.summary'> = async (ctx, { incidentId, minute }) => {
+const summariseAlerts: Handler<'alerts.summary'> = async (ctx, { incidentId, minute }, row) => {
   const incident = await loadIncident(ctx, incidentId);
   const start = new Date(minute);
   const events = await ctx.db
@@ -485,12 +501,12 @@ const summariseAlerts: Handler<'alerts.summary'> = async (ctx, { incidentId, min
   const beyond = events.slice(ALERT_LINES_PER_MINUTE);
   if (beyond.length === 0) return { status: 'done', result: { skipped: 'nothing beyond the first lines' } };
   const firing = beyond.filter((e) => e.kind === 'alert_firing').length;
-  await ctx.client.chat.postMessage({ channel: channelOf(incident), ...alertSummaryMessage(incident, start, { firing, resolved: beyond.length - firing }) });
+  await postOnce(ctx, row, { channel: channelOf(incident), ...alertSummaryMessage(incident, start, { firing, resolved: beyond.length - firing }) });
   return DONE;
 };
 
-const dmNotice: Handler<'notice.dm'> = async (ctx, { userId, text }) => {
-  await ctx.client.chat.postMessage({ channel: userId, text });
+const dmNotice: Handler<'notice.dm'> = async (ctx, { userId, text }, row) => {
+  await postOnce(ctx, row, { channel: userId, text });
   return DONE;
 };
 

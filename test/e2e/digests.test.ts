@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidents, jobRuns, timelineEvents } from '../../src/db/schema.js';
+import { incidents, jobRuns, outbox, timelineEvents } from '../../src/db/schema.js';
 import { declareIncident } from '../../src/incidents/declare.js';
 import { postStatusUpdate } from '../../src/incidents/changes.js';
 import { latestDueAt } from '../../src/digests/cron-times.js';
@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
 import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import { until } from '../support/hostile.js';
 import { ackText, clickButton, slashCommand } from '../support/slack-requests.js';
 
 const DIGEST = 'C0DIGEST';
@@ -109,6 +110,17 @@ describe('the stakeholder digest', () => {
     } finally {
       await quiet.destroy();
     }
+  });
+
+  it('does not post a digest twice when the attempt that posted it died before recording it', async () => {
+    await emu.waitFor(() => emu.messagesIn(DIGEST).find((m) => emu.textOf(m).includes('Incident digest')), 8_000);
+    const [row] = await dbx().select().from(outbox).where(and(eq(outbox.kind, 'digest.post'), eq(outbox.status, 'done'))).orderBy(desc(outbox.id)).limit(1);
+    const postedBy = (id: number) => emu.messages.filter((m) => (m.metadata as { event_payload?: { outbox_id?: number } } | undefined)?.event_payload?.outbox_id === id);
+    expect(postedBy(row!.id)).toHaveLength(1);
+    await dbx().update(outbox).set({ status: 'pending', attempts: 1, doneAt: null }).where(eq(outbox.id, row!.id));
+    app.services.outbox.wake();
+    await until(async () => (await dbx().select().from(outbox).where(eq(outbox.id, row!.id)))[0]?.status === 'done', 'the digest row to be delivered again');
+    expect(postedBy(row!.id)).toHaveLength(1);
   });
 
   it('previews the digest for the caller with /incident digest', async () => {

@@ -1,7 +1,7 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { declareIncident } from '../../src/incidents/declare.js';
-import { followups, incidents, timelineEvents } from '../../src/db/schema.js';
+import { followups, incidents, outbox, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { ANNOUNCE, GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -475,5 +475,27 @@ describe('archiving on close', () => {
     } finally {
       await archiving.stop();
     }
+  });
+});
+
+describe('a delivery that posted and died before it was recorded', () => {
+  it('runs again without posting a timeline line, a thread reply or a role DM twice', async () => {
+    const { id } = await declare('Posted but not recorded');
+    await run(id, 'role comms <@U0CAROL>');
+    await run(id, 'resolve Restarted the queue workers');
+    const kinds = ['timeline.post', 'role.dm'];
+    const rows = await dbx().select().from(outbox).where(and(eq(outbox.incidentId, id), inArray(outbox.kind, kinds)));
+    // In the channel, in the announcement thread, and by DM.
+    expect(rows.map((r) => (r.kind === 'role.dm' ? 'dm' : String(r.payload.where))).sort()).toEqual(['announcement_thread', 'channel', 'channel', 'dm']);
+    const posted = emu.okCallsOf('chat.postMessage').length;
+    const lookups = emu.calls.filter((c) => ['conversations.history', 'conversations.replies'].includes(c.method)).length;
+    // As if each attempt died between Slack's answer and marking its row done.
+    await dbx().update(outbox).set({ status: 'pending', attempts: 1, doneAt: null }).where(inArray(outbox.id, rows.map((r) => r.id)));
+    app.services.outbox.wake();
+    await settledOutbox(dbx(), id);
+    expect(emu.okCallsOf('chat.postMessage')).toHaveLength(posted);
+    expect(emu.calls.filter((c) => ['conversations.history', 'conversations.replies'].includes(c.method)).length - lookups).toBe(rows.length);
+    const again = await dbx().select().from(outbox).where(inArray(outbox.id, rows.map((r) => r.id)));
+    expect(again.map((r) => r.status)).toEqual(rows.map(() => 'done'));
   });
 });

@@ -4,7 +4,7 @@ import { followups, incidents, jobRuns, outbox, postmortemAnswers, postmortems, 
 import type { Firewatch } from '../../src/firewatch.js';
 import { sweepOverdueFollowups } from '../../src/incidents/followups.js';
 import { publishPostmortem } from '../../src/postmortems/store.js';
-import { GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';
+import { GENERAL, MANIFEST_SCOPES, startApp, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
@@ -273,6 +273,33 @@ describe('postmortem canvases', () => {
     const rows = await dbx().select().from(outbox).where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'postmortem.canvas')));
     expect(rows.map((r) => [r.status, r.result])).toEqual([['done', { skipped: 'this workspace allows the app no canvas: canvas_disabled_user_team' }]]);
     expect(await canvasIds(id)).toEqual([null]);
+  });
+
+  it('keeps to the file for an app installed before it asked for canvases:write', async () => {
+    // Its own database: the app of the other tests would otherwise deliver this incident's rows to its emulator.
+    const own = await createTestDatabase();
+    const older = await startEmulator({ scopes: MANIFEST_SCOPES.filter((s) => s !== 'canvases:write') });
+    const olderApp = await startApp(older, own.database, testConfig(CONFIG));
+    const dbx = () => own.database.db;
+    try {
+      const ack = await slashCommand(olderApp.url, older, 'declare sev3 Installed without canvases');
+      const id = Number(/INC-(\d+)/.exec(ackText(ack))![1]);
+      await settledOutbox(dbx(), id);
+      const [incident] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+      await slashCommand(olderApp.url, older, 'resolve Done', { channel: incident!.channelId! });
+      const responseUrl = older.responseUrl({ channel: incident!.channelId!, user: 'U0ALICE' });
+      await slashCommand(olderApp.url, older, 'postmortem', { channel: incident!.channelId!, responseUrl });
+      await older.waitFor(() => older.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+      await settledOutbox(dbx(), id);
+      expect(older.files.filter((f) => f.filename.startsWith(`INC-${id}-postmortem`))).toHaveLength(1);
+      expect(older.calls.filter((c) => c.method === 'canvases.create').map((c) => c.error)).toEqual(['missing_scope']);
+      const rows = await dbx().select().from(outbox).where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'postmortem.canvas')));
+      expect(rows.map((r) => [r.status, r.result])).toEqual([['done', { skipped: 'this workspace allows the app no canvas: missing_scope' }]]);
+    } finally {
+      await olderApp.stop();
+      await older.close();
+      await own.destroy();
+    }
   });
 
   it('asks for no canvas when postmortem_canvas is false', async () => {

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
 import { parseConfig, type Config } from '../../src/config/load.js';
 import { loadEnv } from '../../src/config/env.js';
 import { startFirewatch, type Firewatch } from '../../src/firewatch.js';
@@ -19,8 +22,14 @@ export function testConfig(document: Record<string, unknown> = {}): Config {
   return parseConfig({ announcements_channel: ANNOUNCE, ...document }, 'test config');
 }
 
+/** The bot scopes manifest.yml asks for: what an app created from it may do, and all the emulator allows. */
+export const MANIFEST_SCOPES: readonly string[] = z
+  .object({ oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()) }) }) })
+  .parse(parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8'))).oauth_config.scopes.bot;
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<SlackEmulator> {
   return SlackEmulator.start({
+    scopes: MANIFEST_SCOPES,
     users: DEFAULT_USERS,
     channels: [
       { id: ANNOUNCE, name: 'incidents' },

@@ -47,6 +47,11 @@ export interface EmulatorOptions {
   teamName?: string; teamDomain?: string; botName?: string; appId?: string;
   /** The app-level token (xapp-…) that apps.connections.open requires. */
   appToken?: string;
+  /**
+   * The bot token's scopes. When given, a method whose scope is missing answers `missing_scope` as Slack
+   * does; test/support/app.ts passes the scopes manifest.yml asks for.
+   */
+  scopes?: readonly string[];
 }
 export type SocketEnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 export interface SocketEnvelopeOptions {
@@ -446,6 +451,7 @@ export class SlackEmulator {
   private readonly teamName: string;
   private readonly botName: string;
   private readonly triggerTtlMs: number;
+  private readonly scopes: ReadonlySet<string> | undefined;
   private readonly strictUsers: boolean;
   private readonly origin: string;
   private seq = 0;
@@ -486,6 +492,7 @@ export class SlackEmulator {
     this.appId = opts.appId ?? 'A0FIREWATCH';
     this.appToken = opts.appToken ?? 'xapp-test-token';
     this.triggerTtlMs = opts.triggerTtlMs ?? 3000;
+    this.scopes = opts.scopes ? new Set(opts.scopes) : undefined;
     this.strictUsers = opts.strictUsers ?? false;
     this.addUser({ id: this.botUserId, name: this.botName, real_name: 'Firewatch', is_bot: true });
     for (const u of opts.users ?? []) this.addUser(u);
@@ -766,12 +773,67 @@ export class SlackEmulator {
     } else if (token !== this.botToken) {
       return { ok: false, error: token === this.appToken ? 'not_allowed_token_type' : 'invalid_auth' };
     }
+    const needed = this.scopes && this.scopeFor(method, a);
+    if (needed && !this.scopes?.has(needed)) return { ok: false, error: 'missing_scope', needed, provided: [...(this.scopes ?? [])].join(',') };
     try {
       return { ok: true, ...handler(a) };
     } catch (e) {
       if (e instanceof ApiFailure) return { ok: false, error: e.code, ...e.extra };
       call.exception = e instanceof Error ? e.stack ?? e.message : String(e);
       return { ok: false, error: 'internal_error' };
+    }
+  }
+
+  /** The bot scope a call needs, as Slack's method reference lists it; conversation methods by the conversation's kind. */
+  private scopeFor(method: string, a: Args): string | undefined {
+    const byKind = (scopes: { public: string; private: string; im: string; mpim: string }): string => {
+      const c = this.channels.get(a.str('channel') ?? '');
+      // An unknown channel gets the public scope: the method itself then answers channel_not_found.
+      if (!c) return scopes.public;
+      return c.is_im ? scopes.im : c.is_mpim ? scopes.mpim : c.is_private ? scopes.private : scopes.public;
+    };
+    switch (method) {
+      case 'chat.postMessage': case 'chat.update': case 'chat.delete': case 'chat.postEphemeral':
+        return 'chat:write';
+      case 'conversations.history': case 'conversations.replies':
+        return byKind({ public: 'channels:history', private: 'groups:history', im: 'im:history', mpim: 'mpim:history' });
+      case 'conversations.info': case 'conversations.members':
+        return byKind({ public: 'channels:read', private: 'groups:read', im: 'im:read', mpim: 'mpim:read' });
+      case 'conversations.list':
+        return 'channels:read';
+      case 'conversations.create':
+        return a.bool('is_private') ? 'groups:write' : 'channels:manage';
+      case 'conversations.invite': case 'conversations.setTopic': case 'conversations.setPurpose': case 'conversations.archive':
+      case 'conversations.unarchive': case 'conversations.rename': case 'conversations.leave':
+        return byKind({ public: 'channels:manage', private: 'groups:write', im: 'im:write', mpim: 'mpim:write' });
+      case 'conversations.join':
+        return 'channels:join';
+      case 'conversations.open':
+        return 'im:write';
+      case 'pins.add': case 'pins.remove':
+        return 'pins:write';
+      case 'pins.list':
+        return 'pins:read';
+      case 'reactions.add': case 'reactions.remove':
+        return 'reactions:write';
+      case 'bookmarks.add':
+        return 'bookmarks:write';
+      case 'bookmarks.list':
+        return 'bookmarks:read';
+      case 'users.info': case 'users.list':
+        return 'users:read';
+      case 'users.lookupByEmail':
+        return 'users:read.email';
+      case 'usergroups.users.list':
+        return 'usergroups:read';
+      case 'files.getUploadURLExternal': case 'files.completeUploadExternal':
+        return 'files:write';
+      case 'canvases.create': case 'canvases.edit':
+        return 'canvases:write';
+      case 'team.info':
+        return 'team:read';
+      default:
+        return undefined;
     }
   }
 

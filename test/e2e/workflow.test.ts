@@ -82,12 +82,20 @@ const statusValues = (status: string) => ({
   message: { value: { type: 'plain_text_input', value: null } },
 });
 
-/** Another transaction holds the incident for longer than Slack's 3 s, as a struggling database would. */
-function holdIncident(id: number): Promise<void> {
-  return dbx().transaction(async (tx) => {
+/**
+ * Another transaction holds the incident for longer than Slack's 3 s, as a struggling database would.
+ * Resolves once the lock is taken, with the transaction's end to wait for.
+ */
+async function holdIncident(id: number): Promise<{ released: Promise<void> }> {
+  let locked = () => {};
+  const taken = new Promise<void>((resolve) => (locked = resolve));
+  const released = dbx().transaction(async (tx) => {
     await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
+    locked();
     await new Promise((r) => setTimeout(r, 3_500));
   });
+  await Promise.race([taken, released]);
+  return { released };
 }
 
 const lastPostIn = (channel: string) => emu.messagesIn(channel).at(-1)!;
@@ -146,10 +154,10 @@ describe('status changes', () => {
 
   it('tells the person the outcome at the response_url when the answer comes after Slack stopped waiting', { timeout: 20_000 }, async () => {
     const { id, channel } = await declare('Slow database on a status change');
-    const held = holdIncident(id);
+    const held = await holdIncident(id);
     const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
     const r = await slashCommand(app.url, emu, 'status monitoring', { channel, user: 'U0ALICE', responseUrl });
-    await held;
+    await held.released;
     expect(r.text).not.toContain('is now monitoring');
     const late = await emu.waitFor(() => emu.responses.find((p) => responseUrl.endsWith(`/${p.id}`)));
     expect(late.body.text).toContain(`INC-${id} is now monitoring.`);
@@ -159,9 +167,9 @@ describe('status changes', () => {
   it('DMs each person what their form came to when the answer comes after Slack stopped waiting', { timeout: 20_000 }, async () => {
     const { id, channel } = await declare('Slow database under two forms');
     const view = await openChangeStatusForm(id, channel);
-    const held = holdIncident(id);
+    const held = await holdIncident(id);
     const [alice, bob] = await Promise.all([submitView(app.url, emu, view, statusValues('identified'), 'U0ALICE'), submitView(app.url, emu, view, statusValues('monitoring'), 'U0BOB')]);
-    await held;
+    await held.released;
     // Bolt answered Slack for both at 3 s: neither form could show its outcome.
     expect([alice.status, bob.status]).toEqual([404, 404]);
     const dmTo = (user: string) => emu.waitFor(() => dmsTo(user).find((m) => emu.textOf(m).includes(`INC-${id}`)));

@@ -177,7 +177,12 @@ async function summaryState(ctx: DeliveryContext, incident: Incident): Promise<S
 interface Place {
   channel: string;
   threadTs?: string | undefined;
+  /** No earlier than this: replies come oldest first, so a long thread is read from here. */
+  since?: Date;
 }
+
+/** Slack's clock and the database's may differ a little: look a minute further back than the row's birth. */
+const CLOCK_SKEW_MS = 60_000;
 
 /**
  * After a lost answer the message may already be there: the one this bot posted there with this metadata,
@@ -188,9 +193,10 @@ async function findPosted(ctx: DeliveryContext, place: Place, eventType: string,
     const me = await ctx.identity.get();
     const channel = /^[UW]/.test(place.channel) ? (await ctx.client.conversations.open({ users: place.channel })).channel?.id : place.channel;
     if (!channel) return undefined;
+    const oldest = place.since ? { oldest: ((place.since.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6) } : {};
     const r = place.threadTs
-      ? await ctx.client.conversations.replies({ channel, ts: place.threadTs, limit: 200, include_all_metadata: true })
-      : await ctx.client.conversations.history({ channel, limit: 100, include_all_metadata: true });
+      ? await ctx.client.conversations.replies({ channel, ts: place.threadTs, limit: 200, include_all_metadata: true, ...oldest })
+      : await ctx.client.conversations.history({ channel, limit: 100, include_all_metadata: true, ...oldest });
     const found = r.messages?.find((m) => {
       const metadata = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
       return m.bot_id === me.botId && metadata?.event_type === eventType && metadata.event_payload?.[key] === id;
@@ -209,7 +215,7 @@ const OUTBOX_EVENT = 'firewatch_outbox';
  * its attempt died (a kill, a lost answer) looks for its message first.
  */
 async function postOnce(ctx: DeliveryContext, row: OutboxRow, message: ChatPostMessageArguments): Promise<{ channel: string; ts: string }> {
-  const place = { channel: message.channel, threadTs: 'thread_ts' in message ? message.thread_ts : undefined };
+  const place = { channel: message.channel, threadTs: 'thread_ts' in message ? message.thread_ts : undefined, since: row.createdAt };
   const earlier = mayHaveRun(row) ? await findPosted(ctx, place, OUTBOX_EVENT, 'outbox_id', row.id) : undefined;
   if (earlier) return earlier;
   const r = await ctx.client.chat.postMessage({ ...message, metadata: { event_type: OUTBOX_EVENT, event_payload: { outbox_id: row.id } } });

@@ -26,6 +26,8 @@ interface Pair {
 
 /** How long the proxy lets a terminated backend's last words reach the client before cutting it off. */
 const DRAIN_MS = 1_000;
+/** How long terminated backends get to exit before their sockets are closed under them. */
+const EXIT_MS = 3_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -101,8 +103,11 @@ export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
         const serving = () => admin`datname = ${database} and client_port in ${admin([...byPort.keys()])}`;
         const ended = await admin<Array<{ port: number }>>`select client_port as port, pg_terminate_backend(pid) from pg_stat_activity where ${serving()}`;
         terminated = ended.flatMap((e) => byPort.get(e.port) ?? []);
-        // A restart completes only once every backend has exited, its transaction rolled back.
-        while ((await admin`select 1 from pg_stat_activity where ${serving()}`).length) await sleep(10);
+        // A restart completes once every backend has exited, its transaction rolled back. A backend stuck
+        // writing to a socket nobody reads cannot exit: closing the sockets below frees it, as a real
+        // stop's fast shutdown would.
+        const exitBy = Date.now() + EXIT_MS;
+        while ((await admin`select 1 from pg_stat_activity where ${serving()}`).length && Date.now() < exitBy) await sleep(10);
       }
       // The backends' last words reach their clients; then no socket is left open, as after a real stop.
       const deadline = Date.now() + DRAIN_MS;

@@ -59,7 +59,9 @@ async function checkToken(identity: BotIdentityCache, logger: Logger): Promise<v
   } catch (err) {
     const code = platformCode(err);
     if (code && BAD_TOKEN.has(code)) {
-      throw new StartupError(`SLACK_BOT_TOKEN was refused by Slack (${code}): copy the Bot User OAuth Token again from your app's "OAuth & Permissions" page`);
+      throw new StartupError(
+        `SLACK_BOT_TOKEN was refused by Slack (${code}): copy the Bot User OAuth Token again from your app's "OAuth & Permissions" page`,
+      );
     }
     logger.warn({ err }, 'Slack did not answer auth.test; starting anyway and trying again on first use');
   }
@@ -81,7 +83,13 @@ const HEALTH_PING_MS = 2_000;
 function answersWithin(ping: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  return Promise.race([ping.then(() => true, () => false), late]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    ping.then(
+      () => true,
+      () => false,
+    ),
+    late,
+  ]).finally(() => clearTimeout(timer));
 }
 
 /** Starts every part of Firewatch: database, outbox, Slack listeners, HTTP routes and timers. */
@@ -135,7 +143,11 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       },
     });
     if (slack.httpReceiver) {
-      routes.push({ method: 'POST', path: '/slack/events', handler: slackEventsHandler(slack.httpReceiver, env.SLACK_SIGNING_SECRET ?? '', logger, metrics, foreground) });
+      routes.push({
+        method: 'POST',
+        path: '/slack/events',
+        handler: slackEventsHandler(slack.httpReceiver, env.SLACK_SIGNING_SECRET ?? '', logger, metrics, foreground),
+      });
     }
     server = createHttpServer(routes, logger);
     const port = await listen(server, env.PORT);
@@ -185,7 +197,8 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       );
       // A digest missed while every process was down goes out now if it is the latest one; older ones are dropped.
       const missed = catchUp(digest, await lastRunDueAt(database.db, DIGEST_JOB), new Date());
-      if (missed.skipped.length) logger.warn({ skipped: missed.skipped.length, oldest: missed.skipped[0] }, 'digests missed while Firewatch was down were skipped');
+      if (missed.skipped.length)
+        logger.warn({ skipped: missed.skipped.length, oldest: missed.skipped[0] }, 'digests missed while Firewatch was down were skipped');
       if (missed.run) await runAt(missed.run);
     }
     const insightsSchedule = config.insights.schedule;
@@ -195,7 +208,9 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
           insightsSchedule,
           async () => {
             const dueAt = latestDueAt(insightsSchedule, new Date());
-            const posted = await runInsights(database.db, dueAt, async (tx) => ({ message: insightsMessage(await insightsFor(tx, config, DEFAULT_INSIGHT_DAYS)) })).catch((err: unknown) => {
+            const posted = await runInsights(database.db, dueAt, async (tx) => ({
+              message: insightsMessage(await insightsFor(tx, config, DEFAULT_INSIGHT_DAYS)),
+            })).catch((err: unknown) => {
               logger.warn({ err }, 'insights report failed');
               return false;
             });

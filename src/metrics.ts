@@ -14,24 +14,49 @@ export function createMetrics(db: Db) {
   collectDefaultMetrics({ register: registry });
   const metrics = {
     registry,
-    declares: new Counter({ name: 'firewatch_declares_total', help: 'Incidents declared or opened, by source (slack or an integration id)', labelNames: ['source'], registers: [registry] }),
+    declares: new Counter({
+      name: 'firewatch_declares_total',
+      help: 'Incidents declared or opened, by source (slack or an integration id)',
+      labelNames: ['source'],
+      registers: [registry],
+    }),
     escalationLateness: new Histogram({
-        name: 'firewatch_escalation_lateness_seconds',
-        help: 'How late a due escalation fired after its due time',
-        buckets: [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 5, 10, 30],
-        registers: [registry],
-      }),
-    slackCalls: new Counter({ name: 'firewatch_slack_api_calls_total', help: 'Slack Web API calls by method and outcome (ok, a Slack error code, ratelimited, http_<status>, request_error)', labelNames: ['method', 'outcome'], registers: [registry] }),
+      name: 'firewatch_escalation_lateness_seconds',
+      help: 'How late a due escalation fired after its due time',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    slackCalls: new Counter({
+      name: 'firewatch_slack_api_calls_total',
+      help: 'Slack Web API calls by method and outcome (ok, a Slack error code, ratelimited, http_<status>, request_error)',
+      labelNames: ['method', 'outcome'],
+      registers: [registry],
+    }),
     ackLatency: new Histogram({
-        name: 'firewatch_slack_request_seconds',
-        help: 'Time to answer (ack) a request from Slack, by kind',
-        labelNames: ['kind'],
-        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3],
-        registers: [registry],
-      }),
-    alertsReceived: new Counter({ name: 'firewatch_alerts_received_total', help: 'Alerts received, by integration', labelNames: ['integration'], registers: [registry] }),
-    alertsDeduplicated: new Counter({ name: 'firewatch_alerts_deduplicated_total', help: 'Alerts repeated in a state already recorded, by integration', labelNames: ['integration'], registers: [registry] }),
-    alertsRejected: new Counter({ name: 'firewatch_alerts_rejected_total', help: 'Webhook deliveries refused, by integration and reason', labelNames: ['integration', 'reason'], registers: [registry] }),
+      name: 'firewatch_slack_request_seconds',
+      help: 'Time to answer (ack) a request from Slack, by kind',
+      labelNames: ['kind'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3],
+      registers: [registry],
+    }),
+    alertsReceived: new Counter({
+      name: 'firewatch_alerts_received_total',
+      help: 'Alerts received, by integration',
+      labelNames: ['integration'],
+      registers: [registry],
+    }),
+    alertsDeduplicated: new Counter({
+      name: 'firewatch_alerts_deduplicated_total',
+      help: 'Alerts repeated in a state already recorded, by integration',
+      labelNames: ['integration'],
+      registers: [registry],
+    }),
+    alertsRejected: new Counter({
+      name: 'firewatch_alerts_rejected_total',
+      help: 'Webhook deliveries refused, by integration and reason',
+      labelNames: ['integration', 'reason'],
+      registers: [registry],
+    }),
   };
   new Gauge({
     name: 'firewatch_incidents_open',
@@ -74,7 +99,10 @@ export function createMetrics(db: Db) {
     help: 'Age of the oldest undelivered Slack side effect (0 when none)',
     registers: [registry],
     async collect() {
-      const [row] = await db.select({ oldest: min(outbox.createdAt) }).from(outbox).where(eq(outbox.status, 'pending'));
+      const [row] = await db
+        .select({ oldest: min(outbox.createdAt) })
+        .from(outbox)
+        .where(eq(outbox.status, 'pending'));
       this.set(row?.oldest ? Math.max(0, (Date.now() - new Date(row.oldest).getTime()) / 1000) : 0);
     },
   });
@@ -83,7 +111,10 @@ export function createMetrics(db: Db) {
     help: 'Slack side effects that failed for good (see outbox.last_error)',
     registers: [registry],
     async collect() {
-      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.status, 'failed'));
+      const [row] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(outbox)
+        .where(eq(outbox.status, 'failed'));
       this.set(Number(row?.n ?? 0));
     },
   });

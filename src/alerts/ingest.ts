@@ -37,7 +37,13 @@ export function severityFor(config: Config, integration: Integration, sourceSeve
  * The insert races other deliveries of the same group on the partial unique index; the loser waits for the
  * winner's commit, finds its row, and appends to its incident.
  */
-async function groupFor(tx: Tx, config: Config, integration: Integration, groupKey: string, open: { title: string; severity: Severity } | null): Promise<{ group: AlertGroup; opened: boolean } | undefined> {
+async function groupFor(
+  tx: Tx,
+  config: Config,
+  integration: Integration,
+  groupKey: string,
+  open: { title: string; severity: Severity } | null,
+): Promise<{ group: AlertGroup; opened: boolean } | undefined> {
   const find = async () => {
     const [row] = await tx
       .select()
@@ -84,13 +90,21 @@ async function alertPosts(tx: Tx, incidentId: number, eventIds: number[], at: Da
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentId, incidentId), inArray(timelineEvents.kind, ALERT_CHANGE_KINDS), gte(timelineEvents.occurredAt, minute)));
+    .where(
+      and(
+        eq(timelineEvents.incidentId, incidentId),
+        inArray(timelineEvents.kind, ALERT_CHANGE_KINDS),
+        gte(timelineEvents.occurredAt, minute),
+      ),
+    );
   const before = Number(row?.n ?? 0) - eventIds.length;
   const effects: Effect[] = [];
   eventIds.forEach((eventId, i) => {
     const position = before + i;
-    if (position < ALERT_LINES_PER_MINUTE) effects.push({ kind: 'timeline.post', payload: { incidentId, eventId, where: 'channel', broadcast: false } });
-    if (position === ALERT_LINES_PER_MINUTE) effects.push({ kind: 'alerts.summary', payload: { incidentId, minute: minute.toISOString() } });
+    if (position < ALERT_LINES_PER_MINUTE)
+      effects.push({ kind: 'timeline.post', payload: { incidentId, eventId, where: 'channel', broadcast: false } });
+    if (position === ALERT_LINES_PER_MINUTE)
+      effects.push({ kind: 'alerts.summary', payload: { incidentId, minute: minute.toISOString() } });
   });
   return effects;
 }
@@ -110,12 +124,31 @@ export async function ingestAlerts(
   if (batch.alerts.length === 0) return { incidentId: null, opened: false, changed: 0, duplicates: 0 };
   return db.transaction(async (tx) => {
     const firing = batch.alerts.some((a) => a.status === 'firing');
-    const found = await groupFor(tx, config, integration, batch.groupKey, firing ? { title: batch.title, severity: severityFor(config, integration, batch.sourceSeverity) } : null);
+    const found = await groupFor(
+      tx,
+      config,
+      integration,
+      batch.groupKey,
+      firing ? { title: batch.title, severity: severityFor(config, integration, batch.sourceSeverity) } : null,
+    );
     if (!found?.group.incidentId) return { incidentId: null, opened: false, changed: 0, duplicates: batch.alerts.length };
     const { group } = found;
     const incidentId = group.incidentId as number;
     const known = new Map(
-      (await tx.select().from(alerts).where(and(eq(alerts.groupId, group.id), inArray(alerts.fingerprint, batch.alerts.map((a) => a.fingerprint))))).map((a) => [a.fingerprint, a]),
+      (
+        await tx
+          .select()
+          .from(alerts)
+          .where(
+            and(
+              eq(alerts.groupId, group.id),
+              inArray(
+                alerts.fingerprint,
+                batch.alerts.map((a) => a.fingerprint),
+              ),
+            ),
+          )
+      ).map((a) => [a.fingerprint, a]),
     );
     // The last word on an alert within one batch is its last entry.
     const latest = new Map(batch.alerts.map((a) => [a.fingerprint, a]));
@@ -161,7 +194,14 @@ export async function ingestAlerts(
               kind: alert.status === 'firing' ? 'alert_firing' : 'alert_resolved',
               actor: alertActor(integration.id),
               occurredAt: now,
-              data: { integration: integration.id, fingerprint: alert.fingerprint, title: alert.title, labels: alert.labels, link: alert.link, severity: alert.sourceSeverity },
+              data: {
+                integration: integration.id,
+                fingerprint: alert.fingerprint,
+                title: alert.title,
+                labels: alert.labels,
+                link: alert.link,
+                severity: alert.sourceSeverity,
+              },
             })),
           )
           .returning({ id: timelineEvents.id })
@@ -175,18 +215,37 @@ export async function ingestAlerts(
         .from(alerts)
         .where(and(eq(alerts.groupId, group.id), eq(alerts.status, 'firing')));
       if (Number(stillFiring?.n ?? 0) === 0) {
-        const event = await recordEvent(tx, { incidentId, kind: 'alert_group_resolved', actor: alertActor(integration.id), data: { integration: integration.id, groupKey: batch.groupKey } });
+        const event = await recordEvent(tx, {
+          incidentId,
+          kind: 'alert_group_resolved',
+          actor: alertActor(integration.id),
+          data: { integration: integration.id, groupKey: batch.groupKey },
+        });
         if (event) effects.push({ kind: 'timeline.post', payload: { incidentId, eventId: event.id, where: 'channel', broadcast: false } });
         const incident = await getIncident(tx, incidentId);
         if (integration.auto_resolve && incident && ['investigating', 'identified', 'monitoring'].includes(incident.status)) {
-          await changeStatusIn(tx, config, { incidentId, actor: alertActor(integration.id), to: 'resolved', message: `Every alert of ${integration.id} resolved` });
+          await changeStatusIn(tx, config, {
+            incidentId,
+            actor: alertActor(integration.id),
+            to: 'resolved',
+            message: `Every alert of ${integration.id} resolved`,
+          });
         }
       }
     }
-    await enqueue(tx, effects.filter((e) => e.kind !== 'alerts.summary'), { incidentId });
+    await enqueue(
+      tx,
+      effects.filter((e) => e.kind !== 'alerts.summary'),
+      { incidentId },
+    );
     const summaries = effects.filter((e) => e.kind === 'alerts.summary');
     // Its own ordering key: it waits for the minute to end without holding up the incident's other messages.
-    if (summaries.length) await enqueue(tx, summaries, { incidentId, orderingKey: `alerts:${incidentId}`, notBefore: new Date(Date.parse((summaries[0]!.payload as { minute: string }).minute) + 61_000) });
+    if (summaries.length)
+      await enqueue(tx, summaries, {
+        incidentId,
+        orderingKey: `alerts:${incidentId}`,
+        notBefore: new Date(Date.parse((summaries[0]!.payload as { minute: string }).minute) + 61_000),
+      });
     return { incidentId, opened: found.opened, changed: eventIds.length, duplicates };
   });
 }
@@ -199,8 +258,18 @@ export async function acknowledgeFromSource(db: Db, integration: Integration, gr
       .from(alertGroups)
       .where(and(eq(alertGroups.integrationId, integration.id), eq(alertGroups.groupKey, groupKey), eq(alertGroups.open, true)));
     if (!group?.incidentId) return null;
-    const event = await recordEvent(tx, { incidentId: group.incidentId, kind: 'alert_acknowledged', actor: alertActor(integration.id), data: { integration: integration.id, groupKey } });
-    if (event) await enqueue(tx, [{ kind: 'timeline.post', payload: { incidentId: group.incidentId, eventId: event.id, where: 'channel', broadcast: false } }], { incidentId: group.incidentId });
+    const event = await recordEvent(tx, {
+      incidentId: group.incidentId,
+      kind: 'alert_acknowledged',
+      actor: alertActor(integration.id),
+      data: { integration: integration.id, groupKey },
+    });
+    if (event)
+      await enqueue(
+        tx,
+        [{ kind: 'timeline.post', payload: { incidentId: group.incidentId, eventId: event.id, where: 'channel', broadcast: false } }],
+        { incidentId: group.incidentId },
+      );
     await acknowledgePagesOf(tx, group.incidentId, alertActor(integration.id));
     return group.incidentId;
   });

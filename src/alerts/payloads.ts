@@ -100,7 +100,10 @@ export const pagerDutyEventSchema = z.discriminatedUnion('event_action', [
   z.looseObject({
     ...pagerDutyCommon,
     event_action: z.enum(['acknowledge', 'resolve']),
-    dedup_key: z.string({ error: requiredFor('"acknowledge" or "resolve"') }).min(1).max(255),
+    dedup_key: z
+      .string({ error: requiredFor('"acknowledge" or "resolve"') })
+      .min(1)
+      .max(255),
   }),
 ]);
 
@@ -264,10 +267,7 @@ export function normalizePagerDuty(event: PagerDutyEvent, newDedupKey: () => str
 }
 
 function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
-    '',
-  );
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
 }
 
 /** Zod issues as "field.path: message" lines, for 400 answers. */

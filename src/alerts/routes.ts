@@ -90,7 +90,13 @@ export function alertRoutes(deps: Deps): Route[] {
       const batch = normalizeAlertmanager(payload.data);
       if (!tookBudget(res, integration, Math.max(1, batch.alerts.length))) return;
       const result = await ingest(integration, batch);
-      json(res, 202, { status: 'success', incident: result.incidentId ? incidentKey(result.incidentId) : null, opened: result.opened, changed: result.changed, duplicates: result.duplicates });
+      json(res, 202, {
+        status: 'success',
+        incident: result.incidentId ? incidentKey(result.incidentId) : null,
+        opened: result.opened,
+        changed: result.changed,
+        duplicates: result.duplicates,
+      });
     },
   };
 
@@ -98,7 +104,8 @@ export function alertRoutes(deps: Deps): Route[] {
     method: 'POST',
     path: '/v2/enqueue',
     handler: async (req, res) => {
-      const invalid = (status: number, message: string, errors: string[]) => json(res, status, { status: 'invalid event', message, errors });
+      const invalid = (status: number, message: string, errors: string[]) =>
+        json(res, status, { status: 'invalid event', message, errors });
       const body = await readJson(req);
       if (!body.ok) {
         reject('pagerduty', body.status === 413 ? 'too_large' : 'malformed');
@@ -127,7 +134,17 @@ export function alertRoutes(deps: Deps): Route[] {
         const alert =
           normalized.action === 'trigger'
             ? normalized.alert
-            : { fingerprint: normalized.dedupKey, status: 'resolved' as const, title: 'Resolved', labels: {}, annotations: {}, startsAt: null, endsAt: new Date().toISOString(), link: null, sourceSeverity: null };
+            : {
+                fingerprint: normalized.dedupKey,
+                status: 'resolved' as const,
+                title: 'Resolved',
+                labels: {},
+                annotations: {},
+                startsAt: null,
+                endsAt: new Date().toISOString(),
+                link: null,
+                sourceSeverity: null,
+              };
         await ingest(integration, {
           groupKey: normalized.dedupKey,
           title: normalized.action === 'trigger' ? normalized.title : 'Resolved',
@@ -144,8 +161,15 @@ export function alertRoutes(deps: Deps): Route[] {
     if (taken.ok) return true;
     reject(integration.id, 'rate_limited');
     const headers = { 'retry-after': String(taken.retryAfterSeconds) };
-    if (pagerDutyShape) json(res, 429, { status: 'throttle event', message: 'Requests for this service are arriving too quickly. Please retry later.', errors: [] }, headers);
-    else json(res, 429, { status: 'error', error: `over the rate limit of ${integration.rate_limit} alerts a minute; retry later` }, headers);
+    if (pagerDutyShape)
+      json(
+        res,
+        429,
+        { status: 'throttle event', message: 'Requests for this service are arriving too quickly. Please retry later.', errors: [] },
+        headers,
+      );
+    else
+      json(res, 429, { status: 'error', error: `over the rate limit of ${integration.rate_limit} alerts a minute; retry later` }, headers);
     return false;
   }
 
@@ -155,7 +179,16 @@ export function alertRoutes(deps: Deps): Route[] {
     metrics.alertsDeduplicated.inc({ integration: integration.id }, result.duplicates);
     if (result.opened) metrics.declares.inc({ source: integration.id });
     if (result.opened || result.changed) deps.delivered();
-    deps.logger.info({ integration: integration.id, incidentId: result.incidentId, opened: result.opened, changed: result.changed, duplicates: result.duplicates }, 'alerts ingested');
+    deps.logger.info(
+      {
+        integration: integration.id,
+        incidentId: result.incidentId,
+        opened: result.opened,
+        changed: result.changed,
+        duplicates: result.duplicates,
+      },
+      'alerts ingested',
+    );
     return result;
   }
 

@@ -15,17 +15,13 @@ const cron = z.string().refine((expr) => isValidCron(expr), {
   message: 'expected a node-cron expression such as "0 9,17 * * 1-5" (five fields, or six with seconds first)',
 });
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected an id of lowercase letters, digits, "-" and "_" (e.g. sev1, primary)');
+const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected an id of lowercase letters, digits, "-" and "_" (e.g. sev1, primary)');
 
 const slackUser = z.string().regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id such as U0123ALICE');
 const slackChannel = z.string().regex(/^[CGD][A-Z0-9]+$/, 'expected a Slack channel id such as C0123ANNOUNCE');
 
 /** Local wall-clock date-time without a zone, interpreted in the schedule's time_zone. */
-const localDateTime = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'expected a local date-time such as "2026-01-05T09:00"');
+const localDateTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'expected a local date-time such as "2026-01-05T09:00"');
 
 const timeZone = z.string().refine(
   (zone) => {
@@ -67,9 +63,7 @@ const schedule = z.strictObject({
     length: duration,
     users: z.array(slackUser).min(1, 'a rotation needs at least one user'),
   }),
-  overrides: z
-    .array(z.strictObject({ user: slackUser, start: localDateTime, end: localDateTime }))
-    .default([]),
+  overrides: z.array(z.strictObject({ user: slackUser, start: localDateTime, end: localDateTime })).default([]),
 });
 
 const integration = z.strictObject({
@@ -101,10 +95,7 @@ export const fileConfigSchema = z
         skip_when_quiet: z.boolean().default(false),
       })
       .prefault({}),
-    severities: z
-      .array(severity)
-      .min(1, 'list at least one severity, most severe first')
-      .prefault(DEFAULT_SEVERITIES),
+    severities: z.array(severity).min(1, 'list at least one severity, most severe first').prefault(DEFAULT_SEVERITIES),
     escalation_policies: z.array(escalationPolicy).default([]),
     schedules: z.array(schedule).default([]),
     roles: z.array(id).default(['comms', 'scribe', 'ops']),
@@ -136,7 +127,11 @@ export const fileConfigSchema = z
 
     cfg.severities.forEach((s, i) => {
       if (s.page && !policies.has(s.page)) {
-        ctx.addIssue({ code: 'custom', path: ['severities', i, 'page'], message: `unknown escalation policy "${s.page}"; allowed: ${allowed(policies)}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['severities', i, 'page'],
+          message: `unknown escalation policy "${s.page}"; allowed: ${allowed(policies)}`,
+        });
       }
     });
     cfg.escalation_policies.forEach((p, i) =>
@@ -160,11 +155,22 @@ export const fileConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['integrations', i, 'routing_key'], message: 'a pagerduty integration needs a routing_key' });
       }
       if (integ.page && !policies.has(integ.page)) {
-        ctx.addIssue({ code: 'custom', path: ['integrations', i, 'page'], message: `unknown escalation policy "${integ.page}"; allowed: ${allowed(policies)}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['integrations', i, 'page'],
+          message: `unknown escalation policy "${integ.page}"; allowed: ${allowed(policies)}`,
+        });
       }
-      for (const [field, sev] of [['severity', integ.severity], ...Object.entries(integ.severity_map).map(([k, v]) => [`severity_map.${k}`, v])] as const) {
+      for (const [field, sev] of [
+        ['severity', integ.severity],
+        ...Object.entries(integ.severity_map).map(([k, v]) => [`severity_map.${k}`, v]),
+      ] as const) {
         if (sev && !severities.has(sev)) {
-          ctx.addIssue({ code: 'custom', path: ['integrations', i, field], message: `unknown severity "${sev}"; allowed: ${allowed(severities)}` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['integrations', i, field],
+            message: `unknown severity "${sev}"; allowed: ${allowed(severities)}`,
+          });
         }
       }
     });

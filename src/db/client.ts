@@ -71,7 +71,8 @@ function neverRan(err: unknown): boolean {
   return err instanceof Error && ['FATAL', 'PANIC'].includes(String(errorField(err, 'severity')));
 }
 
-const onceMore = <T>(run: () => PromiseLike<T>): Promise<T> => Promise.resolve(run()).catch((err: unknown) => (neverRan(err) ? run() : Promise.reject(err)));
+const onceMore = <T>(run: () => PromiseLike<T>): Promise<T> =>
+  Promise.resolve(run()).catch((err: unknown) => (neverRan(err) ? run() : Promise.reject(err)));
 
 /**
  * postgres.js (3.4.9) mishandles connections the server terminates (a restart, a failover,

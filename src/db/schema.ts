@@ -4,38 +4,44 @@ import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, time
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 /** The incident's number `n` of `INC-<n>` is its identity, drawn from a Postgres sequence. */
-export const incidents = pgTable('incidents', {
-  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-  title: text('title').notNull(),
-  description: text('description').notNull().default(''),
-  severity: text('severity').notNull(),
-  status: text('status').notNull(),
-  type: text('type'),
-  impact: text('impact'),
-  leadId: text('lead_id'),
-  declaredBy: text('declared_by').notNull(),
-  isPrivate: boolean('is_private').notNull().default(false),
-  source: text('source').notNull().default('slack'),
-  /** The name Firewatch asked Slack for; kept so a retried create can recognise its own channel. */
-  channelName: text('channel_name'),
-  channelId: text('channel_id'),
-  summaryTs: text('summary_ts'),
-  announcementChannel: text('announcement_channel'),
-  announcementTs: text('announcement_ts'),
-  createdAt: timestamptz('created_at').notNull().defaultNow(),
-  acknowledgedAt: timestamptz('acknowledged_at'),
-  mitigatedAt: timestamptz('mitigated_at'),
-  resolvedAt: timestamptz('resolved_at'),
-  closedAt: timestamptz('closed_at'),
-  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
-  /** When the lead owes stakeholders the next status update; null when no reminder is due. */
-  nextUpdateDueAt: timestamptz('next_update_due_at'),
-  /** An incident opened without a lead is nudged once, at this time. */
-  leadNudgeAt: timestamptz('lead_nudge_at'),
-}, (t) => [
-  uniqueIndex('incidents_channel_idx').on(t.channelId),
-  index('incidents_update_due_idx').on(t.nextUpdateDueAt).where(sql`next_update_due_at is not null`),
-]);
+export const incidents = pgTable(
+  'incidents',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    severity: text('severity').notNull(),
+    status: text('status').notNull(),
+    type: text('type'),
+    impact: text('impact'),
+    leadId: text('lead_id'),
+    declaredBy: text('declared_by').notNull(),
+    isPrivate: boolean('is_private').notNull().default(false),
+    source: text('source').notNull().default('slack'),
+    /** The name Firewatch asked Slack for; kept so a retried create can recognise its own channel. */
+    channelName: text('channel_name'),
+    channelId: text('channel_id'),
+    summaryTs: text('summary_ts'),
+    announcementChannel: text('announcement_channel'),
+    announcementTs: text('announcement_ts'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    acknowledgedAt: timestamptz('acknowledged_at'),
+    mitigatedAt: timestamptz('mitigated_at'),
+    resolvedAt: timestamptz('resolved_at'),
+    closedAt: timestamptz('closed_at'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+    /** When the lead owes stakeholders the next status update; null when no reminder is due. */
+    nextUpdateDueAt: timestamptz('next_update_due_at'),
+    /** An incident opened without a lead is nudged once, at this time. */
+    leadNudgeAt: timestamptz('lead_nudge_at'),
+  },
+  (t) => [
+    uniqueIndex('incidents_channel_idx').on(t.channelId),
+    index('incidents_update_due_idx')
+      .on(t.nextUpdateDueAt)
+      .where(sql`next_update_due_at is not null`),
+  ],
+);
 
 /** Who may see and act on a private incident: the people Firewatch invited and whoever joined its channel. */
 export const incidentMembers = pgTable(
@@ -82,7 +88,12 @@ export const followups = pgTable(
     /** Set when the owner was told the follow-up is overdue: they are told once. */
     overdueNotifiedAt: timestamptz('overdue_notified_at'),
   },
-  (t) => [index('followups_incident_idx').on(t.incidentId), index('followups_due_idx').on(t.dueAt).where(sql`done_at is null`)],
+  (t) => [
+    index('followups_incident_idx').on(t.incidentId),
+    index('followups_due_idx')
+      .on(t.dueAt)
+      .where(sql`done_at is null`),
+  ],
 );
 
 /**
@@ -152,8 +163,12 @@ export const outbox = pgTable(
     doneAt: timestamptz('done_at'),
   },
   (t) => [
-    index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
-    index('outbox_ordering_idx').on(t.orderingKey, t.id).where(sql`status = 'pending'`),
+    index('outbox_pending_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`status = 'pending'`),
+    index('outbox_ordering_idx')
+      .on(t.orderingKey, t.id)
+      .where(sql`status = 'pending'`),
     index('outbox_incident_idx').on(t.incidentId),
   ],
 );
@@ -198,7 +213,9 @@ export const pages = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [
-    index('pages_due_idx').on(t.nextEscalationAt).where(sql`state = 'triggered'`),
+    index('pages_due_idx')
+      .on(t.nextEscalationAt)
+      .where(sql`state = 'triggered'`),
     index('pages_incident_idx').on(t.incidentId),
   ],
 );
@@ -301,7 +318,9 @@ export const alertGroups = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex('alert_groups_open_idx').on(t.integrationId, t.groupKey).where(sql`open`),
+    uniqueIndex('alert_groups_open_idx')
+      .on(t.integrationId, t.groupKey)
+      .where(sql`open`),
     index('alert_groups_incident_idx').on(t.incidentId),
   ],
 );

@@ -38,9 +38,21 @@ export async function buildDigest(tx: Tx, config: Config, options: { now: Date; 
     .orderBy(incidents.createdAt, incidents.id);
   const updates = open.length
     ? await tx
-        .selectDistinctOn([timelineEvents.incidentId], { incidentId: timelineEvents.incidentId, at: timelineEvents.occurredAt, data: timelineEvents.data })
+        .selectDistinctOn([timelineEvents.incidentId], {
+          incidentId: timelineEvents.incidentId,
+          at: timelineEvents.occurredAt,
+          data: timelineEvents.data,
+        })
         .from(timelineEvents)
-        .where(and(eq(timelineEvents.kind, 'status_update'), inArray(timelineEvents.incidentId, open.map((i) => i.id))))
+        .where(
+          and(
+            eq(timelineEvents.kind, 'status_update'),
+            inArray(
+              timelineEvents.incidentId,
+              open.map((i) => i.id),
+            ),
+          ),
+        )
         .orderBy(timelineEvents.incidentId, desc(timelineEvents.occurredAt), desc(timelineEvents.id))
     : [];
   const lastUpdate = new Map(updates.map((u) => [u.incidentId, u]));
@@ -76,7 +88,16 @@ export async function buildDigest(tx: Tx, config: Config, options: { now: Date; 
               leadId: i.leadId,
               channelId: i.channelId,
               createdAt: i.createdAt.toISOString(),
-              lastUpdate: update ? { at: update.at.toISOString(), firstLine: message.split(/\r?\n/).map((l) => l.trim()).find(Boolean) ?? '' } : null,
+              lastUpdate: update
+                ? {
+                    at: update.at.toISOString(),
+                    firstLine:
+                      message
+                        .split(/\r?\n/)
+                        .map((l) => l.trim())
+                        .find(Boolean) ?? '',
+                  }
+                : null,
             };
           }),
       }))

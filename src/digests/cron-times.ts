@@ -6,7 +6,9 @@ import { CronExpressionParser } from 'cron-parser';
  */
 export function latestDueAt(expression: string, now: Date): Date {
   // `prev` is strictly before its start, so start a millisecond after now to include now itself.
-  return CronExpressionParser.parse(expression, { currentDate: new Date(now.getTime() + 1) }).prev().toDate();
+  return CronExpressionParser.parse(expression, { currentDate: new Date(now.getTime() + 1) })
+    .prev()
+    .toDate();
 }
 
 export function nextDueAfter(expression: string, at: Date): Date {
@@ -30,7 +32,11 @@ export function catchUp(expression: string, lastRunDueAt: Date | null, now: Date
   const latest = latestDueAt(expression, now);
   if (latest.getTime() <= lastRunDueAt.getTime()) return { run: null, skipped: [] };
   const skipped: Date[] = [];
-  for (let due = nextDueAfter(expression, lastRunDueAt); due.getTime() < latest.getTime() && skipped.length < limit; due = nextDueAfter(expression, due)) {
+  for (
+    let due = nextDueAfter(expression, lastRunDueAt);
+    due.getTime() < latest.getTime() && skipped.length < limit;
+    due = nextDueAfter(expression, due)
+  ) {
     skipped.push(due);
   }
   return { run: latest, skipped };

@@ -22,7 +22,10 @@ export async function digestSince(tx: Tx, before: Date): Promise<Date> {
 }
 
 export async function lastRunDueAt(db: Db, job: string): Promise<Date | null> {
-  const [row] = await db.select({ dueAt: max(jobRuns.dueAt) }).from(jobRuns).where(eq(jobRuns.job, job));
+  const [row] = await db
+    .select({ dueAt: max(jobRuns.dueAt) })
+    .from(jobRuns)
+    .where(eq(jobRuns.job, job));
   return row?.dueAt ?? null;
 }
 
@@ -39,7 +42,10 @@ export async function runDigest(db: Db, config: Config, dueAt: Date, now = new D
     const claimed = await tx.insert(jobRuns).values({ job: DIGEST_JOB, dueAt }).onConflictDoNothing().returning();
     if (claimed.length === 0) return 'already-run';
     const digest = await buildDigest(tx, config, { now, since: await digestSince(tx, dueAt) });
-    await tx.update(jobRuns).set({ data: digest as unknown as Record<string, unknown> }).where(and(eq(jobRuns.job, DIGEST_JOB), eq(jobRuns.dueAt, dueAt)));
+    await tx
+      .update(jobRuns)
+      .set({ data: digest as unknown as Record<string, unknown> })
+      .where(and(eq(jobRuns.job, DIGEST_JOB), eq(jobRuns.dueAt, dueAt)));
     if (isQuiet(digest) && config.digest.skipWhenQuiet) return 'quiet';
     const ref = { job: DIGEST_JOB, dueAt: dueAt.toISOString() };
     const effects: Effect[] = [{ kind: 'digest.post', payload: ref }];

@@ -56,7 +56,10 @@ export async function sweepReminders(db: Db, config: Config, batchSize = 50): Pr
         .where(
           and(
             inArray(incidents.status, [...OPEN_STATUSES]),
-            or(and(isNotNull(incidents.nextUpdateDueAt), lte(incidents.nextUpdateDueAt, sql`now()`)), and(isNotNull(incidents.leadNudgeAt), lte(incidents.leadNudgeAt, sql`now()`))),
+            or(
+              and(isNotNull(incidents.nextUpdateDueAt), lte(incidents.nextUpdateDueAt, sql`now()`)),
+              and(isNotNull(incidents.leadNudgeAt), lte(incidents.leadNudgeAt, sql`now()`)),
+            ),
           ),
         )
         .orderBy(asc(incidents.id))
@@ -69,16 +72,35 @@ export async function sweepReminders(db: Db, config: Config, batchSize = 50): Pr
         if (updateDue) {
           // Remind again after another full cadence if the update still does not come.
           const delay = nextUpdateDelay(config, incident.severity, undefined);
-          await tx.update(incidents).set({ nextUpdateDueAt: delay === null ? null : later(delay) }).where(eq(incidents.id, incident.id));
-          const event = await recordEvent(tx, { incidentId: incident.id, kind: 'update_reminder', actor: null, data: { dueAt: incident.nextUpdateDueAt?.toISOString(), remind: incident.leadId ?? (isPerson(incident.declaredBy) ? incident.declaredBy : null) } });
-          if (event) await enqueue(tx, [{ kind: 'reminder.post', payload: { incidentId: incident.id, eventId: event.id } }], { incidentId: incident.id });
+          await tx
+            .update(incidents)
+            .set({ nextUpdateDueAt: delay === null ? null : later(delay) })
+            .where(eq(incidents.id, incident.id));
+          const event = await recordEvent(tx, {
+            incidentId: incident.id,
+            kind: 'update_reminder',
+            actor: null,
+            data: {
+              dueAt: incident.nextUpdateDueAt?.toISOString(),
+              remind: incident.leadId ?? (isPerson(incident.declaredBy) ? incident.declaredBy : null),
+            },
+          });
+          if (event)
+            await enqueue(tx, [{ kind: 'reminder.post', payload: { incidentId: incident.id, eventId: event.id } }], {
+              incidentId: incident.id,
+            });
           sent++;
         }
         if (incident.leadNudgeAt !== null && incident.leadNudgeAt.getTime() <= now) {
           await tx.update(incidents).set({ leadNudgeAt: null }).where(eq(incidents.id, incident.id));
           if (nudgeDue) {
             const event = await recordEvent(tx, { incidentId: incident.id, kind: 'lead_nudge', actor: null, data: {} });
-            if (event) await enqueue(tx, [{ kind: 'timeline.post', payload: { incidentId: incident.id, eventId: event.id, where: 'channel', broadcast: false } }], { incidentId: incident.id });
+            if (event)
+              await enqueue(
+                tx,
+                [{ kind: 'timeline.post', payload: { incidentId: incident.id, eventId: event.id, where: 'channel', broadcast: false } }],
+                { incidentId: incident.id },
+              );
             sent++;
           }
         }

@@ -23,7 +23,9 @@ export function postmortemRoute(db: Db, apiToken: string | undefined): Route {
     handler: async (req, res, [id]) => {
       const token = bearer(req);
       if (!apiToken || !token || !sameSecret(token, apiToken)) {
-        end(res, 401, 'text/plain; charset=utf-8', 'unauthorized: present the configured api_token as a bearer token', { 'www-authenticate': 'Bearer' });
+        end(res, 401, 'text/plain; charset=utf-8', 'unauthorized: present the configured api_token as a bearer token', {
+          'www-authenticate': 'Bearer',
+        });
         return;
       }
       const postmortem = await latestPostmortem(db, Number(id));

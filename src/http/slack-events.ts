@@ -28,7 +28,8 @@ const slashCommand = z.object({ command: z.string().startsWith('/'), user_id: z.
  * anything else (null, a string) before a listener could refuse it.
  */
 const channelField = z.union([z.string(), z.looseObject({ id: z.string() })]).optional();
-const event = (shape: z.ZodRawShape) => z.looseObject({ user: z.string(), channel: channelField, item: z.looseObject({ channel: channelField }).optional(), ...shape });
+const event = (shape: z.ZodRawShape) =>
+  z.looseObject({ user: z.string(), channel: channelField, item: z.looseObject({ channel: channelField }).optional(), ...shape });
 const EVENT_SHAPES: Partial<Record<string, z.ZodType>> = {
   reaction_added: event({ item: z.looseObject({ channel: z.string() }) }),
   reaction_removed: event({ item: z.looseObject({ channel: z.string() }) }),
@@ -75,7 +76,9 @@ function triage(contentType: string | undefined, body: string): Triage {
         return { kind: 'bolt', body: new URLSearchParams({ payload: JSON.stringify(parsed) }).toString() };
       }
       const fields = Object.fromEntries([...form.entries()].map(([k, v]) => [k, cleanText(v)]));
-      return slashCommand.safeParse(fields).success ? { kind: 'bolt', body: new URLSearchParams(fields).toString() } : { kind: 'malformed' };
+      return slashCommand.safeParse(fields).success
+        ? { kind: 'bolt', body: new URLSearchParams(fields).toString() }
+        : { kind: 'malformed' };
     }
     if (contentType === 'application/json') {
       const parsed = cleanDeep(JSON.parse(body));
@@ -110,7 +113,13 @@ function kindOf(contentType: string | undefined, body: string): string {
  * POST /slack/events: checks the signature (401) and that the body is a Slack envelope (400) before Bolt
  * sees it, so a forged or malformed request never reaches a listener and gets an immediate answer.
  */
-export function slackEventsHandler(receiver: HTTPReceiver, signingSecret: string, logger: Logger, metrics: Metrics, foreground: Foreground) {
+export function slackEventsHandler(
+  receiver: HTTPReceiver,
+  signingSecret: string,
+  logger: Logger,
+  metrics: Metrics,
+  foreground: Foreground,
+) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = performance.now();
     let raw: Buffer;

@@ -18,7 +18,6 @@ import type { Status } from './status.js';
 /** A refusal may offer the next step: `postmortem` when closing waits for one. */
 export type ChangeOutcome = { ok: true; incident: Incident; message: string } | { ok: false; message: string; offer?: 'postmortem' };
 
-
 async function record(tx: Tx, incident: Incident, kind: string, actor: string, data: Record<string, unknown>): Promise<TimelineEvent> {
   const event = await recordEvent(tx, { incidentId: incident.id, kind, actor, data });
   if (!event) throw new Error(`timeline event ${kind} was not recorded`);
@@ -34,7 +33,10 @@ function refresh(incidentId: number, topic: boolean): Effect[] {
 
 /** A DM per subscriber of the incident: one outbox row each, so one failure repeats nobody else's. */
 async function tellSubscribers(tx: Tx, incidentId: number, eventId: number): Promise<Effect[]> {
-  return (await subscribersOf(tx, incidentId)).map((userId) => ({ kind: 'subscriber.dm' as const, payload: { incidentId, eventId, userId } }));
+  return (await subscribersOf(tx, incidentId)).map((userId) => ({
+    kind: 'subscriber.dm' as const,
+    payload: { incidentId, eventId, userId },
+  }));
 }
 
 const post = (incidentId: number, eventId: number, where: 'channel' | 'announcement_thread', broadcast = false): Effect => ({
@@ -48,7 +50,15 @@ type StatusStep = { ok: true; incident: Incident; event: TimelineEvent } | { ok:
  * Moves the status inside the caller's transaction: decided by the lifecycle, written as a compare-and-set
  * on the status that was seen, with the lifecycle times derived again from the timeline.
  */
-async function applyStatus(tx: Tx, config: Config, incident: Incident, to: Status, actor: string, message: string | undefined, expectedFrom?: Status): Promise<StatusStep> {
+async function applyStatus(
+  tx: Tx,
+  config: Config,
+  incident: Incident,
+  to: Status,
+  actor: string,
+  message: string | undefined,
+  expectedFrom?: Status,
+): Promise<StatusStep> {
   const key = incidentKey(incident.id);
   const from = incident.status as Status;
   if (expectedFrom && expectedFrom !== from) {
@@ -66,7 +76,12 @@ async function applyStatus(tx: Tx, config: Config, incident: Incident, to: Statu
     const [now] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
     return { ok: false, message: `${key} is now ${now?.status ?? 'gone'}: someone changed it at the same moment.` };
   }
-  const event = await record(tx, moved, 'status_changed', actor, { from, to, ...(message ? { message } : {}), ...(decision.reopen ? { reopen: true } : {}) });
+  const event = await record(tx, moved, 'status_changed', actor, {
+    from,
+    to,
+    ...(message ? { message } : {}),
+    ...(decision.reopen ? { reopen: true } : {}),
+  });
   // An incident that is over stops paging anyone and owes nobody updates; a reopened one does again.
   if (to === 'resolved' || to === 'closed' || to === 'declined') {
     await resolvePagesOf(tx, moved.id, actor);
@@ -108,12 +123,21 @@ export async function changeStatusIn(tx: Tx, config: Config, request: StatusRequ
       message: `${key} is ${incident.severity.toUpperCase()}, which needs a postmortem before it can close. Write what only people know with the button, then run \`/incident postmortem\`.`,
     };
   }
-  const step = await applyStatus(tx, config, incident, request.to, request.actor, request.message?.trim() || undefined, request.expectedFrom);
+  const step = await applyStatus(
+    tx,
+    config,
+    incident,
+    request.to,
+    request.actor,
+    request.message?.trim() || undefined,
+    request.expectedFrom,
+  );
   if (!step.ok) return step;
   const { incident: moved, event } = step;
   const effects: Effect[] = [post(moved.id, event.id, 'channel')];
   // Stakeholders follow the announcement thread: they hear of resolutions, reopenings and declines.
-  if (['resolved', 'declined'].includes(request.to) || event.data.reopen) effects.push(post(moved.id, event.id, 'announcement_thread', request.to === 'resolved'));
+  if (['resolved', 'declined'].includes(request.to) || event.data.reopen)
+    effects.push(post(moved.id, event.id, 'announcement_thread', request.to === 'resolved'));
   effects.push(...refresh(moved.id, true), ...(await tellSubscribers(tx, moved.id, event.id)));
   if (request.to === 'closed' && config.archiveOnClose) effects.push({ kind: 'channel.archive', payload: { incidentId: moved.id } });
   await enqueue(tx, effects, { incidentId: moved.id });
@@ -136,9 +160,13 @@ export const MAX_UPDATE = 3_000;
 export async function postStatusUpdate(db: Db, config: Config, request: UpdateRequest): Promise<ChangeOutcome> {
   const message = request.message.trim();
   if (!message) return { ok: false, message: 'Write the update: what is known, what is being done, what is next.' };
-  if (message.length > MAX_UPDATE) return { ok: false, message: `The update is ${message.length} characters; keep it to ${MAX_UPDATE} or fewer.` };
+  if (message.length > MAX_UPDATE)
+    return { ok: false, message: `The update is ${message.length} characters; keep it to ${MAX_UPDATE} or fewer.` };
   if (request.severity && !findSeverity(config, request.severity)) {
-    return { ok: false, message: `Unknown severity "${request.severity}". Choose one of: ${config.severities.map((s) => s.id).join(', ')}.` };
+    return {
+      ok: false,
+      message: `Unknown severity "${request.severity}". Choose one of: ${config.severities.map((s) => s.id).join(', ')}.`,
+    };
   }
   return db.transaction(async (tx) => {
     let incident = await lockIncident(tx, request.incidentId);
@@ -167,7 +195,12 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
     if (OPEN_STATUSES.includes(incident.status as Status)) await scheduleNextUpdate(tx, config, incident, request.nextUpdateMs);
     await enqueue(
       tx,
-      [post(incident.id, event.id, 'channel'), post(incident.id, event.id, 'announcement_thread'), ...refresh(incident.id, topic), ...(await tellSubscribers(tx, incident.id, event.id))],
+      [
+        post(incident.id, event.id, 'channel'),
+        post(incident.id, event.id, 'announcement_thread'),
+        ...refresh(incident.id, topic),
+        ...(await tellSubscribers(tx, incident.id, event.id)),
+      ],
       { incidentId: incident.id },
     );
     return { ok: true, incident, message: `Update posted to ${incidentKey(incident.id)}.` };
@@ -175,8 +208,18 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
 }
 
 /** Raising the severity to one that names a policy pages it, unless that policy is already paging. */
-async function applySeverity(tx: Tx, config: Config, incident: Incident, severity: string, actor: string): Promise<{ incident: Incident; event: TimelineEvent }> {
-  const [changed] = await tx.update(incidents).set({ severity, updatedAt: sql`now()` }).where(eq(incidents.id, incident.id)).returning();
+async function applySeverity(
+  tx: Tx,
+  config: Config,
+  incident: Incident,
+  severity: string,
+  actor: string,
+): Promise<{ incident: Incident; event: TimelineEvent }> {
+  const [changed] = await tx
+    .update(incidents)
+    .set({ severity, updatedAt: sql`now()` })
+    .where(eq(incidents.id, incident.id))
+    .returning();
   if (!changed) throw new Error('incident vanished while locked');
   const event = await record(tx, changed, 'severity_changed', actor, { from: incident.severity, to: severity });
   const rank = (id: string) => config.severities.findIndex((s) => s.id === id);
@@ -188,29 +231,47 @@ async function applySeverity(tx: Tx, config: Config, incident: Incident, severit
   return { incident: changed, event };
 }
 
-export async function changeSeverity(db: Db, config: Config, request: { incidentId: number; actor: string; severity: string }): Promise<ChangeOutcome> {
+export async function changeSeverity(
+  db: Db,
+  config: Config,
+  request: { incidentId: number; actor: string; severity: string },
+): Promise<ChangeOutcome> {
   const severity = findSeverity(config, request.severity);
-  if (!severity) return { ok: false, message: `Unknown severity "${request.severity}". Choose one of: ${config.severities.map((s) => s.id).join(', ')}.` };
+  if (!severity)
+    return {
+      ok: false,
+      message: `Unknown severity "${request.severity}". Choose one of: ${config.severities.map((s) => s.id).join(', ')}.`,
+    };
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
     const key = incidentKey(incident.id);
     if (incident.severity === severity.id) return { ok: false, message: `${key} is already ${severity.id}.` };
-    if (incident.status === 'closed' || incident.status === 'declined') return { ok: false, message: `${key} is ${incident.status}; its severity is final.` };
+    if (incident.status === 'closed' || incident.status === 'declined')
+      return { ok: false, message: `${key} is ${incident.status}; its severity is final.` };
     const { incident: changed, event } = await applySeverity(tx, config, incident, severity.id, request.actor);
     await enqueue(tx, [post(changed.id, event.id, 'channel'), ...refresh(changed.id, true)], { incidentId: changed.id });
     return { ok: true, incident: changed, message: `${key} is now ${severity.id}.` };
   });
 }
 
-export async function setType(db: Db, config: Config, request: { incidentId: number; actor: string; type: string }): Promise<ChangeOutcome> {
-  if (!config.incidentTypes.includes(request.type)) return { ok: false, message: `Unknown type "${request.type}". Types: ${config.incidentTypes.join(', ')}.` };
+export async function setType(
+  db: Db,
+  config: Config,
+  request: { incidentId: number; actor: string; type: string },
+): Promise<ChangeOutcome> {
+  if (!config.incidentTypes.includes(request.type))
+    return { ok: false, message: `Unknown type "${request.type}". Types: ${config.incidentTypes.join(', ')}.` };
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
     const key = incidentKey(incident.id);
     if (incident.type === request.type) return { ok: false, message: `${key} is already of type ${request.type}.` };
-    const [changed] = await tx.update(incidents).set({ type: request.type, updatedAt: sql`now()` }).where(eq(incidents.id, incident.id)).returning();
+    const [changed] = await tx
+      .update(incidents)
+      .set({ type: request.type, updatedAt: sql`now()` })
+      .where(eq(incidents.id, incident.id))
+      .returning();
     const event = await record(tx, incident, 'type_changed', request.actor, { from: incident.type, to: request.type });
     await enqueue(tx, [post(incident.id, event.id, 'channel'), ...refresh(incident.id, false)], { incidentId: incident.id });
     return { ok: true, incident: changed ?? incident, message: `${key} is now of type ${request.type}.` };
@@ -222,11 +283,16 @@ export const MAX_IMPACT = 2_000;
 export async function setImpact(db: Db, request: { incidentId: number; actor: string; text: string }): Promise<ChangeOutcome> {
   const text = request.text.trim();
   if (!text) return { ok: false, message: 'Say who and what is affected.' };
-  if (text.length > MAX_IMPACT) return { ok: false, message: `The impact is ${text.length} characters; keep it to ${MAX_IMPACT} or fewer.` };
+  if (text.length > MAX_IMPACT)
+    return { ok: false, message: `The impact is ${text.length} characters; keep it to ${MAX_IMPACT} or fewer.` };
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
-    const [changed] = await tx.update(incidents).set({ impact: text, updatedAt: sql`now()` }).where(eq(incidents.id, incident.id)).returning();
+    const [changed] = await tx
+      .update(incidents)
+      .set({ impact: text, updatedAt: sql`now()` })
+      .where(eq(incidents.id, incident.id))
+      .returning();
     const event = await record(tx, incident, 'impact_set', request.actor, { text, previous: incident.impact });
     await enqueue(tx, [post(incident.id, event.id, 'channel'), ...refresh(incident.id, false)], { incidentId: incident.id });
     return { ok: true, incident: changed ?? incident, message: `Impact recorded on ${incidentKey(incident.id)}.` };

@@ -59,7 +59,11 @@ function planIncident(config: Config, { severity, request }: Opening, incidentId
 
   const effects: Effect[] = [{ kind: 'channel.create', payload: { incidentId } }];
   if (people.length) effects.push({ kind: 'channel.invite', payload: { incidentId, users: people } });
-  effects.push({ kind: 'summary.post', payload: { incidentId } }, { kind: 'summary.pin', payload: { incidentId } }, { kind: 'channel.topic', payload: { incidentId } });
+  effects.push(
+    { kind: 'summary.post', payload: { incidentId } },
+    { kind: 'summary.pin', payload: { incidentId } },
+    { kind: 'channel.topic', payload: { incidentId } },
+  );
   if (announcementChannel) effects.push({ kind: 'incident.announce', payload: { incidentId } });
   if (request.reply) effects.push({ kind: 'reply.declared', payload: { incidentId, target: request.reply } });
 
@@ -86,7 +90,16 @@ function planIncident(config: Config, { severity, request }: Opening, incidentId
       incidentId,
       kind: 'declared',
       actor: request.declaredBy,
-      data: { title, severity: severity.id, description, private: request.isPrivate, lead: leadId, status, source, ...(request.type ? { type: request.type } : {}) },
+      data: {
+        title,
+        severity: severity.id,
+        description,
+        private: request.isPrivate,
+        lead: leadId,
+        status,
+        source,
+        ...(request.type ? { type: request.type } : {}),
+      },
     },
     effects: effects.map((effect) => ({ incidentId, effect })),
   };
@@ -131,13 +144,24 @@ export async function openIncidents(tx: Tx, config: Config, openings: readonly O
     const policyId = request.page ?? severity.page;
     const policy = policyId ? freezePolicy(config, policyId) : undefined;
     const person = isPerson(request.declaredBy);
-    if (policy) await triggerPage(tx, { incident: opened[i]!, policy, actor: person ? request.declaredBy : null, message: `${person ? 'Declared' : 'Opened by an alert'} as ${severity.id.toUpperCase()}` });
+    if (policy)
+      await triggerPage(tx, {
+        incident: opened[i]!,
+        policy,
+        actor: person ? request.declaredBy : null,
+        message: `${person ? 'Declared' : 'Opened by an alert'} as ${severity.id.toUpperCase()}`,
+      });
   }
   return opened;
 }
 
 /** Records one new incident inside the caller's transaction; see openIncidents. */
-export async function openIncident(tx: Tx, config: Config, severity: Severity, request: DeclareRequest & { page?: string }): Promise<Incident> {
+export async function openIncident(
+  tx: Tx,
+  config: Config,
+  severity: Severity,
+  request: DeclareRequest & { page?: string },
+): Promise<Incident> {
   const [incident] = await openIncidents(tx, config, [{ severity, request }]);
   if (!incident) throw new Error('the incident was not opened');
   return incident;

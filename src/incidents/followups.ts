@@ -14,18 +14,30 @@ export function dueAtEndOf(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000);
 }
 
-export async function addFollowup(db: Db, request: { incidentId: number; actor: string; text: string; owner: string | undefined; due?: string | undefined }): Promise<FollowupOutcome> {
+export async function addFollowup(
+  db: Db,
+  request: { incidentId: number; actor: string; text: string; owner: string | undefined; due?: string | undefined },
+): Promise<FollowupOutcome> {
   const text = request.text.trim();
   if (!text) return { ok: false, message: 'Say what needs doing.' };
-  if (text.length > MAX_FOLLOWUP) return { ok: false, message: `The follow-up is ${text.length} characters; keep it to ${MAX_FOLLOWUP} or fewer.` };
+  if (text.length > MAX_FOLLOWUP)
+    return { ok: false, message: `The follow-up is ${text.length} characters; keep it to ${MAX_FOLLOWUP} or fewer.` };
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
     const owner = request.owner ?? request.actor;
     const dueAt = request.due ? dueAtEndOf(request.due) : null;
-    const [followup] = await tx.insert(followups).values({ incidentId: incident.id, text, ownerId: owner, createdBy: request.actor, dueAt }).returning();
+    const [followup] = await tx
+      .insert(followups)
+      .values({ incidentId: incident.id, text, ownerId: owner, createdBy: request.actor, dueAt })
+      .returning();
     if (!followup) throw new Error('follow-up was not inserted');
-    await recordEvent(tx, { incidentId: incident.id, kind: 'followup_added', actor: request.actor, data: { followupId: followup.id, text, owner, ...(request.due ? { due: request.due } : {}) } });
+    await recordEvent(tx, {
+      incidentId: incident.id,
+      kind: 'followup_added',
+      actor: request.actor,
+      data: { followupId: followup.id, text, owner, ...(request.due ? { due: request.due } : {}) },
+    });
     const due = request.due ? `, due ${request.due}` : '';
     return { ok: true, followup, message: `Follow-up recorded on ${incidentKey(incident.id)}, owned by <@${owner}>${due}.` };
   });
@@ -53,7 +65,12 @@ export async function completeFollowup(db: Db, request: { followupId: number; ac
       if (!existing) return { ok: false, message: 'That follow-up no longer exists.' };
       return { ok: false, message: `That follow-up was already done by <@${existing.doneBy}>.` };
     }
-    await recordEvent(tx, { incidentId: done.incidentId, kind: 'followup_done', actor: request.actor, data: { followupId: done.id, text: done.text } });
+    await recordEvent(tx, {
+      incidentId: done.incidentId,
+      kind: 'followup_done',
+      actor: request.actor,
+      data: { followupId: done.id, text: done.text },
+    });
     return { ok: true, followup: done, message: `Done: ${done.text}` };
   });
 }
@@ -67,13 +84,20 @@ export async function sweepOverdueFollowups(db: Db, batchSize = 100): Promise<nu
     const due = await tx
       .select()
       .from(followups)
-      .where(and(isNull(followups.doneAt), isNull(followups.overdueNotifiedAt), isNotNull(followups.ownerId), lte(followups.dueAt, sql`now()`)))
+      .where(
+        and(isNull(followups.doneAt), isNull(followups.overdueNotifiedAt), isNotNull(followups.ownerId), lte(followups.dueAt, sql`now()`)),
+      )
       .orderBy(asc(followups.id))
       .limit(batchSize)
       .for('update', { skipLocked: true });
     for (const item of due) {
-      await tx.update(followups).set({ overdueNotifiedAt: sql`now()` }).where(eq(followups.id, item.id));
-      await enqueue(tx, [{ kind: 'followup.dm', payload: { incidentId: item.incidentId, followupId: item.id } }], { incidentId: item.incidentId });
+      await tx
+        .update(followups)
+        .set({ overdueNotifiedAt: sql`now()` })
+        .where(eq(followups.id, item.id));
+      await enqueue(tx, [{ kind: 'followup.dm', payload: { incidentId: item.incidentId, followupId: item.id } }], {
+        incidentId: item.incidentId,
+      });
     }
     return due.length;
   });

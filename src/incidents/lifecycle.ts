@@ -74,7 +74,10 @@ export function lifecycleTimes(events: readonly LifecycleEvent[], status: Status
     const to = event.data.to;
     const from = event.data.from;
     const acknowledges =
-      event.kind === 'page_acknowledged' || event.kind === 'alert_acknowledged' || event.kind === 'status_update' || (event.kind === 'status_changed' && from === 'triage');
+      event.kind === 'page_acknowledged' ||
+      event.kind === 'alert_acknowledged' ||
+      event.kind === 'status_update' ||
+      (event.kind === 'status_changed' && from === 'triage');
     if (acknowledges) acknowledgedAt ??= event.occurredAt;
     if (event.kind !== 'status_changed') continue;
     if (to === 'monitoring') mitigatedAt ??= event.occurredAt;

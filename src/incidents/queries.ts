@@ -36,7 +36,11 @@ export async function latestEvent(tx: Tx, incidentId: number, kind: string): Pro
 }
 
 /** An event with its incident, in one query: what posting the event needs. */
-export async function eventWithIncident(tx: Tx, incidentId: number, eventId: number): Promise<{ event: TimelineEvent | undefined; incident: Incident | undefined }> {
+export async function eventWithIncident(
+  tx: Tx,
+  incidentId: number,
+  eventId: number,
+): Promise<{ event: TimelineEvent | undefined; incident: Incident | undefined }> {
   const [row] = await tx
     .select({ incident: incidents, event: timelineEvents })
     .from(incidents)

@@ -21,11 +21,19 @@ export function roleDescription(role: string): string {
 }
 
 export async function rolesOf(tx: Tx, incidentId: number): Promise<Array<{ role: string; userId: string }>> {
-  return tx.select({ role: incidentRoles.role, userId: incidentRoles.userId }).from(incidentRoles).where(eq(incidentRoles.incidentId, incidentId)).orderBy(incidentRoles.role);
+  return tx
+    .select({ role: incidentRoles.role, userId: incidentRoles.userId })
+    .from(incidentRoles)
+    .where(eq(incidentRoles.incidentId, incidentId))
+    .orderBy(incidentRoles.role);
 }
 
 /** Gives `role` (the lead or a configured role) to `userId`, who is invited and told what it means. */
-export async function assignRole(db: Db, config: Config, request: { incidentId: number; actor: string; role: string; userId: string }): Promise<ChangeOutcome> {
+export async function assignRole(
+  db: Db,
+  config: Config,
+  request: { incidentId: number; actor: string; role: string; userId: string },
+): Promise<ChangeOutcome> {
   if (request.role !== 'lead' && !config.roles.includes(request.role)) {
     return { ok: false, message: `Unknown role "${request.role}". Roles: ${['lead', ...config.roles].join(', ')}.` };
   }
@@ -33,26 +41,39 @@ export async function assignRole(db: Db, config: Config, request: { incidentId: 
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
     const key = incidentKey(incident.id);
-    if (incident.status === 'closed' || incident.status === 'declined') return { ok: false, message: `${key} is ${incident.status}; its roles are final.` };
+    if (incident.status === 'closed' || incident.status === 'declined')
+      return { ok: false, message: `${key} is ${incident.status}; its roles are final.` };
     let previous: string | null;
     if (request.role === 'lead') {
       previous = incident.leadId;
       if (previous === request.userId) return { ok: false, message: `<@${request.userId}> already leads ${key}.` };
-      await tx.update(incidents).set({ leadId: request.userId, updatedAt: sql`now()` }).where(eq(incidents.id, incident.id));
+      await tx
+        .update(incidents)
+        .set({ leadId: request.userId, updatedAt: sql`now()` })
+        .where(eq(incidents.id, incident.id));
     } else {
       const [current] = await tx
         .select()
         .from(incidentRoles)
         .where(and(eq(incidentRoles.incidentId, incident.id), eq(incidentRoles.role, request.role)));
       previous = current?.userId ?? null;
-      if (previous === request.userId) return { ok: false, message: `<@${request.userId}> already has the ${request.role} role on ${key}.` };
+      if (previous === request.userId)
+        return { ok: false, message: `<@${request.userId}> already has the ${request.role} role on ${key}.` };
       await tx
         .insert(incidentRoles)
         .values({ incidentId: incident.id, role: request.role, userId: request.userId })
-        .onConflictDoUpdate({ target: [incidentRoles.incidentId, incidentRoles.role], set: { userId: request.userId, assignedAt: sql`now()` } });
+        .onConflictDoUpdate({
+          target: [incidentRoles.incidentId, incidentRoles.role],
+          set: { userId: request.userId, assignedAt: sql`now()` },
+        });
     }
     await addMembers(tx, incident.id, [request.userId]);
-    const event = await recordEvent(tx, { incidentId: incident.id, kind: 'role_assigned', actor: request.actor, data: { role: request.role, user: request.userId, previous } });
+    const event = await recordEvent(tx, {
+      incidentId: incident.id,
+      kind: 'role_assigned',
+      actor: request.actor,
+      data: { role: request.role, user: request.userId, previous },
+    });
     if (!event) throw new Error('role_assigned was not recorded');
     await enqueue(
       tx,

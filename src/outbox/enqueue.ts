@@ -8,17 +8,34 @@ export function incidentOrderingKey(incidentId: number): string {
 }
 
 /** Writes effects into the outbox inside the caller's transaction, so they exist exactly when the change does. */
-export async function enqueue(tx: Tx, effects: Effect[], options: { incidentId?: number; orderingKey?: string; notBefore?: Date } = {}): Promise<void> {
+export async function enqueue(
+  tx: Tx,
+  effects: Effect[],
+  options: { incidentId?: number; orderingKey?: string; notBefore?: Date } = {},
+): Promise<void> {
   if (effects.length === 0) return;
   const incidentId = options.incidentId ?? null;
   const orderingKey = options.orderingKey ?? (incidentId !== null ? incidentOrderingKey(incidentId) : 'global');
   await tx.insert(outbox).values(
-    effects.map((effect) => ({ incidentId, orderingKey, kind: effect.kind, payload: effect.payload, ...(options.notBefore ? { nextAttemptAt: options.notBefore } : {}) })),
+    effects.map((effect) => ({
+      incidentId,
+      orderingKey,
+      kind: effect.kind,
+      payload: effect.payload,
+      ...(options.notBefore ? { nextAttemptAt: options.notBefore } : {}),
+    })),
   );
 }
 
 /** Effects of several incidents in one statement; each incident's keep the order given. */
 export async function enqueueForIncidents(tx: Tx, items: ReadonlyArray<{ incidentId: number; effect: Effect }>): Promise<void> {
   if (items.length === 0) return;
-  await tx.insert(outbox).values(items.map(({ incidentId, effect }) => ({ incidentId, orderingKey: incidentOrderingKey(incidentId), kind: effect.kind, payload: effect.payload })));
+  await tx.insert(outbox).values(
+    items.map(({ incidentId, effect }) => ({
+      incidentId,
+      orderingKey: incidentOrderingKey(incidentId),
+      kind: effect.kind,
+      payload: effect.payload,
+    })),
+  );
 }

@@ -164,15 +164,18 @@ export class OutboxWorker {
         const woken = new Promise<void>((resolve) => (this.wakeSignal = resolve));
         await Promise.race([...running.values(), woken]);
         this.wakeSignal = undefined;
-      }
-      else if (running.size >= this.batchSize) await Promise.race(running.values());
+      } else if (running.size >= this.batchSize) await Promise.race(running.values());
     }
     await Promise.all(running.values());
   }
 
   /** Rows pending, due and not leased to anyone. */
   private dueAndFree() {
-    return and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, sql`now()`), or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, sql`now()`)));
+    return and(
+      eq(outbox.status, 'pending'),
+      lte(outbox.nextAttemptAt, sql`now()`),
+      or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, sql`now()`)),
+    );
   }
 
   /** Rows that may be delivered now: due, free, and the oldest pending row of their key. */
@@ -195,7 +198,13 @@ export class OutboxWorker {
 
   /** One statement, no transaction: the rows are locked, skipped by other claimers, and leased at once. */
   private async claim(limit: number): Promise<OutboxRow[]> {
-    const due = this.db.select({ id: outbox.id }).from(outbox).where(this.claimable()).orderBy(asc(outbox.id)).limit(limit).for('update', { skipLocked: true });
+    const due = this.db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(this.claimable())
+      .orderBy(asc(outbox.id))
+      .limit(limit)
+      .for('update', { skipLocked: true });
     return this.db.update(outbox).set(this.lease()).where(inArray(outbox.id, due)).returning();
   }
 
@@ -203,7 +212,11 @@ export class OutboxWorker {
    * Marks a delivered row done and, in the same statement, leases the next row of its ordering key if that
    * is due: an incident's deliveries follow one another without a separate claim each.
    */
-  private async completeAndClaimNext(row: OutboxRow, attempts: number, result: Record<string, unknown> | null): Promise<OutboxRow | undefined> {
+  private async completeAndClaimNext(
+    row: OutboxRow,
+    attempts: number,
+    result: Record<string, unknown> | null,
+  ): Promise<OutboxRow | undefined> {
     const done = this.db.$with('done').as(
       this.db
         .update(outbox)
@@ -215,16 +228,16 @@ export class OutboxWorker {
     const following = this.db
       .select({ id: outbox.id })
       .from(outbox)
-      .where(and(sql`${outbox.orderingKey} = (select ${done.orderingKey} from ${done})`, eq(outbox.status, 'pending'), gt(outbox.id, row.id)))
+      .where(
+        and(sql`${outbox.orderingKey} = (select ${done.orderingKey} from ${done})`, eq(outbox.status, 'pending'), gt(outbox.id, row.id)),
+      )
       .orderBy(asc(outbox.id))
       .limit(1);
     const [next] = await this.db
       .with(done)
       .update(outbox)
       .set(this.lease())
-      .where(
-        and(inArray(outbox.id, following), this.dueAndFree()),
-      )
+      .where(and(inArray(outbox.id, following), this.dueAndFree()))
       .returning();
     return next;
   }

@@ -12,13 +12,20 @@ export type PageTarget = { user: string } | { policy: string };
  * `/incident page @bob` or `/incident page primary`: starts a page, or, when that person or policy is
  * already being paged for the incident, escalates it to the next level now.
  */
-export async function pageFor(db: Db, config: Config, request: { incidentId: number; actor: string; target: PageTarget; message: string }): Promise<PageOutcome> {
+export async function pageFor(
+  db: Db,
+  config: Config,
+  request: { incidentId: number; actor: string; target: PageTarget; message: string },
+): Promise<PageOutcome> {
   let policy;
   if ('policy' in request.target) {
     policy = freezePolicy(config, request.target.policy);
     if (!policy) {
       const known = config.escalationPolicies.map((p) => p.id);
-      return { ok: false, message: `Unknown escalation policy "${request.target.policy}". ${known.length ? `Policies: ${known.join(', ')}.` : 'None are configured.'} Or page a person: \`/incident page @someone\`.` };
+      return {
+        ok: false,
+        message: `Unknown escalation policy "${request.target.policy}". ${known.length ? `Policies: ${known.join(', ')}.` : 'None are configured.'} Or page a person: \`/incident page @someone\`.`,
+      };
     }
   } else {
     policy = personPolicy(request.target.user);

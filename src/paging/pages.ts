@@ -15,9 +15,19 @@ export function policyOf(page: Page): FrozenPolicy {
   return frozenPolicySchema.parse(page.policy);
 }
 
-const channelLine = (incidentId: number, eventId: number): Effect => ({ kind: 'timeline.post', payload: { incidentId, eventId, where: 'channel', broadcast: false } });
+const channelLine = (incidentId: number, eventId: number): Effect => ({
+  kind: 'timeline.post',
+  payload: { incidentId, eventId, where: 'channel', broadcast: false },
+});
 
-async function note(tx: Tx, incidentId: number, kind: string, actor: string | null, data: Record<string, unknown>, effects: Effect[]): Promise<void> {
+async function note(
+  tx: Tx,
+  incidentId: number,
+  kind: string,
+  actor: string | null,
+  data: Record<string, unknown>,
+  effects: Effect[],
+): Promise<void> {
   const event = await recordEvent(tx, { incidentId, kind, actor, data });
   if (!event) throw new Error(`${kind} was not recorded`);
   effects.push(channelLine(incidentId, event.id));
@@ -56,13 +66,16 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
     if (step.notify) {
       const { level, loop } = step.notify;
       const resolved = resolveLevel(policyOf(page), level, now);
-      for (const schedule of resolved.skipped) add('page_target_skipped', null, { pageId: page.id, policy: page.policyId, schedule, level, loop }, true);
+      for (const schedule of resolved.skipped)
+        add('page_target_skipped', null, { pageId: page.id, policy: page.policyId, schedule, level, loop }, true);
       users = resolved.users;
     }
     return { step, lines, users };
   });
 
-  const candidates = plans.flatMap(({ step, users }) => (step.notify ? users.map((userId) => ({ pageId: step.page.id, level: step.notify!.level, loop: step.notify!.loop, userId })) : []));
+  const candidates = plans.flatMap(({ step, users }) =>
+    step.notify ? users.map((userId) => ({ pageId: step.page.id, level: step.notify!.level, loop: step.notify!.loop, userId })) : [],
+  );
   const inserted = candidates.length ? await tx.insert(pageNotifications).values(candidates).onConflictDoNothing().returning() : [];
   const notificationOf = new Map(inserted.map((n) => [`${n.pageId}:${n.level}:${n.loop}:${n.userId}`, n]));
   const sent = plans.map(({ step, users }) =>
@@ -75,7 +88,12 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
     }),
   );
 
-  const recorded = events.length ? await tx.insert(timelineEvents).values(events).returning({ id: timelineEvents.id, kind: timelineEvents.kind, data: timelineEvents.data }) : [];
+  const recorded = events.length
+    ? await tx
+        .insert(timelineEvents)
+        .values(events)
+        .returning({ id: timelineEvents.id, kind: timelineEvents.kind, data: timelineEvents.data })
+    : [];
   const eventId = new Map(recorded.map((e) => [eventKey(e.kind, e.data), e.id]));
   const idOf = (key: string): number => {
     const id = eventId.get(key);
@@ -88,7 +106,10 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
       ...lines.map((key) => ({ incidentId, effect: channelLine(incidentId, idOf(key)) })),
       ...(sent[i] ?? []).flatMap(({ key, notification }) => [
         { incidentId, effect: channelLine(incidentId, idOf(key)) },
-        { incidentId, effect: { kind: 'page.dm', payload: { incidentId, pageId: step.page.id, notificationId: notification.id } } satisfies Effect },
+        {
+          incidentId,
+          effect: { kind: 'page.dm', payload: { incidentId, pageId: step.page.id, notificationId: notification.id } } satisfies Effect,
+        },
       ]),
     ];
   });
@@ -96,7 +117,10 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
 }
 
 /** Starts a page inside the caller's transaction and notifies its first level. */
-export async function triggerPage(tx: Tx, request: { incident: Incident; policy: FrozenPolicy; actor: string | null; message: string | undefined }): Promise<Page> {
+export async function triggerPage(
+  tx: Tx,
+  request: { incident: Incident; policy: FrozenPolicy; actor: string | null; message: string | undefined },
+): Promise<Page> {
   const { incident, policy } = request;
   const first = policy.levels[0];
   if (!first) throw new Error(`policy ${policy.id} has no levels`);
@@ -113,7 +137,11 @@ export async function triggerPage(tx: Tx, request: { incident: Incident; policy:
     .returning();
   if (!page) throw new Error('page was not inserted');
   const data = { pageId: page.id, policy: policy.id, ...(request.message ? { message: request.message } : {}) };
-  await writeSteps(tx, [{ page, event: { kind: 'page_triggered', actor: request.actor, data, line: false }, notify: { level: 0, loop: 0 } }], new Date());
+  await writeSteps(
+    tx,
+    [{ page, event: { kind: 'page_triggered', actor: request.actor, data, line: false }, notify: { level: 0, loop: 0 } }],
+    new Date(),
+  );
   return page;
 }
 
@@ -133,7 +161,11 @@ export async function runningPage(tx: Tx, incidentId: number, policyId: string):
  * statement moves them all, each conditional on the step seen, so nothing happens twice. Returns the
  * pages that moved.
  */
-async function advance(tx: Tx, batch: readonly Page[], options: { manual: boolean; actor: string | null; onLate?: ((ms: number) => void) | undefined }): Promise<Page[]> {
+async function advance(
+  tx: Tx,
+  batch: readonly Page[],
+  options: { manual: boolean; actor: string | null; onLate?: ((ms: number) => void) | undefined },
+): Promise<Page[]> {
   const now = new Date();
   const planned = batch.flatMap((page) => {
     const policy = policyOf(page);
@@ -148,13 +180,17 @@ async function advance(tx: Tx, batch: readonly Page[], options: { manual: boolea
   });
   if (planned.length === 0) return [];
   const rows = sql.join(
-    planned.map((p) => sql`(${p.page.id}::int, ${p.page.step}::int, ${p.level}::int, ${p.loop}::int, ${p.delayMs}::bigint, ${p.exhaust}::boolean)`),
+    planned.map(
+      (p) => sql`(${p.page.id}::int, ${p.page.step}::int, ${p.level}::int, ${p.loop}::int, ${p.delayMs}::bigint, ${p.exhaust}::boolean)`,
+    ),
     sql`, `,
   );
   const delay = sql`step.delay_ms * interval '1 millisecond'`;
   // A sweep counts the next delay from when this step was due, so a late tick does not push every later
   // level back too; never earlier than a full delay from now after a long outage, though.
-  const nextFromDue = options.manual ? sql`now() + ${delay}` : sql`case when ${pages.nextEscalationAt} is null then now() + ${delay} else greatest(${pages.nextEscalationAt} + ${delay}, now()) end`;
+  const nextFromDue = options.manual
+    ? sql`now() + ${delay}`
+    : sql`case when ${pages.nextEscalationAt} is null then now() + ${delay} else greatest(${pages.nextEscalationAt} + ${delay}, now()) end`;
   const moved = await tx
     .update(pages)
     .set({
@@ -177,10 +213,23 @@ async function advance(tx: Tx, batch: readonly Page[], options: { manual: boolea
     const late = p.lateMs !== undefined ? { lateMs: p.lateMs } : {};
     writes.push(
       p.exhaust
-        ? { page: after, event: { kind: 'page_exhausted', actor: options.actor, data: { pageId: p.page.id, policy: p.policy.id, passes: p.policy.repeat + 1, ...late }, line: true } }
+        ? {
+            page: after,
+            event: {
+              kind: 'page_exhausted',
+              actor: options.actor,
+              data: { pageId: p.page.id, policy: p.policy.id, passes: p.policy.repeat + 1, ...late },
+              line: true,
+            },
+          }
         : {
             page: after,
-            event: { kind: 'page_escalated', actor: options.actor, data: { pageId: p.page.id, policy: p.policy.id, level: p.level, loop: p.loop, manual: options.manual, ...late }, line: true },
+            event: {
+              kind: 'page_escalated',
+              actor: options.actor,
+              data: { pageId: p.page.id, policy: p.policy.id, level: p.level, loop: p.loop, manual: options.manual, ...late },
+              line: true,
+            },
             notify: { level: p.level, loop: p.loop },
           },
     );
@@ -193,7 +242,10 @@ async function advance(tx: Tx, batch: readonly Page[], options: { manual: boolea
  * Escalates every page whose time has come: claimed with FOR UPDATE SKIP LOCKED in batches, so replicas
  * share the work and each page moves once per due time. Returns how many pages moved.
  */
-export async function sweepDuePages(db: Db, options: { batchSize?: number; parallel?: number; onLate?: (ms: number) => void } = {}): Promise<number> {
+export async function sweepDuePages(
+  db: Db,
+  options: { batchSize?: number; parallel?: number; onLate?: (ms: number) => void } = {},
+): Promise<number> {
   const batchSize = options.batchSize ?? 200;
   let moved = 0;
   // Several claimers at once: SKIP LOCKED hands each its own pages, so a burst of due pages is spread
@@ -240,10 +292,14 @@ export async function escalateNow(db: Db, request: { pageId: number; actor: stri
     if (!page) return { ok: false, message: 'That page does not exist.' };
     if (page.state !== 'triggered') return { ok: false, message: endedMessage(page) };
     // A second click on the same button must not skip a level.
-    if (request.expectedStep !== undefined && request.expectedStep !== page.step) return { ok: false, message: 'This page was already escalated past that level.' };
+    if (request.expectedStep !== undefined && request.expectedStep !== page.step)
+      return { ok: false, message: 'This page was already escalated past that level.' };
     const [after] = await advance(tx, [page], { manual: true, actor: request.actor });
     if (!after) return { ok: false, message: endedMessage(page) };
-    const text = after.state === 'exhausted' ? 'Escalated: that was the last level, and nobody acknowledged.' : `Escalated to level ${after.level + 1}.`;
+    const text =
+      after.state === 'exhausted'
+        ? 'Escalated: that was the last level, and nobody acknowledged.'
+        : `Escalated to level ${after.level + 1}.`;
     return { ok: true, page: after, message: text };
   });
 }
@@ -257,7 +313,14 @@ export async function acknowledgePage(db: Db, request: { pageId: number; actor: 
     const incident = await lockIncident(tx, target.incidentId);
     const [acked] = await tx
       .update(pages)
-      .set({ state: 'acknowledged', acknowledgedBy: request.actor, acknowledgedAt: sql`now()`, nextEscalationAt: null, endedAt: sql`now()`, step: sql`${pages.step} + 1` })
+      .set({
+        state: 'acknowledged',
+        acknowledgedBy: request.actor,
+        acknowledgedAt: sql`now()`,
+        nextEscalationAt: null,
+        endedAt: sql`now()`,
+        step: sql`${pages.step} + 1`,
+      })
       .where(and(eq(pages.id, request.pageId), inArray(pages.state, ['triggered', 'exhausted'])))
       .returning();
     if (!acked) {
@@ -265,7 +328,14 @@ export async function acknowledgePage(db: Db, request: { pageId: number; actor: 
       return { ok: false, message: page ? endedMessage(page) : 'That page does not exist.' };
     }
     const effects: Effect[] = [];
-    await note(tx, acked.incidentId, 'page_acknowledged', request.actor, { pageId: acked.id, policy: acked.policyId, user: request.actor, level: acked.level, loop: acked.loop }, effects);
+    await note(
+      tx,
+      acked.incidentId,
+      'page_acknowledged',
+      request.actor,
+      { pageId: acked.id, policy: acked.policyId, user: request.actor, level: acked.level, loop: acked.loop },
+      effects,
+    );
     await addMembers(tx, acked.incidentId, [request.actor]);
     if (incident) await refreshLifecycleTimes(tx, incident);
     effects.push({ kind: 'channel.invite', payload: { incidentId: acked.incidentId, users: [request.actor] } });
@@ -297,12 +367,26 @@ export async function acknowledgePagesOf(tx: Tx, incidentId: number, by: string)
   const incident = await lockIncident(tx, incidentId);
   const acked = await tx
     .update(pages)
-    .set({ state: 'acknowledged', acknowledgedBy: by, acknowledgedAt: sql`now()`, nextEscalationAt: null, endedAt: sql`now()`, step: sql`${pages.step} + 1` })
+    .set({
+      state: 'acknowledged',
+      acknowledgedBy: by,
+      acknowledgedAt: sql`now()`,
+      nextEscalationAt: null,
+      endedAt: sql`now()`,
+      step: sql`${pages.step} + 1`,
+    })
     .where(and(eq(pages.incidentId, incidentId), inArray(pages.state, ['triggered', 'exhausted'])))
     .returning();
   const effects: Effect[] = [];
   for (const page of acked) {
-    await note(tx, incidentId, 'page_acknowledged', by, { pageId: page.id, policy: page.policyId, user: by, level: page.level, loop: page.loop }, effects);
+    await note(
+      tx,
+      incidentId,
+      'page_acknowledged',
+      by,
+      { pageId: page.id, policy: page.policyId, user: by, level: page.level, loop: page.loop },
+      effects,
+    );
     effects.push({ kind: 'page.dm.update', payload: { incidentId, pageId: page.id } });
   }
   if (incident) await refreshLifecycleTimes(tx, incident);

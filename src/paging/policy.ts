@@ -79,9 +79,7 @@ export interface PagePosition {
 }
 
 export type EscalationStep =
-  | { kind: 'none'; why: 'not-triggered' | 'not-due' }
-  | { kind: 'notify'; level: number; loop: number }
-  | { kind: 'exhaust' };
+  { kind: 'none'; why: 'not-triggered' | 'not-due' } | { kind: 'notify'; level: number; loop: number } | { kind: 'exhaust' };
 
 /**
  * The escalation step function. A triggered page whose time has come (or that someone escalates now)
@@ -90,7 +88,8 @@ export type EscalationStep =
  */
 export function escalationStep(policy: FrozenPolicy, page: PagePosition, now: Date, manual = false): EscalationStep {
   if (page.state !== 'triggered') return { kind: 'none', why: 'not-triggered' };
-  if (!manual && (page.nextEscalationAt === null || page.nextEscalationAt.getTime() > now.getTime())) return { kind: 'none', why: 'not-due' };
+  if (!manual && (page.nextEscalationAt === null || page.nextEscalationAt.getTime() > now.getTime()))
+    return { kind: 'none', why: 'not-due' };
   if (page.level + 1 < policy.levels.length) return { kind: 'notify', level: page.level + 1, loop: page.loop };
   if (page.loop < policy.repeat) return { kind: 'notify', level: 0, loop: page.loop + 1 };
   return { kind: 'exhaust' };

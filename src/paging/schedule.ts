@@ -73,9 +73,7 @@ function compile(def: ScheduleDef): Compiled {
   // anything shorter (12h, 30m) is a fixed span of absolute time, like PagerDuty.
   const days = lengthMs % DAY_MS === 0 ? lengthMs / DAY_MS : null;
   const handoffMs =
-    days === null
-      ? (k: number) => startMs + k * lengthMs
-      : (k: number) => instantOf(startWall.plus({ days: k * days }), zone);
+    days === null ? (k: number) => startMs + k * lengthMs : (k: number) => instantOf(startWall.plus({ days: k * days }), zone);
 
   const overrides = def.overrides
     .map((o) => ({ user: o.user, startMs: instantOf(wallClock(o.start), zone), endMs: instantOf(wallClock(o.end), zone) }))
@@ -121,9 +119,7 @@ export function onCallAt(schedule: ScheduleDef, at: Date): string | null {
 export function nextHandoffs(schedule: ScheduleDef, from: Date, count: number): Handoff[] {
   const c = compile(schedule);
   const fromMs = from.getTime();
-  const boundaries = [...new Set(c.overrides.flatMap((o) => [o.startMs, o.endMs]))]
-    .filter((t) => t > fromMs)
-    .sort((a, b) => a - b);
+  const boundaries = [...new Set(c.overrides.flatMap((o) => [o.startMs, o.endMs]))].filter((t) => t > fromMs).sort((a, b) => a - b);
   const rotationChangesHands = c.users.some((u) => u !== c.users[0]);
 
   const fromShift = shiftIndex(c, fromMs);

@@ -122,7 +122,13 @@ function describe(event: MetricEvent, updateTexts: ReadonlySet<string>): Describ
   switch (event.kind) {
     case 'declared': {
       const lead = str(d.lead) ? `lead ${mention(str(d.lead))}` : 'no lead';
-      const details = [severityWord(d.severity), statusWord(d.status), lead, ...(str(d.type) ? [`type ${slack(str(d.type))}`] : []), ...(d.private === true ? ['private'] : [])];
+      const details = [
+        severityWord(d.severity),
+        statusWord(d.status),
+        lead,
+        ...(str(d.type) ? [`type ${slack(str(d.type))}`] : []),
+        ...(d.private === true ? ['private'] : []),
+      ];
       return { text: `🚨 Declared: ${str(d.title)} (${details.join(', ')})` };
     }
     case 'status_changed': {
@@ -167,12 +173,16 @@ function describe(event: MetricEvent, updateTexts: ReadonlySet<string>): Describ
     case 'page_target_skipped':
       return { text: `⚠️ Skipped schedule ${slack(str(d.schedule))}: nobody on call (${pageWhere(d)})` };
     case 'page_escalated':
-      return { text: d.manual === true ? `⏫ Escalated the page to ${pageWhere(d)}` : `⏫ Nobody acknowledged: escalated to ${pageWhere(d)}` };
+      return {
+        text: d.manual === true ? `⏫ Escalated the page to ${pageWhere(d)}` : `⏫ Nobody acknowledged: escalated to ${pageWhere(d)}`,
+      };
     case 'page_acknowledged':
       return { text: `✅ ${mention(str(d.user))} acknowledged the page (${pageWhere(d)})` };
     case 'page_exhausted': {
       const passes = num(d.passes);
-      return { text: `🚨 Nobody acknowledged the page (${policyName(d)}${passes === null ? '' : `, ${passes} pass${passes === 1 ? '' : 'es'}`})` };
+      return {
+        text: `🚨 Nobody acknowledged the page (${policyName(d)}${passes === null ? '' : `, ${passes} pass${passes === 1 ? '' : 'es'}`})`,
+      };
     }
     case 'page_resolved':
       return { text: `🔕 Page ended (${policyName(d)})` };
@@ -241,9 +251,15 @@ function facts(input: PostmortemInput): string {
   const { incident, names } = input;
   const sev = incident.severity.toUpperCase();
   // Without a configured label the label is the id again, which says nothing twice.
-  const severity = incident.severityLabel && incident.severityLabel.toLowerCase() !== incident.severity.toLowerCase() ? `${sev} (${incident.severityLabel})` : sev;
+  const severity =
+    incident.severityLabel && incident.severityLabel.toLowerCase() !== incident.severity.toLowerCase()
+      ? `${sev} (${incident.severityLabel})`
+      : sev;
   const roles = [...input.roles].sort((a, b) => compareText(a.role, b.role) || compareText(a.userId, b.userId));
-  const authors = [...(incident.leadId ? [`${person(incident.leadId, names)} (lead)`] : []), ...roles.map((r) => `${person(r.userId, names)} (${escapeInline(r.role)})`)];
+  const authors = [
+    ...(incident.leadId ? [`${person(incident.leadId, names)} (lead)`] : []),
+    ...roles.map((r) => `${person(r.userId, names)} (${escapeInline(r.role)})`),
+  ];
   return [
     `- **Incident:** ${incidentKey(incident.id)}`,
     `- **Severity:** ${escapeInline(severity)}`,
@@ -257,8 +273,12 @@ function facts(input: PostmortemInput): string {
 
 function impact(input: PostmortemInput, metrics: IncidentMetrics): string[] {
   const blocks = [written(input.answers.impact)];
-  if (input.incident.impact?.trim()) blocks.push('Impact recorded during the incident:', quoteMarkdown(slackToMarkdown(input.incident.impact.trim(), input.names)));
-  const duration = metrics.totalDurationMs === null ? 'not resolved' : `${formatDurationMs(metrics.totalDurationMs)}, from declaration to the final resolve`;
+  if (input.incident.impact?.trim())
+    blocks.push('Impact recorded during the incident:', quoteMarkdown(slackToMarkdown(input.incident.impact.trim(), input.names)));
+  const duration =
+    metrics.totalDurationMs === null
+      ? 'not resolved'
+      : `${formatDurationMs(metrics.totalDurationMs)}, from declaration to the final resolve`;
   return [...blocks, `**Duration:** ${duration}.`];
 }
 
@@ -266,7 +286,10 @@ function resolution(input: PostmortemInput, events: readonly MetricEvent[]): str
   const blocks = [written(input.answers.resolution)];
   const summaries = events.filter((e) => e.kind === 'status_changed' && e.data.to === 'resolved' && str(e.data.message).trim());
   if (!summaries.length) return blocks;
-  const lines = summaries.map((e) => `- **${stamp(e.occurredAt)}** · ${inline(e.actor ? mention(e.actor) : 'Firewatch', input.names)}\n${quotedUnder(str(e.data.message), input.names)}`);
+  const lines = summaries.map(
+    (e) =>
+      `- **${stamp(e.occurredAt)}** · ${inline(e.actor ? mention(e.actor) : 'Firewatch', input.names)}\n${quotedUnder(str(e.data.message), input.names)}`,
+  );
   return [...blocks, 'Recorded when resolving:', lines.join('\n')];
 }
 

@@ -43,7 +43,11 @@ export async function insightsFor(tx: Tx, config: Config, days: number, now = ne
  */
 export async function runInsights(db: Db, dueAt: Date, render: (tx: Tx) => Promise<Record<string, unknown>>): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const claimed = await tx.insert(jobRuns).values({ job: INSIGHTS_JOB, dueAt, data: await render(tx) }).onConflictDoNothing().returning();
+    const claimed = await tx
+      .insert(jobRuns)
+      .values({ job: INSIGHTS_JOB, dueAt, data: await render(tx) })
+      .onConflictDoNothing()
+      .returning();
     if (claimed.length === 0) return false;
     await enqueue(tx, [{ kind: 'digest.post', payload: { job: INSIGHTS_JOB, dueAt: dueAt.toISOString() } }], { orderingKey: 'digest' });
     return true;

@@ -26,8 +26,10 @@ function escapeSpecials(text: string, pipes: boolean): string {
 }
 
 function escapeLineStarts(markdown: string): string {
-  return markdown.replace(LINE_START, (_match, indent: string, marker: string | undefined, digits: string | undefined, punct: string | undefined) =>
-    marker ? `${indent}\\${marker}` : `${indent}${digits ?? ''}\\${punct ?? ''}`,
+  return markdown.replace(
+    LINE_START,
+    (_match, indent: string, marker: string | undefined, digits: string | undefined, punct: string | undefined) =>
+      marker ? `${indent}\\${marker}` : `${indent}${digits ?? ''}\\${punct ?? ''}`,
   );
 }
 
@@ -72,7 +74,8 @@ const words = (text: string) => escapeSpecials(oneLine(text), true);
  * one, and `(`, `)`, `<`, `>`, `\` and a backquote could end it early or be read as markup.
  */
 function destination(url: string): string {
-  const percent = (c: string) => Array.from(new TextEncoder().encode(c), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  const percent = (c: string) =>
+    Array.from(new TextEncoder().encode(c), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
   return url.replace(/[\p{Cc} ()<>\\`]/gu, percent).replace(/&/g, '\\&');
 }
 

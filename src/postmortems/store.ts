@@ -10,7 +10,12 @@ import { recordEvent } from '../timeline/record.js';
 import { compilePostmortem, postmortemAnswersSchema, type PostmortemAnswers, type PostmortemInput } from './compile.js';
 
 export async function latestPostmortem(tx: Tx, incidentId: number): Promise<Postmortem | undefined> {
-  const [row] = await tx.select().from(postmortems).where(eq(postmortems.incidentId, incidentId)).orderBy(desc(postmortems.version)).limit(1);
+  const [row] = await tx
+    .select()
+    .from(postmortems)
+    .where(eq(postmortems.incidentId, incidentId))
+    .orderBy(desc(postmortems.version))
+    .limit(1);
   return row;
 }
 
@@ -22,13 +27,22 @@ export async function answersOf(tx: Tx, incidentId: number): Promise<PostmortemA
 
 /** Stores the answers from the postmortem form; empty answers are dropped so the section says "not written". */
 export async function saveAnswers(db: Db, request: { incidentId: number; actor: string; answers: PostmortemAnswers }): Promise<void> {
-  const answers = Object.fromEntries(Object.entries(request.answers).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== '').map(([k, v]) => [k, v.trim()]));
+  const answers = Object.fromEntries(
+    Object.entries(request.answers)
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== '')
+      .map(([k, v]) => [k, v.trim()]),
+  );
   await db.transaction(async (tx) => {
     await tx
       .insert(postmortemAnswers)
       .values({ incidentId: request.incidentId, answers, updatedBy: request.actor })
       .onConflictDoUpdate({ target: postmortemAnswers.incidentId, set: { answers, updatedBy: request.actor, updatedAt: new Date() } });
-    await recordEvent(tx, { incidentId: request.incidentId, kind: 'postmortem_answers_saved', actor: request.actor, data: { fields: Object.keys(answers).sort() } });
+    await recordEvent(tx, {
+      incidentId: request.incidentId,
+      kind: 'postmortem_answers_saved',
+      actor: request.actor,
+      data: { fields: Object.keys(answers).sort() },
+    });
   });
 }
 
@@ -105,12 +119,18 @@ export async function publishPostmortem(
   const [incident] = await db.select().from(incidents).where(eq(incidents.id, request.incidentId));
   if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
   if (!['resolved', 'closed'].includes(incident.status)) {
-    return { ok: false, message: `${incidentKey(incident.id)} is ${incident.status}: a postmortem is compiled once it is resolved, so its timeline is complete.` };
+    return {
+      ok: false,
+      message: `${incidentKey(incident.id)} is ${incident.status}: a postmortem is compiled once it is resolved, so its timeline is complete.`,
+    };
   }
   const source = await postmortemSource(db, config, incident);
   const names = await request.names(mentionedUsers(source));
   return db.transaction(async (tx) => {
-    const [latest] = await tx.select({ version: max(postmortems.version) }).from(postmortems).where(eq(postmortems.incidentId, incident.id));
+    const [latest] = await tx
+      .select({ version: max(postmortems.version) })
+      .from(postmortems)
+      .where(eq(postmortems.incidentId, incident.id));
     const version = (latest?.version ?? 0) + 1;
     const previous = await latestPostmortem(tx, incident.id);
     const markdown = compilePostmortem({ ...source, names, version });
@@ -121,8 +141,13 @@ export async function publishPostmortem(
     await enqueue(
       tx,
       [
-        { kind: 'postmortem.upload', payload: { incidentId: incident.id, postmortemId: row.id, summary: `📝 Postmortem of ${incidentKey(incident.id)}, ${change}.` } },
-        ...(config.postmortemCanvas ? [{ kind: 'postmortem.canvas' as const, payload: { incidentId: incident.id, postmortemId: row.id } }] : []),
+        {
+          kind: 'postmortem.upload',
+          payload: { incidentId: incident.id, postmortemId: row.id, summary: `📝 Postmortem of ${incidentKey(incident.id)}, ${change}.` },
+        },
+        ...(config.postmortemCanvas
+          ? [{ kind: 'postmortem.canvas' as const, payload: { incidentId: incident.id, postmortemId: row.id } }]
+          : []),
         { kind: 'summary.update', payload: { incidentId: incident.id } },
       ],
       { incidentId: incident.id },

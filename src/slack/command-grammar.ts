@@ -151,14 +151,16 @@ export function parseCommand(text: string, context: GrammarContext): ParsedComma
       if (!word) return invalid(`Say whom to page. ${usage('page')}`);
       const mention = MENTION.exec(word);
       if (mention?.[1]) return { kind: 'page', ref, target: { user: mention[1] }, message };
-      if (word.startsWith('@')) return invalid(`"${word}" is not a mention: pick the person from Slack's @ menu so their name turns blue. ${usage('page')}`);
+      if (word.startsWith('@'))
+        return invalid(`"${word}" is not a mention: pick the person from Slack's @ menu so their name turns blue. ${usage('page')}`);
       return { kind: 'page', ref, target: { policy: word.toLowerCase() }, message };
     }
     case 'status': {
       const [status, message] = splitFirst(rest);
       if (!status) return invalid(`Say which status. ${usage('status')} — one of ${STATUSES.join(', ')}.`);
       const wanted = status.toLowerCase();
-      if (!(STATUSES as readonly string[]).includes(wanted)) return invalid(`Unknown status "${status}". Statuses: ${STATUSES.join(', ')}.`);
+      if (!(STATUSES as readonly string[]).includes(wanted))
+        return invalid(`Unknown status "${status}". Statuses: ${STATUSES.join(', ')}.`);
       return { kind: 'status', ref, status: wanted, message };
     }
     case 'resolve':
@@ -171,7 +173,8 @@ export function parseCommand(text: string, context: GrammarContext): ParsedComma
       const [severity] = splitFirst(rest);
       if (!severity) return invalid(`Say which severity. ${usage('severity')} — one of ${context.severities.join(', ')}.`);
       const wanted = severity.toLowerCase();
-      if (!context.severities.includes(wanted)) return invalid(`Unknown severity "${severity}". Choose one of: ${context.severities.join(', ')}.`);
+      if (!context.severities.includes(wanted))
+        return invalid(`Unknown severity "${severity}". Choose one of: ${context.severities.join(', ')}.`);
       return { kind: 'severity', ref, severity: wanted };
     }
     case 'lead': {
@@ -197,7 +200,8 @@ export function parseCommand(text: string, context: GrammarContext): ParsedComma
       // `due:YYYY-MM-DD` anywhere sets the due date; a trailing mention names the owner.
       const dueMatch = /(?:^|\s)due:(\S+)/i.exec(rest);
       const due = dueMatch?.[1];
-      if (due !== undefined && !isCalendarDate(due)) return invalid(`"${due}" is not a date: write the due date as due:YYYY-MM-DD. ${usage('followup')}`);
+      if (due !== undefined && !isCalendarDate(due))
+        return invalid(`"${due}" is not a date: write the due date as due:YYYY-MM-DD. ${usage('followup')}`);
       const withoutDue = dueMatch ? `${rest.slice(0, dueMatch.index)} ${rest.slice(dueMatch.index + dueMatch[0].length)}`.trim() : rest;
       const owner = /\s*(<@[UW][A-Z0-9]+(?:\|[^>]*)?>)\s*$/.exec(withoutDue);
       const ownerId = owner?.[1] ? MENTION.exec(owner[1])?.[1] : undefined;

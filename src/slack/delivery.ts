@@ -2,7 +2,19 @@ import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import { and, desc, eq, gt, gte, inArray, isNotNull, lt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { incidents, jobRuns, outbox, pageNotifications, pages, postmortems, timelineEvents, type Incident, type OutboxRow, type Page, type TimelineEvent } from '../db/schema.js';
+import {
+  incidents,
+  jobRuns,
+  outbox,
+  pageNotifications,
+  pages,
+  postmortems,
+  timelineEvents,
+  type Incident,
+  type OutboxRow,
+  type Page,
+  type TimelineEvent,
+} from '../db/schema.js';
 import { ALERT_CHANGE_KINDS, ALERT_LINES_PER_MINUTE } from '../alerts/ingest.js';
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
@@ -18,7 +30,15 @@ import { rolesOf } from '../incidents/roles.js';
 import type { Logger } from '../logger.js';
 import { effectSchemas, isEffectKind, type EffectKind, type EffectPayload } from '../outbox/effects.js';
 import { mayHaveRun, type DeliveryOutcome, type Deliverer } from '../outbox/worker.js';
-import { announcementMessage, declaredReply, summaryButtonValue, summaryMessage, SUMMARY_ACTIONS, topicText, type SummaryState } from './blocks/incident.js';
+import {
+  announcementMessage,
+  declaredReply,
+  summaryButtonValue,
+  summaryMessage,
+  SUMMARY_ACTIONS,
+  topicText,
+  type SummaryState,
+} from './blocks/incident.js';
 import { renderDigest } from './blocks/digest.js';
 import { pageDm, pageDmEnded } from './blocks/paging.js';
 import { alertSummaryMessage, reminderMessage, roleMessage, subscriberMessage, timelineMessage } from './blocks/timeline.js';
@@ -45,7 +65,15 @@ const PAGE_DM_EVENT = 'firewatch_page_dm';
 /** conversations.invite takes at most this many users a call, per Slack's guidance. */
 const INVITE_CHUNK = 30;
 /** Per-user invite answers that are final for that user but must not stop the others. */
-const INVITE_SKIPPABLE = new Set(['cant_invite_self', 'user_not_found', 'user_is_restricted', 'user_is_ultra_restricted', 'cant_invite', 'ura_max_channels', 'user_disabled']);
+const INVITE_SKIPPABLE = new Set([
+  'cant_invite_self',
+  'user_not_found',
+  'user_is_restricted',
+  'user_is_ultra_restricted',
+  'cant_invite',
+  'ura_max_channels',
+  'user_disabled',
+]);
 /** Where an ephemeral cannot reach someone, a DM can. */
 const EPHEMERAL_UNREACHABLE = new Set(['channel_not_found', 'not_in_channel', 'user_not_in_channel', 'is_archived']);
 
@@ -75,7 +103,12 @@ async function findOwnChannel(ctx: DeliveryContext, name: string, incident: Inci
   const me = await ctx.identity.get();
   let cursor: string | undefined;
   for (let page = 0; page < 50; page++) {
-    const r = await ctx.client.conversations.list({ types: 'public_channel,private_channel', limit: 1000, exclude_archived: true, ...(cursor ? { cursor } : {}) });
+    const r = await ctx.client.conversations.list({
+      types: 'public_channel,private_channel',
+      limit: 1000,
+      exclude_archived: true,
+      ...(cursor ? { cursor } : {}),
+    });
     const found = r.channels?.find((c) => c.name === name);
     if (found) {
       const createdByUs = found.creator === me.userId;
@@ -188,10 +221,18 @@ const CLOCK_SKEW_MS = 60_000;
  * After a lost answer the message may already be there: the one this bot posted there with this metadata,
  * among the latest, found rather than posted twice. Undefined when there is none or Slack cannot say.
  */
-async function findPosted(ctx: DeliveryContext, place: Place, eventType: string, key: string, id: number | string): Promise<{ channel: string; ts: string } | undefined> {
+async function findPosted(
+  ctx: DeliveryContext,
+  place: Place,
+  eventType: string,
+  key: string,
+  id: number | string,
+): Promise<{ channel: string; ts: string } | undefined> {
   try {
     const me = await ctx.identity.get();
-    const channel = /^[UW]/.test(place.channel) ? (await ctx.client.conversations.open({ users: place.channel })).channel?.id : place.channel;
+    const channel = /^[UW]/.test(place.channel)
+      ? (await ctx.client.conversations.open({ users: place.channel })).channel?.id
+      : place.channel;
     if (!channel) return undefined;
     const oldest = place.since ? { oldest: ((place.since.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6) } : {};
     const r = place.threadTs
@@ -254,7 +295,9 @@ const announce: Handler<'incident.announce'> = async (ctx, { incidentId }, row) 
   const incident = await loadIncident(ctx, incidentId);
   if (incident.announcementTs || !incident.announcementChannel || incident.isPrivate) return DONE;
   const channel = channelOf(incident);
-  const existing = mayHaveRun(row) ? (await findPosted(ctx, { channel: incident.announcementChannel }, ANNOUNCEMENT_EVENT, 'incident_id', incident.id))?.ts : undefined;
+  const existing = mayHaveRun(row)
+    ? (await findPosted(ctx, { channel: incident.announcementChannel }, ANNOUNCEMENT_EVENT, 'incident_id', incident.id))?.ts
+    : undefined;
   const ts =
     existing ??
     (
@@ -301,7 +344,11 @@ const updateSummary: Handler<'summary.update'> = async (ctx, { incidentId }, row
   if (later) return { status: 'done', result: { superseded: later.id } };
   const incident = await loadIncident(ctx, incidentId);
   if (!incident.summaryTs) throw new Undeliverable('the summary was never posted');
-  await ctx.client.chat.update({ channel: channelOf(incident), ts: incident.summaryTs, ...summaryMessage(ctx.config, await summaryState(ctx, incident)) });
+  await ctx.client.chat.update({
+    channel: channelOf(incident),
+    ts: incident.summaryTs,
+    ...summaryMessage(ctx.config, await summaryState(ctx, incident)),
+  });
   return DONE;
 };
 
@@ -313,7 +360,8 @@ const postTimelineEvent: Handler<'timeline.post'> = async (ctx, { incidentId, ev
     return { status: 'done', result: { ts } };
   }
   // Private incidents have no announcement, and one that failed to post leaves nothing to thread under.
-  if (incident.isPrivate || !incident.announcementChannel || !incident.announcementTs) return { status: 'done', result: { skipped: 'no announcement' } };
+  if (incident.isPrivate || !incident.announcementChannel || !incident.announcementTs)
+    return { status: 'done', result: { skipped: 'no announcement' } };
   const { ts } = await postOnce(ctx, row, {
     channel: incident.announcementChannel,
     thread_ts: incident.announcementTs,
@@ -356,7 +404,9 @@ const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, notificatio
   if (page.state === 'acknowledged' || page.state === 'resolved') return { status: 'done', result: { skipped: page.state } };
   if (notification.dmTs) return DONE;
   // An attempt that posted and then failed to record it must not page the person twice.
-  const earlier = mayHaveRun(row) ? await findPosted(ctx, { channel: notification.userId }, PAGE_DM_EVENT, 'notification_id', notificationId) : undefined;
+  const earlier = mayHaveRun(row)
+    ? await findPosted(ctx, { channel: notification.userId }, PAGE_DM_EVENT, 'notification_id', notificationId)
+    : undefined;
   const sent =
     earlier ??
     (await ctx.client.chat.postMessage({
@@ -383,7 +433,10 @@ const updatePageDms: Handler<'page.dm.update'> = async (ctx, { incidentId, pageI
 
 const postReminder: Handler<'reminder.post'> = async (ctx, { incidentId, eventId }, row) => {
   const { incident, event } = await loadEvent(ctx, incidentId, eventId);
-  await postOnce(ctx, row, { channel: channelOf(incident), ...reminderMessage(incident, event, SUMMARY_ACTIONS.postUpdate, summaryButtonValue(incident)) });
+  await postOnce(ctx, row, {
+    channel: channelOf(incident),
+    ...reminderMessage(incident, event, SUMMARY_ACTIONS.postUpdate, summaryButtonValue(incident)),
+  });
   return DONE;
 };
 
@@ -397,12 +450,17 @@ const dmSubscriber: Handler<'subscriber.dm'> = async (ctx, { incidentId, eventId
 const storedMessage = z.object({ message: z.object({ text: z.string(), blocks: z.array(z.record(z.string(), z.unknown())) }) });
 
 const postDigest: Handler<'digest.post'> = async (ctx, { job, dueAt, userId }, row) => {
-  const [run] = await ctx.db.select().from(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.dueAt, new Date(dueAt))));
+  const [run] = await ctx.db
+    .select()
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, job), eq(jobRuns.dueAt, new Date(dueAt))));
   if (!run?.data) throw new Undeliverable(`no ${job} built for ${dueAt}`);
   const channel = userId ?? ctx.config.digest.channel;
   if (!channel) throw new Undeliverable('no digest channel is configured');
   const stored = storedMessage.safeParse(run.data);
-  const message = stored.success ? { text: stored.data.message.text, blocks: stored.data.message.blocks as unknown as KnownBlock[] } : renderDigest(run.data as unknown as DigestData);
+  const message = stored.success
+    ? { text: stored.data.message.text, blocks: stored.data.message.blocks as unknown as KnownBlock[] }
+    : renderDigest(run.data as unknown as DigestData);
   const { ts } = await postOnce(ctx, row, { channel, ...message, unfurl_links: false });
   return { status: 'done', result: { ts } };
 };
@@ -435,7 +493,10 @@ const uploadPostmortem: Handler<'postmortem.upload'> = async (ctx, { incidentId,
     initial_comment: summary,
   });
   const file = (done.files as Array<{ id?: string; permalink?: string }> | undefined)?.[0];
-  await ctx.db.update(postmortems).set({ fileId: target.file_id, permalink: file?.permalink ?? null }).where(eq(postmortems.id, postmortemId));
+  await ctx.db
+    .update(postmortems)
+    .set({ fileId: target.file_id, permalink: file?.permalink ?? null })
+    .where(eq(postmortems.id, postmortemId));
   return { status: 'done', result: { fileId: target.file_id } };
 };
 
@@ -485,7 +546,11 @@ const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { incidentId,
   }
   if (!canvasId) {
     try {
-      const created = await ctx.client.canvases.create({ title: `Postmortem: INC-${incident.id} — ${incident.title}`, channel_id: channel, document_content });
+      const created = await ctx.client.canvases.create({
+        title: `Postmortem: INC-${incident.id} — ${incident.title}`,
+        channel_id: channel,
+        document_content,
+      });
       canvasId = created.canvas_id;
     } catch (err) {
       return skipIfNotAllowed(err);
@@ -502,12 +567,22 @@ const summariseAlerts: Handler<'alerts.summary'> = async (ctx, { incidentId, min
   const events = await ctx.db
     .select({ kind: timelineEvents.kind })
     .from(timelineEvents)
-    .where(and(eq(timelineEvents.incidentId, incidentId), inArray(timelineEvents.kind, ALERT_CHANGE_KINDS), gte(timelineEvents.occurredAt, start), lt(timelineEvents.occurredAt, new Date(start.getTime() + 60_000))))
+    .where(
+      and(
+        eq(timelineEvents.incidentId, incidentId),
+        inArray(timelineEvents.kind, ALERT_CHANGE_KINDS),
+        gte(timelineEvents.occurredAt, start),
+        lt(timelineEvents.occurredAt, new Date(start.getTime() + 60_000)),
+      ),
+    )
     .orderBy(timelineEvents.id);
   const beyond = events.slice(ALERT_LINES_PER_MINUTE);
   if (beyond.length === 0) return { status: 'done', result: { skipped: 'nothing beyond the first lines' } };
   const firing = beyond.filter((e) => e.kind === 'alert_firing').length;
-  await postOnce(ctx, row, { channel: channelOf(incident), ...alertSummaryMessage(incident, start, { firing, resolved: beyond.length - firing }) });
+  await postOnce(ctx, row, {
+    channel: channelOf(incident),
+    ...alertSummaryMessage(incident, start, { firing, resolved: beyond.length - firing }),
+  });
   return DONE;
 };
 
@@ -526,12 +601,16 @@ const CHANNEL_GONE = new Set(['channel_not_found', 'is_archived', 'is_inactive',
 export function failureNotices(db: Db, wake: () => void) {
   return async (row: OutboxRow, error: string): Promise<void> => {
     const payload = row.payload as { eventId?: unknown; where?: unknown; incidentId?: unknown };
-    if (row.kind !== 'timeline.post' || payload.where !== 'channel' || !CHANNEL_GONE.has(error) || typeof payload.eventId !== 'number') return;
+    if (row.kind !== 'timeline.post' || payload.where !== 'channel' || !CHANNEL_GONE.has(error) || typeof payload.eventId !== 'number')
+      return;
     const event = await eventById(db, payload.eventId);
     if (!event?.actor || !isPerson(event.actor)) return;
     const key = `INC-${event.incidentId}`;
     const text = `⚠️ Your change to ${key} is recorded on its timeline, but Firewatch could not post it in the incident channel: Slack answered \`${error}\` (was the channel deleted or archived?). Keep working with \`/incident ${key} …\` from any channel.`;
-    await enqueue(db, [{ kind: 'notice.dm', payload: { userId: event.actor, text } }], { incidentId: event.incidentId, orderingKey: `notice:${event.actor}` });
+    await enqueue(db, [{ kind: 'notice.dm', payload: { userId: event.actor, text } }], {
+      incidentId: event.incidentId,
+      orderingKey: `notice:${event.actor}`,
+    });
     wake();
   };
 }

@@ -16,4 +16,10 @@ export const HANDLED_ACTIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** Every form Firewatch opens, and so takes submissions of. */
-export const HANDLED_VIEWS: ReadonlySet<string> = new Set([DECLARE_CALLBACK, UPDATE_CALLBACK, CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, POSTMORTEM_CALLBACK]);
+export const HANDLED_VIEWS: ReadonlySet<string> = new Set([
+  DECLARE_CALLBACK,
+  UPDATE_CALLBACK,
+  CHANGE_STATUS_CALLBACK,
+  DECLINE_CALLBACK,
+  POSTMORTEM_CALLBACK,
+]);

@@ -6,7 +6,11 @@ export type ResponseUrlResult = 'sent' | 'gone' | 'transient';
  * Posts an ephemeral answer to a response_url (valid 30 minutes, 5 uses). `gone` means use another route;
  * `transient` means try again later.
  */
-export async function postToResponseUrl(url: string, message: { text: string; blocks?: KnownBlock[] }, timeoutMs = 10_000): Promise<ResponseUrlResult> {
+export async function postToResponseUrl(
+  url: string,
+  message: { text: string; blocks?: KnownBlock[] },
+  timeoutMs = 10_000,
+): Promise<ResponseUrlResult> {
   try {
     const res = await fetch(url, {
       method: 'POST',

@@ -32,7 +32,10 @@ export function tsToDate(ts: string): Date {
  * Someone marked a message as pinned. The first marker adds the message to the timeline, at the time it
  * was originally posted; more markers, or the same one again, change nothing.
  */
-export async function markPinned(db: Db, request: { incidentId: number; eventId: string; marker: string; message: PinnedMessage }): Promise<PinOutcome> {
+export async function markPinned(
+  db: Db,
+  request: { incidentId: number; eventId: string; marker: string; message: PinnedMessage },
+): Promise<PinOutcome> {
   return db.transaction(async (tx) => {
     if (!(await firstDelivery(tx, request.eventId))) return 'duplicate';
     if (!(await lockIncident(tx, request.incidentId))) return 'unchanged';
@@ -55,14 +58,24 @@ export async function markPinned(db: Db, request: { incidentId: number; eventId:
       actor: request.marker === SLACK_PIN_MARKER ? null : request.marker,
       occurredAt: tsToDate(message.ts),
       dedupKey: `pin:${message.ts}:${generation}`,
-      data: { channel: message.channelId, ts: message.ts, author: message.author, text: message.text, permalink: message.permalink, pinnedBy: request.marker },
+      data: {
+        channel: message.channelId,
+        ts: message.ts,
+        author: message.author,
+        text: message.text,
+        permalink: message.permalink,
+        pinnedBy: request.marker,
+      },
     });
     return 'recorded';
   });
 }
 
 /** A marker went away; when it was the last, the message leaves the timeline (an unpin event says so). */
-export async function unmarkPinned(db: Db, request: { incidentId: number; eventId: string; marker: string; messageTs: string }): Promise<PinOutcome> {
+export async function unmarkPinned(
+  db: Db,
+  request: { incidentId: number; eventId: string; marker: string; messageTs: string },
+): Promise<PinOutcome> {
   return db.transaction(async (tx) => {
     if (!(await firstDelivery(tx, request.eventId))) return 'duplicate';
     if (!(await lockIncident(tx, request.incidentId))) return 'unchanged';

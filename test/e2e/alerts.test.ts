@@ -131,7 +131,11 @@ async function post(path: string, body: unknown, headers: Record<string, string>
   return { status: res.status, json, headers: res.headers, text };
 }
 
-function alertmanager(integration: string, body: unknown, token: string | null = (TOKENS as Record<string, string>)[integration] ?? null): Promise<Reply> {
+function alertmanager(
+  integration: string,
+  body: unknown,
+  token: string | null = (TOKENS as Record<string, string>)[integration] ?? null,
+): Promise<Reply> {
   return post(`/webhooks/alertmanager/${integration}`, body, token === null ? {} : { authorization: `Bearer ${token}` });
 }
 
@@ -178,7 +182,8 @@ async function settled(id: number, timeoutMs = 20_000): Promise<void> {
     const rows = await dbx().select().from(outbox).where(eq(outbox.incidentId, id));
     const waiting = rows.filter((r) => r.kind !== 'alerts.summary' && r.status === 'pending');
     if (rows.length && waiting.length === 0) return;
-    if (Date.now() - started > timeoutMs) throw new Error(`outbox of INC-${id} still pending: ${JSON.stringify(waiting.map((r) => [r.kind, r.attempts, r.lastError]))}`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`outbox of INC-${id} still pending: ${JSON.stringify(waiting.map((r) => [r.kind, r.attempts, r.lastError]))}`);
     await sleep(25);
   }
 }
@@ -218,7 +223,13 @@ describe('Alertmanager webhooks', () => {
     const before = await incidentCount();
     const reply = await alertmanager('prom', firing(uniqueKey('first')));
     expect(reply.status).toBe(202);
-    expect(reply.json).toEqual({ status: 'success', incident: expect.stringMatching(/^INC-\d+$/), opened: true, changed: 2, duplicates: 0 });
+    expect(reply.json).toEqual({
+      status: 'success',
+      incident: expect.stringMatching(/^INC-\d+$/),
+      opened: true,
+      changed: 2,
+      duplicates: 0,
+    });
     expect(await incidentCount()).toBe(before + 1);
 
     const id = incidentIdOf(reply);
@@ -301,9 +312,12 @@ describe('Alertmanager webhooks', () => {
     expect(next).not.toBe(id);
     expect(await incidentCount()).toBe(before + 1);
     expect((await incident(next)).status).toBe('triage');
-    expect(await dbx().select().from(alertGroups).where(and(eq(alertGroups.integrationId, 'prom'), eq(alertGroups.groupKey, payload.groupKey), eq(alertGroups.open, true)))).toEqual([
-      expect.objectContaining({ incidentId: next }),
-    ]);
+    expect(
+      await dbx()
+        .select()
+        .from(alertGroups)
+        .where(and(eq(alertGroups.integrationId, 'prom'), eq(alertGroups.groupKey, payload.groupKey), eq(alertGroups.open, true))),
+    ).toEqual([expect.objectContaining({ incidentId: next })]);
   });
 
   it('with auto_resolve, an accepted incident is resolved when every alert resolves', async () => {
@@ -395,7 +409,9 @@ describe('rejected deliveries', () => {
     many.alerts[0]!.startsAt = 'yesterday';
     const several = await alertmanager('prom', many);
     expect(several.status).toBe(400);
-    expect(several.json.errors).toEqual(expect.arrayContaining([expect.stringMatching(/^groupKey: /), expect.stringMatching(/^alerts\[0\]\.startsAt: /)]));
+    expect(several.json.errors).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^groupKey: /), expect.stringMatching(/^alerts\[0\]\.startsAt: /)]),
+    );
 
     const huge = { ...structuredClone(good), padding: 'x'.repeat(1024 * 1024) };
     const tooLarge = await alertmanager('prom', huge);
@@ -404,16 +420,28 @@ describe('rejected deliveries', () => {
     const pdEvent = { ...structuredClone(PD_TRIGGER), routing_key: ROUTING_KEY, dedup_key: uniqueKey('pd-rejected') };
     const unknownKey = await pagerduty({ ...pdEvent, routing_key: 'R0NOSUCHKEY0000000000000000000000' });
     expect(unknownKey.status).toBe(404);
-    expect(unknownKey.json).toMatchObject({ status: 'invalid event', message: expect.any(String), errors: [expect.stringMatching(/^routing_key: /)] });
+    expect(unknownKey.json).toMatchObject({
+      status: 'invalid event',
+      message: expect.any(String),
+      errors: [expect.stringMatching(/^routing_key: /)],
+    });
 
     const badAction = await pagerduty({ ...pdEvent, event_action: 'explode' });
     expect(badAction.status).toBe(400);
-    expect(badAction.json).toEqual({ status: 'invalid event', message: 'Event object is invalid', errors: [expect.stringMatching(/^event_action: /)] });
+    expect(badAction.json).toEqual({
+      status: 'invalid event',
+      message: 'Event object is invalid',
+      errors: [expect.stringMatching(/^event_action: /)],
+    });
 
     const { payload: _payload, ...noPayload } = pdEvent;
     const triggerWithoutPayload = await pagerduty(noPayload);
     expect(triggerWithoutPayload.status).toBe(400);
-    expect(triggerWithoutPayload.json).toEqual({ status: 'invalid event', message: 'Event object is invalid', errors: ['payload: required when event_action is "trigger"'] });
+    expect(triggerWithoutPayload.json).toEqual({
+      status: 'invalid event',
+      message: 'Event object is invalid',
+      errors: ['payload: required when event_action is "trigger"'],
+    });
 
     const resolveWithoutKey = await pagerduty({ routing_key: ROUTING_KEY, event_action: 'resolve' });
     expect(resolveWithoutKey.status).toBe(400);
@@ -465,9 +493,17 @@ describe('PagerDuty Events API v2', () => {
     expect(triggered.status).toBe(202);
     expect(triggered.json).toEqual({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
     expect(await incidentCount()).toBe(before + 1);
-    const [group] = await dbx().select().from(alertGroups).where(and(eq(alertGroups.integrationId, 'pd'), eq(alertGroups.groupKey, dedupKey)));
+    const [group] = await dbx()
+      .select()
+      .from(alertGroups)
+      .where(and(eq(alertGroups.integrationId, 'pd'), eq(alertGroups.groupKey, dedupKey)));
     const id = group!.incidentId!;
-    expect(await incident(id)).toMatchObject({ status: 'triage', severity: 'sev2', source: 'pd', title: 'p99 checkout latency above 2s on prod-eu-1' });
+    expect(await incident(id)).toMatchObject({
+      status: 'triage',
+      severity: 'sev2',
+      source: 'pd',
+      title: 'p99 checkout latency above 2s on prod-eu-1',
+    });
     expect(countOf(await kinds(id), 'alert_firing')).toBe(1);
 
     const { dedup_key: _omitted, ...keyless } = trigger;
@@ -525,10 +561,16 @@ describe('an alert storm', () => {
     expect(replies.reduce((n, r) => n + Number(r.json.changed), 0)).toBe(2000);
     expect(await incidentCount()).toBe(before + 3);
 
-    const groups = await dbx().select().from(alertGroups).where(and(eq(alertGroups.integrationId, 'storm'), inArray(alertGroups.groupKey, keys)));
+    const groups = await dbx()
+      .select()
+      .from(alertGroups)
+      .where(and(eq(alertGroups.integrationId, 'storm'), inArray(alertGroups.groupKey, keys)));
     expect(groups).toHaveLength(3);
     const ids = groups.map((g) => g.incidentId!);
-    const [firingCount] = await dbx().select({ n: count() }).from(timelineEvents).where(and(inArray(timelineEvents.incidentId, ids), eq(timelineEvents.kind, 'alert_firing')));
+    const [firingCount] = await dbx()
+      .select({ n: count() })
+      .from(timelineEvents)
+      .where(and(inArray(timelineEvents.incidentId, ids), eq(timelineEvents.kind, 'alert_firing')));
     expect(Number(firingCount!.n)).toBe(2000);
 
     const expected = new Map<number, number[]>();
@@ -546,9 +588,16 @@ describe('an alert storm', () => {
         perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
       }
       const beyond = [...perMinute.entries()].filter(([, n]) => n > ALERT_LINES_PER_MINUTE).sort(([a], [b]) => a - b);
-      expected.set(id, beyond.map(([, n]) => n - ALERT_LINES_PER_MINUTE));
+      expected.set(
+        id,
+        beyond.map(([, n]) => n - ALERT_LINES_PER_MINUTE),
+      );
 
-      const summaries = await dbx().select().from(outbox).where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'alerts.summary'))).orderBy(asc(outbox.id));
+      const summaries = await dbx()
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'alerts.summary')))
+        .orderBy(asc(outbox.id));
       expect(summaries.map((s) => s.payload.minute)).toEqual(beyond.map(([minute]) => new Date(minute).toISOString()));
       for (const s of summaries) {
         expect(s).toMatchObject({ status: 'pending', orderingKey: `alerts:${id}` });
@@ -557,7 +606,10 @@ describe('an alert storm', () => {
     }
     console.log(`alert storm: 2,000 alerts in 40 payloads ingested in ${Math.round(ingestMs)} ms (${db.database.kind})`);
 
-    await dbx().update(outbox).set({ nextAttemptAt: sql`now()` }).where(and(inArray(outbox.incidentId, ids), eq(outbox.kind, 'alerts.summary')));
+    await dbx()
+      .update(outbox)
+      .set({ nextAttemptAt: sql`now()` })
+      .where(and(inArray(outbox.incidentId, ids), eq(outbox.kind, 'alerts.summary')));
     app.services.outbox.wake();
     for (const id of ids) {
       const channel = (await incident(id)).channelId!;
@@ -584,14 +636,21 @@ describe('alert lines and the summary of one minute', () => {
     const id = incidentIdOf(await alertmanager('graf', payload));
     await alertmanager('graf', resolvedOf(payload));
     const more = firing(payload.groupKey);
-    more.alerts = [0, 1, 2].map((i) => ({ ...structuredClone(AM_FIRING.alerts[0]!), fingerprint: `minute-more-${i}`, annotations: { summary: `Second wave ${i}` } }));
+    more.alerts = [0, 1, 2].map((i) => ({
+      ...structuredClone(AM_FIRING.alerts[0]!),
+      fingerprint: `minute-more-${i}`,
+      annotations: { summary: `Second wave ${i}` },
+    }));
     expect((await alertmanager('graf', more)).json).toMatchObject({ incident: `INC-${id}`, changed: 3 });
     const timeline = await kinds(id);
     const changes = countOf(timeline, 'alert_firing') + countOf(timeline, 'alert_resolved');
     expect(changes).toBe(7);
 
     const channel = await channelOf(id);
-    await dbx().update(outbox).set({ nextAttemptAt: sql`now()` }).where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'alerts.summary')));
+    await dbx()
+      .update(outbox)
+      .set({ nextAttemptAt: sql`now()` })
+      .where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'alerts.summary')));
     app.services.outbox.wake();
     const summary = await emu.waitFor(() => linesIn(channel, 'more alert change')[0]);
     await settled(id);
@@ -621,14 +680,20 @@ describe('GET /metrics', () => {
     return samples;
   }
 
-  async function scrape(): Promise<{ contentType: string | null; text: string; value: (name: string, labels?: Record<string, string>) => number }> {
+  async function scrape(): Promise<{
+    contentType: string | null;
+    text: string;
+    value: (name: string, labels?: Record<string, string>) => number;
+  }> {
     const res = await fetch(`${app.url}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
     const samples = parseExposition(text);
     const value = (name: string, labels: Record<string, string> = {}) => {
       const wanted = Object.entries(labels);
-      const found = samples.find((s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([k, v]) => s.labels[k] === v));
+      const found = samples.find(
+        (s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([k, v]) => s.labels[k] === v),
+      );
       return found?.value ?? 0;
     };
     return { contentType: res.headers.get('content-type'), text, value };

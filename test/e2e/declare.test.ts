@@ -26,8 +26,6 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-
-
 async function incidentRow(id: number) {
   const [row] = await db.database.db.select().from(incidents).where(eq(incidents.id, id));
   if (!row) throw new Error(`no incident ${id}`);
@@ -76,7 +74,8 @@ describe('declaring an incident with /incident declare', () => {
 
     const summary = summaryIn(channel!.id);
     const text = emu.textOf(summary);
-    for (const part of [`INC-${id}`, 'Payments API returning 500s', 'SEV2', 'Investigating', '<@U0ALICE>', '<!date^']) expect(text).toContain(part);
+    for (const part of [`INC-${id}`, 'Payments API returning 500s', 'SEV2', 'Investigating', '<@U0ALICE>', '<!date^'])
+      expect(text).toContain(part);
     expect(incident.summaryTs).toBe(summary.ts);
     expect(emu.pins).toContainEqual(expect.objectContaining({ channel: channel!.id, ts: summary.ts }));
     const buttons = JSON.stringify(summary.blocks);
@@ -92,9 +91,21 @@ describe('declaring an incident with /incident declare', () => {
     expect(JSON.stringify(reply?.body)).toContain(`<#${channel!.id}>`);
     expect(JSON.stringify(reply?.body)).toContain("You're the lead");
 
-    expect(incident).toMatchObject({ status: 'investigating', severity: 'sev2', leadId: 'U0ALICE', declaredBy: 'U0ALICE', isPrivate: false });
+    expect(incident).toMatchObject({
+      status: 'investigating',
+      severity: 'sev2',
+      leadId: 'U0ALICE',
+      declaredBy: 'U0ALICE',
+      isPrivate: false,
+    });
     const events = await db.database.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
-    expect(events).toEqual([expect.objectContaining({ kind: 'declared', actor: 'U0ALICE', data: expect.objectContaining({ title: 'Payments API returning 500s', severity: 'sev2' }) })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        kind: 'declared',
+        actor: 'U0ALICE',
+        data: expect.objectContaining({ title: 'Payments API returning 500s', severity: 'sev2' }),
+      }),
+    ]);
   });
 
   it('gives an incident declared without a severity the least severe one', async () => {
@@ -138,7 +149,12 @@ describe('declaring an incident with /incident declare', () => {
   it('adopts the channel it created itself when Slack answers name_taken on a retry', async () => {
     const n = await nextIncidentNumber();
     // As if an earlier attempt created the channel and the answer was lost.
-    const own = emu.addChannel({ name: `inc-${n}-queue-backlog`, creator: emu.botUserId, created: Math.floor(Date.now() / 1000), members: new Set([emu.botUserId]) });
+    const own = emu.addChannel({
+      name: `inc-${n}-queue-backlog`,
+      creator: emu.botUserId,
+      created: Math.floor(Date.now() / 1000),
+      members: new Set([emu.botUserId]),
+    });
     const { incident } = await declare('declare sev3 Queue backlog');
     expect(incident.channelId).toBe(own.id);
     expect([...emu.channels.values()].filter((c) => c.name.startsWith(`inc-${n}-`))).toHaveLength(1);
@@ -189,7 +205,9 @@ describe('declarations arriving together', () => {
       const [declared] = await db.database.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
       expect(declared?.kind).toBe('declared');
     }
-    const created = emu.callsOf('conversations.create').filter((c) => c.ok && ids.some((id) => String(c.args.name).startsWith(`inc-${id}-`)));
+    const created = emu
+      .callsOf('conversations.create')
+      .filter((c) => c.ok && ids.some((id) => String(c.args.name).startsWith(`inc-${id}-`)));
     expect(created).toHaveLength(30);
   });
 
@@ -197,7 +215,10 @@ describe('declarations arriving together', () => {
     const failing = { transaction: () => Promise.reject(new Error('database down')) } as unknown as Db;
     const declarer = new Declarer(failing, app.services.config);
     const request = { severity: 'sev3', description: '', isPrivate: false, declaredBy: 'U0ALICE' };
-    const results = await Promise.allSettled([declarer.declare({ ...request, title: 'Lost one' }), declarer.declare({ ...request, title: 'Lost two' })]);
+    const results = await Promise.allSettled([
+      declarer.declare({ ...request, title: 'Lost one' }),
+      declarer.declare({ ...request, title: 'Lost two' }),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await declarer.declare({ ...request, title: '' })).toMatchObject({ ok: false });
   });
@@ -218,15 +239,29 @@ describe('declaring from the modal', () => {
 
   const values = (v: { title?: string | null; severity?: string; description?: string; lead?: string; private?: boolean }) => ({
     title: { value: { type: 'plain_text_input', value: v.title ?? null } },
-    severity: { value: { type: 'static_select', selected_option: v.severity ? { text: { type: 'plain_text', text: v.severity }, value: v.severity } : null } },
+    severity: {
+      value: {
+        type: 'static_select',
+        selected_option: v.severity ? { text: { type: 'plain_text', text: v.severity }, value: v.severity } : null,
+      },
+    },
     description: { value: { type: 'plain_text_input', value: v.description ?? null } },
     lead: { value: { type: 'users_select', selected_user: v.lead ?? 'U0ALICE' } },
-    private: { value: { type: 'checkboxes', selected_options: v.private ? [{ value: 'private', text: { type: 'plain_text', text: 'Private incident' } }] : [] } },
+    private: {
+      value: {
+        type: 'checkboxes',
+        selected_options: v.private ? [{ value: 'private', text: { type: 'plain_text', text: 'Private incident' } }] : [],
+      },
+    },
   });
 
   it('opens a form with title, severity, description, lead and private when declare has no title', async () => {
     const view = await openModal('declare sev2');
-    const blocks = view.blocks as Array<{ block_id: string; label?: { text: string }; element: { type: string; initial_option?: { value: string } } }>;
+    const blocks = view.blocks as Array<{
+      block_id: string;
+      label?: { text: string };
+      element: { type: string; initial_option?: { value: string } };
+    }>;
     expect(blocks.map((b) => [b.block_id, b.label?.text, b.element.type])).toEqual([
       ['title', 'Title', 'plain_text_input'],
       ['severity', 'Severity', 'static_select'],
@@ -240,10 +275,17 @@ describe('declaring from the modal', () => {
 
   it('declares from the submitted form, with the lead it names', async () => {
     const view = await openModal();
-    const r = await submitView(app.url, emu, view, values({ title: 'Search latency high', severity: 'sev3', description: 'p99 at 4s', lead: 'U0BOB' }));
+    const r = await submitView(
+      app.url,
+      emu,
+      view,
+      values({ title: 'Search latency high', severity: 'sev3', description: 'p99 at 4s', lead: 'U0BOB' }),
+    );
     expect(r.status).toBe(200);
     expect(r.text).toBe('');
-    const created = await emu.waitFor(() => emu.okCallsOf('conversations.create').find((c) => String(c.args.name).endsWith('-search-latency-high')));
+    const created = await emu.waitFor(() =>
+      emu.okCallsOf('conversations.create').find((c) => String(c.args.name).endsWith('-search-latency-high')),
+    );
     const id = Number(/^inc-(\d+)-/.exec(String(created.args.name))![1]);
     await settledOutbox(db.database.db, id);
     const incident = await incidentRow(id);
@@ -270,7 +312,9 @@ describe('declaring from the modal', () => {
   it('declares a private incident in a private channel and announces nothing', async () => {
     const view = await openModal();
     await submitView(app.url, emu, view, values({ title: 'Credential leak suspected', severity: 'sev1', private: true }));
-    const created = await emu.waitFor(() => emu.okCallsOf('conversations.create').find((c) => String(c.args.name).endsWith('-credential-leak-suspected')));
+    const created = await emu.waitFor(() =>
+      emu.okCallsOf('conversations.create').find((c) => String(c.args.name).endsWith('-credential-leak-suspected')),
+    );
     const id = Number(/^inc-(\d+)-/.exec(String(created.args.name))![1]);
     const rows = await settledOutbox(db.database.db, id);
     expect(rows.map((r) => r.kind)).not.toContain('incident.announce');
@@ -296,7 +340,8 @@ describe('declaring from the modal', () => {
 describe('the /incident command', () => {
   it('answers help with every subcommand', async () => {
     const r = await slashCommand(app.url, emu, 'help');
-    for (const name of ['declare', 'status', 'update', 'postmortem', 'subscribe', 'help']) expect(ackText(r)).toContain(`/incident ${name}`);
+    for (const name of ['declare', 'status', 'update', 'postmortem', 'subscribe', 'help'])
+      expect(ackText(r)).toContain(`/incident ${name}`);
   });
 
   it('answers an unknown subcommand with the list', async () => {
@@ -325,7 +370,11 @@ describe('requests that are not from Slack', () => {
     const sig = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${old}:${body}`).digest('hex')}`;
     const res = await fetch(`${app.url}/slack/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-signature': sig, 'x-slack-request-timestamp': String(old + 20) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-slack-signature': sig,
+        'x-slack-request-timestamp': String(old + 20),
+      },
       body,
     });
     expect(res.status).toBe(401);

@@ -46,7 +46,6 @@ afterAll(async () => {
 const dbx = () => db.database.db;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 async function declare(title: string, severity: string, user = 'U0ALICE') {
   const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`, { user });
   const id = Number(/INC-(\d+)/.exec(ackText(ack))![1]);
@@ -73,7 +72,14 @@ describe('the stakeholder digest', () => {
     await command(critical.channel, 'update Payment provider failing over\nsecond line not shown');
     const done = await declare('Brief DNS blip', 'sev3');
     await command(done.channel, 'resolve DNS recovered');
-    const secret = await declareIncident(app.services.db, app.services.config, { title: 'Secret breach', severity: 'sev1', description: '', isPrivate: true, declaredBy: 'U0ALICE', reply: { userId: 'U0ALICE' } });
+    const secret = await declareIncident(app.services.db, app.services.config, {
+      title: 'Secret breach',
+      severity: 'sev1',
+      description: '',
+      isPrivate: true,
+      declaredBy: 'U0ALICE',
+      reply: { userId: 'U0ALICE' },
+    });
     if (!secret.ok) throw new Error('not declared');
     const resolvedAt = Date.now();
 
@@ -114,12 +120,21 @@ describe('the stakeholder digest', () => {
 
   it('does not post a digest twice when the attempt that posted it died before recording it', async () => {
     await emu.waitFor(() => emu.messagesIn(DIGEST).find((m) => emu.textOf(m).includes('Incident digest')), 8_000);
-    const [row] = await dbx().select().from(outbox).where(and(eq(outbox.kind, 'digest.post'), eq(outbox.status, 'done'))).orderBy(desc(outbox.id)).limit(1);
-    const postedBy = (id: number) => emu.messages.filter((m) => (m.metadata as { event_payload?: { outbox_id?: number } } | undefined)?.event_payload?.outbox_id === id);
+    const [row] = await dbx()
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.kind, 'digest.post'), eq(outbox.status, 'done')))
+      .orderBy(desc(outbox.id))
+      .limit(1);
+    const postedBy = (id: number) =>
+      emu.messages.filter((m) => (m.metadata as { event_payload?: { outbox_id?: number } } | undefined)?.event_payload?.outbox_id === id);
     expect(postedBy(row!.id)).toHaveLength(1);
     await dbx().update(outbox).set({ status: 'pending', attempts: 1, doneAt: null }).where(eq(outbox.id, row!.id));
     app.services.outbox.wake();
-    await until(async () => (await dbx().select().from(outbox).where(eq(outbox.id, row!.id)))[0]?.status === 'done', 'the digest row to be delivered again');
+    await until(
+      async () => (await dbx().select().from(outbox).where(eq(outbox.id, row!.id)))[0]?.status === 'done',
+      'the digest row to be delivered again',
+    );
     expect(postedBy(row!.id)).toHaveLength(1);
   });
 
@@ -144,7 +159,9 @@ describe('the stakeholder digest', () => {
 describe('incident subscriptions', () => {
   it('DMs a subscriber every status change, update and resolution, until they unsubscribe', async () => {
     const { id, channel } = await declare('Subscription check', 'sev2');
-    expect(await command(channel, 'subscribe', 'U0BOB')).toContain(`You will get a DM for every update, status change and resolution of INC-${id}.`);
+    expect(await command(channel, 'subscribe', 'U0BOB')).toContain(
+      `You will get a DM for every update, status change and resolution of INC-${id}.`,
+    );
     expect(await command(channel, 'subscribe', 'U0BOB')).toContain(`You are already subscribed to INC-${id}.`);
     await command(channel, 'status identified Bad config push');
     await command(channel, 'update Rolling back the config');
@@ -166,7 +183,9 @@ describe('incident subscriptions', () => {
     const { id, channel } = await declare('Subscribe button check', 'sev2');
     const summary = emu.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('incident_subscribe'))!;
     await clickButton(app.url, emu, summary, 'incident_subscribe', 'U0CAROL');
-    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes(`update, status change and resolution of INC-${id}`)));
+    await emu.waitFor(() =>
+      emu.responses.find((r) => JSON.stringify(r.body).includes(`update, status change and resolution of INC-${id}`)),
+    );
     await command(channel, 'update First update');
     await emu.waitFor(() => dmsTo('U0CAROL').find((m) => emu.textOf(m).includes('First update')));
   });
@@ -193,18 +212,30 @@ describe('status-update reminders', () => {
     expect(emu.messagesIn(channel).filter((m) => emu.textOf(m).includes('is due a status update'))).toHaveLength(count);
 
     await clickButton(app.url, emu, reminder, 'incident_post_update');
-    await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`)));
+    await emu.waitFor(() =>
+      emu.views.find((v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`)),
+    );
   });
 
   it('waits for the "next update in" chosen with an update; "none" stops reminders', async () => {
     const { id } = await declare('Chosen cadence check', 'sev2');
     const due = async () => (await dbx().select().from(incidents).where(eq(incidents.id, id)))[0]!.nextUpdateDueAt;
     expect((await due())!.getTime() - Date.now()).toBeGreaterThan(59 * 60_000);
-    await postStatusUpdate(dbx(), app.services.config, { incidentId: id, actor: 'U0ALICE', message: 'Next in 15', nextUpdateMs: 15 * 60_000 });
+    await postStatusUpdate(dbx(), app.services.config, {
+      incidentId: id,
+      actor: 'U0ALICE',
+      message: 'Next in 15',
+      nextUpdateMs: 15 * 60_000,
+    });
     const fifteen = (await due())!.getTime() - Date.now();
     expect(fifteen).toBeGreaterThan(14 * 60_000);
     expect(fifteen).toBeLessThanOrEqual(15 * 60_000);
-    await postStatusUpdate(dbx(), app.services.config, { incidentId: id, actor: 'U0ALICE', message: 'No more reminders', nextUpdateMs: null });
+    await postStatusUpdate(dbx(), app.services.config, {
+      incidentId: id,
+      actor: 'U0ALICE',
+      message: 'No more reminders',
+      nextUpdateMs: null,
+    });
     expect(await due()).toBeNull();
   });
 
@@ -213,9 +244,15 @@ describe('status-update reminders', () => {
     await command(channel, 'resolve Quick fix');
     const [resolved] = await dbx().select().from(incidents).where(eq(incidents.id, id));
     expect(resolved?.nextUpdateDueAt).toBeNull();
-    await dbx().update(incidents).set({ nextUpdateDueAt: sql`now() - interval '1 second'` }).where(eq(incidents.id, id));
+    await dbx()
+      .update(incidents)
+      .set({ nextUpdateDueAt: sql`now() - interval '1 second'` })
+      .where(eq(incidents.id, id));
     await sweepReminders(dbx(), app.services.config);
-    const reminders = await dbx().select().from(timelineEvents).where(and(eq(timelineEvents.incidentId, id), eq(timelineEvents.kind, 'update_reminder')));
+    const reminders = await dbx()
+      .select()
+      .from(timelineEvents)
+      .where(and(eq(timelineEvents.incidentId, id), eq(timelineEvents.kind, 'update_reminder')));
     expect(reminders).toHaveLength(0);
     await sleep(2_500);
     expect(emu.messagesIn(channel).some((m) => emu.textOf(m).includes('is due a status update'))).toBe(false);
@@ -237,7 +274,10 @@ describe('status-update reminders', () => {
     const id = result.incident.id;
     const [opened] = await dbx().select().from(incidents).where(eq(incidents.id, id));
     expect(opened!.leadNudgeAt!.getTime() - opened!.createdAt.getTime()).toBe(10 * 60_000);
-    await dbx().update(incidents).set({ leadNudgeAt: sql`now() - interval '1 second'` }).where(eq(incidents.id, id));
+    await dbx()
+      .update(incidents)
+      .set({ leadNudgeAt: sql`now() - interval '1 second'` })
+      .where(eq(incidents.id, id));
     app.services.outbox.wake();
     await settledOutbox(dbx(), id);
     const channel = (await dbx().select().from(incidents).where(eq(incidents.id, id)))[0]!.channelId!;
@@ -284,7 +324,10 @@ describe.runIf(process.env.DATABASE_URL)('two processes on one Postgres', () => 
       expect(posted.length).toBeGreaterThanOrEqual(3);
       const { openDatabase } = await import('../../src/db/client.js');
       const check = await openDatabase({ url: shared.url, dataDir: '' });
-      const runs = await check.db.select().from(jobRuns).where(and(eq(jobRuns.job, 'digest')));
+      const runs = await check.db
+        .select()
+        .from(jobRuns)
+        .where(and(eq(jobRuns.job, 'digest')));
       await check.close();
       expect(posted).toHaveLength(runs.length);
     } finally {

@@ -118,8 +118,26 @@ async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise
 }
 
 const SUBCOMMANDS = [
-  'declare', 'status', 'update', 'severity', 'lead', 'role', 'page', 'note', 'followup', 'type', 'impact',
-  'resolve', 'close', 'postmortem', 'insights', 'digest', 'list', 'oncall', 'subscribe', 'frobnicate',
+  'declare',
+  'status',
+  'update',
+  'severity',
+  'lead',
+  'role',
+  'page',
+  'note',
+  'followup',
+  'type',
+  'impact',
+  'resolve',
+  'close',
+  'postmortem',
+  'insights',
+  'digest',
+  'list',
+  'oncall',
+  'subscribe',
+  'frobnicate',
 ] as const;
 
 describe('slash commands with hostile text', () => {
@@ -202,10 +220,17 @@ describe('slash commands with hostile text', () => {
       { name: 'no response_url', body: slashBody(emu, { response_url: undefined, text: 'list' }) },
       { name: 'team_id twice', body: slashBody(emu, { team_id: ['T0TEST', 'T0OTHER'] }) },
       { name: '100 KB user_id', body: slashBody(emu, { user_id: big(100_000, 'U') }) },
-      { name: 'control characters in every field', body: slashBody(emu, { user_id: 'U0\u0001', channel_id: 'C\u0002', text: 'list', response_url: 'http://x/\u0003' }) },
+      {
+        name: 'control characters in every field',
+        body: slashBody(emu, { user_id: 'U0\u0001', channel_id: 'C\u0002', text: 'list', response_url: 'http://x/\u0003' }),
+      },
       { name: 'empty body', body: '' },
       { name: 'garbage body', body: '%%%&&&===' },
-      { name: 'the fields as JSON', body: JSON.stringify({ command: '/incident', text: 'help', user_id: 'U0ALICE' }), contentType: JSON_TYPE },
+      {
+        name: 'the fields as JSON',
+        body: JSON.stringify({ command: '/incident', text: 'help', user_id: 'U0ALICE' }),
+        contentType: JSON_TYPE,
+      },
       { name: 'form with a charset', body: slashBody(emu), contentType: `${FORM}; charset=utf-8` },
       { name: 'no content type', body: slashBody(emu), contentType: '' },
     ];
@@ -232,31 +257,66 @@ describe('slash commands with hostile text', () => {
 
 /** Action ids the listeners register (src/slack/listeners/actions). */
 const ACTION_IDS = [
-  'incident_post_update', 'incident_change_status', 'incident_resolve', 'incident_accept', 'incident_decline', 'incident_subscribe',
-  'page_acknowledge', 'page_escalate', 'reminder_snooze', 'reminder_stop', 'postmortem_write', 'followup_done',
+  'incident_post_update',
+  'incident_change_status',
+  'incident_resolve',
+  'incident_accept',
+  'incident_decline',
+  'incident_subscribe',
+  'page_acknowledge',
+  'page_escalate',
+  'reminder_snooze',
+  'reminder_stop',
+  'postmortem_write',
+  'followup_done',
 ] as const;
 /** Callback ids the view listeners register (src/slack/listeners/views). */
 const CALLBACK_IDS = ['declare_incident', 'status_update', 'change_status', 'decline_incident', 'postmortem_answers'] as const;
 const BLOCK_IDS = [
-  'title', 'severity', 'description', 'type', 'lead', 'private', 'message', 'status', 'next_update',
-  'summary', 'impact', 'rootCause', 'trigger', 'resolution', 'wentWell', 'wentWrong', 'lucky', 'constructor',
+  'title',
+  'severity',
+  'description',
+  'type',
+  'lead',
+  'private',
+  'message',
+  'status',
+  'next_update',
+  'summary',
+  'impact',
+  'rootCause',
+  'trigger',
+  'resolution',
+  'wentWell',
+  'wentWrong',
+  'lucky',
+  'constructor',
 ] as const;
 
 describe('interactivity with hostile payloads', () => {
   it('acks a button of every registered action id with 200 whatever its value (400 at most for a value that is not a string) (property)', async () => {
     const mark = logs.length;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...ACTION_IDS), hostileValue, fc.constantFrom('U0ALICE', 'U0CAROL'), fc.boolean(), async (actionId, value, user, inIncident) => {
-        const body = interactionBody(blockActionsPayload(emu, { actionId, value, user, channel: inIncident ? target.channel : GENERAL }));
-        // Over 1 MiB is a 413 (tested on its own connection below): not what this property is about.
-        fc.pre(withinBodyLimit(body));
-        const r = await slackPost(app.url, body, FORM);
-        const what = `${actionId} with ${JSON.stringify(value)?.slice(0, 100)}: ${r.status} ${r.text.slice(0, 100)}`;
-        // Slack's button values are strings: another type is a malformed payload, which may be refused.
-        if (typeof value === 'string') expect(r.status, what).toBe(200);
-        else expect([200, 400], what).toContain(r.status);
-      }),
-      { numRuns: RUNS * 2, examples: ACTION_IDS.map((id) => [id, "1; DROP TABLE incidents; --", 'U0ALICE', true] as [string, unknown, string, boolean]) },
+      fc.asyncProperty(
+        fc.constantFrom(...ACTION_IDS),
+        hostileValue,
+        fc.constantFrom('U0ALICE', 'U0CAROL'),
+        fc.boolean(),
+        async (actionId, value, user, inIncident) => {
+          const body = interactionBody(blockActionsPayload(emu, { actionId, value, user, channel: inIncident ? target.channel : GENERAL }));
+          // Over 1 MiB is a 413 (tested on its own connection below): not what this property is about.
+          fc.pre(withinBodyLimit(body));
+          const r = await slackPost(app.url, body, FORM);
+          const what = `${actionId} with ${JSON.stringify(value)?.slice(0, 100)}: ${r.status} ${r.text.slice(0, 100)}`;
+          // Slack's button values are strings: another type is a malformed payload, which may be refused.
+          if (typeof value === 'string') expect(r.status, what).toBe(200);
+          else expect([200, 400], what).toContain(r.status);
+        },
+      ),
+      {
+        numRuns: RUNS * 2,
+        examples: ACTION_IDS.map((id) => [id, '1; DROP TABLE incidents; --', 'U0ALICE', true] as [string, unknown, string, boolean]),
+      },
     );
     // The listeners answer after the ack (on the response_url): give them a moment to finish.
     await sleep(300);
@@ -270,9 +330,15 @@ describe('interactivity with hostile payloads', () => {
       fc.record({ value: fc.oneof(hostileValue, fc.constant(null)) }),
       fc.record({ selected_option: fc.oneof(fc.constant(null), hostileValue, fc.record({ value: hostileValue })) }),
       fc.record({ selected_user: hostileValue }),
-      fc.record({ selected_options: fc.oneof(fc.constant(null), hostileValue, fc.array(fc.record({ value: hostileValue }), { maxLength: 3 })) }),
+      fc.record({
+        selected_options: fc.oneof(fc.constant(null), hostileValue, fc.array(fc.record({ value: hostileValue }), { maxLength: 3 })),
+      }),
     );
-    const block = fc.oneof(hostileValue, fc.record({ value: fieldValue }), fc.dictionary(fc.string({ maxLength: 6 }), fieldValue, { maxKeys: 2 }));
+    const block = fc.oneof(
+      hostileValue,
+      fc.record({ value: fieldValue }),
+      fc.dictionary(fc.string({ maxLength: 6 }), fieldValue, { maxKeys: 2 }),
+    );
     const values = fc.oneof(
       fc.constantFrom(null, [], 'values', 42, {}),
       fc.anything({ maxDepth: 2 }),
@@ -283,31 +349,43 @@ describe('interactivity with hostile payloads', () => {
         message: fc.record({ value: fc.record({ type: fc.constant('plain_text_input'), value: hostileText }) }),
         description: fc.record({ value: fc.record({ type: fc.constant('plain_text_input'), value: hostileText }) }),
         summary: fc.record({ value: fc.record({ type: fc.constant('plain_text_input'), value: hostileText }) }),
-        status: fc.record({ value: fc.record({ selected_option: fc.record({ value: fc.oneof(fc.constantFrom('identified', 'resolved', 'declined'), hostileText) }) }) }),
+        status: fc.record({
+          value: fc.record({
+            selected_option: fc.record({ value: fc.oneof(fc.constantFrom('identified', 'resolved', 'declined'), hostileText) }),
+          }),
+        }),
       }),
     );
     const metadata = fc.oneof(
       hostileValue,
-      fc.record({ incidentId: fc.oneof(hostileValue, fc.integer(), fc.constant(target.id)), from: hostileValue }).map((m) => JSON.stringify(m)),
+      fc
+        .record({ incidentId: fc.oneof(hostileValue, fc.integer(), fc.constant(target.id)), from: hostileValue })
+        .map((m) => JSON.stringify(m)),
       fc.record({ responseUrl: hostileText, channelId: hostileValue }).map((m) => JSON.stringify(m)),
       fc.constant(JSON.stringify({ incidentId: target.id })),
       fc.constant(big(100_000, '{')),
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...CALLBACK_IDS), values, metadata, fc.constantFrom('U0ALICE', 'U0CAROL'), async (callbackId, stateValues, privateMetadata, user) => {
-        const body = interactionBody(viewSubmissionPayload(emu, { callbackId, values: stateValues, privateMetadata, user }));
-        fc.pre(withinBodyLimit(body));
-        const r = await slackPost(app.url, body, FORM);
-        const what = `${callbackId} with ${JSON.stringify(stateValues)?.slice(0, 160)} / ${JSON.stringify(privateMetadata)?.slice(0, 80)}`;
-        expect([200, 400], `${what}: ${r.status} ${r.text.slice(0, 100)}`).toContain(r.status);
-        if (r.status === 400 || r.text === '') return;
-        const json = r.json as { response_action?: string; errors?: Record<string, unknown> } | undefined;
-        expect(json?.response_action, what).toBe('errors');
-        const messages = Object.values(json?.errors ?? {});
-        expect(messages.length, what).toBeGreaterThan(0);
-        for (const m of messages) expect(typeof m, what).toBe('string');
-        expect(messages.join(' '), what).not.toMatch(DATABASE_TROUBLE);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...CALLBACK_IDS),
+        values,
+        metadata,
+        fc.constantFrom('U0ALICE', 'U0CAROL'),
+        async (callbackId, stateValues, privateMetadata, user) => {
+          const body = interactionBody(viewSubmissionPayload(emu, { callbackId, values: stateValues, privateMetadata, user }));
+          fc.pre(withinBodyLimit(body));
+          const r = await slackPost(app.url, body, FORM);
+          const what = `${callbackId} with ${JSON.stringify(stateValues)?.slice(0, 160)} / ${JSON.stringify(privateMetadata)?.slice(0, 80)}`;
+          expect([200, 400], `${what}: ${r.status} ${r.text.slice(0, 100)}`).toContain(r.status);
+          if (r.status === 400 || r.text === '') return;
+          const json = r.json as { response_action?: string; errors?: Record<string, unknown> } | undefined;
+          expect(json?.response_action, what).toBe('errors');
+          const messages = Object.values(json?.errors ?? {});
+          expect(messages.length, what).toBeGreaterThan(0);
+          for (const m of messages) expect(typeof m, what).toBe('string');
+          expect(messages.join(' '), what).not.toMatch(DATABASE_TROUBLE);
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
     expect(escapedErrors(logs, mark)).toEqual([]);
@@ -322,15 +400,25 @@ describe('interactivity with hostile payloads', () => {
       title: { value: { type: 'plain_text_input', value: 'Fine title' } },
       description: { value: { type: 'plain_text_input', value: big(100_000) } },
     });
-    expect(description.json).toEqual({ response_action: 'errors', errors: { description: expect.stringContaining('keep it to 3000 or fewer') } });
+    expect(description.json).toEqual({
+      response_action: 'errors',
+      errors: { description: expect.stringContaining('keep it to 3000 or fewer') },
+    });
     expect(await rowCounts(dbx(), ['incidents'])).toEqual(before);
   });
 
   it('answers interactivity payloads of the wrong shape with 400 or 200 within 5 s, never 5xx, no error escaping', async () => {
     const mark = logs.length;
-    const button = (over: Record<string, unknown>) => ({ ...blockActionsPayload(emu, { actionId: 'incident_resolve', value: 'x' }), ...over });
+    const button = (over: Record<string, unknown>) => ({
+      ...blockActionsPayload(emu, { actionId: 'incident_resolve', value: 'x' }),
+      ...over,
+    });
     const form = (over: Record<string, unknown>, view: Record<string, unknown> = {}) => {
-      const base = viewSubmissionPayload(emu, { callbackId: 'change_status', values: {}, privateMetadata: JSON.stringify({ incidentId: target.id }) });
+      const base = viewSubmissionPayload(emu, {
+        callbackId: 'change_status',
+        values: {},
+        privateMetadata: JSON.stringify({ incidentId: target.id }),
+      });
       return { ...base, ...over, view: { ...(base.view as Record<string, unknown>), ...view } };
     };
     const cases: Array<{ name: string; body: string }> = [
@@ -350,10 +438,15 @@ describe('interactivity with hostile payloads', () => {
       { name: 'view_submission without state', body: interactionBody(form({}, { state: undefined })) },
       { name: 'view_submission with state null', body: interactionBody(form({}, { state: null })) },
       { name: 'view_submission without user', body: interactionBody(form({ user: undefined })) },
-      { name: 'declare view_submission without state', body: interactionBody({ ...form({}, { state: undefined }), view: { callback_id: 'declare_incident', private_metadata: '{}' } }) },
+      {
+        name: 'declare view_submission without state',
+        body: interactionBody({ ...form({}, { state: undefined }), view: { callback_id: 'declare_incident', private_metadata: '{}' } }),
+      },
     ];
     const results = await Promise.all(cases.map(async (c) => ({ c, r: await slackPost(app.url, c.body, FORM) })));
-    const wrong = results.filter(({ r }) => r.status !== 200 && r.status !== 400).map(({ c, r }) => `${c.name}: ${r.status} after ${Math.round(r.ms)} ms`);
+    const wrong = results
+      .filter(({ r }) => r.status !== 200 && r.status !== 400)
+      .map(({ c, r }) => `${c.name}: ${r.status} after ${Math.round(r.ms)} ms`);
     expect.soft(wrong).toEqual([]);
     await sleep(300);
     expect(escapedErrors(logs, mark)).toEqual([]);
@@ -362,7 +455,10 @@ describe('interactivity with hostile payloads', () => {
   it('answers a button whose payload has no response_url (as from a modal) without an error escaping the listener', async () => {
     const mark = logs.length;
     for (const actionId of ['incident_resolve', 'page_acknowledge', 'reminder_snooze', 'followup_done']) {
-      const payload: Record<string, unknown> = { ...blockActionsPayload(emu, { actionId, value: 'not-a-valid-value' }), container: { type: 'view', view_id: 'V0MODAL' } };
+      const payload: Record<string, unknown> = {
+        ...blockActionsPayload(emu, { actionId, value: 'not-a-valid-value' }),
+        container: { type: 'view', view_id: 'V0MODAL' },
+      };
       delete payload.response_url;
       const r = await slackPost(app.url, interactionBody(payload), FORM);
       expect.soft(r.status, actionId).toBe(200);
@@ -375,15 +471,35 @@ describe('interactivity with hostile payloads', () => {
 describe('Events API deliveries with hostile events', () => {
   const RECORDING = ['incidents', 'timeline_events', 'incident_members', 'message_pins'];
   const eventType = fc.oneof(
-    fc.constantFrom('reaction_added', 'reaction_removed', 'pin_added', 'pin_removed', 'member_joined_channel', 'member_left_channel', 'message', 'app_mention', 'channel_rename', 'made_up_event'),
+    fc.constantFrom(
+      'reaction_added',
+      'reaction_removed',
+      'pin_added',
+      'pin_removed',
+      'member_joined_channel',
+      'member_left_channel',
+      'message',
+      'app_mention',
+      'channel_rename',
+      'made_up_event',
+    ),
     hostileText,
   );
   const inner = fc.dictionary(fc.constantFrom('ts', 'text', 'user', 'permalink', 'id'), hostileValue, { maxKeys: 4 });
-  const itemFields = fc.dictionary(fc.constantFrom('type', 'channel', 'ts', 'message', 'created', 'file'), fc.oneof(hostileValue, inner), { maxKeys: 5 });
+  const itemFields = fc.dictionary(fc.constantFrom('type', 'channel', 'ts', 'message', 'created', 'file'), fc.oneof(hostileValue, inner), {
+    maxKeys: 5,
+  });
   const examples: Array<[Record<string, unknown>]> = [
     [{ type: 'reaction_added', user: 'U0BOB', reaction: 'pushpin' }],
     [{ type: 'pin_added', user: 42, channel_id: [], item: { type: 'message', message: 'not an object' } }],
-    [{ type: 'pin_added', user: 'U0BOB', channel_id: 'C0NOTANINCIDENT', item: { type: 'message', message: { ts: 5, text: big(100_000) } } }],
+    [
+      {
+        type: 'pin_added',
+        user: 'U0BOB',
+        channel_id: 'C0NOTANINCIDENT',
+        item: { type: 'message', message: { ts: 5, text: big(100_000) } },
+      },
+    ],
     [{ type: 'reaction_added', user: 'U0BOB', reaction: 'pushpin', item: { type: 'message', channel: 'C0NOTANINCIDENT', ts: '' } }],
     [{ type: 'reaction_added', user: '', reaction: 'pushpin', item: { type: 'message', channel: 'C0NOTANINCIDENT', ts: '1.2' } }],
     [{ type: 'member_joined_channel', user: '', channel: 'C0NOTANINCIDENT' }],
@@ -393,7 +509,18 @@ describe('Events API deliveries with hostile events', () => {
   it('answers any event object with 200, or 400 for a malformed one, never 5xx (property)', async () => {
     // Wrong types anywhere: user null, channel a number, item a string, …
     const event = fc.record(
-      { type: eventType, user: hostileValue, reaction: fc.oneof(fc.constant('pushpin'), hostileText), item: fc.oneof(hostileValue, itemFields), item_user: hostileValue, channel: hostileValue, channel_id: hostileValue, subteam: hostileValue, text: hostileText, event_ts: hostileValue },
+      {
+        type: eventType,
+        user: hostileValue,
+        reaction: fc.oneof(fc.constant('pushpin'), hostileText),
+        item: fc.oneof(hostileValue, itemFields),
+        item_user: hostileValue,
+        channel: hostileValue,
+        channel_id: hostileValue,
+        subteam: hostileValue,
+        text: hostileText,
+        event_ts: hostileValue,
+      },
       { requiredKeys: ['type'] },
     );
     await fc.assert(
@@ -450,24 +577,49 @@ describe('Events API deliveries with hostile events', () => {
       { name: 'event a string', body: eventBody('reaction_added') },
       { name: 'event a number', body: eventBody(42) },
       { name: 'event an array', body: eventBody([{ type: 'reaction_added' }]) },
-      { name: 'reaction_added with item a string', body: eventBody({ type: 'reaction_added', user: 'U0BOB', reaction: 'pushpin', item: 'message' }) },
-      { name: 'reaction_added with item null', body: eventBody({ type: 'reaction_added', user: 'U0BOB', reaction: 'pushpin', item: null }) },
+      {
+        name: 'reaction_added with item a string',
+        body: eventBody({ type: 'reaction_added', user: 'U0BOB', reaction: 'pushpin', item: 'message' }),
+      },
+      {
+        name: 'reaction_added with item null',
+        body: eventBody({ type: 'reaction_added', user: 'U0BOB', reaction: 'pushpin', item: null }),
+      },
       { name: 'pin_added with item a number', body: eventBody({ type: 'pin_added', user: 'U0BOB', channel_id: target.channel, item: 7 }) },
       { name: 'pin_added with channel null', body: eventBody({ type: 'pin_added', user: 'U0BOB', channel: null }) },
-      { name: 'member_left_channel with item a string', body: eventBody({ type: 'member_left_channel', user: 'U0BOB', channel: GENERAL, item: '' }) },
+      {
+        name: 'member_left_channel with item a string',
+        body: eventBody({ type: 'member_left_channel', user: 'U0BOB', channel: GENERAL, item: '' }),
+      },
       { name: 'member_joined_channel with user null', body: eventBody({ type: 'member_joined_channel', user: null, channel: GENERAL }) },
-      { name: 'reaction_added with user null', body: eventBody({ type: 'reaction_added', user: null, reaction: 'pushpin', item: { type: 'message', channel: GENERAL, ts: '1.2' } }) },
+      {
+        name: 'reaction_added with user null',
+        body: eventBody({
+          type: 'reaction_added',
+          user: null,
+          reaction: 'pushpin',
+          item: { type: 'message', channel: GENERAL, ts: '1.2' },
+        }),
+      },
       { name: 'an unknown event with channel a number', body: eventBody({ type: 'made_up_event', channel: 7 }) },
       { name: 'app_mention with user null', body: eventBody({ type: 'app_mention', user: null, channel: GENERAL, text: 'hi' }) },
       { name: 'message with subteam null', body: eventBody({ type: 'message', channel: GENERAL, subteam: null }) },
-      { name: 'event_id missing', body: eventBody({ type: 'reaction_added', user: 'U0BOB', reaction: 'pushpin', item: { type: 'message', channel: target.channel, ts: '1.2' } }, { event_id: undefined }) },
+      {
+        name: 'event_id missing',
+        body: eventBody(
+          { type: 'reaction_added', user: 'U0BOB', reaction: 'pushpin', item: { type: 'message', channel: target.channel, ts: '1.2' } },
+          { event_id: undefined },
+        ),
+      },
       { name: 'type unknown', body: JSON.stringify({ type: 'made_up', event: {} }) },
       { name: 'url_verification without challenge', body: JSON.stringify({ type: 'url_verification' }) },
       { name: 'JSON null', body: 'null' },
       { name: 'not JSON', body: '{"type": "event_callback",' },
     ];
     const results = await Promise.all(cases.map(async (c) => ({ c, r: await slackPost(app.url, c.body, JSON_TYPE) })));
-    const wrong = results.filter(({ r }) => r.status !== 200 && r.status !== 400).map(({ c, r }) => `${c.name}: ${r.status} after ${Math.round(r.ms)} ms`);
+    const wrong = results
+      .filter(({ r }) => r.status !== 200 && r.status !== 400)
+      .map(({ c, r }) => `${c.name}: ${r.status} after ${Math.round(r.ms)} ms`);
     expect.soft(wrong).toEqual([]);
     await sleep(300);
     expect.soft(await rowCounts(dbx(), RECORDING)).toEqual(before);
@@ -479,13 +631,17 @@ describe('alert webhooks with hostile bodies', () => {
   const ALLOWED = [202, 400, 401, 404, 413];
   const CREATING = ['incidents', 'alerts', 'alert_groups', 'timeline_events'];
   const am = (body: string, token = PROM_TOKEN, id = 'prom') =>
-    httpRequest(`${app.url}/webhooks/alertmanager/${id}`, { body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+    httpRequest(`${app.url}/webhooks/alertmanager/${id}`, {
+      body,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    });
   const pd = (body: string) => httpRequest(`${app.url}/v2/enqueue`, { body, headers: { 'content-type': 'application/json' } });
   /** Often plain strings, often nasty ones (NUL bytes and lone surrogates included: Postgres cannot store those as they are). */
   const someText = fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: 40 }) }, { weight: 2, arbitrary: hostileText });
   const anyValue = hostileValue;
   /** Usually the right value, sometimes anything. */
-  const mostly = <T,>(right: fc.Arbitrary<T>, wrong: fc.Arbitrary<unknown>) => fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: wrong });
+  const mostly = <T>(right: fc.Arbitrary<T>, wrong: fc.Arbitrary<unknown>) =>
+    fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: wrong });
 
   it('answers any JSON value with 4xx (or 202), never 5xx, and creates nothing for refused ones (property)', async () => {
     const mark = logs.length;
@@ -494,7 +650,13 @@ describe('alert webhooks with hostile bodies', () => {
         const body = JSON.stringify(value);
         const before = await rowCounts(dbx(), CREATING);
         const r =
-          route === 'am' ? await am(body) : route === 'pd' ? await pd(body) : route === 'am-unknown' ? await am(body, PROM_TOKEN, 'nope') : await am(body, 'prom-token-012345678X');
+          route === 'am'
+            ? await am(body)
+            : route === 'pd'
+              ? await pd(body)
+              : route === 'am-unknown'
+                ? await am(body, PROM_TOKEN, 'nope')
+                : await am(body, 'prom-token-012345678X');
         expect(ALLOWED, `${route} ${body.slice(0, 200)}: ${r.status} ${r.text.slice(0, 200)}`).toContain(r.status);
         if (route === 'am-unknown') expect(r.status).toBe(404);
         if (route === 'am-wrong-token') expect(r.status).toBe(401);
@@ -574,7 +736,10 @@ describe('alert webhooks with hostile bodies', () => {
     const deepObject = `{"a":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`;
     // Oversized bodies go over connections of their own: see the keep-alive test below for why.
     const own = (p: string, body: string, headers: Record<string, string> = {}) =>
-      nodeRequest(`${app.url}${p}`, { body, headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}`, ...headers } });
+      nodeRequest(`${app.url}${p}`, {
+        body,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}`, ...headers },
+      });
     const cases: Array<[string, () => Promise<SignedResponse>]> = [
       ['am: not JSON', () => am('{"groupKey": ')],
       ['am: empty', () => am('')],
@@ -582,7 +747,18 @@ describe('alert webhooks with hostile bodies', () => {
       ['am: nested 200,000 deep', () => am(deep)],
       ['am: objects nested 50,000 deep', () => am(deepObject)],
       ['pd: not JSON', () => pd('routing_key=x')],
-      ['pd: 1.1 MiB', () => own('/v2/enqueue', JSON.stringify({ routing_key: PD_KEY, event_action: 'trigger', payload: { summary: 'x', source: big(1_150_000), severity: 'info' } }))],
+      [
+        'pd: 1.1 MiB',
+        () =>
+          own(
+            '/v2/enqueue',
+            JSON.stringify({
+              routing_key: PD_KEY,
+              event_action: 'trigger',
+              payload: { summary: 'x', source: big(1_150_000), severity: 'info' },
+            }),
+          ),
+      ],
       ['pd: nested 200,000 deep', () => pd(deep)],
       ['slack: 1.1 MiB', () => own('/slack/events', slashBody(emu, { text: big(1_150_000) }), { 'content-type': FORM })],
     ];
@@ -600,7 +776,9 @@ describe('alert webhooks with hostile bodies', () => {
 
   it('answers a valid event whose details nest deeply with 202 or 400, never 5xx', async () => {
     const details = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
-    const r = await pd(`{"routing_key":"${PD_KEY}","event_action":"trigger","dedup_key":"deep-details","payload":{"summary":"Deep details","source":"fuzz","severity":"info","custom_details":{"deep":${details}}}}`);
+    const r = await pd(
+      `{"routing_key":"${PD_KEY}","event_action":"trigger","dedup_key":"deep-details","payload":{"summary":"Deep details","source":"fuzz","severity":"info","custom_details":{"deep":${details}}}}`,
+    );
     expect([202, 400], r.text.slice(0, 200)).toContain(r.status);
   });
 
@@ -614,14 +792,29 @@ describe('alert webhooks with hostile bodies', () => {
         groupLabels: {},
         commonLabels: { alertname: `Nul${n}` },
         commonAnnotations: { summary: text },
-        alerts: [{ status: 'firing', labels: { alertname: `Nul${n}`, instance: text }, annotations: { summary: text }, startsAt: '2026-01-05T10:00:00Z', fingerprint: `nul-${n}` }],
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: `Nul${n}`, instance: text },
+            annotations: { summary: text },
+            startsAt: '2026-01-05T10:00:00Z',
+            fingerprint: `nul-${n}`,
+          },
+        ],
       });
     const answers: string[] = [];
     for (const [n, text] of ['disk \u0000 full', 'disk \ud800 full'].entries()) {
       const r = await am(alert(text, n));
       answers.push(`${JSON.stringify(text)} → ${r.status} ${r.text.slice(0, 120)}`);
     }
-    const pdr = await pd(JSON.stringify({ routing_key: PD_KEY, event_action: 'trigger', dedup_key: 'nul-pd', payload: { summary: 'disk \u0000 full', source: 'db-1', severity: 'error' } }));
+    const pdr = await pd(
+      JSON.stringify({
+        routing_key: PD_KEY,
+        event_action: 'trigger',
+        dedup_key: 'nul-pd',
+        payload: { summary: 'disk \u0000 full', source: 'db-1', severity: 'error' },
+      }),
+    );
     answers.push(`pd NUL summary → ${pdr.status} ${pdr.text.slice(0, 120)}`);
     expect(answers.filter((a) => / → 5\d\d /.test(a))).toEqual([]);
   });
@@ -629,11 +822,34 @@ describe('alert webhooks with hostile bodies', () => {
 
 describe('alert webhooks: cases the properties above found, pinned down', () => {
   const amBody = (groupKey: string, alerts: unknown[], status = 'firing') =>
-    JSON.stringify({ version: '4', groupKey, status, receiver: 'firewatch', groupLabels: {}, commonLabels: { alertname: 'EmptyBatch' }, commonAnnotations: {}, alerts });
-  const am = (body: string) => httpRequest(`${app.url}/webhooks/alertmanager/prom`, { body, headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` } });
+    JSON.stringify({
+      version: '4',
+      groupKey,
+      status,
+      receiver: 'firewatch',
+      groupLabels: {},
+      commonLabels: { alertname: 'EmptyBatch' },
+      commonAnnotations: {},
+      alerts,
+    });
+  const am = (body: string) =>
+    httpRequest(`${app.url}/webhooks/alertmanager/prom`, {
+      body,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` },
+    });
 
   it('answers an Alertmanager batch without alerts for a group that has an open incident with 202 or 400, not 500', async () => {
-    const firing = await am(amBody('{}:{alertname="EmptyBatch"}', [{ status: 'firing', labels: { alertname: 'EmptyBatch' }, annotations: {}, startsAt: '2026-01-05T10:00:00Z', fingerprint: 'empty-batch-1' }]));
+    const firing = await am(
+      amBody('{}:{alertname="EmptyBatch"}', [
+        {
+          status: 'firing',
+          labels: { alertname: 'EmptyBatch' },
+          annotations: {},
+          startsAt: '2026-01-05T10:00:00Z',
+          fingerprint: 'empty-batch-1',
+        },
+      ]),
+    );
     expect(firing.status).toBe(202);
     const answers: string[] = [];
     for (const status of ['firing', 'resolved']) {
@@ -680,7 +896,8 @@ describe('Slack markup in user text never pings anyone', () => {
   function messagesAbout(id: number, channel: string, fromCall: number): PostedMessage[] {
     return postedMessages(emu, fromCall).filter((m) => m.message.channel === channel || JSON.stringify(m.message).includes(`INC-${id}`));
   }
-  const escapedSomewhere = (messages: PostedMessage[]) => messages.some((m) => mrkdwnTexts(m.message).some((t) => t.includes('&lt;!channel&gt;')));
+  const escapedSomewhere = (messages: PostedMessage[]) =>
+    messages.some((m) => mrkdwnTexts(m.message).some((t) => t.includes('&lt;!channel&gt;')));
 
   it('escapes markup from a slash-command title and texts in the summary, announcement, channel lines, topic, DMs, list and digest', async () => {
     const from = emu.calls.length;
@@ -716,13 +933,21 @@ describe('Slack markup in user text never pings anyone', () => {
   it('escapes markup from the declare form title and description', async () => {
     const from = emu.calls.length;
     const title = `Form ${PINGY} outage`;
-    const r = await submitView(app.url, emu, { callback_id: 'declare_incident', private_metadata: '{}' }, {
-      title: { value: { type: 'plain_text_input', value: title } },
-      severity: { value: { type: 'static_select', selected_option: { value: 'sev2' } } },
-      description: { value: { type: 'plain_text_input', value: `Described ${PINGY}` } },
-    });
+    const r = await submitView(
+      app.url,
+      emu,
+      { callback_id: 'declare_incident', private_metadata: '{}' },
+      {
+        title: { value: { type: 'plain_text_input', value: title } },
+        severity: { value: { type: 'static_select', selected_option: { value: 'sev2' } } },
+        description: { value: { type: 'plain_text_input', value: `Described ${PINGY}` } },
+      },
+    );
     expect(r.text).toBe('');
-    const row = await until(async () => (await dbx().select().from(incidents).where(eq(incidents.title, title)))[0], 'the form-declared incident');
+    const row = await until(
+      async () => (await dbx().select().from(incidents).where(eq(incidents.title, title)))[0],
+      'the form-declared incident',
+    );
     await settledOutbox(dbx(), row.id);
     const channel = (await dbx().select().from(incidents).where(eq(incidents.id, row.id)))[0]!.channelId!;
     const messages = messagesAbout(row.id, channel, from);

@@ -170,7 +170,8 @@ describe('the outbox worker', () => {
     const worker = new OutboxWorker({
       db: db.database.db,
       logger,
-      deliver: async (row) => ((row.payload as { i: number }).i === 0 ? { status: 'failed', error: 'channel_not_found' } : { status: 'done' }),
+      deliver: async (row) =>
+        (row.payload as { i: number }).i === 0 ? { status: 'failed', error: 'channel_not_found' } : { status: 'done' },
     });
     worker.wake();
     await worker.idle();
@@ -193,7 +194,10 @@ describe('the outbox worker', () => {
     });
     const [row] = await rowsTagged('throw');
     for (let attempt = 1; attempt <= 8; attempt++) {
-      await db.database.db.update(outbox).set({ nextAttemptAt: new Date(0) }).where(eq(outbox.id, row!.id));
+      await db.database.db
+        .update(outbox)
+        .set({ nextAttemptAt: new Date(0) })
+        .where(eq(outbox.id, row!.id));
       worker.wake();
       await worker.idle();
     }

@@ -45,7 +45,15 @@ describe.runIf(process.env.DATABASE_URL)('two Firewatch processes on one Postgre
       await own.db.transaction(async (tx) => {
         const [incident] = await tx
           .insert(incidents)
-          .values({ title: `Mass incident ${i}`, severity: 'sev1', status: 'investigating', declaredBy: 'U0ALICE', leadId: 'U0ALICE', channelId: channel.id, channelName: channel.name })
+          .values({
+            title: `Mass incident ${i}`,
+            severity: 'sev1',
+            status: 'investigating',
+            declaredBy: 'U0ALICE',
+            leadId: 'U0ALICE',
+            channelId: channel.id,
+            channelName: channel.name,
+          })
           .returning();
         await triggerPage(tx, { incident: incident!, policy: POLICY, actor: 'U0ALICE', message: undefined });
       });

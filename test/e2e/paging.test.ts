@@ -19,11 +19,24 @@ const CONFIG = {
     { id: 'sev3', label: 'Minor' },
   ],
   escalation_policies: [
-    { id: 'primary', repeat: 0, levels: [{ delay: '2s', targets: [{ user: 'U0BOB' }] }, { delay: '2s', targets: [{ user: 'U0CAROL' }] }] },
+    {
+      id: 'primary',
+      repeat: 0,
+      levels: [
+        { delay: '2s', targets: [{ user: 'U0BOB' }] },
+        { delay: '2s', targets: [{ user: 'U0CAROL' }] },
+      ],
+    },
     { id: 'looping', repeat: 1, levels: [{ delay: '1s', targets: [{ user: 'U0DAVE' }] }] },
     { id: 'oncall', levels: [{ delay: '1m', targets: [{ schedule: 'platform' }] }] },
     { id: 'gapped', levels: [{ delay: '1m', targets: [{ schedule: 'future' }, { user: 'U0ERIN' }] }] },
-    { id: 'slow', levels: [{ delay: '1h', targets: [{ user: 'U0SLOW1' }] }, { delay: '1h', targets: [{ user: 'U0SLOW2' }] }] },
+    {
+      id: 'slow',
+      levels: [
+        { delay: '1h', targets: [{ user: 'U0SLOW1' }] },
+        { delay: '1h', targets: [{ user: 'U0SLOW2' }] },
+      ],
+    },
   ],
   schedules: [
     { id: 'platform', time_zone: 'Europe/Berlin', rotation: { start: '2026-01-05T09:00', length: '1w', users: ['U0FRANK', 'U0GRACE'] } },
@@ -49,7 +62,6 @@ afterAll(async () => {
 
 const dbx = () => db.database.db;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 
 /** DMs the bot sent a person about an incident. */
 function dmsTo(user: string, incidentId: number): EmuMessage[] {
@@ -152,7 +164,10 @@ describe('paging on declare', () => {
       const { id } = await declare(`Race round ${round}`, 'sev1');
       await emu.waitFor(() => dmsTo('U0BOB', id)[0]);
       const [page] = await pagesOf(id);
-      await dbx().update(pages).set({ nextEscalationAt: sql`now()` }).where(eq(pages.id, page!.id));
+      await dbx()
+        .update(pages)
+        .set({ nextEscalationAt: sql`now()` })
+        .where(eq(pages.id, page!.id));
       await Promise.all([sweepDuePages(dbx()), acknowledgePage(dbx(), { pageId: page!.id, actor: 'U0BOB' })]);
       app.services.outbox.wake();
       await settledOutbox(dbx(), id);
@@ -184,9 +199,16 @@ describe('paging on declare', () => {
   it('does not DM a person twice when the DM was sent but recording it failed', async () => {
     const { id } = await declare('DM recorded late', 'sev1');
     await emu.waitFor(() => dmsTo('U0BOB', id)[0]);
-    const [notification] = await dbx().select().from(pageNotifications).innerJoin(pages, eq(pages.id, pageNotifications.pageId)).where(eq(pages.incidentId, id));
+    const [notification] = await dbx()
+      .select()
+      .from(pageNotifications)
+      .innerJoin(pages, eq(pages.id, pageNotifications.pageId))
+      .where(eq(pages.incidentId, id));
     // As if the process died between Slack's answer and the update: no ts recorded, the row to run again.
-    await dbx().update(pageNotifications).set({ dmTs: null, dmChannel: null }).where(eq(pageNotifications.id, notification!.page_notifications.id));
+    await dbx()
+      .update(pageNotifications)
+      .set({ dmTs: null, dmChannel: null })
+      .where(eq(pageNotifications.id, notification!.page_notifications.id));
     await dbx()
       .update(outbox)
       .set({ status: 'pending', attempts: 1, doneAt: null })
@@ -229,7 +251,11 @@ describe('/incident page', () => {
     await command(id, 'page looping');
     await emu.waitFor(() => emu.messagesIn(channel).find((m) => emu.textOf(m).includes('Nobody acknowledged the page')), 8_000);
     await settledOutbox(dbx(), id);
-    const notified = await dbx().select().from(pageNotifications).innerJoin(pages, eq(pages.id, pageNotifications.pageId)).where(eq(pages.incidentId, id));
+    const notified = await dbx()
+      .select()
+      .from(pageNotifications)
+      .innerJoin(pages, eq(pages.id, pageNotifications.pageId))
+      .where(eq(pages.incidentId, id));
     expect(notified.map((n) => [n.page_notifications.userId, n.page_notifications.loop])).toEqual([
       ['U0DAVE', 0],
       ['U0DAVE', 1],
@@ -291,7 +317,9 @@ describe('/incident page', () => {
 
   it('explains an unknown policy and a plain @name', async () => {
     const { id } = await declare('Bad page target check', 'sev3');
-    expect(await command(id, 'page nosuch')).toContain('Unknown escalation policy "nosuch". Policies: primary, looping, oncall, gapped, slow.');
+    expect(await command(id, 'page nosuch')).toContain(
+      'Unknown escalation policy "nosuch". Policies: primary, looping, oncall, gapped, slow.',
+    );
     expect(await command(id, 'page @bob')).toContain('"@bob" is not a mention');
   });
 
@@ -311,7 +339,9 @@ describe('/incident oncall', () => {
     expect(text).toContain('*future* (UTC): now _nobody is on call_');
     expect(text).toContain('<!date^');
     expect(ackText(await slashCommand(app.url, emu, 'oncall platform', { channel: GENERAL }))).not.toContain('*future*');
-    expect(ackText(await slashCommand(app.url, emu, 'oncall nope', { channel: GENERAL }))).toContain('Unknown schedule "nope". Schedules: platform, future.');
+    expect(ackText(await slashCommand(app.url, emu, 'oncall nope', { channel: GENERAL }))).toContain(
+      'Unknown schedule "nope". Schedules: platform, future.',
+    );
   });
 });
 
@@ -330,7 +360,9 @@ describe('lateness of due escalations', () => {
       .filter((v): v is number => typeof v === 'number');
     expect(late.length).toBeGreaterThan(0);
     const sorted = [...late].sort((a, b) => a - b);
-    console.log(`escalation lateness over ${sorted.length} sweeps: median ${sorted[Math.floor(sorted.length / 2)]} ms, worst ${sorted.at(-1)} ms`);
+    console.log(
+      `escalation lateness over ${sorted.length} sweeps: median ${sorted[Math.floor(sorted.length / 2)]} ms, worst ${sorted.at(-1)} ms`,
+    );
     for (const ms of late) expect(ms).toBeLessThan(60_000);
   });
 });

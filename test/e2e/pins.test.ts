@@ -27,8 +27,6 @@ afterAll(async () => {
   await db?.destroy();
 });
 
-
-
 async function incidentRow(id: number) {
   const [row] = await db.database.db.select().from(incidents).where(eq(incidents.id, id));
   if (!row) throw new Error(`no incident ${id}`);
@@ -96,7 +94,14 @@ describe('📌 reactions on messages in an incident channel', () => {
     expect(events[0]).toMatchObject({
       kind: 'message_pinned',
       actor: 'U0CAROL',
-      data: { channel, ts: message.ts, author: 'U0BOB', text: 'Rolled back deploy 4521; 5xx rate falling', permalink: permalinkOf(message), pinnedBy: 'U0CAROL' },
+      data: {
+        channel,
+        ts: message.ts,
+        author: 'U0BOB',
+        text: 'Rolled back deploy 4521; 5xx rate falling',
+        permalink: permalinkOf(message),
+        pinnedBy: 'U0CAROL',
+      },
     });
     expect(events[0]!.occurredAt).toEqual(new Date(seconds * 1000 + 250));
     expect(emu.okCallsOf('chat.getPermalink').some((c) => c.args.channel === channel && c.args.message_ts === message.ts)).toBe(true);
@@ -151,7 +156,10 @@ describe('📌 reactions on messages in an incident channel', () => {
 
     await eventually(() => seen(eventId), `event ${eventId} to be handled`);
     // Both deliveries reach the listener; wait until the second has looked the message up too, then a moment more.
-    await eventually(() => emu.okCallsOf('chat.getPermalink').filter((c) => c.args.message_ts === message.ts).length >= 2, 'both deliveries to be handled');
+    await eventually(
+      () => emu.okCallsOf('chat.getPermalink').filter((c) => c.args.message_ts === message.ts).length >= 2,
+      'both deliveries to be handled',
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect((await pinEvents(id)).map((e) => e.kind)).toEqual(['message_pinned']);
   });
@@ -171,13 +179,19 @@ describe('📌 reactions on messages in an incident channel', () => {
     expect((await pinEvents(id)).map((e) => e.data.ts)).toEqual([other.ts]);
     expect(await seen(eyes)).toBe(false);
     expect(await seen(general)).toBe(false);
-    expect(emu.calls.some((c) => c.args.channel === GENERAL && (c.method === 'conversations.history' || c.method === 'chat.getPermalink'))).toBe(false);
+    expect(
+      emu.calls.some((c) => c.args.channel === GENERAL && (c.method === 'conversations.history' || c.method === 'chat.getPermalink')),
+    ).toBe(false);
   });
 
   it('records the text of a 📌ed reply in a thread, found with conversations.replies', async () => {
     const { id, channel } = await declare('Pin a thread reply');
     const root = humanMessage(emu, channel, 'Anyone looking at the queue depth?', { user: 'U0ALICE', ts: pastTs(120) });
-    const reply = humanMessage(emu, channel, 'Yes: consumers are stuck on a poison message', { user: 'U0BOB', ts: pastTs(90), threadTs: root.ts });
+    const reply = humanMessage(emu, channel, 'Yes: consumers are stuck on a poison message', {
+      user: 'U0BOB',
+      ts: pastTs(90),
+      threadTs: root.ts,
+    });
 
     await deliver(eventShapes.reactionAdded({ user: 'U0CAROL', channel, ts: reply.ts, itemUser: 'U0BOB' }));
 
@@ -200,7 +214,9 @@ describe("Slack's own pins in an incident channel", () => {
     const message = humanMessage(emu, channel, 'Root cause: expired TLS certificate on the LB', { user: 'U0BOB' });
 
     // Firewatch pinning its own summary is not something that happened in the incident.
-    const own = await deliverIgnored(eventShapes.pin('pin_added', { user: emu.botUserId, message: summary, permalink: permalinkOf(summary) }));
+    const own = await deliverIgnored(
+      eventShapes.pin('pin_added', { user: emu.botUserId, message: summary, permalink: permalinkOf(summary) }),
+    );
     await deliver(eventShapes.pin('pin_added', { user: 'U0ALICE', message, permalink: permalinkOf(message) }));
     await new Promise((r) => setTimeout(r, 200));
 
@@ -208,7 +224,13 @@ describe("Slack's own pins in an incident channel", () => {
     expect(pinned).toHaveLength(1);
     expect(pinned[0]).toMatchObject({
       kind: 'message_pinned',
-      data: { channel, ts: message.ts, author: 'U0BOB', text: 'Root cause: expired TLS certificate on the LB', permalink: permalinkOf(message) },
+      data: {
+        channel,
+        ts: message.ts,
+        author: 'U0BOB',
+        text: 'Root cause: expired TLS certificate on the LB',
+        permalink: permalinkOf(message),
+      },
     });
     expect(await seen(own)).toBe(false);
     expect(activePins(await timeline(id)).map((e) => e.data.ts)).toEqual([message.ts]);
@@ -239,7 +261,12 @@ describe('membership of a private incident channel', () => {
   }
 
   const isMember = async (incidentId: number, userId: string) =>
-    (await db.database.db.select().from(incidentMembers).where(and(eq(incidentMembers.incidentId, incidentId), eq(incidentMembers.userId, userId)))).length > 0;
+    (
+      await db.database.db
+        .select()
+        .from(incidentMembers)
+        .where(and(eq(incidentMembers.incidentId, incidentId), eq(incidentMembers.userId, userId)))
+    ).length > 0;
   const notes = async (incidentId: number) => (await timeline(incidentId)).filter((e) => e.kind === 'note');
 
   it('lets a person who joins the channel act on the incident, and takes that away when they leave', async () => {
@@ -252,7 +279,9 @@ describe('membership of a private incident channel', () => {
     expect(await notes(id)).toEqual([]);
 
     emu.channels.get(channel)!.members.add('U0CAROL');
-    const joined = await sendEvent(app.url, eventShapes.memberJoined({ user: 'U0CAROL', channel, channelType: 'G', inviter: 'U0ALICE' }), { botUserId: emu.botUserId });
+    const joined = await sendEvent(app.url, eventShapes.memberJoined({ user: 'U0CAROL', channel, channelType: 'G', inviter: 'U0ALICE' }), {
+      botUserId: emu.botUserId,
+    });
     expect(joined.status).toBe(200);
     await eventually(() => isMember(id, 'U0CAROL'), 'U0CAROL to become a member');
 
@@ -261,7 +290,9 @@ describe('membership of a private incident channel', () => {
     expect(await notes(id)).toEqual([expect.objectContaining({ actor: 'U0CAROL', data: expect.objectContaining({ text: 'hello' }) })]);
 
     emu.channels.get(channel)!.members.delete('U0CAROL');
-    const left = await sendEvent(app.url, eventShapes.memberLeft({ user: 'U0CAROL', channel, channelType: 'G' }), { botUserId: emu.botUserId });
+    const left = await sendEvent(app.url, eventShapes.memberLeft({ user: 'U0CAROL', channel, channelType: 'G' }), {
+      botUserId: emu.botUserId,
+    });
     expect(left.status).toBe(200);
     await eventually(async () => !(await isMember(id, 'U0CAROL')), 'U0CAROL to stop being a member');
 

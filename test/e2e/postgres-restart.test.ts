@@ -19,10 +19,26 @@ const CONFIG = {
     { id: 'sev2', label: 'Major' },
     { id: 'sev3', label: 'Minor' },
   ],
-  escalation_policies: [{ id: 'primary', levels: [{ delay: '4s', targets: [{ user: 'U0BOB' }] }, { delay: '1h', targets: [{ user: 'U0CAROL' }] }] }],
+  escalation_policies: [
+    {
+      id: 'primary',
+      levels: [
+        { delay: '4s', targets: [{ user: 'U0BOB' }] },
+        { delay: '1h', targets: [{ user: 'U0CAROL' }] },
+      ],
+    },
+  ],
 };
 /** What declaring from Slack writes to the outbox, in order. */
-const DECLARE_EFFECTS = ['channel.create', 'channel.invite', 'summary.post', 'summary.pin', 'channel.topic', 'incident.announce', 'reply.declared'];
+const DECLARE_EFFECTS = [
+  'channel.create',
+  'channel.invite',
+  'summary.post',
+  'summary.pin',
+  'channel.topic',
+  'incident.announce',
+  'reply.declared',
+];
 /** Half the three seconds Slack waits for an ack. */
 const PROMPT_MS = 1_500;
 
@@ -65,7 +81,8 @@ async function incidentsTitled(title: string) {
 
 const about = (id: number) => (m: EmuMessage) => new RegExp(`INC-${id}\\b`).test(emu.textOf(m));
 /** The incident's pinned summary: the message with its buttons. */
-const summariesIn = (channel: string) => emu.messagesIn(channel).filter((m) => JSON.stringify(m.blocks).includes(`"${SUMMARY_ACTIONS.postUpdate}"`));
+const summariesIn = (channel: string) =>
+  emu.messagesIn(channel).filter((m) => JSON.stringify(m.blocks).includes(`"${SUMMARY_ACTIONS.postUpdate}"`));
 const channelsOf = (id: number) => [...emu.channels.values()].filter((c) => c.name.startsWith(`inc-${id}-`));
 const dmsTo = (user: string, id: number) =>
   emu.messages.filter((m) => {
@@ -123,7 +140,10 @@ describe.runIf(process.env.DATABASE_URL)('a Postgres restart while Firewatch run
       expect(click.status).toBe(200);
       expect(click.ms).toBeLessThan(PROMPT_MS);
       const reply = await emu.waitFor(() => emu.responses.slice(answered)[0], 3_000);
-      expect(reply.body).toMatchObject({ response_type: 'ephemeral', text: '⚠️ Firewatch could not do that right now; try again in a moment.' });
+      expect(reply.body).toMatchObject({
+        response_type: 'ephemeral',
+        text: '⚠️ Firewatch could not do that right now; try again in a moment.',
+      });
     } finally {
       await proxy.up();
     }
@@ -204,13 +224,18 @@ describe.runIf(process.env.DATABASE_URL)('a Postgres restart while Firewatch run
 
     const all = await direct().select().from(incidents).orderBy(asc(incidents.id));
     const effects = await direct().select({ incidentId: outbox.incidentId, kind: outbox.kind }).from(outbox).orderBy(asc(outbox.id));
-    const declaredEvents = await direct().select({ incidentId: timelineEvents.incidentId }).from(timelineEvents).where(eq(timelineEvents.kind, 'declared'));
+    const declaredEvents = await direct()
+      .select({ incidentId: timelineEvents.incidentId })
+      .from(timelineEvents)
+      .where(eq(timelineEvents.kind, 'declared'));
     for (const { id } of all) {
       expect(declaredEvents.filter((e) => e.incidentId === id)).toHaveLength(1);
       expect(effects.filter((e) => e.incidentId === id && DECLARE_EFFECTS.includes(e.kind)).map((e) => e.kind)).toEqual(DECLARE_EFFECTS);
     }
     expect(
-      await rows(sql`select id from outbox o where incident_id is not null and not exists (select 1 from incidents i where i.id = o.incident_id)`),
+      await rows(
+        sql`select id from outbox o where incident_id is not null and not exists (select 1 from incidents i where i.id = o.incident_id)`,
+      ),
     ).toEqual([]);
     expect(
       await rows(sql`select id from timeline_events e where not exists (select 1 from incidents i where i.id = e.incident_id)`),
@@ -233,7 +258,9 @@ describe.runIf(process.env.DATABASE_URL)('a Postgres restart while Firewatch run
     // A delivery in flight at the restart: Slack performs it, but Firewatch cannot record that it did.
     emu.fault('conversations.create', { kind: 'hang', ms: 3_000 });
     const inFlight = await declare('declare sev2 In flight at the restart');
-    const hung = await emu.waitFor(() => emu.callsOf('conversations.create').find((c) => String(c.args.name).startsWith(`inc-${inFlight}-`)));
+    const hung = await emu.waitFor(() =>
+      emu.callsOf('conversations.create').find((c) => String(c.args.name).startsWith(`inc-${inFlight}-`)),
+    );
 
     await proxy.down();
     await emu.waitFor(() => hung.ok, 5_000);

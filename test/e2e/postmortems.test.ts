@@ -33,7 +33,6 @@ afterAll(async () => {
 
 const dbx = () => db.database.db;
 
-
 async function declare(title: string, severity: string) {
   const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`);
   const id = Number(/INC-(\d+)/.exec(ackText(ack))![1]);
@@ -58,7 +57,14 @@ describe('postmortems', () => {
     const { id, channel } = await declare('Card payments failing', 'sev2');
     await command(channel, 'status identified Expired TLS certificate on the gateway');
     await command(channel, 'update Rotating the certificate now\nETA 10 minutes');
-    const human = { channel, ts: `${Math.floor(Date.now() / 1000)}.000777`, text: 'cert expired at 09:58, see <@U0BOB>', blocks: [], user: 'U0BOB', edited: 0 };
+    const human = {
+      channel,
+      ts: `${Math.floor(Date.now() / 1000)}.000777`,
+      text: 'cert expired at 09:58, see <@U0BOB>',
+      blocks: [],
+      user: 'U0BOB',
+      edited: 0,
+    };
     emu.messages.push(human);
     await command(channel, 'note Added monitoring for certificate expiry');
     await command(channel, 'followup Alert 30 days before certificates expire <@U0BOB>');
@@ -68,9 +74,24 @@ describe('postmortems', () => {
     const resolution = emu.messagesIn(channel).find((m: EmuMessage) => JSON.stringify(m.blocks).includes('postmortem_write'))!;
     expect(emu.textOf(resolution)).toContain('resolved');
     await clickButton(app.url, emu, resolution, 'postmortem_write');
-    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'postmortem_answers' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
+    const view = (
+      await emu.waitFor(() =>
+        emu.views.find(
+          (v) => v.view.callback_id === 'postmortem_answers' && String(v.view.private_metadata).includes(`"incidentId":${id}`),
+        ),
+      )
+    ).view;
     const labels = (view.blocks as Array<{ label: { text: string } }>).map((b) => b.label.text);
-    expect(labels).toEqual(['Summary', 'Impact', 'Root cause', 'Trigger', 'Resolution', 'What went well', 'What went wrong', 'Where we got lucky']);
+    expect(labels).toEqual([
+      'Summary',
+      'Impact',
+      'Root cause',
+      'Trigger',
+      'Resolution',
+      'What went well',
+      'What went wrong',
+      'Where we got lucky',
+    ]);
     const value = (text: string) => ({ value: { type: 'plain_text_input', value: text } });
     const saved = await submitView(app.url, emu, view, {
       summary: value('Card payments failed for 40 minutes.'),
@@ -80,7 +101,12 @@ describe('postmortems', () => {
     });
     expect(saved.text).toBe('');
     const [answers] = await dbx().select().from(postmortemAnswers).where(eq(postmortemAnswers.incidentId, id));
-    expect(answers?.answers).toEqual({ summary: 'Card payments failed for 40 minutes.', rootCause: 'Certificate rotation was manual and forgotten.', wentWell: 'Fast detection by alerting.', lucky: 'It happened at low traffic.' });
+    expect(answers?.answers).toEqual({
+      summary: 'Card payments failed for 40 minutes.',
+      rootCause: 'Certificate rotation was manual and forgotten.',
+      wentWell: 'Fast detection by alerting.',
+      lucky: 'It happened at low traffic.',
+    });
 
     const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
     const ack = await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
@@ -110,7 +136,9 @@ describe('postmortems', () => {
     const events = await dbx().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id)).orderBy(asc(timelineEvents.id));
     expect(events.length).toBeGreaterThan(5);
     await settledOutbox(dbx(), id);
-    const summary = emu.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('incident_actions') || /Postmortem:/.test(emu.textOf(m)))!;
+    const summary = emu
+      .messagesIn(channel)
+      .find((m) => JSON.stringify(m.blocks).includes('incident_actions') || /Postmortem:/.test(emu.textOf(m)))!;
     expect(emu.textOf(summary)).toContain('Postmortem');
 
     await command(channel, 'note One more thing learned');
@@ -155,7 +183,9 @@ describe('postmortems', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toContain('text/markdown');
     expect(await ok.text()).toContain(`# Postmortem: INC-${id}`);
-    expect((await fetch(`${app.url}/incidents/INC-999999/postmortem.md`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(404);
+    expect((await fetch(`${app.url}/incidents/INC-999999/postmortem.md`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(
+      404,
+    );
   });
 });
 
@@ -200,7 +230,11 @@ describe('insights', () => {
     expect(runs.length).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 500));
     expect(emu.messagesIn(DIGEST).filter((m) => emu.textOf(m).includes('Incident insights'))).toHaveLength(runs.length);
-    expect(await dbx().select({ n: sql<number>`count(*)::int` }).from(jobRuns)).toBeTruthy();
+    expect(
+      await dbx()
+        .select({ n: sql<number>`count(*)::int` })
+        .from(jobRuns),
+    ).toBeTruthy();
   });
 });
 
@@ -215,7 +249,13 @@ describe('postmortem canvases', () => {
   }
   const canvasesIn = (channel: string) => [...emu.canvases.values()].filter((c) => c.channel === channel);
   const canvasIds = async (id: number) =>
-    (await dbx().select({ version: postmortems.version, canvasId: postmortems.canvasId }).from(postmortems).where(eq(postmortems.incidentId, id)).orderBy(asc(postmortems.version))).map((r) => r.canvasId);
+    (
+      await dbx()
+        .select({ version: postmortems.version, canvasId: postmortems.canvasId })
+        .from(postmortems)
+        .where(eq(postmortems.incidentId, id))
+        .orderBy(asc(postmortems.version))
+    ).map((r) => r.canvasId);
 
   it('puts the postmortem into one canvas in the incident channel, made with the first version and replaced by each next one', async () => {
     const { id, channel } = await declare('Canvas of a postmortem', 'sev2');
@@ -241,7 +281,11 @@ describe('postmortem canvases', () => {
     await command(channel, 'resolve Done');
     emu.fault('canvases.create', { kind: 'ratelimit', retryAfter: 1 }, { kind: 'http', status: 500 });
     await publish(channel, id);
-    expect(emu.calls.filter((c) => c.method === 'canvases.create' && c.args.channel_id === channel).map((c) => c.fault ?? 'ok')).toEqual(['ratelimit', 'http', 'ok']);
+    expect(emu.calls.filter((c) => c.method === 'canvases.create' && c.args.channel_id === channel).map((c) => c.fault ?? 'ok')).toEqual([
+      'ratelimit',
+      'http',
+      'ok',
+    ]);
     expect(canvasesIn(channel)).toHaveLength(1);
     expect(await canvasIds(id)).toEqual([canvasesIn(channel)[0]!.id]);
   });
@@ -270,8 +314,13 @@ describe('postmortem canvases', () => {
     }
     expect(uploadsFor(id)).toHaveLength(1);
     expect(canvasesIn(channel)).toEqual([]);
-    const rows = await dbx().select().from(outbox).where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'postmortem.canvas')));
-    expect(rows.map((r) => [r.status, r.result])).toEqual([['done', { skipped: 'this workspace allows the app no canvas: canvas_disabled_user_team' }]]);
+    const rows = await dbx()
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'postmortem.canvas')));
+    expect(rows.map((r) => [r.status, r.result])).toEqual([
+      ['done', { skipped: 'this workspace allows the app no canvas: canvas_disabled_user_team' }],
+    ]);
     expect(await canvasIds(id)).toEqual([null]);
   });
 
@@ -293,8 +342,13 @@ describe('postmortem canvases', () => {
       await settledOutbox(dbx(), id);
       expect(older.files.filter((f) => f.filename.startsWith(`INC-${id}-postmortem`))).toHaveLength(1);
       expect(older.calls.filter((c) => c.method === 'canvases.create').map((c) => c.error)).toEqual(['missing_scope']);
-      const rows = await dbx().select().from(outbox).where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'postmortem.canvas')));
-      expect(rows.map((r) => [r.status, r.result])).toEqual([['done', { skipped: 'this workspace allows the app no canvas: missing_scope' }]]);
+      const rows = await dbx()
+        .select()
+        .from(outbox)
+        .where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'postmortem.canvas')));
+      expect(rows.map((r) => [r.status, r.result])).toEqual([
+        ['done', { skipped: 'this workspace allows the app no canvas: missing_scope' }],
+      ]);
     } finally {
       await olderApp.stop();
       await older.close();
@@ -305,7 +359,11 @@ describe('postmortem canvases', () => {
   it('asks for no canvas when postmortem_canvas is false', async () => {
     const { id, channel } = await declare('Canvas turned off', 'sev3');
     await command(channel, 'resolve Done');
-    const published = await publishPostmortem(dbx(), { ...app.services.config, postmortemCanvas: false }, { incidentId: id, actor: 'U0ALICE', names: async () => ({}) });
+    const published = await publishPostmortem(
+      dbx(),
+      { ...app.services.config, postmortemCanvas: false },
+      { incidentId: id, actor: 'U0ALICE', names: async () => ({}) },
+    );
     expect(published.ok).toBe(true);
     const kinds = (await dbx().select({ kind: outbox.kind }).from(outbox).where(eq(outbox.incidentId, id))).map((r) => r.kind);
     expect(kinds).toContain('postmortem.upload');

@@ -92,7 +92,11 @@ async function declare(text: string, user = 'U0ALICE') {
 
 /** Waits until no outbox row is pending, so Slack calls that follow belong to what comes next. */
 async function outboxIdle(): Promise<void> {
-  await until(async () => (await dbx().select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'pending')).limit(1)).length === 0, 'an idle outbox', 20_000);
+  await until(
+    async () => (await dbx().select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'pending')).limit(1)).length === 0,
+    'an idle outbox',
+    20_000,
+  );
 }
 
 async function command(text: string, options: { channel?: string; user?: string } = {}) {
@@ -111,11 +115,24 @@ describe('Slack request signatures', () => {
     accepted?: (r: SignedResponse) => void;
   }
   const KINDS: Kind[] = [
-    { name: 'slash command', contentType: FORM, body: () => slashBody(emu, { text: 'declare sev3 Forged via a slash command', user_id: 'U0BOB' }), writes: ['incidents', 'outbox'] },
+    {
+      name: 'slash command',
+      contentType: FORM,
+      body: () => slashBody(emu, { text: 'declare sev3 Forged via a slash command', user_id: 'U0BOB' }),
+      writes: ['incidents', 'outbox'],
+    },
     {
       name: 'block_actions',
       contentType: FORM,
-      body: () => interactionBody(blockActionsPayload(emu, { actionId: 'incident_subscribe', value: `${pub.id}:investigating`, user: 'U0BOB', channel: pub.channel })),
+      body: () =>
+        interactionBody(
+          blockActionsPayload(emu, {
+            actionId: 'incident_subscribe',
+            value: `${pub.id}:investigating`,
+            user: 'U0BOB',
+            channel: pub.channel,
+          }),
+        ),
       writes: ['subscriptions'],
     },
     {
@@ -123,14 +140,27 @@ describe('Slack request signatures', () => {
       contentType: FORM,
       body: () =>
         interactionBody(
-          viewSubmissionPayload(emu, { callbackId: 'declare_incident', values: { title: { value: { type: 'plain_text_input', value: 'Forged via the declare form' } } }, privateMetadata: '{}', user: 'U0BOB' }),
+          viewSubmissionPayload(emu, {
+            callbackId: 'declare_incident',
+            values: { title: { value: { type: 'plain_text_input', value: 'Forged via the declare form' } } },
+            privateMetadata: '{}',
+            user: 'U0BOB',
+          }),
         ),
       writes: ['incidents', 'outbox'],
     },
     {
       name: 'event_callback',
       contentType: JSON_TYPE,
-      body: () => eventBody({ type: 'member_joined_channel', user: 'U0DAVE', channel: pub.channel, channel_type: 'C', team: 'T0TEST', event_ts: `${now()}.000100` }),
+      body: () =>
+        eventBody({
+          type: 'member_joined_channel',
+          user: 'U0DAVE',
+          channel: pub.channel,
+          channel_type: 'C',
+          team: 'T0TEST',
+          event_ts: `${now()}.000100`,
+        }),
       writes: ['incident_members'],
     },
     {
@@ -151,15 +181,49 @@ describe('Slack request signatures', () => {
       const refusals: Array<[string, () => Promise<SignedResponse>]> = [
         ['wrong secret', () => slackPost(url, body, ct, { secret: 'not-the-signing-secret-0123456789' })],
         ['no signature headers', () => slackPost(url, body, ct, { signatureHeaders: {} })],
-        ['a signature without a timestamp', () => slackPost(url, body, ct, { signatureHeaders: { 'x-slack-signature': sig(body, now()) } })],
-        ['a timestamp without a signature', () => slackPost(url, body, ct, { signatureHeaders: { 'x-slack-request-timestamp': String(now()) } })],
+        [
+          'a signature without a timestamp',
+          () => slackPost(url, body, ct, { signatureHeaders: { 'x-slack-signature': sig(body, now()) } }),
+        ],
+        [
+          'a timestamp without a signature',
+          () => slackPost(url, body, ct, { signatureHeaders: { 'x-slack-request-timestamp': String(now()) } }),
+        ],
         ['a timestamp 6 minutes old', () => slackPost(url, body, ct, { timestamp: now() - 360 })],
         ['a timestamp 6 minutes in the future', () => slackPost(url, body, ct, { timestamp: now() + 360 })],
-        ['the old signature replayed with a new timestamp', () => slackPost(url, body, ct, { signatureHeaders: { 'x-slack-request-timestamp': String(now()), 'x-slack-signature': sig(body, now() - 30) } })],
-        ['the signature of another body', () => slackPost(url, body, ct, { signatureHeaders: { 'x-slack-request-timestamp': String(now()), 'x-slack-signature': sig(`${body}&x=1`, now()) } })],
-        ['an unknown signature version', () => slackPost(url, body, ct, { signatureHeaders: { 'x-slack-request-timestamp': String(now()), 'x-slack-signature': sig(body, now()).replace(/^v0=/, 'v1=') } })],
-        ['an empty v0 signature', () => slackPost(url, body, ct, { signatureHeaders: { 'x-slack-request-timestamp': String(now()), 'x-slack-signature': 'v0=' } })],
-        ['a timestamp that is not a number', () => slackPost(url, body, ct, { signatureHeaders: { 'x-slack-request-timestamp': 'soon', 'x-slack-signature': sig(body, now()) } })],
+        [
+          'the old signature replayed with a new timestamp',
+          () =>
+            slackPost(url, body, ct, {
+              signatureHeaders: { 'x-slack-request-timestamp': String(now()), 'x-slack-signature': sig(body, now() - 30) },
+            }),
+        ],
+        [
+          'the signature of another body',
+          () =>
+            slackPost(url, body, ct, {
+              signatureHeaders: { 'x-slack-request-timestamp': String(now()), 'x-slack-signature': sig(`${body}&x=1`, now()) },
+            }),
+        ],
+        [
+          'an unknown signature version',
+          () =>
+            slackPost(url, body, ct, {
+              signatureHeaders: {
+                'x-slack-request-timestamp': String(now()),
+                'x-slack-signature': sig(body, now()).replace(/^v0=/, 'v1='),
+              },
+            }),
+        ],
+        [
+          'an empty v0 signature',
+          () => slackPost(url, body, ct, { signatureHeaders: { 'x-slack-request-timestamp': String(now()), 'x-slack-signature': 'v0=' } }),
+        ],
+        [
+          'a timestamp that is not a number',
+          () =>
+            slackPost(url, body, ct, { signatureHeaders: { 'x-slack-request-timestamp': 'soon', 'x-slack-signature': sig(body, now()) } }),
+        ],
       ];
       await outboxIdle();
       const before = await rowCounts(dbx());
@@ -174,7 +238,12 @@ describe('Slack request signatures', () => {
       await sleep(400);
       expect.soft(await rowCounts(dbx()), 'rows written by refused requests').toEqual(before);
       await outboxIdle();
-      expect.soft(emu.calls.slice(callsBefore).map((c) => c.method), 'Slack calls made for refused requests').toEqual([]);
+      expect
+        .soft(
+          emu.calls.slice(callsBefore).map((c) => c.method),
+          'Slack calls made for refused requests',
+        )
+        .toEqual([]);
 
       const ok = await slackPost(url, body, ct);
       expect(ok.status).toBe(200);
@@ -192,14 +261,15 @@ describe('Slack request signatures', () => {
 
 describe('webhook and API tokens', () => {
   const CREATING = ['incidents', 'alerts', 'alert_groups', 'timeline_events', 'outbox'];
-  const variants = (token: string) => [
-    ['the last character changed', `${token.slice(0, -1)}${token.endsWith('9') ? '8' : '9'}`],
-    ['the first character changed', `${token.startsWith('p') ? 'q' : 'p'}${token.slice(1)}`],
-    ['a prefix', token.slice(0, -1)],
-    ['one character more', `${token}0`],
-    ['the token twice', `${token}${token}`],
-    ['another case', token.toUpperCase()],
-  ] as const;
+  const variants = (token: string) =>
+    [
+      ['the last character changed', `${token.slice(0, -1)}${token.endsWith('9') ? '8' : '9'}`],
+      ['the first character changed', `${token.startsWith('p') ? 'q' : 'p'}${token.slice(1)}`],
+      ['a prefix', token.slice(0, -1)],
+      ['one character more', `${token}0`],
+      ['the token twice', `${token}${token}`],
+      ['another case', token.toUpperCase()],
+    ] as const;
   const alert = (n: number) =>
     JSON.stringify({
       version: '4',
@@ -209,7 +279,15 @@ describe('webhook and API tokens', () => {
       groupLabels: { alertname: `TokenCheck${n}` },
       commonLabels: { alertname: `TokenCheck${n}` },
       commonAnnotations: { summary: `Token check ${n}` },
-      alerts: [{ status: 'firing', labels: { alertname: `TokenCheck${n}` }, annotations: {}, startsAt: '2026-01-05T10:00:00Z', fingerprint: `token-${n}` }],
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: `TokenCheck${n}` },
+          annotations: {},
+          startsAt: '2026-01-05T10:00:00Z',
+          fingerprint: `token-${n}`,
+        },
+      ],
     });
 
   it('compares secrets with timingSafeEqual on equal-length buffers, and every token check goes through it', () => {
@@ -247,12 +325,21 @@ describe('webhook and API tokens', () => {
     }
     expect.soft(wrong).toEqual([]);
     expect.soft(await rowCounts(dbx(), CREATING)).toEqual(before);
-    const ok = await httpRequest(url, { body: alert(2), headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` } });
+    const ok = await httpRequest(url, {
+      body: alert(2),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` },
+    });
     expect(ok.status).toBe(202);
   });
 
   it('refuses PagerDuty events without exactly a configured routing key, creating nothing', async () => {
-    const event = (key: string, n: number) => JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: `pd-token-${n}`, payload: { summary: `PD token check ${n}`, source: 'db-1', severity: 'error' } });
+    const event = (key: string, n: number) =>
+      JSON.stringify({
+        routing_key: key,
+        event_action: 'trigger',
+        dedup_key: `pd-token-${n}`,
+        payload: { summary: `PD token check ${n}`, source: 'db-1', severity: 'error' },
+      });
     const before = await rowCounts(dbx(), CREATING);
     const wrong: string[] = [];
     for (const [name, key] of [...variants(PD_KEY), ['the Alertmanager token', PROM_TOKEN]] as const) {
@@ -292,7 +379,12 @@ describe('private incidents', () => {
   let p1: { id: number; channel: string; followupId: number };
   /** Declared through the domain with isPrivate, still open. */
   let p2: { id: number; channel: string };
-  const mentionsPrivate = (text: string) => text.includes(`INC-${p1.id}`) || text.includes(`INC-${p2.id}`) || SECRET_WORD.test(text) || text.includes(p1.channel) || text.includes(p2.channel);
+  const mentionsPrivate = (text: string) =>
+    text.includes(`INC-${p1.id}`) ||
+    text.includes(`INC-${p2.id}`) ||
+    SECRET_WORD.test(text) ||
+    text.includes(p1.channel) ||
+    text.includes(p2.channel);
 
   beforeAll(async () => {
     // Carol takes the digest by DM; she is in neither private incident.
@@ -310,10 +402,15 @@ describe('private incidents', () => {
       severity: { value: { type: 'static_select', selected_option: { value: 'sev3' } } },
       description: { value: { type: 'plain_text_input', value: 'Quokkaleak keys found in a public gist' } },
       lead: { value: { type: 'users_select', selected_user: 'U0ALICE' } },
-      private: { value: { type: 'checkboxes', selected_options: [{ value: 'private', text: { type: 'plain_text', text: 'Private incident' } }] } },
+      private: {
+        value: { type: 'checkboxes', selected_options: [{ value: 'private', text: { type: 'plain_text', text: 'Private incident' } }] },
+      },
     });
     expect(submitted.text).toBe('');
-    const row = await until(async () => (await dbx().select().from(incidents).where(eq(incidents.title, title)))[0], 'the private incident');
+    const row = await until(
+      async () => (await dbx().select().from(incidents).where(eq(incidents.title, title)))[0],
+      'the private incident',
+    );
     expect(row.isPrivate).toBe(true);
     await settledOutbox(dbx(), row.id);
     const channel = (await incidentRow(row.id)).channelId!;
@@ -331,7 +428,10 @@ describe('private incidents', () => {
     }
     const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
     await slash(app.url, emu, 'postmortem', { channel, responseUrl });
-    await until(async () => (await dbx().select().from(postmortems).where(eq(postmortems.incidentId, row.id)))[0], 'the postmortem of the private incident');
+    await until(
+      async () => (await dbx().select().from(postmortems).where(eq(postmortems.incidentId, row.id)))[0],
+      'the postmortem of the private incident',
+    );
     await settledOutbox(dbx(), row.id);
     const [followup] = await dbx().select().from(followups).where(eq(followups.incidentId, row.id));
     p1 = { id: row.id, channel, followupId: followup!.id };
@@ -377,14 +477,20 @@ describe('private incidents', () => {
     const callsBefore = emu.calls.length;
     expect(await runDigest(dbx(), CONFIG, dueAt)).toBe('posted');
     app.services.outbox.wake();
-    const posted = () => emu.calls.slice(callsBefore).filter((c) => c.method === 'chat.postMessage' && (c.args.channel === DIGEST || c.args.channel === 'U0CAROL') && c.ok);
+    const posted = () =>
+      emu.calls
+        .slice(callsBefore)
+        .filter((c) => c.method === 'chat.postMessage' && (c.args.channel === DIGEST || c.args.channel === 'U0CAROL') && c.ok);
     await until(() => posted().length >= 2 && posted(), 'the digest in its channel and in Carol’s DM');
     for (const call of posted()) {
       const text = JSON.stringify(call.args);
       expect(text).toContain(`INC-${pub.id}`);
       expect(mentionsPrivate(text), `${String(call.args.channel)}: ${text.slice(0, 400)}`).toBe(false);
     }
-    const [run] = await dbx().select().from(jobRuns).where(and(eq(jobRuns.job, 'digest'), eq(jobRuns.dueAt, dueAt)));
+    const [run] = await dbx()
+      .select()
+      .from(jobRuns)
+      .where(and(eq(jobRuns.job, 'digest'), eq(jobRuns.dueAt, dueAt)));
     expect(mentionsPrivate(JSON.stringify(run?.data))).toBe(false);
   });
 
@@ -427,7 +533,9 @@ describe('private incidents', () => {
     expect.soft(wrong).toEqual([]);
     await sleep(300);
     expect.soft({ p1: await snapshot(p1.id), p2: await snapshot(p2.id) }).toEqual(before);
-    const calls = emu.calls.slice(callsBefore).filter((c) => JSON.stringify(c.args).includes('U0CAROL') || mentionsPrivate(JSON.stringify(c.args)));
+    const calls = emu.calls
+      .slice(callsBefore)
+      .filter((c) => JSON.stringify(c.args).includes('U0CAROL') || mentionsPrivate(JSON.stringify(c.args)));
     expect(calls.map((c) => `${c.method} ${JSON.stringify(c.args).slice(0, 120)}`)).toEqual([]);
   });
 
@@ -436,7 +544,11 @@ describe('private incidents', () => {
     const subsBefore = await dbx().select().from(subscriptions).where(eq(subscriptions.userId, 'U0CAROL'));
     const viewsBefore = emu.views.length;
     const clicks: Array<{ actionId: string; value: string; expect: string }> = [
-      ...['incident_post_update', 'incident_change_status', 'incident_subscribe', 'incident_resolve'].map((actionId) => ({ actionId, value: `${p2.id}:investigating`, expect: `There is no INC-${p2.id} that you can see.` })),
+      ...['incident_post_update', 'incident_change_status', 'incident_subscribe', 'incident_resolve'].map((actionId) => ({
+        actionId,
+        value: `${p2.id}:investigating`,
+        expect: `There is no INC-${p2.id} that you can see.`,
+      })),
       { actionId: 'incident_post_update', value: `${p1.id}:resolved`, expect: `There is no INC-${p1.id} that you can see.` },
       { actionId: 'postmortem_write', value: String(p1.id), expect: `There is no INC-${p1.id} that you can see.` },
       { actionId: 'reminder_snooze', value: String(p2.id), expect: `There is no INC-${p2.id} that you can see.` },
@@ -455,16 +567,27 @@ describe('private incidents', () => {
       if (SECRET_WORD.test(text)) wrong.push(`${click.actionId} revealed the title`);
     }
     const forms: Array<{ callbackId: string; id: number; values: Record<string, unknown>; field: string }> = [
-      { callbackId: 'change_status', id: p2.id, values: { status: { value: { selected_option: { value: 'resolved' } } }, message: { value: { value: 'Outsider' } } }, field: 'status' },
+      {
+        callbackId: 'change_status',
+        id: p2.id,
+        values: { status: { value: { selected_option: { value: 'resolved' } } }, message: { value: { value: 'Outsider' } } },
+        field: 'status',
+      },
       { callbackId: 'status_update', id: p2.id, values: { message: { value: { value: 'Outsider update' } } }, field: 'message' },
       { callbackId: 'decline_incident', id: p2.id, values: { message: { value: { value: 'Outsider decline' } } }, field: 'message' },
       { callbackId: 'postmortem_answers', id: p1.id, values: { summary: { value: { value: 'Outsider summary' } } }, field: 'summary' },
     ];
     for (const form of forms) {
-      const payload = viewSubmissionPayload(emu, { callbackId: form.callbackId, values: form.values, privateMetadata: JSON.stringify({ incidentId: form.id, from: 'investigating' }), user: 'U0CAROL' });
+      const payload = viewSubmissionPayload(emu, {
+        callbackId: form.callbackId,
+        values: form.values,
+        privateMetadata: JSON.stringify({ incidentId: form.id, from: 'investigating' }),
+        user: 'U0CAROL',
+      });
       const r = await slackPost(app.url, interactionBody(payload), FORM);
       const errors = (r.json as { errors?: Record<string, string> } | undefined)?.errors;
-      if (errors?.[form.field] !== `There is no INC-${form.id} that you can see.`) wrong.push(`${form.callbackId} → ${r.status} ${r.text.slice(0, 160)}`);
+      if (errors?.[form.field] !== `There is no INC-${form.id} that you can see.`)
+        wrong.push(`${form.callbackId} → ${r.status} ${r.text.slice(0, 160)}`);
     }
     expect.soft(wrong).toEqual([]);
     await sleep(300);
@@ -495,7 +618,9 @@ describe('private incidents', () => {
   });
 
   it('lets no error escape a handler along the way', () => {
-    const escaped = logs.filter((l) => /unhandled error in a Slack listener|request handler failed|An unhandled error occurred/.test(String(l.msg ?? '')));
+    const escaped = logs.filter((l) =>
+      /unhandled error in a Slack listener|request handler failed|An unhandled error occurred/.test(String(l.msg ?? '')),
+    );
     expect(escaped.map((l) => l.msg)).toEqual([]);
   });
 });

@@ -62,9 +62,13 @@ afterEach(() => {
 const dbx = () => db.database.db;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mentions = (id: number) => new RegExp(`INC-${id}(?!\\d)`);
-const STATUS_LABEL: Record<string, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved', closed: 'Closed' };
-
-
+const STATUS_LABEL: Record<string, string> = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
 
 async function incidentRow(id: number) {
   const [row] = await dbx().select().from(incidents).where(eq(incidents.id, id));
@@ -89,8 +93,18 @@ function freshUser(): { id: string; name: string } {
 /** A response_url Slack no longer honours (expired or used up): the reply falls back to chat.postEphemeral. */
 const goneResponseUrl = () => `${emu.url.replace(/\/api\/$/, '')}/respond/gone${Date.now()}`;
 
-interface Mark { calls: number; responses: number; ephemerals: number; messages: number }
-const mark = (): Mark => ({ calls: emu.calls.length, responses: emu.responses.length, ephemerals: emu.ephemerals.length, messages: emu.messages.length });
+interface Mark {
+  calls: number;
+  responses: number;
+  ephemerals: number;
+  messages: number;
+}
+const mark = (): Mark => ({
+  calls: emu.calls.length,
+  responses: emu.responses.length,
+  ephemerals: emu.ephemerals.length,
+  messages: emu.messages.length,
+});
 
 function isDmTo(user: string, m: EmuMessage): boolean {
   const channel = emu.channels.get(m.channel);
@@ -104,8 +118,14 @@ function isDmTo(user: string, m: EmuMessage): boolean {
 function toldTo(user: string, id: number, since: Mark): string[] {
   const texts = [
     ...emu.responses.slice(since.responses).map((r) => JSON.stringify(r.body)),
-    ...emu.ephemerals.slice(since.ephemerals).filter((e) => e.user === user).map((e) => emu.textOf(e)),
-    ...emu.messages.slice(since.messages).filter((m) => isDmTo(user, m)).map((m) => emu.textOf(m)),
+    ...emu.ephemerals
+      .slice(since.ephemerals)
+      .filter((e) => e.user === user)
+      .map((e) => emu.textOf(e)),
+    ...emu.messages
+      .slice(since.messages)
+      .filter((m) => isDmTo(user, m))
+      .map((m) => emu.textOf(m)),
   ];
   return texts.filter((t) => mentions(id).test(t));
 }
@@ -125,7 +145,12 @@ async function declare(title: string, user: string, responseUrl = emu.responseUr
  * The state after any transient fault has cleared: every outbox row done; one channel, one summary (showing
  * the status), one pin, one announcement and one reply to the declarer; the topic right.
  */
-async function expectFullyDelivered(id: number, user: { id: string; name: string }, status: string, since: Mark): Promise<{ channel: string }> {
+async function expectFullyDelivered(
+  id: number,
+  user: { id: string; name: string },
+  status: string,
+  since: Mark,
+): Promise<{ channel: string }> {
   const rows = await settledOutbox(dbx(), id);
   expect(rows.filter((r) => r.status !== 'done').map((r) => [r.kind, r.status, r.lastError])).toEqual([]);
   const incident = await incidentRow(id);
@@ -155,7 +180,10 @@ function expectRetried(method: string, kind: Transient, since: Mark): void {
   const [first, ...rest] = calls;
   expect(first?.fault, `the first ${method} call should have met the injected fault`).toBe(kind);
   const retry = rest.find((c) => c.ok && target(c) === target(first!));
-  expect(retry, `${method} failed with ${kind} and was not retried successfully; calls: ${JSON.stringify(calls.map((c) => [c.fault ?? c.error ?? 'ok', target(c)]))}`).toBeDefined();
+  expect(
+    retry,
+    `${method} failed with ${kind} and was not retried successfully; calls: ${JSON.stringify(calls.map((c) => [c.fault ?? c.error ?? 'ok', target(c)]))}`,
+  ).toBeDefined();
   // Retry-After: 1 is honoured.
   if (kind === 'ratelimit') expect(retry!.at - first!.at).toBeGreaterThanOrEqual(950);
 }
@@ -165,7 +193,10 @@ class FlakyResponseUrls {
   private readonly routes = new Map<string, { target: string; fault: Transient | undefined; hits: string[] }>();
   private seq = 0;
 
-  private constructor(private readonly server: Server, private readonly origin: string) {
+  private constructor(
+    private readonly server: Server,
+    private readonly origin: string,
+  ) {
     server.on('request', (req, res) => {
       void (async () => {
         const chunks: Buffer[] = [];
@@ -182,7 +213,11 @@ class FlakyResponseUrls {
         else if (fault === 'ratelimit') res.writeHead(429, { 'retry-after': '1' }).end('rate_limited');
         else if (fault === 'http') res.writeHead(500).end('Internal Server Error');
         else {
-          const answer = await fetch(route.target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.concat(chunks) });
+          const answer = await fetch(route.target, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: Buffer.concat(chunks),
+          });
           res.writeHead(answer.status, { 'content-type': 'text/plain' }).end(await answer.text());
         }
       })().catch(() => res.destroy());
@@ -251,7 +286,9 @@ describe('one transient fault on each method Firewatch calls', () => {
     if (step !== 'declare') {
       const { channel } = await expectFullyDelivered(id, user, status, before);
       if (step === 'close') {
-        expect(ackText(await slashCommand(app.url, emu, 'resolve Fixed', { channel, user: user.id, responseUrl: emu.responseUrl() }))).toContain(`INC-${id} is now resolved.`);
+        expect(
+          ackText(await slashCommand(app.url, emu, 'resolve Fixed', { channel, user: user.id, responseUrl: emu.responseUrl() })),
+        ).toContain(`INC-${id} is now resolved.`);
         await settledOutbox(dbx(), id);
       }
       since = mark();
@@ -293,7 +330,10 @@ describe('Slack down for a few seconds', () => {
     const since = mark();
     const { id, ack } = await declare('Declared while Slack is down', alice.id);
     expect(ackText(ack)).toContain(`Declaring *INC-${id}*`);
-    const status = await slashCommand(app.url, emu, `status INC-${earlier.id} identified Slack is down`, { user: bob.id, responseUrl: emu.responseUrl() });
+    const status = await slashCommand(app.url, emu, `status INC-${earlier.id} identified Slack is down`, {
+      user: bob.id,
+      responseUrl: emu.responseUrl(),
+    });
     expect(status.status).toBe(200);
     expect(ackText(status)).toContain(`INC-${earlier.id} is now identified.`);
     // The commits happened before the acks.
@@ -342,7 +382,9 @@ describe('a channel deleted or archived by hand', () => {
 
     expect((await incidentRow(id)).status).toBe('identified');
     const events = await dbx().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
-    expect(events.filter((e) => e.kind === 'status_changed').map((e) => e.data)).toEqual([{ from: 'investigating', to: 'identified', message: 'Found it' }]);
+    expect(events.filter((e) => e.kind === 'status_changed').map((e) => e.data)).toEqual([
+      { from: 'investigating', to: 'identified', message: 'Found it' },
+    ]);
     // The person is told by DM; that notice is an outbox row of its own.
     await emu.waitFor(() => toldTo(user.id, id, since).find((t) => /could not post it/.test(t)));
     const rows = (await rowsAfter(id, lastRow)).filter((r) => r.kind !== 'notice.dm');
@@ -367,7 +409,10 @@ describe('a channel deleted or archived by hand', () => {
     const lastRow = (await outboxRows(id)).at(-1)!.id;
     emu.channels.get(channel)!.is_archived = true;
     const since = mark();
-    const r = await slashCommand(app.url, emu, `INC-${id} update Rolling back the deploy`, { user: user.id, responseUrl: emu.responseUrl() });
+    const r = await slashCommand(app.url, emu, `INC-${id} update Rolling back the deploy`, {
+      user: user.id,
+      responseUrl: emu.responseUrl(),
+    });
     expect(r.status).toBe(200);
     expect(ackText(r)).toContain(`Update posted to INC-${id}.`);
     await settledOutbox(dbx(), id);
@@ -394,24 +439,27 @@ describe('a channel deleted or archived by hand', () => {
 });
 
 describe('Slack refusing to create the channel', () => {
-  it.each(['restricted_action', 'invalid_name_specials'])('records the incident and tells the declarer when conversations.create answers %s', async (error) => {
-    const user = freshUser();
-    const since = mark();
-    emu.fault('conversations.create', { kind: 'error', error });
-    const { id } = await declare(`Refused channel ${error}`, user.id);
-    const rows = await settledOutbox(dbx(), id);
+  it.each(['restricted_action', 'invalid_name_specials'])(
+    'records the incident and tells the declarer when conversations.create answers %s',
+    async (error) => {
+      const user = freshUser();
+      const since = mark();
+      emu.fault('conversations.create', { kind: 'error', error });
+      const { id } = await declare(`Refused channel ${error}`, user.id);
+      const rows = await settledOutbox(dbx(), id);
 
-    const incident = await incidentRow(id);
-    expect(incident).toMatchObject({ status: 'investigating', channelId: null, declaredBy: user.id, leadId: user.id });
-    const creates = emu.calls.slice(since.calls).filter((c) => c.method === 'conversations.create');
-    expect(creates.map((c) => c.error)).toEqual([error]); // permanent: not retried
-    expect(rows.find((r) => r.kind === 'channel.create')).toMatchObject({ status: 'failed', lastError: error });
-    expect(rows.filter((r) => r.status === 'pending')).toEqual([]);
-    expect(rows.find((r) => r.kind === 'reply.declared')?.status).toBe('done');
-    const told = toldTo(user.id, id, since);
-    expect(told).toHaveLength(1);
-    expect(told[0]).toContain('refused to create its channel');
-  });
+      const incident = await incidentRow(id);
+      expect(incident).toMatchObject({ status: 'investigating', channelId: null, declaredBy: user.id, leadId: user.id });
+      const creates = emu.calls.slice(since.calls).filter((c) => c.method === 'conversations.create');
+      expect(creates.map((c) => c.error)).toEqual([error]); // permanent: not retried
+      expect(rows.find((r) => r.kind === 'channel.create')).toMatchObject({ status: 'failed', lastError: error });
+      expect(rows.filter((r) => r.status === 'pending')).toEqual([]);
+      expect(rows.find((r) => r.kind === 'reply.declared')?.status).toBe('done');
+      const told = toldTo(user.id, id, since);
+      expect(told).toHaveLength(1);
+      expect(told[0]).toContain('refused to create its channel');
+    },
+  );
 });
 
 interface HangResult {
@@ -444,7 +492,10 @@ async function hangOnSummaryPost(): Promise<HangResult> {
       id,
       rows,
       summaryTs: incident?.summaryTs ?? null,
-      summaries: hangEmu.messagesIn(channel).filter((m) => (m.metadata as { event_type?: string } | undefined)?.event_type === SUMMARY_EVENT).map((m) => m.ts),
+      summaries: hangEmu
+        .messagesIn(channel)
+        .filter((m) => (m.metadata as { event_type?: string } | undefined)?.event_type === SUMMARY_EVENT)
+        .map((m) => m.ts),
       pins: hangEmu.pins.filter((p) => p.channel === channel).map((p) => p.ts),
       announcements: hangEmu.messagesIn(ANNOUNCE).filter((m) => mentions(id).test(hangEmu.textOf(m))).length,
       posts,

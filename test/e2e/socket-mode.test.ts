@@ -12,7 +12,12 @@ import { incidentNumberIn, postSigned, TEAM_ID } from '../support/slack-requests
 /** How long Firewatch may take to start and open its Socket Mode connection before the suite gives up. */
 const STARTUP_DEADLINE_MS = 15_000;
 
-interface SlashOptions { user?: string; channel?: string; triggerId?: string; responseUrl?: string }
+interface SlashOptions {
+  user?: string;
+  channel?: string;
+  triggerId?: string;
+  responseUrl?: string;
+}
 
 /** The fields Slack sends for a slash command (over HTTP they are form fields; over Socket Mode, the envelope's payload). */
 function slashPayload(emu: SlackEmulator, text: string, options: SlashOptions = {}): Record<string, string> {
@@ -56,13 +61,22 @@ describe('Firewatch in Socket Mode (SLACK_APP_TOKEN set)', () => {
     db = await createTestDatabase();
     emu = await startEmulator();
     // No signing secret: Socket Mode needs none.
-    const env = loadEnv({ SLACK_BOT_TOKEN: emu.botToken, SLACK_APP_TOKEN: emu.appToken, SLACK_API_URL: emu.url, PORT: '0', LOG_LEVEL: 'silent' });
+    const env = loadEnv({
+      SLACK_BOT_TOKEN: emu.botToken,
+      SLACK_APP_TOKEN: emu.appToken,
+      SLACK_API_URL: emu.url,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+    });
     app = await within(
       startFirewatch({ env, config: testConfig(), logger: createLogger('silent'), database: db.database }),
       STARTUP_DEADLINE_MS,
       () => {
         const opens = emu.callsOf('apps.connections.open');
-        const recent = emu.calls.slice(-10).map((c) => `${c.method}:${c.ok ? 'ok' : c.error ?? c.status}`).join(', ');
+        const recent = emu.calls
+          .slice(-10)
+          .map((c) => `${c.method}:${c.ok ? 'ok' : (c.error ?? c.status)}`)
+          .join(', ');
         return (
           `startFirewatch did not finish within ${STARTUP_DEADLINE_MS} ms in Socket Mode: the emulator at SLACK_API_URL saw ` +
           `${opens.length} apps.connections.open call(s) and ${emu.socketConnections()} WebSocket connection(s); recent calls: ${recent || 'none'}`
@@ -147,12 +161,19 @@ describe("the emulator's Socket Mode endpoint", () => {
       return (await res.json()) as { ok: boolean; error?: string; url?: string };
     };
     expect(await call('apps.connections.open', emu.botToken)).toEqual({ ok: false, error: 'invalid_auth' });
-    expect(await call('apps.connections.open', emu.appToken)).toMatchObject({ ok: true, url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/socket\?ticket=[\w-]+$/) });
+    expect(await call('apps.connections.open', emu.appToken)).toMatchObject({
+      ok: true,
+      url: expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+\/socket\?ticket=[\w-]+$/),
+    });
     expect(await call('auth.test', emu.appToken)).toEqual({ ok: false, error: 'not_allowed_token_type' });
   });
 
   it('carries a slash command to a Bolt SocketModeReceiver given the emulator URL, and returns its ack', async () => {
-    const receiver = new SocketModeReceiver({ appToken: emu.appToken, logger, installerOptions: { clientOptions: { slackApiUrl: emu.url } } });
+    const receiver = new SocketModeReceiver({
+      appToken: emu.appToken,
+      logger,
+      installerOptions: { clientOptions: { slackApiUrl: emu.url } },
+    });
     bolt = new App({ receiver, logger, authorize: async () => ({ botToken: emu.botToken }) });
     bolt.command('/incident', async ({ ack, command }) => {
       await ack({ response_type: 'ephemeral', text: `got ${command.text}` });

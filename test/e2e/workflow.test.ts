@@ -27,7 +27,6 @@ afterAll(async () => {
 
 const dbx = () => db.database.db;
 
-
 async function incidentRow(id: number) {
   const [row] = await dbx().select().from(incidents).where(eq(incidents.id, id));
   if (!row) throw new Error(`no incident ${id}`);
@@ -73,7 +72,11 @@ function dmsTo(user: string): EmuMessage[] {
 /** Opens the change-status form from the incident's summary, as a click on its button does. */
 async function openChangeStatusForm(id: number, channel: string) {
   await clickButton(app.url, emu, summaryOf(channel), 'incident_change_status');
-  return (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
+  return (
+    await emu.waitFor(() =>
+      emu.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)),
+    )
+  ).view;
 }
 
 /** The change-status form filled in with a new status and no message. */
@@ -138,7 +141,9 @@ describe('status changes', () => {
     const { id } = await declare('Forbidden move check');
     const before = await eventsOf(id);
     const answer = await run(id, 'status closed');
-    expect(answer).toContain(`INC-${id} is investigating and cannot move to closed. Moves allowed from investigating: \`identified\`, \`monitoring\`, \`resolved\`.`);
+    expect(answer).toContain(
+      `INC-${id} is investigating and cannot move to closed. Moves allowed from investigating: \`identified\`, \`monitoring\`, \`resolved\`.`,
+    );
     expect((await incidentRow(id)).status).toBe('investigating');
     expect(await eventsOf(id)).toEqual(before);
   });
@@ -152,23 +157,30 @@ describe('status changes', () => {
     expect(row.mitigatedAt).not.toBeNull();
   });
 
-  it('tells the person the outcome at the response_url when the answer comes after Slack stopped waiting', { timeout: 20_000 }, async () => {
-    const { id, channel } = await declare('Slow database on a status change');
-    const held = await holdIncident(id);
-    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
-    const r = await slashCommand(app.url, emu, 'status monitoring', { channel, user: 'U0ALICE', responseUrl });
-    await held.released;
-    expect(r.text).not.toContain('is now monitoring');
-    const late = await emu.waitFor(() => emu.responses.find((p) => responseUrl.endsWith(`/${p.id}`)));
-    expect(late.body.text).toContain(`INC-${id} is now monitoring.`);
-    expect((await incidentRow(id)).status).toBe('monitoring');
-  });
+  it(
+    'tells the person the outcome at the response_url when the answer comes after Slack stopped waiting',
+    { timeout: 20_000 },
+    async () => {
+      const { id, channel } = await declare('Slow database on a status change');
+      const held = await holdIncident(id);
+      const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
+      const r = await slashCommand(app.url, emu, 'status monitoring', { channel, user: 'U0ALICE', responseUrl });
+      await held.released;
+      expect(r.text).not.toContain('is now monitoring');
+      const late = await emu.waitFor(() => emu.responses.find((p) => responseUrl.endsWith(`/${p.id}`)));
+      expect(late.body.text).toContain(`INC-${id} is now monitoring.`);
+      expect((await incidentRow(id)).status).toBe('monitoring');
+    },
+  );
 
   it('DMs each person what their form came to when the answer comes after Slack stopped waiting', { timeout: 20_000 }, async () => {
     const { id, channel } = await declare('Slow database under two forms');
     const view = await openChangeStatusForm(id, channel);
     const held = await holdIncident(id);
-    const [alice, bob] = await Promise.all([submitView(app.url, emu, view, statusValues('identified'), 'U0ALICE'), submitView(app.url, emu, view, statusValues('monitoring'), 'U0BOB')]);
+    const [alice, bob] = await Promise.all([
+      submitView(app.url, emu, view, statusValues('identified'), 'U0ALICE'),
+      submitView(app.url, emu, view, statusValues('monitoring'), 'U0BOB'),
+    ]);
     await held.released;
     // Bolt answered Slack for both at 3 s: neither form could show its outcome.
     expect([alice.status, bob.status]).toEqual([404, 404]);
@@ -176,7 +188,9 @@ describe('status changes', () => {
     const said = [emu.textOf(await dmTo('U0ALICE')), emu.textOf(await dmTo('U0BOB'))];
     const won = (await incidentRow(id)).status;
     expect(said.filter((t) => t.startsWith(`INC-${id} is now ${won}.`) && t.includes('close it, this was recorded'))).toHaveLength(1);
-    expect(said.filter((t) => t.startsWith(`⚠️ INC-${id} is now ${won}: someone changed it`) && t.includes('could not show it'))).toHaveLength(1);
+    expect(
+      said.filter((t) => t.startsWith(`⚠️ INC-${id} is now ${won}: someone changed it`) && t.includes('could not show it')),
+    ).toHaveLength(1);
     expect(await eventsOf(id, 'status_changed')).toHaveLength(1);
   });
 
@@ -202,7 +216,12 @@ describe('status changes', () => {
     expect(await run(id, 'status investigating Error rate is back')).toContain(`INC-${id} is now investigating.`);
     const reopened = await incidentRow(id);
     expect(reopened.resolvedAt).toBeNull();
-    expect((await eventsOf(id, 'status_changed')).at(-1)?.data).toEqual({ from: 'resolved', to: 'investigating', message: 'Error rate is back', reopen: true });
+    expect((await eventsOf(id, 'status_changed')).at(-1)?.data).toEqual({
+      from: 'resolved',
+      to: 'investigating',
+      message: 'Error rate is back',
+      reopen: true,
+    });
     expect(emu.messagesIn(ANNOUNCE).filter((m) => m.thread_ts === incident.announcementTs)).toHaveLength(2);
 
     await run(id, 'resolve Fixed for real');
@@ -212,7 +231,9 @@ describe('status changes', () => {
     expect(closed.resolvedAt!.getTime()).toBeGreaterThan(resolved.resolvedAt!.getTime());
     expect(emu.callsOf('conversations.archive')).toHaveLength(0);
     expect(emu.channels.get(channel)?.is_archived).toBe(false);
-    expect(await run(id, 'status investigating Again?')).toContain(`INC-${id} is closed and cannot move to investigating. Moves allowed from closed: none: it is final.`);
+    expect(await run(id, 'status investigating Again?')).toContain(
+      `INC-${id} is closed and cannot move to investigating. Moves allowed from closed: none: it is final.`,
+    );
   });
 
   it('gives one clean winner when two people resolve at the same moment', async () => {
@@ -231,11 +252,17 @@ describe('status changes', () => {
   it('lets only one of two forms submitted from the same status win, telling the other what it is now', async () => {
     const { id, channel } = await declare('Racing forms');
     const view = await openChangeStatusForm(id, channel);
-    const [x, y] = await Promise.all([submitView(app.url, emu, view, statusValues('identified')), submitView(app.url, emu, view, statusValues('monitoring'), 'U0BOB')]);
+    const [x, y] = await Promise.all([
+      submitView(app.url, emu, view, statusValues('identified')),
+      submitView(app.url, emu, view, statusValues('monitoring'), 'U0BOB'),
+    ]);
     const results = [x!, y!];
     expect(results.filter((r) => r.text === '')).toHaveLength(1);
     const loser = results.find((r) => r.text !== '')!;
-    expect(loser.json).toEqual({ response_action: 'errors', errors: { status: expect.stringMatching(new RegExp(`INC-${id} is now (identified|monitoring): someone changed it`)) } });
+    expect(loser.json).toEqual({
+      response_action: 'errors',
+      errors: { status: expect.stringMatching(new RegExp(`INC-${id} is now (identified|monitoring): someone changed it`)) },
+    });
     expect(await eventsOf(id, 'status_changed')).toHaveLength(1);
   });
 });
@@ -258,14 +285,24 @@ describe('triage and decline', () => {
   it('declines with a reason from the form, after which nothing moves it', async () => {
     const incident = await triageIncident('Flapping disk alert');
     await clickButton(app.url, emu, summaryOf(incident.channelId!), 'incident_decline');
-    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'decline_incident' && String(v.view.private_metadata).includes(`"incidentId":${incident.id}`)))).view;
+    const view = (
+      await emu.waitFor(() =>
+        emu.views.find(
+          (v) => v.view.callback_id === 'decline_incident' && String(v.view.private_metadata).includes(`"incidentId":${incident.id}`),
+        ),
+      )
+    ).view;
     const empty = await submitView(app.url, emu, view, { message: { value: { type: 'plain_text_input', value: '' } } });
     expect(empty.json).toEqual({ response_action: 'errors', errors: { message: expect.stringContaining('Declining needs a reason') } });
     const ok = await submitView(app.url, emu, view, { message: { value: { type: 'plain_text_input', value: 'Known flapping sensor' } } });
     expect(ok.text).toBe('');
     await settledOutbox(dbx(), incident.id);
     expect((await incidentRow(incident.id)).status).toBe('declined');
-    expect((await eventsOf(incident.id, 'status_changed')).at(-1)?.data).toEqual({ from: 'triage', to: 'declined', message: 'Known flapping sensor' });
+    expect((await eventsOf(incident.id, 'status_changed')).at(-1)?.data).toEqual({
+      from: 'triage',
+      to: 'declined',
+      message: 'Known flapping sensor',
+    });
     expect(await run(incident.id, 'status investigating Actually real')).toContain('Moves allowed from declined: none: it is final.');
   });
 });
@@ -279,7 +316,11 @@ describe('status updates', () => {
     expect(post).toContain('latency recovering');
     const thread = emu.messagesIn(ANNOUNCE).filter((m) => m.thread_ts === incident.announcementTs);
     expect(thread.map((m) => emu.textOf(m)).join(' ')).toContain('latency recovering');
-    expect(await eventsOf(id, 'status_update')).toEqual([expect.objectContaining({ data: expect.objectContaining({ message: 'Rolled back the index change; latency recovering', status: 'investigating' }) })]);
+    expect(await eventsOf(id, 'status_update')).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ message: 'Rolled back the index change; latency recovering', status: 'investigating' }),
+      }),
+    ]);
     expect(emu.textOf(summaryOf(channel))).toContain('Last update');
     expect(emu.textOf(summaryOf(channel))).toContain('latency recovering');
     expect((await incidentRow(id)).acknowledgedAt).not.toBeNull();
@@ -307,14 +348,23 @@ describe('status updates', () => {
     const row = await incidentRow(id);
     expect(row).toMatchObject({ status: 'monitoring', severity: 'sev2' });
     expect(row.mitigatedAt).not.toBeNull();
-    expect((await eventsOf(id, 'status_update'))[0]?.data).toEqual({ message: 'Consumers restarted; watching the backlog drain', status: 'monitoring', severity: 'sev2', nextUpdateMs: 1_800_000 });
+    expect((await eventsOf(id, 'status_update'))[0]?.data).toEqual({
+      message: 'Consumers restarted; watching the backlog drain',
+      status: 'monitoring',
+      severity: 'sev2',
+      nextUpdateMs: 1_800_000,
+    });
     expect(emu.channels.get(channel)?.topic).toBe('SEV2 · Monitoring · Lead: @alice');
   });
 
   it('refuses an empty update from the form on its field', async () => {
     const { id, channel } = await declare('Empty update check');
     await clickButton(app.url, emu, summaryOf(channel), 'incident_post_update');
-    const view = (await emu.waitFor(() => emu.views.find((v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`)))).view;
+    const view = (
+      await emu.waitFor(() =>
+        emu.views.find((v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`)),
+      )
+    ).view;
     const r = await submitView(app.url, emu, view, { message: { value: { type: 'plain_text_input', value: '   ' } } });
     expect(r.json).toEqual({ response_action: 'errors', errors: { message: expect.stringContaining('Write the update') } });
   });
@@ -358,7 +408,9 @@ describe('severity, type, impact and notes', () => {
       severity: { value: { type: 'static_select', selected_option: { value: 'sev3' } } },
       type: { value: { type: 'static_select', selected_option: { value: 'data' } } },
     });
-    const created = await emu.waitFor(() => emu.okCallsOf('conversations.create').find((c) => String(c.args.name).endsWith('-typed-from-the-form')));
+    const created = await emu.waitFor(() =>
+      emu.okCallsOf('conversations.create').find((c) => String(c.args.name).endsWith('-typed-from-the-form')),
+    );
     const id = Number(/^inc-(\d+)-/.exec(String(created.args.name))![1]);
     expect((await incidentRow(id)).type).toBe('data');
   });
@@ -371,7 +423,9 @@ describe('roles', () => {
     expect((await incidentRow(id)).leadId).toBe('U0BOB');
     expect(emu.channels.get(channel)?.members.has('U0BOB')).toBe(true);
     expect(emu.channels.get(channel)?.topic).toBe('SEV3 · Investigating · Lead: @bob');
-    const dm = emu.messages.find((m) => emu.channels.get(m.channel)?.is_im && emu.channels.get(m.channel)?.user === 'U0BOB' && emu.textOf(m).includes(`INC-${id}`));
+    const dm = emu.messages.find(
+      (m) => emu.channels.get(m.channel)?.is_im && emu.channels.get(m.channel)?.user === 'U0BOB' && emu.textOf(m).includes(`INC-${id}`),
+    );
     expect(dm && emu.textOf(dm)).toContain('coordinate the response');
     expect(emu.textOf(summaryOf(channel))).toContain('<@U0BOB>');
     expect((await eventsOf(id, 'role_assigned'))[0]?.data).toEqual({ role: 'lead', user: 'U0BOB', previous: 'U0ALICE' });
@@ -399,9 +453,14 @@ describe('follow-ups', () => {
     expect(JSON.stringify(list.blocks)).toContain('Add alert on queue depth');
     const ephemeralMessage = { channel, ts: '1700000000.000001', blocks: list.blocks, text: list.text };
     await clickButton(app.url, emu, ephemeralMessage, 'followup_done', 'U0BOB');
-    const replaced = await emu.waitFor(() => emu.responses.find((r) => r.body.replace_original === true && JSON.stringify(r.body).includes('✅')));
+    const replaced = await emu.waitFor(() =>
+      emu.responses.find((r) => r.body.replace_original === true && JSON.stringify(r.body).includes('✅')),
+    );
     expect(JSON.stringify(replaced.body)).toContain('done by <@U0BOB>');
-    const [done] = await dbx().select().from(followups).where(and(eq(followups.incidentId, id)));
+    const [done] = await dbx()
+      .select()
+      .from(followups)
+      .where(and(eq(followups.incidentId, id)));
     expect(done?.doneBy).toBe('U0BOB');
     await clickButton(app.url, emu, ephemeralMessage, 'followup_done', 'U0ALICE');
     await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes('already done by <@U0BOB>')));
@@ -411,7 +470,14 @@ describe('follow-ups', () => {
 
 describe('listing and private incidents', () => {
   async function declarePrivate(title: string) {
-    const result = await declareIncident(app.services.db, app.services.config, { title, severity: 'sev1', description: '', isPrivate: true, declaredBy: 'U0ALICE', reply: { userId: 'U0ALICE' } });
+    const result = await declareIncident(app.services.db, app.services.config, {
+      title,
+      severity: 'sev1',
+      description: '',
+      isPrivate: true,
+      declaredBy: 'U0ALICE',
+      reply: { userId: 'U0ALICE' },
+    });
     if (!result.ok) throw new Error('not declared');
     app.services.outbox.wake();
     await settledOutbox(dbx(), result.incident.id);
@@ -439,7 +505,9 @@ describe('listing and private incidents', () => {
     const answer = await run(id, `status INC-${id} identified`, { channel: GENERAL, user: 'U0BOB' });
     expect(answer).toContain(`There is no INC-${id} that you can see.`);
     expect(answer).not.toContain('Private access check');
-    expect(await run(id, `status INC-999999 identified`, { channel: GENERAL, user: 'U0BOB' })).toContain('There is no INC-999999 that you can see.');
+    expect(await run(id, `status INC-999999 identified`, { channel: GENERAL, user: 'U0BOB' })).toContain(
+      'There is no INC-999999 that you can see.',
+    );
     expect(await eventsOf(id)).toEqual(before);
     expect(await run(id, `status INC-${id} identified`, { channel: GENERAL, user: 'U0ALICE' })).toContain(`INC-${id} is now identified.`);
   });
@@ -455,7 +523,9 @@ describe('summary buttons', () => {
     await settledOutbox(dbx(), id);
     expect(JSON.stringify(summaryOf(channel).blocks)).not.toContain('incident_resolve');
     await clickButton(app.url, emu, staleSummary, 'incident_resolve', 'U0BOB');
-    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes(`INC-${id} is now resolved: someone changed it meanwhile`)));
+    await emu.waitFor(() =>
+      emu.responses.find((r) => JSON.stringify(r.body).includes(`INC-${id} is now resolved: someone changed it meanwhile`)),
+    );
     expect(await eventsOf(id, 'status_changed')).toHaveLength(1);
   });
 
@@ -463,7 +533,9 @@ describe('summary buttons', () => {
     const { id, channel } = await declare('Status form check');
     await run(id, 'status monitoring');
     const view = await openChangeStatusForm(id, channel);
-    const select = (view.blocks as Array<{ block_id?: string; element?: { options?: Array<{ value: string }> } }>).find((b) => b.block_id === 'status');
+    const select = (view.blocks as Array<{ block_id?: string; element?: { options?: Array<{ value: string }> } }>).find(
+      (b) => b.block_id === 'status',
+    );
     expect(select?.element?.options?.map((o) => o.value)).toEqual(['investigating', 'identified', 'resolved']);
   });
 });
@@ -492,18 +564,44 @@ describe('a delivery that posted and died before it was recorded', () => {
     await run(id, 'role comms <@U0CAROL>');
     await run(id, 'resolve Restarted the queue workers');
     const kinds = ['timeline.post', 'role.dm'];
-    const rows = await dbx().select().from(outbox).where(and(eq(outbox.incidentId, id), inArray(outbox.kind, kinds)));
+    const rows = await dbx()
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.incidentId, id), inArray(outbox.kind, kinds)));
     // In the channel, in the announcement thread, and by DM.
-    expect(rows.map((r) => (r.kind === 'role.dm' ? 'dm' : String(r.payload.where))).sort()).toEqual(['announcement_thread', 'channel', 'channel', 'dm']);
+    expect(rows.map((r) => (r.kind === 'role.dm' ? 'dm' : String(r.payload.where))).sort()).toEqual([
+      'announcement_thread',
+      'channel',
+      'channel',
+      'dm',
+    ]);
     const posted = emu.okCallsOf('chat.postMessage').length;
     const lookups = emu.calls.filter((c) => ['conversations.history', 'conversations.replies'].includes(c.method)).length;
     // As if each attempt died between Slack's answer and marking its row done.
-    await dbx().update(outbox).set({ status: 'pending', attempts: 1, doneAt: null }).where(inArray(outbox.id, rows.map((r) => r.id)));
+    await dbx()
+      .update(outbox)
+      .set({ status: 'pending', attempts: 1, doneAt: null })
+      .where(
+        inArray(
+          outbox.id,
+          rows.map((r) => r.id),
+        ),
+      );
     app.services.outbox.wake();
     await settledOutbox(dbx(), id);
     expect(emu.okCallsOf('chat.postMessage')).toHaveLength(posted);
-    expect(emu.calls.filter((c) => ['conversations.history', 'conversations.replies'].includes(c.method)).length - lookups).toBe(rows.length);
-    const again = await dbx().select().from(outbox).where(inArray(outbox.id, rows.map((r) => r.id)));
+    expect(emu.calls.filter((c) => ['conversations.history', 'conversations.replies'].includes(c.method)).length - lookups).toBe(
+      rows.length,
+    );
+    const again = await dbx()
+      .select()
+      .from(outbox)
+      .where(
+        inArray(
+          outbox.id,
+          rows.map((r) => r.id),
+        ),
+      );
     expect(again.map((r) => r.status)).toEqual(rows.map(() => 'done'));
   });
 });

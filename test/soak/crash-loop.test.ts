@@ -1,7 +1,19 @@
 import { asc, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/client.js';
-import { incidents, jobRuns, outbox, pageNotifications, pages, timelineEvents, type Incident, type OutboxRow, type Page, type PageNotification, type TimelineEvent } from '../../src/db/schema.js';
+import {
+  incidents,
+  jobRuns,
+  outbox,
+  pageNotifications,
+  pages,
+  timelineEvents,
+  type Incident,
+  type OutboxRow,
+  type Page,
+  type PageNotification,
+  type TimelineEvent,
+} from '../../src/db/schema.js';
 import { DIGEST_JOB } from '../../src/digests/job.js';
 import { ANNOUNCE, startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -51,7 +63,8 @@ const SUMMARY_EVENT = 'firewatch_incident_summary';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const digestsClaimed = async (watch: Db): Promise<number> => (await watch.select({ n: count() }).from(jobRuns).where(eq(jobRuns.job, DIGEST_JOB)))[0]?.n ?? 0;
+const digestsClaimed = async (watch: Db): Promise<number> =>
+  (await watch.select({ n: count() }).from(jobRuns).where(eq(jobRuns.job, DIGEST_JOB)))[0]?.n ?? 0;
 
 /**
  * Waits for the moment a round's process dies: on even rounds while its declare and status change are in
@@ -98,7 +111,8 @@ async function settle(watch: Db, timeoutMs: number): Promise<void> {
     const [pending] = await watch.select({ n: count() }).from(outbox).where(eq(outbox.status, 'pending'));
     const [escalating] = await watch.select({ n: count() }).from(pages).where(eq(pages.state, 'triggered'));
     quiet = pending?.n === 0 && escalating?.n === 0 ? quiet + 1 : 0;
-    if (Date.now() - started > timeoutMs) throw new Error(`still ${pending?.n} outbox rows pending and ${escalating?.n} pages escalating after ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`still ${pending?.n} outbox rows pending and ${escalating?.n} pages escalating after ${timeoutMs} ms`);
     await sleep(quiet ? 2_000 : 500);
   }
 }
@@ -122,140 +136,174 @@ const pageDmCalls = (): RecordedCall[] => emu.okCallsOf('chat.postMessage').filt
 
 // Postgres only: the test watches the database from outside while the app runs, which embedded PGlite (one
 // process at a time) does not allow.
-describe.runIf(process.env.DATABASE_URL)(`a process killed ${KILLS} times while it declares, changes status, escalates and posts digests`, () => {
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    await db.database.close();
-    emu = await startEmulator();
-    emu.addChannel({ id: DIGEST, name: 'stakeholders', members: new Set([emu.botUserId]) });
+describe.runIf(process.env.DATABASE_URL)(
+  `a process killed ${KILLS} times while it declares, changes status, escalates and posts digests`,
+  () => {
+    beforeAll(
+      async () => {
+        db = await createTestDatabase();
+        await db.database.close();
+        emu = await startEmulator();
+        emu.addChannel({ id: DIGEST, name: 'stakeholders', members: new Set([emu.botUserId]) });
 
-    const watcher = await openDatabase({ url: db.url, dataDir: db.dataDir });
-    try {
-      for (let round = 0; round < KILLS; round++) {
-        const app = await spawnApp(emu, db, CONFIG);
-        alive.push(app);
-        // Work in flight when the kill comes: a declare (which pages), and a status change of an earlier
-        // incident; the escalations, page DMs and digests of earlier rounds run alongside on their own timers.
-        const work = (async () => {
-          const declared = await slashCommand(app.url, emu, `declare sev3 Crash loop round ${round}`).catch(() => undefined);
-          const id = Number(/INC-(\d+)/.exec(declared?.text ?? '')?.[1]);
-          if (Number.isSafeInteger(id)) acked.push({ id, status: 'investigating' });
-          const earlier = acked[Math.floor(Math.random() * acked.length)];
-          if (earlier && earlier.status === 'investigating') {
-            const changed = await slashCommand(app.url, emu, `status INC-${earlier.id} identified Round ${round}`).catch(() => undefined);
-            if (changed?.status !== 200) earlier.unanswered = 'identified';
-            // "already identified": an earlier round's change was made though its answer died with the process.
-            else if (/is (now|already) identified/.test(changed.text)) earlier.status = 'identified';
+        const watcher = await openDatabase({ url: db.url, dataDir: db.dataDir });
+        try {
+          for (let round = 0; round < KILLS; round++) {
+            const app = await spawnApp(emu, db, CONFIG);
+            alive.push(app);
+            // Work in flight when the kill comes: a declare (which pages), and a status change of an earlier
+            // incident; the escalations, page DMs and digests of earlier rounds run alongside on their own timers.
+            const work = (async () => {
+              const declared = await slashCommand(app.url, emu, `declare sev3 Crash loop round ${round}`).catch(() => undefined);
+              const id = Number(/INC-(\d+)/.exec(declared?.text ?? '')?.[1]);
+              if (Number.isSafeInteger(id)) acked.push({ id, status: 'investigating' });
+              const earlier = acked[Math.floor(Math.random() * acked.length)];
+              if (earlier && earlier.status === 'investigating') {
+                const changed = await slashCommand(app.url, emu, `status INC-${earlier.id} identified Round ${round}`).catch(
+                  () => undefined,
+                );
+                if (changed?.status !== 200) earlier.unanswered = 'identified';
+                // "already identified": an earlier round's change was made though its answer died with the process.
+                else if (/is (now|already) identified/.test(changed.text)) earlier.status = 'identified';
+              }
+            })();
+            await killPoint(round, watcher.db);
+            await app.kill('SIGKILL');
+            await work.catch(() => {});
           }
-        })();
-        await killPoint(round, watcher.db);
-        await app.kill('SIGKILL');
-        await work.catch(() => {});
+
+          // What the killed processes got done, so a run shows whether escalations and digests were under way.
+          const [escalated] = await watcher.db.select({ n: count() }).from(timelineEvents).where(eq(timelineEvents.kind, 'page_escalated'));
+          const [digests] = await watcher.db.select({ n: count() }).from(outbox).where(eq(outbox.kind, 'digest.post'));
+          console.info(
+            `before the last restart: ${acked.length} declares answered, ${escalated?.n} escalations, ${pageDmCalls().length} page DMs, ${digests?.n} digests claimed, ${emu.messagesIn(DIGEST).length} posted`,
+          );
+
+          const last = await spawnApp(emu, db, FINAL_CONFIG);
+          alive.push(last);
+          const setUp = () =>
+            acked.every(({ id }) => {
+              const channel = emu.okCallsOf('conversations.create').find((c) => String(c.args.name).startsWith(`inc-${id}-`));
+              const channelId = (channel?.response as { channel?: { id?: string } } | undefined)?.channel?.id;
+              if (!channelId) return false;
+              return (
+                emu.pins.some((p) => p.channel === channelId) &&
+                emu.messagesIn(ANNOUNCE).some((m) => emu.textOf(m).includes(`<#${channelId}>`))
+              );
+            });
+          await emu.waitFor(setUp, 60_000);
+          // Incidents committed by a killed process without an ack are set up too, and its leased deliveries
+          // done, once its leases run out.
+          await settle(watcher.db, 90_000);
+          await last.kill('SIGTERM');
+
+          incidentRows = await watcher.db.select().from(incidents).orderBy(asc(incidents.id));
+          outboxRows = await watcher.db.select().from(outbox).orderBy(asc(outbox.id));
+          pageRows = await watcher.db.select().from(pages).orderBy(asc(pages.id));
+          notifications = await watcher.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id));
+          events = await watcher.db.select().from(timelineEvents).orderBy(asc(timelineEvents.id));
+        } finally {
+          await watcher.close();
+        }
+      },
+      150_000 + KILLS * 20_000,
+    );
+
+    afterAll(async () => {
+      for (const p of alive) await p.kill('SIGKILL');
+      await emu?.close();
+      await db?.destroy();
+    });
+
+    it('sets up every committed incident exactly once, acknowledged or not', () => {
+      expect(acked.length).toBeGreaterThan(0);
+      for (const incident of incidentRows) {
+        const channels = [...emu.channels.values()].filter((c) => c.name.startsWith(`inc-${incident.id}-`));
+        expect(channels, `INC-${incident.id} channels`).toHaveLength(1);
+        const channelId = channels[0]!.id;
+        expect(incident.channelId).toBe(channelId);
+        const summaries = emu
+          .messagesIn(channelId)
+          .filter((m) => (m.metadata as { event_type?: string } | undefined)?.event_type === SUMMARY_EVENT);
+        expect(summaries, `INC-${incident.id} summaries`).toHaveLength(1);
+        const effects = outboxRows.filter((r) => r.incidentId === incident.id).map((r) => [r.kind, r.status, r.attempts, r.lastError]);
+        expect(
+          emu.messagesIn(ANNOUNCE).filter((m) => !m.thread_ts && emu.textOf(m).includes(`<#${channelId}>`)),
+          `INC-${incident.id} announcements; outbox ${JSON.stringify(effects)}; private ${incident.isPrivate}; announce ${incident.announcementChannel}`,
+        ).toHaveLength(1);
       }
+    });
 
-      // What the killed processes got done, so a run shows whether escalations and digests were under way.
-      const [escalated] = await watcher.db.select({ n: count() }).from(timelineEvents).where(eq(timelineEvents.kind, 'page_escalated'));
-      const [digests] = await watcher.db.select({ n: count() }).from(outbox).where(eq(outbox.kind, 'digest.post'));
-      console.info(`before the last restart: ${acked.length} declares answered, ${escalated?.n} escalations, ${pageDmCalls().length} page DMs, ${digests?.n} digests claimed, ${emu.messagesIn(DIGEST).length} posted`);
+    it('keeps every acknowledged status change', () => {
+      for (const { id, status, unanswered } of acked) {
+        // A change whose answer died with its process may or may not have been made; an acknowledged one was.
+        const possible = unanswered ? [status, unanswered] : [status];
+        expect(possible, `INC-${id}`).toContain(incidentRows.find((r) => r.id === id)?.status);
+      }
+    });
 
-      const last = await spawnApp(emu, db, FINAL_CONFIG);
-      alive.push(last);
-      const setUp = () =>
-        acked.every(({ id }) => {
-          const channel = emu.okCallsOf('conversations.create').find((c) => String(c.args.name).startsWith(`inc-${id}-`));
-          const channelId = (channel?.response as { channel?: { id?: string } } | undefined)?.channel?.id;
-          if (!channelId) return false;
-          return emu.pins.some((p) => p.channel === channelId) && emu.messagesIn(ANNOUNCE).some((m) => emu.textOf(m).includes(`<#${channelId}>`));
-        });
-      await emu.waitFor(setUp, 60_000);
-      // Incidents committed by a killed process without an ack are set up too, and its leased deliveries
-      // done, once its leases run out.
-      await settle(watcher.db, 90_000);
-      await last.kill('SIGTERM');
+    it('escalates every unacknowledged page to its last level once, and runs it out once', () => {
+      // Each declare pages once, whichever process committed it.
+      expect(pageRows.map((p) => p.incidentId).sort((a, b) => a - b)).toEqual(incidentRows.map((i) => i.id));
+      const of = (page: Page, kind: string) => events.filter((e) => e.kind === kind && e.data.pageId === page.id);
+      for (const page of pageRows) {
+        expect([page.state, page.level, page.loop], `page ${page.id}`).toEqual(['exhausted', 1, 0]);
+        expect(
+          of(page, 'page_escalated').map((e) => e.data.level),
+          `page ${page.id} escalations`,
+        ).toEqual([1]);
+        expect(of(page, 'page_exhausted'), `page ${page.id} exhaustions`).toHaveLength(1);
+      }
+    });
 
-      incidentRows = await watcher.db.select().from(incidents).orderBy(asc(incidents.id));
-      outboxRows = await watcher.db.select().from(outbox).orderBy(asc(outbox.id));
-      pageRows = await watcher.db.select().from(pages).orderBy(asc(pages.id));
-      notifications = await watcher.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id));
-      events = await watcher.db.select().from(timelineEvents).orderBy(asc(timelineEvents.id));
-    } finally {
-      await watcher.close();
-    }
-  }, 150_000 + KILLS * 20_000);
+    it('sends each page notification exactly once, to both levels of every page', () => {
+      const calls = pageDmCalls();
+      const perRecipient = [...countBy(calls, (c) => `page ${pageIdIn(c.args.blocks)} to ${String(c.args.channel)}`)].filter(
+        ([, n]) => n > 1,
+      );
+      expect(perRecipient).toEqual([]);
+      // A DM posted twice for one notification leaves a message that no notification row points to.
+      const sent = calls
+        .map((c) => c.response as { channel: string; ts: string })
+        .map((r) => `${r.channel}/${r.ts}`)
+        .sort();
+      expect(sent).toEqual(
+        notifications
+          .filter((n) => n.dmTs)
+          .map((n) => `${n.dmChannel}/${n.dmTs}`)
+          .sort(),
+      );
+      // No page ended by an acknowledgement or a resolve, so no notification was skipped.
+      for (const page of pageRows) {
+        const told = notifications.filter((n) => n.pageId === page.id);
+        expect(told.map((n) => [n.userId, Boolean(n.dmTs)]).sort(), `page ${page.id}`).toEqual([
+          [LEVEL_ONE, true],
+          [LEVEL_TWO, true],
+        ]);
+      }
+    });
 
-  afterAll(async () => {
-    for (const p of alive) await p.kill('SIGKILL');
-    await emu?.close();
-    await db?.destroy();
-  });
-
-  it('sets up every committed incident exactly once, acknowledged or not', () => {
-    expect(acked.length).toBeGreaterThan(0);
-    for (const incident of incidentRows) {
-      const channels = [...emu.channels.values()].filter((c) => c.name.startsWith(`inc-${incident.id}-`));
-      expect(channels, `INC-${incident.id} channels`).toHaveLength(1);
-      const channelId = channels[0]!.id;
-      expect(incident.channelId).toBe(channelId);
-      const summaries = emu.messagesIn(channelId).filter((m) => (m.metadata as { event_type?: string } | undefined)?.event_type === SUMMARY_EVENT);
-      expect(summaries, `INC-${incident.id} summaries`).toHaveLength(1);
-      const effects = outboxRows.filter((r) => r.incidentId === incident.id).map((r) => [r.kind, r.status, r.attempts, r.lastError]);
+    it('posts each due digest at most once', () => {
+      const due = outboxRows.filter((r) => r.kind === 'digest.post' && r.payload.job === DIGEST_JOB && r.payload.userId === undefined);
+      const delivered = due.filter((r) => r.status === 'done');
+      expect(delivered.length).toBeGreaterThan(0);
+      const posted = emu.messagesIn(DIGEST);
+      // Each due time's digest reads "since" the previous one, so two identical messages are one due time twice.
+      const repeated = [...countBy(posted, (m) => emu.textOf(m))].filter(([, n]) => n > 1).map(([, n]) => n);
       expect(
-        emu.messagesIn(ANNOUNCE).filter((m) => !m.thread_ts && emu.textOf(m).includes(`<#${channelId}>`)),
-        `INC-${incident.id} announcements; outbox ${JSON.stringify(effects)}; private ${incident.isPrivate}; announce ${incident.announcementChannel}`,
-      ).toHaveLength(1);
-    }
-  });
+        posted.length,
+        `${posted.length} digests posted for ${delivered.length} delivered due times; identical digests posted ${JSON.stringify(repeated)} times`,
+      ).toBe(delivered.length);
+    });
 
-  it('keeps every acknowledged status change', () => {
-    for (const { id, status, unanswered } of acked) {
-      // A change whose answer died with its process may or may not have been made; an acknowledged one was.
-      const possible = unanswered ? [status, unanswered] : [status];
-      expect(possible, `INC-${id}`).toContain(incidentRows.find((r) => r.id === id)?.status);
-    }
-  });
+    it('records no timeline event twice', () => {
+      // How late a sweep ran differs between two escalations of the same step; nothing else may.
+      const identity = (e: TimelineEvent) => JSON.stringify([e.incidentId, e.kind, e.actor, { ...e.data, lateMs: undefined }]);
+      expect([...countBy(events, identity)].filter(([, n]) => n > 1)).toEqual([]);
+    });
 
-  it('escalates every unacknowledged page to its last level once, and runs it out once', () => {
-    // Each declare pages once, whichever process committed it.
-    expect(pageRows.map((p) => p.incidentId).sort((a, b) => a - b)).toEqual(incidentRows.map((i) => i.id));
-    const of = (page: Page, kind: string) => events.filter((e) => e.kind === kind && e.data.pageId === page.id);
-    for (const page of pageRows) {
-      expect([page.state, page.level, page.loop], `page ${page.id}`).toEqual(['exhausted', 1, 0]);
-      expect(of(page, 'page_escalated').map((e) => e.data.level), `page ${page.id} escalations`).toEqual([1]);
-      expect(of(page, 'page_exhausted'), `page ${page.id} exhaustions`).toHaveLength(1);
-    }
-  });
-
-  it('sends each page notification exactly once, to both levels of every page', () => {
-    const calls = pageDmCalls();
-    const perRecipient = [...countBy(calls, (c) => `page ${pageIdIn(c.args.blocks)} to ${String(c.args.channel)}`)].filter(([, n]) => n > 1);
-    expect(perRecipient).toEqual([]);
-    // A DM posted twice for one notification leaves a message that no notification row points to.
-    const sent = calls.map((c) => c.response as { channel: string; ts: string }).map((r) => `${r.channel}/${r.ts}`).sort();
-    expect(sent).toEqual(notifications.filter((n) => n.dmTs).map((n) => `${n.dmChannel}/${n.dmTs}`).sort());
-    // No page ended by an acknowledgement or a resolve, so no notification was skipped.
-    for (const page of pageRows) {
-      const told = notifications.filter((n) => n.pageId === page.id);
-      expect(told.map((n) => [n.userId, Boolean(n.dmTs)]).sort(), `page ${page.id}`).toEqual([[LEVEL_ONE, true], [LEVEL_TWO, true]]);
-    }
-  });
-
-  it('posts each due digest at most once', () => {
-    const due = outboxRows.filter((r) => r.kind === 'digest.post' && r.payload.job === DIGEST_JOB && r.payload.userId === undefined);
-    const delivered = due.filter((r) => r.status === 'done');
-    expect(delivered.length).toBeGreaterThan(0);
-    const posted = emu.messagesIn(DIGEST);
-    // Each due time's digest reads "since" the previous one, so two identical messages are one due time twice.
-    const repeated = [...countBy(posted, (m) => emu.textOf(m))].filter(([, n]) => n > 1).map(([, n]) => n);
-    expect(posted.length, `${posted.length} digests posted for ${delivered.length} delivered due times; identical digests posted ${JSON.stringify(repeated)} times`).toBe(delivered.length);
-  });
-
-  it('records no timeline event twice', () => {
-    // How late a sweep ran differs between two escalations of the same step; nothing else may.
-    const identity = (e: TimelineEvent) => JSON.stringify([e.incidentId, e.kind, e.actor, { ...e.data, lateMs: undefined }]);
-    expect([...countBy(events, identity)].filter(([, n]) => n > 1)).toEqual([]);
-  });
-
-  it('delivers every outbox row', () => {
-    expect(outboxRows.filter((r) => r.status !== 'done').map((r) => [r.incidentId, r.kind, r.status, r.lastError])).toEqual([]);
-  });
-});
+    it('delivers every outbox row', () => {
+      expect(outboxRows.filter((r) => r.status !== 'done').map((r) => [r.incidentId, r.kind, r.status, r.lastError])).toEqual([]);
+    });
+  },
+);

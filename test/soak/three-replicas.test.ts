@@ -1,7 +1,18 @@
 import { and, asc, count, eq, inArray, lte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
-import { incidents, outbox, pageNotifications, pages, timelineEvents, type Incident, type OutboxRow, type Page, type PageNotification, type TimelineEvent } from '../../src/db/schema.js';
+import {
+  incidents,
+  outbox,
+  pageNotifications,
+  pages,
+  timelineEvents,
+  type Incident,
+  type OutboxRow,
+  type Page,
+  type PageNotification,
+  type TimelineEvent,
+} from '../../src/db/schema.js';
 import { decideStatusChange } from '../../src/incidents/lifecycle.js';
 import type { Status } from '../../src/incidents/status.js';
 import { triggerPage } from '../../src/paging/pages.js';
@@ -40,12 +51,27 @@ const PEOPLE = ['U0ALICE', 'U0BOB', 'U0CAROL'];
 const SUMMARY_EVENT = 'firewatch_incident_summary';
 const ANNOUNCEMENT_EVENT = 'firewatch_incident_announcement';
 
-interface Answer { what: string; status: number; ms: number; body: string }
+interface Answer {
+  what: string;
+  status: number;
+  ms: number;
+  body: string;
+}
 /** `unanswered`: the request got no answer at all, though the change may have been made. */
 type Outcome = 'changed' | 'refused' | 'unanswered';
-interface StatusAttempt { incidentId: number; to: Status; outcome: Outcome }
-interface AckAttempt { pageId: number; won: boolean }
-interface Metadata { event_type?: string; event_payload?: { incident_id?: number } }
+interface StatusAttempt {
+  incidentId: number;
+  to: Status;
+  outcome: Outcome;
+}
+interface AckAttempt {
+  pageId: number;
+  won: boolean;
+}
+interface Metadata {
+  event_type?: string;
+  event_payload?: { incident_id?: number };
+}
 
 let db: TestDatabase;
 let emu: SlackEmulator;
@@ -124,7 +150,12 @@ function dmAsSent(call: RecordedCall): { channel: string; ts: string; blocks: un
   return { channel: response.channel, ts: response.ts, blocks: call.args.blocks as unknown[] };
 }
 
-async function acknowledge(pageId: number, dm: { channel: string; ts: string; blocks: unknown[] }, app: AppProcess, user: string): Promise<void> {
+async function acknowledge(
+  pageId: number,
+  dm: { channel: string; ts: string; blocks: unknown[] },
+  app: AppProcess,
+  user: string,
+): Promise<void> {
   const responseUrl = emu.responseUrl({ channel: dm.channel, user });
   if (!(await send(`acknowledge page ${pageId}`, clickButton(app.url, emu, dm, 'page_acknowledge', user, responseUrl)))) return;
   const answer = await answerTo(responseUrl);
@@ -136,7 +167,10 @@ const tooLateForSlack = (r: { status: number; ms: number }) => r.status === 404 
 
 async function byCommand(incidentId: number, to: Status, app: AppProcess, note: string): Promise<void> {
   const responseUrl = emu.responseUrl({ channel: 'C0GENERAL', user: 'U0BOB' });
-  const r = await send(`/incident status ${to} INC-${incidentId}`, slashCommand(app.url, emu, `status INC-${incidentId} ${to} ${note}`, { user: 'U0BOB', responseUrl }));
+  const r = await send(
+    `/incident status ${to} INC-${incidentId}`,
+    slashCommand(app.url, emu, `status INC-${incidentId} ${to} ${note}`, { user: 'U0BOB', responseUrl }),
+  );
   // A command answered after Slack stopped waiting tells the person at its response_url instead.
   const text = r && tooLateForSlack(r) ? String((await answerTo(responseUrl)).body.text) : said(r);
   attempts.push({ incidentId, to, outcome: text === `INC-${incidentId} is now ${to}.` ? 'changed' : 'refused' });
@@ -148,14 +182,21 @@ async function byForm(incidentId: number, wanted: Status, app: AppProcess, next:
   // One person per form, so the form Slack shows can be told apart from everyone else's.
   const user = `U0FORM${++clickers}`;
   const responseUrl = emu.responseUrl({ channel: summary.channel, user });
-  if (!(await send(`Change status button INC-${incidentId}`, clickButton(app.url, emu, summary, 'incident_change_status', user, responseUrl)))) return;
-  const opened = await emu.waitFor<EmuView | ResponseUrlPost>(() => emu.views.find((v) => v.user === user) ?? emu.responses.find((r) => r.id === urlId(responseUrl)), 60_000);
+  if (
+    !(await send(`Change status button INC-${incidentId}`, clickButton(app.url, emu, summary, 'incident_change_status', user, responseUrl)))
+  )
+    return;
+  const opened = await emu.waitFor<EmuView | ResponseUrlPost>(
+    () => emu.views.find((v) => v.user === user) ?? emu.responses.find((r) => r.id === urlId(responseUrl)),
+    60_000,
+  );
   if (!('view' in opened)) {
     unopenedForms.push(`INC-${incidentId}: ${JSON.stringify(opened.body)}`);
     return;
   }
   type Select = { block_id?: string; element?: { options?: Array<{ value: string }> } };
-  const offered = ((opened.view.blocks ?? []) as Select[]).find((b) => b.block_id === 'status')?.element?.options?.map((o) => o.value as Status) ?? [];
+  const offered =
+    ((opened.view.blocks ?? []) as Select[]).find((b) => b.block_id === 'status')?.element?.options?.map((o) => o.value as Status) ?? [];
   const choices = offered.filter((s) => MOVES.includes(s));
   const to = choices.includes(wanted) ? wanted : choices[0];
   if (!to) return;
@@ -199,7 +240,7 @@ function changeStatus(incidentId: number, to: Status, replica: number): Promise<
 
 /** Waves of two or three different moves of one incident, each through another process at the same moment. */
 async function changeStatuses(incidentId: number, count: number, replica: number): Promise<void> {
-  for (let left = count; left > 0; ) {
+  for (let left = count; left > 0;) {
     const size = Math.min(left, 2 + Math.floor(Math.random() * 2));
     const first = Math.floor(Math.random() * MOVES.length);
     await Promise.all(Array.from({ length: size }, (_, j) => changeStatus(incidentId, MOVES[(first + j) % MOVES.length]!, replica + j)));
@@ -209,9 +250,15 @@ async function changeStatuses(incidentId: number, count: number, replica: number
 
 /** Pages someone, then their Acknowledge lands on two processes while a third resolves the incident. */
 async function raceAckAgainstResolve(incidentId: number, replica: number): Promise<void> {
-  await send(`/incident page INC-${incidentId}`, slashCommand(appAt(replica).url, emu, `page INC-${incidentId} <@${ONCALL}> Soak race`, { user: 'U0BOB' }));
+  await send(
+    `/incident page INC-${incidentId}`,
+    slashCommand(appAt(replica).url, emu, `page INC-${incidentId} <@${ONCALL}> Soak race`, { user: 'U0BOB' }),
+  );
   const call = await emu.waitFor(
-    () => emu.calls.find((c) => c.args.channel === ONCALL && c.ok && c.method === 'chat.postMessage' && String(c.args.text).includes(`*INC-${incidentId}*`)),
+    () =>
+      emu.calls.find(
+        (c) => c.args.channel === ONCALL && c.ok && c.method === 'chat.postMessage' && String(c.args.text).includes(`*INC-${incidentId}*`),
+      ),
     60_000,
   );
   const pageId = pageIdIn(call.args.blocks)!;
@@ -225,7 +272,10 @@ async function raceAckAgainstResolve(incidentId: number, replica: number): Promi
 }
 
 async function declareAndWork(i: number): Promise<void> {
-  const r = await send(`/incident declare ${i}`, slashCommand(appAt(i).url, emu, `declare sev3 Soak incident ${i}`, { user: PEOPLE[i % PEOPLE.length] }));
+  const r = await send(
+    `/incident declare ${i}`,
+    slashCommand(appAt(i).url, emu, `declare sev3 Soak incident ${i}`, { user: PEOPLE[i % PEOPLE.length] }),
+  );
   const id = Number(/INC-(\d+)/.exec(said(r))?.[1]);
   if (!Number.isSafeInteger(id)) return;
   declared.set(i, id);
@@ -262,9 +312,13 @@ async function settle(own: Db, timeoutMs: number): Promise<void> {
   let quiet = 0;
   while (quiet < 2) {
     const [pending] = await own.select({ n: count() }).from(outbox).where(eq(outbox.status, 'pending'));
-    const [due] = await own.select({ n: count() }).from(pages).where(and(eq(pages.state, 'triggered'), lte(pages.nextEscalationAt, sql`now()`)));
+    const [due] = await own
+      .select({ n: count() })
+      .from(pages)
+      .where(and(eq(pages.state, 'triggered'), lte(pages.nextEscalationAt, sql`now()`)));
     quiet = pending?.n === 0 && due?.n === 0 ? quiet + 1 : 0;
-    if (Date.now() - started > timeoutMs) throw new Error(`still ${pending?.n} outbox rows pending and ${due?.n} pages due after ${timeoutMs} ms`);
+    if (Date.now() - started > timeoutMs)
+      throw new Error(`still ${pending?.n} outbox rows pending and ${due?.n} pages due after ${timeoutMs} ms`);
     await sleep(quiet ? 2_000 : 250);
   }
 }
@@ -297,179 +351,222 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 // Several processes share one database only on Postgres; PGlite is one process by design.
-describe.runIf(process.env.DATABASE_URL)(`three Firewatch processes under ${DECLARES} declares, ${CHANGES} status changes and ${PAGES} due pages`, () => {
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    emu = await startEmulator();
-    const own = db.database.db;
+describe.runIf(process.env.DATABASE_URL)(
+  `three Firewatch processes under ${DECLARES} declares, ${CHANGES} status changes and ${PAGES} due pages`,
+  () => {
+    beforeAll(async () => {
+      db = await createTestDatabase();
+      emu = await startEmulator();
+      const own = db.database.db;
 
-    // The pages are triggered before any process runs; their escalation is what falls due under load.
-    for (let i = 0; i < PAGES; i++) {
-      const channel = emu.addChannel({ name: `paged-${i}`, members: new Set([emu.botUserId]) });
-      await own.transaction(async (tx) => {
-        const [incident] = await tx
-          .insert(incidents)
-          .values({ title: `Paged incident ${i}`, severity: 'sev1', status: 'investigating', declaredBy: 'U0ALICE', leadId: 'U0ALICE', channelId: channel.id, channelName: channel.name })
-          .returning();
-        await triggerPage(tx, { incident: incident!, policy: MASS_POLICY, actor: 'U0ALICE', message: undefined });
-      });
-    }
-    massPageIds = (await own.select({ id: pages.id }).from(pages).orderBy(asc(pages.id))).map((p) => p.id);
-
-    apps.push(...(await Promise.all([spawnApp(emu, db, CONFIG), spawnApp(emu, db, CONFIG), spawnApp(emu, db, CONFIG)])));
-    // The acknowledgements below click these first DMs.
-    await emu.waitFor(() => pageDmCalls().filter((c) => c.args.channel === 'U0LEVELONE').length >= PAGES, 60_000);
-
-    await Promise.all([
-      ...Array.from({ length: DECLARES }, (_, i) => declareAndWork(i)),
-      own
-        .update(pages)
-        .set({ nextEscalationAt: sql`now()` })
-        .where(inArray(pages.id, massPageIds))
-        .then(raceAcksAgainstEscalation),
-    ]);
-    await settle(own, 90_000);
-
-    incidentRows = await own.select().from(incidents).orderBy(asc(incidents.id));
-    events = await own.select().from(timelineEvents).orderBy(asc(timelineEvents.id));
-    outboxRows = await own.select().from(outbox).orderBy(asc(outbox.id));
-    pageRows = await own.select().from(pages).orderBy(asc(pages.id));
-    notifications = await own.select().from(pageNotifications).orderBy(asc(pageNotifications.id));
-  }, 170_000);
-
-  afterAll(async () => {
-    for (const app of apps) await app.kill('SIGKILL');
-    await emu?.close();
-    await db?.destroy();
-  });
-
-  it("answers every request: within Slack's 3 s, or, where this shared machine was too slow for that, at its response_url", () => {
-    const sorted = answers.map((a) => a.ms).sort((a, b) => a - b);
-    const at = (q: number) => Math.round(sorted[Math.floor(q * (sorted.length - 1))] ?? 0);
-    const late = answers.filter((a) => a.ms >= SLACK_ACK_MS);
-    console.info(`${answers.length} answers: median ${at(0.5)} ms, p99 ${at(0.99)} ms, slowest ${at(1)} ms; ${late.length} after ${SLACK_ACK_MS} ms: ${late.map((a) => a.what).join(', ')}`);
-    // What a late command or form came to was read from its response_url or the submitter's DMs above;
-    // buttons answer at their response_url anyway.
-    expect(answers.filter((a) => a.status !== 200 && !tooLateForSlack(a))).toEqual([]);
-    expect(answers.filter((a) => a.ms >= STUCK_MS)).toEqual([]);
-    expect(unopenedForms).toEqual([]);
-  });
-
-  it('gives every declared incident its own number', () => {
-    expect(declared.size).toBe(DECLARES);
-    expect(new Set(declared.values()).size).toBe(DECLARES);
-    expect(incidentRows).toHaveLength(PAGES + DECLARES);
-    // Each ack names the incident that its own declare recorded.
-    for (const [i, id] of declared) expect(incidentRows.find((r) => r.id === id)?.title, `INC-${id}`).toBe(`Soak incident ${i}`);
-  });
-
-  it('creates exactly one channel per declared incident, each under its own name', () => {
-    const created = emu.okCallsOf('conversations.create');
-    expect(created).toHaveLength(DECLARES);
-    expect(new Set(created.map((c) => String(c.args.name))).size).toBe(DECLARES);
-    for (const id of declared.values()) {
-      const calls = created.filter((c) => String(c.args.name).startsWith(`inc-${id}-`));
-      expect(calls, `INC-${id}`).toHaveLength(1);
-      expect(incidentRows.find((r) => r.id === id)?.channelId).toBe(channelIdOf(calls[0]));
-    }
-  });
-
-  it('posts, pins and announces each summary once', () => {
-    for (const id of declared.values()) {
-      const channel = incidentRows.find((r) => r.id === id)?.channelId ?? '';
-      const summaries = emu.messagesIn(channel).filter(isSummary);
-      expect(summaries, `INC-${id} summaries`).toHaveLength(1);
-      expect(emu.pins.filter((p) => p.channel === channel).map((p) => p.ts), `INC-${id} pins`).toEqual([summaries[0]!.ts]);
-      const announcements = emu.messagesIn(ANNOUNCE).filter((m) => {
-        const metadata = m.metadata as Metadata | undefined;
-        return metadata?.event_type === ANNOUNCEMENT_EVENT && metadata.event_payload?.incident_id === id;
-      });
-      expect(announcements, `INC-${id} announcements`).toHaveLength(1);
-    }
-  });
-
-  it('records each accepted status change once, in an unbroken chain that ends at the stored status', () => {
-    expect(attempts).toHaveLength(CHANGES);
-    expect(attempts.filter((a) => a.outcome === 'changed').length).toBeGreaterThan(DECLARES);
-    for (const id of declared.values()) {
-      const asked = (outcome: Outcome) => attempts.filter((a) => a.incidentId === id && a.outcome === outcome).map((a) => a.to);
-      const changes = events.filter((e) => e.incidentId === id && e.kind === 'status_changed');
-      const recorded = changes.map((e) => e.data.to as Status);
-      const unacknowledged = without(recorded, asked('changed'));
-      expect(unacknowledged, `INC-${id}: recorded ${recorded.join(', ')}; acknowledged ${asked('changed').join(', ')}`).toBeDefined();
-      // Slack's answer was lost for these, not the change: each may have been made, once, and nothing else.
-      expect(without(asked('unanswered'), unacknowledged ?? []), `INC-${id}: recorded without a request: ${unacknowledged?.join(', ')}`).toBeDefined();
-      let status: Status = 'investigating';
-      for (const change of changes) {
-        expect(change.data.from, `INC-${id} event ${change.id}`).toBe(status);
-        expect(decideStatusChange(status, change.data.to as Status, change.data.message as string | undefined).ok, `INC-${id} event ${change.id}`).toBe(true);
-        status = change.data.to as Status;
+      // The pages are triggered before any process runs; their escalation is what falls due under load.
+      for (let i = 0; i < PAGES; i++) {
+        const channel = emu.addChannel({ name: `paged-${i}`, members: new Set([emu.botUserId]) });
+        await own.transaction(async (tx) => {
+          const [incident] = await tx
+            .insert(incidents)
+            .values({
+              title: `Paged incident ${i}`,
+              severity: 'sev1',
+              status: 'investigating',
+              declaredBy: 'U0ALICE',
+              leadId: 'U0ALICE',
+              channelId: channel.id,
+              channelName: channel.name,
+            })
+            .returning();
+          await triggerPage(tx, { incident: incident!, policy: MASS_POLICY, actor: 'U0ALICE', message: undefined });
+        });
       }
-      expect(incidentRows.find((r) => r.id === id)?.status, `INC-${id}`).toBe(status);
-    }
-  });
+      massPageIds = (await own.select({ id: pages.id }).from(pages).orderBy(asc(pages.id))).map((p) => p.id);
 
-  it('sends each page notification exactly once, and none for a page that ended first', () => {
-    const calls = pageDmCalls();
-    // Each person here is paged at one level only, so a page and a recipient name one notification.
-    const perRecipient = [...countBy(calls, (c) => `page ${pageIdIn(c.args.blocks)} to ${String(c.args.channel)}`)].filter(([, n]) => n > 1);
-    expect(perRecipient).toEqual([]);
-    // A DM posted twice for one notification leaves a message that no notification row points to.
-    const sent = calls.map((c) => `${dmAsSent(c).channel}/${dmAsSent(c).ts}`).sort();
-    expect(sent).toEqual(notifications.filter((n) => n.dmTs).map((n) => `${n.dmChannel}/${n.dmTs}`).sort());
-    for (const n of notifications.filter((x) => !x.dmTs)) {
-      const row = outboxRows.find((r) => r.kind === 'page.dm' && r.payload.notificationId === n.id);
-      expect(row?.result?.skipped, `notification ${n.id} of page ${n.pageId}`).toBeDefined();
-    }
-    // Every page nobody acknowledged reached its second level once, and both levels were told.
-    for (const page of pageRows.filter((p) => massPageIds.includes(p.id) && !racedMassPages.includes(p.id))) {
-      expect([page.state, page.level], `page ${page.id}`).toEqual(['triggered', 1]);
-      expect(notifications.filter((n) => n.pageId === page.id && n.dmTs).map((n) => n.userId).sort(), `page ${page.id}`).toEqual(['U0LEVELONE', 'U0LEVELTWO']);
-    }
-  });
+      apps.push(...(await Promise.all([spawnApp(emu, db, CONFIG), spawnApp(emu, db, CONFIG), spawnApp(emu, db, CONFIG)])));
+      // The acknowledgements below click these first DMs.
+      await emu.waitFor(() => pageDmCalls().filter((c) => c.args.channel === 'U0LEVELONE').length >= PAGES, 60_000);
 
-  it('lets one of two racing acknowledgements win, whether the escalation or a resolve came first', () => {
-    expect(racedMassPages).toHaveLength(RACES);
-    expect(racedOncallPages).toHaveLength(RACES);
-    const kinds = (pageId: number, kind: string) => events.filter((e) => e.kind === kind && e.data.pageId === pageId).length;
-    for (const pageId of [...racedMassPages, ...racedOncallPages]) {
-      const page = pageRows.find((p) => p.id === pageId)!;
-      const clicks = ackAttempts.filter((a) => a.pageId === pageId);
-      expect(clicks, `page ${pageId}`).toHaveLength(2);
-      const won = clicks.filter((a) => a.won).length;
-      // A resolve that came first ends the page, and then neither click may acknowledge it.
-      expect(won, `page ${pageId} (${page.state})`).toBe(page.state === 'acknowledged' ? 1 : 0);
-      expect(kinds(pageId, 'page_acknowledged'), `page ${pageId}`).toBe(won);
-      expect(kinds(pageId, 'page_resolved'), `page ${pageId}`).toBe(page.state === 'resolved' ? 1 : 0);
-    }
-    for (const pageId of racedMassPages) expect(pageRows.find((p) => p.id === pageId)?.state, `page ${pageId}`).toBe('acknowledged');
-  });
+      await Promise.all([
+        ...Array.from({ length: DECLARES }, (_, i) => declareAndWork(i)),
+        own
+          .update(pages)
+          .set({ nextEscalationAt: sql`now()` })
+          .where(inArray(pages.id, massPageIds))
+          .then(raceAcksAgainstEscalation),
+      ]);
+      await settle(own, 90_000);
 
-  it('records no timeline event twice', () => {
-    // How late a sweep ran differs between two escalations of the same step; nothing else may.
-    const identity = (e: TimelineEvent) => JSON.stringify([e.incidentId, e.kind, e.actor, { ...e.data, lateMs: undefined }]);
-    expect([...countBy(events, identity)].filter(([, n]) => n > 1)).toEqual([]);
-    for (const id of declared.values()) expect(events.filter((e) => e.incidentId === id && e.kind === 'declared'), `INC-${id}`).toHaveLength(1);
-  });
+      incidentRows = await own.select().from(incidents).orderBy(asc(incidents.id));
+      events = await own.select().from(timelineEvents).orderBy(asc(timelineEvents.id));
+      outboxRows = await own.select().from(outbox).orderBy(asc(outbox.id));
+      pageRows = await own.select().from(pages).orderBy(asc(pages.id));
+      notifications = await own.select().from(pageNotifications).orderBy(asc(pageNotifications.id));
+    }, 170_000);
 
-  it('delivers every outbox row', () => {
-    expect(outboxRows.filter((r) => r.status !== 'done').map((r) => [r.incidentId, r.kind, r.status, r.attempts, r.lastError])).toEqual([]);
-  });
+    afterAll(async () => {
+      for (const app of apps) await app.kill('SIGKILL');
+      await emu?.close();
+      await db?.destroy();
+    });
 
-  it('answers every request with its outcome, never with a database failure', () => {
-    const failures = [...answers.map((a) => a.body), ...emu.responses.map((r) => JSON.stringify(r.body))].filter((text) => text.includes('Firewatch could not'));
-    expect(failures).toEqual([]);
-  });
+    it("answers every request: within Slack's 3 s, or, where this shared machine was too slow for that, at its response_url", () => {
+      const sorted = answers.map((a) => a.ms).sort((a, b) => a - b);
+      const at = (q: number) => Math.round(sorted[Math.floor(q * (sorted.length - 1))] ?? 0);
+      const late = answers.filter((a) => a.ms >= SLACK_ACK_MS);
+      console.info(
+        `${answers.length} answers: median ${at(0.5)} ms, p99 ${at(0.99)} ms, slowest ${at(1)} ms; ${late.length} after ${SLACK_ACK_MS} ms: ${late.map((a) => a.what).join(', ')}`,
+      );
+      // What a late command or form came to was read from its response_url or the submitter's DMs above;
+      // buttons answer at their response_url anyway.
+      expect(answers.filter((a) => a.status !== 200 && !tooLateForSlack(a))).toEqual([]);
+      expect(answers.filter((a) => a.ms >= STUCK_MS)).toEqual([]);
+      expect(unopenedForms).toEqual([]);
+    });
 
-  it('keeps all three processes alive, with no deadlock or error logged', () => {
-    for (const [i, app] of apps.entries()) {
-      expect(app.child.exitCode, `process ${i}`).toBeNull();
-      expect(app.child.signalCode, `process ${i}`).toBeNull();
-      const lines = app.output().split('\n');
-      expect(lines.filter((line) => line.includes('deadlock detected')).map(logLine), `process ${i}`).toEqual([]);
-      // Bolt logs a late ack as an error; the test above checks that each late answer still reached its person.
-      const errors = lines.filter((line) => /"level":(50|60)/.test(line) && !line.includes('was not acknowledged within 3 seconds'));
-      expect(errors.map(logLine), `process ${i}`).toEqual([]);
-    }
-  });
-});
+    it('gives every declared incident its own number', () => {
+      expect(declared.size).toBe(DECLARES);
+      expect(new Set(declared.values()).size).toBe(DECLARES);
+      expect(incidentRows).toHaveLength(PAGES + DECLARES);
+      // Each ack names the incident that its own declare recorded.
+      for (const [i, id] of declared) expect(incidentRows.find((r) => r.id === id)?.title, `INC-${id}`).toBe(`Soak incident ${i}`);
+    });
+
+    it('creates exactly one channel per declared incident, each under its own name', () => {
+      const created = emu.okCallsOf('conversations.create');
+      expect(created).toHaveLength(DECLARES);
+      expect(new Set(created.map((c) => String(c.args.name))).size).toBe(DECLARES);
+      for (const id of declared.values()) {
+        const calls = created.filter((c) => String(c.args.name).startsWith(`inc-${id}-`));
+        expect(calls, `INC-${id}`).toHaveLength(1);
+        expect(incidentRows.find((r) => r.id === id)?.channelId).toBe(channelIdOf(calls[0]));
+      }
+    });
+
+    it('posts, pins and announces each summary once', () => {
+      for (const id of declared.values()) {
+        const channel = incidentRows.find((r) => r.id === id)?.channelId ?? '';
+        const summaries = emu.messagesIn(channel).filter(isSummary);
+        expect(summaries, `INC-${id} summaries`).toHaveLength(1);
+        expect(
+          emu.pins.filter((p) => p.channel === channel).map((p) => p.ts),
+          `INC-${id} pins`,
+        ).toEqual([summaries[0]!.ts]);
+        const announcements = emu.messagesIn(ANNOUNCE).filter((m) => {
+          const metadata = m.metadata as Metadata | undefined;
+          return metadata?.event_type === ANNOUNCEMENT_EVENT && metadata.event_payload?.incident_id === id;
+        });
+        expect(announcements, `INC-${id} announcements`).toHaveLength(1);
+      }
+    });
+
+    it('records each accepted status change once, in an unbroken chain that ends at the stored status', () => {
+      expect(attempts).toHaveLength(CHANGES);
+      expect(attempts.filter((a) => a.outcome === 'changed').length).toBeGreaterThan(DECLARES);
+      for (const id of declared.values()) {
+        const asked = (outcome: Outcome) => attempts.filter((a) => a.incidentId === id && a.outcome === outcome).map((a) => a.to);
+        const changes = events.filter((e) => e.incidentId === id && e.kind === 'status_changed');
+        const recorded = changes.map((e) => e.data.to as Status);
+        const unacknowledged = without(recorded, asked('changed'));
+        expect(unacknowledged, `INC-${id}: recorded ${recorded.join(', ')}; acknowledged ${asked('changed').join(', ')}`).toBeDefined();
+        // Slack's answer was lost for these, not the change: each may have been made, once, and nothing else.
+        expect(
+          without(asked('unanswered'), unacknowledged ?? []),
+          `INC-${id}: recorded without a request: ${unacknowledged?.join(', ')}`,
+        ).toBeDefined();
+        let status: Status = 'investigating';
+        for (const change of changes) {
+          expect(change.data.from, `INC-${id} event ${change.id}`).toBe(status);
+          expect(
+            decideStatusChange(status, change.data.to as Status, change.data.message as string | undefined).ok,
+            `INC-${id} event ${change.id}`,
+          ).toBe(true);
+          status = change.data.to as Status;
+        }
+        expect(incidentRows.find((r) => r.id === id)?.status, `INC-${id}`).toBe(status);
+      }
+    });
+
+    it('sends each page notification exactly once, and none for a page that ended first', () => {
+      const calls = pageDmCalls();
+      // Each person here is paged at one level only, so a page and a recipient name one notification.
+      const perRecipient = [...countBy(calls, (c) => `page ${pageIdIn(c.args.blocks)} to ${String(c.args.channel)}`)].filter(
+        ([, n]) => n > 1,
+      );
+      expect(perRecipient).toEqual([]);
+      // A DM posted twice for one notification leaves a message that no notification row points to.
+      const sent = calls.map((c) => `${dmAsSent(c).channel}/${dmAsSent(c).ts}`).sort();
+      expect(sent).toEqual(
+        notifications
+          .filter((n) => n.dmTs)
+          .map((n) => `${n.dmChannel}/${n.dmTs}`)
+          .sort(),
+      );
+      for (const n of notifications.filter((x) => !x.dmTs)) {
+        const row = outboxRows.find((r) => r.kind === 'page.dm' && r.payload.notificationId === n.id);
+        expect(row?.result?.skipped, `notification ${n.id} of page ${n.pageId}`).toBeDefined();
+      }
+      // Every page nobody acknowledged reached its second level once, and both levels were told.
+      for (const page of pageRows.filter((p) => massPageIds.includes(p.id) && !racedMassPages.includes(p.id))) {
+        expect([page.state, page.level], `page ${page.id}`).toEqual(['triggered', 1]);
+        expect(
+          notifications
+            .filter((n) => n.pageId === page.id && n.dmTs)
+            .map((n) => n.userId)
+            .sort(),
+          `page ${page.id}`,
+        ).toEqual(['U0LEVELONE', 'U0LEVELTWO']);
+      }
+    });
+
+    it('lets one of two racing acknowledgements win, whether the escalation or a resolve came first', () => {
+      expect(racedMassPages).toHaveLength(RACES);
+      expect(racedOncallPages).toHaveLength(RACES);
+      const kinds = (pageId: number, kind: string) => events.filter((e) => e.kind === kind && e.data.pageId === pageId).length;
+      for (const pageId of [...racedMassPages, ...racedOncallPages]) {
+        const page = pageRows.find((p) => p.id === pageId)!;
+        const clicks = ackAttempts.filter((a) => a.pageId === pageId);
+        expect(clicks, `page ${pageId}`).toHaveLength(2);
+        const won = clicks.filter((a) => a.won).length;
+        // A resolve that came first ends the page, and then neither click may acknowledge it.
+        expect(won, `page ${pageId} (${page.state})`).toBe(page.state === 'acknowledged' ? 1 : 0);
+        expect(kinds(pageId, 'page_acknowledged'), `page ${pageId}`).toBe(won);
+        expect(kinds(pageId, 'page_resolved'), `page ${pageId}`).toBe(page.state === 'resolved' ? 1 : 0);
+      }
+      for (const pageId of racedMassPages) expect(pageRows.find((p) => p.id === pageId)?.state, `page ${pageId}`).toBe('acknowledged');
+    });
+
+    it('records no timeline event twice', () => {
+      // How late a sweep ran differs between two escalations of the same step; nothing else may.
+      const identity = (e: TimelineEvent) => JSON.stringify([e.incidentId, e.kind, e.actor, { ...e.data, lateMs: undefined }]);
+      expect([...countBy(events, identity)].filter(([, n]) => n > 1)).toEqual([]);
+      for (const id of declared.values())
+        expect(
+          events.filter((e) => e.incidentId === id && e.kind === 'declared'),
+          `INC-${id}`,
+        ).toHaveLength(1);
+    });
+
+    it('delivers every outbox row', () => {
+      expect(outboxRows.filter((r) => r.status !== 'done').map((r) => [r.incidentId, r.kind, r.status, r.attempts, r.lastError])).toEqual(
+        [],
+      );
+    });
+
+    it('answers every request with its outcome, never with a database failure', () => {
+      const failures = [...answers.map((a) => a.body), ...emu.responses.map((r) => JSON.stringify(r.body))].filter((text) =>
+        text.includes('Firewatch could not'),
+      );
+      expect(failures).toEqual([]);
+    });
+
+    it('keeps all three processes alive, with no deadlock or error logged', () => {
+      for (const [i, app] of apps.entries()) {
+        expect(app.child.exitCode, `process ${i}`).toBeNull();
+        expect(app.child.signalCode, `process ${i}`).toBeNull();
+        const lines = app.output().split('\n');
+        expect(lines.filter((line) => line.includes('deadlock detected')).map(logLine), `process ${i}`).toEqual([]);
+        // Bolt logs a late ack as an error; the test above checks that each late answer still reached its person.
+        const errors = lines.filter((line) => /"level":(50|60)/.test(line) && !line.includes('was not acknowledged within 3 seconds'));
+        expect(errors.map(logLine), `process ${i}`).toEqual([]);
+      }
+    });
+  },
+);

@@ -32,7 +32,9 @@ export async function sendEvent(appUrl: string, event: Record<string, unknown>, 
     type: 'event_callback',
     event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ enterprise_id: null, team_id: TEAM_ID, user_id: options.botUserId ?? 'UBOT', is_bot: true, is_enterprise_install: false }],
+    authorizations: [
+      { enterprise_id: null, team_id: TEAM_ID, user_id: options.botUserId ?? 'UBOT', is_bot: true, is_enterprise_install: false },
+    ],
     is_ext_shared_channel: false,
     event_context: `4-${randomBytes(12).toString('hex')}`,
   });
@@ -81,7 +83,11 @@ export function pastTs(secondsAgo: number): string {
 }
 
 /** Polls `fn` until it returns a truthy value (awaited), or throws after `timeoutMs`. */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await fn();

@@ -69,7 +69,10 @@ export async function slackPost(appUrl: string, body: string, contentType: strin
 }
 
 /** Any HTTP request to the app (webhooks, the postmortem endpoint), failing after REQUEST_TIMEOUT_MS. */
-export async function httpRequest(url: string, init: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<SignedResponse> {
+export async function httpRequest(
+  url: string,
+  init: { method?: string; body?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<SignedResponse> {
   const started = performance.now();
   const res = await fetch(url, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
@@ -150,7 +153,12 @@ export function slashBody(emu: SlackEmulator, fields: Record<string, string | st
   return params.toString();
 }
 
-export function slash(appUrl: string, emu: SlackEmulator, text: string, options: { user?: string; channel?: string; triggerId?: string; responseUrl?: string } = {}): Promise<SignedResponse> {
+export function slash(
+  appUrl: string,
+  emu: SlackEmulator,
+  text: string,
+  options: { user?: string; channel?: string; triggerId?: string; responseUrl?: string } = {},
+): Promise<SignedResponse> {
   const user = options.user ?? 'U0ALICE';
   const channel = options.channel ?? 'C0GENERAL';
   return slackPost(
@@ -174,7 +182,10 @@ export function interactionBody(payload: unknown): string {
 const userObject = (user: string) => ({ id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM_ID });
 
 /** A block_actions payload for one button, carrying any value (a string or not). */
-export function blockActionsPayload(emu: SlackEmulator, p: { actionId: string; value: unknown; user?: string; channel?: string; blockId?: string }): Record<string, unknown> {
+export function blockActionsPayload(
+  emu: SlackEmulator,
+  p: { actionId: string; value: unknown; user?: string; channel?: string; blockId?: string },
+): Record<string, unknown> {
   const user = p.user ?? 'U0ALICE';
   const channel = p.channel ?? 'C0GENERAL';
   const ts = `${Math.floor(Date.now() / 1000)}.000100`;
@@ -190,12 +201,24 @@ export function blockActionsPayload(emu: SlackEmulator, p: { actionId: string; v
     message: { type: 'message', ts, text: '', blocks: [], user: emu.botUserId, bot_id: emu.botId },
     response_url: emu.responseUrl({ channel, user }),
     state: { values: {} },
-    actions: [{ action_id: p.actionId, block_id: p.blockId ?? 'b', text: { type: 'plain_text', text: 'x' }, value: p.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+    actions: [
+      {
+        action_id: p.actionId,
+        block_id: p.blockId ?? 'b',
+        text: { type: 'plain_text', text: 'x' },
+        value: p.value,
+        type: 'button',
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
   };
 }
 
 /** A view_submission payload with any state values and private_metadata. */
-export function viewSubmissionPayload(emu: SlackEmulator, p: { callbackId: string; values: unknown; privateMetadata: unknown; user?: string }): Record<string, unknown> {
+export function viewSubmissionPayload(
+  emu: SlackEmulator,
+  p: { callbackId: string; values: unknown; privateMetadata: unknown; user?: string },
+): Record<string, unknown> {
   const user = p.user ?? 'U0ALICE';
   return {
     type: 'view_submission',
@@ -262,7 +285,13 @@ export async function startLoggedApp(emu: SlackEmulator, database: Database, con
     },
   });
   const logger = pino({ level: 'warn', base: { app: 'firewatch' } }, sink);
-  const env = loadEnv({ SLACK_BOT_TOKEN: emu.botToken, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: emu.url, PORT: '0', LOG_LEVEL: 'warn' });
+  const env = loadEnv({
+    SLACK_BOT_TOKEN: emu.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: emu.url,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+  });
   const app = await startFirewatch({ env, config, logger, database, outboxLeaseMs: 5_000 });
   return { app, logs };
 }
@@ -298,7 +327,8 @@ export const WATCHED_TABLES = [
 export async function rowCounts(db: Db, tables: readonly string[] = WATCHED_TABLES): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of tables) {
-    const rows = (await db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows?: Array<{ n: number }> } | Array<{ n: number }>;
+    const rows = (await db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as
+      { rows?: Array<{ n: number }> } | Array<{ n: number }>;
     const list = Array.isArray(rows) ? rows : (rows.rows ?? []);
     out[table] = Number(list[0]?.n ?? 0);
   }
@@ -310,7 +340,14 @@ export async function rowCounts(db: Db, tables: readonly string[] = WATCHED_TABL
 /** Slack markup that notifies people when it reaches a mrkdwn field unescaped. */
 export const PINGS = ['<!channel>', '<!here>', '<!everyone>', '<@U0BOB>', '<!subteam^S123>', '<#C123|x>'] as const;
 
-export const CONTROL_CHARS = Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)).concat(['\u007f', '\u2028', '\u2029', '\u200b', '\ufeff', '\u202e']);
+export const CONTROL_CHARS = Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)).concat([
+  '\u007f',
+  '\u2028',
+  '\u2029',
+  '\u200b',
+  '\ufeff',
+  '\u202e',
+]);
 
 export const big = (n = 100_000, unit = 'x') => unit.repeat(Math.ceil(n / unit.length)).slice(0, n);
 
@@ -349,7 +386,12 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: controlString },
   { weight: 3, arbitrary: fc.array(fc.oneof(markupPiece, fc.string({ maxLength: 8 })), { maxLength: 12 }).map((parts) => parts.join(' ')) },
   { weight: 2, arbitrary: fc.constantFrom(...NASTY) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 3_000, max: 100_000 }), fc.constantFrom('x', 'é', '🔥', '<!here>', '\u0001')).map(([n, unit]) => big(n, unit)) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 3_000, max: 100_000 }), fc.constantFrom('x', 'é', '🔥', '<!here>', '\u0001'))
+      .map(([n, unit]) => big(n, unit)),
+  },
 );
 
 /** Button values: non-numeric, huge, negative, SQL-ish, shaped like the real ones, not strings at all. */
@@ -357,8 +399,24 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileText,
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
   fc.integer().map(String),
-  fc.constantFrom('-1', '0', '1e309', 'NaN', 'Infinity', '0x10', '9007199254740993', '2147483648', '99999999999999999999:investigating', '-5:resolved', '1:', ':', '1:2:3'),
-  fc.tuple(fc.integer({ min: -5, max: 3_000_000_000 }), fc.constantFrom('investigating', 'triage', 'resolved', 'zzz', '')).map(([n, s]) => `${n}:${s}`),
+  fc.constantFrom(
+    '-1',
+    '0',
+    '1e309',
+    'NaN',
+    'Infinity',
+    '0x10',
+    '9007199254740993',
+    '2147483648',
+    '99999999999999999999:investigating',
+    '-5:resolved',
+    '1:',
+    ':',
+    '1:2:3',
+  ),
+  fc
+    .tuple(fc.integer({ min: -5, max: 3_000_000_000 }), fc.constantFrom('investigating', 'triage', 'resolved', 'zzz', ''))
+    .map(([n, s]) => `${n}:${s}`),
   fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `${a}:${b}`),
   fc.constantFrom(null, 12, true, [], {}, ['1'], { id: 1 }),
 );
@@ -426,7 +484,11 @@ export function rawPings(messages: PostedMessage[], pings: readonly string[] = P
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until `fn` returns something truthy, or throws after `timeoutMs`. */
-export async function until<T>(fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, what: string, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(
+  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const value = await fn();

@@ -9,12 +9,17 @@ export async function settledOutbox(db: Db, incidentId: number, timeoutMs = 20_0
     const rows = await db.select().from(outbox).where(eq(outbox.incidentId, incidentId)).orderBy(outbox.id);
     if (rows.length && rows.every((r) => r.status !== 'pending')) return rows;
     if (Date.now() - started > timeoutMs) {
-      throw new Error(`outbox of incident ${incidentId} still pending: ${JSON.stringify(rows.map((r) => [r.kind, r.status, r.attempts, r.lastError]))}`);
+      throw new Error(
+        `outbox of incident ${incidentId} still pending: ${JSON.stringify(rows.map((r) => [r.kind, r.status, r.attempts, r.lastError]))}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 25));
   }
 }
 
 export async function pendingRows(db: Db, incidentId: number): Promise<OutboxRow[]> {
-  return db.select().from(outbox).where(and(eq(outbox.incidentId, incidentId), eq(outbox.status, 'pending')));
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.incidentId, incidentId), eq(outbox.status, 'pending')));
 }

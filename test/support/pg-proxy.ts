@@ -101,7 +101,9 @@ export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
       let terminated: Pair[] = [];
       if (byPort.size) {
         const serving = () => admin`datname = ${database} and client_port in ${admin([...byPort.keys()])}`;
-        const ended = await admin<Array<{ port: number }>>`select client_port as port, pg_terminate_backend(pid) from pg_stat_activity where ${serving()}`;
+        const ended = await admin<
+          Array<{ port: number }>
+        >`select client_port as port, pg_terminate_backend(pid) from pg_stat_activity where ${serving()}`;
         terminated = ended.flatMap((e) => byPort.get(e.port) ?? []);
         // A restart completes once every backend has exited, its transaction rolled back. A backend stuck
         // writing to a socket nobody reads cannot exit: closing the sockets below frees it, as a real

@@ -18,15 +18,22 @@ function clientFor(token: string | undefined, extra: { timeout?: number } = {}):
   return new WebClient(token, { slackApiUrl: emu.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: quiet, ...extra });
 }
 
-const platformError = (error: string) => ({ code: 'slack_webapi_platform_error', data: expect.objectContaining({ ok: false, error }) as unknown });
+const platformError = (error: string) => ({
+  code: 'slack_webapi_platform_error',
+  data: expect.objectContaining({ ok: false, error }) as unknown,
+});
 
 async function newChannel(name: string, isPrivate = false): Promise<string> {
   const res = await slack.conversations.create({ name, is_private: isPrivate });
   return res.channel?.id ?? '';
 }
 
-beforeEach(async () => { await boot(); });
-afterEach(async () => { await emu.close(); });
+beforeEach(async () => {
+  await boot();
+});
+afterEach(async () => {
+  await emu.close();
+});
 
 describe('auth', () => {
   it('answers auth.test with the bot identity', async () => {
@@ -51,8 +58,17 @@ describe('conversations.create', () => {
   it('creates a channel in Slack’s shape with the bot as creator and member', async () => {
     const res = await slack.conversations.create({ name: 'inc-42-db-down' });
     expect(res.channel).toMatchObject({
-      name: 'inc-42-db-down', is_channel: true, is_group: false, is_im: false, is_private: false, is_archived: false,
-      is_member: true, creator: 'UBOT', topic: { value: '' }, purpose: { value: '' }, num_members: 1,
+      name: 'inc-42-db-down',
+      is_channel: true,
+      is_group: false,
+      is_im: false,
+      is_private: false,
+      is_archived: false,
+      is_member: true,
+      creator: 'UBOT',
+      topic: { value: '' },
+      purpose: { value: '' },
+      num_members: 1,
     });
     expect(res.channel?.id).toMatch(/^C[A-Z0-9]+$/);
     expect(emu.channelByName('inc-42-db-down')?.members.has('UBOT')).toBe(true);
@@ -98,7 +114,9 @@ describe('conversations.invite and membership', () => {
   });
 
   it('refuses an unknown channel with channel_not_found and inviting itself with cant_invite_self', async () => {
-    await expect(slack.conversations.invite({ channel: 'C0NOPE', users: 'U0ALICE' })).rejects.toMatchObject(platformError('channel_not_found'));
+    await expect(slack.conversations.invite({ channel: 'C0NOPE', users: 'U0ALICE' })).rejects.toMatchObject(
+      platformError('channel_not_found'),
+    );
     const id = await newChannel('inc-3');
     await expect(slack.conversations.invite({ channel: id, users: 'UBOT' })).rejects.toMatchObject(platformError('cant_invite_self'));
   });
@@ -113,7 +131,9 @@ describe('conversations.invite and membership', () => {
 
   it('refuses inviting into a public channel the bot is not in with not_in_channel', async () => {
     const general = emu.addChannel({ name: 'general' });
-    await expect(slack.conversations.invite({ channel: general.id, users: 'U0ALICE' })).rejects.toMatchObject(platformError('not_in_channel'));
+    await expect(slack.conversations.invite({ channel: general.id, users: 'U0ALICE' })).rejects.toMatchObject(
+      platformError('not_in_channel'),
+    );
   });
 });
 
@@ -121,7 +141,12 @@ describe('chat', () => {
   it('posts with increasing ts and records parsed blocks and metadata', async () => {
     const id = await newChannel('inc-5');
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*SEV1* database down' } }];
-    const first = await slack.chat.postMessage({ channel: id, text: 'fallback', blocks, metadata: { event_type: 'incident', event_payload: { id: 5 } } });
+    const first = await slack.chat.postMessage({
+      channel: id,
+      text: 'fallback',
+      blocks,
+      metadata: { event_type: 'incident', event_payload: { id: 5 } },
+    });
     const second = await slack.chat.postMessage({ channel: id, text: 'second' });
     expect(first.ts).toMatch(/^\d{10}\.\d{6}$/);
     expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
@@ -178,7 +203,9 @@ describe('chat', () => {
   it('refuses updating someone else’s message with cant_update_message', async () => {
     const id = await newChannel('inc-9');
     emu.messages.push({ channel: id, ts: '1700000000.000001', text: 'human', blocks: [], user: 'U0ALICE', edited: 0 });
-    await expect(slack.chat.update({ channel: id, ts: '1700000000.000001', text: 'x' })).rejects.toMatchObject(platformError('cant_update_message'));
+    await expect(slack.chat.update({ channel: id, ts: '1700000000.000001', text: 'x' })).rejects.toMatchObject(
+      platformError('cant_update_message'),
+    );
   });
 
   it('records ephemeral messages and refuses users outside the channel with user_not_in_channel', async () => {
@@ -186,7 +213,9 @@ describe('chat', () => {
     await slack.conversations.invite({ channel: id, users: 'U0ALICE' });
     await slack.chat.postEphemeral({ channel: id, user: 'U0ALICE', text: 'only you' });
     expect(emu.ephemerals).toMatchObject([{ channel: id, user: 'U0ALICE', text: 'only you' }]);
-    await expect(slack.chat.postEphemeral({ channel: id, user: 'U0BOB', text: 'x' })).rejects.toMatchObject(platformError('user_not_in_channel'));
+    await expect(slack.chat.postEphemeral({ channel: id, user: 'U0BOB', text: 'x' })).rejects.toMatchObject(
+      platformError('user_not_in_channel'),
+    );
   });
 
   it('builds permalinks and answers message_not_found for a missing message', async () => {
@@ -194,7 +223,9 @@ describe('chat', () => {
     const posted = await slack.chat.postMessage({ channel: id, text: 'hi' });
     const link = await slack.chat.getPermalink({ channel: id, message_ts: posted.ts ?? '' });
     expect(link.permalink).toBe(`https://firewatch-test.slack.com/archives/${id}/p${(posted.ts ?? '').replace('.', '')}`);
-    await expect(slack.chat.getPermalink({ channel: id, message_ts: '1.000001' })).rejects.toMatchObject(platformError('message_not_found'));
+    await expect(slack.chat.getPermalink({ channel: id, message_ts: '1.000001' })).rejects.toMatchObject(
+      platformError('message_not_found'),
+    );
   });
 });
 
@@ -273,7 +304,9 @@ describe('views', () => {
   });
 
   it('refuses an unknown trigger_id with invalid_trigger_id', async () => {
-    await expect(slack.views.open({ trigger_id: '123.456.deadbeef', view: modal })).rejects.toMatchObject(platformError('invalid_trigger_id'));
+    await expect(slack.views.open({ trigger_id: '123.456.deadbeef', view: modal })).rejects.toMatchObject(
+      platformError('invalid_trigger_id'),
+    );
   });
 
   it('refuses a trigger_id older than its lifetime with expired_trigger_id', async () => {
@@ -303,7 +336,9 @@ describe('views', () => {
     const id = opened.view?.id ?? '';
     const updated = await slack.views.update({ view_id: id, hash: opened.view?.hash, view: { ...modal, callback_id: 'v2' } });
     expect(updated.view?.hash).not.toBe(opened.view?.hash);
-    await expect(slack.views.update({ view_id: id, hash: opened.view?.hash, view: modal })).rejects.toMatchObject(platformError('hash_conflict'));
+    await expect(slack.views.update({ view_id: id, hash: opened.view?.hash, view: modal })).rejects.toMatchObject(
+      platformError('hash_conflict'),
+    );
     await expect(slack.views.update({ view_id: 'V0NOPE', view: modal })).rejects.toMatchObject(platformError('not_found'));
   });
 
@@ -311,7 +346,9 @@ describe('views', () => {
     const root = (await slack.views.open({ trigger_id: emu.triggerId(), view: modal })).view?.id ?? '';
     await slack.views.push({ trigger_id: emu.triggerId({ viewId: root }), view: modal });
     await slack.views.push({ trigger_id: emu.triggerId({ viewId: root }), view: modal });
-    await expect(slack.views.push({ trigger_id: emu.triggerId({ viewId: root }), view: modal })).rejects.toMatchObject(platformError('push_limit_reached'));
+    await expect(slack.views.push({ trigger_id: emu.triggerId({ viewId: root }), view: modal })).rejects.toMatchObject(
+      platformError('push_limit_reached'),
+    );
   });
 });
 
@@ -319,7 +356,10 @@ describe('faults', () => {
   it('surfaces a 429 fault as a rate-limited error with retryAfter 1', async () => {
     emu.fault('chat.postMessage', { kind: 'ratelimit' });
     const id = await newChannel('inc-20');
-    await expect(slack.chat.postMessage({ channel: id, text: 'x' })).rejects.toMatchObject({ code: 'slack_webapi_rate_limited_error', retryAfter: 1 });
+    await expect(slack.chat.postMessage({ channel: id, text: 'x' })).rejects.toMatchObject({
+      code: 'slack_webapi_rate_limited_error',
+      retryAfter: 1,
+    });
     expect(emu.callsOf('chat.postMessage')[0]).toMatchObject({ status: 429, fault: 'ratelimit', ok: false });
     await expect(slack.chat.postMessage({ channel: id, text: 'x' })).resolves.toMatchObject({ ok: true }); // one fault per call
   });
@@ -337,7 +377,9 @@ describe('faults', () => {
 
   it('rejects a call hanging past the client timeout, and still performs it afterwards', async () => {
     emu.fault('conversations.create', { kind: 'hang', ms: 400 });
-    await expect(clientFor(emu.botToken, { timeout: 200 }).conversations.create({ name: 'inc-late' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    await expect(clientFor(emu.botToken, { timeout: 200 }).conversations.create({ name: 'inc-late' })).rejects.toMatchObject({
+      code: 'slack_webapi_request_error',
+    });
     await emu.waitFor(() => emu.channelByName('inc-late'), 2000);
     expect(emu.callsOf('conversations.create')[0]).toMatchObject({ fault: 'hang', status: 200, ok: true });
   });
@@ -363,7 +405,8 @@ describe('faults', () => {
 describe('response_url', () => {
   it('records posts and refuses the sixth with 404 used_url', async () => {
     const url = emu.responseUrl();
-    const post = (i: number) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `reply ${i}` }) });
+    const post = (i: number) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: `reply ${i}` }) });
     for (let i = 1; i <= 5; i++) {
       const res = await post(i);
       expect(res.status).toBe(200);
@@ -384,7 +427,10 @@ describe('response_url', () => {
   it('replaces the original message when the url came from it', async () => {
     const id = await newChannel('inc-30');
     const ts = (await slack.chat.postMessage({ channel: id, text: 'Acknowledge?' })).ts ?? '';
-    await fetch(emu.responseUrl({ channel: id, ts, user: 'U0ALICE' }), { method: 'POST', body: JSON.stringify({ replace_original: true, text: 'Acknowledged by alice' }) });
+    await fetch(emu.responseUrl({ channel: id, ts, user: 'U0ALICE' }), {
+      method: 'POST',
+      body: JSON.stringify({ replace_original: true, text: 'Acknowledged by alice' }),
+    });
     expect(emu.messagesIn(id)[0]).toMatchObject({ text: 'Acknowledged by alice', edited: 1 });
   });
 });
@@ -392,7 +438,13 @@ describe('response_url', () => {
 describe('files', () => {
   it('uploads through getUploadURLExternal, the upload url and completeUploadExternal', async () => {
     const id = await newChannel('inc-40');
-    await slack.filesUploadV2({ channel_id: id, filename: 'timeline.md', title: 'Timeline', content: '# Timeline\n- 10:00 paged', initial_comment: 'Postmortem draft' });
+    await slack.filesUploadV2({
+      channel_id: id,
+      filename: 'timeline.md',
+      title: 'Timeline',
+      content: '# Timeline\n- 10:00 paged',
+      initial_comment: 'Postmortem draft',
+    });
     expect(emu.files).toHaveLength(1);
     expect(emu.files[0]).toMatchObject({ title: 'Timeline', filename: 'timeline.md', channel: id });
     expect(emu.files[0]?.content.toString('utf8')).toBe('# Timeline\n- 10:00 paged');
@@ -401,7 +453,9 @@ describe('files', () => {
 
   it('refuses completing a file never uploaded with file_not_found', async () => {
     const { file_id } = await slack.files.getUploadURLExternal({ filename: 'x.txt', length: 3 });
-    await expect(slack.files.completeUploadExternal({ files: [{ id: file_id ?? '' }] })).rejects.toMatchObject(platformError('file_not_found'));
+    await expect(slack.files.completeUploadExternal({ files: [{ id: file_id ?? '' }] })).rejects.toMatchObject(
+      platformError('file_not_found'),
+    );
   });
 });
 
@@ -410,7 +464,13 @@ describe('users', () => {
     await emu.close();
     await boot({ users: [{ id: 'U0ALICE', name: 'alice', real_name: 'Alice A', tz: 'Europe/Paris', email: 'alice@example.com' }] });
     const res = await slack.users.info({ user: 'U0ALICE' });
-    expect(res.user).toMatchObject({ id: 'U0ALICE', name: 'alice', real_name: 'Alice A', tz: 'Europe/Paris', profile: { email: 'alice@example.com', display_name: 'alice' } });
+    expect(res.user).toMatchObject({
+      id: 'U0ALICE',
+      name: 'alice',
+      real_name: 'Alice A',
+      tz: 'Europe/Paris',
+      profile: { email: 'alice@example.com', display_name: 'alice' },
+    });
     expect([3600, 7200]).toContain(res.user?.tz_offset);
     await expect(slack.users.lookupByEmail({ email: 'alice@example.com' })).resolves.toMatchObject({ user: { id: 'U0ALICE' } });
     await expect(slack.users.lookupByEmail({ email: 'nobody@example.com' })).rejects.toMatchObject(platformError('users_not_found'));

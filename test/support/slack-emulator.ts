@@ -8,31 +8,125 @@ import type { Duplex } from 'node:stream';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export interface EmuUser { id: string; name: string; real_name?: string; tz?: string; email?: string; is_bot?: boolean; deleted?: boolean }
+export interface EmuUser {
+  id: string;
+  name: string;
+  real_name?: string;
+  tz?: string;
+  email?: string;
+  is_bot?: boolean;
+  deleted?: boolean;
+}
 export interface EmuChannel {
-  id: string; name: string; is_private: boolean; is_im: boolean; user?: string /* for IMs */; members: Set<string>;
-  topic: string; purpose: string; is_archived: boolean; creator: string; created: number;
-  is_mpim?: boolean; topic_creator?: string; topic_last_set?: number; purpose_creator?: string; purpose_last_set?: number; previous_names?: string[];
+  id: string;
+  name: string;
+  is_private: boolean;
+  is_im: boolean;
+  user?: string /* for IMs */;
+  members: Set<string>;
+  topic: string;
+  purpose: string;
+  is_archived: boolean;
+  creator: string;
+  created: number;
+  is_mpim?: boolean;
+  topic_creator?: string;
+  topic_last_set?: number;
+  purpose_creator?: string;
+  purpose_last_set?: number;
+  previous_names?: string[];
 }
 export interface EmuMessage {
-  channel: string; ts: string; text: string; blocks: unknown[]; user: string; bot_id?: string; thread_ts?: string; metadata?: unknown;
-  edited: number; deleted?: boolean; reply_broadcast?: boolean; edited_ts?: string; files?: Array<{ id: string; title: string }>;
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  user: string;
+  bot_id?: string;
+  thread_ts?: string;
+  metadata?: unknown;
+  edited: number;
+  deleted?: boolean;
+  reply_broadcast?: boolean;
+  edited_ts?: string;
+  files?: Array<{ id: string; title: string }>;
 }
-export interface EmuView { id: string; hash: string; view: Record<string, unknown> /* the view as the bot sent it */; user?: string; root_view_id: string; previous_view_id?: string }
+export interface EmuView {
+  id: string;
+  hash: string;
+  view: Record<string, unknown> /* the view as the bot sent it */;
+  user?: string;
+  root_view_id: string;
+  previous_view_id?: string;
+}
 export interface RecordedCall {
-  method: string; args: Record<string, unknown>; at: number; status: number; response: unknown; ok: boolean; error?: string; fault?: string;
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+  status: number;
+  response: unknown;
+  ok: boolean;
+  error?: string;
+  fault?: string;
   exception?: string; // an emulator bug while handling the call (answered as internal_error)
 }
-export interface ResponseUrlPost { id: string; body: Record<string, unknown>; at: number }
-export interface EphemeralMessage { channel: string; user: string; text: string; blocks: unknown[]; ts: string }
-export interface EmuPin { channel: string; ts: string; created: number; created_by: string }
-export interface EmuReaction { channel: string; ts: string; name: string; user: string }
-export interface EmuBookmark { id: string; channel_id: string; title: string; link: string; type: string; emoji?: string; date_created: number }
+export interface ResponseUrlPost {
+  id: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  text: string;
+  blocks: unknown[];
+  ts: string;
+}
+export interface EmuPin {
+  channel: string;
+  ts: string;
+  created: number;
+  created_by: string;
+}
+export interface EmuReaction {
+  channel: string;
+  ts: string;
+  name: string;
+  user: string;
+}
+export interface EmuBookmark {
+  id: string;
+  channel_id: string;
+  title: string;
+  link: string;
+  type: string;
+  emoji?: string;
+  date_created: number;
+}
 /** A canvas the app made; `channel` is the channel it is a tab of. */
-export interface EmuCanvas { id: string; title: string; markdown: string; channel?: string; edits: number }
-export interface EmuFile { id: string; filename: string; title: string; length: number; content: Buffer; channel?: string; thread_ts?: string; initial_comment?: string }
+export interface EmuCanvas {
+  id: string;
+  title: string;
+  markdown: string;
+  channel?: string;
+  edits: number;
+}
+export interface EmuFile {
+  id: string;
+  filename: string;
+  title: string;
+  length: number;
+  content: Buffer;
+  channel?: string;
+  thread_ts?: string;
+  initial_comment?: string;
+}
 /** Where a response_url came from, so replace_original / delete_original / in_channel act on it as in Slack. */
-export interface ResponseSource { channel: string; ts?: string; user?: string }
+export interface ResponseSource {
+  channel: string;
+  ts?: string;
+  user?: string;
+}
 export type Fault =
   | { kind: 'ratelimit'; retryAfter?: number }
   | { kind: 'http'; status: number }
@@ -40,11 +134,19 @@ export type Fault =
   | { kind: 'reset' }
   | { kind: 'hang'; ms: number };
 export interface EmulatorOptions {
-  botToken?: string; botUserId?: string; botId?: string; teamId?: string; users?: EmuUser[];
-  channels?: Array<Partial<EmuChannel> & { name: string }>; triggerTtlMs?: number;
+  botToken?: string;
+  botUserId?: string;
+  botId?: string;
+  teamId?: string;
+  users?: EmuUser[];
+  channels?: Array<Partial<EmuChannel> & { name: string }>;
+  triggerTtlMs?: number;
   /** When true only ids in `users` exist; otherwise any U…/W… id is a user. */
   strictUsers?: boolean;
-  teamName?: string; teamDomain?: string; botName?: string; appId?: string;
+  teamName?: string;
+  teamDomain?: string;
+  botName?: string;
+  appId?: string;
   /** The app-level token (xapp-…) that apps.connections.open requires. */
   appToken?: string;
   /**
@@ -60,7 +162,11 @@ export interface SocketEnvelopeOptions {
   /** Defaults as Slack sets it: true for slash commands and view submissions / options requests, else false. */
   acceptsResponsePayload?: boolean;
 }
-export interface SocketAck { envelope_id: string; payload?: unknown; ackMs: number }
+export interface SocketAck {
+  envelope_id: string;
+  payload?: unknown;
+  ackMs: number;
+}
 
 type Json = Record<string, unknown>;
 type Handler = (a: Args) => Json;
@@ -70,22 +176,61 @@ const VIEW_BLOCKS_MAX = 100;
 const VIEW_MAX_BYTES = 250 * 1024;
 const RESPONSE_URL_USES = 5;
 // Arguments the SDK sends as JSON strings in form bodies.
-const STRUCTURED_ARGS = ['blocks', 'attachments', 'view', 'metadata', 'files', 'unfurls', 'user_auth_blocks', 'document_content', 'changes'];
-const BLOCK_TYPES = new Set(['actions', 'context', 'context_actions', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'table', 'video']);
+const STRUCTURED_ARGS = [
+  'blocks',
+  'attachments',
+  'view',
+  'metadata',
+  'files',
+  'unfurls',
+  'user_auth_blocks',
+  'document_content',
+  'changes',
+];
+const BLOCK_TYPES = new Set([
+  'actions',
+  'context',
+  'context_actions',
+  'divider',
+  'file',
+  'header',
+  'image',
+  'input',
+  'markdown',
+  'rich_text',
+  'section',
+  'table',
+  'video',
+]);
 const CHANNEL_NAME = /^[a-z0-9_-]+$/;
 const EMOJI_NAME = /^[a-z0-9_+'-]+(::skin-tone-[2-6])?$/;
 /** Methods called with the app-level token (xapp-…) instead of the bot token. */
 const APP_TOKEN_METHODS = new Set(['apps.connections.open']);
 
 class ApiFailure extends Error {
-  constructor(readonly code: string, readonly extra: Json = {}) { super(code); }
+  constructor(
+    readonly code: string,
+    readonly extra: Json = {},
+  ) {
+    super(code);
+  }
 }
-function fail(code: string, extra?: Json): never { throw new ApiFailure(code, extra); }
-function invalidArguments(messages: string[]): never { fail('invalid_arguments', { response_metadata: { messages } }); }
+function fail(code: string, extra?: Json): never {
+  throw new ApiFailure(code, extra);
+}
+function invalidArguments(messages: string[]): never {
+  fail('invalid_arguments', { response_metadata: { messages } });
+}
 
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nowSec = (): number => Math.floor(Date.now() / 1000);
-const safeJson = (s: string): unknown => { try { return JSON.parse(s) as unknown; } catch { return undefined; } };
+const safeJson = (s: string): unknown => {
+  try {
+    return JSON.parse(s) as unknown;
+  } catch {
+    return undefined;
+  }
+};
 const textLength = (t: unknown): number => (isObj(t) && typeof t.text === 'string' ? t.text.length : 0);
 const toBase64 = (s: string): string => Buffer.from(s).toString('base64');
 
@@ -98,12 +243,17 @@ function tsValue(ts: string): number {
 /** Typed access to request arguments, which arrive as strings (form) or JSON values. */
 class Args {
   constructor(readonly raw: Json) {}
-  get(k: string): unknown { return this.raw[k]; }
+  get(k: string): unknown {
+    return this.raw[k];
+  }
   str(k: string): string | undefined {
     const v = this.raw[k];
     return typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
   }
-  bool(k: string): boolean { const v = this.raw[k]; return v === true || v === 'true' || v === '1' || v === 1; }
+  bool(k: string): boolean {
+    const v = this.raw[k];
+    return v === true || v === 'true' || v === '1' || v === 1;
+  }
   int(k: string, fallback: number): number {
     const n = Number(this.str(k) ?? Number.NaN);
     return Number.isFinite(n) ? Math.trunc(n) : fallback;
@@ -132,7 +282,9 @@ function paginate<T>(items: T[], a: Args, defaultLimit: number, maxLimit: number
 /** Block Kit checks, reported as Slack's "[ERROR] … [json-pointer:…]" messages. */
 function blockErrors(blocks: unknown[], base: string, max: number): string[] {
   const errs: string[] = [];
-  const e = (msg: string, ptr: string): void => { errs.push(`[ERROR] ${msg} [json-pointer:${ptr}]`); };
+  const e = (msg: string, ptr: string): void => {
+    errs.push(`[ERROR] ${msg} [json-pointer:${ptr}]`);
+  };
   const limit = (t: unknown, max: number, ptr: string): void => {
     if (!isObj(t)) return;
     const len = textLength(t);
@@ -152,8 +304,14 @@ function blockErrors(blocks: unknown[], base: string, max: number): string[] {
   const blockIds = new Set<string>();
   blocks.forEach((b, i) => {
     const p = `${base}/${i}`;
-    if (!isObj(b) || typeof b.type !== 'string') { e('missing required field: type', p); return; }
-    if (!BLOCK_TYPES.has(b.type)) { e(`unsupported type: ${b.type}`, `${p}/type`); return; }
+    if (!isObj(b) || typeof b.type !== 'string') {
+      e('missing required field: type', p);
+      return;
+    }
+    if (!BLOCK_TYPES.has(b.type)) {
+      e(`unsupported type: ${b.type}`, `${p}/type`);
+      return;
+    }
     if (typeof b.block_id === 'string') {
       if (blockIds.has(b.block_id)) e(`non-unique block_id: ${b.block_id}`, `${p}/block_id`);
       if (b.block_id.length > 255) e('must be less than 256 characters', `${p}/block_id`);
@@ -170,7 +328,9 @@ function blockErrors(blocks: unknown[], base: string, max: number): string[] {
         limit(b.text, 3000, `${p}/text`);
         if (Array.isArray(b.fields)) {
           if (b.fields.length > 10) e('must provide an array of no more than 10 items', `${p}/fields`);
-          b.fields.forEach((f, j) => { limit(f, 2000, `${p}/fields/${j}`); });
+          b.fields.forEach((f, j) => {
+            limit(f, 2000, `${p}/fields/${j}`);
+          });
         }
         element(b.accessory, `${p}/accessory`);
         break;
@@ -250,7 +410,9 @@ function parseArgs(contentType: string, body: Buffer, query: URLSearchParams): J
 function tzInfo(tz: string): { tz_label: string; tz_offset: number } {
   try {
     const part = (style: Intl.DateTimeFormatOptions['timeZoneName']): string =>
-      new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? '';
+      new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: style })
+        .formatToParts(new Date())
+        .find((p) => p.type === 'timeZoneName')?.value ?? '';
     const off = /GMT([+-])(\d{1,2}):?(\d{2})?/.exec(part('longOffset'));
     const offset = off ? (off[1] === '-' ? -1 : 1) * (Number(off[2]) * 3600 + Number(off[3] ?? 0) * 60) : 0;
     return { tz_label: part('long'), tz_offset: offset };
@@ -296,23 +458,34 @@ class WsConnection {
   private fragmentOpcode = 0;
   private readonly closedListeners: Array<() => void> = [];
 
-  constructor(private readonly socket: Duplex, private readonly onText: (text: string) => void) {
-    socket.on('data', (chunk: Buffer) => { this.onData(chunk); });
-    socket.on('error', () => { socket.destroy(); });
+  constructor(
+    private readonly socket: Duplex,
+    private readonly onText: (text: string) => void,
+  ) {
+    socket.on('data', (chunk: Buffer) => {
+      this.onData(chunk);
+    });
+    socket.on('error', () => {
+      socket.destroy();
+    });
     socket.on('close', () => {
       this.closing = true;
       for (const l of this.closedListeners.splice(0)) l();
     });
   }
 
-  get open(): boolean { return !this.closing && !this.socket.destroyed; }
+  get open(): boolean {
+    return !this.closing && !this.socket.destroyed;
+  }
 
   onClosed(listener: () => void): void {
     if (this.socket.destroyed) listener();
     else this.closedListeners.push(listener);
   }
 
-  sendText(text: string): void { this.frame(0x1, Buffer.from(text, 'utf8')); }
+  sendText(text: string): void {
+    this.frame(0x1, Buffer.from(text, 'utf8'));
+  }
 
   /** Starts the close handshake; the TCP connection goes after the peer answers or `graceMs`. */
   close(code = 1000, reason = '', graceMs = 1000): void {
@@ -323,12 +496,19 @@ class WsConnection {
       body.write(reason, 2, 'utf8');
       this.frame(0x8, body);
     }
-    setTimeout(() => { this.socket.destroy(); }, graceMs).unref();
+    setTimeout(() => {
+      this.socket.destroy();
+    }, graceMs).unref();
   }
 
-  destroy(): void { this.closing = true; this.socket.destroy(); }
+  destroy(): void {
+    this.closing = true;
+    this.socket.destroy();
+  }
 
-  feed(head: Buffer): void { if (head.length) this.onData(head); }
+  feed(head: Buffer): void {
+    if (head.length) this.onData(head);
+  }
 
   private frame(opcode: number, payload: Buffer): void {
     if (this.socket.destroyed || !this.socket.writable) return;
@@ -336,8 +516,13 @@ class WsConnection {
     const head = len < 126 ? Buffer.alloc(2) : len < 65_536 ? Buffer.alloc(4) : Buffer.alloc(10);
     head[0] = 0x80 | opcode; // FIN: the server never fragments
     if (len < 126) head[1] = len;
-    else if (len < 65_536) { head[1] = 126; head.writeUInt16BE(len, 2); }
-    else { head[1] = 127; head.writeBigUInt64BE(BigInt(len), 2); }
+    else if (len < 65_536) {
+      head[1] = 126;
+      head.writeUInt16BE(len, 2);
+    } else {
+      head[1] = 127;
+      head.writeBigUInt64BE(BigInt(len), 2);
+    }
     this.socket.write(Buffer.concat([head, payload]));
   }
 
@@ -366,12 +551,21 @@ class WsConnection {
       } else if (len === 127) {
         if (b.length < 10) return;
         const big = b.readBigUInt64BE(2);
-        if (big > BigInt(WS_MAX_MESSAGE)) { this.fail(1009, 'message too big'); return; }
+        if (big > BigInt(WS_MAX_MESSAGE)) {
+          this.fail(1009, 'message too big');
+          return;
+        }
         len = Number(big);
         offset = 10;
       }
-      if ((b0 & 0x70) !== 0) { this.fail(1002, 'no extension was negotiated'); return; }
-      if (!masked) { this.fail(1002, 'client frames must be masked'); return; }
+      if ((b0 & 0x70) !== 0) {
+        this.fail(1002, 'no extension was negotiated');
+        return;
+      }
+      if (!masked) {
+        this.fail(1002, 'client frames must be masked');
+        return;
+      }
       if (b.length < offset + 4 + len) return;
       const mask = b.subarray(offset, offset + 4);
       const payload = Buffer.from(b.subarray(offset + 4, offset + 4 + len));
@@ -385,17 +579,27 @@ class WsConnection {
   private onFrame(fin: boolean, opcode: number, payload: Buffer): void {
     switch (opcode) {
       case 0x0: // continuation
-        if (!this.fragmentOpcode) { this.fail(1002, 'unexpected continuation frame'); return; }
+        if (!this.fragmentOpcode) {
+          this.fail(1002, 'unexpected continuation frame');
+          return;
+        }
         this.fragments.push(payload);
         if (fin) this.deliver(this.fragmentOpcode, Buffer.concat(this.fragments.splice(0)));
         return;
       case 0x1:
       case 0x2:
-        if (this.fragmentOpcode) { this.fail(1002, 'expected a continuation frame'); return; }
+        if (this.fragmentOpcode) {
+          this.fail(1002, 'expected a continuation frame');
+          return;
+        }
         if (fin) this.deliver(opcode, payload);
-        else { this.fragmentOpcode = opcode; this.fragments = [payload]; }
+        else {
+          this.fragmentOpcode = opcode;
+          this.fragments = [payload];
+        }
         return;
-      case 0x8: { // close: answer with the same status (unless we started it), then hang up
+      case 0x8: {
+        // close: answer with the same status (unless we started it), then hang up
         const wasClosing = this.closing;
         this.closing = true;
         if (!wasClosing) this.frame(0x8, payload.subarray(0, 2));
@@ -464,7 +668,10 @@ export class SlackEmulator {
   /** Tickets handed out by apps.connections.open; each opens one WebSocket. */
   private readonly socketTickets = new Map<string, { issued: number }>();
   private readonly sockets: WsConnection[] = [];
-  private readonly pendingAcks = new Map<string, { resolve: (ack: SocketAck) => void; reject: (e: Error) => void; sentAt: number; timer: NodeJS.Timeout }>();
+  private readonly pendingAcks = new Map<
+    string,
+    { resolve: (ack: SocketAck) => void; reject: (e: Error) => void; sentAt: number; timer: NodeJS.Timeout }
+  >();
   private readonly startedAt = new Date();
 
   static async start(opts: EmulatorOptions = {}): Promise<SlackEmulator> {
@@ -474,12 +681,20 @@ export class SlackEmulator {
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const emu = new SlackEmulator(opts, server, (server.address() as AddressInfo).port);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => { void emu.onRequest(req, res); });
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => { emu.onUpgrade(req, socket, head); });
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      void emu.onRequest(req, res);
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      emu.onUpgrade(req, socket, head);
+    });
     return emu;
   }
 
-  private constructor(opts: EmulatorOptions, private readonly server: Server, port: number) {
+  private constructor(
+    opts: EmulatorOptions,
+    private readonly server: Server,
+    port: number,
+  ) {
     this.origin = `http://127.0.0.1:${port}`;
     this.url = `${this.origin}/api/`;
     this.botToken = opts.botToken ?? 'xoxb-test-token';
@@ -507,7 +722,9 @@ export class SlackEmulator {
     this.faults.set(method, queue); // method '*' matches any method without its own queued fault
   }
 
-  clearFaults(): void { this.faults.clear(); }
+  clearFaults(): void {
+    this.faults.clear();
+  }
 
   /** A fresh trigger_id; pass the view it came from so views.push stacks onto that modal. */
   triggerId(from: { viewId?: string; user?: string } = {}): string {
@@ -523,7 +740,9 @@ export class SlackEmulator {
     return `${this.origin}/respond/${id}`;
   }
 
-  addUser(u: EmuUser): void { this.users.set(u.id, { ...u }); }
+  addUser(u: EmuUser): void {
+    this.users.set(u.id, { ...u });
+  }
 
   addChannel(c: Partial<EmuChannel> & { name: string }): EmuChannel {
     const ch: EmuChannel = {
@@ -550,9 +769,15 @@ export class SlackEmulator {
     return undefined;
   }
 
-  callsOf(method: string): RecordedCall[] { return this.calls.filter((c) => c.method === method); }
-  okCallsOf(method: string): RecordedCall[] { return this.calls.filter((c) => c.method === method && c.ok); }
-  messagesIn(channel: string): EmuMessage[] { return this.messages.filter((m) => m.channel === channel && !m.deleted); }
+  callsOf(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+  okCallsOf(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && c.ok);
+  }
+  messagesIn(channel: string): EmuMessage[] {
+    return this.messages.filter((m) => m.channel === channel && !m.deleted);
+  }
   findMessage(channel: string, ts: string): EmuMessage | undefined {
     return this.messages.find((m) => m.channel === channel && m.ts === ts && !m.deleted);
   }
@@ -576,9 +801,14 @@ export class SlackEmulator {
       if (Date.now() - started >= timeoutMs) break;
       await sleep(20);
     }
-    const recent = this.calls.slice(-15).map((c) => `${c.method}:${c.fault ?? (c.ok ? 'ok' : c.error ?? c.status)}`).join(', ');
+    const recent = this.calls
+      .slice(-15)
+      .map((c) => `${c.method}:${c.fault ?? (c.ok ? 'ok' : (c.error ?? c.status))}`)
+      .join(', ');
     const why = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-    throw new Error(`waitFor timed out after ${timeoutMs} ms waiting for ${fn.toString().slice(0, 160)}${why}; recent calls: ${recent || 'none'}`);
+    throw new Error(
+      `waitFor timed out after ${timeoutMs} ms waiting for ${fn.toString().slice(0, 160)}${why}; recent calls: ${recent || 'none'}`,
+    );
   }
 
   reset(): void {
@@ -607,14 +837,18 @@ export class SlackEmulator {
   // ---- Socket Mode ----------------------------------------------------------------------------
 
   /** Open Socket Mode connections (those that got `hello` and are not closing). */
-  socketConnections(): number { return this.openSockets().length; }
+  socketConnections(): number {
+    return this.openSockets().length;
+  }
 
   /** Resolves once at least one Socket Mode connection is open. */
   async waitForSocket(timeoutMs = 10_000): Promise<void> {
     const started = Date.now();
     while (this.socketConnections() === 0) {
       if (Date.now() - started >= timeoutMs) {
-        const opens = this.callsOf('apps.connections.open').map((c) => (c.ok ? 'ok' : c.error ?? c.status)).join(', ');
+        const opens = this.callsOf('apps.connections.open')
+          .map((c) => (c.ok ? 'ok' : (c.error ?? c.status)))
+          .join(', ');
         throw new Error(`no Socket Mode connection after ${timeoutMs} ms; apps.connections.open calls: ${opens || 'none'}`);
       }
       await sleep(20);
@@ -629,7 +863,8 @@ export class SlackEmulator {
     const ws = this.openSockets().at(-1);
     if (!ws) return Promise.reject(new Error('no open Socket Mode connection to deliver to'));
     const envelopeId = randomUUID();
-    const respondable = type === 'slash_commands' || (type === 'interactive' && ['view_submission', 'block_suggestion'].includes(String(payload.type)));
+    const respondable =
+      type === 'slash_commands' || (type === 'interactive' && ['view_submission', 'block_suggestion'].includes(String(payload.type)));
     const envelope: Json = {
       envelope_id: envelopeId,
       type,
@@ -655,39 +890,72 @@ export class SlackEmulator {
     });
   }
 
-  private openSockets(): WsConnection[] { return this.sockets.filter((s) => s.open); }
+  private openSockets(): WsConnection[] {
+    return this.sockets.filter((s) => s.open);
+  }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const refuse = (status: number, text: string): void => {
-      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+      );
     };
-    socket.on('error', () => { socket.destroy(); });
+    socket.on('error', () => {
+      socket.destroy();
+    });
     const url = new URL(req.url ?? '/', this.origin);
-    if (url.pathname !== '/socket') { refuse(404, 'not_found'); return; }
-    if (this.down) { refuse(503, 'Service Unavailable'); return; }
+    if (url.pathname !== '/socket') {
+      refuse(404, 'not_found');
+      return;
+    }
+    if (this.down) {
+      refuse(503, 'Service Unavailable');
+      return;
+    }
     const ticket = url.searchParams.get('ticket') ?? '';
-    if (!this.socketTickets.delete(ticket)) { refuse(401, 'invalid_ticket'); return; } // tickets are single use
+    if (!this.socketTickets.delete(ticket)) {
+      refuse(401, 'invalid_ticket');
+      return;
+    } // tickets are single use
     const key = req.headers['sec-websocket-key'];
-    if (req.headers.upgrade?.toLowerCase() !== 'websocket' || req.headers['sec-websocket-version'] !== '13' || typeof key !== 'string' || !key) {
+    if (
+      req.headers.upgrade?.toLowerCase() !== 'websocket' ||
+      req.headers['sec-websocket-version'] !== '13' ||
+      typeof key !== 'string' ||
+      !key
+    ) {
       refuse(400, 'bad websocket handshake');
       return;
     }
-    const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
+    const accept = createHash('sha1')
+      .update(key + WS_GUID)
+      .digest('base64');
     // No Sec-WebSocket-Extensions in the answer: permessage-deflate is declined, so frames stay plain.
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
     (socket as Socket).setNoDelay?.(true);
-    const ws = new WsConnection(socket, (text) => { this.onSocketMessage(text); });
+    const ws = new WsConnection(socket, (text) => {
+      this.onSocketMessage(text);
+    });
     this.sockets.push(ws);
     ws.onClosed(() => {
       const i = this.sockets.indexOf(ws);
       if (i !== -1) this.sockets.splice(i, 1);
     });
-    ws.sendText(JSON.stringify({
-      type: 'hello',
-      num_connections: this.socketConnections(),
-      debug_info: { host: 'emulator', started: this.startedAt.toISOString().replace('T', ' ').slice(0, 23), build_number: 1, approximate_connection_time: 18060 },
-      connection_info: { app_id: this.appId },
-    }));
+    ws.sendText(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: this.socketConnections(),
+        debug_info: {
+          host: 'emulator',
+          started: this.startedAt.toISOString().replace('T', ' ').slice(0, 23),
+          build_number: 1,
+          approximate_connection_time: 18060,
+        },
+        connection_info: { app_id: this.appId },
+      }),
+    );
     ws.feed(head);
   }
 
@@ -699,7 +967,11 @@ export class SlackEmulator {
     if (!p) return; // a late or duplicate ack
     clearTimeout(p.timer);
     this.pendingAcks.delete(msg.envelope_id);
-    p.resolve({ envelope_id: msg.envelope_id, ...(msg.payload !== undefined ? { payload: msg.payload } : {}), ackMs: performance.now() - p.sentAt });
+    p.resolve({
+      envelope_id: msg.envelope_id,
+      ...(msg.payload !== undefined ? { payload: msg.payload } : {}),
+      ackMs: performance.now() - p.sentAt,
+    });
   }
 
   // ---- HTTP plumbing ------------------------------------------------------------------------
@@ -714,7 +986,7 @@ export class SlackEmulator {
       else if (path.startsWith('/respond/')) this.onRespond(path.slice('/respond/'.length), body, res);
       else sendText(res, 404, 'not_found');
     } catch (e) {
-      sendText(res, 500, e instanceof Error ? e.stack ?? e.message : String(e));
+      sendText(res, 500, e instanceof Error ? (e.stack ?? e.message) : String(e));
     }
   }
 
@@ -750,7 +1022,13 @@ export class SlackEmulator {
         // Slack still performs the call after the client gave up; close() abandons it.
         const ac = new AbortController();
         this.hangs.add(ac);
-        try { await sleep(fault.ms, undefined, { signal: ac.signal }); } catch { return; } finally { this.hangs.delete(ac); }
+        try {
+          await sleep(fault.ms, undefined, { signal: ac.signal });
+        } catch {
+          return;
+        } finally {
+          this.hangs.delete(ac);
+        }
         break;
       }
     }
@@ -774,12 +1052,13 @@ export class SlackEmulator {
       return { ok: false, error: token === this.appToken ? 'not_allowed_token_type' : 'invalid_auth' };
     }
     const needed = this.scopes && this.scopeFor(method, a);
-    if (needed && !this.scopes?.has(needed)) return { ok: false, error: 'missing_scope', needed, provided: [...(this.scopes ?? [])].join(',') };
+    if (needed && !this.scopes?.has(needed))
+      return { ok: false, error: 'missing_scope', needed, provided: [...(this.scopes ?? [])].join(',') };
     try {
       return { ok: true, ...handler(a) };
     } catch (e) {
       if (e instanceof ApiFailure) return { ok: false, error: e.code, ...e.extra };
-      call.exception = e instanceof Error ? e.stack ?? e.message : String(e);
+      call.exception = e instanceof Error ? (e.stack ?? e.message) : String(e);
       return { ok: false, error: 'internal_error' };
     }
   }
@@ -793,42 +1072,57 @@ export class SlackEmulator {
       return c.is_im ? scopes.im : c.is_mpim ? scopes.mpim : c.is_private ? scopes.private : scopes.public;
     };
     switch (method) {
-      case 'chat.postMessage': case 'chat.update': case 'chat.delete': case 'chat.postEphemeral':
+      case 'chat.postMessage':
+      case 'chat.update':
+      case 'chat.delete':
+      case 'chat.postEphemeral':
         return 'chat:write';
-      case 'conversations.history': case 'conversations.replies':
+      case 'conversations.history':
+      case 'conversations.replies':
         return byKind({ public: 'channels:history', private: 'groups:history', im: 'im:history', mpim: 'mpim:history' });
-      case 'conversations.info': case 'conversations.members':
+      case 'conversations.info':
+      case 'conversations.members':
         return byKind({ public: 'channels:read', private: 'groups:read', im: 'im:read', mpim: 'mpim:read' });
       case 'conversations.list':
         return 'channels:read';
       case 'conversations.create':
         return a.bool('is_private') ? 'groups:write' : 'channels:manage';
-      case 'conversations.invite': case 'conversations.setTopic': case 'conversations.setPurpose': case 'conversations.archive':
-      case 'conversations.unarchive': case 'conversations.rename': case 'conversations.leave':
+      case 'conversations.invite':
+      case 'conversations.setTopic':
+      case 'conversations.setPurpose':
+      case 'conversations.archive':
+      case 'conversations.unarchive':
+      case 'conversations.rename':
+      case 'conversations.leave':
         return byKind({ public: 'channels:manage', private: 'groups:write', im: 'im:write', mpim: 'mpim:write' });
       case 'conversations.join':
         return 'channels:join';
       case 'conversations.open':
         return 'im:write';
-      case 'pins.add': case 'pins.remove':
+      case 'pins.add':
+      case 'pins.remove':
         return 'pins:write';
       case 'pins.list':
         return 'pins:read';
-      case 'reactions.add': case 'reactions.remove':
+      case 'reactions.add':
+      case 'reactions.remove':
         return 'reactions:write';
       case 'bookmarks.add':
         return 'bookmarks:write';
       case 'bookmarks.list':
         return 'bookmarks:read';
-      case 'users.info': case 'users.list':
+      case 'users.info':
+      case 'users.list':
         return 'users:read';
       case 'users.lookupByEmail':
         return 'users:read.email';
       case 'usergroups.users.list':
         return 'usergroups:read';
-      case 'files.getUploadURLExternal': case 'files.completeUploadExternal':
+      case 'files.getUploadURLExternal':
+      case 'files.completeUploadExternal':
         return 'files:write';
-      case 'canvases.create': case 'canvases.edit':
+      case 'canvases.create':
+      case 'canvases.edit':
         return 'canvases:write';
       case 'team.info':
         return 'team:read';
@@ -855,7 +1149,10 @@ export class SlackEmulator {
 
   private onUpload(id: string, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
     const upload = this.uploads.get(id);
-    if (!upload) { sendText(res, 404, 'file_not_found'); return; }
+    if (!upload) {
+      sendText(res, 404, 'file_not_found');
+      return;
+    }
     const ct = req.headers['content-type'] ?? '';
     // The SDK posts the bytes as multipart/form-data; other clients post them raw.
     const parts = ct.toLowerCase().startsWith('multipart/form-data') ? multipartParts(body, ct) : [];
@@ -865,10 +1162,19 @@ export class SlackEmulator {
 
   private onRespond(id: string, body: Buffer, res: ServerResponse): void {
     const url = this.responseUrls.get(id);
-    if (!url) { sendText(res, 404, 'no_service'); return; }
-    if (url.uses >= RESPONSE_URL_USES) { sendText(res, 404, 'used_url'); return; }
+    if (!url) {
+      sendText(res, 404, 'no_service');
+      return;
+    }
+    if (url.uses >= RESPONSE_URL_USES) {
+      sendText(res, 404, 'used_url');
+      return;
+    }
     const payload = safeJson(body.toString('utf8'));
-    if (!isObj(payload)) { sendText(res, 400, 'invalid_payload'); return; }
+    if (!isObj(payload)) {
+      sendText(res, 400, 'invalid_payload');
+      return;
+    }
     url.uses += 1;
     this.responses.push({ id, body: payload, at: Date.now() });
     if (url.source) this.applyResponse(url.source, payload);
@@ -888,7 +1194,16 @@ export class SlackEmulator {
       original.edited_ts = this.nextTs();
     } else if (p.response_type === 'in_channel') {
       const thread = typeof p.thread_ts === 'string' ? p.thread_ts : undefined;
-      this.post({ channel: src.channel, ts: this.nextTs(), text: text ?? '', blocks: blocks ?? [], user: this.botUserId, bot_id: this.botId, thread_ts: thread, edited: 0 });
+      this.post({
+        channel: src.channel,
+        ts: this.nextTs(),
+        text: text ?? '',
+        blocks: blocks ?? [],
+        user: this.botUserId,
+        bot_id: this.botId,
+        thread_ts: thread,
+        edited: 0,
+      });
     } else if (src.user) {
       this.ephemerals.push({ channel: src.channel, user: src.user, text: text ?? '', blocks: blocks ?? [], ts: this.nextTs() });
     }
@@ -898,7 +1213,8 @@ export class SlackEmulator {
 
   private newId(prefix: string, taken: (id: string) => boolean = () => false): string {
     let id: string;
-    do id = `${prefix}0${(++this.seq).toString(36).toUpperCase().padStart(8, '0')}`; while (taken(id));
+    do id = `${prefix}0${(++this.seq).toString(36).toUpperCase().padStart(8, '0')}`;
+    while (taken(id));
     return id;
   }
 
@@ -908,10 +1224,16 @@ export class SlackEmulator {
     return `${Math.floor(this.lastMicros / 1e6)}.${String(this.lastMicros % 1e6).padStart(6, '0')}`;
   }
 
-  private isMember(c: EmuChannel): boolean { return c.members.has(this.botUserId); }
+  private isMember(c: EmuChannel): boolean {
+    return c.members.has(this.botUserId);
+  }
   // Slack hides private conversations the bot is not in: they answer channel_not_found.
-  private canSee(c: EmuChannel): boolean { return !c.is_private || this.isMember(c); }
-  private userExists(id: string): boolean { return this.users.has(id) || (!this.strictUsers && /^[UW][A-Z0-9]+$/.test(id)); }
+  private canSee(c: EmuChannel): boolean {
+    return !c.is_private || this.isMember(c);
+  }
+  private userExists(id: string): boolean {
+    return this.users.has(id) || (!this.strictUsers && /^[UW][A-Z0-9]+$/.test(id));
+  }
 
   private channelArg(a: Args, key = 'channel'): EmuChannel {
     const id = a.str(key);
@@ -919,9 +1241,15 @@ export class SlackEmulator {
     if (!c || !this.canSee(c)) fail('channel_not_found');
     return c;
   }
-  private requireMember(c: EmuChannel): void { if (!this.isMember(c)) fail('not_in_channel'); }
-  private requireActive(c: EmuChannel): void { if (c.is_archived) fail('is_archived'); }
-  private requireNotIm(c: EmuChannel): void { if (c.is_im) fail('method_not_supported_for_channel_type'); }
+  private requireMember(c: EmuChannel): void {
+    if (!this.isMember(c)) fail('not_in_channel');
+  }
+  private requireActive(c: EmuChannel): void {
+    if (c.is_archived) fail('is_archived');
+  }
+  private requireNotIm(c: EmuChannel): void {
+    if (c.is_im) fail('method_not_supported_for_channel_type');
+  }
 
   private messageArg(c: EmuChannel, ts: string | undefined): EmuMessage {
     const m = ts ? this.findMessage(c.id, ts) : undefined;
@@ -942,7 +1270,9 @@ export class SlackEmulator {
   /** chat.* targets: a conversation id, a user id (their IM with the bot) or a channel name. */
   private resolveTarget(target: string | undefined): EmuChannel {
     if (!target) fail('channel_not_found');
-    const c = this.channels.get(target) ?? (/^[UW][A-Z0-9]+$/.test(target) && this.userExists(target) ? this.openIm(target) : this.channelByName(target));
+    const c =
+      this.channels.get(target) ??
+      (/^[UW][A-Z0-9]+$/.test(target) && this.userExists(target) ? this.openIm(target) : this.channelByName(target));
     if (!c || !this.canSee(c)) fail('channel_not_found');
     return c;
   }
@@ -959,7 +1289,8 @@ export class SlackEmulator {
     if (!Array.isArray(raw)) fail('invalid_blocks_format');
     const blocks: unknown[] = raw;
     const errors = blockErrors(blocks, '/blocks', MESSAGE_BLOCKS_MAX);
-    if (errors.length) fail('invalid_blocks', { errors: errors.map((m) => m.replace(/^\[ERROR\] /, '')), response_metadata: { messages: errors } });
+    if (errors.length)
+      fail('invalid_blocks', { errors: errors.map((m) => m.replace(/^\[ERROR\] /, '')), response_metadata: { messages: errors } });
     return blocks;
   }
 
@@ -992,20 +1323,51 @@ export class SlackEmulator {
     const replies = this.messages.filter((r) => r.channel === m.channel && r.thread_ts === m.ts && r.ts !== m.ts && !r.deleted);
     if (replies.length) {
       const replyUsers = [...new Set(replies.map((r) => r.user))];
-      Object.assign(out, { thread_ts: m.ts, reply_count: replies.length, reply_users_count: replyUsers.length, reply_users: replyUsers, latest_reply: replies.at(-1)?.ts });
+      Object.assign(out, {
+        thread_ts: m.ts,
+        reply_count: replies.length,
+        reply_users_count: replyUsers.length,
+        reply_users: replyUsers,
+        latest_reply: replies.at(-1)?.ts,
+      });
     }
     return out;
   }
 
   private channelJson(c: EmuChannel, withCount = true): Json {
     if (c.is_im) {
-      return { id: c.id, created: c.created, is_im: true, is_org_shared: false, user: c.user, is_user_deleted: !!this.users.get(c.user ?? '')?.deleted, priority: 0 };
+      return {
+        id: c.id,
+        created: c.created,
+        is_im: true,
+        is_org_shared: false,
+        user: c.user,
+        is_user_deleted: !!this.users.get(c.user ?? '')?.deleted,
+        priority: 0,
+      };
     }
     return {
-      id: c.id, name: c.name, is_channel: true, is_group: false, is_im: false, is_mpim: !!c.is_mpim, is_private: c.is_private,
-      created: c.created, is_archived: c.is_archived, is_general: false, unlinked: 0, name_normalized: c.name,
-      is_shared: false, is_ext_shared: false, is_org_shared: false, is_pending_ext_shared: false, pending_shared: [],
-      context_team_id: this.teamId, parent_conversation: null, creator: c.creator, is_member: this.isMember(c),
+      id: c.id,
+      name: c.name,
+      is_channel: true,
+      is_group: false,
+      is_im: false,
+      is_mpim: !!c.is_mpim,
+      is_private: c.is_private,
+      created: c.created,
+      is_archived: c.is_archived,
+      is_general: false,
+      unlinked: 0,
+      name_normalized: c.name,
+      is_shared: false,
+      is_ext_shared: false,
+      is_org_shared: false,
+      is_pending_ext_shared: false,
+      pending_shared: [],
+      context_team_id: this.teamId,
+      parent_conversation: null,
+      creator: c.creator,
+      is_member: this.isMember(c),
       topic: { value: c.topic, creator: c.topic_creator ?? '', last_set: c.topic_last_set ?? 0 },
       purpose: { value: c.purpose, creator: c.purpose_creator ?? '', last_set: c.purpose_last_set ?? 0 },
       previous_names: c.previous_names ?? [],
@@ -1018,15 +1380,34 @@ export class SlackEmulator {
     const realName = u.real_name ?? u.name;
     const image = `https://secure.gravatar.com/avatar/${u.id}.jpg`;
     return {
-      id: u.id, team_id: this.teamId, name: u.name, deleted: !!u.deleted, color: '9f69e7', real_name: realName,
-      tz, ...tzInfo(tz),
+      id: u.id,
+      team_id: this.teamId,
+      name: u.name,
+      deleted: !!u.deleted,
+      color: '9f69e7',
+      real_name: realName,
+      tz,
+      ...tzInfo(tz),
       profile: {
-        real_name: realName, real_name_normalized: realName, display_name: u.name, display_name_normalized: u.name,
-        ...(u.email ? { email: u.email } : {}), ...(u.is_bot ? { bot_id: this.botId } : {}),
-        image_24: image, image_48: image, image_72: image, team: this.teamId,
+        real_name: realName,
+        real_name_normalized: realName,
+        display_name: u.name,
+        display_name_normalized: u.name,
+        ...(u.email ? { email: u.email } : {}),
+        ...(u.is_bot ? { bot_id: this.botId } : {}),
+        image_24: image,
+        image_48: image,
+        image_72: image,
+        team: this.teamId,
       },
-      is_admin: false, is_owner: false, is_primary_owner: false, is_restricted: false, is_ultra_restricted: false,
-      is_bot: !!u.is_bot, is_app_user: false, updated: nowSec(),
+      is_admin: false,
+      is_owner: false,
+      is_primary_owner: false,
+      is_restricted: false,
+      is_ultra_restricted: false,
+      is_bot: !!u.is_bot,
+      is_app_user: false,
+      updated: nowSec(),
     };
   }
 
@@ -1057,9 +1438,14 @@ export class SlackEmulator {
     if (!isObj(v)) invalidArguments(['[ERROR] failed to match all allowed schemas [json-pointer:/view]']);
     if (Buffer.byteLength(JSON.stringify(v)) > VIEW_MAX_BYTES) fail('view_too_large');
     const errs: string[] = [];
-    const e = (msg: string, ptr: string): void => { errs.push(`[ERROR] ${msg} [json-pointer:/view${ptr}]`); };
+    const e = (msg: string, ptr: string): void => {
+      errs.push(`[ERROR] ${msg} [json-pointer:/view${ptr}]`);
+    };
     const plain = (t: unknown, name: string, required: boolean): void => {
-      if (t === undefined) { if (required) e(`missing required field: ${name}`, ''); return; }
+      if (t === undefined) {
+        if (required) e(`missing required field: ${name}`, '');
+        return;
+      }
       if (!isObj(t) || t.type !== 'plain_text') e('must be a plain_text object', `/${name}`);
       const len = textLength(t);
       if (len === 0) e('must be more than 0 characters', `/${name}/text`);
@@ -1090,7 +1476,9 @@ export class SlackEmulator {
     return v;
   }
 
-  private newHash(): string { return `${nowSec()}.${randomBytes(4).toString('hex')}`; }
+  private newHash(): string {
+    return `${nowSec()}.${randomBytes(4).toString('hex')}`;
+  }
 
   private checkExternalId(v: Json, selfId?: string): void {
     if (typeof v.external_id !== 'string' || v.external_id === '') return;
@@ -1100,12 +1488,25 @@ export class SlackEmulator {
   private viewJson(r: EmuView): Json {
     const v = r.view;
     return {
-      id: r.id, team_id: this.teamId, type: v.type,
-      ...(v.title !== undefined ? { title: v.title } : {}), ...(v.submit !== undefined ? { submit: v.submit } : {}), ...(v.close !== undefined ? { close: v.close } : {}),
-      blocks: v.blocks, private_metadata: v.private_metadata ?? '', callback_id: v.callback_id ?? '', external_id: v.external_id ?? '',
-      state: { values: {} }, hash: r.hash, clear_on_close: v.clear_on_close === true, notify_on_close: v.notify_on_close === true,
-      root_view_id: r.root_view_id, previous_view_id: r.previous_view_id ?? null,
-      app_id: this.appId, app_installed_team_id: this.teamId, bot_id: this.botId,
+      id: r.id,
+      team_id: this.teamId,
+      type: v.type,
+      ...(v.title !== undefined ? { title: v.title } : {}),
+      ...(v.submit !== undefined ? { submit: v.submit } : {}),
+      ...(v.close !== undefined ? { close: v.close } : {}),
+      blocks: v.blocks,
+      private_metadata: v.private_metadata ?? '',
+      callback_id: v.callback_id ?? '',
+      external_id: v.external_id ?? '',
+      state: { values: {} },
+      hash: r.hash,
+      clear_on_close: v.clear_on_close === true,
+      notify_on_close: v.notify_on_close === true,
+      root_view_id: r.root_view_id,
+      previous_view_id: r.previous_view_id ?? null,
+      app_id: this.appId,
+      app_installed_team_id: this.teamId,
+      bot_id: this.botId,
     };
   }
 
@@ -1118,459 +1519,512 @@ export class SlackEmulator {
 
   // ---- method table -----------------------------------------------------------------------------
 
-  private readonly handlers = new Map<string, Handler>(Object.entries({
-    'auth.test': () => ({
-      url: `https://${this.teamDomain}.slack.com/`, team: this.teamName, user: this.botName, team_id: this.teamId,
-      user_id: this.botUserId, bot_id: this.botId, is_enterprise_install: false,
-    }),
+  private readonly handlers = new Map<string, Handler>(
+    Object.entries({
+      'auth.test': () => ({
+        url: `https://${this.teamDomain}.slack.com/`,
+        team: this.teamName,
+        user: this.botName,
+        team_id: this.teamId,
+        user_id: this.botUserId,
+        bot_id: this.botId,
+        is_enterprise_install: false,
+      }),
 
-    'apps.connections.open': () => {
-      const ticket = randomUUID();
-      this.socketTickets.set(ticket, { issued: Date.now() });
-      return { url: `${this.origin.replace(/^http/, 'ws')}/socket?ticket=${ticket}` };
-    },
+      'apps.connections.open': () => {
+        const ticket = randomUUID();
+        this.socketTickets.set(ticket, { issued: Date.now() });
+        return { url: `${this.origin.replace(/^http/, 'ws')}/socket?ticket=${ticket}` };
+      },
 
-    'team.info': () => ({
-      team: { id: this.teamId, name: this.teamName, url: `https://${this.teamDomain}.slack.com/`, domain: this.teamDomain, email_domain: '', icon: { image_default: true }, is_verified: false },
-    }),
+      'team.info': () => ({
+        team: {
+          id: this.teamId,
+          name: this.teamName,
+          url: `https://${this.teamDomain}.slack.com/`,
+          domain: this.teamDomain,
+          email_domain: '',
+          icon: { image_default: true },
+          is_verified: false,
+        },
+      }),
 
-    'conversations.create': (a) => {
-      const name = this.validateName(a.str('name'));
-      const c = this.addChannel({ name, is_private: a.bool('is_private'), creator: this.botUserId, members: new Set([this.botUserId]) });
-      return { channel: this.channelJson(c) };
-    },
+      'conversations.create': (a) => {
+        const name = this.validateName(a.str('name'));
+        const c = this.addChannel({ name, is_private: a.bool('is_private'), creator: this.botUserId, members: new Set([this.botUserId]) });
+        return { channel: this.channelJson(c) };
+      },
 
-    'conversations.invite': (a) => {
-      const c = this.channelArg(a);
-      const ids = a.list('users');
-      if (ids.length === 0) fail('no_user');
-      if (ids.length > 1000) fail('too_many_users');
-      this.requireNotIm(c);
-      this.requireActive(c);
-      this.requireMember(c);
-      if (ids.includes(this.botUserId)) fail('cant_invite_self');
-      const unknown = ids.find((u) => !this.userExists(u));
-      if (unknown) fail('user_not_found', { errors: [{ user: unknown, ok: false, error: 'user_not_found' }] });
-      if (ids.every((u) => c.members.has(u))) fail('already_in_channel');
-      for (const u of ids) c.members.add(u);
-      return { channel: this.channelJson(c) };
-    },
+      'conversations.invite': (a) => {
+        const c = this.channelArg(a);
+        const ids = a.list('users');
+        if (ids.length === 0) fail('no_user');
+        if (ids.length > 1000) fail('too_many_users');
+        this.requireNotIm(c);
+        this.requireActive(c);
+        this.requireMember(c);
+        if (ids.includes(this.botUserId)) fail('cant_invite_self');
+        const unknown = ids.find((u) => !this.userExists(u));
+        if (unknown) fail('user_not_found', { errors: [{ user: unknown, ok: false, error: 'user_not_found' }] });
+        if (ids.every((u) => c.members.has(u))) fail('already_in_channel');
+        for (const u of ids) c.members.add(u);
+        return { channel: this.channelJson(c) };
+      },
 
-    'conversations.join': (a) => {
-      const c = this.channelArg(a);
-      this.requireNotIm(c);
-      this.requireActive(c);
-      if (this.isMember(c)) return { channel: this.channelJson(c), warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } };
-      c.members.add(this.botUserId);
-      return { channel: this.channelJson(c) };
-    },
+      'conversations.join': (a) => {
+        const c = this.channelArg(a);
+        this.requireNotIm(c);
+        this.requireActive(c);
+        if (this.isMember(c))
+          return { channel: this.channelJson(c), warning: 'already_in_channel', response_metadata: { warnings: ['already_in_channel'] } };
+        c.members.add(this.botUserId);
+        return { channel: this.channelJson(c) };
+      },
 
-    'conversations.leave': (a) => {
-      const c = this.channelArg(a);
-      this.requireNotIm(c);
-      this.requireActive(c);
-      if (!this.isMember(c)) return { ok: false, not_in_channel: true }; // documented: not an error code
-      if (c.is_private && c.members.size === 1) fail('last_member');
-      c.members.delete(this.botUserId);
-      return {};
-    },
+      'conversations.leave': (a) => {
+        const c = this.channelArg(a);
+        this.requireNotIm(c);
+        this.requireActive(c);
+        if (!this.isMember(c)) return { ok: false, not_in_channel: true }; // documented: not an error code
+        if (c.is_private && c.members.size === 1) fail('last_member');
+        c.members.delete(this.botUserId);
+        return {};
+      },
 
-    'conversations.setTopic': (a) => this.setTopicOrPurpose(a, 'topic'),
-    'conversations.setPurpose': (a) => this.setTopicOrPurpose(a, 'purpose'),
+      'conversations.setTopic': (a) => this.setTopicOrPurpose(a, 'topic'),
+      'conversations.setPurpose': (a) => this.setTopicOrPurpose(a, 'purpose'),
 
-    'conversations.archive': (a) => {
-      const c = this.channelArg(a);
-      this.requireNotIm(c);
-      if (c.is_archived) fail('already_archived');
-      this.requireMember(c);
-      c.is_archived = true;
-      return {};
-    },
+      'conversations.archive': (a) => {
+        const c = this.channelArg(a);
+        this.requireNotIm(c);
+        if (c.is_archived) fail('already_archived');
+        this.requireMember(c);
+        c.is_archived = true;
+        return {};
+      },
 
-    'conversations.unarchive': (a) => {
-      const c = this.channelArg(a);
-      this.requireNotIm(c);
-      if (!c.is_archived) fail('not_archived');
-      c.is_archived = false;
-      return {};
-    },
+      'conversations.unarchive': (a) => {
+        const c = this.channelArg(a);
+        this.requireNotIm(c);
+        if (!c.is_archived) fail('not_archived');
+        c.is_archived = false;
+        return {};
+      },
 
-    'conversations.rename': (a) => {
-      const c = this.channelArg(a);
-      this.requireNotIm(c);
-      this.requireActive(c);
-      this.requireMember(c);
-      const name = this.validateName(a.str('name'), c.id);
-      if (name !== c.name) c.previous_names = [c.name, ...(c.previous_names ?? [])];
-      c.name = name;
-      return { channel: this.channelJson(c) };
-    },
+      'conversations.rename': (a) => {
+        const c = this.channelArg(a);
+        this.requireNotIm(c);
+        this.requireActive(c);
+        this.requireMember(c);
+        const name = this.validateName(a.str('name'), c.id);
+        if (name !== c.name) c.previous_names = [c.name, ...(c.previous_names ?? [])];
+        c.name = name;
+        return { channel: this.channelJson(c) };
+      },
 
-    'conversations.info': (a) => ({ channel: this.channelJson(this.channelArg(a), a.bool('include_num_members')) }),
+      'conversations.info': (a) => ({ channel: this.channelJson(this.channelArg(a), a.bool('include_num_members')) }),
 
-    'conversations.members': (a) => {
-      const p = paginate([...this.channelArg(a).members], a, 100, 1000);
-      return { members: p.items, response_metadata: { next_cursor: p.next_cursor } };
-    },
+      'conversations.members': (a) => {
+        const p = paginate([...this.channelArg(a).members], a, 100, 1000);
+        return { members: p.items, response_metadata: { next_cursor: p.next_cursor } };
+      },
 
-    'conversations.list': (a) => {
-      const types = new Set(a.list('types').length ? a.list('types') : ['public_channel']);
-      const excludeArchived = a.bool('exclude_archived');
-      const all = [...this.channels.values()].filter((c) => {
-        if (excludeArchived && c.is_archived) return false;
-        if (c.is_im) return types.has('im');
-        if (c.is_mpim) return types.has('mpim') && this.isMember(c);
-        return c.is_private ? types.has('private_channel') && this.isMember(c) : types.has('public_channel');
-      });
-      const p = paginate(all, a, 100, 1000);
-      return { channels: p.items.map((c) => this.channelJson(c)), response_metadata: { next_cursor: p.next_cursor } };
-    },
-
-    'conversations.history': (a) => {
-      const c = this.channels.get(a.str('channel') ?? '');
-      if (!c) fail('channel_not_found');
-      if (!this.canSee(c)) fail('not_in_channel');
-      const within = this.tsWindow(a);
-      const top = this.messagesIn(c.id)
-        .filter((m) => (!m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast) && within(m.ts))
-        .reverse(); // newest first
-      const p = paginate(top, a, 100, 999);
-      return {
-        messages: p.items.map((m) => this.messageJson(m, a.bool('include_all_metadata'))),
-        has_more: p.next_cursor !== '', pin_count: this.pins.filter((x) => x.channel === c.id).length,
-        response_metadata: { next_cursor: p.next_cursor },
-      };
-    },
-
-    'conversations.replies': (a) => {
-      const c = this.channelArg(a);
-      const m = this.findMessage(c.id, a.str('ts') ?? '');
-      if (!m) fail('thread_not_found');
-      const root = m.thread_ts ?? m.ts;
-      const within = this.tsWindow(a);
-      const thread = this.messagesIn(c.id).filter((r) => (r.ts === root || r.thread_ts === root) && within(r.ts));
-      const p = paginate(thread, a, 1000, 1000);
-      return {
-        messages: p.items.map((r) => this.messageJson(r, a.bool('include_all_metadata'))),
-        has_more: p.next_cursor !== '', response_metadata: { next_cursor: p.next_cursor },
-      };
-    },
-
-    'conversations.open': (a) => {
-      const resume = a.str('channel');
-      if (resume) {
-        const c = this.channels.get(resume);
-        if (!c || !this.canSee(c)) fail('channel_not_found');
-        return { no_op: true, already_open: true, channel: a.bool('return_im') ? this.channelJson(c) : { id: c.id } };
-      }
-      const users = a.list('users').filter((u) => u !== this.botUserId);
-      if (users.length === 0) fail('users_list_not_supplied');
-      if (users.length > 8) fail('too_many_users');
-      const unknown = users.find((u) => !this.userExists(u));
-      if (unknown) fail('user_not_found');
-      const [only] = users;
-      if (users.length === 1 && only) {
-        const existed = [...this.channels.values()].some((c) => c.is_im && c.user === only);
-        const im = this.openIm(only);
-        return { ...(existed ? { no_op: true, already_open: true } : {}), channel: a.bool('return_im') ? this.channelJson(im) : { id: im.id } };
-      }
-      const members = new Set([this.botUserId, ...users]);
-      const name = `mpdm-${[...members].map((u) => this.users.get(u)?.name ?? u.toLowerCase()).join('--')}-1`;
-      const mpim = this.channelByName(name) ?? this.addChannel({ name, is_private: true, is_mpim: true, members, creator: this.botUserId });
-      return { channel: { id: mpim.id } };
-    },
-
-    'chat.postMessage': (a) => {
-      const c = this.resolveTarget(a.str('channel'));
-      this.requireActive(c);
-      const blocks = this.messageBlocks(a);
-      const text = a.str('text') ?? '';
-      if (!text && !blocks?.length && a.get('attachments') === undefined) fail('no_text');
-      const metadata = this.metadataArg(a);
-      const thread = a.str('thread_ts') || undefined;
-      const m = this.post({
-        channel: c.id, ts: this.nextTs(), text, blocks: blocks ?? [], user: this.botUserId, bot_id: this.botId,
-        thread_ts: thread, metadata, edited: 0, reply_broadcast: thread ? a.bool('reply_broadcast') : undefined,
-      });
-      return { channel: c.id, ts: m.ts, message: this.messageJson(m, true) };
-    },
-
-    'chat.update': (a) => {
-      const c = this.channelArg(a);
-      if (c.is_archived) fail('is_inactive'); // chat.update's documented code for archived channels
-      const m = this.messageArg(c, a.str('ts'));
-      if (m.user !== this.botUserId) fail('cant_update_message');
-      const blocks = this.messageBlocks(a);
-      const text = a.str('text');
-      const metadata = this.metadataArg(a);
-      if (!text && !blocks?.length && a.get('attachments') === undefined && metadata === undefined) fail('no_text');
-      // Omitted blocks/metadata are kept, as Slack documents; an empty value removes them.
-      if (text !== undefined) m.text = text;
-      if (blocks !== undefined) m.blocks = blocks;
-      if (metadata !== undefined) m.metadata = Object.keys(metadata).length ? metadata : undefined;
-      m.edited += 1;
-      m.edited_ts = this.nextTs();
-      return { channel: c.id, ts: m.ts, text: m.text, message: this.messageJson(m, true) };
-    },
-
-    'chat.delete': (a) => {
-      const c = this.channelArg(a);
-      const m = this.messageArg(c, a.str('ts'));
-      if (m.user !== this.botUserId) fail('cant_delete_message');
-      m.deleted = true;
-      this.pins = this.pins.filter((p) => !(p.channel === c.id && p.ts === m.ts));
-      return { channel: c.id, ts: m.ts };
-    },
-
-    'chat.postEphemeral': (a) => {
-      const target = a.str('channel');
-      const c = target ? this.channels.get(target) ?? this.channelByName(target) : undefined;
-      if (!c) fail('channel_not_found');
-      if (c.is_private && !c.is_im && !this.isMember(c)) fail('not_in_channel');
-      this.requireActive(c);
-      const user = a.str('user');
-      if (!user) fail('user_not_found');
-      if (!c.members.has(user)) fail('user_not_in_channel');
-      const blocks = this.messageBlocks(a);
-      const text = a.str('text') ?? '';
-      if (!text && !blocks?.length && a.get('attachments') === undefined) fail('no_text');
-      const ts = this.nextTs();
-      this.ephemerals.push({ channel: c.id, user, text, blocks: blocks ?? [], ts });
-      return { message_ts: ts };
-    },
-
-    'chat.getPermalink': (a) => {
-      const c = this.channelArg(a);
-      const m = this.messageArg(c, a.str('message_ts'));
-      const base = `https://${this.teamDomain}.slack.com/archives/${c.id}/p${m.ts.replace('.', '')}`;
-      const reply = m.thread_ts && m.thread_ts !== m.ts ? `?thread_ts=${m.thread_ts}&cid=${c.id}` : '';
-      return { channel: c.id, permalink: base + reply };
-    },
-
-    'pins.add': (a) => {
-      const c = this.channelArg(a);
-      const ts = a.str('timestamp');
-      if (!ts) fail('no_item_specified');
-      this.requireMember(c);
-      this.requireActive(c);
-      this.messageArg(c, ts);
-      if (this.pins.some((p) => p.channel === c.id && p.ts === ts)) fail('already_pinned');
-      this.pins.push({ channel: c.id, ts, created: nowSec(), created_by: this.botUserId });
-      return {};
-    },
-
-    'pins.remove': (a) => {
-      const c = this.channelArg(a);
-      const ts = a.str('timestamp');
-      if (!ts) fail('no_item_specified');
-      const i = this.pins.findIndex((p) => p.channel === c.id && p.ts === ts);
-      if (i === -1) fail('no_pin');
-      this.pins.splice(i, 1);
-      return {};
-    },
-
-    'pins.list': (a) => {
-      const c = this.channelArg(a);
-      const items = this.pins.filter((p) => p.channel === c.id).flatMap((p) => {
-        const m = this.findMessage(c.id, p.ts);
-        return m ? [{ type: 'message', created: p.created, created_by: p.created_by, channel: c.id, message: this.messageJson(m, false) }] : [];
-      });
-      return { items };
-    },
-
-    'reactions.add': (a) => {
-      const { c, ts, name } = this.reactionArgs(a);
-      this.requireActive(c);
-      if (this.reactions.some((r) => r.channel === c.id && r.ts === ts && r.name === name && r.user === this.botUserId)) fail('already_reacted');
-      this.reactions.push({ channel: c.id, ts, name, user: this.botUserId });
-      return {};
-    },
-
-    'reactions.remove': (a) => {
-      const { c, ts, name } = this.reactionArgs(a);
-      const i = this.reactions.findIndex((r) => r.channel === c.id && r.ts === ts && r.name === name && r.user === this.botUserId);
-      if (i === -1) fail('no_reaction');
-      this.reactions.splice(i, 1);
-      return {};
-    },
-
-    'bookmarks.add': (a) => {
-      const c = this.channelArg(a, 'channel_id');
-      const title = a.str('title');
-      if (!title) invalidArguments(['[ERROR] missing required field: title']);
-      const type = a.str('type');
-      if (type !== 'link') fail('invalid_bookmark_type');
-      const link = a.str('link') ?? '';
-      if (!/^https?:\/\//.test(link)) fail('invalid_link');
-      const emoji = a.str('emoji');
-      const b: EmuBookmark = { id: this.newId('Bk'), channel_id: c.id, title, link, type, emoji, date_created: nowSec() };
-      this.bookmarks.push(b);
-      return { bookmark: this.bookmarkJson(b) };
-    },
-
-    'bookmarks.list': (a) => {
-      const c = this.channelArg(a, 'channel_id');
-      return { bookmarks: this.bookmarks.filter((b) => b.channel_id === c.id).map((b) => this.bookmarkJson(b)) };
-    },
-
-    'views.open': (a) => {
-      const t = this.exchangeTrigger(a);
-      const view = this.viewArg(a, ['modal']);
-      this.checkExternalId(view);
-      t.used = true;
-      return { view: this.viewJson(this.addView(view, t.user)) };
-    },
-
-    'views.push': (a) => {
-      const t = this.exchangeTrigger(a);
-      const view = this.viewArg(a, ['modal']);
-      // The trigger's own view when known, else the modal opened last.
-      const from = this.views.find((r) => r.id === t.viewId) ?? this.views.filter((r) => r.view.type === 'modal').at(-1);
-      if (!from) fail('not_found');
-      const stack = this.views.filter((r) => r.root_view_id === from.root_view_id);
-      if (stack.length >= 3) fail('push_limit_reached');
-      this.checkExternalId(view);
-      t.used = true;
-      return { view: this.viewJson(this.addView(view, from.user ?? t.user, from.root_view_id, stack.at(-1)?.id)) };
-    },
-
-    'views.update': (a) => {
-      const id = a.str('view_id');
-      const ext = a.str('external_id');
-      if (!id && !ext) invalidArguments(['[ERROR] missing required field: view_id']);
-      const r = this.views.find((x) => (id ? x.id === id : x.view.external_id === ext));
-      if (!r) fail('not_found');
-      const view = this.viewArg(a, ['modal', 'home']);
-      const hash = a.str('hash');
-      if (hash && hash !== r.hash) fail('hash_conflict');
-      this.checkExternalId(view, r.id);
-      r.view = view;
-      r.hash = this.newHash();
-      return { view: this.viewJson(r) };
-    },
-
-    'views.publish': (a) => {
-      const user = a.str('user_id');
-      if (!user) invalidArguments(['[ERROR] missing required field: user_id']);
-      if (!this.userExists(user)) fail('user_not_found');
-      const view = this.viewArg(a, ['home']);
-      const existing = this.views.find((r) => r.user === user && r.view.type === 'home');
-      const hash = a.str('hash');
-      if (hash && existing && hash !== existing.hash) fail('hash_conflict');
-      if (!existing) return { view: this.viewJson(this.addView(view, user)) };
-      existing.view = view;
-      existing.hash = this.newHash();
-      return { view: this.viewJson(existing) };
-    },
-
-    'users.info': (a) => ({ user: this.userJson(this.userArg(a, 'user')) }),
-
-    'users.lookupByEmail': (a) => {
-      const email = (a.str('email') ?? '').toLowerCase();
-      const u = [...this.users.values()].find((x) => x.email?.toLowerCase() === email && email !== '');
-      if (!u) fail('users_not_found');
-      return { user: this.userJson(u) };
-    },
-
-    'users.list': (a) => {
-      const p = paginate([...this.users.values()], a, 200, 1000);
-      return { members: p.items.map((u) => this.userJson(u)), cache_ts: nowSec(), response_metadata: { next_cursor: p.next_cursor } };
-    },
-
-    'usergroups.users.list': (a) => ({ users: this.usergroups.get(a.str('usergroup') ?? '') ?? [] }),
-
-    'files.getUploadURLExternal': (a) => {
-      const filename = a.str('filename');
-      const length = a.int('length', 0);
-      if (!filename) invalidArguments(['[ERROR] missing required field: filename']);
-      if (length < 1) invalidArguments(['[ERROR] missing required field: length']);
-      const id = this.newId('F', (x) => this.uploads.has(x) || this.files.some((f) => f.id === x));
-      this.uploads.set(id, { filename, length });
-      return { upload_url: `${this.origin}/upload/${id}`, file_id: id };
-    },
-
-    'files.completeUploadExternal': (a) => {
-      const raw = a.get('files');
-      const list: unknown[] = Array.isArray(raw) ? raw : [];
-      const entries = list.filter(isObj);
-      if (entries.length === 0 || entries.length !== list.length) invalidArguments(['[ERROR] missing required field: files']);
-      const done = entries.map((f) => {
-        const id = typeof f.id === 'string' ? f.id : '';
-        const upload = this.uploads.get(id);
-        if (!upload?.content) fail('file_not_found');
-        return { id, title: typeof f.title === 'string' ? f.title : upload.filename, upload, content: upload.content };
-      });
-      const channelId = a.str('channel_id');
-      const c = channelId ? this.channels.get(channelId) : undefined;
-      if (channelId && (!c || !this.canSee(c))) fail('invalid_channel');
-      const thread = a.str('thread_ts') || undefined;
-      const comment = a.str('initial_comment');
-      for (const f of done) {
-        this.uploads.delete(f.id);
-        this.files.push({ id: f.id, filename: f.upload.filename, title: f.title, length: f.content.length, content: f.content, channel: c?.id, thread_ts: thread, initial_comment: comment });
-      }
-      if (c) {
-        this.post({
-          channel: c.id, ts: this.nextTs(), text: comment ?? '', blocks: [], user: this.botUserId, bot_id: this.botId,
-          thread_ts: thread, edited: 0, files: done.map((f) => ({ id: f.id, title: f.title })),
+      'conversations.list': (a) => {
+        const types = new Set(a.list('types').length ? a.list('types') : ['public_channel']);
+        const excludeArchived = a.bool('exclude_archived');
+        const all = [...this.channels.values()].filter((c) => {
+          if (excludeArchived && c.is_archived) return false;
+          if (c.is_im) return types.has('im');
+          if (c.is_mpim) return types.has('mpim') && this.isMember(c);
+          return c.is_private ? types.has('private_channel') && this.isMember(c) : types.has('public_channel');
         });
-      }
-      return { files: done.map((f) => ({ id: f.id, title: f.title })) };
-    },
+        const p = paginate(all, a, 100, 1000);
+        return { channels: p.items.map((c) => this.channelJson(c)), response_metadata: { next_cursor: p.next_cursor } };
+      },
 
-    'canvases.create': (a) => {
-      if (!this.canvasesAllowed) fail('canvas_disabled_user_team');
-      const markdown = this.documentContent(a.get('document_content'));
-      const channelId = a.str('channel_id');
-      const c = channelId ? this.channels.get(channelId) : undefined;
-      if (channelId && (!c || !this.canSee(c))) fail('channel_not_found');
-      const id = this.newId('F', (x) => this.canvases.has(x) || this.files.some((f) => f.id === x));
-      this.canvases.set(id, { id, title: a.str('title') ?? '', markdown: markdown ?? '', channel: c?.id, edits: 0 });
-      return { canvas_id: id };
-    },
+      'conversations.history': (a) => {
+        const c = this.channels.get(a.str('channel') ?? '');
+        if (!c) fail('channel_not_found');
+        if (!this.canSee(c)) fail('not_in_channel');
+        const within = this.tsWindow(a);
+        const top = this.messagesIn(c.id)
+          .filter((m) => (!m.thread_ts || m.thread_ts === m.ts || m.reply_broadcast) && within(m.ts))
+          .reverse(); // newest first
+        const p = paginate(top, a, 100, 999);
+        return {
+          messages: p.items.map((m) => this.messageJson(m, a.bool('include_all_metadata'))),
+          has_more: p.next_cursor !== '',
+          pin_count: this.pins.filter((x) => x.channel === c.id).length,
+          response_metadata: { next_cursor: p.next_cursor },
+        };
+      },
 
-    'canvases.edit': (a) => {
-      if (!this.canvasesAllowed) fail('canvas_disabled_user_team');
-      const id = a.str('canvas_id');
-      if (!id) invalidArguments(['[ERROR] missing required field: canvas_id']);
-      const raw = a.get('changes');
-      const changes = Array.isArray(raw) ? raw.filter(isObj) : [];
-      if (changes.length === 0 || !Array.isArray(raw) || changes.length !== raw.length) invalidArguments(['[ERROR] missing required field: changes']);
-      const canvas = this.canvases.get(id);
-      if (!canvas) fail('canvas_not_found');
-      for (const change of changes) {
-        const markdown = this.documentContent(change.document_content) ?? '';
-        switch (change.operation) {
-          // Without a section_id a replace takes the whole document.
-          case 'replace':
-            if (change.section_id !== undefined) fail('canvas_editing_failed');
-            canvas.markdown = markdown;
-            break;
-          case 'insert_at_start':
-            canvas.markdown = `${markdown}\n${canvas.markdown}`;
-            break;
-          case 'insert_at_end':
-            canvas.markdown = `${canvas.markdown}\n${markdown}`;
-            break;
-          case 'rename': {
-            const title = isObj(change.title_content) ? change.title_content.markdown : undefined;
-            if (typeof title !== 'string') invalidArguments(['[ERROR] missing required field: title_content']);
-            canvas.title = title;
-            break;
-          }
-          default:
-            invalidArguments([`[ERROR] unsupported operation: ${String(change.operation)}`]);
+      'conversations.replies': (a) => {
+        const c = this.channelArg(a);
+        const m = this.findMessage(c.id, a.str('ts') ?? '');
+        if (!m) fail('thread_not_found');
+        const root = m.thread_ts ?? m.ts;
+        const within = this.tsWindow(a);
+        const thread = this.messagesIn(c.id).filter((r) => (r.ts === root || r.thread_ts === root) && within(r.ts));
+        const p = paginate(thread, a, 1000, 1000);
+        return {
+          messages: p.items.map((r) => this.messageJson(r, a.bool('include_all_metadata'))),
+          has_more: p.next_cursor !== '',
+          response_metadata: { next_cursor: p.next_cursor },
+        };
+      },
+
+      'conversations.open': (a) => {
+        const resume = a.str('channel');
+        if (resume) {
+          const c = this.channels.get(resume);
+          if (!c || !this.canSee(c)) fail('channel_not_found');
+          return { no_op: true, already_open: true, channel: a.bool('return_im') ? this.channelJson(c) : { id: c.id } };
         }
-      }
-      canvas.edits++;
-      return {};
-    },
-  } satisfies Record<string, Handler>));
+        const users = a.list('users').filter((u) => u !== this.botUserId);
+        if (users.length === 0) fail('users_list_not_supplied');
+        if (users.length > 8) fail('too_many_users');
+        const unknown = users.find((u) => !this.userExists(u));
+        if (unknown) fail('user_not_found');
+        const [only] = users;
+        if (users.length === 1 && only) {
+          const existed = [...this.channels.values()].some((c) => c.is_im && c.user === only);
+          const im = this.openIm(only);
+          return {
+            ...(existed ? { no_op: true, already_open: true } : {}),
+            channel: a.bool('return_im') ? this.channelJson(im) : { id: im.id },
+          };
+        }
+        const members = new Set([this.botUserId, ...users]);
+        const name = `mpdm-${[...members].map((u) => this.users.get(u)?.name ?? u.toLowerCase()).join('--')}-1`;
+        const mpim =
+          this.channelByName(name) ?? this.addChannel({ name, is_private: true, is_mpim: true, members, creator: this.botUserId });
+        return { channel: { id: mpim.id } };
+      },
+
+      'chat.postMessage': (a) => {
+        const c = this.resolveTarget(a.str('channel'));
+        this.requireActive(c);
+        const blocks = this.messageBlocks(a);
+        const text = a.str('text') ?? '';
+        if (!text && !blocks?.length && a.get('attachments') === undefined) fail('no_text');
+        const metadata = this.metadataArg(a);
+        const thread = a.str('thread_ts') || undefined;
+        const m = this.post({
+          channel: c.id,
+          ts: this.nextTs(),
+          text,
+          blocks: blocks ?? [],
+          user: this.botUserId,
+          bot_id: this.botId,
+          thread_ts: thread,
+          metadata,
+          edited: 0,
+          reply_broadcast: thread ? a.bool('reply_broadcast') : undefined,
+        });
+        return { channel: c.id, ts: m.ts, message: this.messageJson(m, true) };
+      },
+
+      'chat.update': (a) => {
+        const c = this.channelArg(a);
+        if (c.is_archived) fail('is_inactive'); // chat.update's documented code for archived channels
+        const m = this.messageArg(c, a.str('ts'));
+        if (m.user !== this.botUserId) fail('cant_update_message');
+        const blocks = this.messageBlocks(a);
+        const text = a.str('text');
+        const metadata = this.metadataArg(a);
+        if (!text && !blocks?.length && a.get('attachments') === undefined && metadata === undefined) fail('no_text');
+        // Omitted blocks/metadata are kept, as Slack documents; an empty value removes them.
+        if (text !== undefined) m.text = text;
+        if (blocks !== undefined) m.blocks = blocks;
+        if (metadata !== undefined) m.metadata = Object.keys(metadata).length ? metadata : undefined;
+        m.edited += 1;
+        m.edited_ts = this.nextTs();
+        return { channel: c.id, ts: m.ts, text: m.text, message: this.messageJson(m, true) };
+      },
+
+      'chat.delete': (a) => {
+        const c = this.channelArg(a);
+        const m = this.messageArg(c, a.str('ts'));
+        if (m.user !== this.botUserId) fail('cant_delete_message');
+        m.deleted = true;
+        this.pins = this.pins.filter((p) => !(p.channel === c.id && p.ts === m.ts));
+        return { channel: c.id, ts: m.ts };
+      },
+
+      'chat.postEphemeral': (a) => {
+        const target = a.str('channel');
+        const c = target ? (this.channels.get(target) ?? this.channelByName(target)) : undefined;
+        if (!c) fail('channel_not_found');
+        if (c.is_private && !c.is_im && !this.isMember(c)) fail('not_in_channel');
+        this.requireActive(c);
+        const user = a.str('user');
+        if (!user) fail('user_not_found');
+        if (!c.members.has(user)) fail('user_not_in_channel');
+        const blocks = this.messageBlocks(a);
+        const text = a.str('text') ?? '';
+        if (!text && !blocks?.length && a.get('attachments') === undefined) fail('no_text');
+        const ts = this.nextTs();
+        this.ephemerals.push({ channel: c.id, user, text, blocks: blocks ?? [], ts });
+        return { message_ts: ts };
+      },
+
+      'chat.getPermalink': (a) => {
+        const c = this.channelArg(a);
+        const m = this.messageArg(c, a.str('message_ts'));
+        const base = `https://${this.teamDomain}.slack.com/archives/${c.id}/p${m.ts.replace('.', '')}`;
+        const reply = m.thread_ts && m.thread_ts !== m.ts ? `?thread_ts=${m.thread_ts}&cid=${c.id}` : '';
+        return { channel: c.id, permalink: base + reply };
+      },
+
+      'pins.add': (a) => {
+        const c = this.channelArg(a);
+        const ts = a.str('timestamp');
+        if (!ts) fail('no_item_specified');
+        this.requireMember(c);
+        this.requireActive(c);
+        this.messageArg(c, ts);
+        if (this.pins.some((p) => p.channel === c.id && p.ts === ts)) fail('already_pinned');
+        this.pins.push({ channel: c.id, ts, created: nowSec(), created_by: this.botUserId });
+        return {};
+      },
+
+      'pins.remove': (a) => {
+        const c = this.channelArg(a);
+        const ts = a.str('timestamp');
+        if (!ts) fail('no_item_specified');
+        const i = this.pins.findIndex((p) => p.channel === c.id && p.ts === ts);
+        if (i === -1) fail('no_pin');
+        this.pins.splice(i, 1);
+        return {};
+      },
+
+      'pins.list': (a) => {
+        const c = this.channelArg(a);
+        const items = this.pins
+          .filter((p) => p.channel === c.id)
+          .flatMap((p) => {
+            const m = this.findMessage(c.id, p.ts);
+            return m
+              ? [{ type: 'message', created: p.created, created_by: p.created_by, channel: c.id, message: this.messageJson(m, false) }]
+              : [];
+          });
+        return { items };
+      },
+
+      'reactions.add': (a) => {
+        const { c, ts, name } = this.reactionArgs(a);
+        this.requireActive(c);
+        if (this.reactions.some((r) => r.channel === c.id && r.ts === ts && r.name === name && r.user === this.botUserId))
+          fail('already_reacted');
+        this.reactions.push({ channel: c.id, ts, name, user: this.botUserId });
+        return {};
+      },
+
+      'reactions.remove': (a) => {
+        const { c, ts, name } = this.reactionArgs(a);
+        const i = this.reactions.findIndex((r) => r.channel === c.id && r.ts === ts && r.name === name && r.user === this.botUserId);
+        if (i === -1) fail('no_reaction');
+        this.reactions.splice(i, 1);
+        return {};
+      },
+
+      'bookmarks.add': (a) => {
+        const c = this.channelArg(a, 'channel_id');
+        const title = a.str('title');
+        if (!title) invalidArguments(['[ERROR] missing required field: title']);
+        const type = a.str('type');
+        if (type !== 'link') fail('invalid_bookmark_type');
+        const link = a.str('link') ?? '';
+        if (!/^https?:\/\//.test(link)) fail('invalid_link');
+        const emoji = a.str('emoji');
+        const b: EmuBookmark = { id: this.newId('Bk'), channel_id: c.id, title, link, type, emoji, date_created: nowSec() };
+        this.bookmarks.push(b);
+        return { bookmark: this.bookmarkJson(b) };
+      },
+
+      'bookmarks.list': (a) => {
+        const c = this.channelArg(a, 'channel_id');
+        return { bookmarks: this.bookmarks.filter((b) => b.channel_id === c.id).map((b) => this.bookmarkJson(b)) };
+      },
+
+      'views.open': (a) => {
+        const t = this.exchangeTrigger(a);
+        const view = this.viewArg(a, ['modal']);
+        this.checkExternalId(view);
+        t.used = true;
+        return { view: this.viewJson(this.addView(view, t.user)) };
+      },
+
+      'views.push': (a) => {
+        const t = this.exchangeTrigger(a);
+        const view = this.viewArg(a, ['modal']);
+        // The trigger's own view when known, else the modal opened last.
+        const from = this.views.find((r) => r.id === t.viewId) ?? this.views.filter((r) => r.view.type === 'modal').at(-1);
+        if (!from) fail('not_found');
+        const stack = this.views.filter((r) => r.root_view_id === from.root_view_id);
+        if (stack.length >= 3) fail('push_limit_reached');
+        this.checkExternalId(view);
+        t.used = true;
+        return { view: this.viewJson(this.addView(view, from.user ?? t.user, from.root_view_id, stack.at(-1)?.id)) };
+      },
+
+      'views.update': (a) => {
+        const id = a.str('view_id');
+        const ext = a.str('external_id');
+        if (!id && !ext) invalidArguments(['[ERROR] missing required field: view_id']);
+        const r = this.views.find((x) => (id ? x.id === id : x.view.external_id === ext));
+        if (!r) fail('not_found');
+        const view = this.viewArg(a, ['modal', 'home']);
+        const hash = a.str('hash');
+        if (hash && hash !== r.hash) fail('hash_conflict');
+        this.checkExternalId(view, r.id);
+        r.view = view;
+        r.hash = this.newHash();
+        return { view: this.viewJson(r) };
+      },
+
+      'views.publish': (a) => {
+        const user = a.str('user_id');
+        if (!user) invalidArguments(['[ERROR] missing required field: user_id']);
+        if (!this.userExists(user)) fail('user_not_found');
+        const view = this.viewArg(a, ['home']);
+        const existing = this.views.find((r) => r.user === user && r.view.type === 'home');
+        const hash = a.str('hash');
+        if (hash && existing && hash !== existing.hash) fail('hash_conflict');
+        if (!existing) return { view: this.viewJson(this.addView(view, user)) };
+        existing.view = view;
+        existing.hash = this.newHash();
+        return { view: this.viewJson(existing) };
+      },
+
+      'users.info': (a) => ({ user: this.userJson(this.userArg(a, 'user')) }),
+
+      'users.lookupByEmail': (a) => {
+        const email = (a.str('email') ?? '').toLowerCase();
+        const u = [...this.users.values()].find((x) => x.email?.toLowerCase() === email && email !== '');
+        if (!u) fail('users_not_found');
+        return { user: this.userJson(u) };
+      },
+
+      'users.list': (a) => {
+        const p = paginate([...this.users.values()], a, 200, 1000);
+        return { members: p.items.map((u) => this.userJson(u)), cache_ts: nowSec(), response_metadata: { next_cursor: p.next_cursor } };
+      },
+
+      'usergroups.users.list': (a) => ({ users: this.usergroups.get(a.str('usergroup') ?? '') ?? [] }),
+
+      'files.getUploadURLExternal': (a) => {
+        const filename = a.str('filename');
+        const length = a.int('length', 0);
+        if (!filename) invalidArguments(['[ERROR] missing required field: filename']);
+        if (length < 1) invalidArguments(['[ERROR] missing required field: length']);
+        const id = this.newId('F', (x) => this.uploads.has(x) || this.files.some((f) => f.id === x));
+        this.uploads.set(id, { filename, length });
+        return { upload_url: `${this.origin}/upload/${id}`, file_id: id };
+      },
+
+      'files.completeUploadExternal': (a) => {
+        const raw = a.get('files');
+        const list: unknown[] = Array.isArray(raw) ? raw : [];
+        const entries = list.filter(isObj);
+        if (entries.length === 0 || entries.length !== list.length) invalidArguments(['[ERROR] missing required field: files']);
+        const done = entries.map((f) => {
+          const id = typeof f.id === 'string' ? f.id : '';
+          const upload = this.uploads.get(id);
+          if (!upload?.content) fail('file_not_found');
+          return { id, title: typeof f.title === 'string' ? f.title : upload.filename, upload, content: upload.content };
+        });
+        const channelId = a.str('channel_id');
+        const c = channelId ? this.channels.get(channelId) : undefined;
+        if (channelId && (!c || !this.canSee(c))) fail('invalid_channel');
+        const thread = a.str('thread_ts') || undefined;
+        const comment = a.str('initial_comment');
+        for (const f of done) {
+          this.uploads.delete(f.id);
+          this.files.push({
+            id: f.id,
+            filename: f.upload.filename,
+            title: f.title,
+            length: f.content.length,
+            content: f.content,
+            channel: c?.id,
+            thread_ts: thread,
+            initial_comment: comment,
+          });
+        }
+        if (c) {
+          this.post({
+            channel: c.id,
+            ts: this.nextTs(),
+            text: comment ?? '',
+            blocks: [],
+            user: this.botUserId,
+            bot_id: this.botId,
+            thread_ts: thread,
+            edited: 0,
+            files: done.map((f) => ({ id: f.id, title: f.title })),
+          });
+        }
+        return { files: done.map((f) => ({ id: f.id, title: f.title })) };
+      },
+
+      'canvases.create': (a) => {
+        if (!this.canvasesAllowed) fail('canvas_disabled_user_team');
+        const markdown = this.documentContent(a.get('document_content'));
+        const channelId = a.str('channel_id');
+        const c = channelId ? this.channels.get(channelId) : undefined;
+        if (channelId && (!c || !this.canSee(c))) fail('channel_not_found');
+        const id = this.newId('F', (x) => this.canvases.has(x) || this.files.some((f) => f.id === x));
+        this.canvases.set(id, { id, title: a.str('title') ?? '', markdown: markdown ?? '', channel: c?.id, edits: 0 });
+        return { canvas_id: id };
+      },
+
+      'canvases.edit': (a) => {
+        if (!this.canvasesAllowed) fail('canvas_disabled_user_team');
+        const id = a.str('canvas_id');
+        if (!id) invalidArguments(['[ERROR] missing required field: canvas_id']);
+        const raw = a.get('changes');
+        const changes = Array.isArray(raw) ? raw.filter(isObj) : [];
+        if (changes.length === 0 || !Array.isArray(raw) || changes.length !== raw.length)
+          invalidArguments(['[ERROR] missing required field: changes']);
+        const canvas = this.canvases.get(id);
+        if (!canvas) fail('canvas_not_found');
+        for (const change of changes) {
+          const markdown = this.documentContent(change.document_content) ?? '';
+          switch (change.operation) {
+            // Without a section_id a replace takes the whole document.
+            case 'replace':
+              if (change.section_id !== undefined) fail('canvas_editing_failed');
+              canvas.markdown = markdown;
+              break;
+            case 'insert_at_start':
+              canvas.markdown = `${markdown}\n${canvas.markdown}`;
+              break;
+            case 'insert_at_end':
+              canvas.markdown = `${canvas.markdown}\n${markdown}`;
+              break;
+            case 'rename': {
+              const title = isObj(change.title_content) ? change.title_content.markdown : undefined;
+              if (typeof title !== 'string') invalidArguments(['[ERROR] missing required field: title_content']);
+              canvas.title = title;
+              break;
+            }
+            default:
+              invalidArguments([`[ERROR] unsupported operation: ${String(change.operation)}`]);
+          }
+        }
+        canvas.edits++;
+        return {};
+      },
+    } satisfies Record<string, Handler>),
+  );
 
   /** A canvas's `document_content`: `{ type: 'markdown', markdown }`, at most 1 MiB of it; undefined when absent. */
   private documentContent(raw: unknown): string | undefined {
     if (raw === undefined) return undefined;
-    if (!isObj(raw) || raw.type !== 'markdown' || typeof raw.markdown !== 'string') invalidArguments(['[ERROR] document_content must be {"type": "markdown", "markdown": "…"}']);
+    if (!isObj(raw) || raw.type !== 'markdown' || typeof raw.markdown !== 'string')
+      invalidArguments(['[ERROR] document_content must be {"type": "markdown", "markdown": "…"}']);
     if (raw.markdown.length > 1_048_576) invalidArguments(['[ERROR] document_content.markdown is over 1,048,576 characters']);
     return raw.markdown;
   }
@@ -1614,9 +2068,21 @@ export class SlackEmulator {
 
   private bookmarkJson(b: EmuBookmark): Json {
     return {
-      id: b.id, channel_id: b.channel_id, title: b.title, link: b.link, emoji: b.emoji ?? null, icon_url: null, type: b.type,
-      entity_id: null, date_created: b.date_created, date_updated: 0, rank: 'U', last_updated_by_user_id: this.botUserId,
-      last_updated_by_team_id: this.teamId, shortcut_id: null, app_id: this.appId,
+      id: b.id,
+      channel_id: b.channel_id,
+      title: b.title,
+      link: b.link,
+      emoji: b.emoji ?? null,
+      icon_url: null,
+      type: b.type,
+      entity_id: null,
+      date_created: b.date_created,
+      date_updated: 0,
+      rank: 'U',
+      last_updated_by_user_id: this.botUserId,
+      last_updated_by_team_id: this.teamId,
+      shortcut_id: null,
+      app_id: this.appId,
     };
   }
 }

@@ -74,7 +74,12 @@ export function slashCommand(appUrl: string, emu: SlackEmulator, text: string, o
 
 /** An interactivity request: one form field `payload` holding JSON. */
 export function interaction(appUrl: string, payload: Record<string, unknown>, options: PostOptions = {}): Promise<SignedResponse> {
-  return postSigned(appUrl, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded', options);
+  return postSigned(
+    appUrl,
+    new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+    'application/x-www-form-urlencoded',
+    options,
+  );
 }
 
 const userObject = (user: string) => ({ id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM_ID });
@@ -126,7 +131,16 @@ export function clickButton(
     message: { type: 'message', ts: message.ts, text: message.text ?? '', blocks: message.blocks, user: emu.botUserId, bot_id: emu.botId },
     response_url: responseUrl,
     state: { values: {} },
-    actions: [{ action_id: actionId, block_id: block.block_id ?? 'b', text: button.text, value: button.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
+    actions: [
+      {
+        action_id: actionId,
+        block_id: block.block_id ?? 'b',
+        text: button.text,
+        value: button.value,
+        type: 'button',
+        action_ts: `${Date.now() / 1000}`,
+      },
+    ],
   });
 }
 

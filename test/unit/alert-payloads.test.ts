@@ -208,7 +208,7 @@ describe('Grafana webhook contact point payloads', () => {
     expect(b?.fingerprint).not.toBe(a?.fingerprint);
   });
 
-  it('prefers the common summary over Grafana\'s title', () => {
+  it("prefers the common summary over Grafana's title", () => {
     const payload = fixture('grafana-firing');
     payload.commonAnnotations = { summary: 'Memory and CPU pressure in Platform' };
     expect(normalizeAlertmanager(parseAlertmanager(payload)).title).toBe('Memory and CPU pressure in Platform');
@@ -379,7 +379,11 @@ describe('rejections name the offending field', () => {
       () => ({ routing_key: 'R0123456789ABCDEF0123456789ABCDE', event_action: 'resolve', dedup_key: 'k'.repeat(256) }),
       'dedup_key',
     ],
-    ['a trigger whose dedup_key is over 255 characters', () => ({ ...fixture('pagerduty-trigger'), dedup_key: 'k'.repeat(256) }), 'dedup_key'],
+    [
+      'a trigger whose dedup_key is over 255 characters',
+      () => ({ ...fixture('pagerduty-trigger'), dedup_key: 'k'.repeat(256) }),
+      'dedup_key',
+    ],
   ];
 
   it.each(pagerDuty)('PagerDuty: %s', (_, make, path) => {

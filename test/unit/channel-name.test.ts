@@ -38,13 +38,18 @@ describe('incident channel names', () => {
 
   it('always yields a valid Slack channel name with the incident prefix', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.string({ maxLength: 300, unit: 'grapheme' }), fc.integer({ min: 1, max: 99 }), (n, title, attempt) => {
-        const name = incidentChannelName(n, title, attempt);
-        expect(name).toMatch(/^[a-z0-9-]+$/);
-        expect(name.length).toBeLessThanOrEqual(MAX_CHANNEL_NAME);
-        expect(name.startsWith(`inc-${n}-`)).toBe(true);
-        expect(name).not.toMatch(/--|-$/);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.string({ maxLength: 300, unit: 'grapheme' }),
+        fc.integer({ min: 1, max: 99 }),
+        (n, title, attempt) => {
+          const name = incidentChannelName(n, title, attempt);
+          expect(name).toMatch(/^[a-z0-9-]+$/);
+          expect(name.length).toBeLessThanOrEqual(MAX_CHANNEL_NAME);
+          expect(name.startsWith(`inc-${n}-`)).toBe(true);
+          expect(name).not.toMatch(/--|-$/);
+        },
+      ),
     );
   });
 

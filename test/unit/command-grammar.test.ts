@@ -2,7 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { helpText, parseCommand, SUBCOMMANDS } from '../../src/slack/command-grammar.js';
 
-const SEVERITIES = { severities: ['sev1', 'sev2', 'sev3', 'sev4'], roles: ['comms', 'scribe', 'ops'], types: ['availability', 'security', 'other'] };
+const SEVERITIES = {
+  severities: ['sev1', 'sev2', 'sev3', 'sev4'],
+  roles: ['comms', 'scribe', 'ops'],
+  types: ['availability', 'security', 'other'],
+};
 
 describe('/incident grammar', () => {
   it('reads a severity and a title from declare', () => {
@@ -18,7 +22,11 @@ describe('/incident grammar', () => {
   });
 
   it('leaves the severity unset when the first word is part of the title', () => {
-    expect(parseCommand('declare Search latency high', SEVERITIES)).toEqual({ kind: 'declare', severity: undefined, title: 'Search latency high' });
+    expect(parseCommand('declare Search latency high', SEVERITIES)).toEqual({
+      kind: 'declare',
+      severity: undefined,
+      title: 'Search latency high',
+    });
   });
 
   it('opens the form for declare without a title, keeping a given severity', () => {
@@ -32,7 +40,11 @@ describe('/incident grammar', () => {
   });
 
   it('accepts severities named in the config, whatever they are called', () => {
-    expect(parseCommand('declare p1 Checkout down', { ...SEVERITIES, severities: ['p1', 'p2'] })).toEqual({ kind: 'declare', severity: 'p1', title: 'Checkout down' });
+    expect(parseCommand('declare p1 Checkout down', { ...SEVERITIES, severities: ['p1', 'p2'] })).toEqual({
+      kind: 'declare',
+      severity: 'p1',
+      title: 'Checkout down',
+    });
   });
 
   it('treats empty text and help as a request for help', () => {
@@ -45,7 +57,29 @@ describe('/incident grammar', () => {
   });
 
   it('lists every subcommand of the contract in help', () => {
-    const names = ['declare', 'status', 'update', 'severity', 'lead', 'role', 'page', 'oncall', 'note', 'followup', 'type', 'impact', 'resolve', 'close', 'postmortem', 'insights', 'digest', 'list', 'subscribe', 'unsubscribe', 'help'];
+    const names = [
+      'declare',
+      'status',
+      'update',
+      'severity',
+      'lead',
+      'role',
+      'page',
+      'oncall',
+      'note',
+      'followup',
+      'type',
+      'impact',
+      'resolve',
+      'close',
+      'postmortem',
+      'insights',
+      'digest',
+      'list',
+      'subscribe',
+      'unsubscribe',
+      'help',
+    ];
     expect(SUBCOMMANDS.map((s) => s.name)).toEqual(names);
     for (const name of names) expect(helpText()).toContain(`/incident ${name}`);
   });
@@ -54,7 +88,9 @@ describe('/incident grammar', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 2000 }), (text) => {
         const parsed = parseCommand(text, SEVERITIES);
-        expect(parsed.kind).toMatch(/^(declare|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/);
+        expect(parsed.kind).toMatch(
+          /^(declare|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
+        );
       }),
     );
   });

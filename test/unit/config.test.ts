@@ -85,7 +85,9 @@ describe('config', () => {
   it('puts postmortems into canvases unless postmortem_canvas is false, and names the field for a non-boolean', () => {
     expect(parseConfig({}, undefined).postmortemCanvas).toBe(true);
     expect(parseConfig({ postmortem_canvas: false }, undefined).postmortemCanvas).toBe(false);
-    expect(() => parseConfig({ postmortem_canvas: 'sometimes' }, 'firewatch.yaml')).toThrow(/firewatch\.yaml is not valid:\n {2}postmortem_canvas: .*expected boolean/);
+    expect(() => parseConfig({ postmortem_canvas: 'sometimes' }, 'firewatch.yaml')).toThrow(
+      /firewatch\.yaml is not valid:\n {2}postmortem_canvas: .*expected boolean/,
+    );
   });
 
   it('accepts the example from the design guide, expanding ${VAR} from the environment', () => {
@@ -100,12 +102,16 @@ describe('config', () => {
 
   it('names the file and the field of an unset ${VAR}', () => {
     const file = writeConfig(DESIGN_EXAMPLE);
-    expect(() => loadConfig(file, {})).toThrow(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: api_token: refers to \\$\\{FIREWATCH_API_TOKEN\\}`));
+    expect(() => loadConfig(file, {})).toThrow(
+      new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: api_token: refers to \\$\\{FIREWATCH_API_TOKEN\\}`),
+    );
   });
 
   it('names the file, the field and what is allowed for a bad duration', () => {
     const file = writeConfig('severities:\n  - id: sev1\n    label: Critical\n    update_every: soon\n');
-    expect(() => loadConfig(file, {})).toThrow(/firewatch\.yaml is not valid:\n {2}severities\[0\]\.update_every: expected a duration: .*30s, 5m, 2h, 1d, 1w.*got "soon"/);
+    expect(() => loadConfig(file, {})).toThrow(
+      /firewatch\.yaml is not valid:\n {2}severities\[0\]\.update_every: expected a duration: .*30s, 5m, 2h, 1d, 1w.*got "soon"/,
+    );
   });
 
   it('refuses an unknown key so a typo does not pass silently', () => {
@@ -119,14 +125,29 @@ describe('config', () => {
   });
 
   it('refuses a bad cron expression and a bad time zone', () => {
-    expect(() => parseConfig({ escalation_tick: 'every five seconds' }, 'f.yaml')).toThrow(/escalation_tick: expected a node-cron expression/);
+    expect(() => parseConfig({ escalation_tick: 'every five seconds' }, 'f.yaml')).toThrow(
+      /escalation_tick: expected a node-cron expression/,
+    );
     expect(() =>
-      parseConfig({ schedules: [{ id: 'p', time_zone: 'Mars/Olympus', rotation: { start: '2026-01-05T09:00', length: '1w', users: ['U1'] } }] }, 'f.yaml'),
+      parseConfig(
+        { schedules: [{ id: 'p', time_zone: 'Mars/Olympus', rotation: { start: '2026-01-05T09:00', length: '1w', users: ['U1'] } }] },
+        'f.yaml',
+      ),
     ).toThrow(/schedules\[0\]\.time_zone: expected an IANA time zone/);
   });
 
   it('refuses duplicate severity ids', () => {
-    expect(() => parseConfig({ severities: [{ id: 'sev1', label: 'A' }, { id: 'sev1', label: 'B' }] }, 'f.yaml')).toThrow(/severities\[1\]\.id: duplicate id "sev1"/);
+    expect(() =>
+      parseConfig(
+        {
+          severities: [
+            { id: 'sev1', label: 'A' },
+            { id: 'sev1', label: 'B' },
+          ],
+        },
+        'f.yaml',
+      ),
+    ).toThrow(/severities\[1\]\.id: duplicate id "sev1"/);
   });
 
   it('points at the line of a YAML syntax error', () => {
@@ -159,7 +180,9 @@ describe('environment', () => {
   });
 
   it('refuses a token of the wrong kind and a bad port', () => {
-    expect(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_SIGNING_SECRET: 's' })).toThrow(/SLACK_BOT_TOKEN must be a bot token starting with xoxb-/);
+    expect(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxp-user', SLACK_SIGNING_SECRET: 's' })).toThrow(
+      /SLACK_BOT_TOKEN must be a bot token starting with xoxb-/,
+    );
     expect(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: 'eighty' })).toThrow(/PORT must be a port number/);
   });
 });

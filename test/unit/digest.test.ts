@@ -34,7 +34,31 @@ function prng(seed: number): () => number {
   };
 }
 
-const WORDS = ['checkout', 'API', 'latency', 'p99', 'errors', 'elevated', 'in', 'eu-west-1', 'payments', 'degraded', 'for', 'some', 'customers', '&', 'database', 'failover', '"primary"', 'queue', 'backlog', '<growing>', 'after', 'deploy', 'v2.14.3'];
+const WORDS = [
+  'checkout',
+  'API',
+  'latency',
+  'p99',
+  'errors',
+  'elevated',
+  'in',
+  'eu-west-1',
+  'payments',
+  'degraded',
+  'for',
+  'some',
+  'customers',
+  '&',
+  'database',
+  'failover',
+  '"primary"',
+  'queue',
+  'backlog',
+  '<growing>',
+  'after',
+  'deploy',
+  'v2.14.3',
+];
 
 function text(rand: () => number, length: number, withChannel: boolean): string {
   let out = withChannel ? '<!channel> ' : '';
@@ -81,7 +105,9 @@ function makeDigest(sizes: number[], resolvedCount: number, options: GenOptions 
             ? null
             : {
                 at: new Date(createdAt + Math.floor(rand() * (GENERATED_AT - createdAt))).toISOString(),
-                firstLine: options.worstCaseEscaping ? '<'.repeat(updateMax) : text(rand, 1 + Math.floor(rand() * updateMax), id % 17 === 0),
+                firstLine: options.worstCaseEscaping
+                  ? '<'.repeat(updateMax)
+                  : text(rand, 1 + Math.floor(rand() * updateMax), id % 17 === 0),
               },
       });
     }
@@ -258,7 +284,9 @@ describe('renderDigest', () => {
     const { text, blocks } = renderDigest(digest);
     expect(blocks[0]?.type).toBe('header');
     expect(headerTexts(blocks)).toHaveLength(1);
-    const all = texts(blocks).map((t) => t.text).join('\n');
+    const all = texts(blocks)
+      .map((t) => t.text)
+      .join('\n');
     expect(all).toContain('SEV2');
     expect(all).toContain('Major');
     const line = sectionTexts(blocks).find((t) => t.includes('INC-42'));
@@ -410,12 +438,18 @@ describe('renderDigest', () => {
 
   it('property: limits hold with 0–600 open incidents and no resolved ones, or only resolved ones', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 600 }), fc.integer({ min: 0, max: 100 }), fc.boolean(), fc.integer(), (n, resolvedCount, onlyResolved, seed) => {
-        const digest = onlyResolved ? makeDigest([], resolvedCount, { seed }) : makeDigest(spread(n), 0, { seed });
-        const { blocks } = renderDigest(digest);
-        checkLimitsAndAccounting(digest, blocks);
-        checkGroupOrder(digest, blocks);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 600 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.boolean(),
+        fc.integer(),
+        (n, resolvedCount, onlyResolved, seed) => {
+          const digest = onlyResolved ? makeDigest([], resolvedCount, { seed }) : makeDigest(spread(n), 0, { seed });
+          const { blocks } = renderDigest(digest);
+          checkLimitsAndAccounting(digest, blocks);
+          checkGroupOrder(digest, blocks);
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -13,7 +13,12 @@ const twoLevels: FrozenPolicy = {
 const now = new Date('2026-06-01T12:00:00Z');
 const due = new Date(now.getTime() - 1);
 const later = new Date(now.getTime() + 1);
-const at = (state: PagePosition['state'], level: number, loop: number, nextEscalationAt: Date | null = due): PagePosition => ({ state, level, loop, nextEscalationAt });
+const at = (state: PagePosition['state'], level: number, loop: number, nextEscalationAt: Date | null = due): PagePosition => ({
+  state,
+  level,
+  loop,
+  nextEscalationAt,
+});
 
 describe('the escalation step', () => {
   it('moves a due page to the next level of the same pass', () => {
@@ -36,14 +41,19 @@ describe('the escalation step', () => {
 
   it('never moves an acknowledged, resolved or exhausted page, even when escalated by hand', () => {
     for (const state of ['acknowledged', 'resolved', 'exhausted'] as const) {
-      for (const manual of [false, true]) expect(escalationStep(twoLevels, at(state, 0, 0), now, manual)).toEqual({ kind: 'none', why: 'not-triggered' });
+      for (const manual of [false, true])
+        expect(escalationStep(twoLevels, at(state, 0, 0), now, manual)).toEqual({ kind: 'none', why: 'not-triggered' });
     }
   });
 
   it('notifies every level of every pass exactly once before exhausting, for any policy shape', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 5 }), (levels, repeat) => {
-        const policy: FrozenPolicy = { id: 'p', repeat, levels: Array.from({ length: levels }, (_, i) => ({ delayMs: 1_000, targets: [{ user: `U${i}` }] })) };
+        const policy: FrozenPolicy = {
+          id: 'p',
+          repeat,
+          levels: Array.from({ length: levels }, (_, i) => ({ delayMs: 1_000, targets: [{ user: `U${i}` }] })),
+        };
         let page = at('triggered', 0, 0);
         const visited = ['0:0'];
         for (;;) {
@@ -53,7 +63,9 @@ describe('the escalation step', () => {
           visited.push(`${step.loop}:${step.level}`);
           page = at('triggered', step.level, step.loop);
         }
-        const expected = Array.from({ length: repeat + 1 }, (_, loop) => Array.from({ length: levels }, (_, level) => `${loop}:${level}`)).flat();
+        const expected = Array.from({ length: repeat + 1 }, (_, loop) =>
+          Array.from({ length: levels }, (_, level) => `${loop}:${level}`),
+        ).flat();
         expect(visited).toEqual(expected);
       }),
     );
@@ -71,8 +83,22 @@ describe('resolving a level', () => {
           targets: [
             { user: 'U1' },
             { user: 'U1' },
-            { schedule: { id: 'later', timeZone: 'UTC', rotation: { start: '2099-01-01T00:00', lengthMs: 86_400_000, users: ['U2'] }, overrides: [] } },
-            { schedule: { id: 'now', timeZone: 'UTC', rotation: { start: '2020-01-01T00:00', lengthMs: 86_400_000, users: ['U3'] }, overrides: [] } },
+            {
+              schedule: {
+                id: 'later',
+                timeZone: 'UTC',
+                rotation: { start: '2099-01-01T00:00', lengthMs: 86_400_000, users: ['U2'] },
+                overrides: [],
+              },
+            },
+            {
+              schedule: {
+                id: 'now',
+                timeZone: 'UTC',
+                rotation: { start: '2020-01-01T00:00', lengthMs: 86_400_000, users: ['U3'] },
+                overrides: [],
+              },
+            },
           ],
         },
       ],

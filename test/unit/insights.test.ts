@@ -40,7 +40,12 @@ function incident(overrides: Partial<InsightIncident> = {}): InsightIncident {
 }
 
 /** An incident created at `created` (ms) with acknowledgement and resolution that many ms later. */
-function timed(created: number, ackAfter: number | null, resolveAfter: number | null, overrides: Partial<InsightIncident> = {}): InsightIncident {
+function timed(
+  created: number,
+  ackAfter: number | null,
+  resolveAfter: number | null,
+  overrides: Partial<InsightIncident> = {},
+): InsightIncident {
   return incident({
     createdAt: new Date(created),
     acknowledgedAt: ackAfter === null ? null : new Date(created + ackAfter),
@@ -167,7 +172,10 @@ describe('computeInsights', () => {
 
   it('has empty distributions when no incident has the time', () => {
     const result = insights([timed(NOW - DAY, null, null)]);
-    expect(result.timeToAcknowledge).toEqual({ current: { count: 0, median: null, p90: null }, previous: { count: 0, median: null, p90: null } });
+    expect(result.timeToAcknowledge).toEqual({
+      current: { count: 0, median: null, p90: null },
+      previous: { count: 0, median: null, p90: null },
+    });
     expect(result.timeToResolve.current).toEqual({ count: 0, median: null, p90: null });
   });
 
@@ -184,7 +192,13 @@ describe('computeInsights', () => {
       timed(NOW - 40 * DAY, 2 * MINUTE, 2 * HOUR, { severity: 'sev2', type: 'availability' }),
     ];
     const declined = [
-      timed(NOW - DAY, 0, 1, { status: 'declined', title: 'Spurious flapping probe', severity: 'sev1', type: 'security', alertGroup: 'probe' }),
+      timed(NOW - DAY, 0, 1, {
+        status: 'declined',
+        title: 'Spurious flapping probe',
+        severity: 'sev1',
+        type: 'security',
+        alertGroup: 'probe',
+      }),
       timed(NOW - 40 * DAY, 0, 1, { status: 'declined', severity: 'legacy', type: null, alertGroup: 'probe' }),
     ];
     const result = insights([...declined, ...kept]);
@@ -234,7 +248,9 @@ describe('computeInsights', () => {
 
   it('lists the five alert groups of the current period that fired most, ties by name', () => {
     const groups = { db: 4, api: 3, queue: 3, cache: 2, disk: 1, dns: 1, tls: 1 };
-    const history = Object.entries(groups).flatMap(([group, count]) => Array.from({ length: count }, () => incident({ alertGroup: group })));
+    const history = Object.entries(groups).flatMap(([group, count]) =>
+      Array.from({ length: count }, () => incident({ alertGroup: group })),
+    );
     history.push(incident({ alertGroup: null }), incident({ alertGroup: 'tls', createdAt: new Date(NOW - 40 * DAY) }));
     history.push(...Array.from({ length: 9 }, () => incident({ alertGroup: 'old', createdAt: new Date(NOW - 40 * DAY) })));
     expect(insights(history).topAlertGroups).toEqual([
@@ -274,21 +290,35 @@ describe('computeInsights', () => {
     const top = insights(history).topTitleWords;
     expect(top).toHaveLength(10);
     expect(top[0]).toEqual({ word: 'alpha', count: 12 });
-    expect(top.map((row) => row.word)).toEqual(['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet']);
+    expect(top.map((row) => row.word)).toEqual([
+      'alpha',
+      'bravo',
+      'charlie',
+      'delta',
+      'echo',
+      'foxtrot',
+      'golf',
+      'hotel',
+      'india',
+      'juliet',
+    ]);
     expect(top.find((row) => row.word === 'juliet')).toEqual({ word: 'juliet', count: 3 });
   });
 
   it('counts follow-ups opened and done in the period, and every open one past due', () => {
-    const result = insights([], [
-      followup(NOW - DAY, null, null), // opened
-      followup(FROM_30D, NOW + DAY, NOW - HOUR), // opened at `from`, done
-      followup(NOW, null, null), // at `to`: not opened in the period
-      followup(NOW - 100 * DAY, NOW - 50 * DAY, null), // long-overdue, opened before the period
-      followup(NOW - 40 * DAY, NOW - DAY, NOW - 35 * DAY), // done in the previous period, so neither done nor overdue
-      followup(NOW - 40 * DAY, NOW - 2 * DAY, null), // overdue
-      followup(NOW - 2 * DAY, NOW, null), // due exactly at `to`: not yet overdue
-      followup(NOW - 2 * DAY, NOW - DAY, NOW - HOUR), // done late: opened and done, not overdue
-    ]);
+    const result = insights(
+      [],
+      [
+        followup(NOW - DAY, null, null), // opened
+        followup(FROM_30D, NOW + DAY, NOW - HOUR), // opened at `from`, done
+        followup(NOW, null, null), // at `to`: not opened in the period
+        followup(NOW - 100 * DAY, NOW - 50 * DAY, null), // long-overdue, opened before the period
+        followup(NOW - 40 * DAY, NOW - DAY, NOW - 35 * DAY), // done in the previous period, so neither done nor overdue
+        followup(NOW - 40 * DAY, NOW - 2 * DAY, null), // overdue
+        followup(NOW - 2 * DAY, NOW, null), // due exactly at `to`: not yet overdue
+        followup(NOW - 2 * DAY, NOW - DAY, NOW - HOUR), // done late: opened and done, not overdue
+      ],
+    );
     expect(result.followups).toEqual({ opened: 4, done: 2, overdue: 2 });
   });
 
@@ -332,7 +362,10 @@ describe('computeInsights on generated histories', () => {
         const previous = history.filter((i) => within(i, previousFrom, from)).length;
         expect(result.incidents).toEqual({ current, previous });
         const sum = (rows: Array<{ current: number; previous: number }>) =>
-          rows.reduce((total, row) => ({ current: total.current + row.current, previous: total.previous + row.previous }), { current: 0, previous: 0 });
+          rows.reduce((total, row) => ({ current: total.current + row.current, previous: total.previous + row.previous }), {
+            current: 0,
+            previous: 0,
+          });
         expect(sum(result.bySeverity)).toEqual({ current, previous });
         expect(sum(result.byType)).toEqual({ current, previous });
         expect(result.bySeverity.every((row) => row.current + row.previous > 0)).toBe(true);
@@ -346,7 +379,10 @@ describe('computeInsights on generated histories', () => {
         const result = insights(history, [], days);
         const from = NOW - days * DAY;
         const windows = { current: [from, NOW], previous: [from - days * DAY, from] } as const;
-        for (const [metric, field] of [['timeToAcknowledge', 'acknowledgedAt'], ['timeToResolve', 'resolvedAt']] as const) {
+        for (const [metric, field] of [
+          ['timeToAcknowledge', 'acknowledgedAt'],
+          ['timeToResolve', 'resolvedAt'],
+        ] as const) {
           for (const period of ['current', 'previous'] as const) {
             const [start, end] = windows[period];
             const durations = history

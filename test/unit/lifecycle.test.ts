@@ -180,7 +180,12 @@ const other = (minutes: number, kind: string): LifecycleEvent => ({ kind, occurr
 
 describe('lifecycle times derived from the timeline', () => {
   it('acknowledges at a page acknowledgement when it comes first', () => {
-    const events = [other(0, 'declared'), other(3, 'page_acknowledged'), other(5, 'status_update'), moved(8, 'investigating', 'identified')];
+    const events = [
+      other(0, 'declared'),
+      other(3, 'page_acknowledged'),
+      other(5, 'status_update'),
+      moved(8, 'investigating', 'identified'),
+    ];
     expect(lifecycleTimes(events, 'identified').acknowledgedAt).toEqual(at(3));
   });
 

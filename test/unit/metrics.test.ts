@@ -11,13 +11,29 @@ const CREATED = new Date(Date.UTC(2026, 10, 29, 22, 0, 0));
 
 /** Events `offset` ms after creation, ids in the order given. */
 function timeline(...steps: Array<[offset: number, kind: string, actor: string | null, data?: Record<string, unknown>]>): MetricEvent[] {
-  return steps.map(([offset, kind, actor, data], i) => ({ id: i + 1, kind, actor, occurredAt: new Date(CREATED.getTime() + offset), data: data ?? {} }));
+  return steps.map(([offset, kind, actor, data], i) => ({
+    id: i + 1,
+    kind,
+    actor,
+    occurredAt: new Date(CREATED.getTime() + offset),
+    data: data ?? {},
+  }));
 }
 
-const move = (offset: number, from: string, to: string, actor = 'U0ALICE'): [number, string, string, Record<string, unknown>] => [offset, 'status_changed', actor, { from, to }];
+const move = (offset: number, from: string, to: string, actor = 'U0ALICE'): [number, string, string, Record<string, unknown>] => [
+  offset,
+  'status_changed',
+  actor,
+  { from, to },
+];
 
 describe('incidentMetrics', () => {
-  const declared: [number, string, string, Record<string, unknown>] = [0, 'declared', 'U0ALICE', { lead: 'U0ALICE', status: 'investigating' }];
+  const declared: [number, string, string, Record<string, unknown>] = [
+    0,
+    'declared',
+    'U0ALICE',
+    { lead: 'U0ALICE', status: 'investigating' },
+  ];
 
   it('measures acknowledgement, mitigation and resolution from the creation', () => {
     const events = timeline(
@@ -42,12 +58,22 @@ describe('incidentMetrics', () => {
   });
 
   it('counts a status update as the acknowledgement when nobody was paged', () => {
-    const events = timeline(declared, [3 * MINUTE, 'status_update', 'U0ALICE', { message: 'Looking', status: 'investigating', severity: 'sev2' }]);
+    const events = timeline(declared, [
+      3 * MINUTE,
+      'status_update',
+      'U0ALICE',
+      { message: 'Looking', status: 'investigating', severity: 'sev2' },
+    ]);
     expect(incidentMetrics({ createdAt: CREATED, status: 'investigating' }, events).timeToAcknowledgeMs).toBe(3 * MINUTE);
   });
 
   describe('on a reopened incident', () => {
-    const events = timeline(declared, move(HOUR, 'investigating', 'monitoring'), move(2 * HOUR, 'monitoring', 'resolved'), [10 * HOUR, 'status_changed', 'U0BOB', { from: 'resolved', to: 'investigating', reopen: true, message: 'back' }]);
+    const events = timeline(declared, move(HOUR, 'investigating', 'monitoring'), move(2 * HOUR, 'monitoring', 'resolved'), [
+      10 * HOUR,
+      'status_changed',
+      'U0BOB',
+      { from: 'resolved', to: 'investigating', reopen: true, message: 'back' },
+    ]);
     const resolvedAgain = [...events, ...timeline(move(DAY, 'investigating', 'resolved')).map((e) => ({ ...e, id: 99 }))];
 
     it('keeps the time to resolve at the first resolve, and has no total duration while reopened', () => {
@@ -70,7 +96,13 @@ describe('incidentMetrics', () => {
   });
 
   it('counts a resolve before any move to monitoring as the mitigation', () => {
-    const events = timeline(declared, move(HOUR, 'investigating', 'resolved'), [2 * HOUR, 'status_changed', 'U0ALICE', { from: 'resolved', to: 'investigating', reopen: true }], move(3 * HOUR, 'investigating', 'monitoring'), move(4 * HOUR, 'monitoring', 'resolved'));
+    const events = timeline(
+      declared,
+      move(HOUR, 'investigating', 'resolved'),
+      [2 * HOUR, 'status_changed', 'U0ALICE', { from: 'resolved', to: 'investigating', reopen: true }],
+      move(3 * HOUR, 'investigating', 'monitoring'),
+      move(4 * HOUR, 'monitoring', 'resolved'),
+    );
     const metrics = incidentMetrics({ createdAt: CREATED, status: 'resolved' }, events);
     expect(metrics.timeToMitigateMs).toBe(HOUR);
     expect(metrics.timeToResolveMs).toBe(HOUR);
@@ -105,18 +137,41 @@ describe('incidentMetrics', () => {
       [4 * MINUTE, 'update_reminder', null, { remind: 'U0ALICE' }],
       [5 * MINUTE, 'message_pinned', null, { author: 'U0FRANK', pinnedBy: 'slack_pin' }],
     );
-    expect(incidentMetrics({ createdAt: CREATED, status: 'investigating' }, events).people).toEqual(['U0ALICE', 'U0BOB', 'U0DAVE', 'U0LEAD']);
+    expect(incidentMetrics({ createdAt: CREATED, status: 'investigating' }, events).people).toEqual([
+      'U0ALICE',
+      'U0BOB',
+      'U0DAVE',
+      'U0LEAD',
+    ]);
   });
 
-  const kinds = fc.constantFrom('declared', 'page_triggered', 'page_notified', 'page_escalated', 'page_acknowledged', 'role_assigned', 'status_changed', 'status_update', 'note');
+  const kinds = fc.constantFrom(
+    'declared',
+    'page_triggered',
+    'page_notified',
+    'page_escalated',
+    'page_acknowledged',
+    'role_assigned',
+    'status_changed',
+    'status_update',
+    'note',
+  );
   const userId = fc.constantFrom('U1', 'U2', 'U3', '');
   const anyEvent = fc.record({
     kind: kinds,
     actor: fc.option(userId),
     offset: fc.integer({ min: 0, max: 3 * DAY }),
-    data: fc.record({ user: fc.option(userId), lead: fc.option(userId), to: fc.constantFrom('monitoring', 'resolved', 'investigating', 'closed') }),
+    data: fc.record({
+      user: fc.option(userId),
+      lead: fc.option(userId),
+      to: fc.constantFrom('monitoring', 'resolved', 'investigating', 'closed'),
+    }),
   });
-  const anyTimeline = fc.array(anyEvent, { maxLength: 30 }).map((list) => list.map((e, i) => ({ id: i + 1, kind: e.kind, actor: e.actor, occurredAt: new Date(CREATED.getTime() + e.offset), data: e.data })));
+  const anyTimeline = fc
+    .array(anyEvent, { maxLength: 30 })
+    .map((list) =>
+      list.map((e, i) => ({ id: i + 1, kind: e.kind, actor: e.actor, occurredAt: new Date(CREATED.getTime() + e.offset), data: e.data })),
+    );
   const status = fc.constantFrom('triage', 'investigating', 'identified', 'monitoring', 'resolved', 'closed', 'declined');
 
   it('lists people sorted, once each, without null or empty ids, for any timeline', () => {

@@ -16,16 +16,35 @@ const MITIGATED = 'Rollback complete; the error rate is back to baseline.';
  */
 function multiDayIncident(): PostmortemInput {
   let id = 0;
-  const event = (iso: string, kind: string, actor: string | null, data: Record<string, unknown>): MetricEvent => ({ id: ++id, kind, actor, occurredAt: at(iso), data });
+  const event = (iso: string, kind: string, actor: string | null, data: Record<string, unknown>): MetricEvent => ({
+    id: ++id,
+    kind,
+    actor,
+    occurredAt: at(iso),
+    data,
+  });
   const events: MetricEvent[] = [
-    event('2026-11-29T22:40:00', 'declared', 'U0ALICE', { title: 'Checkout errors in eu-west-1', severity: 'sev1', description: '5xx on /checkout', private: false, lead: 'U0ALICE', status: 'investigating', type: 'availability' }),
+    event('2026-11-29T22:40:00', 'declared', 'U0ALICE', {
+      title: 'Checkout errors in eu-west-1',
+      severity: 'sev1',
+      description: '5xx on /checkout',
+      private: false,
+      lead: 'U0ALICE',
+      status: 'investigating',
+      type: 'availability',
+    }),
     event('2026-11-29T22:40:00', 'page_triggered', 'U0ALICE', { pageId: 7, policy: 'primary', message: 'Declared as SEV1' }),
     event('2026-11-29T22:40:00', 'page_notified', 'U0ALICE', { pageId: 7, policy: 'primary', user: 'U0BOB', level: 0, loop: 0 }),
     event('2026-11-29T22:45:02', 'page_escalated', null, { pageId: 7, policy: 'primary', level: 1, loop: 0, manual: false, lateMs: 2000 }),
     event('2026-11-29T22:45:02', 'page_notified', 'U0ALICE', { pageId: 7, policy: 'primary', user: 'U0CAROL', level: 1, loop: 0 }),
     event('2026-11-29T22:47:30', 'page_acknowledged', 'U0CAROL', { pageId: 7, policy: 'primary', user: 'U0CAROL', level: 1, loop: 0 }),
     event('2026-11-29T22:50:00', 'role_assigned', 'U0ALICE', { role: 'comms', user: 'U0DAVE', previous: null }),
-    event('2026-11-29T23:05:00', 'status_update', 'U0DAVE', { message: UPDATE, status: 'investigating', severity: 'sev1', nextUpdateMs: 1_800_000 }),
+    event('2026-11-29T23:05:00', 'status_update', 'U0DAVE', {
+      message: UPDATE,
+      status: 'investigating',
+      severity: 'sev1',
+      nextUpdateMs: 1_800_000,
+    }),
     event('2026-11-29T23:10:00', 'impact_set', 'U0DAVE', { text: 'About 30% of EU checkouts failed', previous: null }),
     event('2026-11-29T23:20:00', 'status_changed', 'U0CAROL', { from: 'investigating', to: 'identified' }),
     // Recorded after the move to identified, but dated when carol posted the message.
@@ -40,13 +59,41 @@ function multiDayIncident(): PostmortemInput {
     event('2026-11-29T23:30:00', 'note', 'U0BOB', { text: 'Canary confirms: no timeouts with the old client.' }),
     event('2026-11-29T23:55:00', 'status_changed', 'U0CAROL', { from: 'identified', to: 'monitoring', message: MITIGATED }),
     event('2026-11-29T23:55:00', 'status_update', 'U0CAROL', { message: MITIGATED, status: 'monitoring', severity: 'sev1' }),
-    event('2026-11-30T01:10:00', 'status_changed', 'U0ALICE', { from: 'monitoring', to: 'resolved', message: 'Rolled back the payment client; no errors for an hour.' }),
-    event('2026-11-30T08:02:00', 'status_changed', 'U0BOB', { from: 'resolved', to: 'investigating', message: 'Errors are back: the old client leaks connections under morning load.', reopen: true }),
-    event('2026-11-30T08:05:00', 'message_pinned', 'U0BOB', { channel: 'C0INC42', ts: '1796025900.000200', author: 'U0BOB', text: 'wrong graph, ignore', permalink: null, pinnedBy: 'U0BOB' }),
+    event('2026-11-30T01:10:00', 'status_changed', 'U0ALICE', {
+      from: 'monitoring',
+      to: 'resolved',
+      message: 'Rolled back the payment client; no errors for an hour.',
+    }),
+    event('2026-11-30T08:02:00', 'status_changed', 'U0BOB', {
+      from: 'resolved',
+      to: 'investigating',
+      message: 'Errors are back: the old client leaks connections under morning load.',
+      reopen: true,
+    }),
+    event('2026-11-30T08:05:00', 'message_pinned', 'U0BOB', {
+      channel: 'C0INC42',
+      ts: '1796025900.000200',
+      author: 'U0BOB',
+      text: 'wrong graph, ignore',
+      permalink: null,
+      pinnedBy: 'U0BOB',
+    }),
     event('2026-11-30T08:07:00', 'message_unpinned', 'U0BOB', { ts: '1796025900.000200', channel: 'C0INC42' }),
-    event('2026-11-30T09:00:00', 'followup_added', 'U0ALICE', { followupId: 1, text: 'Alert on payment client timeouts', owner: 'U0CAROL' }),
-    event('2026-11-30T10:45:00', 'status_changed', 'U0CAROL', { from: 'investigating', to: 'resolved', message: 'Raised the pool size and restarted; stable since 10:15.' }),
-    event('2026-11-30T11:00:00', 'followup_added', 'U0DAVE', { followupId: 2, text: 'Load-test pool sizes | connection reuse', owner: 'U0BOB' }),
+    event('2026-11-30T09:00:00', 'followup_added', 'U0ALICE', {
+      followupId: 1,
+      text: 'Alert on payment client timeouts',
+      owner: 'U0CAROL',
+    }),
+    event('2026-11-30T10:45:00', 'status_changed', 'U0CAROL', {
+      from: 'investigating',
+      to: 'resolved',
+      message: 'Raised the pool size and restarted; stable since 10:15.',
+    }),
+    event('2026-11-30T11:00:00', 'followup_added', 'U0DAVE', {
+      followupId: 2,
+      text: 'Load-test pool sizes | connection reuse',
+      owner: 'U0BOB',
+    }),
     event('2026-12-01T09:00:00', 'followup_done', 'U0CAROL', { followupId: 1, text: 'Alert on payment client timeouts' }),
   ];
   return {
@@ -104,7 +151,9 @@ describe('compiling a multi-day incident', () => {
   it('gives every event a timeline line, except a pin that was taken back and its unpin', () => {
     expect(timelineLines).toHaveLength(input.events.length - 2);
     expect(markdown).not.toContain('wrong graph');
-    for (const event of input.events.filter((e) => e.occurredAt.getTime() !== at('2026-11-30T08:05:00').getTime() && e.kind !== 'message_unpinned')) {
+    for (const event of input.events.filter(
+      (e) => e.occurredAt.getTime() !== at('2026-11-30T08:05:00').getTime() && e.kind !== 'message_unpinned',
+    )) {
       const stamp = event.occurredAt.toISOString().slice(0, 19).replace('T', ' ');
       expect(timeline).toContain(`- **${stamp}** · `);
     }
@@ -132,7 +181,11 @@ describe('compiling a multi-day incident', () => {
   });
 
   it('quotes status updates in full, each line inside the quote', () => {
-    expect(timeline).toContain(UPDATE.split('\n').map((line) => `  > ${escapeInline(line)}`).join('\n'));
+    expect(timeline).toContain(
+      UPDATE.split('\n')
+        .map((line) => `  > ${escapeInline(line)}`)
+        .join('\n'),
+    );
   });
 
   it('quotes the text given with a status move that an update made once, under the update', () => {
@@ -184,7 +237,13 @@ describe('determinism', () => {
   });
 
   it('orders roles itself, so their order in the input does not matter', () => {
-    const input = { ...multiDayIncident(), roles: [{ role: 'scribe', userId: 'U0BOB' }, { role: 'comms', userId: 'U0DAVE' }] };
+    const input = {
+      ...multiDayIncident(),
+      roles: [
+        { role: 'scribe', userId: 'U0BOB' },
+        { role: 'comms', userId: 'U0DAVE' },
+      ],
+    };
     expect(compilePostmortem(input)).toBe(compilePostmortem({ ...input, roles: [...input.roles].reverse() }));
     expect(compilePostmortem(input)).toContain('@alice (lead), @dave (comms), @bob (scribe)');
   });
@@ -193,8 +252,16 @@ describe('determinism', () => {
 describe('other documents', () => {
   it('says when nothing was recorded or written', () => {
     const input = multiDayIncident();
-    const markdown = compilePostmortem({ ...input, events: [], followups: [], roles: [], answers: {}, incident: { ...input.incident, leadId: null, impact: null, description: '' } });
-    for (const heading of ['Summary', 'Root cause', 'Trigger', 'Resolution']) expect(sectionOf(markdown, heading)).toContain('_Not written yet._');
+    const markdown = compilePostmortem({
+      ...input,
+      events: [],
+      followups: [],
+      roles: [],
+      answers: {},
+      incident: { ...input.incident, leadId: null, impact: null, description: '' },
+    });
+    for (const heading of ['Summary', 'Root cause', 'Trigger', 'Resolution'])
+      expect(sectionOf(markdown, heading)).toContain('_Not written yet._');
     expect(sectionOf(markdown, 'Follow-ups')).toContain('None recorded.');
     expect(sectionOf(markdown, 'Timeline (UTC)')).toContain('No events recorded.');
     expect(sectionOf(markdown, 'Detection')).toContain('- Nobody was paged.');
@@ -211,14 +278,27 @@ describe('other documents', () => {
 
   it('gives an event of a kind it does not know a line naming the kind', () => {
     const input = multiDayIncident();
-    const markdown = compilePostmortem({ ...input, events: [{ id: 1, kind: 'weather_report', actor: null, occurredAt: at('2026-11-29T23:00:00'), data: { sky: 'grey' } }] });
+    const markdown = compilePostmortem({
+      ...input,
+      events: [{ id: 1, kind: 'weather_report', actor: null, occurredAt: at('2026-11-29T23:00:00'), data: { sky: 'grey' } }],
+    });
     expect(markdown).toContain('- **2026-11-29 23:00:00** · Firewatch · • weather\\_report');
   });
 
   it('quotes a message pinned, unpinned and pinned again once', () => {
     const input = multiDayIncident();
-    const pin = (id: number) => ({ id, kind: 'message_pinned', actor: 'U0BOB', occurredAt: at('2026-11-29T23:00:00'), data: { ts: '1.2', author: 'U0BOB', text: 'look here', permalink: null } });
-    const events = [pin(1), { id: 2, kind: 'message_unpinned', actor: 'U0BOB', occurredAt: at('2026-11-29T23:05:00'), data: { ts: '1.2' } }, pin(3)];
+    const pin = (id: number) => ({
+      id,
+      kind: 'message_pinned',
+      actor: 'U0BOB',
+      occurredAt: at('2026-11-29T23:00:00'),
+      data: { ts: '1.2', author: 'U0BOB', text: 'look here', permalink: null },
+    });
+    const events = [
+      pin(1),
+      { id: 2, kind: 'message_unpinned', actor: 'U0BOB', occurredAt: at('2026-11-29T23:05:00'), data: { ts: '1.2' } },
+      pin(3),
+    ];
     const timeline = sectionOf(compilePostmortem({ ...input, events }), 'Timeline (UTC)');
     expect(timeline.match(/📌/g)).toHaveLength(1);
     expect(timeline).not.toContain('unpinned');
@@ -259,7 +339,9 @@ describe('slackToMarkdown', () => {
   });
 
   it('escapes the labels and names it puts in, and keeps its own links working', () => {
-    expect(slackToMarkdown('<https://x.example/q?a=1&amp;b=(2)|see *this* [here]>', {})).toBe('[see \\*this\\* \\[here\\]](https://x.example/q?a=1\\&b=%282%29)');
+    expect(slackToMarkdown('<https://x.example/q?a=1&amp;b=(2)|see *this* [here]>', {})).toBe(
+      '[see \\*this\\* \\[here\\]](https://x.example/q?a=1\\&b=%282%29)',
+    );
     expect(slackToMarkdown('<@U1>', { U1: '*bo|b*\n# x' })).toBe('@\\*bo\\|b\\* \\# x');
   });
 
@@ -281,7 +363,12 @@ describe('escaping hostile text', () => {
     ['a setext heading', 'Title\n===', 'Title\n\\==='],
     ['a quote', '> quoted', '\\> quoted'],
   ])('keeps %s literal in a block quote', (_name, text, escaped) => {
-    expect(blockquote(text)).toBe(escaped.split('\n').map((line) => `> ${line}`).join('\n'));
+    expect(blockquote(text)).toBe(
+      escaped
+        .split('\n')
+        .map((line) => `> ${line}`)
+        .join('\n'),
+    );
   });
 
   it('keeps inline text on one line and cells inside their cell', () => {
@@ -323,7 +410,8 @@ function structure(markdown: string): string[] {
     const bare = line.replace(/^[\s>]*/, '');
     if (/^#{1,6}(\s|$)/.test(bare)) return [line];
     if (/^\|/.test(bare) || /^(=+|-+)\s*$/.test(bare)) return [`table row with ${line.match(/(?<!\\)(?:\\\\)*\|/g)?.length ?? 0} bars`];
-    if (/^([-+*]|\d+[.)])(\s|$)/.test(line) && !/^- (\*\*|@|Declared by |Opened from |First page: |Nobody was paged)/.test(line)) return [`stray list item: ${line}`];
+    if (/^([-+*]|\d+[.)])(\s|$)/.test(line) && !/^- (\*\*|@|Declared by |Opened from |First page: |Nobody was paged)/.test(line))
+      return [`stray list item: ${line}`];
     return [];
   });
 }
@@ -334,21 +422,78 @@ const KEPT = ['ts', 'permalink', 'to', 'from', 'user', 'lead', 'previous', 'remi
 /** Every piece of user text in the input, and every name, replaced by what `text` makes. */
 function withUserText(input: PostmortemInput, text: () => string): PostmortemInput {
   const data = (event: MetricEvent): Record<string, unknown> =>
-    Object.fromEntries(Object.entries(event.data).map(([key, value]) => [key, typeof value === 'string' && !KEPT.includes(key) ? text() : value]));
+    Object.fromEntries(
+      Object.entries(event.data).map(([key, value]) => [key, typeof value === 'string' && !KEPT.includes(key) ? text() : value]),
+    );
   return {
     ...input,
-    incident: { ...input.incident, title: text(), severityLabel: text(), type: text(), impact: text(), description: text(), source: text() },
+    incident: {
+      ...input.incident,
+      title: text(),
+      severityLabel: text(),
+      type: text(),
+      impact: text(),
+      description: text(),
+      source: text(),
+    },
     roles: input.roles.map((r) => ({ ...r, role: text() })),
     events: input.events.map((e) => ({ ...e, data: data(e) })),
     followups: input.followups.map((f) => ({ ...f, text: text() })),
-    answers: { summary: text(), impact: text(), rootCause: text(), trigger: text(), resolution: text(), wentWell: text(), wentWrong: text(), lucky: text() },
+    answers: {
+      summary: text(),
+      impact: text(),
+      rootCause: text(),
+      trigger: text(),
+      resolution: text(),
+      wentWell: text(),
+      wentWrong: text(),
+      lucky: text(),
+    },
     names: Object.fromEntries(Object.keys(input.names).map((id) => [id, text()])),
   };
 }
 
 describe('the document structure', () => {
-  const fragments = fc.constantFrom('```', '~~~', '# ', '## ', '\n', '\r', '\r\n', '|', '---', '===', '- ', '* ', '1. ', '> ', '<', '>', '&lt;', '&amp;', '<@U0BOB>', '<#C1|x>', '<https://x.example|y>', '[x](y)', '\\', '`', '*', '_', '#', '    ', '\t', 'a', ' ', '<!here>', '<script>');
-  const userText = fc.oneof(fc.string({ unit: 'grapheme-ascii' }), fc.string({ unit: 'grapheme' }), fc.array(fragments, { maxLength: 12 }).map((parts) => parts.join('')));
+  const fragments = fc.constantFrom(
+    '```',
+    '~~~',
+    '# ',
+    '## ',
+    '\n',
+    '\r',
+    '\r\n',
+    '|',
+    '---',
+    '===',
+    '- ',
+    '* ',
+    '1. ',
+    '> ',
+    '<',
+    '>',
+    '&lt;',
+    '&amp;',
+    '<@U0BOB>',
+    '<#C1|x>',
+    '<https://x.example|y>',
+    '[x](y)',
+    '\\',
+    '`',
+    '*',
+    '_',
+    '#',
+    '    ',
+    '\t',
+    'a',
+    ' ',
+    '<!here>',
+    '<script>',
+  );
+  const userText = fc.oneof(
+    fc.string({ unit: 'grapheme-ascii' }),
+    fc.string({ unit: 'grapheme' }),
+    fc.array(fragments, { maxLength: 12 }).map((parts) => parts.join('')),
+  );
   const plain = structure(compilePostmortem(withUserText(multiDayIncident(), () => 'plain')));
 
   it('is the same whatever users wrote', () => {

@@ -13,11 +13,18 @@ const before = (iso: string) => new Date(Date.parse(iso) - 1);
 const iso = (d: Date) => d.toISOString();
 const plain = (handoffs: { at: Date; user: string | null }[]) => handoffs.map((h) => ({ at: iso(h.at), user: h.user }));
 
-function schedule(timeZone: string, start: string, lengthMs: number, users: string[], overrides: ScheduleDef['overrides'] = []): ScheduleDef {
+function schedule(
+  timeZone: string,
+  start: string,
+  lengthMs: number,
+  users: string[],
+  overrides: ScheduleDef['overrides'] = [],
+): ScheduleDef {
   return { id: 'test', timeZone, rotation: { start, lengthMs, users }, overrides };
 }
 
-const berlinWeekly = (overrides: ScheduleDef['overrides'] = []) => schedule('Europe/Berlin', '2026-01-05T09:00', WEEK, ['UA', 'UB'], overrides);
+const berlinWeekly = (overrides: ScheduleDef['overrides'] = []) =>
+  schedule('Europe/Berlin', '2026-01-05T09:00', WEEK, ['UA', 'UB'], overrides);
 
 describe('scheduleDefFromConfig', () => {
   it('turns a parsed config schedule into a plain JSON-safe definition', () => {
@@ -232,7 +239,13 @@ describe('nextHandoffs', () => {
 
 describe('one-user rotation', () => {
   it('changes hands only at override boundaries, returning fewer than `count` when they run out', () => {
-    const def = schedule('Europe/Berlin', '2026-01-05T09:00', WEEK, ['UA'], [{ user: 'UC', start: '2026-02-01T09:00', end: '2026-02-02T09:00' }]);
+    const def = schedule(
+      'Europe/Berlin',
+      '2026-01-05T09:00',
+      WEEK,
+      ['UA'],
+      [{ user: 'UC', start: '2026-02-01T09:00', end: '2026-02-02T09:00' }],
+    );
     expect(plain(nextHandoffs(def, at('2026-01-10T00:00:00Z'), 5))).toEqual([
       { at: '2026-02-01T08:00:00.000Z', user: 'UC' },
       { at: '2026-02-02T08:00:00.000Z', user: 'UA' },
@@ -306,7 +319,10 @@ describe('properties', () => {
         for (const h of handoffs) {
           const local = DateTime.fromJSDate(h.at, { zone });
           if (local.hour !== wanted.hour || local.minute !== wanted.minute) {
-            const asked = DateTime.fromObject({ year: local.year, month: local.month, day: local.day, hour: wanted.hour, minute: wanted.minute }, { zone });
+            const asked = DateTime.fromObject(
+              { year: local.year, month: local.month, day: local.day, hour: wanted.hour, minute: wanted.minute },
+              { zone },
+            );
             expect(asked.hour !== wanted.hour || asked.minute !== wanted.minute).toBe(true);
             expect(asked.toMillis()).toBe(h.at.getTime());
           }

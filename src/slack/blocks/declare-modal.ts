@@ -39,7 +39,10 @@ export interface DeclareModalOptions {
 }
 
 export function declareModal(config: Config, options: DeclareModalOptions): View {
-  const options_ = config.severities.map((s) => ({ text: { type: 'plain_text' as const, text: `${s.id.toUpperCase()} · ${s.label}` }, value: s.id }));
+  const options_ = config.severities.map((s) => ({
+    text: { type: 'plain_text' as const, text: `${s.id.toUpperCase()} · ${s.label}` },
+    value: s.id,
+  }));
   const chosen = options.severity ?? defaultSeverity(config).id;
   const initial = options_.find((o) => o.value === chosen);
   const blocks: KnownBlock[] = [
@@ -48,7 +51,11 @@ export function declareModal(config: Config, options: DeclareModalOptions): View
       block_id: DECLARE_FIELDS.title,
       label: { type: 'plain_text', text: 'Title' },
       hint: { type: 'plain_text', text: 'What is broken, in a few words. It names the channel too.' },
-      element: { type: 'plain_text_input', action_id: FIELD_ACTION, placeholder: { type: 'plain_text', text: 'Payments API returning 500s' } },
+      element: {
+        type: 'plain_text_input',
+        action_id: FIELD_ACTION,
+        placeholder: { type: 'plain_text', text: 'Payments API returning 500s' },
+      },
     },
     {
       type: 'input',

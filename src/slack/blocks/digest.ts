@@ -44,7 +44,6 @@ function sections(lines: string[]): Array<{ text: string; count: number }> {
   return out;
 }
 
-
 /**
  * The digest in Block Kit, within Slack's limits (50 blocks, 3,000 characters a section): what does not
  * fit is counted in an "and N more" line pointing at /incident list.
@@ -57,7 +56,9 @@ export function renderDigest(digest: DigestData): { text: string; blocks: KnownB
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
   }
   const openCount = digest.open.reduce((n, g) => n + g.incidents.length, 0);
-  const overdue = digest.overdueFollowups ? ` · ⏳ ${digest.overdueFollowups} follow-up${digest.overdueFollowups === 1 ? '' : 's'} overdue` : '';
+  const overdue = digest.overdueFollowups
+    ? ` · ⏳ ${digest.overdueFollowups} follow-up${digest.overdueFollowups === 1 ? '' : 's'} overdue`
+    : '';
   const summary = `${openCount} open · ${digest.resolved.length} resolved since ${slackDate(since)}${overdue}`;
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: '📋 Incident digest' } },
@@ -74,7 +75,10 @@ export function renderDigest(digest: DigestData): { text: string; blocks: KnownB
       omittedOpen += group.incidents.length;
       continue;
     }
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${group.severity.toUpperCase()} · ${escapeMrkdwn(group.label)}* (${group.incidents.length})` } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*${group.severity.toUpperCase()} · ${escapeMrkdwn(group.label)}* (${group.incidents.length})` },
+    });
     let shown = 0;
     for (const section of packed) {
       if (room() < 1) break;
@@ -98,8 +102,14 @@ export function renderDigest(digest: DigestData): { text: string; blocks: KnownB
     }
   }
   if (omittedOpen || omittedResolved) {
-    const parts = [omittedOpen ? `${omittedOpen} more open incident${omittedOpen === 1 ? '' : 's'}` : '', omittedResolved ? `${omittedResolved} more resolved` : ''].filter(Boolean);
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${parts.join(' and ')}. Run \`/incident list\` for every open incident.` }] });
+    const parts = [
+      omittedOpen ? `${omittedOpen} more open incident${omittedOpen === 1 ? '' : 's'}` : '',
+      omittedResolved ? `${omittedResolved} more resolved` : '',
+    ].filter(Boolean);
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `…and ${parts.join(' and ')}. Run \`/incident list\` for every open incident.` }],
+    });
   }
   return { text: `Incident digest: ${openCount} open, ${digest.resolved.length} resolved`, blocks };
 }

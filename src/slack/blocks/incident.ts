@@ -52,10 +52,19 @@ export function summaryButtonValue(incident: Pick<Incident, 'id' | 'status'>): s
 
 function summaryButtons(incident: Incident): Button[] {
   const value = summaryButtonValue(incident);
-  const button = (action_id: string, text: string, extra: Pick<Button, 'style' | 'confirm'> = {}): Button => ({ type: 'button', action_id, text: { type: 'plain_text', text }, value, ...extra });
+  const button = (action_id: string, text: string, extra: Pick<Button, 'style' | 'confirm'> = {}): Button => ({
+    type: 'button',
+    action_id,
+    text: { type: 'plain_text', text },
+    value,
+    ...extra,
+  });
   switch (incident.status) {
     case 'triage':
-      return [button(SUMMARY_ACTIONS.accept, 'Accept', { style: 'primary' }), button(SUMMARY_ACTIONS.decline, 'Decline', { style: 'danger' })];
+      return [
+        button(SUMMARY_ACTIONS.accept, 'Accept', { style: 'primary' }),
+        button(SUMMARY_ACTIONS.decline, 'Decline', { style: 'danger' }),
+      ];
     case 'investigating':
     case 'identified':
     case 'monitoring':
@@ -73,7 +82,11 @@ function summaryButtons(incident: Incident): Button[] {
         }),
       ];
     case 'resolved':
-      return [button(SUMMARY_ACTIONS.postUpdate, 'Post update'), button(SUMMARY_ACTIONS.changeStatus, 'Change status'), button(SUMMARY_ACTIONS.subscribe, 'Subscribe')];
+      return [
+        button(SUMMARY_ACTIONS.postUpdate, 'Post update'),
+        button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
+        button(SUMMARY_ACTIONS.subscribe, 'Subscribe'),
+      ];
     default:
       return [];
   }
@@ -104,11 +117,16 @@ export function summaryMessage(config: Config, state: SummaryState): SlackMessag
     const by = state.lastUpdate.actor ? ` by ${mention(state.lastUpdate.actor)}` : '';
     blocks.push({
       type: 'section',
-      text: { type: 'mrkdwn', text: truncate(`*Last update* (${slackDate(state.lastUpdate.at)}${by})\n${escapeMrkdwn(state.lastUpdate.message)}`, 3000) },
+      text: {
+        type: 'mrkdwn',
+        text: truncate(`*Last update* (${slackDate(state.lastUpdate.at)}${by})\n${escapeMrkdwn(state.lastUpdate.message)}`, 3000),
+      },
     });
   }
   if (state.postmortem) {
-    const link = state.postmortem.permalink ? `<${state.postmortem.permalink}|version ${state.postmortem.version}>` : `version ${state.postmortem.version}, posted in this channel`;
+    const link = state.postmortem.permalink
+      ? `<${state.postmortem.permalink}|version ${state.postmortem.version}>`
+      : `version ${state.postmortem.version}, posted in this channel`;
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `📝 Postmortem: ${link}` }] });
   }
   if (incident.isPrivate) {

@@ -19,7 +19,8 @@ function distribution(name: string, d: { current: Distribution; previous: Distri
 /** The insights report: counts, response times and recurring problems, each against the previous period. */
 export function insightsMessage(insights: Insights): SlackMessage {
   const period = `the last ${insights.days} days`;
-  const severity = insights.bySeverity.map((s) => `${s.severity.toUpperCase()} ${s.current} (${change(s.current, s.previous)})`).join(' · ') || 'none';
+  const severity =
+    insights.bySeverity.map((s) => `${s.severity.toUpperCase()} ${s.current} (${change(s.current, s.previous)})`).join(' · ') || 'none';
   const types = insights.byType.map((t) => `${escapeMrkdwn(t.type)} ${t.current} (${change(t.current, t.previous)})`).join(' · ') || 'none';
   const groups = insights.topAlertGroups.map((g) => `\`${escapeMrkdwn(truncate(g.group, 80))}\` ×${g.count}`).join(', ') || 'none';
   const words = insights.topTitleWords.map((w) => `${escapeMrkdwn(w.word)} ×${w.count}`).join(', ') || 'none';
@@ -28,12 +29,36 @@ export function insightsMessage(insights: Insights): SlackMessage {
     { type: 'header', text: { type: 'plain_text', text: `📈 Incident insights: ${period}` } },
     {
       type: 'section',
-      text: { type: 'mrkdwn', text: truncate(`*Incidents:* ${insights.incidents.current} (${change(insights.incidents.current, insights.incidents.previous)})\n*By severity:* ${severity}\n*By type:* ${types}`, 3000) },
+      text: {
+        type: 'mrkdwn',
+        text: truncate(
+          `*Incidents:* ${insights.incidents.current} (${change(insights.incidents.current, insights.incidents.previous)})\n*By severity:* ${severity}\n*By type:* ${types}`,
+          3000,
+        ),
+      },
     },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(`${distribution('Time to acknowledge', insights.timeToAcknowledge)}\n${distribution('Time to resolve', insights.timeToResolve)}`, 3000) } },
-    { type: 'section', text: { type: 'mrkdwn', text: truncate(`*Recurring alert groups:* ${groups}\n*Recurring words in titles:* ${words}`, 3000) } },
-    { type: 'section', text: { type: 'mrkdwn', text: `*Follow-ups:* ${f.opened} opened, ${f.done} done, ${f.overdue} overdue${f.overdue ? ' ⚠️' : ''}` } },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Declined incidents are left out. `/incident insights 7d|30d|90d` for another period.' }] },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: truncate(
+          `${distribution('Time to acknowledge', insights.timeToAcknowledge)}\n${distribution('Time to resolve', insights.timeToResolve)}`,
+          3000,
+        ),
+      },
+    },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: truncate(`*Recurring alert groups:* ${groups}\n*Recurring words in titles:* ${words}`, 3000) },
+    },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*Follow-ups:* ${f.opened} opened, ${f.done} done, ${f.overdue} overdue${f.overdue ? ' ⚠️' : ''}` },
+    },
+    {
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: 'Declined incidents are left out. `/incident insights 7d|30d|90d` for another period.' }],
+    },
   ];
   return { text: `Incident insights for ${period}: ${insights.incidents.current} incidents`, blocks };
 }

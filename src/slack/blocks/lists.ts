@@ -17,7 +17,8 @@ export function formatAge(ms: number): string {
 
 /** Open incidents, one section each while they fit in a message, then a count of the rest. */
 export function incidentListMessage(incidents: Incident[], now: Date): { text: string; blocks: KnownBlock[] } {
-  if (incidents.length === 0) return { text: 'No open incidents. 🎉', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No open incidents. 🎉' } }] };
+  if (incidents.length === 0)
+    return { text: 'No open incidents. 🎉', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No open incidents. 🎉' } }] };
   const shown = incidents.slice(0, 45);
   const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `Open incidents (${incidents.length})` } }];
   for (const incident of shown) {
@@ -26,7 +27,8 @@ export function incidentListMessage(incidents: Incident[], now: Date): { text: s
     const line = `*${incidentKey(incident.id)}* ${escapeMrkdwn(incident.title)}\n${incident.severity.toUpperCase()} · ${statusLabel(incident.status)} · ${lead} · ${formatAge(now.getTime() - incident.createdAt.getTime())} old · ${where}${incident.isPrivate ? ' · 🔒' : ''}`;
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(line, 3000) } });
   }
-  if (incidents.length > shown.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${incidents.length - shown.length} more.` }] });
+  if (incidents.length > shown.length)
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${incidents.length - shown.length} more.` }] });
   return { text: `${incidents.length} open incident${incidents.length === 1 ? '' : 's'}`, blocks };
 }
 
@@ -42,7 +44,13 @@ export function followupListMessage(incident: Incident, items: Followup[]): { te
     const owner = item.ownerId ? mention(item.ownerId) : 'no owner';
     const due = item.dueAt ? ` · due ${dueDay(item.dueAt)}` : '';
     if (item.doneAt) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`✅ ~${escapeMrkdwn(item.text)}~ · ${owner} · done${item.doneBy ? ` by ${mention(item.doneBy)}` : ''}`, 3000) } });
+      blocks.push({
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: truncate(`✅ ~${escapeMrkdwn(item.text)}~ · ${owner} · done${item.doneBy ? ` by ${mention(item.doneBy)}` : ''}`, 3000),
+        },
+      });
     } else {
       blocks.push({
         type: 'section',
@@ -70,7 +78,13 @@ export function overdueFollowupMessage(incident: Incident, item: Followup): { te
       {
         type: 'section',
         text: { type: 'mrkdwn', text: truncate(text, 3000) },
-        accessory: { type: 'button', action_id: FOLLOWUP_DONE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Done' }, value: String(item.id) },
+        accessory: {
+          type: 'button',
+          action_id: FOLLOWUP_DONE_ACTION,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Done' },
+          value: String(item.id),
+        },
       },
     ],
   };

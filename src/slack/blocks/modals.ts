@@ -36,14 +36,23 @@ export function readModalMetadata(text: string): ModalMetadata | undefined {
 const option = (text: string, value: string): PlainTextOption => ({ text: { type: 'plain_text', text: truncate(text, 75) }, value });
 const title = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, 24) });
 
-function textInput(blockId: string, label: string, options: { multiline?: boolean; optional?: boolean; initial?: string; hint?: string } = {}): KnownBlock {
+function textInput(
+  blockId: string,
+  label: string,
+  options: { multiline?: boolean; optional?: boolean; initial?: string; hint?: string } = {},
+): KnownBlock {
   return {
     type: 'input',
     block_id: blockId,
     optional: options.optional ?? false,
     label: { type: 'plain_text', text: label },
     ...(options.hint ? { hint: { type: 'plain_text' as const, text: options.hint } } : {}),
-    element: { type: 'plain_text_input', action_id: FIELD_ACTION, multiline: options.multiline ?? false, ...(options.initial ? { initial_value: options.initial } : {}) },
+    element: {
+      type: 'plain_text_input',
+      action_id: FIELD_ACTION,
+      multiline: options.multiline ?? false,
+      ...(options.initial ? { initial_value: options.initial } : {}),
+    },
   };
 }
 
@@ -71,9 +80,25 @@ export function updateModal(config: Config, incident: Incident): View {
     private_metadata: JSON.stringify({ incidentId: incident.id, from: current } satisfies ModalMetadata),
     blocks: [
       textInput('message', 'Update', { multiline: true, hint: 'What is known, what is being done, what is next.' }),
-      select('status', 'Status', statuses.map((s) => option(statusLabel(s), s)), current),
-      select('severity', 'Severity', config.severities.map((s) => option(`${s.id.toUpperCase()} · ${s.label}`, s.id)), incident.severity),
-      select('next_update', 'Next update in', NEXT_UPDATE_CHOICES.map((c) => option(c.label, c.label)), undefined, true),
+      select(
+        'status',
+        'Status',
+        statuses.map((s) => option(statusLabel(s), s)),
+        current,
+      ),
+      select(
+        'severity',
+        'Severity',
+        config.severities.map((s) => option(`${s.id.toUpperCase()} · ${s.label}`, s.id)),
+        incident.severity,
+      ),
+      select(
+        'next_update',
+        'Next update in',
+        NEXT_UPDATE_CHOICES.map((c) => option(c.label, c.label)),
+        undefined,
+        true,
+      ),
     ],
   };
 }
@@ -90,7 +115,12 @@ export function changeStatusModal(incident: Incident): View {
     private_metadata: JSON.stringify({ incidentId: incident.id, from: current } satisfies ModalMetadata),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `${incidentKey(incident.id)} is *${statusLabel(current)}*.` } },
-      select('status', 'New status', allowedMoves(current).map((s) => option(statusLabel(s), s)), undefined),
+      select(
+        'status',
+        'New status',
+        allowedMoves(current).map((s) => option(statusLabel(s), s)),
+        undefined,
+      ),
       textInput('message', 'Message', { multiline: true, optional: true, hint: 'Needed to reopen or decline: say why.' }),
     ],
   };

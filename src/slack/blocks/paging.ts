@@ -24,8 +24,19 @@ export function pageDm(config: Config, incident: Incident, page: Page): SlackMes
       type: 'actions',
       block_id: 'page_actions',
       elements: [
-        { type: 'button', action_id: PAGE_ACTIONS.acknowledge, style: 'primary', text: { type: 'plain_text', text: 'Acknowledge' }, value: String(page.id) },
-        { type: 'button', action_id: PAGE_ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate' }, value: `${page.id}:${page.step}` },
+        {
+          type: 'button',
+          action_id: PAGE_ACTIONS.acknowledge,
+          style: 'primary',
+          text: { type: 'plain_text', text: 'Acknowledge' },
+          value: String(page.id),
+        },
+        {
+          type: 'button',
+          action_id: PAGE_ACTIONS.escalate,
+          text: { type: 'plain_text', text: 'Escalate' },
+          value: `${page.id}:${page.step}`,
+        },
       ],
     },
   ];

@@ -24,7 +24,15 @@ export function writePostmortemButton(incidentId: number): KnownBlock {
   return {
     type: 'actions',
     block_id: 'postmortem_actions',
-    elements: [{ type: 'button', action_id: POSTMORTEM_WRITE_ACTION, style: 'primary', text: { type: 'plain_text', text: 'Write postmortem' }, value: String(incidentId) }],
+    elements: [
+      {
+        type: 'button',
+        action_id: POSTMORTEM_WRITE_ACTION,
+        style: 'primary',
+        text: { type: 'plain_text', text: 'Write postmortem' },
+        value: String(incidentId),
+      },
+    ],
   };
 }
 
@@ -37,21 +45,19 @@ export function postmortemModal(incident: Incident, answers: PostmortemAnswers):
     submit: { type: 'plain_text', text: 'Save' },
     close: { type: 'plain_text', text: 'Cancel' },
     private_metadata: JSON.stringify({ incidentId: incident.id }),
-    blocks: POSTMORTEM_QUESTIONS.map(
-      (q): KnownBlock => ({
-        type: 'input',
-        block_id: q.key,
-        optional: true,
-        label: { type: 'plain_text', text: q.label },
-        ...(q.hint ? { hint: { type: 'plain_text' as const, text: q.hint } } : {}),
-        element: {
-          type: 'plain_text_input',
-          action_id: FIELD_ACTION,
-          multiline: true,
-          max_length: 3000,
-          ...(answers[q.key] ? { initial_value: answers[q.key] } : {}),
-        },
-      }),
-    ),
+    blocks: POSTMORTEM_QUESTIONS.map((q): KnownBlock => ({
+      type: 'input',
+      block_id: q.key,
+      optional: true,
+      label: { type: 'plain_text', text: q.label },
+      ...(q.hint ? { hint: { type: 'plain_text' as const, text: q.hint } } : {}),
+      element: {
+        type: 'plain_text_input',
+        action_id: FIELD_ACTION,
+        multiline: true,
+        max_length: 3000,
+        ...(answers[q.key] ? { initial_value: answers[q.key] } : {}),
+      },
+    })),
   };
 }

@@ -28,7 +28,8 @@ function safeLink(url: string): string {
 
 const policyName = (d: Record<string, unknown>) => (str(d.policy).startsWith('user:') ? 'direct page' : `policy ${str(d.policy)}`);
 /** "level 2 of policy primary, pass 2" in words people use (levels and passes count from one). */
-const pageWhere = (d: Record<string, unknown>) => `level ${Number(d.level) + 1} of ${policyName(d)}${Number(d.loop) > 0 ? `, pass ${Number(d.loop) + 1}` : ''}`;
+const pageWhere = (d: Record<string, unknown>) =>
+  `level ${Number(d.level) + 1} of ${policyName(d)}${Number(d.loop) > 0 ? `, pass ${Number(d.loop) + 1}` : ''}`;
 
 /** One line saying what happened, for the incident channel and the announcement thread. */
 function describe(config: Config, incident: Incident, event: TimelineEvent): string {
@@ -122,7 +123,13 @@ export function reminderMessage(incident: Incident, event: TimelineEvent, postUp
         type: 'actions',
         block_id: 'reminder_actions',
         elements: [
-          { type: 'button', action_id: postUpdateAction, style: 'primary', text: { type: 'plain_text', text: 'Post update' }, value: postUpdateValue },
+          {
+            type: 'button',
+            action_id: postUpdateAction,
+            style: 'primary',
+            text: { type: 'plain_text', text: 'Post update' },
+            value: postUpdateValue,
+          },
           { type: 'button', action_id: REMINDER_ACTIONS.snooze, text: { type: 'plain_text', text: 'Snooze 30m' }, value },
           { type: 'button', action_id: REMINDER_ACTIONS.stop, text: { type: 'plain_text', text: 'Stop reminders' }, value },
         ],
@@ -140,7 +147,15 @@ export function subscriberMessage(config: Config, incident: Incident, event: Tim
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `You subscribed to ${incidentKey(incident.id)}${where}. \`/incident unsubscribe\` in its channel stops these.` }] },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `You subscribed to ${incidentKey(incident.id)}${where}. \`/incident unsubscribe\` in its channel stops these.`,
+          },
+        ],
+      },
     ],
   };
 }

@@ -36,7 +36,11 @@ export type FormAnswer = { ok: true; message?: string } | { ok: false; errors: F
  * A form's ack. Past Slack's 3 s the form can no longer show a refusal on its field or close quietly, so
  * the person gets the outcome as a DM instead (`tell`).
  */
-export function formAckEvenIfLate(ack: FormAck, tell: (text: string) => Promise<unknown>, logger: Logger): (answer: FormAnswer) => Promise<void> {
+export function formAckEvenIfLate(
+  ack: FormAck,
+  tell: (text: string) => Promise<unknown>,
+  logger: Logger,
+): (answer: FormAnswer) => Promise<void> {
   return async (answer) => {
     try {
       await (answer.ok ? ack() : ack({ response_action: 'errors', errors: answer.errors }));
@@ -44,7 +48,8 @@ export function formAckEvenIfLate(ack: FormAck, tell: (text: string) => Promise<
       if (!answeredTooLate(err)) throw err;
       logger.warn('a form was answered after Slack stopped waiting; the answer goes to its submitter as a DM');
       const text = answer.ok
-        ? answer.message && `${answer.message} Slack stopped waiting for this answer, so your form may still be open with an error: close it, this was recorded.`
+        ? answer.message &&
+          `${answer.message} Slack stopped waiting for this answer, so your form may still be open with an error: close it, this was recorded.`
         : `⚠️ ${Object.values(answer.errors).join(' ')} (Slack stopped waiting for this answer, so your form could not show it.)`;
       if (!text) return;
       try {

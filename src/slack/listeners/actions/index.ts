@@ -53,8 +53,7 @@ interface Click<T> {
 
 export function registerActions(app: App, services: Services): void {
   /** Bolt gives no respond() for a button without a response_url (one inside a modal): answer by DM then. */
-  const responder =
-    (respond: Respond | undefined, body: unknown): Respond =>
+  const responder = (respond: Respond | undefined, body: unknown): Respond =>
     respond ??
     (async (message) => {
       const userId = userOf(body);
@@ -89,7 +88,12 @@ export function registerActions(app: App, services: Services): void {
   };
 
   /** Buttons about an incident act only for people who may see it. */
-  const onIncidentButton = <T extends { incidentId: number }>(actionId: string, parse: (value: string) => T | undefined, run: (click: Click<T>) => Promise<void>, failure?: string) =>
+  const onIncidentButton = <T extends { incidentId: number }>(
+    actionId: string,
+    parse: (value: string) => T | undefined,
+    run: (click: Click<T>) => Promise<void>,
+    failure?: string,
+  ) =>
     onButton(
       actionId,
       'an incident',
@@ -127,16 +131,27 @@ export function registerActions(app: App, services: Services): void {
   onIncidentButton(SUMMARY_ACTIONS.decline, summary, (click) => openForm(click, declineModal));
   onIncidentButton(SUMMARY_ACTIONS.resolve, summary, async ({ value, userId, reply }) => {
     const seen = isStatus(value.seen) ? { expectedFrom: value.seen } : {};
-    await tell(reply, say(await changeStatus(services.db, services.config, { incidentId: value.incidentId, actor: userId, to: 'resolved', ...seen })));
+    await tell(
+      reply,
+      say(await changeStatus(services.db, services.config, { incidentId: value.incidentId, actor: userId, to: 'resolved', ...seen })),
+    );
   });
   onIncidentButton(SUMMARY_ACTIONS.accept, summary, async ({ value, userId, reply }) => {
-    const outcome = await changeStatus(services.db, services.config, { incidentId: value.incidentId, actor: userId, to: 'investigating', expectedFrom: 'triage' });
+    const outcome = await changeStatus(services.db, services.config, {
+      incidentId: value.incidentId,
+      actor: userId,
+      to: 'investigating',
+      expectedFrom: 'triage',
+    });
     await tell(reply, outcome.ok ? `${outcome.message} You accepted it.` : say(outcome));
   });
   onIncidentButton(SUMMARY_ACTIONS.subscribe, summary, async ({ value, userId, reply }) => {
     const key = `INC-${value.incidentId}`;
     const added = await subscribe(services.db, userId, value.incidentId);
-    await tell(reply, added ? `🔔 You will get a DM for every update, status change and resolution of ${key}.` : `You are already subscribed to ${key}.`);
+    await tell(
+      reply,
+      added ? `🔔 You will get a DM for every update, status change and resolution of ${key}.` : `You are already subscribed to ${key}.`,
+    );
   });
 
   // Page buttons live in the paged person's DM; acknowledging makes them a member of the incident.
@@ -154,13 +169,18 @@ export function registerActions(app: App, services: Services): void {
       const parsed = idAnd(value);
       return parsed && /^\d+$/.test(parsed.rest) ? { pageId: parsed.id, step: Number(parsed.rest) } : undefined;
     },
-    async ({ value, userId, reply }) => tell(reply, say(await escalateNow(services.db, { pageId: value.pageId, actor: userId, expectedStep: value.step }))),
+    async ({ value, userId, reply }) =>
+      tell(reply, say(await escalateNow(services.db, { pageId: value.pageId, actor: userId, expectedStep: value.step }))),
     '⚠️ Firewatch could not escalate; try again in a moment.',
   );
 
   // Reminder buttons: whoever may act on the incident may snooze or stop them.
-  onIncidentButton(REMINDER_ACTIONS.snooze, incident, async ({ value, userId, reply }) => tell(reply, say(await snoozeReminders(services.db, { incidentId: value.incidentId, actor: userId }))));
-  onIncidentButton(REMINDER_ACTIONS.stop, incident, async ({ value, userId, reply }) => tell(reply, say(await stopReminders(services.db, { incidentId: value.incidentId, actor: userId }))));
+  onIncidentButton(REMINDER_ACTIONS.snooze, incident, async ({ value, userId, reply }) =>
+    tell(reply, say(await snoozeReminders(services.db, { incidentId: value.incidentId, actor: userId }))),
+  );
+  onIncidentButton(REMINDER_ACTIONS.stop, incident, async ({ value, userId, reply }) =>
+    tell(reply, say(await stopReminders(services.db, { incidentId: value.incidentId, actor: userId }))),
+  );
 
   // "Write postmortem" on the resolution message and on a refused close: the form, filled with earlier answers.
   onIncidentButton(

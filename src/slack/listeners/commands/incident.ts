@@ -1,7 +1,15 @@
 import type { AckFn, App, RespondArguments } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { addNote, changeSeverity, changeStatus, postStatusUpdate, setImpact, setType, type ChangeOutcome } from '../../../incidents/changes.js';
+import {
+  addNote,
+  changeSeverity,
+  changeStatus,
+  postStatusUpdate,
+  setImpact,
+  setType,
+  type ChangeOutcome,
+} from '../../../incidents/changes.js';
 import { addFollowup, followupsOf } from '../../../incidents/followups.js';
 import { openIncidentsFor } from '../../../incidents/list.js';
 import { assignRole } from '../../../incidents/roles.js';
@@ -46,12 +54,19 @@ function answer(outcome: ChangeOutcome | { ok: boolean; message: string }, incid
   const text = `⚠️ ${outcome.message}`;
   // A close that waits for a postmortem offers the form right there.
   if ('offer' in outcome && outcome.offer === 'postmortem' && incidentId !== undefined) {
-    return { response_type: 'ephemeral', text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, writePostmortemButton(incidentId)] };
+    return {
+      response_type: 'ephemeral',
+      text,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }, writePostmortemButton(incidentId)],
+    };
   }
   return ephemeral(text);
 }
 
-type IncidentCommand = Exclude<ParsedCommand, { kind: 'declare' | 'help' | 'unknown' | 'invalid' | 'list' | 'oncall' | 'digest' | 'subscribe' | 'unsubscribe' | 'insights' }>;
+type IncidentCommand = Exclude<
+  ParsedCommand,
+  { kind: 'declare' | 'help' | 'unknown' | 'invalid' | 'list' | 'oncall' | 'digest' | 'subscribe' | 'unsubscribe' | 'insights' }
+>;
 
 /** Runs a subcommand that acts on one incident; answers in the ack, after the change has committed. */
 async function runOnIncident(services: Services, command: Command, parsed: IncidentCommand, ack: Ack, client: WebClient): Promise<void> {
@@ -75,7 +90,11 @@ async function runOnIncident(services: Services, command: Command, parsed: Incid
       break;
     case 'postmortem': {
       if (!['resolved', 'closed'].includes(target.incident.status)) {
-        await ack(ephemeral(`⚠️ ${incidentKey(incidentId)} is ${target.incident.status}: a postmortem is compiled once it is resolved, so its timeline is complete.`));
+        await ack(
+          ephemeral(
+            `⚠️ ${incidentKey(incidentId)} is ${target.incident.status}: a postmortem is compiled once it is resolved, so its timeline is complete.`,
+          ),
+        );
         break;
       }
       // Compiling looks up names with Slack: ack first, then answer on the response_url.
@@ -83,7 +102,9 @@ async function runOnIncident(services: Services, command: Command, parsed: Incid
       const names = new UserNames(client);
       const outcome = await publishPostmortem(db, config, { incidentId, actor, names: (ids) => names.namesOf(ids) });
       await postToResponseUrl(command.response_url, {
-        text: outcome.ok ? `📝 Postmortem of ${incidentKey(incidentId)} compiled: ${outcome.change}. It is being posted in the channel.` : `⚠️ ${outcome.message}`,
+        text: outcome.ok
+          ? `📝 Postmortem of ${incidentKey(incidentId)} compiled: ${outcome.change}. It is being posted in the channel.`
+          : `⚠️ ${outcome.message}`,
       });
       break;
     }
@@ -94,14 +115,20 @@ async function runOnIncident(services: Services, command: Command, parsed: Incid
       }
       // Ack first: the trigger_id is valid for three seconds from the user's keystroke.
       await ack();
-      await client.views.open({ trigger_id: command.trigger_id, view: updateModal(config, target.incident) }).catch(async (err: unknown) => {
-        services.logger.warn({ err }, 'could not open the update form');
-        await fetch(command.response_url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(ephemeral(`⚠️ Could not open the update form (${platformCode(err) ?? 'Slack did not answer'}). Post directly: \`/incident update <message>\`.`)),
-        }).catch(() => {});
-      });
+      await client.views
+        .open({ trigger_id: command.trigger_id, view: updateModal(config, target.incident) })
+        .catch(async (err: unknown) => {
+          services.logger.warn({ err }, 'could not open the update form');
+          await fetch(command.response_url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(
+              ephemeral(
+                `⚠️ Could not open the update form (${platformCode(err) ?? 'Slack did not answer'}). Post directly: \`/incident update <message>\`.`,
+              ),
+            ),
+          }).catch(() => {});
+        });
       break;
     case 'severity':
       await ack(answer(await changeSeverity(db, config, { incidentId, actor, severity: parsed.severity })));
@@ -139,23 +166,34 @@ async function runOnIncident(services: Services, command: Command, parsed: Incid
  * `subscribe` in an incident's channel (or naming one) is about that incident; anywhere else it is about
  * the digest.
  */
-async function changeSubscription(services: Services, command: Command, kind: 'subscribe' | 'unsubscribe', ref: number | undefined): Promise<string> {
+async function changeSubscription(
+  services: Services,
+  command: Command,
+  kind: 'subscribe' | 'unsubscribe',
+  ref: number | undefined,
+): Promise<string> {
   const inIncident = ref !== undefined || (await incidentByChannel(services.db, command.channel_id)) !== undefined;
   if (!inIncident) {
     if (kind === 'subscribe') {
       const added = await subscribe(services.db, command.user_id, null);
       return added ? '🔔 You will get the stakeholder digest by DM.' : 'You already get the digest by DM.';
     }
-    return (await unsubscribe(services.db, command.user_id, null)) ? 'You will no longer get the digest by DM.' : 'You were not subscribed to the digest.';
+    return (await unsubscribe(services.db, command.user_id, null))
+      ? 'You will no longer get the digest by DM.'
+      : 'You were not subscribed to the digest.';
   }
   const target = await findTarget(services, { ref, channelId: command.channel_id, userId: command.user_id });
   if (!target.ok) return `⚠️ ${target.message}`;
   const key = incidentKey(target.incident.id);
   if (kind === 'subscribe') {
     const added = await subscribe(services.db, command.user_id, target.incident.id);
-    return added ? `🔔 You will get a DM for every update, status change and resolution of ${key}.` : `You are already subscribed to ${key}.`;
+    return added
+      ? `🔔 You will get a DM for every update, status change and resolution of ${key}.`
+      : `You are already subscribed to ${key}.`;
   }
-  return (await unsubscribe(services.db, command.user_id, target.incident.id)) ? `You will no longer get DMs about ${key}.` : `You were not subscribed to ${key}.`;
+  return (await unsubscribe(services.db, command.user_id, target.incident.id))
+    ? `You will no longer get DMs about ${key}.`
+    : `You were not subscribed to ${key}.`;
 }
 
 export function registerIncidentCommand(app: App, services: Services): void {
@@ -168,7 +206,11 @@ export function registerIncidentCommand(app: App, services: Services): void {
       return;
     }
     const { config } = services;
-    const parsed = parseCommand(checked.data.text, { severities: config.severities.map((s) => s.id), roles: config.roles, types: config.incidentTypes });
+    const parsed = parseCommand(checked.data.text, {
+      severities: config.severities.map((s) => s.id),
+      roles: config.roles,
+      types: config.incidentTypes,
+    });
     try {
       switch (parsed.kind) {
         case 'declare':
@@ -186,7 +228,11 @@ export function registerIncidentCommand(app: App, services: Services): void {
         case 'oncall': {
           const schedules = config.schedules.map(scheduleDefFromConfig).filter((s) => !parsed.schedule || s.id === parsed.schedule);
           if (parsed.schedule && schedules.length === 0) {
-            await ack(ephemeral(`⚠️ Unknown schedule "${escapeMrkdwn(parsed.schedule)}". Schedules: ${config.schedules.map((s) => s.id).join(', ') || 'none are configured'}.`));
+            await ack(
+              ephemeral(
+                `⚠️ Unknown schedule "${escapeMrkdwn(parsed.schedule)}". Schedules: ${config.schedules.map((s) => s.id).join(', ') || 'none are configured'}.`,
+              ),
+            );
             return;
           }
           await ack({ response_type: 'ephemeral', ...oncallMessage(schedules, new Date()) });
@@ -203,7 +249,10 @@ export function registerIncidentCommand(app: App, services: Services): void {
           await ack(ephemeral(await changeSubscription(services, checked.data, parsed.kind, parsed.ref)));
           return;
         case 'list':
-          await ack({ response_type: 'ephemeral', ...incidentListMessage(await openIncidentsFor(services.db, config, checked.data.user_id), new Date()) });
+          await ack({
+            response_type: 'ephemeral',
+            ...incidentListMessage(await openIncidentsFor(services.db, config, checked.data.user_id), new Date()),
+          });
           return;
         default:
           await runOnIncident(services, checked.data, parsed, ack, client);

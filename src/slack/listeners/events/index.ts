@@ -20,7 +20,12 @@ const pinEvent = z.object({
   channel_id: z.string().min(1),
   item: z.object({
     type: z.literal('message'),
-    message: z.object({ ts: z.string().min(1), text: z.string().default(''), user: z.string().optional(), permalink: z.string().optional() }),
+    message: z.object({
+      ts: z.string().min(1),
+      text: z.string().default(''),
+      user: z.string().optional(),
+      permalink: z.string().optional(),
+    }),
   }),
 });
 
@@ -78,7 +83,12 @@ export function registerEvents(app: App, services: Services): void {
     if (!parsed.success || !ids.success || parsed.data.reaction !== PUSHPIN) return;
     const incident = await incidentByChannel(db, parsed.data.item.channel);
     if (!incident) return;
-    await unmarkPinned(db, { incidentId: incident.id, eventId: ids.data.event_id, marker: parsed.data.user, messageTs: parsed.data.item.ts });
+    await unmarkPinned(db, {
+      incidentId: incident.id,
+      eventId: ids.data.event_id,
+      marker: parsed.data.user,
+      messageTs: parsed.data.item.ts,
+    });
   });
 
   app.event('pin_added', async ({ event, body, context }) => {
@@ -109,7 +119,12 @@ export function registerEvents(app: App, services: Services): void {
     if (!parsed.success || !ids.success || isBot(parsed.data.user, context)) return;
     const incident = await incidentByChannel(db, parsed.data.channel_id);
     if (!incident) return;
-    await unmarkPinned(db, { incidentId: incident.id, eventId: ids.data.event_id, marker: SLACK_PIN_MARKER, messageTs: parsed.data.item.message.ts });
+    await unmarkPinned(db, {
+      incidentId: incident.id,
+      eventId: ids.data.event_id,
+      marker: SLACK_PIN_MARKER,
+      messageTs: parsed.data.item.message.ts,
+    });
   });
 
   // Channel membership decides who may see and act on a private incident.

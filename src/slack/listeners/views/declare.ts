@@ -47,7 +47,12 @@ export function registerDeclareView(app: App, services: Services): void {
         'Firewatch lost its database while recording this and cannot tell whether the incident was declared. If your confirmation comes in a moment, close this form; if not, submit again.';
       await ack({
         ok: false,
-        errors: { [DECLARE_FIELDS.title]: err instanceof CommitUnconfirmed ? unconfirmed : 'Firewatch could not record this: its database is not answering. Try again in a moment.' },
+        errors: {
+          [DECLARE_FIELDS.title]:
+            err instanceof CommitUnconfirmed
+              ? unconfirmed
+              : 'Firewatch could not record this: its database is not answering. Try again in a moment.',
+        },
       });
       return;
     }

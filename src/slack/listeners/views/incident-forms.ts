@@ -87,31 +87,57 @@ export function registerIncidentForms(app: App, services: Services): void {
   });
 
   app.view<ViewSubmitAction>(UPDATE_CALLBACK, async ({ ack, body, view }) => {
-    await submit(services, ack, { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'message' }, async ({ incidentId, state, userId }) => {
-      const status = choiceOf(state.status);
-      const next = NEXT_UPDATE_CHOICES.find((c) => c.label === choiceOf(state.next_update));
-      return postStatusUpdate(services.db, services.config, {
-        incidentId,
-        actor: userId,
-        message: valueOf(state.message),
-        ...(status && isStatus(status) ? { status } : {}),
-        ...(choiceOf(state.severity) ? { severity: choiceOf(state.severity) } : {}),
-        ...(next ? { nextUpdateMs: next.ms } : {}),
-      });
-    });
+    await submit(
+      services,
+      ack,
+      { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'message' },
+      async ({ incidentId, state, userId }) => {
+        const status = choiceOf(state.status);
+        const next = NEXT_UPDATE_CHOICES.find((c) => c.label === choiceOf(state.next_update));
+        return postStatusUpdate(services.db, services.config, {
+          incidentId,
+          actor: userId,
+          message: valueOf(state.message),
+          ...(status && isStatus(status) ? { status } : {}),
+          ...(choiceOf(state.severity) ? { severity: choiceOf(state.severity) } : {}),
+          ...(next ? { nextUpdateMs: next.ms } : {}),
+        });
+      },
+    );
   });
 
   app.view<ViewSubmitAction>(CHANGE_STATUS_CALLBACK, async ({ ack, body, view }) => {
-    await submit(services, ack, { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'status' }, async ({ incidentId, from, state, userId }) => {
-      const to = choiceOf(state.status);
-      if (!to || !isStatus(to)) return { ok: false, message: 'Choose the new status.' };
-      return changeStatus(services.db, services.config, { incidentId, actor: userId, to, message: valueOf(state.message), ...(from && isStatus(from) ? { expectedFrom: from } : {}) });
-    });
+    await submit(
+      services,
+      ack,
+      { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'status' },
+      async ({ incidentId, from, state, userId }) => {
+        const to = choiceOf(state.status);
+        if (!to || !isStatus(to)) return { ok: false, message: 'Choose the new status.' };
+        return changeStatus(services.db, services.config, {
+          incidentId,
+          actor: userId,
+          to,
+          message: valueOf(state.message),
+          ...(from && isStatus(from) ? { expectedFrom: from } : {}),
+        });
+      },
+    );
   });
 
   app.view<ViewSubmitAction>(DECLINE_CALLBACK, async ({ ack, body, view }) => {
-    await submit(services, ack, { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'message' }, async ({ incidentId, state, userId }) =>
-      changeStatus(services.db, services.config, { incidentId, actor: userId, to: 'declined', message: valueOf(state.message), expectedFrom: 'triage' }),
+    await submit(
+      services,
+      ack,
+      { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'message' },
+      async ({ incidentId, state, userId }) =>
+        changeStatus(services.db, services.config, {
+          incidentId,
+          actor: userId,
+          to: 'declined',
+          message: valueOf(state.message),
+          expectedFrom: 'triage',
+        }),
     );
   });
 }

@@ -1,21 +1,19 @@
-import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { defaultSeverity, findSeverity, type Config, type Severity } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { alertGroups, alerts, timelineEvents, type AlertGroup } from '../db/schema.js';
-import { changeStatusIn } from '../incidents/changes.js';
-import { openIncident } from '../incidents/declare.js';
+import { changeStatusIn } from '../workflow/changes.js';
+import { openIncident } from '../workflow/declare.js';
 import { alertActor } from '../incidents/people.js';
 import { getIncident } from '../incidents/queries.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { ALERT_LINES_PER_MINUTE, alertChangesSince, minuteOf } from '../timeline/alert-lines.js';
 import { recordEvent } from '../timeline/record.js';
 import { acknowledgePagesOf } from '../paging/pages.js';
 import type { NormalizedAlert } from './payloads.js';
 
 export type Integration = Config['integrations'][number];
-
-/** Alert lines posted in an incident channel per minute; past them one summary says how many more came. */
-export const ALERT_LINES_PER_MINUTE = 5;
 
 export interface IngestResult {
   incidentId: number | null;
@@ -79,25 +77,11 @@ async function groupFor(
   return { group: linked ?? inserted, opened: true };
 }
 
-/** Alert lines beyond the first few a minute are summarised by one delayed message per minute. */
-/** The alert changes that are posted one by one, or summarised after the first few of a minute. */
-export const ALERT_CHANGE_KINDS = ['alert_firing', 'alert_resolved'];
-
 async function alertPosts(tx: Tx, incidentId: number, eventIds: number[], at: Date): Promise<Effect[]> {
   if (eventIds.length === 0) return [];
   // The minute of the events themselves, not of a later clock read that may have crossed into the next.
-  const minute = new Date(Math.floor(at.getTime() / 60_000) * 60_000);
-  const [row] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(timelineEvents)
-    .where(
-      and(
-        eq(timelineEvents.incidentId, incidentId),
-        inArray(timelineEvents.kind, ALERT_CHANGE_KINDS),
-        gte(timelineEvents.occurredAt, minute),
-      ),
-    );
-  const before = Number(row?.n ?? 0) - eventIds.length;
+  const minute = minuteOf(at);
+  const before = (await alertChangesSince(tx, incidentId, minute)) - eventIds.length;
   const effects: Effect[] = [];
   eventIds.forEach((eventId, i) => {
     const position = before + i;

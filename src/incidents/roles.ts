@@ -1,12 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
-import type { Config } from '../config/load.js';
-import type { Db, Tx } from '../db/client.js';
-import { incidentRoles, incidents } from '../db/schema.js';
-import { enqueue } from '../outbox/enqueue.js';
-import { recordEvent } from '../timeline/record.js';
-import type { ChangeOutcome } from './changes.js';
-import { addMembers } from './members.js';
-import { incidentKey, lockIncident } from './queries.js';
+import { eq } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { incidentRoles } from '../db/schema.js';
 
 /** What each role means, for the DM its assignee gets; configured roles without a description get a generic one. */
 export const ROLE_DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -26,66 +20,4 @@ export async function rolesOf(tx: Tx, incidentId: number): Promise<Array<{ role:
     .from(incidentRoles)
     .where(eq(incidentRoles.incidentId, incidentId))
     .orderBy(incidentRoles.role);
-}
-
-/** Gives `role` (the lead or a configured role) to `userId`, who is invited and told what it means. */
-export async function assignRole(
-  db: Db,
-  config: Config,
-  request: { incidentId: number; actor: string; role: string; userId: string },
-): Promise<ChangeOutcome> {
-  if (request.role !== 'lead' && !config.roles.includes(request.role)) {
-    return { ok: false, message: `Unknown role "${request.role}". Roles: ${['lead', ...config.roles].join(', ')}.` };
-  }
-  return db.transaction(async (tx) => {
-    const incident = await lockIncident(tx, request.incidentId);
-    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
-    const key = incidentKey(incident.id);
-    if (incident.status === 'closed' || incident.status === 'declined')
-      return { ok: false, message: `${key} is ${incident.status}; its roles are final.` };
-    let previous: string | null;
-    if (request.role === 'lead') {
-      previous = incident.leadId;
-      if (previous === request.userId) return { ok: false, message: `<@${request.userId}> already leads ${key}.` };
-      await tx
-        .update(incidents)
-        .set({ leadId: request.userId, updatedAt: sql`now()` })
-        .where(eq(incidents.id, incident.id));
-    } else {
-      const [current] = await tx
-        .select()
-        .from(incidentRoles)
-        .where(and(eq(incidentRoles.incidentId, incident.id), eq(incidentRoles.role, request.role)));
-      previous = current?.userId ?? null;
-      if (previous === request.userId)
-        return { ok: false, message: `<@${request.userId}> already has the ${request.role} role on ${key}.` };
-      await tx
-        .insert(incidentRoles)
-        .values({ incidentId: incident.id, role: request.role, userId: request.userId })
-        .onConflictDoUpdate({
-          target: [incidentRoles.incidentId, incidentRoles.role],
-          set: { userId: request.userId, assignedAt: sql`now()` },
-        });
-    }
-    await addMembers(tx, incident.id, [request.userId]);
-    const event = await recordEvent(tx, {
-      incidentId: incident.id,
-      kind: 'role_assigned',
-      actor: request.actor,
-      data: { role: request.role, user: request.userId, previous },
-    });
-    if (!event) throw new Error('role_assigned was not recorded');
-    await enqueue(
-      tx,
-      [
-        { kind: 'channel.invite', payload: { incidentId: incident.id, users: [request.userId] } },
-        { kind: 'timeline.post', payload: { incidentId: incident.id, eventId: event.id, where: 'channel', broadcast: false } },
-        { kind: 'role.dm', payload: { incidentId: incident.id, eventId: event.id } },
-        { kind: 'summary.update', payload: { incidentId: incident.id } },
-        ...(request.role === 'lead' ? [{ kind: 'channel.topic' as const, payload: { incidentId: incident.id } }] : []),
-      ],
-      { incidentId: incident.id },
-    );
-    return { ok: true, incident, message: `<@${request.userId}> is now ${request.role === 'lead' ? 'the lead' : request.role} on ${key}.` };
-  });
 }

@@ -1,5 +1,5 @@
 import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
-import { and, desc, eq, gt, gte, inArray, isNotNull, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import {
@@ -9,13 +9,12 @@ import {
   pageNotifications,
   pages,
   postmortems,
-  timelineEvents,
   type Incident,
   type OutboxRow,
   type Page,
   type TimelineEvent,
 } from '../db/schema.js';
-import { ALERT_CHANGE_KINDS, ALERT_LINES_PER_MINUTE } from '../alerts/ingest.js';
+import { alertChangesBeyondBudget } from '../timeline/alert-lines.js';
 import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { getFollowup } from '../incidents/followups.js';
@@ -564,24 +563,11 @@ const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { incidentId,
 const summariseAlerts: Handler<'alerts.summary'> = async (ctx, { incidentId, minute }, row) => {
   const incident = await loadIncident(ctx, incidentId);
   const start = new Date(minute);
-  const events = await ctx.db
-    .select({ kind: timelineEvents.kind })
-    .from(timelineEvents)
-    .where(
-      and(
-        eq(timelineEvents.incidentId, incidentId),
-        inArray(timelineEvents.kind, ALERT_CHANGE_KINDS),
-        gte(timelineEvents.occurredAt, start),
-        lt(timelineEvents.occurredAt, new Date(start.getTime() + 60_000)),
-      ),
-    )
-    .orderBy(timelineEvents.id);
-  const beyond = events.slice(ALERT_LINES_PER_MINUTE);
-  if (beyond.length === 0) return { status: 'done', result: { skipped: 'nothing beyond the first lines' } };
-  const firing = beyond.filter((e) => e.kind === 'alert_firing').length;
+  const { firing, resolved } = await alertChangesBeyondBudget(ctx.db, incidentId, start);
+  if (firing + resolved === 0) return { status: 'done', result: { skipped: 'nothing beyond the first lines' } };
   await postOnce(ctx, row, {
     channel: channelOf(incident),
-    ...alertSummaryMessage(incident, start, { firing, resolved: beyond.length - firing }),
+    ...alertSummaryMessage(incident, start, { firing, resolved }),
   });
   return DONE;
 };

@@ -4,7 +4,7 @@ import type { Metrics } from '../metrics.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { OutboxWorker } from '../outbox/worker.js';
-import type { Declarer } from '../incidents/declare.js';
+import type { Declarer } from '../workflow/declare.js';
 
 /** What listeners need: the database, the config, a logger, the outbox to wake after a commit, the one Web API client, metrics, and the declarer that batches declarations. */
 export interface Services {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALERT_LINES_PER_MINUTE } from '../../src/alerts/ingest.js';
+import { ALERT_LINES_PER_MINUTE } from '../../src/timeline/alert-lines.js';
 import { alertGroups, alerts, incidents, outbox, pages, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { startApp, startEmulator, testConfig } from '../support/app.js';

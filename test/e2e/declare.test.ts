@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidents, timelineEvents } from '../../src/db/schema.js';
 import type { Db } from '../../src/db/client.js';
 import type { Firewatch } from '../../src/firewatch.js';
-import { Declarer } from '../../src/incidents/declare.js';
+import { Declarer } from '../../src/workflow/declare.js';
 import { ANNOUNCE, GENERAL, startApp, startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';

@@ -1,8 +1,8 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidents, jobRuns, outbox, timelineEvents } from '../../src/db/schema.js';
-import { declareIncident } from '../../src/incidents/declare.js';
-import { postStatusUpdate } from '../../src/incidents/changes.js';
+import { declareIncident } from '../../src/workflow/declare.js';
+import { postStatusUpdate } from '../../src/workflow/changes.js';
 import { latestDueAt } from '../../src/digests/cron-times.js';
 import { runDigest } from '../../src/digests/job.js';
 import { sweepReminders } from '../../src/digests/reminders.js';

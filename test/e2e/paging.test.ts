@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidents, outbox, pageNotifications, pages, timelineEvents } from '../../src/db/schema.js';
-import { changeStatus } from '../../src/incidents/changes.js';
+import { changeStatus } from '../../src/workflow/changes.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { sweepDuePages, acknowledgePage } from '../../src/paging/pages.js';
 import { onCallAt, scheduleDefFromConfig } from '../../src/paging/schedule.js';

@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidentMembers, incidents, slackEvents, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
-import { declareIncident } from '../../src/incidents/declare.js';
+import { declareIncident } from '../../src/workflow/declare.js';
 import { activePins } from '../../src/timeline/pins.js';
 import { GENERAL, startApp, startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

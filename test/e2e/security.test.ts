@@ -13,7 +13,7 @@ import { followups, incidents, jobRuns, outbox, postmortems, subscriptions, time
 import { runDigest } from '../../src/digests/job.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { sameSecret } from '../../src/http/secrets.js';
-import { declareIncident } from '../../src/incidents/declare.js';
+import { declareIncident } from '../../src/workflow/declare.js';
 import { ANNOUNCE, GENERAL, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declareIncident } from '../../src/incidents/declare.js';
+import { declareIncident } from '../../src/workflow/declare.js';
 import { followups, incidents, outbox, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { ANNOUNCE, GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';

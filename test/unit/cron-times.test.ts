@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { catchUp, latestDueAt, nextDueAfter } from '../../src/digests/cron-times.js';
-import { nextUpdateDelay } from '../../src/digests/reminders.js';
+import { nextUpdateDelay } from '../../src/incidents/cadence.js';
 
 // cron-parser reads the process's local time zone. Nothing here sets one: the instants are built with the
 // local Date constructor, and the expressions (every 5 seconds, every hour on the hour) are due at the

@@ -1,9 +1,9 @@
 import type { App, BlockButtonAction } from '@slack/bolt';
 import type { View } from '@slack/types';
 import { z } from 'zod';
-import { snoozeReminders, stopReminders } from '../../../digests/reminders.js';
+import { snoozeReminders, stopReminders } from '../../../incidents/cadence.js';
 import { subscribe } from '../../../digests/subscriptions.js';
-import { changeStatus } from '../../../incidents/changes.js';
+import { changeStatus } from '../../../workflow/changes.js';
 import { completeFollowup, followupsOf, getFollowup } from '../../../incidents/followups.js';
 import { isStatus } from '../../../incidents/lifecycle.js';
 import { getIncident } from '../../../incidents/queries.js';

@@ -9,10 +9,10 @@ import {
   setImpact,
   setType,
   type ChangeOutcome,
-} from '../../../incidents/changes.js';
+} from '../../../workflow/changes.js';
 import { addFollowup, followupsOf } from '../../../incidents/followups.js';
 import { openIncidentsFor } from '../../../incidents/list.js';
-import { assignRole } from '../../../incidents/roles.js';
+import { assignRole } from '../../../workflow/roles.js';
 import type { Status } from '../../../incidents/status.js';
 import { pageFor } from '../../../paging/page-command.js';
 import { previewDigest } from '../../../digests/job.js';

@@ -3,7 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { addMembers, removeMember } from '../../../incidents/members.js';
 import { incidentByChannel } from '../../../incidents/queries.js';
-import { markPinned, SLACK_PIN_MARKER, unmarkPinned, type PinnedMessage } from '../../../timeline/pins.js';
+import { markPinned, SLACK_PIN_MARKER, unmarkPinned, type PinnedMessage } from '../../../incidents/pins.js';
 import type { Services } from '../../services.js';
 
 const PUSHPIN = 'pushpin';

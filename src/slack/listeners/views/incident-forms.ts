@@ -2,7 +2,7 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { CommitUnconfirmed } from '../../../db/client.js';
 import { incidentKey } from '../../../incidents/queries.js';
-import { changeStatus, postStatusUpdate, type ChangeOutcome } from '../../../incidents/changes.js';
+import { changeStatus, postStatusUpdate, type ChangeOutcome } from '../../../workflow/changes.js';
 import { isStatus } from '../../../incidents/lifecycle.js';
 import { FIELD_ACTION } from '../../blocks/declare-modal.js';
 import { POSTMORTEM_CALLBACK, POSTMORTEM_QUESTIONS } from '../../blocks/postmortem.js';

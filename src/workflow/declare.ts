@@ -4,12 +4,12 @@ import type { Db, Tx } from '../db/client.js';
 import { incidentMembers, incidents, timelineEvents, type Incident } from '../db/schema.js';
 import type { Effect, ReplyTarget } from '../outbox/effects.js';
 import { enqueueForIncidents } from '../outbox/enqueue.js';
-import { incidentChannelName } from './channel-name.js';
-import { isPerson } from './people.js';
-import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../digests/reminders.js';
+import { incidentChannelName } from '../incidents/channel-name.js';
+import { isPerson } from '../incidents/people.js';
+import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../incidents/cadence.js';
 import { freezePolicy } from '../paging/policy.js';
 import { triggerPage } from '../paging/pages.js';
-import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from './validate.js';
+import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from '../incidents/validate.js';
 
 export interface DeclareRequest {
   title: string;

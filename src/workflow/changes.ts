@@ -5,15 +5,15 @@ import { alertGroups, incidents, type Incident, type TimelineEvent } from '../db
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
-import { allowedMoves, decideStatusChange, explainRefusal, OPEN_STATUSES } from './lifecycle.js';
-import { clearReminders, scheduleNextUpdate } from '../digests/reminders.js';
+import { allowedMoves, decideStatusChange, explainRefusal, OPEN_STATUSES } from '../incidents/lifecycle.js';
+import { clearReminders, scheduleNextUpdate } from '../incidents/cadence.js';
 import { subscribersOf } from '../digests/subscriptions.js';
 import { postmortemMissing } from '../postmortems/store.js';
-import { refreshLifecycleTimes } from './times.js';
+import { refreshLifecycleTimes } from '../incidents/times.js';
 import { freezePolicy } from '../paging/policy.js';
 import { resolvePagesOf, runningPage, triggerPage } from '../paging/pages.js';
-import { incidentKey, lockIncident } from './queries.js';
-import type { Status } from './status.js';
+import { incidentKey, lockIncident } from '../incidents/queries.js';
+import type { Status } from '../incidents/status.js';
 
 /** A refusal may offer the next step: `postmortem` when closing waits for one. */
 export type ChangeOutcome = { ok: true; incident: Incident; message: string } | { ok: false; message: string; offer?: 'postmortem' };

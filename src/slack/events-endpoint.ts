@@ -4,9 +4,9 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { Foreground } from '../outbox/foreground.js';
-import { BodyTooLarge, readBody } from './body.js';
-import { cleanDeep, cleanText } from './sanitize.js';
-import { HANDLED_ACTIONS, HANDLED_VIEWS } from '../slack/registry.js';
+import { BodyTooLarge, readBody } from '../http/body.js';
+import { cleanDeep, cleanText } from '../http/sanitize.js';
+import { HANDLED_ACTIONS, HANDLED_VIEWS } from './registry.js';
 
 const BODY_LIMIT = 1024 * 1024;
 

@@ -59,3 +59,12 @@ export async function runDigest(db: Db, config: Config, dueAt: Date, now = new D
 export async function previewDigest(db: Db, config: Config, now = new Date()): Promise<DigestData> {
   return buildDigest(db, config, { now, since: await digestSince(db, now) });
 }
+
+/** What a claimed run built (a digest, or a rendered report such as insights), for delivery to post. */
+export async function builtRunData(tx: Tx, job: string, dueAt: Date): Promise<Record<string, unknown> | undefined> {
+  const [run] = await tx
+    .select({ data: jobRuns.data })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, job), eq(jobRuns.dueAt, dueAt)));
+  return run?.data ?? undefined;
+}

@@ -1,0 +1,120 @@
+import { incidentChannelName } from '../../incidents/channel-name.js';
+import type { Incident } from '../../db/schema.js';
+import { recordSlackRefs } from '../../incidents/queries.js';
+import { topicText } from '../blocks/incident.js';
+import { ALREADY_DONE, platformCode } from '../errors.js';
+import { channelOf, DONE, loadIncident, type DeliveryContext, type Handler } from './context.js';
+
+/** conversations.invite takes at most this many users a call, per Slack's guidance. */
+const INVITE_CHUNK = 30;
+/** Per-user invite answers that are final for that user but must not stop the others. */
+const INVITE_SKIPPABLE = new Set([
+  'cant_invite_self',
+  'user_not_found',
+  'user_is_restricted',
+  'user_is_ultra_restricted',
+  'cant_invite',
+  'ura_max_channels',
+  'user_disabled',
+]);
+/** A channel with this name that this bot created for this incident, left by an attempt whose answer was lost. */
+async function findOwnChannel(ctx: DeliveryContext, name: string, incident: Incident): Promise<string | undefined> {
+  const me = await ctx.identity.get();
+  let cursor: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const r = await ctx.client.conversations.list({
+      types: 'public_channel,private_channel',
+      limit: 1000,
+      exclude_archived: true,
+      ...(cursor ? { cursor } : {}),
+    });
+    const found = r.channels?.find((c) => c.name === name);
+    if (found) {
+      const createdByUs = found.creator === me.userId;
+      // A channel from before this incident existed belongs to someone (or some earlier install) else.
+      const createdAfter = (found.created ?? 0) * 1000 >= incident.createdAt.getTime() - 5 * 60_000;
+      return createdByUs && createdAfter && found.id ? found.id : undefined;
+    }
+    cursor = r.response_metadata?.next_cursor || undefined;
+    if (!cursor) return undefined;
+  }
+  return undefined;
+}
+
+export const createChannel: Handler<'channel.create'> = async (ctx, { incidentId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  if (incident.channelId) return DONE;
+  let name = incident.channelName ?? incidentChannelName(incident.id, incident.title);
+  for (let attempt = 2; attempt <= 20; attempt++) {
+    try {
+      const r = await ctx.client.conversations.create({ name, is_private: incident.isPrivate });
+      if (!r.channel?.id) throw new Error('conversations.create answered without a channel id');
+      await recordSlackRefs(ctx.db, incident.id, { channelId: r.channel.id, channelName: name });
+      return { status: 'done', result: { channelId: r.channel.id, name } };
+    } catch (err) {
+      if (platformCode(err) !== 'name_taken') throw err;
+      const own = await findOwnChannel(ctx, name, incident);
+      if (own) {
+        await recordSlackRefs(ctx.db, incident.id, { channelId: own, channelName: name });
+        return { status: 'done', result: { channelId: own, name, adopted: true } };
+      }
+      const next = incidentChannelName(incident.id, incident.title, attempt);
+      if (next === name) continue;
+      name = next;
+      // Remembered before trying, so a crash resumes with this name and can recognise it as ours.
+      await recordSlackRefs(ctx.db, incident.id, { channelName: name });
+    }
+  }
+  return { status: 'failed', error: 'name_taken: no free channel name after 20 suffixes' };
+};
+
+/** Whether a per-user invite answer lets the rest go on: already a member, or never invitable. */
+function inviteAnswer(err: unknown): 'member' | 'skip' | undefined {
+  const code = platformCode(err);
+  if (code && ALREADY_DONE.has(code)) return 'member';
+  if (code && INVITE_SKIPPABLE.has(code)) return 'skip';
+  return undefined;
+}
+
+export const inviteUsers: Handler<'channel.invite'> = async (ctx, { incidentId, users }) => {
+  const channel = channelOf(await loadIncident(ctx, incidentId));
+  const me = await ctx.identity.get();
+  const wanted = [...new Set(users)].filter((u) => u !== me.userId);
+  const skipped: string[] = [];
+  const inviteOneByOne = async (chunk: string[]) => {
+    for (const user of chunk) {
+      try {
+        await ctx.client.conversations.invite({ channel, users: user });
+      } catch (err) {
+        const answer = inviteAnswer(err);
+        if (!answer) throw err;
+        if (answer === 'skip') skipped.push(`${user}: ${platformCode(err)}`);
+      }
+    }
+  };
+  for (let i = 0; i < wanted.length; i += INVITE_CHUNK) {
+    const chunk = wanted.slice(i, i + INVITE_CHUNK);
+    try {
+      await ctx.client.conversations.invite({ channel, users: chunk.join(',') });
+    } catch (err) {
+      // One user's answer fails the whole call; one at a time tells who, and lets the others in.
+      if (!inviteAnswer(err)) throw err;
+      await inviteOneByOne(chunk);
+    }
+  }
+  if (skipped.length) ctx.logger.warn({ incidentId, skipped }, 'some users could not be invited');
+  return { status: 'done', result: skipped.length ? { skipped } : {} };
+};
+
+export const setTopic: Handler<'channel.topic'> = async (ctx, { incidentId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const channel = channelOf(incident);
+  const leadName = incident.leadId ? await ctx.users.nameOf(incident.leadId) : undefined;
+  await ctx.client.conversations.setTopic({ channel, topic: topicText(incident, leadName) });
+  return DONE;
+};
+
+export const archiveChannel: Handler<'channel.archive'> = async (ctx, { incidentId }) => {
+  await ctx.client.conversations.archive({ channel: channelOf(await loadIncident(ctx, incidentId)) });
+  return DONE;
+};

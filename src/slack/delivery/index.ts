@@ -1,0 +1,58 @@
+import type { OutboxRow } from '../../db/schema.js';
+import { effectSchemas, isEffectKind, type EffectKind, type EffectPayload } from '../../outbox/effects.js';
+import type { Deliverer, DeliveryOutcome } from '../../outbox/worker.js';
+import { outcomeOf } from '../errors.js';
+import { archiveChannel, createChannel, inviteUsers, setTopic } from './channel.js';
+import { Undeliverable, type DeliveryContext, type Handler } from './context.js';
+import { dmPage, updatePageDms } from './paging.js';
+import { canvasPostmortem, uploadPostmortem } from './postmortem.js';
+import { dmNotice, replyDeclared } from './replies.js';
+import { dmOverdueFollowup, postDigest } from './reports.js';
+import { announce, pinSummary, postSummary, updateSummary } from './summary.js';
+import { dmRole, dmSubscriber, postReminder, postTimelineEvent, summariseAlerts } from './timeline.js';
+
+export type { DeliveryContext } from './context.js';
+
+/** Each effect kind and the Slack surface that delivers it: a new kind does not compile until it has one. */
+const handlers: { [K in EffectKind]: Handler<K> } = {
+  'channel.create': createChannel,
+  'channel.invite': inviteUsers,
+  'channel.topic': setTopic,
+  'summary.post': postSummary,
+  'summary.pin': pinSummary,
+  'incident.announce': announce,
+  'reply.declared': replyDeclared,
+  'summary.update': updateSummary,
+  'timeline.post': postTimelineEvent,
+  'role.dm': dmRole,
+  'channel.archive': archiveChannel,
+  'page.dm': dmPage,
+  'page.dm.update': updatePageDms,
+  'reminder.post': postReminder,
+  'subscriber.dm': dmSubscriber,
+  'digest.post': postDigest,
+  'followup.dm': dmOverdueFollowup,
+  'postmortem.upload': uploadPostmortem,
+  'postmortem.canvas': canvasPostmortem,
+  'alerts.summary': summariseAlerts,
+  'notice.dm': dmNotice,
+};
+
+function run<K extends EffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {
+  const parsed = effectSchemas[kind].safeParse(payload);
+  if (!parsed.success) return Promise.resolve({ status: 'failed', error: `bad payload: ${parsed.error.message}` });
+  return handlers[kind](ctx, parsed.data as EffectPayload<K>, row);
+}
+
+/** Turns outbox rows into Slack calls; Slack's answers become done, retry or failed. */
+export function createDeliverer(ctx: DeliveryContext): Deliverer {
+  return async (row) => {
+    if (!isEffectKind(row.kind)) return { status: 'failed', error: `unknown effect kind ${row.kind}` };
+    try {
+      return await run(ctx, row.kind, row.payload, row);
+    } catch (err) {
+      if (err instanceof Undeliverable) return { status: 'failed', error: err.message };
+      return outcomeOf(err);
+    }
+  };
+}

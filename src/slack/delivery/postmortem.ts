@@ -1,0 +1,83 @@
+import type { DeliveryOutcome } from '../../outbox/worker.js';
+import { getPostmortem, latestCanvasOf, recordCanvas, recordPostmortemFile } from '../../postmortems/slack-records.js';
+import { platformCode } from '../errors.js';
+import { channelOf, DONE, loadIncident, Undeliverable, type Handler } from './context.js';
+
+export const uploadPostmortem: Handler<'postmortem.upload'> = async (ctx, { incidentId, postmortemId, summary }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const channel = channelOf(incident);
+  const postmortem = await getPostmortem(ctx.db, postmortemId);
+  if (!postmortem) throw new Undeliverable(`postmortem ${postmortemId} does not exist`);
+  if (postmortem.fileId) return DONE;
+  const bytes = Buffer.from(postmortem.markdown, 'utf8');
+  const filename = `INC-${incident.id}-postmortem-v${postmortem.version}.md`;
+  const target = await ctx.client.files.getUploadURLExternal({ filename, length: bytes.length });
+  if (!target.upload_url || !target.file_id) throw new Error('files.getUploadURLExternal answered without an upload_url');
+  const uploaded = await fetch(target.upload_url, { method: 'POST', body: bytes, signal: AbortSignal.timeout(30_000) });
+  await uploaded.arrayBuffer();
+  if (!uploaded.ok) return { status: uploaded.status >= 500 ? 'retry' : 'failed', error: `upload answered HTTP ${uploaded.status}` };
+  const done = await ctx.client.files.completeUploadExternal({
+    files: [{ id: target.file_id, title: `Postmortem of INC-${incident.id} (version ${postmortem.version})` }],
+    channel_id: channel,
+    initial_comment: summary,
+  });
+  const file = (done.files as Array<{ id?: string; permalink?: string }> | undefined)?.[0];
+  await recordPostmortemFile(ctx.db, postmortemId, { fileId: target.file_id, permalink: file?.permalink ?? null });
+  return { status: 'done', result: { fileId: target.file_id } };
+};
+
+/**
+ * Slack's answers when this workspace does not let the app have a canvas: its plan, its admins, or an
+ * install from before the app asked for `canvases:write`. The Markdown file is the postmortem then.
+ */
+const NO_CANVASES = new Set([
+  'canvas_disabled_user_team',
+  'team_tier_cannot_create_channel_canvases',
+  'free_team_canvas_tab_already_exists',
+  'free_teams_cannot_edit_standalone_canvases',
+  'missing_scope',
+  'not_allowed_token_type',
+  'restricted_action',
+  'access_denied',
+]);
+
+/** Puts a postmortem version into the incident's canvas, a tab of its channel: created once, then replaced. */
+export const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { incidentId, postmortemId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const channel = channelOf(incident);
+  const postmortem = await getPostmortem(ctx.db, postmortemId);
+  if (!postmortem) throw new Undeliverable(`postmortem ${postmortemId} does not exist`);
+  if (postmortem.canvasId) return DONE;
+  const earlier = await latestCanvasOf(ctx.db, incidentId);
+  const document_content = { type: 'markdown' as const, markdown: postmortem.markdown };
+  const skipIfNotAllowed = (err: unknown): DeliveryOutcome => {
+    const code = platformCode(err);
+    if (code && NO_CANVASES.has(code)) return { status: 'done', result: { skipped: `this workspace allows the app no canvas: ${code}` } };
+    throw err;
+  };
+  let canvasId = earlier;
+  if (canvasId) {
+    try {
+      await ctx.client.canvases.edit({ canvas_id: canvasId, changes: [{ operation: 'replace', document_content }] });
+    } catch (err) {
+      // Deleted by hand: the new version gets a new canvas.
+      if (platformCode(err) !== 'canvas_not_found') return skipIfNotAllowed(err);
+      canvasId = undefined;
+    }
+  }
+  if (!canvasId) {
+    try {
+      const created = await ctx.client.canvases.create({
+        title: `Postmortem: INC-${incident.id} — ${incident.title}`,
+        channel_id: channel,
+        document_content,
+      });
+      canvasId = created.canvas_id;
+    } catch (err) {
+      return skipIfNotAllowed(err);
+    }
+    if (!canvasId) throw new Error('canvases.create answered without a canvas_id');
+  }
+  await recordCanvas(ctx.db, postmortemId, canvasId);
+  return { status: 'done', result: { canvasId } };
+};

@@ -10,7 +10,7 @@ import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { ALERT_LINES_PER_MINUTE, alertChangesSince, minuteOf } from '../timeline/alert-lines.js';
 import { recordEvent } from '../timeline/record.js';
-import { acknowledgePagesOf } from '../paging/pages.js';
+import { acknowledgePagesOf } from '../paging/acknowledge.js';
 import type { NormalizedAlert } from './payloads.js';
 
 export type Integration = Config['integrations'][number];

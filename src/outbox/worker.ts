@@ -5,14 +5,7 @@ import type { Db } from '../db/client.js';
 import { outbox, type OutboxRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import type { Foreground } from './foreground.js';
-
-export type DeliveryOutcome =
-  | { status: 'done'; result?: Record<string, unknown> }
-  /** Try again later: after `afterMs` when the other side said how long (Retry-After), else with backoff. */
-  | { status: 'retry'; error: string; afterMs?: number }
-  | { status: 'failed'; error: string };
-
-export type Deliverer = (row: OutboxRow) => Promise<DeliveryOutcome>;
+import { backoffMs, MAX_UNEXPECTED_ATTEMPTS, type Deliverer, type DeliveryOutcome } from './delivery-outcome.js';
 
 export interface OutboxWorkerOptions {
   db: Db;
@@ -29,23 +22,6 @@ export interface OutboxWorkerOptions {
   /** Requests people are waiting on; new deliveries wait (up to yieldMs) while any is being answered. */
   foreground?: Foreground;
   yieldMs?: number;
-}
-
-const MAX_BACKOFF_MS = 5 * 60_000;
-/** Unexpected exceptions are bugs, not Slack weather: stop retrying them sooner. */
-const MAX_UNEXPECTED_ATTEMPTS = 8;
-
-/**
- * Whether an earlier delivery of this row may already have reached Slack: it failed and is retried, or a
- * process claimed it and died before saying how it went. Handlers that post look first, then.
- */
-export function mayHaveRun(row: Pick<OutboxRow, 'attempts' | 'claims'>): boolean {
-  return row.attempts > 0 || row.claims > 1;
-}
-
-export function backoffMs(attempts: number): number {
-  const base = Math.min(1_000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
-  return Math.round(base * (1 + Math.random() * 0.2));
 }
 
 /**

@@ -3,7 +3,8 @@ import type { Db } from '../db/client.js';
 import { incidentKey, lockIncident } from '../incidents/queries.js';
 import { OPEN_STATUSES } from '../incidents/lifecycle.js';
 import type { Status } from '../incidents/status.js';
-import { escalateNow, runningPage, triggerPage, type PageOutcome } from './pages.js';
+import { escalateNow, type PageOutcome } from './acknowledge.js';
+import { runningPage, triggerPage } from './pages.js';
 import { freezePolicy, personPolicy } from './policy.js';
 
 export type PageTarget = { user: string } | { policy: string };

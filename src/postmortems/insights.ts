@@ -1,4 +1,5 @@
 import type { Status } from '../incidents/status.js';
+import { titleWordsOf } from './title-words.js';
 
 export interface InsightIncident {
   id: number;
@@ -60,138 +61,6 @@ const DECLINED: Status = 'declined';
 const UNTYPED = 'untyped';
 const TOP_ALERT_GROUPS = 5;
 const TOP_TITLE_WORDS = 10;
-const MIN_WORD_LENGTH = 3;
-const WORD = /\p{L}+/gu;
-
-/**
- * Words that say nothing about which problem recurs: English function words, and words that nearly every
- * incident or alert title contains, which would otherwise crowd out the component and symptom names.
- * Words shorter than MIN_WORD_LENGTH are dropped anyway, so they are not listed.
- */
-const STOP_WORDS: ReadonlySet<string> = new Set([
-  'about',
-  'above',
-  'across',
-  'after',
-  'again',
-  'against',
-  'all',
-  'also',
-  'among',
-  'and',
-  'any',
-  'are',
-  'around',
-  'because',
-  'been',
-  'before',
-  'being',
-  'below',
-  'between',
-  'both',
-  'but',
-  'can',
-  'cannot',
-  'could',
-  'did',
-  'does',
-  'doing',
-  'down',
-  'during',
-  'each',
-  'few',
-  'for',
-  'from',
-  'further',
-  'had',
-  'has',
-  'have',
-  'having',
-  'her',
-  'here',
-  'hers',
-  'him',
-  'his',
-  'how',
-  'into',
-  'its',
-  'itself',
-  'just',
-  'more',
-  'most',
-  'not',
-  'now',
-  'off',
-  'once',
-  'only',
-  'other',
-  'our',
-  'ours',
-  'out',
-  'over',
-  'own',
-  'per',
-  'same',
-  'she',
-  'should',
-  'since',
-  'some',
-  'still',
-  'such',
-  'than',
-  'that',
-  'the',
-  'their',
-  'them',
-  'then',
-  'there',
-  'these',
-  'they',
-  'this',
-  'those',
-  'through',
-  'too',
-  'under',
-  'until',
-  'very',
-  'via',
-  'was',
-  'were',
-  'what',
-  'when',
-  'where',
-  'which',
-  'while',
-  'who',
-  'whom',
-  'why',
-  'will',
-  'with',
-  'within',
-  'without',
-  'would',
-  'yet',
-  'you',
-  'your',
-  'alert',
-  'alerts',
-  'error',
-  'errors',
-  'failed',
-  'failing',
-  'failure',
-  'failures',
-  'firing',
-  'incident',
-  'incidents',
-  'issue',
-  'issues',
-  'outage',
-  'outages',
-  'problem',
-  'problems',
-]);
-
 /** The period named by `/incident insights [7d|30d|90d]`, in days; null when the text names none of them. */
 export function parsePeriod(text: string | undefined): number | null {
   const key = (text ?? '').trim().toLowerCase();
@@ -309,15 +178,6 @@ function addDuration(durations: number[], start: number, end: Date | null): void
 function distribution(durations: number[]): Distribution {
   durations.sort((a, b) => a - b);
   return { count: durations.length, median: percentile(durations, 50), p90: percentile(durations, 90) };
-}
-
-/** Distinct, so a title that repeats a word still counts as one incident with that problem. */
-function titleWordsOf(title: string): Set<string> {
-  const words = new Set<string>();
-  for (const [word] of title.toLowerCase().matchAll(WORD)) {
-    if (word.length >= MIN_WORD_LENGTH && !STOP_WORDS.has(word)) words.add(word);
-  }
-  return words;
 }
 
 function severityRows(counts: Map<string, PerPeriod>, configured: readonly string[]): Insights['bySeverity'] {

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@slack/web-api';
-import type { DeliveryOutcome } from '../outbox/worker.js';
+import type { DeliveryOutcome } from '../outbox/delivery-outcome.js';
 
 /** Slack answers that mean the thing asked for is already so: a retry after a lost answer lands here. */
 export const ALREADY_DONE = new Set(['already_in_channel', 'already_pinned', 'already_reacted', 'already_archived', 'not_archived']);

@@ -11,7 +11,8 @@ import { subscribersOf } from '../digests/subscriptions.js';
 import { postmortemMissing } from '../postmortems/store.js';
 import { refreshLifecycleTimes } from '../incidents/times.js';
 import { freezePolicy } from '../paging/policy.js';
-import { resolvePagesOf, runningPage, triggerPage } from '../paging/pages.js';
+import { resolvePagesOf } from '../paging/acknowledge.js';
+import { runningPage, triggerPage } from '../paging/pages.js';
 import { incidentKey, lockIncident } from '../incidents/queries.js';
 import type { Status } from '../incidents/status.js';
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, type OutboxRow } from '../../src/db/schema.js';
 import { createLogger } from '../../src/logger.js';
 import { Foreground } from '../../src/outbox/foreground.js';
-import { OutboxWorker, type Deliverer } from '../../src/outbox/worker.js';
+import type { Deliverer } from '../../src/outbox/delivery-outcome.js';
+import { OutboxWorker } from '../../src/outbox/worker.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 let db: TestDatabase;

@@ -5,7 +5,7 @@ import type { Incident, OutboxRow, TimelineEvent } from '../../db/schema.js';
 import { eventWithIncident, getIncident } from '../../incidents/queries.js';
 import type { Logger } from '../../logger.js';
 import type { EffectKind, EffectPayload } from '../../outbox/effects.js';
-import type { DeliveryOutcome } from '../../outbox/worker.js';
+import type { DeliveryOutcome } from '../../outbox/delivery-outcome.js';
 import type { BotIdentityCache } from '../identity.js';
 import type { UserNames } from '../users.js';
 

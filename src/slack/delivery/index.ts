@@ -1,6 +1,6 @@
 import type { OutboxRow } from '../../db/schema.js';
 import { effectSchemas, isEffectKind, type EffectKind, type EffectPayload } from '../../outbox/effects.js';
-import type { Deliverer, DeliveryOutcome } from '../../outbox/worker.js';
+import type { Deliverer, DeliveryOutcome } from '../../outbox/delivery-outcome.js';
 import { outcomeOf } from '../errors.js';
 import { archiveChannel, createChannel, inviteUsers, setTopic } from './channel.js';
 import { Undeliverable, type DeliveryContext, type Handler } from './context.js';

@@ -1,6 +1,6 @@
 import type { ChatPostMessageArguments } from '@slack/web-api';
 import type { OutboxRow } from '../../db/schema.js';
-import { mayHaveRun } from '../../outbox/worker.js';
+import { mayHaveRun } from '../../outbox/delivery-outcome.js';
 import type { DeliveryContext } from './context.js';
 
 /**

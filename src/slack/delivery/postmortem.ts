@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from '../../outbox/worker.js';
+import type { DeliveryOutcome } from '../../outbox/delivery-outcome.js';
 import { getPostmortem, latestCanvasOf, recordCanvas, recordPostmortemFile } from '../../postmortems/slack-records.js';
 import { platformCode } from '../errors.js';
 import { channelOf, DONE, loadIncident, Undeliverable, type Handler } from './context.js';

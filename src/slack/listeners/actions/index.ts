@@ -8,7 +8,7 @@ import { completeFollowup, followupsOf, getFollowup } from '../../../incidents/f
 import { isStatus } from '../../../incidents/lifecycle.js';
 import { getIncident } from '../../../incidents/queries.js';
 import type { Incident } from '../../../db/schema.js';
-import { acknowledgePage, escalateNow } from '../../../paging/pages.js';
+import { acknowledgePage, escalateNow } from '../../../paging/acknowledge.js';
 import { answersOf } from '../../../postmortems/store.js';
 import { SUMMARY_ACTIONS } from '../../blocks/incident.js';
 import { FOLLOWUP_DONE_ACTION, followupListMessage } from '../../blocks/lists.js';

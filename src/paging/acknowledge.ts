@@ -1,0 +1,133 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { pages, type Page } from '../db/schema.js';
+import { addMembers } from '../incidents/members.js';
+import { lockIncident } from '../incidents/queries.js';
+import { refreshLifecycleTimes } from '../incidents/times.js';
+import type { Effect } from '../outbox/effects.js';
+import { enqueue } from '../outbox/enqueue.js';
+import { recordEvent } from '../timeline/record.js';
+import { advance, note } from './pages.js';
+
+export type PageOutcome = { ok: true; page: Page; message: string } | { ok: false; message: string };
+
+function endedMessage(page: Page): string {
+  switch (page.state) {
+    case 'acknowledged':
+      return `This page was already acknowledged by <@${page.acknowledgedBy}>.`;
+    case 'resolved':
+      return 'This page is over: its incident was resolved.';
+    case 'exhausted':
+      return 'This page already ran out of levels; page again with `/incident page`.';
+    default:
+      return 'This page has moved on since; use the newest message.';
+  }
+}
+
+/** Escalates to the next level now (the Escalate button, or paging the same policy again). */
+export async function escalateNow(db: Db, request: { pageId: number; actor: string; expectedStep?: number }): Promise<PageOutcome> {
+  return db.transaction(async (tx) => {
+    const [page] = await tx.select().from(pages).where(eq(pages.id, request.pageId)).for('update');
+    if (!page) return { ok: false, message: 'That page does not exist.' };
+    if (page.state !== 'triggered') return { ok: false, message: endedMessage(page) };
+    // A second click on the same button must not skip a level.
+    if (request.expectedStep !== undefined && request.expectedStep !== page.step)
+      return { ok: false, message: 'This page was already escalated past that level.' };
+    const [after] = await advance(tx, [page], { manual: true, actor: request.actor });
+    if (!after) return { ok: false, message: endedMessage(page) };
+    const text =
+      after.state === 'exhausted'
+        ? 'Escalated: that was the last level, and nobody acknowledged.'
+        : `Escalated to level ${after.level + 1}.`;
+    return { ok: true, page: after, message: text };
+  });
+}
+
+/** Acknowledges a page: escalation stops, the acknowledger joins the channel, and every DM of the page says so. */
+export async function acknowledgePage(db: Db, request: { pageId: number; actor: string }): Promise<PageOutcome> {
+  return db.transaction(async (tx) => {
+    const [target] = await tx.select({ incidentId: pages.incidentId }).from(pages).where(eq(pages.id, request.pageId));
+    if (!target) return { ok: false, message: 'That page does not exist.' };
+    // Incident first, then its pages: the order a status change takes, or the two could deadlock.
+    const incident = await lockIncident(tx, target.incidentId);
+    const [acked] = await tx
+      .update(pages)
+      .set({
+        state: 'acknowledged',
+        acknowledgedBy: request.actor,
+        acknowledgedAt: sql`now()`,
+        nextEscalationAt: null,
+        endedAt: sql`now()`,
+        step: sql`${pages.step} + 1`,
+      })
+      .where(and(eq(pages.id, request.pageId), inArray(pages.state, ['triggered', 'exhausted'])))
+      .returning();
+    if (!acked) {
+      const [page] = await tx.select().from(pages).where(eq(pages.id, request.pageId));
+      return { ok: false, message: page ? endedMessage(page) : 'That page does not exist.' };
+    }
+    const effects: Effect[] = [];
+    await note(
+      tx,
+      acked.incidentId,
+      'page_acknowledged',
+      request.actor,
+      { pageId: acked.id, policy: acked.policyId, user: request.actor, level: acked.level, loop: acked.loop },
+      effects,
+    );
+    await addMembers(tx, acked.incidentId, [request.actor]);
+    if (incident) await refreshLifecycleTimes(tx, incident);
+    effects.push({ kind: 'channel.invite', payload: { incidentId: acked.incidentId, users: [request.actor] } });
+    effects.push({ kind: 'page.dm.update', payload: { incidentId: acked.incidentId, pageId: acked.id } });
+    await enqueue(tx, effects, { incidentId: acked.incidentId });
+    return { ok: true, page: acked, message: 'Acknowledged: escalation stopped. You have been added to the incident channel.' };
+  });
+}
+
+/** Ends the pages of an incident that is resolved, closed or declined; their DMs say so. */
+export async function resolvePagesOf(tx: Tx, incidentId: number, actor: string | null): Promise<void> {
+  const ended = await tx
+    .update(pages)
+    .set({ state: 'resolved', nextEscalationAt: null, endedAt: sql`now()`, step: sql`${pages.step} + 1` })
+    .where(and(eq(pages.incidentId, incidentId), inArray(pages.state, ['triggered', 'exhausted'])))
+    .returning();
+  if (ended.length === 0) return;
+  const effects: Effect[] = [];
+  for (const page of ended) {
+    await recordEvent(tx, { incidentId, kind: 'page_resolved', actor, data: { pageId: page.id, policy: page.policyId } });
+    effects.push({ kind: 'page.dm.update', payload: { incidentId, pageId: page.id } });
+  }
+  await enqueue(tx, effects, { incidentId });
+}
+
+/** Acknowledgement by the alert source (PagerDuty's acknowledge): every running page of the incident stops. */
+export async function acknowledgePagesOf(tx: Tx, incidentId: number, by: string): Promise<void> {
+  // Incident first, then its pages, as a status change locks them; the reverse order could deadlock.
+  const incident = await lockIncident(tx, incidentId);
+  const acked = await tx
+    .update(pages)
+    .set({
+      state: 'acknowledged',
+      acknowledgedBy: by,
+      acknowledgedAt: sql`now()`,
+      nextEscalationAt: null,
+      endedAt: sql`now()`,
+      step: sql`${pages.step} + 1`,
+    })
+    .where(and(eq(pages.incidentId, incidentId), inArray(pages.state, ['triggered', 'exhausted'])))
+    .returning();
+  const effects: Effect[] = [];
+  for (const page of acked) {
+    await note(
+      tx,
+      incidentId,
+      'page_acknowledged',
+      by,
+      { pageId: page.id, policy: page.policyId, user: by, level: page.level, loop: page.loop },
+      effects,
+    );
+    effects.push({ kind: 'page.dm.update', payload: { incidentId, pageId: page.id } });
+  }
+  if (incident) await refreshLifecycleTimes(tx, incident);
+  await enqueue(tx, effects, { incidentId });
+}

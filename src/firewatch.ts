@@ -1,6 +1,5 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { schedule, type ScheduledTask } from 'node-cron';
 import type { Env } from './config/env.js';
 import type { Config } from './config/load.js';
 import { openDatabase, type Database } from './db/client.js';
@@ -11,16 +10,11 @@ import { Foreground } from './outbox/foreground.js';
 import { Declarer } from './workflow/declare.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { createMetrics } from './metrics.js';
+import { firewatchJobs } from './jobs.js';
+import { startJobs } from './scheduler.js';
 import { CountingWebClient } from './slack/client.js';
 import { alertRoutes } from './alerts/routes.js';
-import { sweepDuePages } from './paging/pages.js';
-import { catchUp, latestDueAt } from './digests/cron-times.js';
-import { DIGEST_JOB, lastRunDueAt, runDigest } from './digests/job.js';
-import { sweepReminders } from './digests/reminders.js';
 import { postmortemRoute } from './http/postmortem-route.js';
-import { sweepOverdueFollowups } from './incidents/followups.js';
-import { DEFAULT_INSIGHT_DAYS, insightsFor, runInsights } from './postmortems/insights-job.js';
-import { insightsMessage } from './slack/blocks/insights.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
 import { createDeliverer } from './slack/delivery/index.js';
 import { failureNotices } from './slack/failure-notices.js';
@@ -98,7 +92,6 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
   const { env, config, logger } = options;
   const database = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR }));
   const ownsDatabase = !options.database;
-  const tasks: ScheduledTask[] = [];
   let server: Server | undefined;
   try {
     await database.migrate();
@@ -154,73 +147,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
     const port = await listen(server, env.PORT);
     if (slack.socketMode) await slack.app.start();
 
-    tasks.push(
-      schedule(
-        options.outboxSweep ?? '* * * * * *',
-        async () => {
-          outbox.wake();
-          await outbox.renewLeases();
-        },
-        { name: 'outbox-sweep', noOverlap: true },
-      ),
-    );
-    tasks.push(
-      schedule(
-        config.escalationTick,
-        async () => {
-          try {
-            const escalated = await sweepDuePages(database.db, { onLate: (ms) => metrics.escalationLateness.observe(ms / 1000) });
-            const moved = escalated + (await sweepReminders(database.db, config)) + (await sweepOverdueFollowups(database.db));
-            if (moved > 0) outbox.wake();
-          } catch (err) {
-            logger.warn({ err }, 'escalation and reminder sweep failed; the next tick tries again');
-          }
-        },
-        { name: 'escalation-sweep', noOverlap: true },
-      ),
-    );
-    if (config.digest.channel) {
-      const digest = config.digest.schedule;
-      const runAt = async (dueAt: Date) => {
-        const result = await runDigest(database.db, config, dueAt);
-        if (result === 'posted') outbox.wake();
-        logger.info({ dueAt, result }, 'digest');
-      };
-      tasks.push(
-        schedule(
-          digest,
-          async () => {
-            // The due time from the schedule itself, identical in every process, so one of them claims it.
-            await runAt(latestDueAt(digest, new Date())).catch((err: unknown) => logger.warn({ err }, 'digest failed'));
-          },
-          { name: 'digest', noOverlap: true },
-        ),
-      );
-      // A digest missed while every process was down goes out now if it is the latest one; older ones are dropped.
-      const missed = catchUp(digest, await lastRunDueAt(database.db, DIGEST_JOB), new Date());
-      if (missed.skipped.length)
-        logger.warn({ skipped: missed.skipped.length, oldest: missed.skipped[0] }, 'digests missed while Firewatch was down were skipped');
-      if (missed.run) await runAt(missed.run);
-    }
-    const insightsSchedule = config.insights.schedule;
-    if (insightsSchedule && config.digest.channel) {
-      tasks.push(
-        schedule(
-          insightsSchedule,
-          async () => {
-            const dueAt = latestDueAt(insightsSchedule, new Date());
-            const posted = await runInsights(database.db, dueAt, async (tx) => ({
-              message: insightsMessage(await insightsFor(tx, config, DEFAULT_INSIGHT_DAYS)),
-            })).catch((err: unknown) => {
-              logger.warn({ err }, 'insights report failed');
-              return false;
-            });
-            if (posted) outbox.wake();
-          },
-          { name: 'insights', noOverlap: true },
-        ),
-      );
-    }
+    const jobs = await startJobs(firewatchJobs(services, options.outboxSweep), { logger, wake: () => outbox.wake() });
     // Deliveries left by a previous run (a crash after commit) go out now, not at the first tick.
     outbox.wake();
     logger.info({ port, mode: slack.socketMode ? 'socket' : 'http', database: database.kind }, 'Firewatch is running');
@@ -237,14 +164,13 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
           running.close(() => resolve());
           running.closeIdleConnections();
         });
-        for (const task of tasks) await task.destroy();
+        await jobs.stop();
         if (slack.socketMode) await slack.app.stop();
         await outbox.stop();
         if (ownsDatabase) await database.close();
       },
     };
   } catch (err) {
-    for (const task of tasks) await task.destroy();
     server?.close();
     if (ownsDatabase) await database.close().catch(() => {});
     throw err;

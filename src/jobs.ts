@@ -1,0 +1,67 @@
+import { catchUp, latestDueAt } from './digests/cron-times.js';
+import { DIGEST_JOB, lastRunDueAt, runDigest } from './digests/job.js';
+import { sweepReminders } from './digests/reminders.js';
+import { sweepOverdueFollowups } from './incidents/followups.js';
+import { sweepDuePages } from './paging/pages.js';
+import { DEFAULT_INSIGHT_DAYS, insightsFor, runInsights } from './postmortems/insights-job.js';
+import type { Job } from './scheduler.js';
+import { insightsMessage } from './slack/blocks/insights.js';
+import type { Services } from './slack/services.js';
+
+/** Everything Firewatch does on a timer. */
+export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): Job[] {
+  const { config } = services;
+  const digests = config.digest.channel ? [digestJob(services, config.digest.schedule)] : [];
+  // The insights report goes to the digest channel: without one it has nowhere to go.
+  const insights = config.insights.schedule && config.digest.channel ? [insightsJob(services, config.insights.schedule)] : [];
+  return [
+    { name: 'outbox-sweep', schedule: outboxSweep, run: () => sweepOutbox(services) },
+    { name: 'escalation-sweep', schedule: config.escalationTick, run: () => sweepDue(services) },
+    ...digests,
+    ...insights,
+  ];
+}
+
+/** Retries due deliveries and keeps this process's slow ones leased, so nobody else takes them over. */
+async function sweepOutbox({ outbox }: Services): Promise<void> {
+  outbox.wake();
+  await outbox.renewLeases();
+}
+
+/** Escalations, update reminders and overdue follow-ups that fell due since the last tick. */
+async function sweepDue({ db, config, metrics }: Services): Promise<number> {
+  const escalated = await sweepDuePages(db, { onLate: (ms) => metrics.escalationLateness.observe(ms / 1000) });
+  return escalated + (await sweepReminders(db, config)) + (await sweepOverdueFollowups(db));
+}
+
+function digestJob({ db, config, logger }: Services, schedule: string): Job {
+  const runAt = async (dueAt: Date) => {
+    const result = await runDigest(db, config, dueAt);
+    logger.info({ dueAt, result }, 'digest');
+    return result === 'posted';
+  };
+  return {
+    name: 'digest',
+    schedule,
+    // The due time from the schedule itself, identical in every process, so one of them claims it.
+    run: () => runAt(latestDueAt(schedule, new Date())),
+    // A digest missed while every process was down goes out now if it is the latest one; older ones are dropped.
+    async catchUp() {
+      const missed = catchUp(schedule, await lastRunDueAt(db, DIGEST_JOB), new Date());
+      if (missed.skipped.length)
+        logger.warn({ skipped: missed.skipped.length, oldest: missed.skipped[0] }, 'digests missed while Firewatch was down were skipped');
+      return missed.run ? runAt(missed.run) : false;
+    },
+  };
+}
+
+function insightsJob({ db, config }: Services, schedule: string): Job {
+  return {
+    name: 'insights',
+    schedule,
+    run: () =>
+      runInsights(db, latestDueAt(schedule, new Date()), async (tx) => ({
+        message: insightsMessage(await insightsFor(tx, config, DEFAULT_INSIGHT_DAYS)),
+      })),
+  };
+}

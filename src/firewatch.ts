@@ -3,18 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { Env } from './config/env.js';
 import type { Config } from './config/load.js';
 import { openDatabase, type Database } from './db/client.js';
-import { createHttpServer, type Route } from './http/server.js';
-import { slackEventsHandler } from './slack/events-endpoint.js';
+import { createHttpServer } from './http/server.js';
 import type { Logger } from './logger.js';
 import { Foreground } from './outbox/foreground.js';
 import { Declarer } from './workflow/declare.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { createMetrics } from './metrics.js';
 import { firewatchJobs } from './jobs.js';
+import { firewatchRoutes } from './routes.js';
 import { startJobs } from './scheduler.js';
 import { CountingWebClient } from './slack/client.js';
-import { alertRoutes } from './alerts/routes.js';
-import { postmortemRoute } from './http/postmortem-route.js';
 import { createSlackApp, webClientOptions } from './slack/app.js';
 import { createDeliverer } from './slack/delivery/index.js';
 import { failureNotices } from './slack/failure-notices.js';
@@ -72,21 +70,6 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-/** A database that stops answering without closing its connections (a partition) must not hang /healthz. */
-const HEALTH_PING_MS = 2_000;
-
-function answersWithin(ping: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  return Promise.race([
-    ping.then(
-      () => true,
-      () => false,
-    ),
-    late,
-  ]).finally(() => clearTimeout(timer));
-}
-
 /** Starts every part of Firewatch: database, outbox, Slack listeners, HTTP routes and timers. */
 export async function startFirewatch(options: FirewatchOptions): Promise<Firewatch> {
   const { env, config, logger } = options;
@@ -95,7 +78,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
   let server: Server | undefined;
   try {
     await database.migrate();
-    let migrated = true;
+    let stopping = false;
 
     const metrics = createMetrics(database.db);
     const client = new CountingWebClient(env.SLACK_BOT_TOKEN, webClientOptions(env, logger), metrics);
@@ -114,36 +97,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
     const services: Services = { db: database.db, config, logger, outbox, client, metrics, declarer: new Declarer(database.db, config) };
     const slack = createSlackApp(env, services, identity);
 
-    const routes: Route[] = [
-      {
-        method: 'GET',
-        path: '/healthz',
-        handler: async (_req, res) => {
-          let healthy = migrated;
-          if (healthy) healthy = await answersWithin(database.ping(), HEALTH_PING_MS);
-          res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' });
-          res.end(healthy ? 'ok' : 'database unavailable');
-        },
-      },
-    ];
-    routes.push(postmortemRoute(database.db, config.apiToken));
-    routes.push(...alertRoutes({ db: database.db, config, logger, metrics, delivered: () => outbox.wake() }));
-    routes.push({
-      method: 'GET',
-      path: '/metrics',
-      handler: async (_req, res) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(await metrics.registry.metrics());
-      },
-    });
-    if (slack.httpReceiver) {
-      routes.push({
-        method: 'POST',
-        path: '/slack/events',
-        handler: slackEventsHandler(slack.httpReceiver, env.SLACK_SIGNING_SECRET ?? '', logger, metrics, foreground),
-      });
-    }
-    server = createHttpServer(routes, logger);
+    server = createHttpServer(firewatchRoutes({ env, database, services, slack, foreground, stopping: () => stopping }), logger);
     const port = await listen(server, env.PORT);
     if (slack.socketMode) await slack.app.start();
 
@@ -159,7 +113,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       services,
       database,
       async stop() {
-        migrated = false;
+        stopping = true;
         await new Promise<void>((resolve) => {
           running.close(() => resolve());
           running.closeIdleConnections();

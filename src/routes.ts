@@ -1,0 +1,79 @@
+import { alertRoutes } from './alerts/routes.js';
+import type { Env } from './config/env.js';
+import type { Database } from './db/client.js';
+import { postmortemRoute } from './http/postmortem-route.js';
+import type { Route } from './http/server.js';
+import { slackEventsHandler } from './slack/events-endpoint.js';
+import type { Metrics } from './metrics.js';
+import type { Foreground } from './outbox/foreground.js';
+import type { SlackApp } from './slack/app.js';
+import type { Services } from './slack/services.js';
+
+export interface RouteContext {
+  env: Env;
+  database: Database;
+  services: Services;
+  slack: SlackApp;
+  foreground: Foreground;
+  /** True once stop() has begun, so /healthz turns away traffic before the server closes. */
+  stopping: () => boolean;
+}
+
+/** Every HTTP route Firewatch answers. */
+export function firewatchRoutes({ env, database, services, slack, foreground, stopping }: RouteContext): Route[] {
+  const { db, config, logger, metrics, outbox } = services;
+  const slackEvents: Route[] = slack.httpReceiver
+    ? [
+        {
+          method: 'POST',
+          path: '/slack/events',
+          handler: slackEventsHandler(slack.httpReceiver, env.SLACK_SIGNING_SECRET ?? '', logger, metrics, foreground),
+        },
+      ]
+    : [];
+  return [
+    healthz(database, stopping),
+    postmortemRoute(db, config.apiToken),
+    ...alertRoutes({ db, config, logger, metrics, delivered: () => outbox.wake() }),
+    metricsRoute(metrics),
+    ...slackEvents,
+  ];
+}
+
+/** A database that stops answering without closing its connections (a partition) must not hang /healthz. */
+const HEALTH_PING_MS = 2_000;
+
+function answersWithin(ping: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  return Promise.race([
+    ping.then(
+      () => true,
+      () => false,
+    ),
+    late,
+  ]).finally(() => clearTimeout(timer));
+}
+
+function healthz(database: Database, stopping: () => boolean): Route {
+  return {
+    method: 'GET',
+    path: '/healthz',
+    handler: async (_req, res) => {
+      const healthy = !stopping() && (await answersWithin(database.ping(), HEALTH_PING_MS));
+      res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(healthy ? 'ok' : 'database unavailable');
+    },
+  };
+}
+
+function metricsRoute(metrics: Metrics): Route {
+  return {
+    method: 'GET',
+    path: '/metrics',
+    handler: async (_req, res) => {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      res.end(await metrics.registry.metrics());
+    },
+  };
+}

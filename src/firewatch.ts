@@ -4,16 +4,16 @@ import type { Env } from './config/env.js';
 import type { Config } from './config/load.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createHttpServer } from './http/server.js';
-import type { Logger } from './logger.js';
-import { Foreground } from './outbox/foreground.js';
 import { Declarer } from './workflow/declare.js';
-import { OutboxWorker } from './outbox/worker.js';
-import { createMetrics } from './metrics.js';
 import { firewatchJobs } from './jobs.js';
+import type { Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { Foreground } from './outbox/foreground.js';
+import { OutboxWorker } from './outbox/worker.js';
 import { firewatchRoutes } from './routes.js';
 import { startJobs } from './scheduler.js';
+import { createSlackApp, webClientOptions, type SlackApp } from './slack/app.js';
 import { CountingWebClient } from './slack/client.js';
-import { createSlackApp, webClientOptions } from './slack/app.js';
 import { createDeliverer } from './slack/delivery/index.js';
 import { failureNotices } from './slack/failure-notices.js';
 import { platformCode } from './slack/errors.js';
@@ -70,33 +70,45 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
+interface Wired {
+  services: Services;
+  slack: SlackApp;
+  /** Tells the outbox when a Slack request is being answered, so deliveries give way to it. */
+  foreground: Foreground;
+}
+
+/** The Slack client, the outbox that delivers through it, the services listeners use, and the Bolt app. */
+async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { db }: Database): Promise<Wired> {
+  const metrics = createMetrics(db);
+  const client = new CountingWebClient(env.SLACK_BOT_TOKEN, webClientOptions(env, logger), metrics);
+  const identity = new BotIdentityCache(client);
+  await checkToken(identity, logger);
+
+  const foreground = new Foreground();
+  const outbox = new OutboxWorker({
+    db,
+    foreground,
+    logger: logger.child({ component: 'outbox' }),
+    deliver: createDeliverer({ db, config, client, identity, users: new UserNames(client), logger }),
+    ...(outboxLeaseMs ? { leaseMs: outboxLeaseMs } : {}),
+    onFailed: failureNotices(db, () => outbox.wake()),
+  });
+  const services: Services = { db, config, logger, outbox, client, metrics, declarer: new Declarer(db, config) };
+  return { services, slack: createSlackApp(env, services, identity), foreground };
+}
+
 /** Starts every part of Firewatch: database, outbox, Slack listeners, HTTP routes and timers. */
 export async function startFirewatch(options: FirewatchOptions): Promise<Firewatch> {
-  const { env, config, logger } = options;
+  const { env, logger } = options;
   const database = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR }));
   const ownsDatabase = !options.database;
   let server: Server | undefined;
   try {
     await database.migrate();
+    const { services, slack, foreground } = await wire(options, database);
+    const { outbox } = services;
+
     let stopping = false;
-
-    const metrics = createMetrics(database.db);
-    const client = new CountingWebClient(env.SLACK_BOT_TOKEN, webClientOptions(env, logger), metrics);
-    const identity = new BotIdentityCache(client);
-    await checkToken(identity, logger);
-
-    const foreground = new Foreground();
-    const outbox = new OutboxWorker({
-      db: database.db,
-      foreground,
-      logger: logger.child({ component: 'outbox' }),
-      deliver: createDeliverer({ db: database.db, config, client, identity, users: new UserNames(client), logger }),
-      ...(options.outboxLeaseMs ? { leaseMs: options.outboxLeaseMs } : {}),
-      onFailed: failureNotices(database.db, () => outbox.wake()),
-    });
-    const services: Services = { db: database.db, config, logger, outbox, client, metrics, declarer: new Declarer(database.db, config) };
-    const slack = createSlackApp(env, services, identity);
-
     server = createHttpServer(firewatchRoutes({ env, database, services, slack, foreground, stopping: () => stopping }), logger);
     const port = await listen(server, env.PORT);
     if (slack.socketMode) await slack.app.start();

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { openDatabase } from '../src/db/client.js';
-import { incidents, timelineEvents } from '../src/db/schema.js';
+import { incidents, timelineEvents, type NewIncident } from '../src/db/schema.js';
 import { buildDigest } from '../src/digests/build.js';
 import { renderDigest } from '../src/slack/blocks/digest.js';
 import { compilePostmortem } from '../src/postmortems/compile.js';
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
       const batch = await database.db
         .insert(incidents)
         .values(
-          Array.from({ length: 100 }, (_, j) => ({
+          Array.from({ length: 100 }, (_, j): NewIncident => ({
             title: `Digest bench incident ${i + j} with a realistically long title`,
             severity: severities[(i + j) % 4]!,
             status: 'investigating',
@@ -270,7 +270,7 @@ async function main(): Promise<void> {
     const day = 86_400_000;
     for (let i = 0; i < 9_000; i += 500) {
       await database.db.insert(incidents).values(
-        Array.from({ length: 500 }, (_, j) => {
+        Array.from({ length: 500 }, (_, j): NewIncident => {
           const created = new Date(Date.now() - ((i + j) % 60) * day - j * 1000);
           return {
             title: `Insights bench ${i + j} database latency`,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../src/db/client.js';
-import { incidents, outbox, pages, timelineEvents } from '../src/db/schema.js';
+import { incidents, outbox, pages, timelineEvents, type NewIncident } from '../src/db/schema.js';
 import type { FrozenPolicy } from '../src/paging/policy.js';
 import { ANNOUNCE } from '../test/support/app.js';
 import { spawnApp } from '../test/support/process.js';
@@ -147,7 +147,7 @@ export async function serverBenchmarks(emu: SlackEmulator, database: Database, u
       const made = await database.db
         .insert(incidents)
         .values(
-          Array.from({ length: batchSize }, (_, j) => ({
+          Array.from({ length: batchSize }, (_, j): NewIncident => ({
             title: `Paging bench ${i + j}`,
             severity: 'sev1',
             status: 'investigating',

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import type { Status } from '../incidents/status.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -11,7 +12,7 @@ export const incidents = pgTable(
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     severity: text('severity').notNull(),
-    status: text('status').notNull(),
+    status: text('status').$type<Status>().notNull(),
     type: text('type'),
     impact: text('impact'),
     leadId: text('lead_id'),

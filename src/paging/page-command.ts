@@ -2,7 +2,6 @@ import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import { incidentKey, lockIncident } from '../incidents/queries.js';
 import { OPEN_STATUSES } from '../incidents/lifecycle.js';
-import type { Status } from '../incidents/status.js';
 import { escalateNow, type PageOutcome } from './acknowledge.js';
 import { runningPage, triggerPage } from './pages.js';
 import { freezePolicy, personPolicy } from './policy.js';
@@ -35,7 +34,7 @@ export async function pageFor(
   const started: PageOutcome | { escalate: number } = await db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
-    if (!OPEN_STATUSES.includes(incident.status as Status)) {
+    if (!OPEN_STATUSES.includes(incident.status)) {
       return { ok: false, message: `${incidentKey(incident.id)} is ${incident.status}; there is nobody to page for it.` };
     }
     const running = await runningPage(tx, incident.id, frozen.id);

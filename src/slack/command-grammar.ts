@@ -2,7 +2,8 @@
  * The `/incident` grammar: pure parsing of the command text into what was asked. Nothing here knows
  * about Slack payloads or the database.
  */
-import { STATUSES } from '../incidents/status.js';
+import { isStatus } from '../incidents/lifecycle.js';
+import { STATUSES, type Status } from '../incidents/status.js';
 import { parsePeriod } from '../postmortems/insights.js';
 
 export interface SubcommandSpec {
@@ -40,7 +41,7 @@ type Ref = number | undefined;
 
 export type ParsedCommand =
   | { kind: 'declare'; severity: string | undefined; title: string }
-  | { kind: 'status'; ref: Ref; status: string; message: string }
+  | { kind: 'status'; ref: Ref; status: Status; message: string }
   | { kind: 'resolve'; ref: Ref; message: string }
   | { kind: 'close'; ref: Ref }
   | { kind: 'update'; ref: Ref; message: string }
@@ -159,8 +160,7 @@ export function parseCommand(text: string, context: GrammarContext): ParsedComma
       const [status, message] = splitFirst(rest);
       if (!status) return invalid(`Say which status. ${usage('status')} — one of ${STATUSES.join(', ')}.`);
       const wanted = status.toLowerCase();
-      if (!(STATUSES as readonly string[]).includes(wanted))
-        return invalid(`Unknown status "${status}". Statuses: ${STATUSES.join(', ')}.`);
+      if (!isStatus(wanted)) return invalid(`Unknown status "${status}". Statuses: ${STATUSES.join(', ')}.`);
       return { kind: 'status', ref, status: wanted, message };
     }
     case 'resolve':

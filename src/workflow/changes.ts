@@ -61,7 +61,7 @@ async function applyStatus(
   expectedFrom?: Status,
 ): Promise<StatusStep> {
   const key = incidentKey(incident.id);
-  const from = incident.status as Status;
+  const from = incident.status;
   if (expectedFrom && expectedFrom !== from) {
     const moves = allowedMoves(from).join(', ') || 'none: it is final';
     return { ok: false, message: `${key} is now ${from}: someone changed it meanwhile. Moves allowed from ${from}: ${moves}.` };
@@ -193,7 +193,7 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
       ...(request.nextUpdateMs !== undefined ? { nextUpdateMs: request.nextUpdateMs } : {}),
     });
     await refreshLifecycleTimes(tx, incident);
-    if (OPEN_STATUSES.includes(incident.status as Status)) await scheduleNextUpdate(tx, config, incident, request.nextUpdateMs);
+    if (OPEN_STATUSES.includes(incident.status)) await scheduleNextUpdate(tx, config, incident, request.nextUpdateMs);
     await enqueue(
       tx,
       [

@@ -4,7 +4,7 @@ import type { Config } from '../../config/load.js';
 import type { Incident } from '../../db/schema.js';
 import { allowedMoves } from '../../incidents/lifecycle.js';
 import { incidentKey } from '../../incidents/queries.js';
-import { statusLabel, type Status } from '../../incidents/status.js';
+import { statusLabel } from '../../incidents/status.js';
 import { FIELD_ACTION } from './declare-modal.js';
 import { truncate } from './text.js';
 
@@ -69,7 +69,7 @@ function select(blockId: string, label: string, options: PlainTextOption[], init
 
 /** The status-update form: the update text, and optionally a new status, severity and when the next is due. */
 export function updateModal(config: Config, incident: Incident): View {
-  const current = incident.status as Status;
+  const current = incident.status;
   const statuses = [current, ...allowedMoves(current).filter((s) => s !== 'closed' && s !== 'declined')];
   return {
     type: 'modal',
@@ -105,7 +105,7 @@ export function updateModal(config: Config, incident: Incident): View {
 
 /** The change-status form offers only the moves the lifecycle allows from the status the person sees. */
 export function changeStatusModal(incident: Incident): View {
-  const current = incident.status as Status;
+  const current = incident.status;
   return {
     type: 'modal',
     callback_id: CHANGE_STATUS_CALLBACK,

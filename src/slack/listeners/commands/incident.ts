@@ -13,7 +13,6 @@ import {
 import { addFollowup, followupsOf } from '../../../incidents/followups.js';
 import { openIncidentsFor } from '../../../incidents/list.js';
 import { assignRole } from '../../../workflow/roles.js';
-import type { Status } from '../../../incidents/status.js';
 import { pageFor } from '../../../paging/page-command.js';
 import { previewDigest } from '../../../digests/job.js';
 import { subscribe, unsubscribe } from '../../../digests/subscriptions.js';
@@ -80,7 +79,7 @@ async function runOnIncident(services: Services, command: Command, parsed: Incid
   const actor = command.user_id;
   switch (parsed.kind) {
     case 'status':
-      await ack(answer(await changeStatus(db, config, { incidentId, actor, to: parsed.status as Status, message: parsed.message })));
+      await ack(answer(await changeStatus(db, config, { incidentId, actor, to: parsed.status, message: parsed.message })));
       break;
     case 'resolve':
       await ack(answer(await changeStatus(db, config, { incidentId, actor, to: 'resolved', message: parsed.message })));

@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/client.js';
 import { alertGroups, alerts, timelineEvents, type AlertGroup } from '../db/schema.js';
 import { changeStatusIn } from '../workflow/changes.js';
 import { openIncident } from '../workflow/declare.js';
+import { isWorking } from '../incidents/lifecycle.js';
 import { alertActor } from '../incidents/people.js';
 import { getIncident } from '../incidents/queries.js';
 import type { Effect } from '../outbox/effects.js';
@@ -207,7 +208,7 @@ export async function ingestAlerts(
         });
         if (event) effects.push({ kind: 'timeline.post', payload: { incidentId, eventId: event.id, where: 'channel', broadcast: false } });
         const incident = await getIncident(tx, incidentId);
-        if (integration.auto_resolve && incident && ['investigating', 'identified', 'monitoring'].includes(incident.status)) {
+        if (integration.auto_resolve && incident && isWorking(incident.status)) {
           await changeStatusIn(tx, config, {
             incidentId,
             actor: alertActor(integration.id),

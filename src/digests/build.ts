@@ -2,7 +2,7 @@ import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Tx } from '../db/client.js';
 import { incidents, timelineEvents } from '../db/schema.js';
-import { OPEN_STATUSES } from '../incidents/lifecycle.js';
+import { OPEN_STATUSES, RESOLVED_STATUSES } from '../incidents/lifecycle.js';
 import { overdueFollowupCount } from '../incidents/followups.js';
 
 export interface DigestIncident {
@@ -59,7 +59,7 @@ export async function buildDigest(tx: Tx, config: Config, options: { now: Date; 
   const resolved = await tx
     .select()
     .from(incidents)
-    .where(and(eq(incidents.isPrivate, false), inArray(incidents.status, ['resolved', 'closed']), gte(incidents.resolvedAt, options.since)))
+    .where(and(eq(incidents.isPrivate, false), inArray(incidents.status, [...RESOLVED_STATUSES]), gte(incidents.resolvedAt, options.since)))
     .orderBy(incidents.resolvedAt, incidents.id);
 
   // A severity removed from the config since still shows, after the configured ones.

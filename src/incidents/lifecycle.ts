@@ -1,8 +1,8 @@
 import { STATUSES, type Status } from './status.js';
 
 /**
- * The status lifecycle: every allowed move. This module is the only place that decides whether a status
- * may change; everything else asks it.
+ * The status lifecycle: every allowed move, and every rule about a move. This module is the only place
+ * that decides whether a status may change and what a status means; everything else asks it.
  */
 export const ALLOWED_MOVES: Readonly<Record<Status, readonly Status[]>> = {
   triage: ['investigating', 'declined'],
@@ -14,13 +14,31 @@ export const ALLOWED_MOVES: Readonly<Record<Status, readonly Status[]>> = {
   declined: [],
 };
 
+/** Where an incident starts: declared by a person it is being investigated; opened by an alert it waits in triage. */
+export type StartStatus = Extract<Status, 'investigating' | 'triage'>;
+
+/** No move leaves these: the record stays as it ended, so it takes no updates, severity or role changes. */
 export const FINAL_STATUSES: readonly Status[] = ['closed', 'declined'];
-/** Statuses of an incident still being worked on. */
+/** Not over yet: people may be paged for it, and lists, digests and reminders count it as open. */
 export const OPEN_STATUSES: readonly Status[] = ['triage', 'investigating', 'identified', 'monitoring'];
+/** Open and accepted: someone works on it. Triage waits to be accepted or declined. */
+export const WORKING_STATUSES: readonly Status[] = ['investigating', 'identified', 'monitoring'];
+/** Over: it pages nobody and owes nobody updates, until a reopen brings a resolved one back. */
+export const ENDED_STATUSES: readonly Status[] = ['resolved', 'closed', 'declined'];
+/** Resolved and still so: closing keeps the resolution, a reopen undoes it. Its timeline is complete. */
+export const RESOLVED_STATUSES: readonly Status[] = ['resolved', 'closed'];
 
 export function isStatus(text: string): text is Status {
   return (STATUSES as readonly string[]).includes(text);
 }
+
+export const isFinal = (status: Status): boolean => FINAL_STATUSES.includes(status);
+export const isOpen = (status: Status): boolean => OPEN_STATUSES.includes(status);
+export const isWorking = (status: Status): boolean => WORKING_STATUSES.includes(status);
+export const isOver = (status: Status): boolean => ENDED_STATUSES.includes(status);
+export const isResolved = (status: Status): boolean => RESOLVED_STATUSES.includes(status);
+/** A resolved incident still takes updates (a correction, what happens next); a final one does not. */
+export const takesUpdates = (status: Status): boolean => !isFinal(status);
 
 export function allowedMoves(from: Status): readonly Status[] {
   return ALLOWED_MOVES[from];
@@ -29,6 +47,16 @@ export function allowedMoves(from: Status): readonly Status[] {
 /** A move out of `resolved` back to work: it needs a reason. */
 export function isReopen(from: Status, to: Status): boolean {
   return from === 'resolved' && to === 'investigating';
+}
+
+/** Accepting a triaged incident or reopening a resolved one: from here on it owes stakeholders updates. */
+export function startsWork(from: Status, to: Status): boolean {
+  return !isWorking(from) && isWorking(to);
+}
+
+/** Resolving or declining an open incident, or reopening it: the moves stakeholders hear of. Closing is bookkeeping. */
+export function endsOrReopens(from: Status, to: Status): boolean {
+  return isOver(from) !== isOver(to);
 }
 
 export type StatusDecision =
@@ -84,8 +112,12 @@ export function lifecycleTimes(events: readonly LifecycleEvent[], status: Status
     if (to === 'resolved') resolvedAt = event.occurredAt;
     if (to === 'closed') closedAt = event.occurredAt;
   }
-  const stillResolved = status === 'resolved' || status === 'closed';
-  return { acknowledgedAt, mitigatedAt, resolvedAt: stillResolved ? resolvedAt : null, closedAt: status === 'closed' ? closedAt : null };
+  return {
+    acknowledgedAt,
+    mitigatedAt,
+    resolvedAt: isResolved(status) ? resolvedAt : null,
+    closedAt: status === 'closed' ? closedAt : null,
+  };
 }
 
 /** How a refused move is explained: the current status and where it can go from there. */

@@ -1,7 +1,7 @@
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import { incidentKey, lockIncident } from '../incidents/queries.js';
-import { OPEN_STATUSES } from '../incidents/lifecycle.js';
+import { isOpen } from '../incidents/lifecycle.js';
 import { escalateNow, type PageOutcome } from './acknowledge.js';
 import { runningPage, triggerPage } from './pages.js';
 import { freezePolicy, personPolicy } from './policy.js';
@@ -34,7 +34,7 @@ export async function pageFor(
   const started: PageOutcome | { escalate: number } = await db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
-    if (!OPEN_STATUSES.includes(incident.status)) {
+    if (!isOpen(incident.status)) {
       return { ok: false, message: `${incidentKey(incident.id)} is ${incident.status}; there is nobody to page for it.` };
     }
     const running = await runningPage(tx, incident.id, frozen.id);

@@ -2,6 +2,7 @@ import { desc, eq, max } from 'drizzle-orm';
 import { findSeverity, type Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { followups, incidents, postmortemAnswers, postmortems, type Incident, type Postmortem } from '../db/schema.js';
+import { isResolved } from '../incidents/lifecycle.js';
 import { incidentKey } from '../incidents/queries.js';
 import { rolesOf } from '../incidents/roles.js';
 import { enqueue } from '../outbox/enqueue.js';
@@ -118,7 +119,7 @@ export async function publishPostmortem(
 ): Promise<PublishOutcome> {
   const [incident] = await db.select().from(incidents).where(eq(incidents.id, request.incidentId));
   if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
-  if (!['resolved', 'closed'].includes(incident.status)) {
+  if (!isResolved(incident.status)) {
     return {
       ok: false,
       message: `${incidentKey(incident.id)} is ${incident.status}: a postmortem is compiled once it is resolved, so its timeline is complete.`,

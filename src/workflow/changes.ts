@@ -5,7 +5,17 @@ import { alertGroups, incidents, type Incident, type TimelineEvent } from '../db
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
-import { allowedMoves, decideStatusChange, explainRefusal, OPEN_STATUSES } from '../incidents/lifecycle.js';
+import {
+  allowedMoves,
+  decideStatusChange,
+  endsOrReopens,
+  explainRefusal,
+  isFinal,
+  isOpen,
+  isOver,
+  startsWork,
+  takesUpdates,
+} from '../incidents/lifecycle.js';
 import { clearReminders, scheduleNextUpdate } from '../incidents/cadence.js';
 import { subscribersOf } from '../digests/subscriptions.js';
 import { postmortemMissing } from '../postmortems/store.js';
@@ -84,12 +94,12 @@ async function applyStatus(
     ...(decision.reopen ? { reopen: true } : {}),
   });
   // An incident that is over stops paging anyone and owes nobody updates; a reopened one does again.
-  if (to === 'resolved' || to === 'closed' || to === 'declined') {
+  if (isOver(to)) {
     await resolvePagesOf(tx, moved.id, actor);
     await clearReminders(tx, moved.id);
     // The next firing of its alert groups is a new incident.
     await tx.update(alertGroups).set({ open: false }).where(eq(alertGroups.incidentId, moved.id));
-  } else if (from === 'resolved' || from === 'triage') {
+  } else if (startsWork(from, to)) {
     await scheduleNextUpdate(tx, config, moved);
   }
   return { ok: true, incident: await refreshLifecycleTimes(tx, moved), event };
@@ -137,8 +147,7 @@ export async function changeStatusIn(tx: Tx, config: Config, request: StatusRequ
   const { incident: moved, event } = step;
   const effects: Effect[] = [post(moved.id, event.id, 'channel')];
   // Stakeholders follow the announcement thread: they hear of resolutions, reopenings and declines.
-  if (['resolved', 'declined'].includes(request.to) || event.data.reopen)
-    effects.push(post(moved.id, event.id, 'announcement_thread', request.to === 'resolved'));
+  if (endsOrReopens(incident.status, request.to)) effects.push(post(moved.id, event.id, 'announcement_thread', request.to === 'resolved'));
   effects.push(...refresh(moved.id, true), ...(await tellSubscribers(tx, moved.id, event.id)));
   if (request.to === 'closed' && config.archiveOnClose) effects.push({ kind: 'channel.archive', payload: { incidentId: moved.id } });
   await enqueue(tx, effects, { incidentId: moved.id });
@@ -172,7 +181,7 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
   return db.transaction(async (tx) => {
     let incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
-    if (incident.status === 'closed' || incident.status === 'declined') {
+    if (!takesUpdates(incident.status)) {
       return { ok: false, message: `${incidentKey(incident.id)} is ${incident.status}; it takes no more updates.` };
     }
     let topic = false;
@@ -193,7 +202,7 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
       ...(request.nextUpdateMs !== undefined ? { nextUpdateMs: request.nextUpdateMs } : {}),
     });
     await refreshLifecycleTimes(tx, incident);
-    if (OPEN_STATUSES.includes(incident.status)) await scheduleNextUpdate(tx, config, incident, request.nextUpdateMs);
+    if (isOpen(incident.status)) await scheduleNextUpdate(tx, config, incident, request.nextUpdateMs);
     await enqueue(
       tx,
       [
@@ -248,8 +257,7 @@ export async function changeSeverity(
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
     const key = incidentKey(incident.id);
     if (incident.severity === severity.id) return { ok: false, message: `${key} is already ${severity.id}.` };
-    if (incident.status === 'closed' || incident.status === 'declined')
-      return { ok: false, message: `${key} is ${incident.status}; its severity is final.` };
+    if (isFinal(incident.status)) return { ok: false, message: `${key} is ${incident.status}; its severity is final.` };
     const { incident: changed, event } = await applySeverity(tx, config, incident, severity.id, request.actor);
     await enqueue(tx, [post(changed.id, event.id, 'channel'), ...refresh(changed.id, true)], { incidentId: changed.id });
     return { ok: true, incident: changed, message: `${key} is now ${severity.id}.` };

@@ -5,6 +5,7 @@ import { incidentMembers, incidents, timelineEvents, type Incident } from '../db
 import type { Effect, ReplyTarget } from '../outbox/effects.js';
 import { enqueueForIncidents } from '../outbox/enqueue.js';
 import { incidentChannelName } from '../incidents/channel-name.js';
+import type { StartStatus } from '../incidents/lifecycle.js';
 import { isPerson } from '../incidents/people.js';
 import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../incidents/cadence.js';
 import { freezePolicy } from '../paging/policy.js';
@@ -23,7 +24,7 @@ export interface DeclareRequest {
   /** Where to confirm to a person; incidents opened by an alert have nobody to answer. */
   reply?: ReplyTarget;
   /** A person's declaration starts in investigating; an incident opened by an alert starts in triage. */
-  initialStatus?: 'investigating' | 'triage';
+  initialStatus?: StartStatus;
   source?: string;
 }
 

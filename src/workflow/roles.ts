@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import { incidentRoles, incidents } from '../db/schema.js';
+import { isFinal } from '../incidents/lifecycle.js';
 import { addMembers } from '../incidents/members.js';
 import { incidentKey, lockIncident } from '../incidents/queries.js';
 import { enqueue } from '../outbox/enqueue.js';
@@ -21,8 +22,7 @@ export async function assignRole(
     const incident = await lockIncident(tx, request.incidentId);
     if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
     const key = incidentKey(incident.id);
-    if (incident.status === 'closed' || incident.status === 'declined')
-      return { ok: false, message: `${key} is ${incident.status}; its roles are final.` };
+    if (isFinal(incident.status)) return { ok: false, message: `${key} is ${incident.status}; its roles are final.` };
     let previous: string | null;
     if (request.role === 'lead') {
       previous = incident.leadId;

@@ -2,6 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/load.js';
 import { findSeverity } from '../../config/load.js';
 import type { Incident } from '../../db/schema.js';
+import { isWorking } from '../../incidents/lifecycle.js';
 import { isPerson } from '../../incidents/people.js';
 import { incidentKey } from '../../incidents/queries.js';
 import { statusLabel } from '../../incidents/status.js';
@@ -59,37 +60,35 @@ function summaryButtons(incident: Incident): Button[] {
     value,
     ...extra,
   });
-  switch (incident.status) {
-    case 'triage':
-      return [
-        button(SUMMARY_ACTIONS.accept, 'Accept', { style: 'primary' }),
-        button(SUMMARY_ACTIONS.decline, 'Decline', { style: 'danger' }),
-      ];
-    case 'investigating':
-    case 'identified':
-    case 'monitoring':
-      return [
-        button(SUMMARY_ACTIONS.postUpdate, 'Post update', { style: 'primary' }),
-        button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
-        button(SUMMARY_ACTIONS.subscribe, 'Subscribe'),
-        button(SUMMARY_ACTIONS.resolve, 'Resolve', {
-          confirm: {
-            title: { type: 'plain_text', text: `Resolve ${incidentKey(incident.id)}?` },
-            text: { type: 'mrkdwn', text: 'The incident is marked resolved and stakeholders are told.' },
-            confirm: { type: 'plain_text', text: 'Resolve' },
-            deny: { type: 'plain_text', text: 'Not yet' },
-          },
-        }),
-      ];
-    case 'resolved':
-      return [
-        button(SUMMARY_ACTIONS.postUpdate, 'Post update'),
-        button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
-        button(SUMMARY_ACTIONS.subscribe, 'Subscribe'),
-      ];
-    default:
-      return [];
+  if (incident.status === 'triage') {
+    return [
+      button(SUMMARY_ACTIONS.accept, 'Accept', { style: 'primary' }),
+      button(SUMMARY_ACTIONS.decline, 'Decline', { style: 'danger' }),
+    ];
   }
+  if (isWorking(incident.status)) {
+    return [
+      button(SUMMARY_ACTIONS.postUpdate, 'Post update', { style: 'primary' }),
+      button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
+      button(SUMMARY_ACTIONS.subscribe, 'Subscribe'),
+      button(SUMMARY_ACTIONS.resolve, 'Resolve', {
+        confirm: {
+          title: { type: 'plain_text', text: `Resolve ${incidentKey(incident.id)}?` },
+          text: { type: 'mrkdwn', text: 'The incident is marked resolved and stakeholders are told.' },
+          confirm: { type: 'plain_text', text: 'Resolve' },
+          deny: { type: 'plain_text', text: 'Not yet' },
+        },
+      }),
+    ];
+  }
+  if (incident.status === 'resolved') {
+    return [
+      button(SUMMARY_ACTIONS.postUpdate, 'Post update'),
+      button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
+      button(SUMMARY_ACTIONS.subscribe, 'Subscribe'),
+    ];
+  }
+  return [];
 }
 
 /** The pinned live summary in the incident channel, rendered from the incident's current state. */

@@ -2,7 +2,7 @@ import type { KnownBlock, PlainTextOption, View } from '@slack/types';
 import { z } from 'zod';
 import type { Config } from '../../config/load.js';
 import type { Incident } from '../../db/schema.js';
-import { allowedMoves } from '../../incidents/lifecycle.js';
+import { allowedMoves, takesUpdates } from '../../incidents/lifecycle.js';
 import { incidentKey } from '../../incidents/queries.js';
 import { statusLabel } from '../../incidents/status.js';
 import { FIELD_ACTION } from './declare-modal.js';
@@ -70,7 +70,8 @@ function select(blockId: string, label: string, options: PlainTextOption[], init
 /** The status-update form: the update text, and optionally a new status, severity and when the next is due. */
 export function updateModal(config: Config, incident: Incident): View {
   const current = incident.status;
-  const statuses = [current, ...allowedMoves(current).filter((s) => s !== 'closed' && s !== 'declined')];
+  // An update goes with the move, so the form offers only moves to statuses that take updates.
+  const statuses = [current, ...allowedMoves(current).filter(takesUpdates)];
   return {
     type: 'modal',
     callback_id: UPDATE_CALLBACK,

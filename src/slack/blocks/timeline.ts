@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { Config } from '../../config/load.js';
 import type { Incident, TimelineEvent } from '../../db/schema.js';
+import { isOver, isStatus } from '../../incidents/lifecycle.js';
 import { incidentKey } from '../../incidents/queries.js';
 import { roleDescription } from '../../incidents/roles.js';
 import { statusLabel } from '../../incidents/status.js';
@@ -43,7 +44,7 @@ function describe(config: Config, incident: Incident, event: TimelineEvent): str
       const detail = message ? `\n>${escapeMrkdwn(message).replace(/\n/g, '\n>')}` : '';
       const what = d.reopen
         ? `reopened ${key} (now ${statusLabel(to)})`
-        : ['resolved', 'declined', 'closed'].includes(to)
+        : isStatus(to) && isOver(to)
           ? `${to} ${key}`
           : `moved ${key} to *${statusLabel(to)}*`;
       return `${STATUS_EMOJI[to] ?? '•'} ${who} ${what}${detail}`;

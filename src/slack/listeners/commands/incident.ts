@@ -13,6 +13,7 @@ import {
 import { addFollowup, followupsOf } from '../../../incidents/followups.js';
 import { openIncidentsFor } from '../../../incidents/list.js';
 import { assignRole } from '../../../workflow/roles.js';
+import { isResolved } from '../../../incidents/lifecycle.js';
 import { pageFor } from '../../../paging/page-command.js';
 import { previewDigest } from '../../../digests/job.js';
 import { subscribe, unsubscribe } from '../../../digests/subscriptions.js';
@@ -88,7 +89,7 @@ async function runOnIncident(services: Services, command: Command, parsed: Incid
       await ack(answer(await changeStatus(db, config, { incidentId, actor, to: 'closed' }), incidentId));
       break;
     case 'postmortem': {
-      if (!['resolved', 'closed'].includes(target.incident.status)) {
+      if (!isResolved(target.incident.status)) {
         await ack(
           ephemeral(
             `⚠️ ${incidentKey(incidentId)} is ${target.incident.status}: a postmortem is compiled once it is resolved, so its timeline is complete.`,

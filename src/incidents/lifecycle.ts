@@ -61,16 +61,56 @@ export function endsOrReopens(from: Status, to: Status): boolean {
 
 export type StatusDecision =
   | { ok: true; from: Status; to: Status; reopen: boolean }
-  | { ok: false; reason: 'unchanged' | 'forbidden' | 'reason_required'; from: Status; to: Status; allowed: readonly Status[] };
+  | { ok: false; reason: 'stale' | 'unchanged' | 'forbidden' | 'reason_required'; from: Status; to: Status; allowed: readonly Status[] };
 
-/** Decides a requested status move. `reason` is the text given with the request (needed to reopen). */
-export function decideStatusChange(from: Status, to: Status, reason: string | undefined): StatusDecision {
+/**
+ * Decides a requested status move. `reason` is the text given with the request (needed to reopen).
+ * `expectedFrom` is the status the person saw on a form or button: a move they chose for a status that
+ * is no longer current is refused rather than applied to one they never saw.
+ */
+export function decideStatusChange(from: Status, to: Status, reason: string | undefined, expectedFrom?: Status): StatusDecision {
   const allowed = allowedMoves(from);
+  if (expectedFrom && expectedFrom !== from) return { ok: false, reason: 'stale', from, to, allowed };
   if (from === to) return { ok: false, reason: 'unchanged', from, to, allowed };
   if (!allowed.includes(to)) return { ok: false, reason: 'forbidden', from, to, allowed };
   const reopen = isReopen(from, to);
   if (reopen && !reason?.trim()) return { ok: false, reason: 'reason_required', from, to, allowed };
   return { ok: true, from, to, reopen };
+}
+
+/** A refused request, and the next step it may offer: `postmortem` when closing waits for one. */
+export interface Refusal {
+  message: string;
+  offer?: 'postmortem';
+}
+
+/** Declining says why this is not an incident; it is refused before the incident is even looked up. */
+export function refuseDeclineWithoutReason(to: Status, reason: string | undefined): Refusal | undefined {
+  if (to !== 'declined' || reason?.trim()) return undefined;
+  return { message: 'Declining needs a reason: say why this is not an incident.' };
+}
+
+/** Whether the incident's severity requires a postmortem (configured per severity), and whether one is written. */
+export interface PostmortemState {
+  required: boolean;
+  written: boolean;
+}
+
+/**
+ * A closed incident is final, so a severity that requires a postmortem keeps it resolved until one is
+ * written. Other moves are left to `decideStatusChange`.
+ */
+export function refuseCloseWithoutPostmortem(
+  incident: { status: Status; severity: string },
+  to: Status,
+  postmortem: PostmortemState,
+  key: string,
+): Refusal | undefined {
+  if (to !== 'closed' || incident.status !== 'resolved' || !postmortem.required || postmortem.written) return undefined;
+  return {
+    offer: 'postmortem',
+    message: `${key} is ${incident.severity.toUpperCase()}, which needs a postmortem before it can close. Write what only people know with the button, then run \`/incident postmortem\`.`,
+  };
 }
 
 export interface LifecycleTimes {
@@ -124,6 +164,8 @@ export function lifecycleTimes(events: readonly LifecycleEvent[], status: Status
 export function explainRefusal(decision: Extract<StatusDecision, { ok: false }>, key: string): string {
   const moves = decision.allowed.length ? decision.allowed.map((s) => `\`${s}\``).join(', ') : 'none: it is final';
   switch (decision.reason) {
+    case 'stale':
+      return `${key} is now ${decision.from}: someone changed it meanwhile. Moves allowed from ${decision.from}: ${decision.allowed.join(', ') || 'none: it is final'}.`;
     case 'unchanged':
       return `${key} is already ${decision.from}. Moves allowed from ${decision.from}: ${moves}.`;
     case 'reason_required':

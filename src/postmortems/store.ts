@@ -47,10 +47,10 @@ export async function saveAnswers(db: Db, request: { incidentId: number; actor: 
   });
 }
 
-/** Whether closing must wait for a postmortem: the severity requires one and none exists yet. */
-export async function postmortemMissing(tx: Tx, config: Config, incident: Incident): Promise<boolean> {
-  if (!findSeverity(config, incident.severity)?.postmortemRequired) return false;
-  return (await latestPostmortem(tx, incident.id)) === undefined;
+/** Whether any version of the incident's postmortem exists: closing may wait for one. */
+export async function postmortemWritten(tx: Tx, incidentId: number): Promise<boolean> {
+  const [row] = await tx.select({ id: postmortems.id }).from(postmortems).where(eq(postmortems.incidentId, incidentId)).limit(1);
+  return row !== undefined;
 }
 
 /** Every user id a postmortem will mention, so their names can be looked up before compiling. */

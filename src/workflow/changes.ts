@@ -6,19 +6,20 @@ import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import {
-  allowedMoves,
   decideStatusChange,
   endsOrReopens,
   explainRefusal,
   isFinal,
   isOpen,
   isOver,
+  refuseCloseWithoutPostmortem,
+  refuseDeclineWithoutReason,
   startsWork,
   takesUpdates,
 } from '../incidents/lifecycle.js';
 import { clearReminders, scheduleNextUpdate } from '../incidents/cadence.js';
 import { subscribersOf } from '../digests/subscriptions.js';
-import { postmortemMissing } from '../postmortems/store.js';
+import { postmortemWritten } from '../postmortems/store.js';
 import { refreshLifecycleTimes } from '../incidents/times.js';
 import { freezePolicy } from '../paging/policy.js';
 import { resolvePagesOf } from '../paging/acknowledge.js';
@@ -72,11 +73,7 @@ async function applyStatus(
 ): Promise<StatusStep> {
   const key = incidentKey(incident.id);
   const from = incident.status;
-  if (expectedFrom && expectedFrom !== from) {
-    const moves = allowedMoves(from).join(', ') || 'none: it is final';
-    return { ok: false, message: `${key} is now ${from}: someone changed it meanwhile. Moves allowed from ${from}: ${moves}.` };
-  }
-  const decision = decideStatusChange(from, to, message);
+  const decision = decideStatusChange(from, to, message, expectedFrom);
   if (!decision.ok) return { ok: false, message: explainRefusal(decision, key) };
   const [moved] = await tx
     .update(incidents)
@@ -116,9 +113,8 @@ export interface StatusRequest {
 }
 
 export async function changeStatus(db: Db, config: Config, request: StatusRequest): Promise<ChangeOutcome> {
-  if (request.to === 'declined' && !request.message?.trim()) {
-    return { ok: false, message: 'Declining needs a reason: say why this is not an incident.' };
-  }
+  const refused = refuseDeclineWithoutReason(request.to, request.message);
+  if (refused) return { ok: false, ...refused };
   return db.transaction((tx) => changeStatusIn(tx, config, request));
 }
 
@@ -126,14 +122,11 @@ export async function changeStatus(db: Db, config: Config, request: StatusReques
 export async function changeStatusIn(tx: Tx, config: Config, request: StatusRequest): Promise<ChangeOutcome> {
   const incident = await lockIncident(tx, request.incidentId);
   if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
-  if (request.to === 'closed' && incident.status === 'resolved' && (await postmortemMissing(tx, config, incident))) {
-    const key = incidentKey(incident.id);
-    return {
-      ok: false,
-      offer: 'postmortem',
-      message: `${key} is ${incident.severity.toUpperCase()}, which needs a postmortem before it can close. Write what only people know with the button, then run \`/incident postmortem\`.`,
-    };
-  }
+  const required = findSeverity(config, incident.severity)?.postmortemRequired ?? false;
+  // Looked up only for a close that may wait on it; whether it does is the lifecycle's call.
+  const written = request.to === 'closed' && required && (await postmortemWritten(tx, incident.id));
+  const waiting = refuseCloseWithoutPostmortem(incident, request.to, { required, written }, incidentKey(incident.id));
+  if (waiting) return { ok: false, ...waiting };
   const step = await applyStatus(
     tx,
     config,

@@ -4,8 +4,23 @@ import {
   ALLOWED_MOVES,
   allowedMoves,
   decideStatusChange,
+  endsOrReopens,
+  ENDED_STATUSES,
   explainRefusal,
+  FINAL_STATUSES,
+  isFinal,
+  isOpen,
+  isOver,
+  isResolved,
+  isWorking,
   lifecycleTimes,
+  OPEN_STATUSES,
+  refuseCloseWithoutPostmortem,
+  refuseDeclineWithoutReason,
+  RESOLVED_STATUSES,
+  startsWork,
+  takesUpdates,
+  WORKING_STATUSES,
   type LifecycleEvent,
   type StatusDecision,
 } from '../../src/incidents/lifecycle.js';
@@ -166,6 +181,154 @@ describe('final statuses and refusal texts', () => {
     const text = explainRefusal(refused(decideStatusChange('resolved', 'investigating', '  ')), 'INC-5');
     expect(text).toContain('INC-5');
     expect(text).toContain('/incident status investigating');
+  });
+});
+
+/** Every status reachable from `from` by allowed moves, `from` included. */
+function reachable(from: Status): Set<Status> {
+  const seen = new Set<Status>([from]);
+  const queue = [from];
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    for (const to of allowedMoves(next)) {
+      if (seen.has(to)) continue;
+      seen.add(to);
+      queue.push(to);
+    }
+  }
+  return seen;
+}
+
+describe('the status sets agree with the allowed moves', () => {
+  it('names as final exactly the statuses no move leaves', () => {
+    expect(sorted(FINAL_STATUSES)).toEqual(sorted(FINAL));
+    expect(sorted(STATUSES.filter((s) => allowedMoves(s).length === 0))).toEqual(sorted(FINAL_STATUSES));
+  });
+
+  it('splits every status into open or ended, never both', () => {
+    for (const status of STATUSES) expect(isOpen(status), status).toBe(!isOver(status));
+    expect(sorted([...OPEN_STATUSES, ...ENDED_STATUSES])).toEqual(sorted(STATUSES));
+  });
+
+  it('lets every open status reach resolved, so no open incident is stuck; triage only once accepted', () => {
+    for (const status of OPEN_STATUSES) expect(reachable(status).has('resolved'), status).toBe(true);
+    expect(allowedMoves('triage')).not.toContain('resolved');
+  });
+
+  it('counts as working exactly the open statuses that can move straight to resolved', () => {
+    expect(sorted(WORKING_STATUSES)).toEqual(sorted(WORKING));
+    expect(sorted(OPEN_STATUSES.filter((s) => allowedMoves(s).includes('resolved')))).toEqual(sorted(WORKING_STATUSES));
+    expect(isWorking('triage')).toBe(false);
+  });
+
+  it('counts as resolved the resolved status and where it goes without a reopen, never a declined incident', () => {
+    expect(sorted(RESOLVED_STATUSES)).toEqual(sorted(['resolved', ...allowedMoves('resolved').filter(isOver)]));
+    expect(isResolved('declined')).toBe(false);
+    for (const status of RESOLVED_STATUSES) expect(isOver(status), status).toBe(true);
+  });
+
+  it('takes updates on every status but a final one, a resolved incident included', () => {
+    for (const status of STATUSES) expect(takesUpdates(status), status).toBe(!isFinal(status));
+    expect(takesUpdates('resolved')).toBe(true);
+  });
+
+  it('answers each predicate from its set', () => {
+    const sets: Array<[(s: Status) => boolean, readonly Status[]]> = [
+      [isFinal, FINAL_STATUSES],
+      [isOpen, OPEN_STATUSES],
+      [isWorking, WORKING_STATUSES],
+      [isOver, ENDED_STATUSES],
+      [isResolved, RESOLVED_STATUSES],
+    ];
+    for (const [predicate, set] of sets) for (const status of STATUSES) expect(predicate(status), status).toBe(set.includes(status));
+  });
+});
+
+describe('what an allowed move sets off', () => {
+  const moves = STATUSES.flatMap((from) => allowedMoves(from).map((to) => ({ from, to })));
+
+  it('starts work (and reminders) only on accepting a triaged incident or reopening a resolved one', () => {
+    const starting = moves.filter(({ from, to }) => startsWork(from, to)).map(({ from, to }) => `${from}>${to}`);
+    expect(starting.sort()).toEqual(['resolved>investigating', 'triage>investigating']);
+  });
+
+  it('tells stakeholders of resolving, declining and reopening, not of closing or moves between working statuses', () => {
+    const told = moves.filter(({ from, to }) => endsOrReopens(from, to)).map(({ from, to }) => `${from}>${to}`);
+    expect(told.sort()).toEqual(['triage>declined', 'resolved>investigating', ...WORKING.map((w) => `${w}>resolved`)].sort());
+  });
+});
+
+describe('a move chosen on a stale form or button', () => {
+  it('is refused as stale, naming the current status and its moves, before any other check', () => {
+    const decision = refused(decideStatusChange('investigating', 'investigating', undefined, 'triage'));
+    expect(decision.reason).toBe('stale');
+    expect(sorted(decision.allowed)).toEqual(sorted(ruleAllowedFrom('investigating')));
+    expect(explainRefusal(decision, 'INC-8')).toBe(
+      'INC-8 is now investigating: someone changed it meanwhile. Moves allowed from investigating: identified, monitoring, resolved.',
+    );
+  });
+
+  it('says a status that went final has no moves left', () => {
+    const text = explainRefusal(refused(decideStatusChange('declined', 'investigating', undefined, 'triage')), 'INC-2');
+    expect(text).toBe('INC-2 is now declined: someone changed it meanwhile. Moves allowed from declined: none: it is final.');
+  });
+
+  it('is decided as if no status was seen when the one seen is still current', () => {
+    for (const from of STATUSES) {
+      for (const to of STATUSES) {
+        for (const reason of [undefined, 'a reason']) {
+          expect(decideStatusChange(from, to, reason, from)).toEqual(decideStatusChange(from, to, reason));
+        }
+      }
+    }
+  });
+
+  it('is refused whenever the status seen differs from the current one', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...STATUSES), fc.constantFrom(...STATUSES), fc.constantFrom(...STATUSES), (seen, from, to) => {
+        fc.pre(seen !== from);
+        expect(decideStatusChange(from, to, 'a reason', seen)).toMatchObject({ ok: false, reason: 'stale', from, to });
+      }),
+    );
+  });
+});
+
+describe('declining needs a reason', () => {
+  it.each([undefined, '', '   ', '\n'])('refuses a decline with reason %j', (reason) => {
+    expect(refuseDeclineWithoutReason('declined', reason)).toEqual({
+      message: 'Declining needs a reason: say why this is not an incident.',
+    });
+  });
+
+  it('lets a decline with a reason, and every other move, through to the lifecycle', () => {
+    expect(refuseDeclineWithoutReason('declined', 'a test alert, not an incident')).toBeUndefined();
+    for (const to of STATUSES.filter((s) => s !== 'declined')) expect(refuseDeclineWithoutReason(to, undefined), to).toBeUndefined();
+  });
+});
+
+describe('closing waits for a required postmortem', () => {
+  const resolved = { status: 'resolved' as const, severity: 'sev1' };
+
+  it('refuses to close a resolved incident whose severity requires a postmortem not yet written, and offers one', () => {
+    expect(refuseCloseWithoutPostmortem(resolved, 'closed', { required: true, written: false }, 'INC-6')).toEqual({
+      offer: 'postmortem',
+      message:
+        'INC-6 is SEV1, which needs a postmortem before it can close. Write what only people know with the button, then run `/incident postmortem`.',
+    });
+  });
+
+  it('lets the close through once the postmortem is written, or when the severity requires none', () => {
+    expect(refuseCloseWithoutPostmortem(resolved, 'closed', { required: true, written: true }, 'INC-6')).toBeUndefined();
+    expect(refuseCloseWithoutPostmortem(resolved, 'closed', { required: false, written: false }, 'INC-6')).toBeUndefined();
+  });
+
+  it('leaves every other move, and closing from any other status, to the allowed moves', () => {
+    const missing = { required: true, written: false };
+    for (const from of STATUSES) {
+      for (const to of STATUSES) {
+        if (from === 'resolved' && to === 'closed') continue;
+        expect(refuseCloseWithoutPostmortem({ status: from, severity: 'sev1' }, to, missing, 'INC-6'), `${from} → ${to}`).toBeUndefined();
+      }
+    }
   });
 });
 

@@ -9,7 +9,7 @@ import { incidents, outbox, pages, timelineEvents, type NewIncident } from '../s
 import type { FrozenPolicy } from '../src/paging/policy.js';
 import { ANNOUNCE } from '../test/support/app.js';
 import { spawnApp } from '../test/support/process.js';
-import type { SlackEmulator } from '../test/support/slack-emulator.js';
+import type { SlackEmulator } from '../test/support/slack-emulator/index.js';
 import { slashCommand } from '../test/support/slack-requests.js';
 
 export interface Row {

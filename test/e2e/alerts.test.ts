@@ -6,7 +6,7 @@ import { alertGroups, alerts, incidents, outbox, pages, timelineEvents } from '.
 import type { Firewatch } from '../../src/firewatch.js';
 import { startApp, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
 import { clickButton, slashCommand } from '../support/slack-requests.js';
 
 const TOKENS = {

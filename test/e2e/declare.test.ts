@@ -7,7 +7,7 @@ import { Declarer } from '../../src/workflow/declare.js';
 import { ANNOUNCE, GENERAL, startApp, startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
 import { ackText, incidentNumberIn, postSigned, SIGNING_SECRET, slashCommand, submitView } from '../support/slack-requests.js';
 
 let db: TestDatabase;

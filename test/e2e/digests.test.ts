@@ -11,7 +11,7 @@ import { GENERAL, startApp, startEmulator, testConfig } from '../support/app.js'
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
 import { until } from '../support/hostile.js';
 import { ackText, clickButton, slashCommand } from '../support/slack-requests.js';
 

@@ -43,7 +43,7 @@ import {
   viewSubmissionPayload,
 } from '../support/hostile.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { SlackEmulator } from '../support/slack-emulator.js';
+import type { SlackEmulator } from '../support/slack-emulator/index.js';
 import { submitView, type SignedResponse } from '../support/slack-requests.js';
 
 const PROM_TOKEN = 'prom-token-0123456789';

@@ -7,7 +7,7 @@ import type { FrozenPolicy } from '../../src/paging/policy.js';
 import { startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
-import type { SlackEmulator } from '../support/slack-emulator.js';
+import type { SlackEmulator } from '../support/slack-emulator/index.js';
 
 const PAGES = 200;
 const POLICY: FrozenPolicy = {

@@ -9,7 +9,7 @@ import { onCallAt, scheduleDefFromConfig } from '../../src/paging/schedule.js';
 import { startApp, startEmulator, testConfig, GENERAL } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
 import { ackText, clickButton, slashCommand } from '../support/slack-requests.js';
 
 const CONFIG = {

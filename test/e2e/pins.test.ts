@@ -8,7 +8,7 @@ import { GENERAL, startApp, startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { eventShapes, eventually, humanMessage, newEventId, pastTs, sendEvent, type SendEventOptions } from '../support/events.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
 import { ackText, incidentNumberIn, slashCommand } from '../support/slack-requests.js';
 
 let db: TestDatabase;

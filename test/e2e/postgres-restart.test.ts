@@ -9,7 +9,7 @@ import { ANNOUNCE, startApp, startEmulator, testConfig } from '../support/app.js
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import { startPgProxy, type PgProxy } from '../support/pg-proxy.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
 import { ackText, clickButton, incidentNumberIn, slashCommand, type SignedResponse } from '../support/slack-requests.js';
 
 const CONFIG = {

@@ -7,7 +7,7 @@ import { publishPostmortem } from '../../src/postmortems/store.js';
 import { GENERAL, MANIFEST_SCOPES, startApp, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
 import { ackText, clickButton, slashCommand, submitView } from '../support/slack-requests.js';
 
 const TOKEN = 'postmortem-api-token-0123456789';

@@ -6,7 +6,7 @@ import { ANNOUNCE, startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
-import type { SlackEmulator } from '../support/slack-emulator.js';
+import type { SlackEmulator } from '../support/slack-emulator/index.js';
 import { slashCommand } from '../support/slack-requests.js';
 
 let db: TestDatabase;

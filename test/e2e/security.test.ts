@@ -35,7 +35,7 @@ import {
   viewSubmissionPayload,
 } from '../support/hostile.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { SlackEmulator } from '../support/slack-emulator.js';
+import type { SlackEmulator } from '../support/slack-emulator/index.js';
 import { signature, submitView, type SignedResponse } from '../support/slack-requests.js';
 
 const API_TOKEN = 'api-token-0123456789abcdef';

@@ -11,7 +11,7 @@ import type { Firewatch } from '../../src/firewatch.js';
 import { ANNOUNCE, GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { EmuMessage, Fault, RecordedCall, SlackEmulator } from '../support/slack-emulator.js';
+import type { EmuMessage, Fault, RecordedCall, SlackEmulator } from '../support/slack-emulator/index.js';
 import { ackText, incidentNumberIn, type SignedResponse, slashCommand } from '../support/slack-requests.js';
 
 const CONFIG = { archive_on_close: true };

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
 import { ANNOUNCE, GENERAL, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import type { SlackEmulator } from '../support/slack-emulator.js';
+import type { SlackEmulator } from '../support/slack-emulator/index.js';
 import { incidentNumberIn, postSigned, TEAM_ID } from '../support/slack-requests.js';
 
 /** How long Firewatch may take to start and open its Socket Mode connection before the suite gives up. */

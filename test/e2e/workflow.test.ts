@@ -6,7 +6,7 @@ import type { Firewatch } from '../../src/firewatch.js';
 import { ANNOUNCE, GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator.js';
+import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
 import { ackText, clickButton, slashCommand, submitView } from '../support/slack-requests.js';
 
 let db: TestDatabase;

@@ -18,7 +18,7 @@ import { DIGEST_JOB } from '../../src/digests/job.js';
 import { ANNOUNCE, startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
-import type { RecordedCall, SlackEmulator } from '../support/slack-emulator.js';
+import type { RecordedCall, SlackEmulator } from '../support/slack-emulator/index.js';
 import { slashCommand } from '../support/slack-requests.js';
 
 /** Kills per run: at least 20 in a real soak (SOAK_KILLS), fewer in CI's modest run. */

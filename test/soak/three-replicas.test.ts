@@ -20,7 +20,7 @@ import type { FrozenPolicy } from '../../src/paging/policy.js';
 import { ANNOUNCE, startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
-import type { EmuMessage, EmuView, RecordedCall, ResponseUrlPost, SlackEmulator } from '../support/slack-emulator.js';
+import type { EmuMessage, EmuView, RecordedCall, ResponseUrlPost, SlackEmulator } from '../support/slack-emulator/index.js';
 import { clickButton, slashCommand, submitView, type SignedResponse } from '../support/slack-requests.js';
 
 /** The requirement's load; smaller values make a quick local run. */

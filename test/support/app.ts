@@ -6,7 +6,7 @@ import { loadEnv } from '../../src/config/env.js';
 import { startFirewatch, type Firewatch } from '../../src/firewatch.js';
 import { createLogger } from '../../src/logger.js';
 import type { Database } from '../../src/db/client.js';
-import { SlackEmulator, type EmulatorOptions } from './slack-emulator.js';
+import { SlackEmulator, type EmulatorOptions } from './slack-emulator/index.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
 export const ANNOUNCE = 'C0ANNOUNCE';

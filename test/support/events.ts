@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EmuMessage, SlackEmulator } from './slack-emulator.js';
+import type { EmuMessage, SlackEmulator } from './slack-emulator/index.js';
 import { postSigned, TEAM_ID, type SignedResponse } from './slack-requests.js';
 
 export interface SendEventOptions {

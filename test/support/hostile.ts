@@ -14,7 +14,7 @@ import type { Config } from '../../src/config/load.js';
 import { loadEnv } from '../../src/config/env.js';
 import type { Database, Db } from '../../src/db/client.js';
 import { startFirewatch, type Firewatch } from '../../src/firewatch.js';
-import type { SlackEmulator } from './slack-emulator.js';
+import type { SlackEmulator } from './slack-emulator/index.js';
 import { signature, SIGNING_SECRET, TEAM_ID, type SignedResponse } from './slack-requests.js';
 
 /** Every request of these suites must be answered within this time: a hang is a failure, not a slow test. */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SlackEmulator } from './slack-emulator.js';
+import type { SlackEmulator } from './slack-emulator/index.js';
 import { SIGNING_SECRET } from './slack-requests.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

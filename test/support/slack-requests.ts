@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { SlackEmulator } from './slack-emulator.js';
+import type { SlackEmulator } from './slack-emulator/index.js';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const TEAM_ID = 'T0TEST';

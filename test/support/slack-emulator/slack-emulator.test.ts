@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogLevel, WebClient, type Logger, type ModalView } from '@slack/web-api';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SlackEmulator, type EmulatorOptions } from './slack-emulator.js';
+import { SlackEmulator, type EmulatorOptions } from './index.js';
 
 let emu: SlackEmulator;
 let slack: WebClient;

@@ -1,0 +1,160 @@
+// The records the emulator keeps and the options it starts with: the types tests see.
+export interface EmuUser {
+  id: string;
+  name: string;
+  real_name?: string;
+  tz?: string;
+  email?: string;
+  is_bot?: boolean;
+  deleted?: boolean;
+}
+export interface EmuChannel {
+  id: string;
+  name: string;
+  is_private: boolean;
+  is_im: boolean;
+  user?: string /* for IMs */;
+  members: Set<string>;
+  topic: string;
+  purpose: string;
+  is_archived: boolean;
+  creator: string;
+  created: number;
+  is_mpim?: boolean;
+  topic_creator?: string;
+  topic_last_set?: number;
+  purpose_creator?: string;
+  purpose_last_set?: number;
+  previous_names?: string[];
+}
+export interface EmuMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  user: string;
+  bot_id?: string;
+  thread_ts?: string;
+  metadata?: unknown;
+  edited: number;
+  deleted?: boolean;
+  reply_broadcast?: boolean;
+  edited_ts?: string;
+  files?: Array<{ id: string; title: string }>;
+}
+export interface EmuView {
+  id: string;
+  hash: string;
+  view: Record<string, unknown> /* the view as the bot sent it */;
+  user?: string;
+  root_view_id: string;
+  previous_view_id?: string;
+}
+export interface RecordedCall {
+  method: string;
+  args: Record<string, unknown>;
+  at: number;
+  status: number;
+  response: unknown;
+  ok: boolean;
+  error?: string;
+  fault?: string;
+  exception?: string; // an emulator bug while handling the call (answered as internal_error)
+}
+export interface ResponseUrlPost {
+  id: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+export interface EphemeralMessage {
+  channel: string;
+  user: string;
+  text: string;
+  blocks: unknown[];
+  ts: string;
+}
+export interface EmuPin {
+  channel: string;
+  ts: string;
+  created: number;
+  created_by: string;
+}
+export interface EmuReaction {
+  channel: string;
+  ts: string;
+  name: string;
+  user: string;
+}
+export interface EmuBookmark {
+  id: string;
+  channel_id: string;
+  title: string;
+  link: string;
+  type: string;
+  emoji?: string;
+  date_created: number;
+}
+/** A canvas the app made; `channel` is the channel it is a tab of. */
+export interface EmuCanvas {
+  id: string;
+  title: string;
+  markdown: string;
+  channel?: string;
+  edits: number;
+}
+export interface EmuFile {
+  id: string;
+  filename: string;
+  title: string;
+  length: number;
+  content: Buffer;
+  channel?: string;
+  thread_ts?: string;
+  initial_comment?: string;
+}
+/** Where a response_url came from, so replace_original / delete_original / in_channel act on it as in Slack. */
+export interface ResponseSource {
+  channel: string;
+  ts?: string;
+  user?: string;
+}
+export type Fault =
+  | { kind: 'ratelimit'; retryAfter?: number }
+  | { kind: 'http'; status: number }
+  | { kind: 'error'; error: string }
+  | { kind: 'reset' }
+  | { kind: 'hang'; ms: number };
+export interface EmulatorOptions {
+  botToken?: string;
+  botUserId?: string;
+  botId?: string;
+  teamId?: string;
+  users?: EmuUser[];
+  channels?: Array<Partial<EmuChannel> & { name: string }>;
+  triggerTtlMs?: number;
+  /** When true only ids in `users` exist; otherwise any U…/W… id is a user. */
+  strictUsers?: boolean;
+  teamName?: string;
+  teamDomain?: string;
+  botName?: string;
+  appId?: string;
+  /** The app-level token (xapp-…) that apps.connections.open requires. */
+  appToken?: string;
+  /**
+   * The bot token's scopes. When given, a method whose scope is missing answers `missing_scope` as Slack
+   * does; test/support/app.ts passes the scopes manifest.yml asks for.
+   */
+  scopes?: readonly string[];
+}
+export type SocketEnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
+export interface SocketEnvelopeOptions {
+  /** events_api only: Slack's retry counter (0 on the first delivery). */
+  retryAttempt?: number;
+  /** Defaults as Slack sets it: true for slash commands and view submissions / options requests, else false. */
+  acceptsResponsePayload?: boolean;
+}
+export interface SocketAck {
+  envelope_id: string;
+  payload?: unknown;
+  ackMs: number;
+}

@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ALERT_LINES_PER_MINUTE } from '../../src/timeline/alert-lines.js';
 import { alertGroups, alerts, incidents, outbox, pages, timelineEvents } from '../../src/db/schema.js';
-import type { Firewatch } from '../../src/firewatch.js';
-import { startApp, startEmulator, testConfig } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
+import { useFirewatch } from '../support/harness.js';
+import type { EmuMessage } from '../support/slack-emulator/index.js';
 import { clickButton, slashCommand } from '../support/slack-requests.js';
 
 const TOKENS = {
@@ -59,23 +57,7 @@ const AM_RESOLVED = fixture<AmPayload>('alertmanager-resolved.json');
 const GRAFANA_FIRING = fixture<AmPayload>('grafana-firing.json');
 const PD_TRIGGER = fixture<PdEvent>('pagerduty-trigger.json');
 
-let db: TestDatabase;
-let emu: SlackEmulator;
-let app: Firewatch;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  emu = await startEmulator();
-  app = await startApp(emu, db.database, testConfig(CONFIG));
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await emu?.close();
-  await db?.destroy();
-});
-
-const dbx = () => db.database.db;
+const fw = useFirewatch({ config: CONFIG });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let seq = 0;
@@ -116,7 +98,7 @@ interface Reply {
 }
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const res = await fetch(`${app.url}${path}`, {
+  const res = await fetch(`${fw.app.url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -148,22 +130,22 @@ function incidentIdOf(reply: Reply): number {
 }
 
 async function incidentCount(): Promise<number> {
-  const [row] = await dbx().select({ n: count() }).from(incidents);
+  const [row] = await fw.db.select({ n: count() }).from(incidents);
   return Number(row!.n);
 }
 
 async function alertCount(): Promise<number> {
-  const [row] = await dbx().select({ n: count() }).from(alerts);
+  const [row] = await fw.db.select({ n: count() }).from(alerts);
   return Number(row!.n);
 }
 
 async function incident(id: number) {
-  const [row] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+  const [row] = await fw.db.select().from(incidents).where(eq(incidents.id, id));
   return row!;
 }
 
 async function events(id: number) {
-  return dbx().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id)).orderBy(asc(timelineEvents.id));
+  return fw.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id)).orderBy(asc(timelineEvents.id));
 }
 
 async function kinds(id: number): Promise<string[]> {
@@ -179,7 +161,7 @@ const countOf = (list: string[], kind: string) => list.filter((k) => k === kind)
 async function settled(id: number, timeoutMs = 20_000): Promise<void> {
   const started = Date.now();
   for (;;) {
-    const rows = await dbx().select().from(outbox).where(eq(outbox.incidentId, id));
+    const rows = await fw.db.select().from(outbox).where(eq(outbox.incidentId, id));
     const waiting = rows.filter((r) => r.kind !== 'alerts.summary' && r.status === 'pending');
     if (rows.length && waiting.length === 0) return;
     if (Date.now() - started > timeoutMs)
@@ -196,7 +178,7 @@ async function channelOf(id: number): Promise<string> {
 }
 
 function summaryIn(channel: string): EmuMessage {
-  const summary = emu.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('incident_accept'));
+  const summary = fw.slack.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('incident_accept'));
   if (!summary) throw new Error(`no summary with an Accept button in ${channel}`);
   return summary;
 }
@@ -210,13 +192,13 @@ async function waitForStatus(id: number, status: string): Promise<void> {
 }
 
 function dmsTo(user: string, id: number): EmuMessage[] {
-  return emu.messages.filter((m) => {
-    const channel = emu.channels.get(m.channel);
-    return channel?.is_im && channel.user === user && emu.textOf(m).includes(`INC-${id}`);
+  return fw.slack.messages.filter((m) => {
+    const channel = fw.slack.channels.get(m.channel);
+    return channel?.is_im && channel.user === user && fw.slack.textOf(m).includes(`INC-${id}`);
   });
 }
 
-const linesIn = (channel: string, text: string) => emu.messagesIn(channel).filter((m) => emu.textOf(m).includes(text));
+const linesIn = (channel: string, text: string) => fw.slack.messagesIn(channel).filter((m) => fw.slack.textOf(m).includes(text));
 
 describe('Alertmanager webhooks', () => {
   it('the first firing payload opens one incident in triage, with its channel, alert lines, timeline and page', async () => {
@@ -246,17 +228,17 @@ describe('Alertmanager webhooks', () => {
     const buttons = JSON.stringify(summaryIn(channel).blocks);
     expect(buttons).toContain('incident_accept');
     expect(buttons).toContain('incident_decline');
-    const lines = await emu.waitFor(() => {
+    const lines = await fw.slack.waitFor(() => {
       const found = linesIn(channel, 'Alert firing');
       return found.length === 2 && found;
     });
-    expect(lines.map((m) => emu.textOf(m)).join('\n')).toContain('payments-api-0 is returning 7.3% errors');
+    expect(lines.map((m) => fw.slack.textOf(m)).join('\n')).toContain('payments-api-0 is returning 7.3% errors');
 
     const timeline = await kinds(id);
     expect(timeline[0]).toBe('declared');
     expect(countOf(timeline, 'alert_firing')).toBe(2);
-    const dm = await emu.waitFor(() => dmsTo('U0ONCALL', id)[0]);
-    expect(emu.textOf(dm)).toContain('HighErrorRate');
+    const dm = await fw.slack.waitFor(() => dmsTo('U0ONCALL', id)[0]);
+    expect(fw.slack.textOf(dm)).toContain('HighErrorRate');
   });
 
   it('the same payload again appends nothing: no incident, no timeline event, only duplicates', async () => {
@@ -291,7 +273,7 @@ describe('Alertmanager webhooks', () => {
     const timeline = await kinds(id);
     expect(countOf(timeline, 'alert_resolved')).toBe(3);
     expect(countOf(timeline, 'alert_group_resolved')).toBe(1);
-    await emu.waitFor(() => linesIn(channel, `Every alert of *INC-${id}* from *prom* has resolved.`)[0]);
+    await fw.slack.waitFor(() => linesIn(channel, `Every alert of *INC-${id}* from *prom* has resolved.`)[0]);
     expect((await incident(id)).status).toBe('triage');
 
     // Resolving again changes nothing: the alerts are already resolved.
@@ -299,9 +281,9 @@ describe('Alertmanager webhooks', () => {
     expect(repeat.json).toMatchObject({ changed: 0, duplicates: 3 });
     expect(countOf(await kinds(id), 'alert_group_resolved')).toBe(1);
 
-    await clickButton(app.url, emu, summaryIn(channel), 'incident_accept');
+    await clickButton(fw.app.url, fw.slack, summaryIn(channel), 'incident_accept');
     await waitForStatus(id, 'investigating');
-    await slashCommand(app.url, emu, 'resolve Error rate back to normal', { channel });
+    await slashCommand(fw.app.url, fw.slack, 'resolve Error rate back to normal', { channel });
     await waitForStatus(id, 'resolved');
 
     const before = await incidentCount();
@@ -313,7 +295,7 @@ describe('Alertmanager webhooks', () => {
     expect(await incidentCount()).toBe(before + 1);
     expect((await incident(next)).status).toBe('triage');
     expect(
-      await dbx()
+      await fw.db
         .select()
         .from(alertGroups)
         .where(and(eq(alertGroups.integrationId, 'prom'), eq(alertGroups.groupKey, payload.groupKey), eq(alertGroups.open, true))),
@@ -326,7 +308,7 @@ describe('Alertmanager webhooks', () => {
     expect(opened.json).toMatchObject({ opened: true, changed: 2 });
     const id = incidentIdOf(opened);
     const channel = await channelOf(id);
-    await clickButton(app.url, emu, summaryIn(channel), 'incident_accept');
+    await clickButton(fw.app.url, fw.slack, summaryIn(channel), 'incident_accept');
     await waitForStatus(id, 'investigating');
 
     const resolved = await alertmanager('auto', resolvedOf(payload));
@@ -346,8 +328,8 @@ describe('Alertmanager webhooks', () => {
     expect(reply.json).toMatchObject({ opened: true, changed: 2, duplicates: 0 });
     const id = incidentIdOf(reply);
     expect(await incident(id)).toMatchObject({ source: 'graf', status: 'triage', title: '[FIRING:2] (Platform blue)' });
-    const [group] = await dbx().select().from(alertGroups).where(eq(alertGroups.incidentId, id));
-    const stored = await dbx().select().from(alerts).where(eq(alerts.groupId, group!.id));
+    const [group] = await fw.db.select().from(alertGroups).where(eq(alertGroups.incidentId, id));
+    const stored = await fw.db.select().from(alerts).where(eq(alerts.groupId, group!.id));
     expect(stored).toHaveLength(2);
     for (const alert of stored) expect(alert.fingerprint).toMatch(/^[0-9a-f]{16}$/);
     expect((await alertmanager('graf', payload)).json).toMatchObject({ opened: false, changed: 0, duplicates: 2 });
@@ -365,7 +347,7 @@ describe('Alertmanager webhooks', () => {
     expect(replies.reduce((n, r) => n + Number(r.json.duplicates), 0)).toBe(98);
     const id = incidentIdOf(replies[0]!);
     expect(countOf(await kinds(id), 'alert_firing')).toBe(2);
-    expect(await dbx().select().from(alertGroups).where(eq(alertGroups.groupKey, payload.groupKey))).toHaveLength(1);
+    expect(await fw.db.select().from(alertGroups).where(eq(alertGroups.groupKey, payload.groupKey))).toHaveLength(1);
   });
 });
 
@@ -480,7 +462,7 @@ describe('rejected deliveries', () => {
     expect(limited.json).toMatchObject({ status: 'error' });
     expect(await incidentCount()).toBe(incidentsAfterFirst);
     expect(await alertCount()).toBe(alertsAfterFirst);
-    expect(await dbx().select().from(alertGroups).where(eq(alertGroups.groupKey, limitedKey))).toEqual([]);
+    expect(await fw.db.select().from(alertGroups).where(eq(alertGroups.groupKey, limitedKey))).toEqual([]);
   });
 });
 
@@ -493,7 +475,7 @@ describe('PagerDuty Events API v2', () => {
     expect(triggered.status).toBe(202);
     expect(triggered.json).toEqual({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
     expect(await incidentCount()).toBe(before + 1);
-    const [group] = await dbx()
+    const [group] = await fw.db
       .select()
       .from(alertGroups)
       .where(and(eq(alertGroups.integrationId, 'pd'), eq(alertGroups.groupKey, dedupKey)));
@@ -519,11 +501,11 @@ describe('PagerDuty Events API v2', () => {
     expect(await kinds(id)).toEqual(eventsBefore);
     expect(await incidentCount()).toBe(before + 2);
 
-    const [pageBefore] = await dbx().select().from(pages).where(eq(pages.incidentId, id));
+    const [pageBefore] = await fw.db.select().from(pages).where(eq(pages.incidentId, id));
     expect(pageBefore?.state).toBe('triggered');
     const ack = await pagerduty({ routing_key: ROUTING_KEY, event_action: 'acknowledge', dedup_key: dedupKey });
     expect(ack.json).toEqual({ status: 'success', message: 'Event processed', dedup_key: dedupKey });
-    const [page] = await dbx().select().from(pages).where(eq(pages.incidentId, id));
+    const [page] = await fw.db.select().from(pages).where(eq(pages.incidentId, id));
     expect(page?.state).toBe('acknowledged');
     expect(countOf(await kinds(id), 'alert_acknowledged')).toBe(1);
     expect((await incident(id)).acknowledgedAt).not.toBeNull();
@@ -534,7 +516,7 @@ describe('PagerDuty Events API v2', () => {
     expect(countOf(timeline, 'alert_resolved')).toBe(1);
     expect(countOf(timeline, 'alert_group_resolved')).toBe(1);
     const channel = await channelOf(id);
-    await emu.waitFor(() => linesIn(channel, `Every alert of *INC-${id}* from *pd* has resolved.`)[0]);
+    await fw.slack.waitFor(() => linesIn(channel, `Every alert of *INC-${id}* from *pd* has resolved.`)[0]);
   });
 });
 
@@ -561,13 +543,13 @@ describe('an alert storm', () => {
     expect(replies.reduce((n, r) => n + Number(r.json.changed), 0)).toBe(2000);
     expect(await incidentCount()).toBe(before + 3);
 
-    const groups = await dbx()
+    const groups = await fw.db
       .select()
       .from(alertGroups)
       .where(and(eq(alertGroups.integrationId, 'storm'), inArray(alertGroups.groupKey, keys)));
     expect(groups).toHaveLength(3);
     const ids = groups.map((g) => g.incidentId!);
-    const [firingCount] = await dbx()
+    const [firingCount] = await fw.db
       .select({ n: count() })
       .from(timelineEvents)
       .where(and(inArray(timelineEvents.incidentId, ids), eq(timelineEvents.kind, 'alert_firing')));
@@ -576,7 +558,7 @@ describe('an alert storm', () => {
     const expected = new Map<number, number[]>();
     for (const id of ids) {
       const channel = await channelOf(id);
-      const posts = emu.callsOf('chat.postMessage').filter((c) => c.args.channel === channel);
+      const posts = fw.slack.callsOf('chat.postMessage').filter((c) => c.args.channel === channel);
       expect(posts.length).toBeLessThanOrEqual(12);
       expect(linesIn(channel, 'Alert firing').length).toBeLessThanOrEqual(2 * ALERT_LINES_PER_MINUTE);
 
@@ -593,7 +575,7 @@ describe('an alert storm', () => {
         beyond.map(([, n]) => n - ALERT_LINES_PER_MINUTE),
       );
 
-      const summaries = await dbx()
+      const summaries = await fw.db
         .select()
         .from(outbox)
         .where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'alerts.summary')))
@@ -604,25 +586,27 @@ describe('an alert storm', () => {
         expect(s.nextAttemptAt.getTime()).toBe(Date.parse(String(s.payload.minute)) + 61_000);
       }
     }
-    console.log(`alert storm: 2,000 alerts in 40 payloads ingested in ${Math.round(ingestMs)} ms (${db.database.kind})`);
+    console.log(`alert storm: 2,000 alerts in 40 payloads ingested in ${Math.round(ingestMs)} ms (${fw.database.database.kind})`);
 
-    await dbx()
+    await fw.db
       .update(outbox)
       .set({ nextAttemptAt: sql`now()` })
       .where(and(inArray(outbox.incidentId, ids), eq(outbox.kind, 'alerts.summary')));
-    app.services.outbox.wake();
+    fw.app.services.outbox.wake();
     for (const id of ids) {
       const channel = (await incident(id)).channelId!;
       const want = expected.get(id)!;
-      const got = await emu.waitFor(() => {
+      const got = await fw.slack.waitFor(() => {
         const found = linesIn(channel, 'more alert change');
         return found.length >= want.length && found;
       });
       await sleep(200);
-      const numbers = linesIn(channel, 'more alert change').map((m) => Number(/…and (\d+) more alert change/.exec(emu.textOf(m))?.[1]));
+      const numbers = linesIn(channel, 'more alert change').map((m) =>
+        Number(/…and (\d+) more alert change/.exec(fw.slack.textOf(m))?.[1]),
+      );
       expect(numbers).toEqual(want);
-      expect(emu.textOf(got[0]!)).toContain(`on INC-${id} between`);
-      expect(emu.textOf(got[0]!)).toContain('0 resolved');
+      expect(fw.slack.textOf(got[0]!)).toContain(`on INC-${id} between`);
+      expect(fw.slack.textOf(got[0]!)).toContain('0 resolved');
     }
   });
 });
@@ -647,15 +631,15 @@ describe('alert lines and the summary of one minute', () => {
     expect(changes).toBe(7);
 
     const channel = await channelOf(id);
-    await dbx()
+    await fw.db
       .update(outbox)
       .set({ nextAttemptAt: sql`now()` })
       .where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'alerts.summary')));
-    app.services.outbox.wake();
-    const summary = await emu.waitFor(() => linesIn(channel, 'more alert change')[0]);
+    fw.app.services.outbox.wake();
+    const summary = await fw.slack.waitFor(() => linesIn(channel, 'more alert change')[0]);
     await settled(id);
-    const lines = emu.messagesIn(channel).filter((m) => /Alert (firing|resolved)/.test(emu.textOf(m)));
-    const summarised = Number(/…and (\d+) more alert change/.exec(emu.textOf(summary))![1]);
+    const lines = fw.slack.messagesIn(channel).filter((m) => /Alert (firing|resolved)/.test(fw.slack.textOf(m)));
+    const summarised = Number(/…and (\d+) more alert change/.exec(fw.slack.textOf(summary))![1]);
     // Five alert lines a minute, and the summary counts the rest: no alert change falls between them.
     expect({ lines: lines.length, summarised }).toEqual({ lines: ALERT_LINES_PER_MINUTE, summarised: changes - ALERT_LINES_PER_MINUTE });
   });
@@ -685,7 +669,7 @@ describe('GET /metrics', () => {
     text: string;
     value: (name: string, labels?: Record<string, string>) => number;
   }> {
-    const res = await fetch(`${app.url}/metrics`);
+    const res = await fetch(`${fw.app.url}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
     const samples = parseExposition(text);
@@ -737,7 +721,7 @@ describe('GET /metrics', () => {
     expect(third.value('firewatch_alerts_rejected_total', { integration: 'prom', reason: 'unauthorized' })).toBe(unauthorized + 1);
 
     const commands = third.value('firewatch_slack_request_seconds_count', { kind: 'command' });
-    expect((await slashCommand(app.url, emu, 'help')).status).toBe(200);
+    expect((await slashCommand(fw.app.url, fw.slack, 'help')).status).toBe(200);
     // The ack latency is observed once the answer has gone out.
     const started = Date.now();
     let moved = commands;

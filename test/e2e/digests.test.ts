@@ -1,19 +1,18 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { incidents, jobRuns, outbox, timelineEvents } from '../../src/db/schema.js';
 import { declareIncident } from '../../src/workflow/declare.js';
 import { postStatusUpdate } from '../../src/workflow/changes.js';
 import { latestDueAt } from '../../src/digests/cron-times.js';
 import { runDigest } from '../../src/digests/job.js';
 import { sweepReminders } from '../../src/digests/reminders.js';
-import type { Firewatch } from '../../src/firewatch.js';
-import { GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { GENERAL, startApp, testConfig } from '../support/app.js';
+import { createTestDatabase } from '../support/database.js';
+import { useFirewatch } from '../support/harness.js';
 import { settledOutbox } from '../support/outbox.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
 import { until } from '../support/hostile.js';
-import { ackText, clickButton, slashCommand } from '../support/slack-requests.js';
+import { clickButton } from '../support/slack-requests.js';
 
 const DIGEST = 'C0DIGEST';
 const CONFIG = {
@@ -26,53 +25,17 @@ const CONFIG = {
   ],
 };
 
-let db: TestDatabase;
-let emu: SlackEmulator;
-let app: Firewatch;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  emu = await startEmulator();
-  emu.addChannel({ id: DIGEST, name: 'stakeholders' });
-  app = await startApp(emu, db.database, testConfig(CONFIG));
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await emu?.close();
-  await db?.destroy();
-});
-
-const dbx = () => db.database.db;
+const fw = useFirewatch({ config: CONFIG, channels: [{ id: DIGEST, name: 'stakeholders' }] });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function declare(title: string, severity: string, user = 'U0ALICE') {
-  const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`, { user });
-  const id = Number(/INC-(\d+)/.exec(ackText(ack))![1]);
-  await settledOutbox(dbx(), id);
-  const [incident] = await dbx().select().from(incidents).where(eq(incidents.id, id));
-  return { id, channel: incident!.channelId! };
-}
-
-async function command(channel: string, text: string, user = 'U0ALICE') {
-  return ackText(await slashCommand(app.url, emu, text, { channel, user }));
-}
-
-function dmsTo(user: string): EmuMessage[] {
-  return emu.messages.filter((m) => {
-    const channel = emu.channels.get(m.channel);
-    return channel?.is_im && channel.user === user;
-  });
-}
 
 describe('the stakeholder digest', () => {
   it('posts open incidents by severity with their last update, then what was resolved, leaving private ones out', async () => {
-    const minor = await declare('Slow search results', 'sev3');
-    const critical = await declare('Checkout down in EU', 'sev1');
-    await command(critical.channel, 'update Payment provider failing over\nsecond line not shown');
-    const done = await declare('Brief DNS blip', 'sev3');
-    await command(done.channel, 'resolve DNS recovered');
-    const secret = await declareIncident(app.services.db, app.services.config, {
+    const minor = await fw.declare('Slow search results', { severity: 'sev3' });
+    const critical = await fw.declare('Checkout down in EU', { severity: 'sev1' });
+    await fw.run('update Payment provider failing over\nsecond line not shown', { channel: critical.channel });
+    const done = await fw.declare('Brief DNS blip', { severity: 'sev3' });
+    await fw.run('resolve DNS recovered', { channel: done.channel });
+    const secret = await declareIncident(fw.app.services.db, fw.app.services.config, {
       title: 'Secret breach',
       severity: 'sev1',
       description: '',
@@ -83,11 +46,11 @@ describe('the stakeholder digest', () => {
     if (!secret.ok) throw new Error('not declared');
     const resolvedAt = Date.now();
 
-    const digest = await emu.waitFor(
-      () => emu.messagesIn(DIGEST).find((m) => Number(m.ts) * 1000 > resolvedAt && emu.textOf(m).includes(`INC-${done.id}*`)),
+    const digest = await fw.slack.waitFor(
+      () => fw.slack.messagesIn(DIGEST).find((m) => Number(m.ts) * 1000 > resolvedAt && fw.slack.textOf(m).includes(`INC-${done.id}*`)),
       8_000,
     );
-    const text = emu.textOf(digest);
+    const text = fw.slack.textOf(digest);
     expect(text).toContain('Incident digest');
     expect(text.indexOf('SEV1 · Critical')).toBeLessThan(text.indexOf('SEV3 · Minor'));
     expect(text.indexOf(`INC-${critical.id}*`)).toBeLessThan(text.indexOf(`INC-${minor.id}*`));
@@ -102,7 +65,7 @@ describe('the stakeholder digest', () => {
   });
 
   it('runs each due time once, and says "all clear" when nothing is open or resolved', async () => {
-    const runs = await dbx().select({ dueAt: jobRuns.dueAt }).from(jobRuns).where(eq(jobRuns.job, 'digest'));
+    const runs = await fw.db.select({ dueAt: jobRuns.dueAt }).from(jobRuns).where(eq(jobRuns.job, 'digest'));
     expect(new Set(runs.map((r) => r.dueAt.getTime())).size).toBe(runs.length);
     const quiet = await createTestDatabase();
     try {
@@ -119,109 +82,116 @@ describe('the stakeholder digest', () => {
   });
 
   it('does not post a digest twice when the attempt that posted it died before recording it', async () => {
-    await emu.waitFor(() => emu.messagesIn(DIGEST).find((m) => emu.textOf(m).includes('Incident digest')), 8_000);
-    const [row] = await dbx()
+    await fw.slack.waitFor(() => fw.slack.messagesIn(DIGEST).find((m) => fw.slack.textOf(m).includes('Incident digest')), 8_000);
+    const [row] = await fw.db
       .select()
       .from(outbox)
       .where(and(eq(outbox.kind, 'digest.post'), eq(outbox.status, 'done')))
       .orderBy(desc(outbox.id))
       .limit(1);
     const postedBy = (id: number) =>
-      emu.messages.filter((m) => (m.metadata as { event_payload?: { outbox_id?: number } } | undefined)?.event_payload?.outbox_id === id);
+      fw.slack.messages.filter(
+        (m) => (m.metadata as { event_payload?: { outbox_id?: number } } | undefined)?.event_payload?.outbox_id === id,
+      );
     expect(postedBy(row!.id)).toHaveLength(1);
-    await dbx().update(outbox).set({ status: 'pending', attempts: 1, doneAt: null }).where(eq(outbox.id, row!.id));
-    app.services.outbox.wake();
+    await fw.db.update(outbox).set({ status: 'pending', attempts: 1, doneAt: null }).where(eq(outbox.id, row!.id));
+    fw.app.services.outbox.wake();
     await until(
-      async () => (await dbx().select().from(outbox).where(eq(outbox.id, row!.id)))[0]?.status === 'done',
+      async () => (await fw.db.select().from(outbox).where(eq(outbox.id, row!.id)))[0]?.status === 'done',
       'the digest row to be delivered again',
     );
     expect(postedBy(row!.id)).toHaveLength(1);
   });
 
   it('previews the digest for the caller with /incident digest', async () => {
-    const { id } = await declare('Preview check', 'sev2');
-    const text = await command(GENERAL, 'digest');
+    const { id } = await fw.declare('Preview check', { severity: 'sev2' });
+    const text = await fw.run('digest', { channel: GENERAL });
     expect(text).toContain('Incident digest');
     expect(text).toContain(`INC-${id}*`);
   });
 
   it('sends the digest by DM to whoever subscribed outside an incident channel, until they unsubscribe', async () => {
-    expect(await command(GENERAL, 'subscribe', 'U0DIANA')).toContain('You will get the stakeholder digest by DM.');
-    await emu.waitFor(() => dmsTo('U0DIANA').find((m) => emu.textOf(m).includes('Incident digest')), 6_000);
-    expect(await command(GENERAL, 'unsubscribe', 'U0DIANA')).toContain('You will no longer get the digest by DM.');
+    expect(await fw.run('subscribe', { channel: GENERAL, user: 'U0DIANA' })).toContain('You will get the stakeholder digest by DM.');
+    await fw.slack.waitFor(() => fw.dmsTo('U0DIANA').find((m) => fw.slack.textOf(m).includes('Incident digest')), 6_000);
+    expect(await fw.run('unsubscribe', { channel: GENERAL, user: 'U0DIANA' })).toContain('You will no longer get the digest by DM.');
     await sleep(2_500);
-    const count = dmsTo('U0DIANA').length;
+    const count = fw.dmsTo('U0DIANA').length;
     await sleep(2_500);
-    expect(dmsTo('U0DIANA')).toHaveLength(count);
+    expect(fw.dmsTo('U0DIANA')).toHaveLength(count);
   });
 });
 
 describe('incident subscriptions', () => {
   it('DMs a subscriber every status change, update and resolution, until they unsubscribe', async () => {
-    const { id, channel } = await declare('Subscription check', 'sev2');
-    expect(await command(channel, 'subscribe', 'U0BOB')).toContain(
+    const { id, channel } = await fw.declare('Subscription check', { severity: 'sev2' });
+    expect(await fw.run('subscribe', { channel: channel, user: 'U0BOB' })).toContain(
       `You will get a DM for every update, status change and resolution of INC-${id}.`,
     );
-    expect(await command(channel, 'subscribe', 'U0BOB')).toContain(`You are already subscribed to INC-${id}.`);
-    await command(channel, 'status identified Bad config push');
-    await command(channel, 'update Rolling back the config');
-    await command(channel, 'resolve Config rolled back');
-    await settledOutbox(dbx(), id);
-    const about = () => dmsTo('U0BOB').filter((m) => emu.textOf(m).includes(`INC-${id}*`));
-    expect(about().map((m) => emu.textOf(m))).toEqual([
+    expect(await fw.run('subscribe', { channel: channel, user: 'U0BOB' })).toContain(`You are already subscribed to INC-${id}.`);
+    await fw.run('status identified Bad config push', { channel: channel });
+    await fw.run('update Rolling back the config', { channel: channel });
+    await fw.run('resolve Config rolled back', { channel: channel });
+    await settledOutbox(fw.db, id);
+    const about = () => fw.dmsTo('U0BOB').filter((m) => fw.slack.textOf(m).includes(`INC-${id}*`));
+    expect(about().map((m) => fw.slack.textOf(m))).toEqual([
       expect.stringContaining('moved *INC-'),
       expect.stringContaining('Rolling back the config'),
       expect.stringContaining('resolved *INC-'),
     ]);
-    expect(await command(channel, 'unsubscribe', 'U0BOB')).toContain(`You will no longer get DMs about INC-${id}.`);
-    await command(channel, 'status investigating It is back');
-    await settledOutbox(dbx(), id);
+    expect(await fw.run('unsubscribe', { channel: channel, user: 'U0BOB' })).toContain(`You will no longer get DMs about INC-${id}.`);
+    await fw.run('status investigating It is back', { channel: channel });
+    await settledOutbox(fw.db, id);
     expect(about()).toHaveLength(3);
   });
 
   it('subscribes whoever clicks Subscribe on the summary', async () => {
-    const { id, channel } = await declare('Subscribe button check', 'sev2');
-    const summary = emu.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('incident_subscribe'))!;
-    await clickButton(app.url, emu, summary, 'incident_subscribe', 'U0CAROL');
-    await emu.waitFor(() =>
-      emu.responses.find((r) => JSON.stringify(r.body).includes(`update, status change and resolution of INC-${id}`)),
+    const { id, channel } = await fw.declare('Subscribe button check', { severity: 'sev2' });
+    const summary = fw.slack.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('incident_subscribe'))!;
+    await clickButton(fw.app.url, fw.slack, summary, 'incident_subscribe', 'U0CAROL');
+    await fw.slack.waitFor(() =>
+      fw.slack.responses.find((r) => JSON.stringify(r.body).includes(`update, status change and resolution of INC-${id}`)),
     );
-    await command(channel, 'update First update');
-    await emu.waitFor(() => dmsTo('U0CAROL').find((m) => emu.textOf(m).includes('First update')));
+    await fw.run('update First update', { channel: channel });
+    await fw.slack.waitFor(() => fw.dmsTo('U0CAROL').find((m) => fw.slack.textOf(m).includes('First update')));
   });
 });
 
 describe('status-update reminders', () => {
   it('reminds the lead when update_every passes without an update, with Post update, Snooze and Stop', async () => {
-    const { id, channel } = await declare('Reminder check', 'sev1');
-    const reminder = await emu.waitFor(() => emu.messagesIn(channel).find((m) => emu.textOf(m).includes('is due a status update')), 8_000);
-    expect(emu.textOf(reminder)).toContain('<@U0ALICE>');
+    const { id, channel } = await fw.declare('Reminder check', { severity: 'sev1' });
+    const reminder = await fw.slack.waitFor(
+      () => fw.slack.messagesIn(channel).find((m) => fw.slack.textOf(m).includes('is due a status update')),
+      8_000,
+    );
+    expect(fw.slack.textOf(reminder)).toContain('<@U0ALICE>');
     expect(JSON.stringify(reminder.blocks)).toContain('incident_post_update');
 
-    await clickButton(app.url, emu, reminder, 'reminder_snooze');
-    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes('Snoozed: the next reminder comes in 30 minutes.')));
-    const [snoozed] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+    await clickButton(fw.app.url, fw.slack, reminder, 'reminder_snooze');
+    await fw.slack.waitFor(() =>
+      fw.slack.responses.find((r) => JSON.stringify(r.body).includes('Snoozed: the next reminder comes in 30 minutes.')),
+    );
+    const [snoozed] = await fw.db.select().from(incidents).where(eq(incidents.id, id));
     expect(snoozed!.nextUpdateDueAt!.getTime() - Date.now()).toBeGreaterThan(29 * 60_000);
 
-    await clickButton(app.url, emu, reminder, 'reminder_stop');
-    await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes('Reminders stopped for this incident.')));
-    const [stopped] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+    await clickButton(fw.app.url, fw.slack, reminder, 'reminder_stop');
+    await fw.slack.waitFor(() => fw.slack.responses.find((r) => JSON.stringify(r.body).includes('Reminders stopped for this incident.')));
+    const [stopped] = await fw.db.select().from(incidents).where(eq(incidents.id, id));
     expect(stopped?.nextUpdateDueAt).toBeNull();
-    const count = emu.messagesIn(channel).filter((m) => emu.textOf(m).includes('is due a status update')).length;
+    const count = fw.slack.messagesIn(channel).filter((m) => fw.slack.textOf(m).includes('is due a status update')).length;
     await sleep(3_000);
-    expect(emu.messagesIn(channel).filter((m) => emu.textOf(m).includes('is due a status update'))).toHaveLength(count);
+    expect(fw.slack.messagesIn(channel).filter((m) => fw.slack.textOf(m).includes('is due a status update'))).toHaveLength(count);
 
-    await clickButton(app.url, emu, reminder, 'incident_post_update');
-    await emu.waitFor(() =>
-      emu.views.find((v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`)),
+    await clickButton(fw.app.url, fw.slack, reminder, 'incident_post_update');
+    await fw.slack.waitFor(() =>
+      fw.slack.views.find((v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`)),
     );
   });
 
   it('waits for the "next update in" chosen with an update; "none" stops reminders', async () => {
-    const { id } = await declare('Chosen cadence check', 'sev2');
-    const due = async () => (await dbx().select().from(incidents).where(eq(incidents.id, id)))[0]!.nextUpdateDueAt;
+    const { id } = await fw.declare('Chosen cadence check', { severity: 'sev2' });
+    const due = async () => (await fw.db.select().from(incidents).where(eq(incidents.id, id)))[0]!.nextUpdateDueAt;
     expect((await due())!.getTime() - Date.now()).toBeGreaterThan(59 * 60_000);
-    await postStatusUpdate(dbx(), app.services.config, {
+    await postStatusUpdate(fw.db, fw.app.services.config, {
       incidentId: id,
       actor: 'U0ALICE',
       message: 'Next in 15',
@@ -230,7 +200,7 @@ describe('status-update reminders', () => {
     const fifteen = (await due())!.getTime() - Date.now();
     expect(fifteen).toBeGreaterThan(14 * 60_000);
     expect(fifteen).toBeLessThanOrEqual(15 * 60_000);
-    await postStatusUpdate(dbx(), app.services.config, {
+    await postStatusUpdate(fw.db, fw.app.services.config, {
       incidentId: id,
       actor: 'U0ALICE',
       message: 'No more reminders',
@@ -240,26 +210,26 @@ describe('status-update reminders', () => {
   });
 
   it('sends no reminder for a resolved incident', async () => {
-    const { id, channel } = await declare('Resolved reminder check', 'sev1');
-    await command(channel, 'resolve Quick fix');
-    const [resolved] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+    const { id, channel } = await fw.declare('Resolved reminder check', { severity: 'sev1' });
+    await fw.run('resolve Quick fix', { channel: channel });
+    const [resolved] = await fw.db.select().from(incidents).where(eq(incidents.id, id));
     expect(resolved?.nextUpdateDueAt).toBeNull();
-    await dbx()
+    await fw.db
       .update(incidents)
       .set({ nextUpdateDueAt: sql`now() - interval '1 second'` })
       .where(eq(incidents.id, id));
-    await sweepReminders(dbx(), app.services.config);
-    const reminders = await dbx()
+    await sweepReminders(fw.db, fw.app.services.config);
+    const reminders = await fw.db
       .select()
       .from(timelineEvents)
       .where(and(eq(timelineEvents.incidentId, id), eq(timelineEvents.kind, 'update_reminder')));
     expect(reminders).toHaveLength(0);
     await sleep(2_500);
-    expect(emu.messagesIn(channel).some((m) => emu.textOf(m).includes('is due a status update'))).toBe(false);
+    expect(fw.slack.messagesIn(channel).some((m) => fw.slack.textOf(m).includes('is due a status update'))).toBe(false);
   });
 
   it('nudges an incident without a lead once, ten minutes after it opened', async () => {
-    const result = await declareIncident(app.services.db, app.services.config, {
+    const result = await declareIncident(fw.app.services.db, fw.app.services.config, {
       title: 'Leaderless alert',
       severity: 'sev3',
       description: '',
@@ -272,18 +242,18 @@ describe('status-update reminders', () => {
     });
     if (!result.ok) throw new Error('not declared');
     const id = result.incident.id;
-    const [opened] = await dbx().select().from(incidents).where(eq(incidents.id, id));
+    const [opened] = await fw.db.select().from(incidents).where(eq(incidents.id, id));
     expect(opened!.leadNudgeAt!.getTime() - opened!.createdAt.getTime()).toBe(10 * 60_000);
-    await dbx()
+    await fw.db
       .update(incidents)
       .set({ leadNudgeAt: sql`now() - interval '1 second'` })
       .where(eq(incidents.id, id));
-    app.services.outbox.wake();
-    await settledOutbox(dbx(), id);
-    const channel = (await dbx().select().from(incidents).where(eq(incidents.id, id)))[0]!.channelId!;
-    await emu.waitFor(() => emu.messagesIn(channel).find((m) => emu.textOf(m).includes('has no lead yet')), 5_000);
+    fw.app.services.outbox.wake();
+    await settledOutbox(fw.db, id);
+    const channel = (await fw.db.select().from(incidents).where(eq(incidents.id, id)))[0]!.channelId!;
+    await fw.slack.waitFor(() => fw.slack.messagesIn(channel).find((m) => fw.slack.textOf(m).includes('has no lead yet')), 5_000);
     await sleep(2_000);
-    expect(emu.messagesIn(channel).filter((m) => emu.textOf(m).includes('has no lead yet'))).toHaveLength(1);
+    expect(fw.slack.messagesIn(channel).filter((m) => fw.slack.textOf(m).includes('has no lead yet'))).toHaveLength(1);
   });
 });
 
@@ -294,7 +264,7 @@ describe('a digest missed while Firewatch was down', () => {
     const latest = latestDueAt(daily, new Date());
     const twoBefore = new Date(latest.getTime() - 2 * 86_400_000);
     await own.database.db.insert(jobRuns).values({ job: 'digest', dueAt: twoBefore, data: {} });
-    const restarted = await startApp(emu, own.database, testConfig({ ...CONFIG, digest: { channel: DIGEST, schedule: daily } }));
+    const restarted = await startApp(fw.slack, own.database, testConfig({ ...CONFIG, digest: { channel: DIGEST, schedule: daily } }));
     try {
       const runs = await own.database.db.select().from(jobRuns).where(eq(jobRuns.job, 'digest')).orderBy(desc(jobRuns.dueAt));
       expect(runs.map((r) => r.dueAt.getTime())).toEqual([latest.getTime(), twoBefore.getTime()]);
@@ -314,13 +284,13 @@ describe.runIf(process.env.DATABASE_URL)('two processes on one Postgres', () => 
   it('post one digest per due time', { timeout: 90_000 }, async () => {
     const shared = await createTestDatabase();
     await shared.database.close();
-    const channel = emu.addChannel({ name: 'replica-digests' });
+    const channel = fw.slack.addChannel({ name: 'replica-digests' });
     const config = { digest: { channel: channel.id, schedule: '* * * * * *' } };
     try {
-      processes.push(...(await Promise.all([spawnApp(emu, shared, config), spawnApp(emu, shared, config)])));
+      processes.push(...(await Promise.all([spawnApp(fw.slack, shared, config), spawnApp(fw.slack, shared, config)])));
       await sleep(5_000);
       await Promise.all(processes.map((p) => p.kill('SIGTERM')));
-      const posted = emu.messagesIn(channel.id);
+      const posted = fw.slack.messagesIn(channel.id);
       expect(posted.length).toBeGreaterThanOrEqual(3);
       const { openDatabase } = await import('../../src/db/client.js');
       const check = await openDatabase({ url: shared.url, dataDir: '' });

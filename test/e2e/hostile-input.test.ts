@@ -7,11 +7,10 @@
 import http from 'node:http';
 import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { incidents } from '../../src/db/schema.js';
-import type { Firewatch } from '../../src/firewatch.js';
-import { ANNOUNCE, GENERAL, startEmulator, testConfig } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { ANNOUNCE, GENERAL } from '../support/app.js';
+import { useFirewatch } from '../support/harness.js';
 import {
   ackText,
   big,
@@ -26,7 +25,6 @@ import {
   httpRequest,
   interactionBody,
   JSON_TYPE,
-  type LogLine,
   mrkdwnTexts,
   nodeRequest,
   PINGS,
@@ -38,58 +36,31 @@ import {
   slash,
   slashBody,
   sleep,
-  startLoggedApp,
   until,
   viewSubmissionPayload,
 } from '../support/hostile.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { SlackEmulator } from '../support/slack-emulator/index.js';
 import { submitView, type SignedResponse } from '../support/slack-requests.js';
 
 const PROM_TOKEN = 'prom-token-0123456789';
 const PD_KEY = 'R0UTINGKEY0123456789abcdef012345';
-const CONFIG = testConfig({
+const CONFIG = {
   integrations: [
     { id: 'prom', type: 'alertmanager', token: PROM_TOKEN },
     { id: 'pd', type: 'pagerduty', routing_key: PD_KEY },
   ],
-});
+};
 /** Runs per property: enough to find the usual suspects, few enough to keep the file under a minute. */
 const RUNS = 40;
 const DATABASE_TROUBLE = /database is not answering/;
 
-let db: TestDatabase;
-let emu: SlackEmulator;
-let app: Firewatch;
-let logs: LogLine[];
+const fw = useFirewatch({ config: CONFIG, captureLogs: true });
 /** The incident whose channel the "in an incident channel" cases run in. */
 let target: { id: number; channel: string };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  emu = await startEmulator();
-  ({ app, logs } = await startLoggedApp(emu, db.database, CONFIG));
-  target = await declare('declare sev3 Fuzz target');
+  target = await fw.declareCommand('declare sev3 Fuzz target');
 });
-
-afterAll(async () => {
-  await app?.stop();
-  await emu?.close();
-  await db?.destroy();
-});
-
-const dbx = () => db.database.db;
-
-async function declare(text: string, user = 'U0ALICE') {
-  const ack = await slash(app.url, emu, text, { user });
-  expect(ack.status).toBe(200);
-  const match = /INC-(\d+)/.exec(ackText(ack));
-  if (!match) throw new Error(`no INC-<n> in the ack of "${text.slice(0, 80)}": ${ackText(ack).slice(0, 300)}`);
-  const id = Number(match[1]);
-  await settledOutbox(dbx(), id);
-  const [row] = await dbx().select().from(incidents).where(eq(incidents.id, id));
-  return { id, channel: row!.channelId! };
-}
 
 /** A slash-command answer is 200 with an ephemeral text, or an empty ack (a form was opened). */
 function expectSlashAnswer(r: SignedResponse, input: string): void {
@@ -150,7 +121,7 @@ describe('slash commands with hostile text', () => {
   ];
 
   it('answers every subcommand followed by nasty text with 200 and an ephemeral answer, in and out of an incident channel', async () => {
-    const mark = logs.length;
+    const mark = fw.logs.length;
     const cases: Array<{ text: string; channel: string }> = [];
     for (const name of SUBCOMMANDS) {
       for (const nasty of MATRIX) {
@@ -161,7 +132,7 @@ describe('slash commands with hostile text', () => {
     }
     const failures: string[] = [];
     await inParallel(cases, 4, async ({ text, channel }) => {
-      const r = await slash(app.url, emu, text, { channel });
+      const r = await slash(fw.app.url, fw.slack, text, { channel });
       try {
         expectSlashAnswer(r, text);
       } catch (err) {
@@ -169,22 +140,22 @@ describe('slash commands with hostile text', () => {
       }
     });
     expect.soft(failures).toEqual([]);
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 
   it('answers arbitrary text after any subcommand prefix (property)', async () => {
-    const mark = logs.length;
+    const mark = fw.logs.length;
     const prefix = fc.oneof(fc.constantFrom(...SUBCOMMANDS), fc.string({ maxLength: 12 }), fc.constant(''));
     const where = fc.constantFrom('incident', 'elsewhere', 'elsewhere-with-ref');
     await fc.assert(
       fc.asyncProperty(where, prefix, hostileText, async (place, name, text) => {
         const channel = place === 'incident' ? target.channel : GENERAL;
         const full = place === 'elsewhere-with-ref' ? `${name} INC-${target.id} ${text}` : `${name} ${text}`;
-        expectSlashAnswer(await slash(app.url, emu, full, { channel, user: 'U0ALICE' }), full);
+        expectSlashAnswer(await slash(fw.app.url, fw.slack, full, { channel, user: 'U0ALICE' }), full);
       }),
       { numRuns: RUNS * 2 },
     );
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 
   it('answers text with a NUL byte with a clear error, not "the database is not answering"', async () => {
@@ -195,7 +166,7 @@ describe('slash commands with hostile text', () => {
       [`note INC-${target.id} a note with a \u0000 in it`, GENERAL],
       ['update status with \u0000', target.channel],
     ] as const) {
-      const r = await slash(app.url, emu, text, { channel });
+      const r = await slash(fw.app.url, fw.slack, text, { channel });
       expect(r.status).toBe(200);
       answers.push(`${JSON.stringify(text)} → ${ackText(r).trim()}`);
     }
@@ -203,26 +174,26 @@ describe('slash commands with hostile text', () => {
   });
 
   it('answers slash-command bodies with missing or mis-shaped fields with 400 or a 200 ephemeral error, quickly', async () => {
-    const mark = logs.length;
+    const mark = fw.logs.length;
     const cases: Array<{ name: string; body: string; contentType?: string }> = [
-      { name: 'no user_id', body: slashBody(emu, { user_id: undefined, user_name: 'x' }) },
-      { name: 'empty user_id', body: slashBody(emu, { user_id: '' }) },
-      { name: 'two user_ids', body: slashBody(emu, { user_id: ['U0ALICE', 'U0BOB'] }) },
-      { name: 'no trigger_id', body: slashBody(emu, { trigger_id: undefined }) },
-      { name: 'no trigger_id on a form-opening declare', body: slashBody(emu, { trigger_id: undefined, text: 'declare' }) },
-      { name: 'command without a slash', body: slashBody(emu, { command: 'incident' }) },
-      { name: 'empty command', body: slashBody(emu, { command: '' }) },
-      { name: 'no command', body: slashBody(emu, { command: undefined }) },
-      { name: 'no text', body: slashBody(emu, { text: undefined }) },
-      { name: 'two texts', body: slashBody(emu, { text: ['status', 'identified'] }) },
-      { name: 'no channel_id', body: slashBody(emu, { channel_id: undefined }) },
-      { name: 'response_url is not a URL', body: slashBody(emu, { response_url: 'not a url' }) },
-      { name: 'no response_url', body: slashBody(emu, { response_url: undefined, text: 'list' }) },
-      { name: 'team_id twice', body: slashBody(emu, { team_id: ['T0TEST', 'T0OTHER'] }) },
-      { name: '100 KB user_id', body: slashBody(emu, { user_id: big(100_000, 'U') }) },
+      { name: 'no user_id', body: slashBody(fw.slack, { user_id: undefined, user_name: 'x' }) },
+      { name: 'empty user_id', body: slashBody(fw.slack, { user_id: '' }) },
+      { name: 'two user_ids', body: slashBody(fw.slack, { user_id: ['U0ALICE', 'U0BOB'] }) },
+      { name: 'no trigger_id', body: slashBody(fw.slack, { trigger_id: undefined }) },
+      { name: 'no trigger_id on a form-opening declare', body: slashBody(fw.slack, { trigger_id: undefined, text: 'declare' }) },
+      { name: 'command without a slash', body: slashBody(fw.slack, { command: 'incident' }) },
+      { name: 'empty command', body: slashBody(fw.slack, { command: '' }) },
+      { name: 'no command', body: slashBody(fw.slack, { command: undefined }) },
+      { name: 'no text', body: slashBody(fw.slack, { text: undefined }) },
+      { name: 'two texts', body: slashBody(fw.slack, { text: ['status', 'identified'] }) },
+      { name: 'no channel_id', body: slashBody(fw.slack, { channel_id: undefined }) },
+      { name: 'response_url is not a URL', body: slashBody(fw.slack, { response_url: 'not a url' }) },
+      { name: 'no response_url', body: slashBody(fw.slack, { response_url: undefined, text: 'list' }) },
+      { name: 'team_id twice', body: slashBody(fw.slack, { team_id: ['T0TEST', 'T0OTHER'] }) },
+      { name: '100 KB user_id', body: slashBody(fw.slack, { user_id: big(100_000, 'U') }) },
       {
         name: 'control characters in every field',
-        body: slashBody(emu, { user_id: 'U0\u0001', channel_id: 'C\u0002', text: 'list', response_url: 'http://x/\u0003' }),
+        body: slashBody(fw.slack, { user_id: 'U0\u0001', channel_id: 'C\u0002', text: 'list', response_url: 'http://x/\u0003' }),
       },
       { name: 'empty body', body: '' },
       { name: 'garbage body', body: '%%%&&&===' },
@@ -231,10 +202,10 @@ describe('slash commands with hostile text', () => {
         body: JSON.stringify({ command: '/incident', text: 'help', user_id: 'U0ALICE' }),
         contentType: JSON_TYPE,
       },
-      { name: 'form with a charset', body: slashBody(emu), contentType: `${FORM}; charset=utf-8` },
-      { name: 'no content type', body: slashBody(emu), contentType: '' },
+      { name: 'form with a charset', body: slashBody(fw.slack), contentType: `${FORM}; charset=utf-8` },
+      { name: 'no content type', body: slashBody(fw.slack), contentType: '' },
     ];
-    const results = await Promise.all(cases.map(async (c) => ({ c, r: await slackPost(app.url, c.body, c.contentType ?? FORM) })));
+    const results = await Promise.all(cases.map(async (c) => ({ c, r: await slackPost(fw.app.url, c.body, c.contentType ?? FORM) })));
     const wrong = results
       .filter(({ r }) => {
         if (r.status === 400) return false;
@@ -244,14 +215,14 @@ describe('slash commands with hostile text', () => {
       })
       .map(({ c, r }) => `${c.name}: ${r.status} after ${Math.round(r.ms)} ms ${r.text.slice(0, 80)}`);
     expect.soft(wrong).toEqual([]);
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 
   it('still serves /healthz and declares normally after all that', async () => {
-    expect((await httpRequest(`${app.url}/healthz`)).status).toBe(200);
-    const { id, channel } = await declare('declare sev2 Normal declare after the fuzzing');
-    expect(emu.channels.get(channel)?.name).toBe(`inc-${id}-normal-declare-after-the-fuzzing`);
-    expect(emu.messagesIn(channel).some((m) => emu.textOf(m).includes(`INC-${id}`))).toBe(true);
+    expect((await httpRequest(`${fw.app.url}/healthz`)).status).toBe(200);
+    const { id, channel } = await fw.declareCommand('declare sev2 Normal declare after the fuzzing');
+    expect(fw.slack.channels.get(channel)?.name).toBe(`inc-${id}-normal-declare-after-the-fuzzing`);
+    expect(fw.slack.messagesIn(channel).some((m) => fw.slack.textOf(m).includes(`INC-${id}`))).toBe(true);
   });
 });
 
@@ -295,7 +266,7 @@ const BLOCK_IDS = [
 
 describe('interactivity with hostile payloads', () => {
   it('acks a button of every registered action id with 200 whatever its value (400 at most for a value that is not a string) (property)', async () => {
-    const mark = logs.length;
+    const mark = fw.logs.length;
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...ACTION_IDS),
@@ -303,10 +274,12 @@ describe('interactivity with hostile payloads', () => {
         fc.constantFrom('U0ALICE', 'U0CAROL'),
         fc.boolean(),
         async (actionId, value, user, inIncident) => {
-          const body = interactionBody(blockActionsPayload(emu, { actionId, value, user, channel: inIncident ? target.channel : GENERAL }));
+          const body = interactionBody(
+            blockActionsPayload(fw.slack, { actionId, value, user, channel: inIncident ? target.channel : GENERAL }),
+          );
           // Over 1 MiB is a 413 (tested on its own connection below): not what this property is about.
           fc.pre(withinBodyLimit(body));
-          const r = await slackPost(app.url, body, FORM);
+          const r = await slackPost(fw.app.url, body, FORM);
           const what = `${actionId} with ${JSON.stringify(value)?.slice(0, 100)}: ${r.status} ${r.text.slice(0, 100)}`;
           // Slack's button values are strings: another type is a malformed payload, which may be refused.
           if (typeof value === 'string') expect(r.status, what).toBe(200);
@@ -320,11 +293,11 @@ describe('interactivity with hostile payloads', () => {
     );
     // The listeners answer after the ack (on the response_url): give them a moment to finish.
     await sleep(300);
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 
   it('answers a form of every registered callback id with 200 (errors on a field, or an empty ack) or 400 for a malformed one (property)', async () => {
-    const mark = logs.length;
+    const mark = fw.logs.length;
     const fieldValue = fc.oneof(
       hostileValue,
       fc.record({ value: fc.oneof(hostileValue, fc.constant(null)) }),
@@ -372,9 +345,9 @@ describe('interactivity with hostile payloads', () => {
         metadata,
         fc.constantFrom('U0ALICE', 'U0CAROL'),
         async (callbackId, stateValues, privateMetadata, user) => {
-          const body = interactionBody(viewSubmissionPayload(emu, { callbackId, values: stateValues, privateMetadata, user }));
+          const body = interactionBody(viewSubmissionPayload(fw.slack, { callbackId, values: stateValues, privateMetadata, user }));
           fc.pre(withinBodyLimit(body));
-          const r = await slackPost(app.url, body, FORM);
+          const r = await slackPost(fw.app.url, body, FORM);
           const what = `${callbackId} with ${JSON.stringify(stateValues)?.slice(0, 160)} / ${JSON.stringify(privateMetadata)?.slice(0, 80)}`;
           expect([200, 400], `${what}: ${r.status} ${r.text.slice(0, 100)}`).toContain(r.status);
           if (r.status === 400 || r.text === '') return;
@@ -388,15 +361,15 @@ describe('interactivity with hostile payloads', () => {
       ),
       { numRuns: RUNS * 2 },
     );
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 
   it('shows the declare form a field error for a 100 KB title or description and declares nothing', async () => {
-    const before = await rowCounts(dbx(), ['incidents']);
+    const before = await rowCounts(fw.db, ['incidents']);
     const view = { callback_id: 'declare_incident', private_metadata: '{}' };
-    const long = await submitView(app.url, emu, view, { title: { value: { type: 'plain_text_input', value: big(100_000) } } });
+    const long = await submitView(fw.app.url, fw.slack, view, { title: { value: { type: 'plain_text_input', value: big(100_000) } } });
     expect(long.json).toEqual({ response_action: 'errors', errors: { title: expect.stringContaining('keep it to 200 or fewer') } });
-    const description = await submitView(app.url, emu, view, {
+    const description = await submitView(fw.app.url, fw.slack, view, {
       title: { value: { type: 'plain_text_input', value: 'Fine title' } },
       description: { value: { type: 'plain_text_input', value: big(100_000) } },
     });
@@ -404,17 +377,17 @@ describe('interactivity with hostile payloads', () => {
       response_action: 'errors',
       errors: { description: expect.stringContaining('keep it to 3000 or fewer') },
     });
-    expect(await rowCounts(dbx(), ['incidents'])).toEqual(before);
+    expect(await rowCounts(fw.db, ['incidents'])).toEqual(before);
   });
 
   it('answers interactivity payloads of the wrong shape with 400 or 200 within 5 s, never 5xx, no error escaping', async () => {
-    const mark = logs.length;
+    const mark = fw.logs.length;
     const button = (over: Record<string, unknown>) => ({
-      ...blockActionsPayload(emu, { actionId: 'incident_resolve', value: 'x' }),
+      ...blockActionsPayload(fw.slack, { actionId: 'incident_resolve', value: 'x' }),
       ...over,
     });
     const form = (over: Record<string, unknown>, view: Record<string, unknown> = {}) => {
-      const base = viewSubmissionPayload(emu, {
+      const base = viewSubmissionPayload(fw.slack, {
         callbackId: 'change_status',
         values: {},
         privateMetadata: JSON.stringify({ incidentId: target.id }),
@@ -443,28 +416,28 @@ describe('interactivity with hostile payloads', () => {
         body: interactionBody({ ...form({}, { state: undefined }), view: { callback_id: 'declare_incident', private_metadata: '{}' } }),
       },
     ];
-    const results = await Promise.all(cases.map(async (c) => ({ c, r: await slackPost(app.url, c.body, FORM) })));
+    const results = await Promise.all(cases.map(async (c) => ({ c, r: await slackPost(fw.app.url, c.body, FORM) })));
     const wrong = results
       .filter(({ r }) => r.status !== 200 && r.status !== 400)
       .map(({ c, r }) => `${c.name}: ${r.status} after ${Math.round(r.ms)} ms`);
     expect.soft(wrong).toEqual([]);
     await sleep(300);
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 
   it('answers a button whose payload has no response_url (as from a modal) without an error escaping the listener', async () => {
-    const mark = logs.length;
+    const mark = fw.logs.length;
     for (const actionId of ['incident_resolve', 'page_acknowledge', 'reminder_snooze', 'followup_done']) {
       const payload: Record<string, unknown> = {
-        ...blockActionsPayload(emu, { actionId, value: 'not-a-valid-value' }),
+        ...blockActionsPayload(fw.slack, { actionId, value: 'not-a-valid-value' }),
         container: { type: 'view', view_id: 'V0MODAL' },
       };
       delete payload.response_url;
-      const r = await slackPost(app.url, interactionBody(payload), FORM);
+      const r = await slackPost(fw.app.url, interactionBody(payload), FORM);
       expect.soft(r.status, actionId).toBe(200);
     }
     await sleep(300);
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 });
 
@@ -527,7 +500,7 @@ describe('Events API deliveries with hostile events', () => {
       fc.asyncProperty(event, async (e) => {
         const body = eventBody(e);
         fc.pre(withinBodyLimit(body));
-        const r = await slackPost(app.url, body, JSON_TYPE);
+        const r = await slackPost(fw.app.url, body, JSON_TYPE);
         expect([200, 400], `${JSON.stringify(e).slice(0, 200)}: ${r.status} ${r.text.slice(0, 100)}`).toContain(r.status);
       }),
       { numRuns: RUNS * 2, examples },
@@ -535,8 +508,8 @@ describe('Events API deliveries with hostile events', () => {
   });
 
   it('answers garbage events with 200 or 400, records nothing for them, and lets no error escape a listener (property)', async () => {
-    const mark = logs.length;
-    const before = await rowCounts(dbx(), RECORDING);
+    const mark = fw.logs.length;
+    const before = await rowCounts(fw.db, RECORDING);
     // Only the shapes Bolt itself can route (objects where it looks for a user, a channel and an item):
     // hostile values everywhere else. The test above covers the rest.
     const event = fc.record(
@@ -558,19 +531,19 @@ describe('Events API deliveries with hostile events', () => {
       fc.asyncProperty(event, async (e) => {
         const body = eventBody(e);
         fc.pre(withinBodyLimit(body));
-        const r = await slackPost(app.url, body, JSON_TYPE);
+        const r = await slackPost(fw.app.url, body, JSON_TYPE);
         expect([200, 400], `${JSON.stringify(e).slice(0, 200)}: ${r.status} ${r.text.slice(0, 100)}`).toContain(r.status);
       }),
       { numRuns: RUNS * 2, examples },
     );
     await sleep(500);
-    expect.soft(await rowCounts(dbx(), RECORDING)).toEqual(before);
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect.soft(await rowCounts(fw.db, RECORDING)).toEqual(before);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 
   it('answers event envelopes of the wrong shape with 400 or 200 within 5 s, never 5xx', async () => {
-    const mark = logs.length;
-    const before = await rowCounts(dbx(), RECORDING);
+    const mark = fw.logs.length;
+    const before = await rowCounts(fw.db, RECORDING);
     const cases: Array<{ name: string; body: string }> = [
       { name: 'no event', body: eventBody(undefined) },
       { name: 'event null', body: eventBody(null) },
@@ -616,14 +589,14 @@ describe('Events API deliveries with hostile events', () => {
       { name: 'JSON null', body: 'null' },
       { name: 'not JSON', body: '{"type": "event_callback",' },
     ];
-    const results = await Promise.all(cases.map(async (c) => ({ c, r: await slackPost(app.url, c.body, JSON_TYPE) })));
+    const results = await Promise.all(cases.map(async (c) => ({ c, r: await slackPost(fw.app.url, c.body, JSON_TYPE) })));
     const wrong = results
       .filter(({ r }) => r.status !== 200 && r.status !== 400)
       .map(({ c, r }) => `${c.name}: ${r.status} after ${Math.round(r.ms)} ms`);
     expect.soft(wrong).toEqual([]);
     await sleep(300);
-    expect.soft(await rowCounts(dbx(), RECORDING)).toEqual(before);
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect.soft(await rowCounts(fw.db, RECORDING)).toEqual(before);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 });
 
@@ -631,11 +604,11 @@ describe('alert webhooks with hostile bodies', () => {
   const ALLOWED = [202, 400, 401, 404, 413];
   const CREATING = ['incidents', 'alerts', 'alert_groups', 'timeline_events'];
   const am = (body: string, token = PROM_TOKEN, id = 'prom') =>
-    httpRequest(`${app.url}/webhooks/alertmanager/${id}`, {
+    httpRequest(`${fw.app.url}/webhooks/alertmanager/${id}`, {
       body,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     });
-  const pd = (body: string) => httpRequest(`${app.url}/v2/enqueue`, { body, headers: { 'content-type': 'application/json' } });
+  const pd = (body: string) => httpRequest(`${fw.app.url}/v2/enqueue`, { body, headers: { 'content-type': 'application/json' } });
   /** Often plain strings, often nasty ones (NUL bytes and lone surrogates included: Postgres cannot store those as they are). */
   const someText = fc.oneof({ weight: 3, arbitrary: fc.string({ maxLength: 40 }) }, { weight: 2, arbitrary: hostileText });
   const anyValue = hostileValue;
@@ -644,11 +617,11 @@ describe('alert webhooks with hostile bodies', () => {
     fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: wrong });
 
   it('answers any JSON value with 4xx (or 202), never 5xx, and creates nothing for refused ones (property)', async () => {
-    const mark = logs.length;
+    const mark = fw.logs.length;
     await fc.assert(
       fc.asyncProperty(fc.jsonValue({ maxDepth: 6 }), fc.constantFrom('am', 'pd', 'am-unknown', 'am-wrong-token'), async (value, route) => {
         const body = JSON.stringify(value);
-        const before = await rowCounts(dbx(), CREATING);
+        const before = await rowCounts(fw.db, CREATING);
         const r =
           route === 'am'
             ? await am(body)
@@ -660,15 +633,15 @@ describe('alert webhooks with hostile bodies', () => {
         expect(ALLOWED, `${route} ${body.slice(0, 200)}: ${r.status} ${r.text.slice(0, 200)}`).toContain(r.status);
         if (route === 'am-unknown') expect(r.status).toBe(404);
         if (route === 'am-wrong-token') expect(r.status).toBe(401);
-        if (r.status !== 202) expect(await rowCounts(dbx(), CREATING)).toEqual(before);
+        if (r.status !== 202) expect(await rowCounts(fw.db, CREATING)).toEqual(before);
       }),
       { numRuns: RUNS * 2 },
     );
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 
   it('answers Alertmanager-shaped payloads with hostile fields with 202 or 400, never 5xx (property)', async () => {
-    const mark = logs.length;
+    const mark = fw.logs.length;
     const labels = fc.dictionary(fc.oneof(fc.constantFrom('alertname', 'severity', 'instance', 'job'), someText), someText, { maxKeys: 6 });
     const alert = fc.record({
       status: mostly(fc.constantFrom('firing', 'resolved'), someText),
@@ -701,11 +674,11 @@ describe('alert webhooks with hostile bodies', () => {
       // Shrinking half-megabyte bodies takes minutes: report the first failure as found.
       { numRuns: RUNS, endOnFailure: true },
     );
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 
   it('answers PagerDuty-shaped events with hostile fields with 202, 400 or 404, never 5xx (property)', async () => {
-    const mark = logs.length;
+    const mark = fw.logs.length;
     const event = fc.record({
       routing_key: mostly(fc.constant(PD_KEY), someText),
       event_action: mostly(fc.constantFrom('trigger', 'acknowledge', 'resolve'), someText),
@@ -728,7 +701,7 @@ describe('alert webhooks with hostile bodies', () => {
       }),
       { numRuns: RUNS, endOnFailure: true },
     );
-    expect(escapedErrors(logs, mark)).toEqual([]);
+    expect(escapedErrors(fw.logs, mark)).toEqual([]);
   });
 
   it('answers bodies that are not JSON, empty, over 1 MiB or deeply nested with 4xx, never 5xx', async () => {
@@ -736,7 +709,7 @@ describe('alert webhooks with hostile bodies', () => {
     const deepObject = `{"a":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}`;
     // Oversized bodies go over connections of their own: see the keep-alive test below for why.
     const own = (p: string, body: string, headers: Record<string, string> = {}) =>
-      nodeRequest(`${app.url}${p}`, {
+      nodeRequest(`${fw.app.url}${p}`, {
         body,
         headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}`, ...headers },
       });
@@ -760,7 +733,7 @@ describe('alert webhooks with hostile bodies', () => {
           ),
       ],
       ['pd: nested 200,000 deep', () => pd(deep)],
-      ['slack: 1.1 MiB', () => own('/slack/events', slashBody(emu, { text: big(1_150_000) }), { 'content-type': FORM })],
+      ['slack: 1.1 MiB', () => own('/slack/events', slashBody(fw.slack, { text: big(1_150_000) }), { 'content-type': FORM })],
     ];
     const wrong: string[] = [];
     for (const [name, send] of cases) {
@@ -833,7 +806,7 @@ describe('alert webhooks: cases the properties above found, pinned down', () => 
       alerts,
     });
   const am = (body: string) =>
-    httpRequest(`${app.url}/webhooks/alertmanager/prom`, {
+    httpRequest(`${fw.app.url}/webhooks/alertmanager/prom`, {
       body,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` },
     });
@@ -865,10 +838,10 @@ describe('alert webhooks: cases the properties above found, pinned down', () => 
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
       try {
         const headers = { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` };
-        const refused = await nodeRequest(`${app.url}${route}`, { agent, headers, body: JSON.stringify({ groupKey: big(1_200_000) }) });
+        const refused = await nodeRequest(`${fw.app.url}${route}`, { agent, headers, body: JSON.stringify({ groupKey: big(1_200_000) }) });
         results.push(`${route} oversized → ${refused.status}`);
         for (let i = 1; i <= 2; i++) {
-          const next = await nodeRequest(`${app.url}/healthz`, { agent, method: 'GET', timeoutMs: 2_000 }).then(
+          const next = await nodeRequest(`${fw.app.url}/healthz`, { agent, method: 'GET', timeoutMs: 2_000 }).then(
             (r) => `${r.status} in ${Math.round(r.ms)} ms`,
             (err: unknown) => (err as Error).message,
           );
@@ -894,18 +867,20 @@ describe('Slack markup in user text never pings anyone', () => {
 
   /** Messages about incident `id`: those in its channel and those naming it anywhere else. */
   function messagesAbout(id: number, channel: string, fromCall: number): PostedMessage[] {
-    return postedMessages(emu, fromCall).filter((m) => m.message.channel === channel || JSON.stringify(m.message).includes(`INC-${id}`));
+    return postedMessages(fw.slack, fromCall).filter(
+      (m) => m.message.channel === channel || JSON.stringify(m.message).includes(`INC-${id}`),
+    );
   }
   const escapedSomewhere = (messages: PostedMessage[]) =>
     messages.some((m) => mrkdwnTexts(m.message).some((t) => t.includes('&lt;!channel&gt;')));
 
   it('escapes markup from a slash-command title and texts in the summary, announcement, channel lines, topic, DMs, list and digest', async () => {
-    const from = emu.calls.length;
-    const { id, channel } = await declare(`declare sev2 Checkout ${PINGY} down`);
+    const from = fw.slack.calls.length;
+    const { id, channel } = await fw.declareCommand(`declare sev2 Checkout ${PINGY} down`);
     const run = async (text: string) => {
-      const r = await slash(app.url, emu, text, { channel });
+      const r = await slash(fw.app.url, fw.slack, text, { channel });
       expect(r.status).toBe(200);
-      await settledOutbox(dbx(), id);
+      await settledOutbox(fw.db, id);
       return r;
     };
     await run(`update Rolling back ${PINGY}`);
@@ -914,10 +889,10 @@ describe('Slack markup in user text never pings anyone', () => {
     await run(`note Noted ${PINGY}`);
     await run(`role comms <@U0CAROL>`);
     await run(`subscribe`);
-    const list = await slash(app.url, emu, 'list', { channel: GENERAL });
-    const openDigest = await slash(app.url, emu, 'digest', { channel: GENERAL });
+    const list = await slash(fw.app.url, fw.slack, 'list', { channel: GENERAL });
+    const openDigest = await slash(fw.app.url, fw.slack, 'digest', { channel: GENERAL });
     await run(`resolve Fixed ${PINGY}`);
-    const resolvedDigest = await slash(app.url, emu, 'digest', { channel: GENERAL });
+    const resolvedDigest = await slash(fw.app.url, fw.slack, 'digest', { channel: GENERAL });
 
     const messages = [
       ...messagesAbout(id, channel, from),
@@ -931,11 +906,11 @@ describe('Slack markup in user text never pings anyone', () => {
   });
 
   it('escapes markup from the declare form title and description', async () => {
-    const from = emu.calls.length;
+    const from = fw.slack.calls.length;
     const title = `Form ${PINGY} outage`;
     const r = await submitView(
-      app.url,
-      emu,
+      fw.app.url,
+      fw.slack,
       { callback_id: 'declare_incident', private_metadata: '{}' },
       {
         title: { value: { type: 'plain_text_input', value: title } },
@@ -945,19 +920,19 @@ describe('Slack markup in user text never pings anyone', () => {
     );
     expect(r.text).toBe('');
     const row = await until(
-      async () => (await dbx().select().from(incidents).where(eq(incidents.title, title)))[0],
+      async () => (await fw.db.select().from(incidents).where(eq(incidents.title, title)))[0],
       'the form-declared incident',
     );
-    await settledOutbox(dbx(), row.id);
-    const channel = (await dbx().select().from(incidents).where(eq(incidents.id, row.id)))[0]!.channelId!;
+    await settledOutbox(fw.db, row.id);
+    const channel = (await fw.db.select().from(incidents).where(eq(incidents.id, row.id)))[0]!.channelId!;
     const messages = messagesAbout(row.id, channel, from);
     expect(escapedSomewhere(messages)).toBe(true);
     expect(rawPings(messages)).toEqual([]);
   });
 
   it('escapes markup arriving in an alert: labels, summary and the source link', async () => {
-    const from = emu.calls.length;
-    const r = await httpRequest(`${app.url}/webhooks/alertmanager/prom`, {
+    const from = fw.slack.calls.length;
+    const r = await httpRequest(`${fw.app.url}/webhooks/alertmanager/prom`, {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` },
       body: JSON.stringify({
         version: '4',
@@ -982,8 +957,8 @@ describe('Slack markup in user text never pings anyone', () => {
     });
     expect(r.status).toBe(202);
     const id = Number(/INC-(\d+)/.exec(r.text)![1]);
-    await settledOutbox(dbx(), id);
-    const channel = (await dbx().select().from(incidents).where(eq(incidents.id, id)))[0]!.channelId!;
+    await settledOutbox(fw.db, id);
+    const channel = (await fw.db.select().from(incidents).where(eq(incidents.id, id)))[0]!.channelId!;
     const messages = messagesAbout(id, channel, from);
     expect(escapedSomewhere(messages)).toBe(true);
     expect(rawPings(messages)).toEqual([]);

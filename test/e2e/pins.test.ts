@@ -1,66 +1,28 @@
-import { and, asc, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentMembers, incidents, slackEvents, timelineEvents } from '../../src/db/schema.js';
-import type { Firewatch } from '../../src/firewatch.js';
+import { and, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { incidentMembers, slackEvents } from '../../src/db/schema.js';
 import { declareIncident } from '../../src/workflow/declare.js';
 import { activePins } from '../../src/timeline/pins.js';
-import { GENERAL, startApp, startEmulator } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { GENERAL } from '../support/app.js';
+import { useFirewatch } from '../support/harness.js';
 import { eventShapes, eventually, humanMessage, newEventId, pastTs, sendEvent, type SendEventOptions } from '../support/events.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
-import { ackText, incidentNumberIn, slashCommand } from '../support/slack-requests.js';
+import type { EmuMessage } from '../support/slack-emulator/index.js';
+import { ackText, slashCommand } from '../support/slack-requests.js';
 
-let db: TestDatabase;
-let emu: SlackEmulator;
-let app: Firewatch;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  emu = await startEmulator();
-  app = await startApp(emu, db.database);
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await emu?.close();
-  await db?.destroy();
-});
-
-async function incidentRow(id: number) {
-  const [row] = await db.database.db.select().from(incidents).where(eq(incidents.id, id));
-  if (!row) throw new Error(`no incident ${id}`);
-  return row;
-}
-
-/** Declares a public incident by slash command, waits for its channel, and returns its id and channel. */
-async function declare(title: string): Promise<{ id: number; channel: string }> {
-  const ack = await slashCommand(app.url, emu, `declare sev3 ${title}`);
-  expect(ack.status).toBe(200);
-  const id = incidentNumberIn(ackText(ack));
-  await settledOutbox(db.database.db, id);
-  const incident = await incidentRow(id);
-  if (!incident.channelId) throw new Error(`INC-${id} has no channel`);
-  return { id, channel: incident.channelId };
-}
-
-/** The incident's timeline, in the order the events were recorded. */
-async function timeline(incidentId: number) {
-  return db.database.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, incidentId)).orderBy(asc(timelineEvents.id));
-}
-
+const fw = useFirewatch();
 async function pinEvents(incidentId: number) {
-  return (await timeline(incidentId)).filter((e) => e.kind === 'message_pinned' || e.kind === 'message_unpinned');
+  return (await fw.events(incidentId)).filter((e) => e.kind === 'message_pinned' || e.kind === 'message_unpinned');
 }
 
 async function seen(eventId: string): Promise<boolean> {
-  const rows = await db.database.db.select().from(slackEvents).where(eq(slackEvents.eventId, eventId));
+  const rows = await fw.db.select().from(slackEvents).where(eq(slackEvents.eventId, eventId));
   return rows.length > 0;
 }
 
 /** Delivers an event, expects Slack's 200, and waits until Firewatch has handled it (its event id is recorded). */
 async function deliver(event: Record<string, unknown>, options: SendEventOptions = {}): Promise<string> {
-  const sent = await sendEvent(app.url, event, { botUserId: emu.botUserId, ...options });
+  const sent = await sendEvent(fw.app.url, event, { botUserId: fw.slack.botUserId, ...options });
   expect(sent.status).toBe(200);
   await eventually(() => seen(sent.eventId), `event ${sent.eventId} to be handled`);
   return sent.eventId;
@@ -68,24 +30,27 @@ async function deliver(event: Record<string, unknown>, options: SendEventOptions
 
 /** Delivers an event that should change nothing; returns its id. */
 async function deliverIgnored(event: Record<string, unknown>, options: SendEventOptions = {}): Promise<string> {
-  const sent = await sendEvent(app.url, event, { botUserId: emu.botUserId, ...options });
+  const sent = await sendEvent(fw.app.url, event, { botUserId: fw.slack.botUserId, ...options });
   expect(sent.status).toBe(200);
   return sent.eventId;
 }
 
-const permalinkOf = (m: EmuMessage) => `https://${emu.teamDomain}.slack.com/archives/${m.channel}/p${m.ts.replace('.', '')}`;
+const permalinkOf = (m: EmuMessage) => `https://${fw.slack.teamDomain}.slack.com/archives/${m.channel}/p${m.ts.replace('.', '')}`;
 
 const summaryOf = (channel: string): EmuMessage => {
-  const summary = emu.messagesIn(channel).find((m) => m.user === emu.botUserId && /INC-\d+/.test(emu.textOf(m)));
+  const summary = fw.slack.messagesIn(channel).find((m) => m.user === fw.slack.botUserId && /INC-\d+/.test(fw.slack.textOf(m)));
   if (!summary) throw new Error(`no summary in ${channel}`);
   return summary;
 };
 
 describe('📌 reactions on messages in an incident channel', () => {
   it('adds a message_pinned event with the author, text, original ts, permalink and time of the message', async () => {
-    const { id, channel } = await declare('Pin records the message');
+    const { id, channel } = await fw.declare('Pin records the message');
     const seconds = Math.floor(Date.now() / 1000) - 300;
-    const message = humanMessage(emu, channel, 'Rolled back deploy 4521; 5xx rate falling', { user: 'U0BOB', ts: `${seconds}.250123` });
+    const message = humanMessage(fw.slack, channel, 'Rolled back deploy 4521; 5xx rate falling', {
+      user: 'U0BOB',
+      ts: `${seconds}.250123`,
+    });
 
     await deliver(eventShapes.reactionAdded({ user: 'U0CAROL', channel, ts: message.ts, itemUser: 'U0BOB' }));
 
@@ -104,16 +69,16 @@ describe('📌 reactions on messages in an incident channel', () => {
       },
     });
     expect(events[0]!.occurredAt).toEqual(new Date(seconds * 1000 + 250));
-    expect(emu.okCallsOf('chat.getPermalink').some((c) => c.args.channel === channel && c.args.message_ts === message.ts)).toBe(true);
+    expect(fw.slack.okCallsOf('chat.getPermalink').some((c) => c.args.channel === channel && c.args.message_ts === message.ts)).toBe(true);
   });
 
   it('records one event however many 📌s a message gets, unpins with the last one, and pins again after', async () => {
-    const { id, channel } = await declare('Pin counting');
-    const message = humanMessage(emu, channel, 'Primary DB failover started', { user: 'U0ALICE' });
+    const { id, channel } = await fw.declare('Pin counting');
+    const message = humanMessage(fw.slack, channel, 'Primary DB failover started', { user: 'U0ALICE' });
     const add = (user: string) => eventShapes.reactionAdded({ user, channel, ts: message.ts, itemUser: 'U0ALICE' });
     const remove = (user: string) => eventShapes.reactionRemoved({ user, channel, ts: message.ts, itemUser: 'U0ALICE' });
     const kinds = async () => (await pinEvents(id)).map((e) => e.kind);
-    const active = async () => activePins(await timeline(id)).map((e) => e.data.ts);
+    const active = async () => activePins(await fw.events(id)).map((e) => e.data.ts);
 
     await deliver(add('U0BOB'));
     expect(await kinds()).toEqual(['message_pinned']);
@@ -144,20 +109,20 @@ describe('📌 reactions on messages in an incident channel', () => {
   });
 
   it('records one event when Slack retries a delivery with the same event id, and answers both with 200', async () => {
-    const { id, channel } = await declare('Pin retried delivery');
-    const message = humanMessage(emu, channel, 'Cache hit ratio back to 98%', { user: 'U0BOB' });
+    const { id, channel } = await fw.declare('Pin retried delivery');
+    const message = humanMessage(fw.slack, channel, 'Cache hit ratio back to 98%', { user: 'U0BOB' });
     const event = eventShapes.reactionAdded({ user: 'U0ALICE', channel, ts: message.ts });
     const eventId = newEventId();
 
-    const first = await sendEvent(app.url, event, { eventId, botUserId: emu.botUserId });
-    const retry = await sendEvent(app.url, event, { eventId, retryNum: 1, botUserId: emu.botUserId });
+    const first = await sendEvent(fw.app.url, event, { eventId, botUserId: fw.slack.botUserId });
+    const retry = await sendEvent(fw.app.url, event, { eventId, retryNum: 1, botUserId: fw.slack.botUserId });
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
 
     await eventually(() => seen(eventId), `event ${eventId} to be handled`);
     // Both deliveries reach the listener; wait until the second has looked the message up too, then a moment more.
     await eventually(
-      () => emu.okCallsOf('chat.getPermalink').filter((c) => c.args.message_ts === message.ts).length >= 2,
+      () => fw.slack.okCallsOf('chat.getPermalink').filter((c) => c.args.message_ts === message.ts).length >= 2,
       'both deliveries to be handled',
     );
     await new Promise((r) => setTimeout(r, 300));
@@ -165,14 +130,14 @@ describe('📌 reactions on messages in an incident channel', () => {
   });
 
   it('records nothing for a reaction other than 📌, nor for a 📌 outside an incident channel', async () => {
-    const { id, channel } = await declare('Pin ignores other reactions');
-    const message = humanMessage(emu, channel, 'Is this related to the CDN change?', { user: 'U0BOB' });
-    const elsewhere = humanMessage(emu, GENERAL, 'Lunch at noon?', { user: 'U0BOB' });
+    const { id, channel } = await fw.declare('Pin ignores other reactions');
+    const message = humanMessage(fw.slack, channel, 'Is this related to the CDN change?', { user: 'U0BOB' });
+    const elsewhere = humanMessage(fw.slack, GENERAL, 'Lunch at noon?', { user: 'U0BOB' });
 
     const eyes = await deliverIgnored(eventShapes.reactionAdded({ user: 'U0ALICE', channel, ts: message.ts, reaction: 'eyes' }));
     const general = await deliverIgnored(eventShapes.reactionAdded({ user: 'U0ALICE', channel: GENERAL, ts: elsewhere.ts }));
     // A 📌 that does count, delivered after them: once it is handled, so are they.
-    const other = humanMessage(emu, channel, 'CDN change reverted', { user: 'U0CAROL' });
+    const other = humanMessage(fw.slack, channel, 'CDN change reverted', { user: 'U0CAROL' });
     await deliver(eventShapes.reactionAdded({ user: 'U0ALICE', channel, ts: other.ts, itemUser: 'U0CAROL' }));
     await new Promise((r) => setTimeout(r, 200));
 
@@ -180,14 +145,14 @@ describe('📌 reactions on messages in an incident channel', () => {
     expect(await seen(eyes)).toBe(false);
     expect(await seen(general)).toBe(false);
     expect(
-      emu.calls.some((c) => c.args.channel === GENERAL && (c.method === 'conversations.history' || c.method === 'chat.getPermalink')),
+      fw.slack.calls.some((c) => c.args.channel === GENERAL && (c.method === 'conversations.history' || c.method === 'chat.getPermalink')),
     ).toBe(false);
   });
 
   it('records the text of a 📌ed reply in a thread, found with conversations.replies', async () => {
-    const { id, channel } = await declare('Pin a thread reply');
-    const root = humanMessage(emu, channel, 'Anyone looking at the queue depth?', { user: 'U0ALICE', ts: pastTs(120) });
-    const reply = humanMessage(emu, channel, 'Yes: consumers are stuck on a poison message', {
+    const { id, channel } = await fw.declare('Pin a thread reply');
+    const root = humanMessage(fw.slack, channel, 'Anyone looking at the queue depth?', { user: 'U0ALICE', ts: pastTs(120) });
+    const reply = humanMessage(fw.slack, channel, 'Yes: consumers are stuck on a poison message', {
       user: 'U0BOB',
       ts: pastTs(90),
       threadTs: root.ts,
@@ -195,7 +160,7 @@ describe('📌 reactions on messages in an incident channel', () => {
 
     await deliver(eventShapes.reactionAdded({ user: 'U0CAROL', channel, ts: reply.ts, itemUser: 'U0BOB' }));
 
-    expect(emu.okCallsOf('conversations.replies').some((c) => c.args.channel === channel && c.args.ts === reply.ts)).toBe(true);
+    expect(fw.slack.okCallsOf('conversations.replies').some((c) => c.args.channel === channel && c.args.ts === reply.ts)).toBe(true);
     const events = await pinEvents(id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
@@ -209,13 +174,13 @@ describe('📌 reactions on messages in an incident channel', () => {
 
 describe("Slack's own pins in an incident channel", () => {
   it("records a person's pin once, ignores Firewatch's pin of its summary, and unpins on pin_removed", async () => {
-    const { id, channel } = await declare('Slack pins');
+    const { id, channel } = await fw.declare('Slack pins');
     const summary = summaryOf(channel);
-    const message = humanMessage(emu, channel, 'Root cause: expired TLS certificate on the LB', { user: 'U0BOB' });
+    const message = humanMessage(fw.slack, channel, 'Root cause: expired TLS certificate on the LB', { user: 'U0BOB' });
 
     // Firewatch pinning its own summary is not something that happened in the incident.
     const own = await deliverIgnored(
-      eventShapes.pin('pin_added', { user: emu.botUserId, message: summary, permalink: permalinkOf(summary) }),
+      eventShapes.pin('pin_added', { user: fw.slack.botUserId, message: summary, permalink: permalinkOf(summary) }),
     );
     await deliver(eventShapes.pin('pin_added', { user: 'U0ALICE', message, permalink: permalinkOf(message) }));
     await new Promise((r) => setTimeout(r, 200));
@@ -233,17 +198,17 @@ describe("Slack's own pins in an incident channel", () => {
       },
     });
     expect(await seen(own)).toBe(false);
-    expect(activePins(await timeline(id)).map((e) => e.data.ts)).toEqual([message.ts]);
+    expect(activePins(await fw.events(id)).map((e) => e.data.ts)).toEqual([message.ts]);
 
     await deliver(eventShapes.pin('pin_removed', { user: 'U0ALICE', message, permalink: permalinkOf(message) }));
     expect((await pinEvents(id)).map((e) => e.kind)).toEqual(['message_pinned', 'message_unpinned']);
-    expect(activePins(await timeline(id))).toEqual([]);
+    expect(activePins(await fw.events(id))).toEqual([]);
   });
 });
 
 describe('membership of a private incident channel', () => {
   async function declarePrivate(title: string): Promise<{ id: number; channel: string }> {
-    const result = await declareIncident(app.services.db, app.services.config, {
+    const result = await declareIncident(fw.app.services.db, fw.app.services.config, {
       title,
       severity: 'sev3',
       description: '',
@@ -252,36 +217,40 @@ describe('membership of a private incident channel', () => {
       reply: { userId: 'U0ALICE' },
     });
     if (!result.ok) throw new Error(`declare failed: ${JSON.stringify(result.errors)}`);
-    app.services.outbox.wake();
-    await settledOutbox(db.database.db, result.incident.id);
-    const incident = await incidentRow(result.incident.id);
+    fw.app.services.outbox.wake();
+    await settledOutbox(fw.db, result.incident.id);
+    const incident = await fw.incident(result.incident.id);
     if (!incident.channelId) throw new Error(`INC-${incident.id} has no channel`);
-    expect(emu.channels.get(incident.channelId)?.is_private).toBe(true);
+    expect(fw.slack.channels.get(incident.channelId)?.is_private).toBe(true);
     return { id: incident.id, channel: incident.channelId };
   }
 
   const isMember = async (incidentId: number, userId: string) =>
     (
-      await db.database.db
+      await fw.db
         .select()
         .from(incidentMembers)
         .where(and(eq(incidentMembers.incidentId, incidentId), eq(incidentMembers.userId, userId)))
     ).length > 0;
-  const notes = async (incidentId: number) => (await timeline(incidentId)).filter((e) => e.kind === 'note');
+  const notes = async (incidentId: number) => (await fw.events(incidentId)).filter((e) => e.kind === 'note');
 
   it('lets a person who joins the channel act on the incident, and takes that away when they leave', async () => {
     const { id, channel } = await declarePrivate('Private membership via channel');
-    const note = () => slashCommand(app.url, emu, `note INC-${id} hello`, { user: 'U0CAROL' });
+    const note = () => slashCommand(fw.app.url, fw.slack, `note INC-${id} hello`, { user: 'U0CAROL' });
 
     const before = await note();
     expect(before.status).toBe(200);
     expect(ackText(before)).toContain(`There is no INC-${id} that you can see.`);
     expect(await notes(id)).toEqual([]);
 
-    emu.channels.get(channel)!.members.add('U0CAROL');
-    const joined = await sendEvent(app.url, eventShapes.memberJoined({ user: 'U0CAROL', channel, channelType: 'G', inviter: 'U0ALICE' }), {
-      botUserId: emu.botUserId,
-    });
+    fw.slack.channels.get(channel)!.members.add('U0CAROL');
+    const joined = await sendEvent(
+      fw.app.url,
+      eventShapes.memberJoined({ user: 'U0CAROL', channel, channelType: 'G', inviter: 'U0ALICE' }),
+      {
+        botUserId: fw.slack.botUserId,
+      },
+    );
     expect(joined.status).toBe(200);
     await eventually(() => isMember(id, 'U0CAROL'), 'U0CAROL to become a member');
 
@@ -289,9 +258,9 @@ describe('membership of a private incident channel', () => {
     expect(ackText(after)).toContain('Noted');
     expect(await notes(id)).toEqual([expect.objectContaining({ actor: 'U0CAROL', data: expect.objectContaining({ text: 'hello' }) })]);
 
-    emu.channels.get(channel)!.members.delete('U0CAROL');
-    const left = await sendEvent(app.url, eventShapes.memberLeft({ user: 'U0CAROL', channel, channelType: 'G' }), {
-      botUserId: emu.botUserId,
+    fw.slack.channels.get(channel)!.members.delete('U0CAROL');
+    const left = await sendEvent(fw.app.url, eventShapes.memberLeft({ user: 'U0CAROL', channel, channelType: 'G' }), {
+      botUserId: fw.slack.botUserId,
     });
     expect(left.status).toBe(200);
     await eventually(async () => !(await isMember(id, 'U0CAROL')), 'U0CAROL to stop being a member');

@@ -1,60 +1,34 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { followups, incidents, jobRuns, outbox, postmortemAnswers, postmortems, timelineEvents } from '../../src/db/schema.js';
-import type { Firewatch } from '../../src/firewatch.js';
 import { sweepOverdueFollowups } from '../../src/incidents/followups.js';
 import { publishPostmortem } from '../../src/postmortems/store.js';
 import { GENERAL, MANIFEST_SCOPES, startApp, startEmulator, testConfig } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase } from '../support/database.js';
+import { useFirewatch } from '../support/harness.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
+import type { EmuMessage } from '../support/slack-emulator/index.js';
 import { ackText, clickButton, slashCommand, submitView } from '../support/slack-requests.js';
 
 const TOKEN = 'postmortem-api-token-0123456789';
 const DIGEST = 'C0DIGESTPM';
 const CONFIG = { api_token: TOKEN, digest: { channel: DIGEST, schedule: '0 9 * * 1' } };
 
-let db: TestDatabase;
-let emu: SlackEmulator;
-let app: Firewatch;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-  emu = await startEmulator();
-  emu.addChannel({ id: DIGEST, name: 'stakeholders-pm' });
-  app = await startApp(emu, db.database, testConfig(CONFIG));
-});
-
-afterAll(async () => {
-  await app?.stop();
-  await emu?.close();
-  await db?.destroy();
-});
-
-const dbx = () => db.database.db;
-
-async function declare(title: string, severity: string) {
-  const ack = await slashCommand(app.url, emu, `declare ${severity} ${title}`);
-  const id = Number(/INC-(\d+)/.exec(ackText(ack))![1]);
-  await settledOutbox(dbx(), id);
-  const [incident] = await dbx().select().from(incidents).where(eq(incidents.id, id));
-  return { id, channel: incident!.channelId! };
-}
-
+const fw = useFirewatch({ config: CONFIG, channels: [{ id: DIGEST, name: 'stakeholders-pm' }] });
 async function command(channel: string, text: string, user = 'U0ALICE') {
-  return slashCommand(app.url, emu, text, { channel, user });
+  return slashCommand(fw.app.url, fw.slack, text, { channel, user });
 }
 
-const uploadsFor = (id: number) => emu.files.filter((f) => f.filename.startsWith(`INC-${id}-postmortem`));
+const uploadsFor = (id: number) => fw.slack.files.filter((f) => f.filename.startsWith(`INC-${id}-postmortem`));
 
 describe('postmortems', () => {
   it('says why not before the incident is resolved', async () => {
-    const { channel } = await declare('Not resolved yet', 'sev3');
+    const { channel } = await fw.declare('Not resolved yet', { severity: 'sev3' });
     expect(ackText(await command(channel, 'postmortem'))).toContain('a postmortem is compiled once it is resolved');
   });
 
   it('compiles the timeline with the answers from the form, uploads it, links it, and versions a rerun', async () => {
-    const { id, channel } = await declare('Card payments failing', 'sev2');
+    const { id, channel } = await fw.declare('Card payments failing', { severity: 'sev2' });
     await command(channel, 'status identified Expired TLS certificate on the gateway');
     await command(channel, 'update Rotating the certificate now\nETA 10 minutes');
     const human = {
@@ -65,18 +39,18 @@ describe('postmortems', () => {
       user: 'U0BOB',
       edited: 0,
     };
-    emu.messages.push(human);
+    fw.slack.messages.push(human);
     await command(channel, 'note Added monitoring for certificate expiry');
     await command(channel, 'followup Alert 30 days before certificates expire <@U0BOB>');
     await command(channel, 'resolve Certificate rotated; payments recovered');
-    await settledOutbox(dbx(), id);
+    await settledOutbox(fw.db, id);
 
-    const resolution = emu.messagesIn(channel).find((m: EmuMessage) => JSON.stringify(m.blocks).includes('postmortem_write'))!;
-    expect(emu.textOf(resolution)).toContain('resolved');
-    await clickButton(app.url, emu, resolution, 'postmortem_write');
+    const resolution = fw.slack.messagesIn(channel).find((m: EmuMessage) => JSON.stringify(m.blocks).includes('postmortem_write'))!;
+    expect(fw.slack.textOf(resolution)).toContain('resolved');
+    await clickButton(fw.app.url, fw.slack, resolution, 'postmortem_write');
     const view = (
-      await emu.waitFor(() =>
-        emu.views.find(
+      await fw.slack.waitFor(() =>
+        fw.slack.views.find(
           (v) => v.view.callback_id === 'postmortem_answers' && String(v.view.private_metadata).includes(`"incidentId":${id}`),
         ),
       )
@@ -93,14 +67,14 @@ describe('postmortems', () => {
       'Where we got lucky',
     ]);
     const value = (text: string) => ({ value: { type: 'plain_text_input', value: text } });
-    const saved = await submitView(app.url, emu, view, {
+    const saved = await submitView(fw.app.url, fw.slack, view, {
       summary: value('Card payments failed for 40 minutes.'),
       rootCause: value('Certificate rotation was manual and forgotten.'),
       wentWell: value('Fast detection by alerting.'),
       lucky: value('It happened at low traffic.'),
     });
     expect(saved.text).toBe('');
-    const [answers] = await dbx().select().from(postmortemAnswers).where(eq(postmortemAnswers.incidentId, id));
+    const [answers] = await fw.db.select().from(postmortemAnswers).where(eq(postmortemAnswers.incidentId, id));
     expect(answers?.answers).toEqual({
       summary: 'Card payments failed for 40 minutes.',
       rootCause: 'Certificate rotation was manual and forgotten.',
@@ -108,12 +82,12 @@ describe('postmortems', () => {
       lucky: 'It happened at low traffic.',
     });
 
-    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
-    const ack = await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
+    const responseUrl = fw.slack.responseUrl({ channel, user: 'U0ALICE' });
+    const ack = await slashCommand(fw.app.url, fw.slack, 'postmortem', { channel, responseUrl });
     expect(ackText(ack)).toContain(`Compiling the postmortem of INC-${id}`);
-    const compiled = await emu.waitFor(() => emu.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    const compiled = await fw.slack.waitFor(() => fw.slack.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
     expect(JSON.stringify(compiled.body)).toContain('version 1, the first');
-    const file = await emu.waitFor(() => uploadsFor(id)[0]);
+    const file = await fw.slack.waitFor(() => uploadsFor(id)[0]);
     expect(file.channel).toBe(channel);
     const markdown = file.content.toString('utf8');
     for (const part of [
@@ -133,77 +107,79 @@ describe('postmortems', () => {
     ]) {
       expect(markdown).toContain(part);
     }
-    const events = await dbx().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id)).orderBy(asc(timelineEvents.id));
+    const events = await fw.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id)).orderBy(asc(timelineEvents.id));
     expect(events.length).toBeGreaterThan(5);
-    await settledOutbox(dbx(), id);
-    const summary = emu
+    await settledOutbox(fw.db, id);
+    const summary = fw.slack
       .messagesIn(channel)
-      .find((m) => JSON.stringify(m.blocks).includes('incident_actions') || /Postmortem:/.test(emu.textOf(m)))!;
-    expect(emu.textOf(summary)).toContain('Postmortem');
+      .find((m) => JSON.stringify(m.blocks).includes('incident_actions') || /Postmortem:/.test(fw.slack.textOf(m)))!;
+    expect(fw.slack.textOf(summary)).toContain('Postmortem');
 
     await command(channel, 'note One more thing learned');
-    const again = emu.responseUrl({ channel, user: 'U0ALICE' });
-    await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl: again });
-    const second = await emu.waitFor(() => emu.responses.find((r) => r.id === again.split('/').at(-1)));
+    const again = fw.slack.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(fw.app.url, fw.slack, 'postmortem', { channel, responseUrl: again });
+    const second = await fw.slack.waitFor(() => fw.slack.responses.find((r) => r.id === again.split('/').at(-1)));
     expect(JSON.stringify(second.body)).toMatch(/version 2: \d+ lines? added and \d+ removed since version 1/);
-    await emu.waitFor(() => uploadsFor(id)[1]);
+    await fw.slack.waitFor(() => uploadsFor(id)[1]);
     expect(uploadsFor(id)[1]!.content.toString('utf8')).toContain('One more thing learned');
-    const versions = await dbx().select({ version: postmortems.version }).from(postmortems).where(eq(postmortems.incidentId, id));
+    const versions = await fw.db.select({ version: postmortems.version }).from(postmortems).where(eq(postmortems.incidentId, id));
     expect(versions.map((v) => v.version).sort()).toEqual([1, 2]);
   });
 
   it('refuses to close a SEV1 without a postmortem, offering the form, and closes once one exists', async () => {
-    const { id, channel } = await declare('Closing needs a postmortem', 'sev1');
+    const { id, channel } = await fw.declare('Closing needs a postmortem', { severity: 'sev1' });
     await command(channel, 'resolve Done');
     const refused = await command(channel, 'close');
     expect(ackText(refused)).toContain('needs a postmortem before it can close');
     expect(ackText(refused)).toContain('postmortem_write');
-    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
-    await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
-    await emu.waitFor(() => emu.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    const responseUrl = fw.slack.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(fw.app.url, fw.slack, 'postmortem', { channel, responseUrl });
+    await fw.slack.waitFor(() => fw.slack.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
     expect(ackText(await command(channel, 'close'))).toContain(`INC-${id} is now closed.`);
   });
 
   it('lets a SEV3 close without a postmortem', async () => {
-    const { id, channel } = await declare('Minor needs none', 'sev3');
+    const { id, channel } = await fw.declare('Minor needs none', { severity: 'sev3' });
     await command(channel, 'resolve Done');
     expect(ackText(await command(channel, 'close'))).toContain(`INC-${id} is now closed.`);
   });
 
   it('serves the latest postmortem over HTTP to holders of the api_token only', async () => {
-    const { id, channel } = await declare('HTTP postmortem check', 'sev3');
+    const { id, channel } = await fw.declare('HTTP postmortem check', { severity: 'sev3' });
     await command(channel, 'resolve Done');
-    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
-    await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
-    await emu.waitFor(() => emu.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
-    const url = `${app.url}/incidents/INC-${id}/postmortem.md`;
+    const responseUrl = fw.slack.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(fw.app.url, fw.slack, 'postmortem', { channel, responseUrl });
+    await fw.slack.waitFor(() => fw.slack.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    const url = `${fw.app.url}/incidents/INC-${id}/postmortem.md`;
     expect((await fetch(url)).status).toBe(401);
     expect((await fetch(url, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
     const ok = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toContain('text/markdown');
     expect(await ok.text()).toContain(`# Postmortem: INC-${id}`);
-    expect((await fetch(`${app.url}/incidents/INC-999999/postmortem.md`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(
-      404,
-    );
+    expect(
+      (await fetch(`${fw.app.url}/incidents/INC-999999/postmortem.md`, { headers: { authorization: `Bearer ${TOKEN}` } })).status,
+    ).toBe(404);
   });
 });
 
 describe('follow-ups that pass their due date', () => {
   it('DM the owner once with a Done button', async () => {
-    const { id, channel } = await declare('Overdue follow-up check', 'sev3');
+    const { id, channel } = await fw.declare('Overdue follow-up check', { severity: 'sev3' });
     expect(ackText(await command(channel, 'followup Rotate the API keys <@U0DAVE> due:2020-01-31'))).toContain('due 2020-01-31');
     expect(ackText(await command(channel, 'followup Bad date <@U0DAVE> due:2020-02-30'))).toContain('"2020-02-30" is not a date');
-    expect(await sweepOverdueFollowups(dbx())).toBeGreaterThanOrEqual(1);
-    expect(await sweepOverdueFollowups(dbx())).toBe(0);
-    app.services.outbox.wake();
-    await settledOutbox(dbx(), id);
-    const dms = emu.messages.filter((m) => emu.channels.get(m.channel)?.user === 'U0DAVE' && emu.textOf(m).includes('Rotate the API keys'));
+    expect(await sweepOverdueFollowups(fw.db)).toBeGreaterThanOrEqual(1);
+    expect(await sweepOverdueFollowups(fw.db)).toBe(0);
+    fw.app.services.outbox.wake();
+    await settledOutbox(fw.db, id);
+    const dms = fw.slack.messages.filter(
+      (m) => fw.slack.channels.get(m.channel)?.user === 'U0DAVE' && fw.slack.textOf(m).includes('Rotate the API keys'),
+    );
     expect(dms).toHaveLength(1);
-    expect(emu.textOf(dms[0]!)).toContain('overdue (due 2020-01-31)');
-    await clickButton(app.url, emu, dms[0]!, 'followup_done', 'U0DAVE');
-    await emu.waitFor(async () => {
-      const [item] = await dbx().select().from(followups).where(eq(followups.incidentId, id));
+    expect(fw.slack.textOf(dms[0]!)).toContain('overdue (due 2020-01-31)');
+    await clickButton(fw.app.url, fw.slack, dms[0]!, 'followup_done', 'U0DAVE');
+    await fw.slack.waitFor(async () => {
+      const [item] = await fw.db.select().from(followups).where(eq(followups.incidentId, id));
       return item?.doneBy === 'U0DAVE';
     });
   });
@@ -220,37 +196,33 @@ describe('insights', () => {
   });
 
   it('posts the scheduled report to the digest channel once per due time', async () => {
-    const scheduled = await startApp(emu, db.database, testConfig({ ...CONFIG, insights: { schedule: '* * * * * *' } }));
+    const scheduled = await fw.startApp({ ...CONFIG, insights: { schedule: '* * * * * *' } });
     try {
-      await emu.waitFor(() => emu.messagesIn(DIGEST).find((m) => emu.textOf(m).includes('Incident insights')), 5_000);
+      await fw.slack.waitFor(() => fw.slack.messagesIn(DIGEST).find((m) => fw.slack.textOf(m).includes('Incident insights')), 5_000);
     } finally {
       await scheduled.stop();
     }
-    const runs = await dbx().select().from(jobRuns).where(eq(jobRuns.job, 'insights'));
+    const runs = await fw.db.select().from(jobRuns).where(eq(jobRuns.job, 'insights'));
     expect(runs.length).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 500));
-    expect(emu.messagesIn(DIGEST).filter((m) => emu.textOf(m).includes('Incident insights'))).toHaveLength(runs.length);
-    expect(
-      await dbx()
-        .select({ n: sql<number>`count(*)::int` })
-        .from(jobRuns),
-    ).toBeTruthy();
+    expect(fw.slack.messagesIn(DIGEST).filter((m) => fw.slack.textOf(m).includes('Incident insights'))).toHaveLength(runs.length);
+    expect(await fw.db.select({ n: sql<number>`count(*)::int` }).from(jobRuns)).toBeTruthy();
   });
 });
 
 describe('postmortem canvases', () => {
   /** Resolves a fresh incident and publishes its postmortem; resolves once every delivery of it is done. */
   async function publish(channel: string, id: number) {
-    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
-    await slashCommand(app.url, emu, 'postmortem', { channel, responseUrl });
-    await emu.waitFor(() => emu.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
-    const rows = await settledOutbox(dbx(), id);
+    const responseUrl = fw.slack.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(fw.app.url, fw.slack, 'postmortem', { channel, responseUrl });
+    await fw.slack.waitFor(() => fw.slack.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    const rows = await settledOutbox(fw.db, id);
     expect(rows.filter((r) => r.status !== 'done').map((r) => [r.kind, r.lastError])).toEqual([]);
   }
-  const canvasesIn = (channel: string) => [...emu.canvases.values()].filter((c) => c.channel === channel);
+  const canvasesIn = (channel: string) => [...fw.slack.canvases.values()].filter((c) => c.channel === channel);
   const canvasIds = async (id: number) =>
     (
-      await dbx()
+      await fw.db
         .select({ version: postmortems.version, canvasId: postmortems.canvasId })
         .from(postmortems)
         .where(eq(postmortems.incidentId, id))
@@ -258,7 +230,7 @@ describe('postmortem canvases', () => {
     ).map((r) => r.canvasId);
 
   it('puts the postmortem into one canvas in the incident channel, made with the first version and replaced by each next one', async () => {
-    const { id, channel } = await declare('Canvas of a postmortem', 'sev2');
+    const { id, channel } = await fw.declare('Canvas of a postmortem', { severity: 'sev2' });
     await command(channel, 'resolve Rolled back the release');
     await publish(channel, id);
     const [canvas] = canvasesIn(channel);
@@ -277,25 +249,23 @@ describe('postmortem canvases', () => {
   });
 
   it('retries a canvas Slack rate-limited or failed, and makes it once', async () => {
-    const { id, channel } = await declare('Canvas under faults', 'sev3');
+    const { id, channel } = await fw.declare('Canvas under faults', { severity: 'sev3' });
     await command(channel, 'resolve Done');
-    emu.fault('canvases.create', { kind: 'ratelimit', retryAfter: 1 }, { kind: 'http', status: 500 });
+    fw.slack.fault('canvases.create', { kind: 'ratelimit', retryAfter: 1 }, { kind: 'http', status: 500 });
     await publish(channel, id);
-    expect(emu.calls.filter((c) => c.method === 'canvases.create' && c.args.channel_id === channel).map((c) => c.fault ?? 'ok')).toEqual([
-      'ratelimit',
-      'http',
-      'ok',
-    ]);
+    expect(
+      fw.slack.calls.filter((c) => c.method === 'canvases.create' && c.args.channel_id === channel).map((c) => c.fault ?? 'ok'),
+    ).toEqual(['ratelimit', 'http', 'ok']);
     expect(canvasesIn(channel)).toHaveLength(1);
     expect(await canvasIds(id)).toEqual([canvasesIn(channel)[0]!.id]);
   });
 
   it('makes a new canvas when the last one was deleted by hand', async () => {
-    const { id, channel } = await declare('Canvas deleted by hand', 'sev3');
+    const { id, channel } = await fw.declare('Canvas deleted by hand', { severity: 'sev3' });
     await command(channel, 'resolve Done');
     await publish(channel, id);
     const [first] = canvasesIn(channel);
-    emu.canvases.delete(first!.id);
+    fw.slack.canvases.delete(first!.id);
     await publish(channel, id);
     const [second] = canvasesIn(channel);
     expect(second?.id).not.toBe(first!.id);
@@ -304,17 +274,17 @@ describe('postmortem canvases', () => {
   });
 
   it('keeps to the file, and fails nothing, in a workspace that allows no canvases', async () => {
-    const { id, channel } = await declare('No canvases here', 'sev3');
+    const { id, channel } = await fw.declare('No canvases here', { severity: 'sev3' });
     await command(channel, 'resolve Done');
-    emu.canvasesAllowed = false;
+    fw.slack.canvasesAllowed = false;
     try {
       await publish(channel, id);
     } finally {
-      emu.canvasesAllowed = true;
+      fw.slack.canvasesAllowed = true;
     }
     expect(uploadsFor(id)).toHaveLength(1);
     expect(canvasesIn(channel)).toEqual([]);
-    const rows = await dbx()
+    const rows = await fw.db
       .select()
       .from(outbox)
       .where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'postmortem.canvas')));
@@ -357,15 +327,15 @@ describe('postmortem canvases', () => {
   });
 
   it('asks for no canvas when postmortem_canvas is false', async () => {
-    const { id, channel } = await declare('Canvas turned off', 'sev3');
+    const { id, channel } = await fw.declare('Canvas turned off', { severity: 'sev3' });
     await command(channel, 'resolve Done');
     const published = await publishPostmortem(
-      dbx(),
-      { ...app.services.config, postmortemCanvas: false },
+      fw.db,
+      { ...fw.app.services.config, postmortemCanvas: false },
       { incidentId: id, actor: 'U0ALICE', names: async () => ({}) },
     );
     expect(published.ok).toBe(true);
-    const kinds = (await dbx().select({ kind: outbox.kind }).from(outbox).where(eq(outbox.incidentId, id))).map((r) => r.kind);
+    const kinds = (await fw.db.select({ kind: outbox.kind }).from(outbox).where(eq(outbox.incidentId, id))).map((r) => r.kind);
     expect(kinds).toContain('postmortem.upload');
     expect(kinds).not.toContain('postmortem.canvas');
   });

@@ -8,102 +8,55 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { followups, incidents, jobRuns, outbox, postmortems, subscriptions, timelineEvents } from '../../src/db/schema.js';
 import { runDigest } from '../../src/digests/job.js';
-import type { Firewatch } from '../../src/firewatch.js';
 import { sameSecret } from '../../src/http/secrets.js';
 import { declareIncident } from '../../src/workflow/declare.js';
-import { ANNOUNCE, GENERAL, startEmulator, testConfig } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { ANNOUNCE, GENERAL } from '../support/app.js';
+import { useFirewatch } from '../support/harness.js';
 import {
-  ackText,
   blockActionsPayload,
   eventBody,
   FORM,
   httpRequest,
   interactionBody,
   JSON_TYPE,
-  type LogLine,
   rowCounts,
   slackPost,
   slash,
   slashBody,
   sleep,
-  startLoggedApp,
   until,
   viewSubmissionPayload,
 } from '../support/hostile.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { SlackEmulator } from '../support/slack-emulator/index.js';
+import type {} from '../support/slack-emulator/index.js';
 import { signature, submitView, type SignedResponse } from '../support/slack-requests.js';
 
 const API_TOKEN = 'api-token-0123456789abcdef';
 const PROM_TOKEN = 'prom-token-0123456789';
 const PD_KEY = 'R0UTINGKEY0123456789abcdef012345';
 const DIGEST = 'C0DIGESTSEC';
-const CONFIG = testConfig({
+const CONFIG = {
   api_token: API_TOKEN,
   digest: { channel: DIGEST, schedule: '0 9 * * 1' },
   integrations: [
     { id: 'prom', type: 'alertmanager', token: PROM_TOKEN },
     { id: 'pd', type: 'pagerduty', routing_key: PD_KEY },
   ],
-});
+};
 const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src');
 
-let db: TestDatabase;
-let emu: SlackEmulator;
-let app: Firewatch;
-let logs: LogLine[];
+const fw = useFirewatch({ config: CONFIG, channels: [{ id: DIGEST, name: 'stakeholders-sec' }], captureLogs: true });
 /** A public incident the signed requests act on. */
 let pub: { id: number; channel: string };
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  emu = await startEmulator();
-  emu.addChannel({ id: DIGEST, name: 'stakeholders-sec' });
-  ({ app, logs } = await startLoggedApp(emu, db.database, CONFIG));
-  pub = await declare('declare sev2 Public checkout outage');
+  pub = await fw.declareCommand('declare sev2 Public checkout outage');
 });
 
-afterAll(async () => {
-  await app?.stop();
-  await emu?.close();
-  await db?.destroy();
-});
-
-const dbx = () => db.database.db;
 const now = () => Math.floor(Date.now() / 1000);
-
-async function incidentRow(id: number) {
-  const [row] = await dbx().select().from(incidents).where(eq(incidents.id, id));
-  if (!row) throw new Error(`no incident ${id}`);
-  return row;
-}
-
-async function declare(text: string, user = 'U0ALICE') {
-  const ack = await slash(app.url, emu, text, { user });
-  expect(ack.status).toBe(200);
-  const id = Number(/INC-(\d+)/.exec(ackText(ack))![1]);
-  await settledOutbox(dbx(), id);
-  return { id, channel: (await incidentRow(id)).channelId! };
-}
-
-/** Waits until no outbox row is pending, so Slack calls that follow belong to what comes next. */
-async function outboxIdle(): Promise<void> {
-  await until(
-    async () => (await dbx().select({ id: outbox.id }).from(outbox).where(eq(outbox.status, 'pending')).limit(1)).length === 0,
-    'an idle outbox',
-    20_000,
-  );
-}
-
-async function command(text: string, options: { channel?: string; user?: string } = {}) {
-  const r = await slash(app.url, emu, text, { channel: options.channel ?? GENERAL, user: options.user ?? 'U0ALICE' });
-  expect(r.status).toBe(200);
-  return ackText(r);
-}
 
 describe('Slack request signatures', () => {
   interface Kind {
@@ -118,7 +71,7 @@ describe('Slack request signatures', () => {
     {
       name: 'slash command',
       contentType: FORM,
-      body: () => slashBody(emu, { text: 'declare sev3 Forged via a slash command', user_id: 'U0BOB' }),
+      body: () => slashBody(fw.slack, { text: 'declare sev3 Forged via a slash command', user_id: 'U0BOB' }),
       writes: ['incidents', 'outbox'],
     },
     {
@@ -126,7 +79,7 @@ describe('Slack request signatures', () => {
       contentType: FORM,
       body: () =>
         interactionBody(
-          blockActionsPayload(emu, {
+          blockActionsPayload(fw.slack, {
             actionId: 'incident_subscribe',
             value: `${pub.id}:investigating`,
             user: 'U0BOB',
@@ -140,7 +93,7 @@ describe('Slack request signatures', () => {
       contentType: FORM,
       body: () =>
         interactionBody(
-          viewSubmissionPayload(emu, {
+          viewSubmissionPayload(fw.slack, {
             callbackId: 'declare_incident',
             values: { title: { value: { type: 'plain_text_input', value: 'Forged via the declare form' } } },
             privateMetadata: '{}',
@@ -175,7 +128,7 @@ describe('Slack request signatures', () => {
   for (const kind of KINDS) {
     it(`refuses a ${kind.name} that is not signed right with 401, records nothing, and still takes the signed one`, async () => {
       const body = kind.body();
-      const url = app.url;
+      const url = fw.app.url;
       const ct = kind.contentType;
       const sig = (b: string, ts: number) => signature(b, ts)['x-slack-signature']!;
       const refusals: Array<[string, () => Promise<SignedResponse>]> = [
@@ -225,9 +178,9 @@ describe('Slack request signatures', () => {
             slackPost(url, body, ct, { signatureHeaders: { 'x-slack-request-timestamp': 'soon', 'x-slack-signature': sig(body, now()) } }),
         ],
       ];
-      await outboxIdle();
-      const before = await rowCounts(dbx());
-      const callsBefore = emu.calls.length;
+      await fw.drained();
+      const before = await rowCounts(fw.db);
+      const callsBefore = fw.slack.calls.length;
       const answers: string[] = [];
       for (const [name, send] of refusals) {
         const r = await send();
@@ -236,11 +189,11 @@ describe('Slack request signatures', () => {
       expect.soft(answers, 'refusals that were not 401').toEqual([]);
       // Listeners of actions and events run after the ack: give them time to record anything.
       await sleep(400);
-      expect.soft(await rowCounts(dbx()), 'rows written by refused requests').toEqual(before);
-      await outboxIdle();
+      expect.soft(await rowCounts(fw.db), 'rows written by refused requests').toEqual(before);
+      await fw.drained();
       expect
         .soft(
-          emu.calls.slice(callsBefore).map((c) => c.method),
+          fw.slack.calls.slice(callsBefore).map((c) => c.method),
           'Slack calls made for refused requests',
         )
         .toEqual([]);
@@ -249,9 +202,9 @@ describe('Slack request signatures', () => {
       expect(ok.status).toBe(200);
       kind.accepted?.(ok);
       if (kind.writes.length) {
-        const mid = await rowCounts(dbx(), kind.writes);
+        const mid = await rowCounts(fw.db, kind.writes);
         await until(async () => {
-          const after = await rowCounts(dbx(), kind.writes);
+          const after = await rowCounts(fw.db, kind.writes);
           return kind.writes.some((t) => after[t]! > (before[t] ?? 0) || after[t]! > mid[t]!);
         }, `the signed ${kind.name} to be recorded`);
       }
@@ -306,8 +259,8 @@ describe('webhook and API tokens', () => {
   });
 
   it('refuses Alertmanager webhooks without exactly the integration token with 401, creating nothing', async () => {
-    const url = `${app.url}/webhooks/alertmanager/prom`;
-    const before = await rowCounts(dbx(), CREATING);
+    const url = `${fw.app.url}/webhooks/alertmanager/prom`;
+    const before = await rowCounts(fw.db, CREATING);
     const headers: Array<[string, Record<string, string>]> = [
       ...variants(PROM_TOKEN).map(([name, token]): [string, Record<string, string>] => [name, { authorization: `Bearer ${token}` }]),
       ['an empty bearer', { authorization: 'Bearer ' }],
@@ -324,7 +277,7 @@ describe('webhook and API tokens', () => {
       if (r.status !== 401) wrong.push(`${name}: ${r.status}`);
     }
     expect.soft(wrong).toEqual([]);
-    expect.soft(await rowCounts(dbx(), CREATING)).toEqual(before);
+    expect.soft(await rowCounts(fw.db, CREATING)).toEqual(before);
     const ok = await httpRequest(url, {
       body: alert(2),
       headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` },
@@ -340,20 +293,20 @@ describe('webhook and API tokens', () => {
         dedup_key: `pd-token-${n}`,
         payload: { summary: `PD token check ${n}`, source: 'db-1', severity: 'error' },
       });
-    const before = await rowCounts(dbx(), CREATING);
+    const before = await rowCounts(fw.db, CREATING);
     const wrong: string[] = [];
     for (const [name, key] of [...variants(PD_KEY), ['the Alertmanager token', PROM_TOKEN]] as const) {
-      const r = await httpRequest(`${app.url}/v2/enqueue`, { body: event(key, 1), headers: { 'content-type': 'application/json' } });
+      const r = await httpRequest(`${fw.app.url}/v2/enqueue`, { body: event(key, 1), headers: { 'content-type': 'application/json' } });
       if (r.status !== 404 && r.status !== 400) wrong.push(`${name}: ${r.status}`);
     }
     expect.soft(wrong).toEqual([]);
-    expect.soft(await rowCounts(dbx(), CREATING)).toEqual(before);
-    const ok = await httpRequest(`${app.url}/v2/enqueue`, { body: event(PD_KEY, 2), headers: { 'content-type': 'application/json' } });
+    expect.soft(await rowCounts(fw.db, CREATING)).toEqual(before);
+    const ok = await httpRequest(`${fw.app.url}/v2/enqueue`, { body: event(PD_KEY, 2), headers: { 'content-type': 'application/json' } });
     expect(ok.status).toBe(202);
   });
 
   it('refuses the postmortem endpoint without exactly the api_token with 401', async () => {
-    const url = `${app.url}/incidents/INC-${pub.id}/postmortem.md`;
+    const url = `${fw.app.url}/incidents/INC-${pub.id}/postmortem.md`;
     const wrong: string[] = [];
     const headers: Array<[string, Record<string, string>]> = [
       ...variants(API_TOKEN).map(([name, token]): [string, Record<string, string>] => [name, { authorization: `Bearer ${token}` }]),
@@ -388,16 +341,16 @@ describe('private incidents', () => {
 
   beforeAll(async () => {
     // Carol takes the digest by DM; she is in neither private incident.
-    expect(await command('subscribe', { user: 'U0CAROL' })).toContain('digest by DM');
-    await command(`update Rolling back the release`, { channel: pub.channel });
+    expect(await fw.run('subscribe', { user: 'U0CAROL' })).toContain('digest by DM');
+    await fw.run(`update Rolling back the release`, { channel: pub.channel });
 
     // Private incident 1, from the declare form.
-    const triggerId = emu.triggerId({ user: 'U0ALICE' });
-    const viewsBefore = emu.views.length;
-    expect((await slash(app.url, emu, 'declare', { triggerId })).text).toBe('');
-    const view = (await emu.waitFor(() => emu.views[viewsBefore])).view;
+    const triggerId = fw.slack.triggerId({ user: 'U0ALICE' });
+    const viewsBefore = fw.slack.views.length;
+    expect((await slash(fw.app.url, fw.slack, 'declare', { triggerId })).text).toBe('');
+    const view = (await fw.slack.waitFor(() => fw.slack.views[viewsBefore])).view;
     const title = 'Quokkaleak credential exposure';
-    const submitted = await submitView(app.url, emu, view, {
+    const submitted = await submitView(fw.app.url, fw.slack, view, {
       title: { value: { type: 'plain_text_input', value: title } },
       severity: { value: { type: 'static_select', selected_option: { value: 'sev3' } } },
       description: { value: { type: 'plain_text_input', value: 'Quokkaleak keys found in a public gist' } },
@@ -408,13 +361,13 @@ describe('private incidents', () => {
     });
     expect(submitted.text).toBe('');
     const row = await until(
-      async () => (await dbx().select().from(incidents).where(eq(incidents.title, title)))[0],
+      async () => (await fw.db.select().from(incidents).where(eq(incidents.title, title)))[0],
       'the private incident',
     );
     expect(row.isPrivate).toBe(true);
-    await settledOutbox(dbx(), row.id);
-    const channel = (await incidentRow(row.id)).channelId!;
-    expect(emu.channels.get(channel)?.is_private).toBe(true);
+    await settledOutbox(fw.db, row.id);
+    const channel = (await fw.incident(row.id)).channelId!;
+    expect(fw.slack.channels.get(channel)?.is_private).toBe(true);
     for (const text of [
       'update Rotating the quokkaleak keys now',
       'note Quokkaleak note for the timeline',
@@ -423,21 +376,21 @@ describe('private incidents', () => {
       'followup Rotate every quokkaleak key <@U0ALICE>',
       'resolve Quokkaleak keys rotated',
     ]) {
-      await command(text, { channel });
-      await settledOutbox(dbx(), row.id);
+      await fw.run(text, { channel });
+      await settledOutbox(fw.db, row.id);
     }
-    const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
-    await slash(app.url, emu, 'postmortem', { channel, responseUrl });
+    const responseUrl = fw.slack.responseUrl({ channel, user: 'U0ALICE' });
+    await slash(fw.app.url, fw.slack, 'postmortem', { channel, responseUrl });
     await until(
-      async () => (await dbx().select().from(postmortems).where(eq(postmortems.incidentId, row.id)))[0],
+      async () => (await fw.db.select().from(postmortems).where(eq(postmortems.incidentId, row.id)))[0],
       'the postmortem of the private incident',
     );
-    await settledOutbox(dbx(), row.id);
-    const [followup] = await dbx().select().from(followups).where(eq(followups.incidentId, row.id));
+    await settledOutbox(fw.db, row.id);
+    const [followup] = await fw.db.select().from(followups).where(eq(followups.incidentId, row.id));
     p1 = { id: row.id, channel, followupId: followup!.id };
 
     // Private incident 2, through the domain, still open.
-    const declared = await declareIncident(app.services.db, app.services.config, {
+    const declared = await declareIncident(fw.app.services.db, fw.app.services.config, {
       title: 'Quokkaleak second exposure',
       severity: 'sev2',
       description: '',
@@ -446,18 +399,18 @@ describe('private incidents', () => {
       reply: { userId: 'U0ALICE' },
     });
     if (!declared.ok) throw new Error('private incident 2 not declared');
-    app.services.outbox.wake();
-    await settledOutbox(dbx(), declared.incident.id);
-    p2 = { id: declared.incident.id, channel: (await incidentRow(declared.incident.id)).channelId! };
-    await command('update Quokkaleak keys being revoked', { channel: p2.channel });
-    await settledOutbox(dbx(), p2.id);
+    fw.app.services.outbox.wake();
+    await settledOutbox(fw.db, declared.incident.id);
+    p2 = { id: declared.incident.id, channel: (await fw.incident(declared.incident.id)).channelId! };
+    await fw.run('update Quokkaleak keys being revoked', { channel: p2.channel });
+    await settledOutbox(fw.db, p2.id);
   });
 
   it('announces nothing about them, and DMs nobody outside them', async () => {
-    const announced = emu.messagesIn(ANNOUNCE).map((m) => emu.textOf(m));
+    const announced = fw.slack.messagesIn(ANNOUNCE).map((m) => fw.slack.textOf(m));
     expect(announced.some((t) => t.includes(`INC-${pub.id}`))).toBe(true);
     expect(announced.filter(mentionsPrivate)).toEqual([]);
-    const outside = emu
+    const outside = fw.slack
       .callsOf('chat.postMessage')
       .filter((c) => c.args.channel !== p1.channel && c.args.channel !== p2.channel && c.args.channel !== 'U0ALICE')
       .map((c) => `${String(c.args.channel)}: ${JSON.stringify(c.args.text).slice(0, 120)}`);
@@ -466,7 +419,7 @@ describe('private incidents', () => {
 
   it('leaves them out of the digest preview, for outsiders and members alike', async () => {
     for (const user of ['U0CAROL', 'U0ALICE']) {
-      const preview = await command('digest', { user });
+      const preview = await fw.run('digest', { user });
       expect(preview, user).toContain(`INC-${pub.id}`);
       expect(mentionsPrivate(preview), `${user}: ${preview.slice(0, 400)}`).toBe(false);
     }
@@ -474,11 +427,11 @@ describe('private incidents', () => {
 
   it('leaves them out of a scheduled digest, in its channel and in subscribers’ DMs', async () => {
     const dueAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const callsBefore = emu.calls.length;
-    expect(await runDigest(dbx(), CONFIG, dueAt)).toBe('posted');
-    app.services.outbox.wake();
+    const callsBefore = fw.slack.calls.length;
+    expect(await runDigest(fw.db, fw.config, dueAt)).toBe('posted');
+    fw.app.services.outbox.wake();
     const posted = () =>
-      emu.calls
+      fw.slack.calls
         .slice(callsBefore)
         .filter((c) => c.method === 'chat.postMessage' && (c.args.channel === DIGEST || c.args.channel === 'U0CAROL') && c.ok);
     await until(() => posted().length >= 2 && posted(), 'the digest in its channel and in Carol’s DM');
@@ -487,7 +440,7 @@ describe('private incidents', () => {
       expect(text).toContain(`INC-${pub.id}`);
       expect(mentionsPrivate(text), `${String(call.args.channel)}: ${text.slice(0, 400)}`).toBe(false);
     }
-    const [run] = await dbx()
+    const [run] = await fw.db
       .select()
       .from(jobRuns)
       .where(and(eq(jobRuns.job, 'digest'), eq(jobRuns.dueAt, dueAt)));
@@ -495,21 +448,21 @@ describe('private incidents', () => {
   });
 
   it('leaves them out of /incident list for a non-member, and shows the open one to a member', async () => {
-    const carol = await command('list', { user: 'U0CAROL' });
+    const carol = await fw.run('list', { user: 'U0CAROL' });
     expect(carol).toContain(`INC-${pub.id}`);
     expect(mentionsPrivate(carol), carol.slice(0, 400)).toBe(false);
-    expect(await command('list', { user: 'U0ALICE' })).toContain(`INC-${p2.id}`);
+    expect(await fw.run('list', { user: 'U0ALICE' })).toContain(`INC-${p2.id}`);
   });
 
   it('answers a non-member’s commands naming them exactly as for an incident that does not exist, and changes nothing', async () => {
     const snapshot = async (id: number) => ({
-      incident: await incidentRow(id),
-      events: (await dbx().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id))).length,
-      outbox: (await dbx().select().from(outbox).where(eq(outbox.incidentId, id))).length,
-      subscriptions: await dbx().select().from(subscriptions).where(eq(subscriptions.incidentId, id)),
+      incident: await fw.incident(id),
+      events: (await fw.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id))).length,
+      outbox: (await fw.db.select().from(outbox).where(eq(outbox.incidentId, id))).length,
+      subscriptions: await fw.db.select().from(subscriptions).where(eq(subscriptions.incidentId, id)),
     });
     const before = { p1: await snapshot(p1.id), p2: await snapshot(p2.id) };
-    const callsBefore = emu.calls.length;
+    const callsBefore = fw.slack.calls.length;
     const wrong: string[] = [];
     for (const id of [p1.id, p2.id, 999_999]) {
       for (const text of [
@@ -525,7 +478,7 @@ describe('private incidents', () => {
         `INC-${id} followup`,
         `INC-${id} page <@U0CAROL>`,
       ]) {
-        const answer = await command(text, { user: 'U0CAROL' });
+        const answer = await fw.run(text, { user: 'U0CAROL' });
         if (!answer.includes(`There is no INC-${id} that you can see.`)) wrong.push(`${text} → ${answer.slice(0, 160)}`);
         if (id !== 999_999 && SECRET_WORD.test(answer)) wrong.push(`${text} revealed the title: ${answer.slice(0, 160)}`);
       }
@@ -533,16 +486,16 @@ describe('private incidents', () => {
     expect.soft(wrong).toEqual([]);
     await sleep(300);
     expect.soft({ p1: await snapshot(p1.id), p2: await snapshot(p2.id) }).toEqual(before);
-    const calls = emu.calls
+    const calls = fw.slack.calls
       .slice(callsBefore)
       .filter((c) => JSON.stringify(c.args).includes('U0CAROL') || mentionsPrivate(JSON.stringify(c.args)));
     expect(calls.map((c) => `${c.method} ${JSON.stringify(c.args).slice(0, 120)}`)).toEqual([]);
   });
 
   it('refuses a non-member’s clicks on their buttons and submissions of their forms the same way', async () => {
-    const before = { p1: await incidentRow(p1.id), p2: await incidentRow(p2.id) };
-    const subsBefore = await dbx().select().from(subscriptions).where(eq(subscriptions.userId, 'U0CAROL'));
-    const viewsBefore = emu.views.length;
+    const before = { p1: await fw.incident(p1.id), p2: await fw.incident(p2.id) };
+    const subsBefore = await fw.db.select().from(subscriptions).where(eq(subscriptions.userId, 'U0CAROL'));
+    const viewsBefore = fw.slack.views.length;
     const clicks: Array<{ actionId: string; value: string; expect: string }> = [
       ...['incident_post_update', 'incident_change_status', 'incident_subscribe', 'incident_resolve'].map((actionId) => ({
         actionId,
@@ -557,11 +510,13 @@ describe('private incidents', () => {
     ];
     const wrong: string[] = [];
     for (const click of clicks) {
-      const payload = blockActionsPayload(emu, { actionId: click.actionId, value: click.value, user: 'U0CAROL', channel: GENERAL });
-      const r = await slackPost(app.url, interactionBody(payload), FORM);
+      const payload = blockActionsPayload(fw.slack, { actionId: click.actionId, value: click.value, user: 'U0CAROL', channel: GENERAL });
+      const r = await slackPost(fw.app.url, interactionBody(payload), FORM);
       expect(r.status).toBe(200);
       const id = String(payload.response_url).split('/').at(-1);
-      const answer = await until(() => emu.responses.find((p) => p.id === id), `the answer to ${click.actionId}`).catch(() => undefined);
+      const answer = await until(() => fw.slack.responses.find((p) => p.id === id), `the answer to ${click.actionId}`).catch(
+        () => undefined,
+      );
       const text = JSON.stringify(answer?.body ?? null);
       if (!text.includes(click.expect)) wrong.push(`${click.actionId} ${click.value} → ${text.slice(0, 160)}`);
       if (SECRET_WORD.test(text)) wrong.push(`${click.actionId} revealed the title`);
@@ -578,28 +533,30 @@ describe('private incidents', () => {
       { callbackId: 'postmortem_answers', id: p1.id, values: { summary: { value: { value: 'Outsider summary' } } }, field: 'summary' },
     ];
     for (const form of forms) {
-      const payload = viewSubmissionPayload(emu, {
+      const payload = viewSubmissionPayload(fw.slack, {
         callbackId: form.callbackId,
         values: form.values,
         privateMetadata: JSON.stringify({ incidentId: form.id, from: 'investigating' }),
         user: 'U0CAROL',
       });
-      const r = await slackPost(app.url, interactionBody(payload), FORM);
+      const r = await slackPost(fw.app.url, interactionBody(payload), FORM);
       const errors = (r.json as { errors?: Record<string, string> } | undefined)?.errors;
       if (errors?.[form.field] !== `There is no INC-${form.id} that you can see.`)
         wrong.push(`${form.callbackId} → ${r.status} ${r.text.slice(0, 160)}`);
     }
     expect.soft(wrong).toEqual([]);
     await sleep(300);
-    expect.soft(emu.views.slice(viewsBefore).filter((v) => v.user === 'U0CAROL' || JSON.stringify(v.view).match(SECRET_WORD))).toEqual([]);
-    expect.soft({ p1: await incidentRow(p1.id), p2: await incidentRow(p2.id) }).toEqual(before);
-    expect.soft(await dbx().select().from(subscriptions).where(eq(subscriptions.userId, 'U0CAROL'))).toEqual(subsBefore);
-    const [item] = await dbx().select().from(followups).where(eq(followups.id, p1.followupId));
+    expect
+      .soft(fw.slack.views.slice(viewsBefore).filter((v) => v.user === 'U0CAROL' || JSON.stringify(v.view).match(SECRET_WORD)))
+      .toEqual([]);
+    expect.soft({ p1: await fw.incident(p1.id), p2: await fw.incident(p2.id) }).toEqual(before);
+    expect.soft(await fw.db.select().from(subscriptions).where(eq(subscriptions.userId, 'U0CAROL'))).toEqual(subsBefore);
+    const [item] = await fw.db.select().from(followups).where(eq(followups.id, p1.followupId));
     expect(item?.doneAt).toBeNull();
   });
 
   it('serves its postmortem over HTTP only with the api_token (an admin’s view)', async () => {
-    const url = `${app.url}/incidents/INC-${p1.id}/postmortem.md`;
+    const url = `${fw.app.url}/incidents/INC-${p1.id}/postmortem.md`;
     const anonymous = await httpRequest(url);
     expect(anonymous.status).toBe(401);
     expect(anonymous.text).not.toMatch(SECRET_WORD);
@@ -612,13 +569,13 @@ describe('private incidents', () => {
   });
 
   it('keeps the words of their titles out of /incident insights for a non-member', async () => {
-    const insights = await command('insights 7d', { user: 'U0CAROL' });
+    const insights = await fw.run('insights 7d', { user: 'U0CAROL' });
     expect(insights).toContain('Recurring words in titles');
     expect(insights).not.toMatch(SECRET_WORD);
   });
 
   it('lets no error escape a handler along the way', () => {
-    const escaped = logs.filter((l) =>
+    const escaped = fw.logs.filter((l) =>
       /unhandled error in a Slack listener|request handler failed|An unhandled error occurred/.test(String(l.msg ?? '')),
     );
     expect(escaped.map((l) => l.msg)).toEqual([]);

@@ -5,14 +5,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asc, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidents, outbox, timelineEvents, type OutboxRow } from '../../src/db/schema.js';
-import type { Firewatch } from '../../src/firewatch.js';
 import { ANNOUNCE, GENERAL, startApp, startEmulator, testConfig } from '../support/app.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase } from '../support/database.js';
+import { useFirewatch } from '../support/harness.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { EmuMessage, Fault, RecordedCall, SlackEmulator } from '../support/slack-emulator/index.js';
-import { ackText, incidentNumberIn, type SignedResponse, slashCommand } from '../support/slack-requests.js';
+import type { EmuMessage, Fault, RecordedCall } from '../support/slack-emulator/index.js';
+import { ackText, incidentNumberIn, slashCommand } from '../support/slack-requests.js';
 
 const CONFIG = { archive_on_close: true };
 const SUMMARY_EVENT = 'firewatch_incident_summary';
@@ -25,41 +25,26 @@ const TRANSIENT: Record<Transient, Fault> = {
 };
 const KINDS = Object.keys(TRANSIENT) as Transient[];
 
-let db: TestDatabase;
-let emu: SlackEmulator;
-let app: Firewatch;
+const fw = useFirewatch({ config: CONFIG, healSlackAfterEach: true });
 let sweep: NodeJS.Timeout | undefined;
 let flaky: FlakyResponseUrls;
 /** The hang scenario runs on a stack of its own while the rest of the file runs (it takes > 10 s). */
 let hang: Promise<HangResult>;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  emu = await startEmulator();
-  app = await startApp(emu, db.database, testConfig(CONFIG));
   flaky = await FlakyResponseUrls.start();
   hang = hangOnSummaryPost();
   hang.catch(() => {}); // awaited (and reported) by its test
   // The app sweeps its outbox every second; waking it more often only removes the wait for the next
   // tick (a retry still waits for its Retry-After or backoff), which keeps this file fast.
-  sweep = setInterval(() => app.services.outbox.wake(), 100);
+  sweep = setInterval(() => fw.app.services.outbox.wake(), 100);
 });
 
 afterAll(async () => {
   clearInterval(sweep);
   await hang?.catch(() => {});
-  await app?.stop();
-  await emu?.close();
   await flaky?.close();
-  await db?.destroy();
 });
-
-afterEach(() => {
-  emu.down = false;
-  emu.clearFaults();
-});
-
-const dbx = () => db.database.db;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mentions = (id: number) => new RegExp(`INC-${id}(?!\\d)`);
 const STATUS_LABEL: Record<string, string> = {
@@ -70,14 +55,8 @@ const STATUS_LABEL: Record<string, string> = {
   closed: 'Closed',
 };
 
-async function incidentRow(id: number) {
-  const [row] = await dbx().select().from(incidents).where(eq(incidents.id, id));
-  if (!row) throw new Error(`no incident ${id}`);
-  return row;
-}
-
 async function outboxRows(id: number): Promise<OutboxRow[]> {
-  return dbx().select().from(outbox).where(eq(outbox.incidentId, id)).orderBy(asc(outbox.id));
+  return fw.db.select().from(outbox).where(eq(outbox.incidentId, id)).orderBy(asc(outbox.id));
 }
 
 let people = 0;
@@ -85,13 +64,13 @@ let people = 0;
 function freshUser(): { id: string; name: string } {
   people += 1;
   const user = { id: `U0FW${people}`, name: `responder${people}` };
-  emu.addUser({ ...user, real_name: `Responder ${people}` });
-  emu.channels.get(GENERAL)?.members.add(user.id); // so an ephemeral reply in #general can reach them
+  fw.slack.addUser({ ...user, real_name: `Responder ${people}` });
+  fw.slack.channels.get(GENERAL)?.members.add(user.id); // so an ephemeral reply in #general can reach them
   return user;
 }
 
 /** A response_url Slack no longer honours (expired or used up): the reply falls back to chat.postEphemeral. */
-const goneResponseUrl = () => `${emu.url.replace(/\/api\/$/, '')}/respond/gone${Date.now()}`;
+const goneResponseUrl = () => `${fw.slack.url.replace(/\/api\/$/, '')}/respond/gone${Date.now()}`;
 
 interface Mark {
   calls: number;
@@ -100,14 +79,14 @@ interface Mark {
   messages: number;
 }
 const mark = (): Mark => ({
-  calls: emu.calls.length,
-  responses: emu.responses.length,
-  ephemerals: emu.ephemerals.length,
-  messages: emu.messages.length,
+  calls: fw.slack.calls.length,
+  responses: fw.slack.responses.length,
+  ephemerals: fw.slack.ephemerals.length,
+  messages: fw.slack.messages.length,
 });
 
 function isDmTo(user: string, m: EmuMessage): boolean {
-  const channel = emu.channels.get(m.channel);
+  const channel = fw.slack.channels.get(m.channel);
   return !!channel?.is_im && channel.user === user;
 }
 
@@ -117,29 +96,23 @@ function isDmTo(user: string, m: EmuMessage): boolean {
  */
 function toldTo(user: string, id: number, since: Mark): string[] {
   const texts = [
-    ...emu.responses.slice(since.responses).map((r) => JSON.stringify(r.body)),
-    ...emu.ephemerals
+    ...fw.slack.responses.slice(since.responses).map((r) => JSON.stringify(r.body)),
+    ...fw.slack.ephemerals
       .slice(since.ephemerals)
       .filter((e) => e.user === user)
-      .map((e) => emu.textOf(e)),
-    ...emu.messages
+      .map((e) => fw.slack.textOf(e)),
+    ...fw.slack.messages
       .slice(since.messages)
       .filter((m) => isDmTo(user, m))
-      .map((m) => emu.textOf(m)),
+      .map((m) => fw.slack.textOf(m)),
   ];
   return texts.filter((t) => mentions(id).test(t));
 }
 
 const summariesIn = (channel: string) =>
-  emu.messagesIn(channel).filter((m) => (m.metadata as { event_type?: string } | undefined)?.event_type === SUMMARY_EVENT);
-const announcementsOf = (id: number) => emu.messagesIn(ANNOUNCE).filter((m) => !m.thread_ts && mentions(id).test(emu.textOf(m)));
-const channelsOf = (id: number) => [...emu.channels.values()].filter((c) => c.name.startsWith(`inc-${id}-`));
-
-async function declare(title: string, user: string, responseUrl = emu.responseUrl()): Promise<{ id: number; ack: SignedResponse }> {
-  const ack = await slashCommand(app.url, emu, `declare sev3 ${title}`, { user, responseUrl });
-  expect(ack.status).toBe(200);
-  return { id: incidentNumberIn(ackText(ack)), ack };
-}
+  fw.slack.messagesIn(channel).filter((m) => (m.metadata as { event_type?: string } | undefined)?.event_type === SUMMARY_EVENT);
+const announcementsOf = (id: number) => fw.slack.messagesIn(ANNOUNCE).filter((m) => !m.thread_ts && mentions(id).test(fw.slack.textOf(m)));
+const channelsOf = (id: number) => [...fw.slack.channels.values()].filter((c) => c.name.startsWith(`inc-${id}-`));
 
 /**
  * The state after any transient fault has cleared: every outbox row done; one channel, one summary (showing
@@ -151,9 +124,9 @@ async function expectFullyDelivered(
   status: string,
   since: Mark,
 ): Promise<{ channel: string }> {
-  const rows = await settledOutbox(dbx(), id);
+  const rows = await settledOutbox(fw.db, id);
   expect(rows.filter((r) => r.status !== 'done').map((r) => [r.kind, r.status, r.lastError])).toEqual([]);
-  const incident = await incidentRow(id);
+  const incident = await fw.incident(id);
   expect(incident.status).toBe(status);
 
   const channels = channelsOf(id);
@@ -164,8 +137,8 @@ async function expectFullyDelivered(
 
   const summaries = summariesIn(channel.id);
   expect(summaries.map((m) => m.ts)).toEqual([incident.summaryTs]);
-  expect(emu.textOf(summaries[0]!)).toContain(STATUS_LABEL[status]);
-  expect(emu.pins.filter((p) => p.channel === channel.id).map((p) => p.ts)).toEqual([incident.summaryTs]);
+  expect(fw.slack.textOf(summaries[0]!)).toContain(STATUS_LABEL[status]);
+  expect(fw.slack.pins.filter((p) => p.channel === channel.id).map((p) => p.ts)).toEqual([incident.summaryTs]);
   expect(announcementsOf(id).map((m) => m.ts)).toEqual([incident.announcementTs]);
   const replies = toldTo(user.id, id, since).filter((t) => t.includes('declared'));
   expect(replies).toHaveLength(1);
@@ -175,7 +148,7 @@ async function expectFullyDelivered(
 
 /** The faulted call is the method's first since `since`, and a successful call to the same target follows. */
 function expectRetried(method: string, kind: Transient, since: Mark): void {
-  const calls = emu.calls.slice(since.calls).filter((c) => c.method === method);
+  const calls = fw.slack.calls.slice(since.calls).filter((c) => c.method === method);
   const target = (c: RecordedCall) => String(c.args.channel ?? c.args.name ?? c.args.user ?? '');
   const [first, ...rest] = calls;
   expect(first?.fault, `the first ${method} call should have met the injected fault`).toBe(kind);
@@ -268,9 +241,9 @@ describe('one transient fault on each method Firewatch calls', () => {
     const user = freshUser();
     const title = `${method} ${kind} during ${step}`;
     const inject = () => {
-      if (method !== 'response_url') emu.fault(method, TRANSIENT[kind]);
+      if (method !== 'response_url') fw.slack.fault(method, TRANSIENT[kind]);
     };
-    let responseUrl = emu.responseUrl();
+    let responseUrl = fw.slack.responseUrl();
     let flakyUrl: { url: string; hits: string[] } | undefined;
     if (method === 'chat.postEphemeral') responseUrl = goneResponseUrl();
     if (method === 'response_url') {
@@ -280,39 +253,41 @@ describe('one transient fault on each method Firewatch calls', () => {
 
     const before = mark();
     if (step === 'declare') inject();
-    const { id } = await declare(title, user.id, responseUrl);
+    const { id } = await fw.startDeclare(`declare sev3 ${title}`, { user: user.id, responseUrl });
     let status = 'investigating';
     let since = before;
     if (step !== 'declare') {
       const { channel } = await expectFullyDelivered(id, user, status, before);
       if (step === 'close') {
         expect(
-          ackText(await slashCommand(app.url, emu, 'resolve Fixed', { channel, user: user.id, responseUrl: emu.responseUrl() })),
+          ackText(
+            await slashCommand(fw.app.url, fw.slack, 'resolve Fixed', { channel, user: user.id, responseUrl: fw.slack.responseUrl() }),
+          ),
         ).toContain(`INC-${id} is now resolved.`);
-        await settledOutbox(dbx(), id);
+        await settledOutbox(fw.db, id);
       }
       since = mark();
       inject();
       const text = step === 'close' ? 'close' : 'status identified Found it';
       status = step === 'close' ? 'closed' : 'identified';
-      const r = await slashCommand(app.url, emu, text, { channel, user: user.id, responseUrl: emu.responseUrl() });
+      const r = await slashCommand(fw.app.url, fw.slack, text, { channel, user: user.id, responseUrl: fw.slack.responseUrl() });
       expect(ackText(r)).toContain(`INC-${id} is now ${status}.`);
     }
-    await settledOutbox(dbx(), id);
+    await settledOutbox(fw.db, id);
 
     const { channel } = await expectFullyDelivered(id, user, status, before);
     if (flakyUrl) expect(flakyUrl.hits).toEqual([kind, 'ok']);
     else expectRetried(method, kind, since);
     if (method === 'chat.postEphemeral') {
-      expect(emu.ephemerals.filter((e) => e.user === user.id && mentions(id).test(emu.textOf(e)))).toHaveLength(1);
+      expect(fw.slack.ephemerals.filter((e) => e.user === user.id && mentions(id).test(fw.slack.textOf(e)))).toHaveLength(1);
     }
     if (step === 'status change') {
-      const moved = emu.messagesIn(channel).filter((m) => /moved \*INC-\d+\* to \*Identified\*/.test(emu.textOf(m)));
+      const moved = fw.slack.messagesIn(channel).filter((m) => /moved \*INC-\d+\* to \*Identified\*/.test(fw.slack.textOf(m)));
       expect(moved).toHaveLength(1);
     }
     if (step === 'close') {
-      expect(emu.channels.get(channel)?.is_archived).toBe(true);
-      expect(emu.okCallsOf('conversations.archive').filter((c) => c.args.channel === channel)).toHaveLength(1);
+      expect(fw.slack.channels.get(channel)?.is_archived).toBe(true);
+      expect(fw.slack.okCallsOf('conversations.archive').filter((c) => c.args.channel === channel)).toHaveLength(1);
     }
   });
 });
@@ -322,37 +297,42 @@ describe('Slack down for a few seconds', () => {
     const alice = freshUser();
     const bob = freshUser();
     const beforeEarlier = mark();
-    const earlier = await declare('Declared before the outage', bob.id);
+    const earlier = await fw.startDeclare('declare sev3 Declared before the outage', { user: bob.id, responseUrl: fw.slack.responseUrl() });
     const { channel: earlierChannel } = await expectFullyDelivered(earlier.id, bob, 'investigating', beforeEarlier);
     const editsBefore = summariesIn(earlierChannel)[0]!.edited;
 
-    emu.down = true;
+    fw.slack.down = true;
     const since = mark();
-    const { id, ack } = await declare('Declared while Slack is down', alice.id);
+    const { id, ack } = await fw.startDeclare('declare sev3 Declared while Slack is down', {
+      user: alice.id,
+      responseUrl: fw.slack.responseUrl(),
+    });
     expect(ackText(ack)).toContain(`Declaring *INC-${id}*`);
-    const status = await slashCommand(app.url, emu, `status INC-${earlier.id} identified Slack is down`, {
+    const status = await slashCommand(fw.app.url, fw.slack, `status INC-${earlier.id} identified Slack is down`, {
       user: bob.id,
-      responseUrl: emu.responseUrl(),
+      responseUrl: fw.slack.responseUrl(),
     });
     expect(status.status).toBe(200);
     expect(ackText(status)).toContain(`INC-${earlier.id} is now identified.`);
     // The commits happened before the acks.
-    expect((await incidentRow(id)).status).toBe('investigating');
-    expect((await incidentRow(earlier.id)).status).toBe('identified');
+    expect((await fw.incident(id)).status).toBe('investigating');
+    expect((await fw.incident(earlier.id)).status).toBe('identified');
 
     await sleep(2_500);
-    const attempts = emu.calls.slice(since.calls);
+    const attempts = fw.slack.calls.slice(since.calls);
     expect(attempts.length).toBeGreaterThan(0);
     expect(attempts.filter((c) => c.fault !== 'down')).toEqual([]);
-    expect(emu.messages.length).toBe(since.messages);
+    expect(fw.slack.messages.length).toBe(since.messages);
     expect(channelsOf(id)).toEqual([]);
     expect(summariesIn(earlierChannel)[0]!.edited).toBe(editsBefore);
     expect((await outboxRows(id)).some((r) => r.status === 'pending' && r.attempts > 0)).toBe(true);
 
-    emu.down = false;
+    fw.slack.down = false;
     await expectFullyDelivered(id, alice, 'investigating', since);
     await expectFullyDelivered(earlier.id, bob, 'identified', beforeEarlier);
-    expect(emu.messagesIn(earlierChannel).filter((m) => /moved \*INC-\d+\* to \*Identified\*/.test(emu.textOf(m)))).toHaveLength(1);
+    expect(fw.slack.messagesIn(earlierChannel).filter((m) => /moved \*INC-\d+\* to \*Identified\*/.test(fw.slack.textOf(m)))).toHaveLength(
+      1,
+    );
     expect(summariesIn(earlierChannel)[0]!.edited).toBeGreaterThan(editsBefore);
   });
 });
@@ -360,7 +340,7 @@ describe('Slack down for a few seconds', () => {
 describe('a channel deleted or archived by hand', () => {
   async function setUp(title: string) {
     const user = freshUser();
-    const { id } = await declare(title, user.id);
+    const { id } = await fw.startDeclare(`declare sev3 ${title}`, { user: user.id, responseUrl: fw.slack.responseUrl() });
     const { channel } = await expectFullyDelivered(id, user, 'investigating', mark());
     return { id, user, channel };
   }
@@ -373,20 +353,23 @@ describe('a channel deleted or archived by hand', () => {
   it('records a status change for a deleted channel, fails what needs the channel with channel_not_found, and tells the user', async () => {
     const { id, user, channel } = await setUp('Channel deleted by hand');
     const lastRow = (await outboxRows(id)).at(-1)!.id;
-    emu.channels.delete(channel);
+    fw.slack.channels.delete(channel);
     const since = mark();
-    const r = await slashCommand(app.url, emu, `status INC-${id} identified Found it`, { user: user.id, responseUrl: emu.responseUrl() });
+    const r = await slashCommand(fw.app.url, fw.slack, `status INC-${id} identified Found it`, {
+      user: user.id,
+      responseUrl: fw.slack.responseUrl(),
+    });
     expect(r.status).toBe(200);
     expect(ackText(r)).toContain(`INC-${id} is now identified.`);
-    await settledOutbox(dbx(), id);
+    await settledOutbox(fw.db, id);
 
-    expect((await incidentRow(id)).status).toBe('identified');
-    const events = await dbx().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
+    expect((await fw.incident(id)).status).toBe('identified');
+    const events = await fw.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
     expect(events.filter((e) => e.kind === 'status_changed').map((e) => e.data)).toEqual([
       { from: 'investigating', to: 'identified', message: 'Found it' },
     ]);
     // The person is told by DM; that notice is an outbox row of its own.
-    await emu.waitFor(() => toldTo(user.id, id, since).find((t) => /could not post it/.test(t)));
+    await fw.slack.waitFor(() => toldTo(user.id, id, since).find((t) => /could not post it/.test(t)));
     const rows = (await rowsAfter(id, lastRow)).filter((r) => r.kind !== 'notice.dm');
     expect(rows.map((r) => [r.kind, r.status, r.lastError])).toEqual([
       ['timeline.post', 'failed', 'channel_not_found'],
@@ -394,8 +377,8 @@ describe('a channel deleted or archived by hand', () => {
       ['channel.topic', 'failed', 'channel_not_found'],
     ]);
     // No crash: Firewatch still serves.
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
-    expect((await slashCommand(app.url, emu, 'help', { user: user.id, responseUrl: emu.responseUrl() })).status).toBe(200);
+    expect((await fetch(`${fw.app.url}/healthz`)).status).toBe(200);
+    expect((await slashCommand(fw.app.url, fw.slack, 'help', { user: user.id, responseUrl: fw.slack.responseUrl() })).status).toBe(200);
 
     const told = toldTo(user.id, id, since);
     expect(
@@ -407,20 +390,20 @@ describe('a channel deleted or archived by hand', () => {
   it('records a status update for an archived channel, fails what needs the channel, and tells the user', async () => {
     const { id, user, channel } = await setUp('Channel archived by hand');
     const lastRow = (await outboxRows(id)).at(-1)!.id;
-    emu.channels.get(channel)!.is_archived = true;
+    fw.slack.channels.get(channel)!.is_archived = true;
     const since = mark();
-    const r = await slashCommand(app.url, emu, `INC-${id} update Rolling back the deploy`, {
+    const r = await slashCommand(fw.app.url, fw.slack, `INC-${id} update Rolling back the deploy`, {
       user: user.id,
-      responseUrl: emu.responseUrl(),
+      responseUrl: fw.slack.responseUrl(),
     });
     expect(r.status).toBe(200);
     expect(ackText(r)).toContain(`Update posted to INC-${id}.`);
-    await settledOutbox(dbx(), id);
+    await settledOutbox(fw.db, id);
 
-    const events = await dbx().select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
+    const events = await fw.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
     expect(events.filter((e) => e.kind === 'status_update').map((e) => e.data.message)).toEqual(['Rolling back the deploy']);
-    expect((await incidentRow(id)).status).toBe('investigating');
-    await emu.waitFor(() => toldTo(user.id, id, since).find((t) => /could not post it/.test(t)));
+    expect((await fw.incident(id)).status).toBe('investigating');
+    await fw.slack.waitFor(() => toldTo(user.id, id, since).find((t) => /could not post it/.test(t)));
     const rows = (await rowsAfter(id, lastRow)).filter((r) => r.kind !== 'notice.dm');
     expect(rows.map((r) => [r.kind, (r.payload as { where?: string }).where, r.status, r.lastError])).toEqual([
       ['timeline.post', 'channel', 'failed', 'is_archived'],
@@ -428,7 +411,7 @@ describe('a channel deleted or archived by hand', () => {
       // chat.update answers is_inactive for a message in an archived channel.
       ['summary.update', undefined, 'failed', 'is_inactive'],
     ]);
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${fw.app.url}/healthz`)).status).toBe(200);
 
     const told = toldTo(user.id, id, since);
     expect(
@@ -444,13 +427,13 @@ describe('Slack refusing to create the channel', () => {
     async (error) => {
       const user = freshUser();
       const since = mark();
-      emu.fault('conversations.create', { kind: 'error', error });
-      const { id } = await declare(`Refused channel ${error}`, user.id);
-      const rows = await settledOutbox(dbx(), id);
+      fw.slack.fault('conversations.create', { kind: 'error', error });
+      const { id } = await fw.startDeclare(`declare sev3 Refused channel ${error}`, { user: user.id, responseUrl: fw.slack.responseUrl() });
+      const rows = await settledOutbox(fw.db, id);
 
-      const incident = await incidentRow(id);
+      const incident = await fw.incident(id);
       expect(incident).toMatchObject({ status: 'investigating', channelId: null, declaredBy: user.id, leadId: user.id });
-      const creates = emu.calls.slice(since.calls).filter((c) => c.method === 'conversations.create');
+      const creates = fw.slack.calls.slice(since.calls).filter((c) => c.method === 'conversations.create');
       expect(creates.map((c) => c.error)).toEqual([error]); // permanent: not retried
       expect(rows.find((r) => r.kind === 'channel.create')).toMatchObject({ status: 'failed', lastError: error });
       expect(rows.filter((r) => r.status === 'pending')).toEqual([]);

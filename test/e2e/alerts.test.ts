@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ALERT_LINES_PER_MINUTE } from '../../src/timeline/alert-lines.js';
 import { alertGroups, alerts, incidents, outbox, pages, timelineEvents } from '../../src/db/schema.js';
 import { useFirewatch } from '../support/harness.js';
-import type { EmuMessage } from '../support/slack-emulator/index.js';
+import type { EmuMessage, MessageView } from '../support/slack-emulator/index.js';
 import { clickButton, slashCommand } from '../support/slack-requests.js';
 
 const TOKENS = {
@@ -191,11 +191,11 @@ async function waitForStatus(id: number, status: string): Promise<void> {
   }
 }
 
-function dmsTo(user: string, id: number): EmuMessage[] {
-  return fw.slack.messages.filter((m) => {
-    const channel = fw.slack.channels.get(m.channel);
-    return channel?.is_im && channel.user === user && fw.slack.textOf(m).includes(`INC-${id}`);
-  });
+function dmsTo(user: string, id: number): MessageView[] {
+  return fw.slack
+    .dm(user)
+    .messages()
+    .filter((m) => m.content.includes(`INC-${id}`));
 }
 
 const linesIn = (channel: string, text: string) => fw.slack.messagesIn(channel).filter((m) => fw.slack.textOf(m).includes(text));

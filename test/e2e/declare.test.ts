@@ -46,7 +46,12 @@ describe('declaring an incident with /incident declare', () => {
     for (const part of [`INC-${id}`, 'Payments API returning 500s', 'SEV2', 'Investigating', '<@U0ALICE>', '<!date^'])
       expect(text).toContain(part);
     expect(incident.summaryTs).toBe(summary.ts);
-    expect(fw.slack.pins).toContainEqual(expect.objectContaining({ channel: channel!.id, ts: summary.ts }));
+    expect(
+      fw.slack
+        .channel(channel!.id)
+        .pins()
+        .map((m) => m.ts),
+    ).toContain(summary.ts);
     const buttons = JSON.stringify(summary.blocks);
     expect(buttons).toContain('Post update');
     expect(buttons).toContain('Resolve');
@@ -146,7 +151,7 @@ describe('declaring an incident with /incident declare', () => {
     const { incident } = await fw.declareCommand('declare sev2 Flaky Slack during declare');
     const summaries = fw.slack.messagesIn(incident.channelId!).filter((m) => fw.slack.textOf(m).includes(`INC-${incident.id}`));
     expect(summaries).toHaveLength(1);
-    expect(fw.slack.pins.filter((p) => p.channel === incident.channelId)).toHaveLength(1);
+    expect(fw.slack.channel(incident.channelId!).pins()).toHaveLength(1);
     expect(fw.slack.messagesIn(ANNOUNCE).filter((m) => fw.slack.textOf(m).includes(`<#${incident.channelId}>`))).toHaveLength(1);
   });
 
@@ -292,7 +297,12 @@ describe('declaring from the modal', () => {
     const incident = await fw.incident(id);
     expect(incident.isPrivate).toBe(true);
     expect(fw.slack.channels.get(incident.channelId!)?.is_private).toBe(true);
-    expect(fw.slack.messages.some((m) => m.channel === ANNOUNCE && fw.slack.textOf(m).includes(`INC-${id}`))).toBe(false);
+    expect(
+      fw.slack
+        .channel(ANNOUNCE)
+        .messages()
+        .some((m) => m.content.includes(`INC-${id}`)),
+    ).toBe(false);
     expect(fw.slack.textOf(summaryIn(incident.channelId!))).toContain('Private incident');
   });
 

@@ -63,11 +63,7 @@ describe.runIf(process.env.DATABASE_URL)('two Firewatch processes on one Postgre
     const config = { escalation_tick: '* * * * * *' };
     processes.push(...(await Promise.all([spawnApp(emu, db, config), spawnApp(emu, db, config)])));
 
-    const dmsTo = (user: string) =>
-      emu.messages.filter((m) => {
-        const channel = emu.channels.get(m.channel);
-        return channel?.is_im && channel.user === user;
-      });
+    const dmsTo = (user: string) => emu.dm(user).messages();
     await emu.waitFor(() => dmsTo('U0LEVELONE').length >= PAGES && dmsTo('U0LEVELTWO').length >= PAGES, 150_000);
     // Give any duplicate time to show up.
     await new Promise((r) => setTimeout(r, 3_000));

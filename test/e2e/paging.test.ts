@@ -8,7 +8,7 @@ import { onCallAt, scheduleDefFromConfig } from '../../src/paging/schedule.js';
 import { GENERAL } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
 import { settledOutbox } from '../support/outbox.js';
-import type { EmuMessage } from '../support/slack-emulator/index.js';
+import type { MessageView } from '../support/slack-emulator/index.js';
 import { ackText, clickButton, slashCommand } from '../support/slack-requests.js';
 
 const CONFIG = {
@@ -48,7 +48,7 @@ const fw = useFirewatch({ config: CONFIG });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** DMs the bot sent a person about an incident. */
-const dmsTo = (user: string, incidentId: number): EmuMessage[] =>
+const dmsTo = (user: string, incidentId: number): MessageView[] =>
   fw.dmsTo(user).filter((m) => fw.slack.textOf(m).includes(`INC-${incidentId}*`));
 
 async function command(id: number, text: string, user = 'U0ALICE') {
@@ -63,7 +63,7 @@ async function kinds(id: number) {
   return (await fw.events(id)).filter((r) => r.kind.startsWith('page_')).map((r) => r.kind);
 }
 
-const buttonIds = (m: EmuMessage) => JSON.stringify(m.blocks).match(/page_(acknowledge|escalate)/g) ?? [];
+const buttonIds = (m: MessageView) => JSON.stringify(m.blocks).match(/page_(acknowledge|escalate)/g) ?? [];
 
 describe('paging on declare', () => {
   it('pages level 1, escalates to level 2 when nobody acknowledges, and stops at the acknowledgement', async () => {
@@ -79,7 +79,7 @@ describe('paging on declare', () => {
     const bobButtons = structuredClone(bobDm.blocks);
     const carolDm = await fw.slack.waitFor(() => dmsTo('U0CAROL', id)[0], 8_000);
     expect(dmsTo('U0BOB', id)).toHaveLength(1);
-    await clickButton(fw.app.url, fw.slack, carolDm, 'page_acknowledge', 'U0CAROL');
+    await carolDm.button('Acknowledge').click({ user: 'U0CAROL' });
     await fw.slack.waitFor(() => fw.slack.responses.find((r) => JSON.stringify(r.body).includes('Acknowledged: escalation stopped')));
     await settledOutbox(fw.db, id);
 
@@ -98,16 +98,23 @@ describe('paging on declare', () => {
     expect(dmsTo('U0BOB', id)).toHaveLength(1);
     expect(dmsTo('U0CAROL', id)).toHaveLength(1);
 
-    await clickButton(fw.app.url, fw.slack, { ...dmsTo('U0BOB', id)[0]!, blocks: bobButtons }, 'page_acknowledge', 'U0BOB');
+    const bobNow = dmsTo('U0BOB', id)[0]!;
+    await clickButton(
+      fw.app.url,
+      fw.slack,
+      { channel: bobNow.channel, ts: bobNow.ts, text: bobNow.text, blocks: bobButtons },
+      'page_acknowledge',
+      'U0BOB',
+    );
     await fw.slack.waitFor(() => fw.slack.responses.find((r) => JSON.stringify(r.body).includes('already acknowledged by <@U0CAROL>')));
   });
 
   it('escalates at once from the Escalate button, and a second click of the same button does not skip a level', async () => {
     const { id } = await fw.declare('Escalate button check', { severity: 'sev1' });
     const bobDm = await fw.slack.waitFor(() => dmsTo('U0BOB', id)[0]);
-    await clickButton(fw.app.url, fw.slack, bobDm, 'page_escalate', 'U0BOB');
+    await bobDm.button('Escalate').click({ user: 'U0BOB' });
     await fw.slack.waitFor(() => dmsTo('U0CAROL', id)[0], 1_500);
-    await clickButton(fw.app.url, fw.slack, bobDm, 'page_escalate', 'U0BOB');
+    await bobDm.button('Escalate').click({ user: 'U0BOB' });
     await fw.slack.waitFor(() => fw.slack.responses.find((r) => JSON.stringify(r.body).includes('already escalated past that level')));
     const [page] = await pagesOf(id);
     expect(page).toMatchObject({ state: 'triggered', level: 1 });

@@ -9,7 +9,7 @@ import { ANNOUNCE, startApp, startEmulator, testConfig } from '../support/app.js
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import { startPgProxy, type PgProxy } from '../support/pg-proxy.js';
-import type { EmuMessage, SlackEmulator } from '../support/slack-emulator/index.js';
+import type { SlackEmulator } from '../support/slack-emulator/index.js';
 import { ackText, clickButton, incidentNumberIn, slashCommand, type SignedResponse } from '../support/slack-requests.js';
 
 const CONFIG = {
@@ -79,16 +79,12 @@ async function incidentsTitled(title: string) {
   return direct().select().from(incidents).where(eq(incidents.title, title));
 }
 
-const about = (id: number) => (m: EmuMessage) => new RegExp(`INC-${id}\\b`).test(emu.textOf(m));
+const about = (id: number) => (m: { text: string; blocks: unknown[] }) => new RegExp(`INC-${id}\\b`).test(emu.textOf(m));
 /** The incident's pinned summary: the message with its buttons. */
 const summariesIn = (channel: string) =>
   emu.messagesIn(channel).filter((m) => JSON.stringify(m.blocks).includes(`"${SUMMARY_ACTIONS.postUpdate}"`));
 const channelsOf = (id: number) => [...emu.channels.values()].filter((c) => c.name.startsWith(`inc-${id}-`));
-const dmsTo = (user: string, id: number) =>
-  emu.messages.filter((m) => {
-    const channel = emu.channels.get(m.channel);
-    return channel?.is_im && channel.user === user && about(id)(m);
-  });
+const dmsTo = (user: string, id: number) => emu.dm(user).messages().filter(about(id));
 
 describe.runIf(process.env.DATABASE_URL)('a Postgres restart while Firewatch runs', () => {
   beforeAll(async () => {
@@ -275,7 +271,12 @@ describe.runIf(process.env.DATABASE_URL)('a Postgres restart while Firewatch run
     expect(freshRows.map((r) => [r.kind, r.status])).toEqual(DECLARE_EFFECTS.map((kind) => [kind, 'done']));
     const [freshChannel] = channelsOf(fresh);
     const [freshSummary] = summariesIn(freshChannel!.id);
-    expect(emu.pins).toContainEqual(expect.objectContaining({ channel: freshChannel!.id, ts: freshSummary?.ts }));
+    expect(
+      emu
+        .channel(freshChannel!.id)
+        .pins()
+        .map((m) => m.ts),
+    ).toContain(freshSummary?.ts);
     expect(emu.messagesIn(ANNOUNCE).filter(about(fresh))).toHaveLength(1);
 
     const escalated = await emu.waitFor(() => dmsTo('U0CAROL', waiting)[0], 15_000);
@@ -286,7 +287,7 @@ describe.runIf(process.env.DATABASE_URL)('a Postgres restart while Firewatch run
       expect(channelsOf(id)).toHaveLength(1);
       const channel = channelsOf(id)[0]!;
       expect(summariesIn(channel.id)).toHaveLength(1);
-      expect(emu.pins.filter((p) => p.channel === channel.id)).toHaveLength(1);
+      expect(emu.channel(channel.id).pins()).toHaveLength(1);
       expect(emu.messagesIn(ANNOUNCE).filter(about(id))).toHaveLength(1);
     }
     // Slack created the channel once. Whether the first delivery's record reached the database once the pool

@@ -172,12 +172,10 @@ describe('follow-ups that pass their due date', () => {
     expect(await sweepOverdueFollowups(fw.db)).toBe(0);
     fw.app.services.outbox.wake();
     await settledOutbox(fw.db, id);
-    const dms = fw.slack.messages.filter(
-      (m) => fw.slack.channels.get(m.channel)?.user === 'U0DAVE' && fw.slack.textOf(m).includes('Rotate the API keys'),
-    );
+    const dms = fw.dmsTo('U0DAVE').filter((m) => m.content.includes('Rotate the API keys'));
     expect(dms).toHaveLength(1);
     expect(fw.slack.textOf(dms[0]!)).toContain('overdue (due 2020-01-31)');
-    await clickButton(fw.app.url, fw.slack, dms[0]!, 'followup_done', 'U0DAVE');
+    await dms[0]!.button('Done').click({ user: 'U0DAVE' });
     await fw.slack.waitFor(async () => {
       const [item] = await fw.db.select().from(followups).where(eq(followups.incidentId, id));
       return item?.doneBy === 'U0DAVE';

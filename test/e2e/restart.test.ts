@@ -42,7 +42,7 @@ describe('a process that dies between commit and delivery', () => {
     const second = await spawnApp(emu, db, CONFIG);
     processes.push(second);
     const channel = await emu.waitFor(() => emu.channelByName(`inc-${id}-killed-mid-call`), 45_000);
-    await emu.waitFor(() => emu.pins.find((p) => p.channel === channel.id), 20_000);
+    await emu.waitFor(() => emu.channel(channel.id).pins()[0], 20_000);
     await second.kill('SIGTERM');
     expect(emu.messagesIn(channel.id).filter((m) => emu.textOf(m).includes(`INC-${id}`))).toHaveLength(1);
   });
@@ -65,7 +65,7 @@ describe('a process that dies between commit and delivery', () => {
     processes.push(second);
     const channel = await emu.waitFor(() => emu.channelByName(`inc-${id}-crash-between-commit-and-delivery`), 40_000);
     await emu.waitFor(() => emu.messagesIn(ANNOUNCE).find((m) => emu.textOf(m).includes(`<#${channel.id}>`)), 20_000);
-    await emu.waitFor(() => emu.pins.find((p) => p.channel === channel.id), 20_000);
+    await emu.waitFor(() => emu.channel(channel.id).pins()[0], 20_000);
     // The confirmation to the declarer is the last step: wait for it before stopping the process.
     await emu.waitFor(() => emu.responses.find((r) => JSON.stringify(r.body).includes(`<#${channel.id}>`)), 20_000);
     await second.kill('SIGTERM');

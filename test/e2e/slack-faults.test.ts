@@ -138,7 +138,12 @@ async function expectFullyDelivered(
   const summaries = summariesIn(channel.id);
   expect(summaries.map((m) => m.ts)).toEqual([incident.summaryTs]);
   expect(fw.slack.textOf(summaries[0]!)).toContain(STATUS_LABEL[status]);
-  expect(fw.slack.pins.filter((p) => p.channel === channel.id).map((p) => p.ts)).toEqual([incident.summaryTs]);
+  expect(
+    fw.slack
+      .channel(channel.id)
+      .pins()
+      .map((m) => m.ts),
+  ).toEqual([incident.summaryTs]);
   expect(announcementsOf(id).map((m) => m.ts)).toEqual([incident.announcementTs]);
   const replies = toldTo(user.id, id, since).filter((t) => t.includes('declared'));
   expect(replies).toHaveLength(1);
@@ -479,7 +484,10 @@ async function hangOnSummaryPost(): Promise<HangResult> {
         .messagesIn(channel)
         .filter((m) => (m.metadata as { event_type?: string } | undefined)?.event_type === SUMMARY_EVENT)
         .map((m) => m.ts),
-      pins: hangEmu.pins.filter((p) => p.channel === channel).map((p) => p.ts),
+      pins: hangEmu
+        .channel(channel)
+        .pins()
+        .map((m) => m.ts),
       announcements: hangEmu.messagesIn(ANNOUNCE).filter((m) => mentions(id).test(hangEmu.textOf(m))).length,
       posts,
       retryAt: retry?.at,

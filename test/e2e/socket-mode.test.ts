@@ -116,7 +116,12 @@ describe('Firewatch in Socket Mode (SLACK_APP_TOKEN set)', () => {
     await emu.waitFor(() => channel.members.has('U0ALICE')); // invited after the channel is created
     const summary = await emu.waitFor(() => emu.messagesIn(channel.id).find((m) => emu.textOf(m).includes(`INC-${id}`)));
     expect(emu.textOf(summary)).toContain('Socket mode outage');
-    await emu.waitFor(() => emu.pins.find((p) => p.channel === channel.id && p.ts === summary.ts));
+    await emu.waitFor(() =>
+      emu
+        .channel(channel.id)
+        .pins()
+        .find((m) => m.ts === summary.ts),
+    );
     const announcement = await emu.waitFor(() => emu.messagesIn(ANNOUNCE).find((m) => emu.textOf(m).includes(`INC-${id}`)));
     expect(emu.textOf(announcement)).toContain(`<#${channel.id}>`);
   });

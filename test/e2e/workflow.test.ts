@@ -382,13 +382,8 @@ describe('roles', () => {
     expect((await fw.incident(id)).leadId).toBe('U0BOB');
     expect(fw.slack.channels.get(channel)?.members.has('U0BOB')).toBe(true);
     expect(fw.slack.channels.get(channel)?.topic).toBe('SEV3 · Investigating · Lead: @bob');
-    const dm = fw.slack.messages.find(
-      (m) =>
-        fw.slack.channels.get(m.channel)?.is_im &&
-        fw.slack.channels.get(m.channel)?.user === 'U0BOB' &&
-        fw.slack.textOf(m).includes(`INC-${id}`),
-    );
-    expect(dm && fw.slack.textOf(dm)).toContain('coordinate the response');
+    const dm = fw.dmsTo('U0BOB').find((m) => m.content.includes(`INC-${id}`));
+    expect(dm?.content).toContain('coordinate the response');
     expect(fw.slack.textOf(summaryOf(channel))).toContain('<@U0BOB>');
     expect((await fw.events(id, 'role_assigned'))[0]?.data).toEqual({ role: 'lead', user: 'U0BOB', previous: 'U0ALICE' });
   });
@@ -397,10 +392,8 @@ describe('roles', () => {
     const { id, channel } = await fw.declare('Role assignment check');
     expect(await fw.run('role comms <@U0CAROL>', { incident: id })).toContain(`<@U0CAROL> is now comms on INC-${id}.`);
     expect(fw.slack.textOf(summaryOf(channel))).toContain('Comms');
-    const dm = fw.slack.messages.find(
-      (m) => fw.slack.channels.get(m.channel)?.user === 'U0CAROL' && fw.slack.textOf(m).includes(`INC-${id}`),
-    );
-    expect(dm && fw.slack.textOf(dm)).toContain('stakeholders');
+    const dm = fw.dmsTo('U0CAROL').find((m) => m.content.includes(`INC-${id}`));
+    expect(dm?.content).toContain('stakeholders');
     expect(await fw.run('role janitor <@U0CAROL>', { incident: id })).toContain('Unknown role "janitor". Roles: lead, comms, scribe, ops.');
     expect(await fw.run('role scribe @carol', { incident: id })).toContain('"@carol" is not a mention');
   });

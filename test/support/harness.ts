@@ -8,7 +8,7 @@ import { startApp, startEmulator, testConfig } from './app.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { startLoggedApp, type LogLine } from './hostile.js';
 import { settledOutbox } from './outbox.js';
-import type { EmuChannel, EmuMessage, EmulatorOptions, SlackEmulator } from './slack-emulator/index.js';
+import type { EmuChannel, EmulatorOptions, MessageView, SlackEmulator } from './slack-emulator/index.js';
 import { ackText, incidentNumberIn, slashCommand, type SignedResponse, type SlashOptions } from './slack-requests.js';
 
 export interface HarnessOptions {
@@ -136,12 +136,8 @@ export class Harness {
   }
 
   /** Messages in the bot's DM with the user. */
-  dmsTo(user: string): EmuMessage[] {
-    const slack = this.slack;
-    return slack.messages.filter((m) => {
-      const channel = slack.channels.get(m.channel);
-      return channel?.is_im && channel.user === user;
-    });
+  dmsTo(user: string): MessageView[] {
+    return this.slack.dm(user).messages();
   }
 
   /** Waits until the incident's outbox has no pending row, or with no incident, until no row at all is pending. */
@@ -166,6 +162,7 @@ export class Harness {
       const { app, logs } = this.options.captureLogs
         ? await startLoggedApp(slack, database.database, this.config)
         : { app: await startApp(slack, database.database, this.config), logs: [] };
+      slack.appUrl = app.url;
       this.started = { database, slack, app, logs };
     } catch (err) {
       await slack?.close();

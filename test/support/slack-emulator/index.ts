@@ -4,3 +4,4 @@
 // greets with `hello` and carries envelopes the test sends (see sendSocketEnvelope).
 export { SlackEmulator } from './server.js';
 export type * from './types.js';
+export type { ButtonView, ChannelView, ClickOptions, DmView, MessageView } from './assertions.js';

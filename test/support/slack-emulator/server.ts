@@ -19,6 +19,7 @@ import { usergroupsMethods } from './methods/usergroups.js';
 import { usersMethods } from './methods/users.js';
 import { viewsMethods } from './methods/views.js';
 import { APP_TOKEN_METHODS, scopeFor } from './scopes.js';
+import { ChannelView, DmView } from './assertions.js';
 import { SocketModeServer } from './socket-mode.js';
 import type {
   EmulatorOptions,
@@ -47,6 +48,8 @@ function sendText(res: ServerResponse, status: number, text: string): void {
 
 export class SlackEmulator extends Workspace {
   readonly url: string;
+  /** Where the app listens, once it does: buttons clicked through `channel(id)` and `dm(user)` post there. */
+  appUrl: string | undefined;
 
   private readonly faults = new Map<string, Fault[]>();
   private readonly hangs = new Set<AbortController>();
@@ -95,6 +98,16 @@ export class SlackEmulator extends Workspace {
   }
 
   // ---- test-facing helpers ------------------------------------------------------------------
+
+  /** A channel as people in it see it: its messages and pins. */
+  channel(id: string): ChannelView {
+    return new ChannelView(this, id);
+  }
+
+  /** The bot's DM with `user`. */
+  dm(user: string): DmView {
+    return new DmView(this, user);
+  }
 
   fault(method: string, ...faults: Fault[]): void {
     const queue = this.faults.get(method) ?? [];

@@ -10,7 +10,7 @@ import { getIncident } from '../incidents/queries.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { ALERT_LINES_PER_MINUTE, alertChangesSince, minuteOf } from '../timeline/alert-lines.js';
-import { recordEvent } from '../timeline/record.js';
+import { recordEvent, timelineRow } from '../timeline/record.js';
 import { acknowledgePagesOf } from '../paging/acknowledge.js';
 import type { NormalizedAlert } from './payloads.js';
 
@@ -174,20 +174,22 @@ export async function ingestAlerts(
       ? await tx
           .insert(timelineEvents)
           .values(
-            changes.map((alert) => ({
-              incidentId,
-              kind: alert.status === 'firing' ? 'alert_firing' : 'alert_resolved',
-              actor: alertActor(integration.id),
-              occurredAt: now,
-              data: {
-                integration: integration.id,
-                fingerprint: alert.fingerprint,
-                title: alert.title,
-                labels: alert.labels,
-                link: alert.link,
-                severity: alert.sourceSeverity,
-              },
-            })),
+            changes.map((alert) =>
+              timelineRow({
+                incidentId,
+                kind: alert.status === 'firing' ? 'alert_firing' : 'alert_resolved',
+                actor: alertActor(integration.id),
+                occurredAt: now,
+                data: {
+                  integration: integration.id,
+                  fingerprint: alert.fingerprint,
+                  title: alert.title,
+                  labels: alert.labels,
+                  link: alert.link,
+                  severity: alert.sourceSeverity,
+                },
+              }),
+            ),
           )
           .returning({ id: timelineEvents.id })
       : [];

@@ -3,7 +3,8 @@ import type { Db, Tx } from '../db/client.js';
 import { pageNotifications, pages, timelineEvents, type Incident, type Page } from '../db/schema.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueueForIncidents } from '../outbox/enqueue.js';
-import { recordEvent } from '../timeline/record.js';
+import type { TimelineData, TimelineEntry, TimelineKind } from '../timeline/events.js';
+import { recordEvent, timelineRow, type TimelineRow } from '../timeline/record.js';
 import { escalationStep, frozenPolicySchema, resolveLevel, type FrozenPolicy } from './policy.js';
 
 const interval = (ms: number) => sql`now() + ${`${ms} milliseconds`}::interval`;
@@ -18,12 +19,12 @@ const channelLine = (incidentId: number, eventId: number): Effect => ({
 });
 
 /** Records a page event with its line in the incident channel. */
-export async function note(
+export async function note<K extends TimelineKind>(
   tx: Tx,
   incidentId: number,
-  kind: string,
+  kind: K,
   actor: string | null,
-  data: Record<string, unknown>,
+  data: TimelineData<K>,
   effects: Effect[],
 ): Promise<void> {
   const event = await recordEvent(tx, { incidentId, kind, actor, data });
@@ -31,11 +32,13 @@ export async function note(
   effects.push(channelLine(incidentId, event.id));
 }
 
+type StepEvent = TimelineEntry<'page_triggered' | 'page_escalated' | 'page_exhausted'>;
+
 /** What one page's step writes besides the page row itself. */
 interface StepWrite {
   page: Page;
   /** The event of the step itself, and whether the incident channel gets a line for it. */
-  event?: { kind: string; actor: string | null; data: Record<string, unknown>; line: boolean };
+  event?: StepEvent & { actor: string | null; line: boolean };
   /** The level whose targets are notified now, each person at most once per level and pass. */
   notify?: { level: number; loop: number };
 }
@@ -51,12 +54,12 @@ function eventKey(kind: string, data: Record<string, unknown>): string {
  * Per page the channel sees the step, then each skipped schedule, then each person notified with their DM.
  */
 async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promise<void> {
-  const events: Array<{ incidentId: number; kind: string; actor: string | null; data: Record<string, unknown> }> = [];
+  const events: TimelineRow[] = [];
   const plans = steps.map((step) => {
     const { page } = step;
     const lines: string[] = [];
-    const add = (kind: string, actor: string | null, data: Record<string, unknown>, line: boolean) => {
-      events.push({ incidentId: page.incidentId, kind, actor, data });
+    const add = <K extends TimelineKind>(kind: K, actor: string | null, data: TimelineData<K>, line: boolean) => {
+      events.push(timelineRow({ incidentId: page.incidentId, kind, actor, data }));
       if (line) lines.push(eventKey(kind, data));
     };
     if (step.event) add(step.event.kind, step.event.actor, step.event.data, step.event.line);
@@ -81,7 +84,7 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
       const notification = step.notify && notificationOf.get(`${step.page.id}:${step.notify.level}:${step.notify.loop}:${userId}`);
       if (!notification) return [];
       const data = { pageId: step.page.id, policy: step.page.policyId, user: userId, level: notification.level, loop: notification.loop };
-      events.push({ incidentId: step.page.incidentId, kind: 'page_notified', actor: step.page.triggeredBy, data });
+      events.push(timelineRow({ incidentId: step.page.incidentId, kind: 'page_notified', actor: step.page.triggeredBy, data }));
       return [{ key: eventKey('page_notified', data), notification }];
     }),
   );

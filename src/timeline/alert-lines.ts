@@ -1,6 +1,7 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { timelineEvents } from '../db/schema.js';
+import type { TimelineKind } from './events.js';
 
 /**
  * The budget of alert lines in an incident channel: an alert storm must not bury the people working in
@@ -9,7 +10,7 @@ import { timelineEvents } from '../db/schema.js';
 export const ALERT_LINES_PER_MINUTE = 5;
 
 /** The alert changes that are posted one by one, or summarised after the first few of a minute. */
-export const ALERT_CHANGE_KINDS = ['alert_firing', 'alert_resolved'];
+export const ALERT_CHANGE_KINDS: TimelineKind[] = ['alert_firing', 'alert_resolved'];
 
 /** The minute an alert change is counted in. */
 export function minuteOf(at: Date): Date {

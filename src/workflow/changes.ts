@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/client.js';
 import { alertGroups, incidents, type Incident, type TimelineEvent } from '../db/schema.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
+import type { TimelineData, TimelineKind } from '../timeline/events.js';
 import { recordEvent } from '../timeline/record.js';
 import {
   decideStatusChange,
@@ -30,7 +31,13 @@ import type { Status } from '../incidents/status.js';
 /** A refusal may offer the next step: `postmortem` when closing waits for one. */
 export type ChangeOutcome = { ok: true; incident: Incident; message: string } | { ok: false; message: string; offer?: 'postmortem' };
 
-async function record(tx: Tx, incident: Incident, kind: string, actor: string, data: Record<string, unknown>): Promise<TimelineEvent> {
+async function record<K extends TimelineKind>(
+  tx: Tx,
+  incident: Incident,
+  kind: K,
+  actor: string,
+  data: TimelineData<K>,
+): Promise<TimelineEvent> {
   const event = await recordEvent(tx, { incidentId: incident.id, kind, actor, data });
   if (!event) throw new Error(`timeline event ${kind} was not recorded`);
   return event;

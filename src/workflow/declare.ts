@@ -10,6 +10,7 @@ import { isPerson } from '../incidents/people.js';
 import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../incidents/cadence.js';
 import { freezePolicy } from '../paging/policy.js';
 import { triggerPage } from '../paging/pages.js';
+import { timelineRow } from '../timeline/record.js';
 import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from '../incidents/validate.js';
 
 export interface DeclareRequest {
@@ -87,7 +88,7 @@ function planIncident(config: Config, { severity, request }: Opening, incidentId
     },
     members: people.map((userId) => ({ incidentId, userId })),
     // occurred_at defaults to now(), the transaction's start, as created_at does: the two are equal.
-    event: {
+    event: timelineRow({
       incidentId,
       kind: 'declared',
       actor: request.declaredBy,
@@ -101,7 +102,7 @@ function planIncident(config: Config, { severity, request }: Opening, incidentId
         source,
         ...(request.type ? { type: request.type } : {}),
       },
-    },
+    }),
     effects: effects.map((effect) => ({ incidentId, effect })),
   };
 }

@@ -7,6 +7,7 @@ import { roleDescription } from '../../incidents/roles.js';
 import { statusLabel } from '../../incidents/status.js';
 import { severityText, type SlackMessage } from './incident.js';
 import { writePostmortemButton } from './postmortem.js';
+import { parseEvent } from '../../timeline/events.js';
 import { escapeMrkdwn, mention, truncate } from './text.js';
 
 const STATUS_EMOJI: Record<string, string> = {
@@ -19,70 +20,96 @@ const STATUS_EMOJI: Record<string, string> = {
   declined: '🚫',
 };
 
-const str = (value: unknown) => (typeof value === 'string' ? value : '');
-
 /** A link from an alert source, only when it is http(s), with the characters of Slack's link syntax encoded. */
 function safeLink(url: string): string {
   if (!/^https?:\/\/[^\s]+$/i.test(url)) return '';
   return ` <${url.replace(/[<>|]/g, (c) => encodeURIComponent(c))}|source>`;
 }
 
-const policyName = (d: Record<string, unknown>) => (str(d.policy).startsWith('user:') ? 'direct page' : `policy ${str(d.policy)}`);
+type PageData = { policy: string };
+type RungData = PageData & { level: number; loop: number };
+
+const policyName = (d: PageData) => (d.policy.startsWith('user:') ? 'direct page' : `policy ${d.policy}`);
 /** "level 2 of policy primary, pass 2" in words people use (levels and passes count from one). */
-const pageWhere = (d: Record<string, unknown>) =>
-  `level ${Number(d.level) + 1} of ${policyName(d)}${Number(d.loop) > 0 ? `, pass ${Number(d.loop) + 1}` : ''}`;
+const pageWhere = (d: RungData) => `level ${d.level + 1} of ${policyName(d)}${d.loop > 0 ? `, pass ${d.loop + 1}` : ''}`;
+
+/** The line for an event that has no words of its own, or that this code cannot read. */
+const genericLine = (who: string, kind: string, key: string) => `• ${who}: ${kind.replace(/_/g, ' ')} on ${key}`;
 
 /** One line saying what happened, for the incident channel and the announcement thread. */
-function describe(config: Config, incident: Incident, event: TimelineEvent): string {
+function describe(config: Config, incident: Incident, row: TimelineEvent): string {
   const key = `*${incidentKey(incident.id)}*`;
-  const who = event.actor ? mention(event.actor) : 'Firewatch';
-  const d = event.data;
+  const who = row.actor ? mention(row.actor) : 'Firewatch';
+  const event = parseEvent(row);
+  if (!event) return genericLine(who, row.kind, key);
   switch (event.kind) {
     case 'status_changed': {
-      const to = str(d.to);
-      const message = str(d.message);
+      const { to, message } = event.data;
       const detail = message ? `\n>${escapeMrkdwn(message).replace(/\n/g, '\n>')}` : '';
-      const what = d.reopen
+      const what = event.data.reopen
         ? `reopened ${key} (now ${statusLabel(to)})`
         : isStatus(to) && isOver(to)
           ? `${to} ${key}`
           : `moved ${key} to *${statusLabel(to)}*`;
       return `${STATUS_EMOJI[to] ?? '•'} ${who} ${what}${detail}`;
     }
-    case 'status_update':
-      return `📣 *Update on ${incidentKey(incident.id)}* · ${severityText(config, str(d.severity) || incident.severity)} · ${statusLabel(str(d.status) || incident.status)} · from ${who}\n${escapeMrkdwn(str(d.message))}`;
+    case 'status_update': {
+      const d = event.data;
+      return `📣 *Update on ${incidentKey(incident.id)}* · ${severityText(config, d.severity || incident.severity)} · ${statusLabel(d.status || incident.status)} · from ${who}\n${escapeMrkdwn(d.message)}`;
+    }
     case 'severity_changed':
-      return `⚠️ ${who} changed the severity of ${key} from ${severityText(config, str(d.from))} to *${severityText(config, str(d.to))}*`;
-    case 'role_assigned':
-      return `🧑‍🚒 ${who} made ${mention(str(d.user))} ${str(d.role) === 'lead' ? 'the *lead*' : `*${str(d.role)}*`} of ${key}`;
+      return `⚠️ ${who} changed the severity of ${key} from ${severityText(config, event.data.from)} to *${severityText(config, event.data.to)}*`;
+    case 'role_assigned': {
+      const { role, user } = event.data;
+      return `🧑‍🚒 ${who} made ${mention(user)} ${role === 'lead' ? 'the *lead*' : `*${role}*`} of ${key}`;
+    }
     case 'type_changed':
-      return `🏷️ ${who} set the type of ${key} to *${str(d.to)}*`;
+      return `🏷️ ${who} set the type of ${key} to *${event.data.to}*`;
     case 'impact_set':
-      return `💥 ${who} recorded the impact of ${key}:\n>${escapeMrkdwn(str(d.text)).replace(/\n/g, '\n>')}`;
+      return `💥 ${who} recorded the impact of ${key}:\n>${escapeMrkdwn(event.data.text).replace(/\n/g, '\n>')}`;
     case 'page_notified':
-      return `📟 Paged ${mention(str(d.user))} for ${key} (${pageWhere(d)})`;
+      return `📟 Paged ${mention(event.data.user)} for ${key} (${pageWhere(event.data)})`;
     case 'page_target_skipped':
-      return `⚠️ Skipped schedule *${str(d.schedule)}* for ${key}: nobody is on call (${pageWhere(d)})`;
+      return `⚠️ Skipped schedule *${event.data.schedule}* for ${key}: nobody is on call (${pageWhere(event.data)})`;
     case 'page_escalated':
-      return `⏫ ${d.manual ? `${who} escalated` : 'Nobody acknowledged; escalated'} the page for ${key} to ${pageWhere(d)}`;
+      return `⏫ ${event.data.manual ? `${who} escalated` : 'Nobody acknowledged; escalated'} the page for ${key} to ${pageWhere(event.data)}`;
     case 'page_acknowledged':
-      return `✅ ${mention(str(d.user))} acknowledged the page for ${key}`;
-    case 'page_exhausted':
-      return `🚨 <!here> *Nobody acknowledged the page for ${key}* (${policyName(d)}, ${Number(d.passes)} pass${Number(d.passes) === 1 ? '' : 'es'}). Page someone: \`/incident page @someone\``;
+      return `✅ ${mention(event.data.user)} acknowledged the page for ${key}`;
+    case 'page_exhausted': {
+      const { passes } = event.data;
+      return `🚨 <!here> *Nobody acknowledged the page for ${key}* (${policyName(event.data)}, ${passes} pass${passes === 1 ? '' : 'es'}). Page someone: \`/incident page @someone\``;
+    }
     case 'alert_firing': {
-      const link = safeLink(str(d.link));
-      return `🔔 Alert firing from *${str(d.integration)}*: ${escapeMrkdwn(str(d.title))}${link}`;
+      const link = safeLink(event.data.link ?? '');
+      return `🔔 Alert firing from *${event.data.integration}*: ${escapeMrkdwn(event.data.title)}${link}`;
     }
     case 'alert_resolved':
-      return `✅ Alert resolved at *${str(d.integration)}*: ${escapeMrkdwn(str(d.title))}`;
+      return `✅ Alert resolved at *${event.data.integration}*: ${escapeMrkdwn(event.data.title)}`;
     case 'alert_group_resolved':
-      return `✅ Every alert of ${key} from *${str(d.integration)}* has resolved.${incident.status === 'resolved' ? '' : ' Resolve the incident when you are sure it is over: `/incident resolve`.'}`;
+      return `✅ Every alert of ${key} from *${event.data.integration}* has resolved.${incident.status === 'resolved' ? '' : ' Resolve the incident when you are sure it is over: `/incident resolve`.'}`;
     case 'alert_acknowledged':
-      return `👍 *${str(d.integration)}* acknowledged ${key} at the source`;
+      return `👍 *${event.data.integration}* acknowledged ${key} at the source`;
     case 'lead_nudge':
       return `👋 ${key} has no lead yet. Someone take it: \`/incident lead @you\``;
-    default:
-      return `• ${who}: ${event.kind.replace(/_/g, ' ')} on ${key}`;
+    // Not posted as lines of their own (a reminder has its own message): should one reach a line, it names what happened.
+    case 'declared':
+    case 'note':
+    case 'followup_added':
+    case 'followup_done':
+    case 'message_pinned':
+    case 'message_unpinned':
+    case 'page_triggered':
+    case 'page_resolved':
+    case 'update_reminder':
+    case 'reminders_snoozed':
+    case 'reminders_stopped':
+    case 'postmortem_answers_saved':
+    case 'postmortem_published':
+      return genericLine(who, event.kind, key);
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
   }
 }
 
@@ -90,14 +117,16 @@ function describe(config: Config, incident: Incident, event: TimelineEvent): str
 export function timelineMessage(config: Config, incident: Incident, event: TimelineEvent, inChannel = false): SlackMessage {
   const text = truncate(describe(config, incident, event), 3000);
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text } }];
+  const known = parseEvent(event);
   // The resolution is where the postmortem starts: what only people know is asked for right there.
-  if (inChannel && event.kind === 'status_changed' && event.data.to === 'resolved') blocks.push(writePostmortemButton(incident.id));
+  if (inChannel && known?.kind === 'status_changed' && known.data.to === 'resolved') blocks.push(writePostmortemButton(incident.id));
   return { text, blocks };
 }
 
 /** The DM to someone given a role: the incident, the role and what it asks of them. */
 export function roleMessage(incident: Incident, event: TimelineEvent): SlackMessage {
-  const role = str(event.data.role);
+  const known = parseEvent(event);
+  const role = known?.kind === 'role_assigned' ? known.data.role : '';
   const by = event.actor ? ` by ${mention(event.actor)}` : '';
   const channel = incident.channelId ? ` Join the response in <#${incident.channelId}>.` : '';
   const text = `You are now ${role === 'lead' ? 'the *lead*' : `*${role}*`} of *${incidentKey(incident.id)}*: ${escapeMrkdwn(incident.title)} (assigned${by}).${channel}`;
@@ -112,7 +141,8 @@ export const REMINDER_ACTIONS = { snooze: 'reminder_snooze', stop: 'reminder_sto
 
 /** The reminder in the channel that a status update is due, mentioning who owes it. */
 export function reminderMessage(incident: Incident, event: TimelineEvent, postUpdateAction: string, postUpdateValue: string): SlackMessage {
-  const remind = str(event.data.remind);
+  const known = parseEvent(event);
+  const remind = known?.kind === 'update_reminder' ? known.data.remind : null;
   const who = remind ? `${mention(remind)}, ` : 'Nobody leads it yet: ';
   const text = `⏰ ${who}${incidentKey(incident.id)} is due a status update. Tell stakeholders where things stand.`;
   const value = String(incident.id);

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { incidentKey } from '../incidents/queries.js';
 import { statusLabel } from '../incidents/status.js';
+import { parseEvent } from '../timeline/events.js';
 import { activePins } from '../timeline/pins.js';
 import { blockquote, escapeBlock, escapeInline, quoteMarkdown, slackToMarkdown, tableCell } from './markdown.js';
 import { byOccurrence, formatDurationMs, incidentMetrics, type IncidentMetrics, type MetricEvent } from './metrics.js';
+import { describeEvent, mention, policyName, updateKey } from './timeline-wording.js';
 
 export interface PostmortemAnswers {
   summary?: string;
@@ -57,15 +59,11 @@ export interface PostmortemInput {
 const NOT_WRITTEN = '_Not written yet._';
 
 const str = (value: unknown) => (typeof value === 'string' ? value : '');
-const num = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 /** Date and time, so a line of a multi-day incident says which day it was. */
 const stamp = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
 
-/** Plain words (ids, statuses, names of policies) inside the Slack text an event line is written in. */
-const slack = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const mention = (userId: string) => `<@${userId}>`;
 /** Code-unit order: the same bytes whatever the machine's locale. */
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 type Names = Readonly<Record<string, string>>;
@@ -79,145 +77,12 @@ const quotedUnder = (text: string, names: Names) =>
     .map((line) => `  ${line}`)
     .join('\n');
 
-/** A timeline line and what is quoted under it, both in Slack's text format. */
-interface Described {
-  text: string;
-  /** Quoted in full under the line. */
-  quote?: string;
-  /** Who the line is about, when that is not the event's actor. */
-  actor?: string;
-}
-
-function severityWord(value: unknown): string {
-  return slack(str(value).toUpperCase());
-}
-
-function statusWord(value: unknown): string {
-  return slack(statusLabel(str(value)));
-}
-
-function policyName(d: Record<string, unknown>): string {
-  const policy = str(d.policy);
-  return policy.startsWith('user:') ? `direct page to ${mention(policy.slice('user:'.length))}` : `policy ${slack(policy)}`;
-}
-
-/** "level 2 of policy primary, pass 2": levels and passes counted from one, as people count them. */
-function pageWhere(d: Record<string, unknown>): string {
-  const level = num(d.level);
-  const loop = num(d.loop) ?? 0;
-  const where = level === null ? policyName(d) : `level ${level + 1} of ${policyName(d)}`;
-  return loop > 0 ? `${where}, pass ${loop + 1}` : where;
-}
-
-/** Short text stays on the line; text of several lines is quoted under it so its lines survive. */
-function textOrQuote(label: string, text: string): Described {
-  return text.includes('\n') ? { text: label, quote: text } : { text: `${label} ${text}` };
-}
-
-/** Safe as a link target: a Slack permalink, nothing that could end the link token early. */
-const linkable = (url: string) => /^https:\/\/[^\s<>|]+$/.test(url);
-
-function describe(event: MetricEvent, updateTexts: ReadonlySet<string>): Described {
-  const d = event.data;
-  switch (event.kind) {
-    case 'declared': {
-      const lead = str(d.lead) ? `lead ${mention(str(d.lead))}` : 'no lead';
-      const details = [
-        severityWord(d.severity),
-        statusWord(d.status),
-        lead,
-        ...(str(d.type) ? [`type ${slack(str(d.type))}`] : []),
-        ...(d.private === true ? ['private'] : []),
-      ];
-      return { text: `🚨 Declared: ${str(d.title)} (${details.join(', ')})` };
-    }
-    case 'status_changed': {
-      const change = `${statusWord(d.from)} → ${statusWord(d.to)}`;
-      const message = str(d.message);
-      // An update that moves the status records the move with the same text; it is quoted once, under the update.
-      const quote = message && !updateTexts.has(updateKey(event, message)) ? { quote: message } : {};
-      return { text: d.reopen === true ? `🔁 Reopened: ${change}` : `🔀 Status: ${change}`, ...quote };
-    }
-    case 'status_update': {
-      const next = num(d.nextUpdateMs);
-      const cadence = d.nextUpdateMs === null ? ', reminders off' : next !== null ? `, next update in ${formatDurationMs(next)}` : '';
-      return { text: `📣 Status update (${statusWord(d.status)}, ${severityWord(d.severity)}${cadence})`, quote: str(d.message) };
-    }
-    case 'severity_changed':
-      return { text: `⚠️ Severity: ${severityWord(d.from)} → ${severityWord(d.to)}` };
-    case 'type_changed':
-      return { text: `🏷️ Type: ${str(d.from) ? slack(str(d.from)) : 'none'} → ${slack(str(d.to))}` };
-    case 'impact_set':
-      return textOrQuote('💥 Impact:', str(d.text));
-    case 'note':
-      return textOrQuote('📝 Note:', str(d.text));
-    case 'role_assigned': {
-      const role = str(d.role) === 'lead' ? 'the lead' : slack(str(d.role));
-      const previous = str(d.previous) ? ` (was ${mention(str(d.previous))})` : '';
-      return { text: `🧑‍🚒 ${mention(str(d.user))} is now ${role}${previous}` };
-    }
-    case 'followup_added':
-      return { text: `📋 Follow-up: ${str(d.text)}${str(d.owner) ? ` (owner ${mention(str(d.owner))})` : ''}` };
-    case 'followup_done':
-      return { text: `☑️ Follow-up done: ${str(d.text)}` };
-    case 'message_pinned': {
-      // The line stands for the message, dated when it was posted: its author is the one who acted.
-      const link = linkable(str(d.permalink)) ? ` (<${str(d.permalink)}|permalink>)` : '';
-      const pinner = event.actor ? `pinned by ${mention(event.actor)}` : 'pinned in Slack';
-      return { text: `📌 Message${link}, ${pinner}`, quote: str(d.text), actor: str(d.author) ? mention(str(d.author)) : 'Unknown author' };
-    }
-    case 'page_triggered':
-      return { text: `📟 Paged ${policyName(d)}${str(d.message) ? `: ${str(d.message)}` : ''}` };
-    case 'page_notified':
-      return { text: `📟 Notified ${mention(str(d.user))} (${pageWhere(d)})` };
-    case 'page_target_skipped':
-      return { text: `⚠️ Skipped schedule ${slack(str(d.schedule))}: nobody on call (${pageWhere(d)})` };
-    case 'page_escalated':
-      return {
-        text: d.manual === true ? `⏫ Escalated the page to ${pageWhere(d)}` : `⏫ Nobody acknowledged: escalated to ${pageWhere(d)}`,
-      };
-    case 'page_acknowledged':
-      return { text: `✅ ${mention(str(d.user))} acknowledged the page (${pageWhere(d)})` };
-    case 'page_exhausted': {
-      const passes = num(d.passes);
-      return {
-        text: `🚨 Nobody acknowledged the page (${policyName(d)}${passes === null ? '' : `, ${passes} pass${passes === 1 ? '' : 'es'}`})`,
-      };
-    }
-    case 'page_resolved':
-      return { text: `🔕 Page ended (${policyName(d)})` };
-    case 'update_reminder':
-      return { text: `⏰ Reminded ${str(d.remind) ? mention(str(d.remind)) : 'the channel'} that a status update was due` };
-    case 'lead_nudge':
-      return { text: '👋 Asked the channel for a lead: nobody had taken it' };
-    case 'reminders_snoozed': {
-      const forMs = num(d.forMs);
-      return { text: `😴 Snoozed update reminders${forMs === null ? '' : ` for ${formatDurationMs(forMs)}`}` };
-    }
-    case 'reminders_stopped':
-      return { text: '🔕 Stopped update reminders' };
-    case 'postmortem_answers_saved': {
-      const fields = Array.isArray(d.fields) ? d.fields.filter((f): f is string => typeof f === 'string') : [];
-      return { text: `🖊️ Saved postmortem answers${fields.length ? ` (${slack(fields.join(', '))})` : ''}` };
-    }
-    case 'postmortem_published':
-      return { text: `📝 Published postmortem version ${num(d.version) ?? '?'}` };
-    default:
-      return { text: `• ${slack(event.kind)}` };
-  }
-}
-
-/** Recorded in one transaction, an update and the status move it made share time, actor and text. */
-function updateKey(event: MetricEvent, message: string): string {
-  return JSON.stringify([event.occurredAt.getTime(), event.actor, message]);
-}
-
 function timeline(events: readonly MetricEvent[], names: Names): string {
   if (!events.length) return 'No events recorded.';
   const updateTexts = new Set(events.filter((e) => e.kind === 'status_update').map((e) => updateKey(e, str(e.data.message))));
   return events
     .map((event) => {
-      const line = describe(event, updateTexts);
+      const line = describeEvent(event, updateTexts);
       const actor = line.actor ?? (event.actor ? mention(event.actor) : 'Firewatch');
       const head = `- **${stamp(event.occurredAt)}** · ${inline(actor, names)} · ${inline(line.text, names)}`;
       return line.quote?.trim() ? `${head}\n${quotedUnder(line.quote, names)}` : head;
@@ -299,7 +164,10 @@ function detection(input: PostmortemInput, events: readonly MetricEvent[]): stri
     incident.source === 'slack'
       ? `- Declared by ${person(incident.declaredBy, names)} in Slack at ${stamp(incident.createdAt)} UTC.`
       : `- Opened from an alert (${escapeInline(incident.source)}) at ${stamp(incident.createdAt)} UTC.`;
-  const page = events.find((e) => e.kind === 'page_triggered');
+  const page = events.flatMap((e) => {
+    const known = parseEvent(e);
+    return known?.kind === 'page_triggered' ? [known] : [];
+  })[0];
   if (!page) return `${opened}\n- Nobody was paged.`;
   const by = page.actor ? `, by ${mention(page.actor)}` : '';
   return `${opened}\n- First page: ${inline(`${policyName(page.data)} at ${stamp(page.occurredAt)} UTC${by}`, names)}.`;

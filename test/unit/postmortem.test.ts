@@ -292,11 +292,11 @@ describe('other documents', () => {
       kind: 'message_pinned',
       actor: 'U0BOB',
       occurredAt: at('2026-11-29T23:00:00'),
-      data: { ts: '1.2', author: 'U0BOB', text: 'look here', permalink: null },
+      data: { channel: 'C0INC42', ts: '1.2', author: 'U0BOB', text: 'look here', permalink: null, pinnedBy: 'U0BOB' },
     });
     const events = [
       pin(1),
-      { id: 2, kind: 'message_unpinned', actor: 'U0BOB', occurredAt: at('2026-11-29T23:05:00'), data: { ts: '1.2' } },
+      { id: 2, kind: 'message_unpinned', actor: 'U0BOB', occurredAt: at('2026-11-29T23:05:00'), data: { ts: '1.2', channel: 'C0INC42' } },
       pin(3),
     ];
     const timeline = sectionOf(compilePostmortem({ ...input, events }), 'Timeline (UTC)');

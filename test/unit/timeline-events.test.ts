@@ -1,0 +1,194 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/load.js';
+import type { Incident, TimelineEvent } from '../../src/db/schema.js';
+import { compilePostmortem, type PostmortemInput } from '../../src/postmortems/compile.js';
+import { timelineMessage } from '../../src/slack/blocks/timeline.js';
+import { isTimelineKind, parseEvent, timelineEventSchemas, type TimelineData, type TimelineKind } from '../../src/timeline/events.js';
+import { timelineRow } from '../../src/timeline/record.js';
+
+const page = { pageId: 7, policy: 'primary' };
+const alert = {
+  integration: 'alertmanager',
+  fingerprint: 'f1',
+  title: 'HighErrorRate',
+  labels: { service: 'checkout' },
+  link: null,
+  severity: 'critical',
+};
+
+/** The data each recorder writes, one sample per kind: a kind added to the catalogue needs one here to compile. */
+const samples: { [K in TimelineKind]: TimelineData<K> } = {
+  declared: {
+    title: 'Checkout down',
+    severity: 'sev1',
+    description: '',
+    private: false,
+    lead: 'U0ALICE',
+    status: 'investigating',
+    source: 'slack',
+    type: 'availability',
+  },
+  status_changed: { from: 'investigating', to: 'resolved', message: 'Rolled back', reopen: true },
+  status_update: { message: 'Rolling back', status: 'identified', severity: 'sev1', nextUpdateMs: null },
+  severity_changed: { from: 'sev2', to: 'sev1' },
+  type_changed: { from: null, to: 'availability' },
+  impact_set: { text: 'EU checkouts fail', previous: null },
+  note: { text: 'Canary is clean' },
+  role_assigned: { role: 'comms', user: 'U0DAVE', previous: null },
+  followup_added: { followupId: 1, text: 'Alert on timeouts', owner: 'U0CAROL', due: '2026-12-05' },
+  followup_done: { followupId: 1, text: 'Alert on timeouts' },
+  message_pinned: { channel: 'C0INC', ts: '1.2', author: null, text: 'look', permalink: null, pinnedBy: 'slack_pin' },
+  message_unpinned: { ts: '1.2', channel: 'C0INC' },
+  page_triggered: { ...page, message: 'Declared as SEV1' },
+  page_notified: { ...page, user: 'U0BOB', level: 0, loop: 0 },
+  page_target_skipped: { ...page, schedule: 'platform', level: 0, loop: 1 },
+  page_escalated: { ...page, level: 1, loop: 0, manual: false, lateMs: 120 },
+  page_acknowledged: { ...page, user: 'U0CAROL', level: 1, loop: 0 },
+  page_exhausted: { ...page, passes: 2, lateMs: 40 },
+  page_resolved: page,
+  alert_firing: alert,
+  alert_resolved: { ...alert, link: 'https://grafana.example/a', severity: null },
+  alert_group_resolved: { integration: 'alertmanager', groupKey: 'g1' },
+  alert_acknowledged: { integration: 'pagerduty', groupKey: 'g1' },
+  update_reminder: { dueAt: '2026-11-29T23:00:00.000Z', remind: null },
+  lead_nudge: {},
+  reminders_snoozed: { forMs: 1_800_000 },
+  reminders_stopped: {},
+  postmortem_answers_saved: { fields: ['impact', 'summary'] },
+  postmortem_published: { version: 2 },
+};
+
+const kinds = Object.keys(timelineEventSchemas).filter(isTimelineKind);
+
+let nextId = 0;
+function row(kind: string, data: Record<string, unknown>): TimelineEvent {
+  return {
+    id: ++nextId,
+    incidentId: 42,
+    kind,
+    actor: 'U0ALICE',
+    occurredAt: new Date('2026-11-29T23:00:00Z'),
+    data,
+    dedupKey: null,
+  };
+}
+
+describe('the catalogue of timeline events', () => {
+  it.each(kinds)('reads back the data its recorder writes for %s', (kind) => {
+    const event = parseEvent(row(kind, samples[kind]));
+    expect(event?.kind).toBe(kind);
+    expect(event?.data).toEqual(samples[kind]);
+  });
+
+  it('reads a declaration from before it named status and source, and an escalation without lateness', () => {
+    const { status: _status, source: _source, type: _type, ...early } = samples.declared;
+    expect(parseEvent(row('declared', early))?.data).toEqual(early);
+    expect(parseEvent(row('page_escalated', { ...page, level: 1, loop: 0, manual: true }))?.kind).toBe('page_escalated');
+  });
+
+  it('drops fields it does not know rather than refusing the event', () => {
+    expect(parseEvent(row('note', { text: 'x', mood: 'tired' }))?.data).toEqual({ text: 'x' });
+  });
+
+  it('refuses an unknown kind and data of the wrong shape', () => {
+    expect(isTimelineKind('weather_report')).toBe(false);
+    expect(isTimelineKind('toString')).toBe(false);
+    expect(parseEvent(row('weather_report', { sky: 'grey' }))).toBeUndefined();
+    expect(parseEvent(row('note', { text: 3 }))).toBeUndefined();
+    expect(parseEvent(row('status_changed', { to: 'resolved' }))).toBeUndefined();
+    expect(parseEvent(row('page_notified', { ...page, user: 'U0BOB', level: '1', loop: 0 }))).toBeUndefined();
+  });
+
+  it('keeps the rest of the row as it was', () => {
+    const stored = row('note', { text: 'x' });
+    expect(parseEvent(stored)).toEqual({ ...stored, data: { text: 'x' } });
+  });
+
+  it('does not compile a row of an unknown kind or of the wrong data', () => {
+    const base = { incidentId: 1, actor: null };
+    // @ts-expect-error: no such kind in the catalogue
+    timelineRow({ ...base, kind: 'weather_report', data: {} });
+    // @ts-expect-error: a note's text is a string
+    timelineRow({ ...base, kind: 'note', data: { text: 3 } });
+    // @ts-expect-error: a status change names where it came from
+    timelineRow({ ...base, kind: 'status_changed', data: { to: 'resolved' } });
+    expect(timelineRow({ ...base, kind: 'note', data: { text: 'x' } })).toMatchObject({
+      kind: 'note',
+      data: { text: 'x' },
+      dedupKey: null,
+    });
+  });
+});
+
+describe('readers of rows outside the catalogue', () => {
+  const config = parseConfig({}, 'test config');
+  const at = new Date('2026-11-29T22:00:00Z');
+  const incident: Incident = {
+    id: 42,
+    title: 'Checkout down',
+    description: '',
+    severity: 'sev1',
+    status: 'investigating',
+    type: null,
+    impact: null,
+    leadId: 'U0ALICE',
+    declaredBy: 'U0ALICE',
+    isPrivate: false,
+    source: 'slack',
+    channelName: null,
+    channelId: null,
+    summaryTs: null,
+    announcementChannel: null,
+    announcementTs: null,
+    createdAt: at,
+    acknowledgedAt: null,
+    mitigatedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    updatedAt: at,
+    nextUpdateDueAt: null,
+    leadNudgeAt: null,
+  };
+
+  it('gives Slack the generic line for an unknown kind or unreadable data', () => {
+    expect(timelineMessage(config, incident, row('weather_report', { sky: 'grey' })).text).toBe('• <@U0ALICE>: weather report on *INC-42*');
+    const unreadable = timelineMessage(config, incident, row('status_changed', { from: 'investigating', to: 5 }), true);
+    expect(unreadable.text).toBe('• <@U0ALICE>: status changed on *INC-42*');
+    expect(unreadable.blocks).toHaveLength(1);
+  });
+
+  it('gives Slack the words of a kind that reads', () => {
+    const resolved = timelineMessage(config, incident, row('status_changed', { from: 'monitoring', to: 'resolved' }), true);
+    expect(resolved.text).toBe('✅ <@U0ALICE> resolved *INC-42*');
+    expect(resolved.blocks).toHaveLength(2);
+  });
+
+  it('gives the postmortem a line naming the kind for an unknown kind or unreadable data', () => {
+    const input: PostmortemInput = {
+      incident: {
+        id: 42,
+        title: 'Checkout down',
+        severity: 'sev1',
+        severityLabel: 'Critical',
+        status: 'resolved',
+        type: null,
+        impact: null,
+        description: '',
+        leadId: null,
+        declaredBy: 'U0ALICE',
+        source: 'slack',
+        createdAt: at,
+      },
+      roles: [],
+      events: [row('weather_report', { sky: 'grey' }), row('note', { text: 3 }), row('note', { text: 'Canary is clean' })],
+      followups: [],
+      answers: {},
+      names: { U0ALICE: 'alice' },
+      version: 1,
+    };
+    const markdown = compilePostmortem(input);
+    expect(markdown).toContain('· @alice · • weather\\_report');
+    expect(markdown).toContain('· @alice · • note');
+    expect(markdown).toContain('· @alice · 📝 Note: Canary is clean');
+  });
+});

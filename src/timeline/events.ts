@@ -19,8 +19,9 @@ const alertChange = z.object({
 const alertGroup = z.object({ integration: z.string(), groupKey: z.string() });
 
 /**
- * What each kind of timeline event carries, by kind. Fields added after a kind was first recorded are
- * optional, so the rows written before them still read; unknown fields are dropped, not refused.
+ * What each kind of timeline event carries, by kind. A field a kind has not always carried (written only
+ * when it applies, or added after the kind was first recorded) is optional, so every stored row still
+ * reads; fields a schema does not name are dropped, not refused.
  */
 export const timelineEventSchemas = {
   declared: z.object({

@@ -31,13 +31,7 @@ import type { Status } from '../incidents/status.js';
 /** A refusal may offer the next step: `postmortem` when closing waits for one. */
 export type ChangeOutcome = { ok: true; incident: Incident; message: string } | { ok: false; message: string; offer?: 'postmortem' };
 
-async function record<K extends TimelineKind>(
-  tx: Tx,
-  incident: Incident,
-  kind: K,
-  actor: string,
-  data: TimelineData<K>,
-): Promise<TimelineEvent> {
+async function record<K extends TimelineKind>(tx: Tx, incident: Incident, kind: K, actor: string, data: TimelineData<K>) {
   const event = await recordEvent(tx, { incidentId: incident.id, kind, actor, data });
   if (!event) throw new Error(`timeline event ${kind} was not recorded`);
   return event;

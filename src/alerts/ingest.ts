@@ -3,6 +3,7 @@ import { defaultSeverity, findSeverity, type Config, type Severity } from '../co
 import type { Db, Tx } from '../db/client.js';
 import { alertGroups, alerts, timelineEvents, type AlertGroup } from '../db/schema.js';
 import { changeStatusIn } from '../workflow/changes.js';
+import { announce } from '../workflow/audience.js';
 import { openIncident } from '../workflow/declare.js';
 import { isWorking } from '../incidents/lifecycle.js';
 import { alertActor } from '../incidents/people.js';
@@ -78,6 +79,10 @@ async function groupFor(
   return { group: linked ?? inserted, opened: true };
 }
 
+/**
+ * The channel lines of alert changes, within the budget of lines a minute (timeline/alert-lines.ts): past it,
+ * one summary a minute says how many more came.
+ */
 async function alertPosts(tx: Tx, incidentId: number, eventIds: number[], at: Date): Promise<Effect[]> {
   if (eventIds.length === 0) return [];
   // The minute of the events themselves, not of a later clock read that may have crossed into the next.
@@ -208,7 +213,7 @@ export async function ingestAlerts(
           actor: alertActor(integration.id),
           data: { integration: integration.id, groupKey: batch.groupKey },
         });
-        if (event) effects.push({ kind: 'timeline.post', payload: { incidentId, eventId: event.id, where: 'channel', broadcast: false } });
+        if (event) effects.push(...announce(event));
         const incident = await getIncident(tx, incidentId);
         if (integration.auto_resolve && incident && isWorking(incident.status)) {
           await changeStatusIn(tx, config, {
@@ -251,12 +256,7 @@ export async function acknowledgeFromSource(db: Db, integration: Integration, gr
       actor: alertActor(integration.id),
       data: { integration: integration.id, groupKey },
     });
-    if (event)
-      await enqueue(
-        tx,
-        [{ kind: 'timeline.post', payload: { incidentId: group.incidentId, eventId: event.id, where: 'channel', broadcast: false } }],
-        { incidentId: group.incidentId },
-      );
+    if (event) await enqueue(tx, announce(event), { incidentId: group.incidentId });
     await acknowledgePagesOf(tx, group.incidentId, alertActor(integration.id));
     return group.incidentId;
   });

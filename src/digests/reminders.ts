@@ -7,6 +7,7 @@ import { OPEN_STATUSES } from '../incidents/lifecycle.js';
 import { isPerson } from '../incidents/people.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
+import { announce } from '../workflow/audience.js';
 
 /**
  * Sends due reminders: incidents past their update time, and incidents without a lead ten minutes after
@@ -52,22 +53,14 @@ export async function sweepReminders(db: Db, config: Config, batchSize = 50): Pr
               remind: incident.leadId ?? (isPerson(incident.declaredBy) ? incident.declaredBy : null),
             },
           });
-          if (event)
-            await enqueue(tx, [{ kind: 'reminder.post', payload: { incidentId: incident.id, eventId: event.id } }], {
-              incidentId: incident.id,
-            });
+          if (event) await enqueue(tx, announce(event), { incidentId: incident.id });
           sent++;
         }
         if (incident.leadNudgeAt !== null && incident.leadNudgeAt.getTime() <= now) {
           await tx.update(incidents).set({ leadNudgeAt: null }).where(eq(incidents.id, incident.id));
           if (nudgeDue) {
             const event = await recordEvent(tx, { incidentId: incident.id, kind: 'lead_nudge', actor: null, data: {} });
-            if (event)
-              await enqueue(
-                tx,
-                [{ kind: 'timeline.post', payload: { incidentId: incident.id, eventId: event.id, where: 'channel', broadcast: false } }],
-                { incidentId: incident.id },
-              );
+            if (event) await enqueue(tx, announce(event), { incidentId: incident.id });
             sent++;
           }
         }

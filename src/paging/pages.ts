@@ -5,6 +5,7 @@ import type { Effect } from '../outbox/effects.js';
 import { enqueueForIncidents } from '../outbox/enqueue.js';
 import type { TimelineData, TimelineEntry, TimelineKind } from '../timeline/events.js';
 import { recordEvent, timelineRow, type TimelineRow } from '../timeline/record.js';
+import { announce } from '../workflow/audience.js';
 import { escalationStep, frozenPolicySchema, resolveLevel, type FrozenPolicy } from './policy.js';
 
 const interval = (ms: number) => sql`now() + ${`${ms} milliseconds`}::interval`;
@@ -13,12 +14,7 @@ export function policyOf(page: Page): FrozenPolicy {
   return frozenPolicySchema.parse(page.policy);
 }
 
-const channelLine = (incidentId: number, eventId: number): Effect => ({
-  kind: 'timeline.post',
-  payload: { incidentId, eventId, where: 'channel', broadcast: false },
-});
-
-/** Records a page event with its line in the incident channel. */
+/** Records a page event, and queues what its audience is told. */
 export async function note<K extends TimelineKind>(
   tx: Tx,
   incidentId: number,
@@ -29,7 +25,7 @@ export async function note<K extends TimelineKind>(
 ): Promise<void> {
   const event = await recordEvent(tx, { incidentId, kind, actor, data });
   if (!event) throw new Error(`${kind} was not recorded`);
-  effects.push(channelLine(incidentId, event.id));
+  effects.push(...announce(event));
 }
 
 type StepEvent = TimelineEntry<'page_triggered' | 'page_escalated' | 'page_exhausted'>;
@@ -37,8 +33,8 @@ type StepEvent = TimelineEntry<'page_triggered' | 'page_escalated' | 'page_exhau
 /** What one page's step writes besides the page row itself. */
 interface StepWrite {
   page: Page;
-  /** The event of the step itself, and whether the incident channel gets a line for it. */
-  event?: StepEvent & { actor: string | null; line: boolean };
+  /** The event of the step itself. */
+  event?: StepEvent & { actor: string | null };
   /** The level whose targets are notified now, each person at most once per level and pass. */
   notify?: { level: number; loop: number };
 }
@@ -51,24 +47,24 @@ function eventKey(kind: string, data: Record<string, unknown>): string {
 /**
  * Writes the events, notifications and outbox rows of many page steps with one statement per table,
  * however many pages moved: a sweep of hundreds of due pages is a handful of round trips, not hundreds.
- * Per page the channel sees the step, then each skipped schedule, then each person notified with their DM.
+ * Per page its audience hears of the step, then each skipped schedule, then each person notified with their DM.
  */
 async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promise<void> {
   const events: TimelineRow[] = [];
   const plans = steps.map((step) => {
     const { page } = step;
     const lines: string[] = [];
-    const add = <K extends TimelineKind>(kind: K, actor: string | null, data: TimelineData<K>, line: boolean) => {
+    const add = <K extends TimelineKind>(kind: K, actor: string | null, data: TimelineData<K>) => {
       events.push(timelineRow({ incidentId: page.incidentId, kind, actor, data }));
-      if (line) lines.push(eventKey(kind, data));
+      lines.push(eventKey(kind, data));
     };
-    if (step.event) add(step.event.kind, step.event.actor, step.event.data, step.event.line);
+    if (step.event) add(step.event.kind, step.event.actor, step.event.data);
     let users: string[] = [];
     if (step.notify) {
       const { level, loop } = step.notify;
       const resolved = resolveLevel(policyOf(page), level, now);
       for (const schedule of resolved.skipped)
-        add('page_target_skipped', null, { pageId: page.id, policy: page.policyId, schedule, level, loop }, true);
+        add('page_target_skipped', null, { pageId: page.id, policy: page.policyId, schedule, level, loop });
       users = resolved.users;
     }
     return { step, lines, users };
@@ -93,20 +89,24 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
     ? await tx
         .insert(timelineEvents)
         .values(events)
-        .returning({ id: timelineEvents.id, kind: timelineEvents.kind, data: timelineEvents.data })
+        .returning({ id: timelineEvents.id, incidentId: timelineEvents.incidentId, kind: timelineEvents.kind, data: timelineEvents.data })
     : [];
-  const eventId = new Map(recorded.map((e) => [eventKey(e.kind, e.data), e.id]));
-  const idOf = (key: string): number => {
-    const id = eventId.get(key);
-    if (id === undefined) throw new Error(`page event ${key} was not recorded`);
-    return id;
+  const byKey = new Map(recorded.map((e) => [eventKey(e.kind, e.data), e]));
+  const eventOf = (key: string) => {
+    const event = byKey.get(key);
+    if (event === undefined) throw new Error(`page event ${key} was not recorded`);
+    return event;
+  };
+  const told = (key: string) => {
+    const event = eventOf(key);
+    return announce(event).map((effect) => ({ incidentId: event.incidentId, effect }));
   };
   const effects = plans.flatMap(({ step, lines }, i) => {
     const incidentId = step.page.incidentId;
     return [
-      ...lines.map((key) => ({ incidentId, effect: channelLine(incidentId, idOf(key)) })),
+      ...lines.flatMap(told),
       ...(sent[i] ?? []).flatMap(({ key, notification }) => [
-        { incidentId, effect: channelLine(incidentId, idOf(key)) },
+        ...told(key),
         {
           incidentId,
           effect: { kind: 'page.dm', payload: { incidentId, pageId: step.page.id, notificationId: notification.id } } satisfies Effect,
@@ -140,7 +140,7 @@ export async function triggerPage(
   const data = { pageId: page.id, policy: policy.id, ...(request.message ? { message: request.message } : {}) };
   await writeSteps(
     tx,
-    [{ page, event: { kind: 'page_triggered', actor: request.actor, data, line: false }, notify: { level: 0, loop: 0 } }],
+    [{ page, event: { kind: 'page_triggered', actor: request.actor, data }, notify: { level: 0, loop: 0 } }],
     new Date(),
   );
   return page;
@@ -220,7 +220,6 @@ export async function advance(
               kind: 'page_exhausted',
               actor: options.actor,
               data: { pageId: p.page.id, policy: p.policy.id, passes: p.policy.repeat + 1, ...late },
-              line: true,
             },
           }
         : {
@@ -229,7 +228,6 @@ export async function advance(
               kind: 'page_escalated',
               actor: options.actor,
               data: { pageId: p.page.id, policy: p.policy.id, level: p.level, loop: p.loop, manual: options.manual, ...late },
-              line: true,
             },
             notify: { level: p.level, loop: p.loop },
           },

@@ -8,6 +8,7 @@ import { rolesOf } from '../incidents/roles.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { timelineOf } from '../timeline/read.js';
 import { recordEvent } from '../timeline/record.js';
+import { announce } from '../workflow/audience.js';
 import { compilePostmortem, postmortemAnswersSchema, type PostmortemAnswers, type PostmortemInput } from './compile.js';
 
 export async function latestPostmortem(tx: Tx, incidentId: number): Promise<Postmortem | undefined> {
@@ -137,7 +138,12 @@ export async function publishPostmortem(
     const markdown = compilePostmortem({ ...source, names, version });
     const [row] = await tx.insert(postmortems).values({ incidentId: incident.id, version, markdown, createdBy: request.actor }).returning();
     if (!row) throw new Error('postmortem was not stored');
-    await recordEvent(tx, { incidentId: incident.id, kind: 'postmortem_published', actor: request.actor, data: { version } });
+    const published = await recordEvent(tx, {
+      incidentId: incident.id,
+      kind: 'postmortem_published',
+      actor: request.actor,
+      data: { version },
+    });
     const change = describeChange(previous?.markdown, markdown, version);
     await enqueue(
       tx,
@@ -149,7 +155,7 @@ export async function publishPostmortem(
         ...(config.postmortemCanvas
           ? [{ kind: 'postmortem.canvas' as const, payload: { incidentId: incident.id, postmortemId: row.id } }]
           : []),
-        { kind: 'summary.update', payload: { incidentId: incident.id } },
+        ...(published ? announce(published) : []),
       ],
       { incidentId: incident.id },
     );

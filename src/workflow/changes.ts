@@ -2,13 +2,11 @@ import { and, eq, sql } from 'drizzle-orm';
 import { findSeverity, type Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { alertGroups, incidents, type Incident, type TimelineEvent } from '../db/schema.js';
-import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import type { TimelineData, TimelineKind } from '../timeline/events.js';
 import { recordEvent } from '../timeline/record.js';
 import {
   decideStatusChange,
-  endsOrReopens,
   explainRefusal,
   isFinal,
   isOpen,
@@ -19,7 +17,6 @@ import {
   takesUpdates,
 } from '../incidents/lifecycle.js';
 import { clearReminders, scheduleNextUpdate } from '../incidents/cadence.js';
-import { subscribersOf } from '../digests/subscriptions.js';
 import { postmortemWritten } from '../postmortems/store.js';
 import { refreshLifecycleTimes } from '../incidents/times.js';
 import { freezePolicy } from '../paging/policy.js';
@@ -27,6 +24,7 @@ import { resolvePagesOf } from '../paging/acknowledge.js';
 import { runningPage, triggerPage } from '../paging/pages.js';
 import { incidentKey, lockIncident } from '../incidents/queries.js';
 import type { Status } from '../incidents/status.js';
+import { effectsOfEvent, tell } from './tell.js';
 
 /** A refusal may offer the next step: `postmortem` when closing waits for one. */
 export type ChangeOutcome = { ok: true; incident: Incident; message: string } | { ok: false; message: string; offer?: 'postmortem' };
@@ -36,26 +34,6 @@ async function record<K extends TimelineKind>(tx: Tx, incident: Incident, kind: 
   if (!event) throw new Error(`timeline event ${kind} was not recorded`);
   return event;
 }
-
-/** Every change re-renders the pinned summary; changes to what the topic shows re-set the topic too. */
-function refresh(incidentId: number, topic: boolean): Effect[] {
-  const effects: Effect[] = [{ kind: 'summary.update', payload: { incidentId } }];
-  if (topic) effects.push({ kind: 'channel.topic', payload: { incidentId } });
-  return effects;
-}
-
-/** A DM per subscriber of the incident: one outbox row each, so one failure repeats nobody else's. */
-async function tellSubscribers(tx: Tx, incidentId: number, eventId: number): Promise<Effect[]> {
-  return (await subscribersOf(tx, incidentId)).map((userId) => ({
-    kind: 'subscriber.dm' as const,
-    payload: { incidentId, eventId, userId },
-  }));
-}
-
-const post = (incidentId: number, eventId: number, where: 'channel' | 'announcement_thread', broadcast = false): Effect => ({
-  kind: 'timeline.post',
-  payload: { incidentId, eventId, where, broadcast },
-});
 
 type StatusStep = { ok: true; incident: Incident; event: TimelineEvent } | { ok: false; message: string };
 
@@ -139,10 +117,7 @@ export async function changeStatusIn(tx: Tx, config: Config, request: StatusRequ
   );
   if (!step.ok) return step;
   const { incident: moved, event } = step;
-  const effects: Effect[] = [post(moved.id, event.id, 'channel')];
-  // Stakeholders follow the announcement thread: they hear of resolutions, reopenings and declines.
-  if (endsOrReopens(incident.status, request.to)) effects.push(post(moved.id, event.id, 'announcement_thread', request.to === 'resolved'));
-  effects.push(...refresh(moved.id, true), ...(await tellSubscribers(tx, moved.id, event.id)));
+  const effects = await effectsOfEvent(tx, event);
   if (request.to === 'closed' && config.archiveOnClose) effects.push({ kind: 'channel.archive', payload: { incidentId: moved.id } });
   await enqueue(tx, effects, { incidentId: moved.id });
   return { ok: true, incident: moved, message: `${incidentKey(moved.id)} is now ${request.to}.` };
@@ -197,16 +172,7 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
     });
     await refreshLifecycleTimes(tx, incident);
     if (isOpen(incident.status)) await scheduleNextUpdate(tx, config, incident, request.nextUpdateMs);
-    await enqueue(
-      tx,
-      [
-        post(incident.id, event.id, 'channel'),
-        post(incident.id, event.id, 'announcement_thread'),
-        ...refresh(incident.id, topic),
-        ...(await tellSubscribers(tx, incident.id, event.id)),
-      ],
-      { incidentId: incident.id },
-    );
+    await tell(tx, event, { movedStatusOrSeverity: topic });
     return { ok: true, incident, message: `Update posted to ${incidentKey(incident.id)}.` };
   });
 }
@@ -253,7 +219,7 @@ export async function changeSeverity(
     if (incident.severity === severity.id) return { ok: false, message: `${key} is already ${severity.id}.` };
     if (isFinal(incident.status)) return { ok: false, message: `${key} is ${incident.status}; its severity is final.` };
     const { incident: changed, event } = await applySeverity(tx, config, incident, severity.id, request.actor);
-    await enqueue(tx, [post(changed.id, event.id, 'channel'), ...refresh(changed.id, true)], { incidentId: changed.id });
+    await tell(tx, event);
     return { ok: true, incident: changed, message: `${key} is now ${severity.id}.` };
   });
 }
@@ -276,7 +242,7 @@ export async function setType(
       .where(eq(incidents.id, incident.id))
       .returning();
     const event = await record(tx, incident, 'type_changed', request.actor, { from: incident.type, to: request.type });
-    await enqueue(tx, [post(incident.id, event.id, 'channel'), ...refresh(incident.id, false)], { incidentId: incident.id });
+    await tell(tx, event);
     return { ok: true, incident: changed ?? incident, message: `${key} is now of type ${request.type}.` };
   });
 }
@@ -297,7 +263,7 @@ export async function setImpact(db: Db, request: { incidentId: number; actor: st
       .where(eq(incidents.id, incident.id))
       .returning();
     const event = await record(tx, incident, 'impact_set', request.actor, { text, previous: incident.impact });
-    await enqueue(tx, [post(incident.id, event.id, 'channel'), ...refresh(incident.id, false)], { incidentId: incident.id });
+    await tell(tx, event);
     return { ok: true, incident: changed ?? incident, message: `Impact recorded on ${incidentKey(incident.id)}.` };
   });
 }

@@ -5,9 +5,9 @@ import { incidentRoles, incidents } from '../db/schema.js';
 import { isFinal } from '../incidents/lifecycle.js';
 import { addMembers } from '../incidents/members.js';
 import { incidentKey, lockIncident } from '../incidents/queries.js';
-import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import type { ChangeOutcome } from './changes.js';
+import { tell } from './tell.js';
 
 /** Gives `role` (the lead or a configured role) to `userId`, who is invited and told what it means. */
 export async function assignRole(
@@ -55,17 +55,7 @@ export async function assignRole(
       data: { role: request.role, user: request.userId, previous },
     });
     if (!event) throw new Error('role_assigned was not recorded');
-    await enqueue(
-      tx,
-      [
-        { kind: 'channel.invite', payload: { incidentId: incident.id, users: [request.userId] } },
-        { kind: 'timeline.post', payload: { incidentId: incident.id, eventId: event.id, where: 'channel', broadcast: false } },
-        { kind: 'role.dm', payload: { incidentId: incident.id, eventId: event.id } },
-        { kind: 'summary.update', payload: { incidentId: incident.id } },
-        ...(request.role === 'lead' ? [{ kind: 'channel.topic' as const, payload: { incidentId: incident.id } }] : []),
-      ],
-      { incidentId: incident.id },
-    );
+    await tell(tx, event);
     return { ok: true, incident, message: `<@${request.userId}> is now ${request.role === 'lead' ? 'the lead' : request.role} on ${key}.` };
   });
 }

@@ -82,4 +82,12 @@ describe('the layers of src/', () => {
     expect(importsBetween(graph, 'http', ['slack'])).toEqual([]);
     expect(importsBetween(graph, 'slack', ['alerts'])).toEqual([]);
   });
+
+  it('lets the domains below workflow/ read only its table of who hears about what', () => {
+    for (const domain of ['paging', 'digests', 'postmortems']) {
+      const upward = importsBetween(graph, domain, ['workflow']).filter((edge) => !edge.endsWith('→ workflow/audience.ts'));
+      expect(upward, domain).toEqual([]);
+    }
+    expect(graph.get('workflow/audience.ts')?.filter((t) => folderOf(t) === 'workflow')).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
 import { endsOrReopens, isStatus } from '../incidents/lifecycle.js';
 import type { Effect } from '../outbox/effects.js';
+import { parseEvent, type TimelineData, type TimelineEntry, type TimelineKind } from '../timeline/events.js';
 
 /**
  * Who hears of a timeline event besides the timeline itself. Recorders consult this one table instead of
@@ -42,15 +43,15 @@ const NOBODY: Audience = {
 };
 const line = { ...NOBODY, channel: true };
 
-const str = (value: unknown) => (typeof value === 'string' ? value : '');
+type Rule<K extends TimelineKind> = (data: TimelineData<K>, context: AudienceContext) => Audience;
 
-type Rule = (data: Record<string, unknown>, context: AudienceContext) => Audience;
+const nobody = () => NOBODY;
+const aLine = () => line;
 
-/** The kinds with an audience; a kind not listed is recorded on the timeline and told to nobody. */
-const AUDIENCES: Readonly<Record<string, Rule>> = {
-  status_changed: (data) => {
-    const from = str(data.from);
-    const to = str(data.to);
+/** Every kind and who hears of it: a new kind does not compile until this table says. */
+const AUDIENCES: { [K in TimelineKind]: Rule<K> } = {
+  declared: nobody, // the declaration's own set-up (channel, summary, announcement) says it
+  status_changed: ({ from, to }) => {
     // Stakeholders hear of endings (resolved, declined) and reopenings; a resolution shows in their channel.
     const told = isStatus(from) && isStatus(to) && endsOrReopens(from, to);
     const thread = told ? (to === 'resolved' ? 'broadcast' : 'reply') : 'none';
@@ -66,35 +67,50 @@ const AUDIENCES: Readonly<Record<string, Rule>> = {
   severity_changed: () => ({ ...line, summary: true, topic: true }),
   type_changed: () => ({ ...line, summary: true }),
   impact_set: () => ({ ...line, summary: true }),
-  role_assigned: (data) => ({ ...line, invite: true, roleDm: true, summary: true, topic: data.role === 'lead' }),
-  postmortem_published: () => ({ ...NOBODY, summary: true }),
+  note: nobody,
+  role_assigned: ({ role }) => ({ ...line, invite: true, roleDm: true, summary: true, topic: role === 'lead' }),
+  followup_added: nobody,
+  followup_done: nobody,
+  message_pinned: nobody,
+  message_unpinned: nobody,
+  page_triggered: nobody, // its notifications say it, one line per person paged
+  page_notified: aLine,
+  page_target_skipped: aLine,
+  page_escalated: aLine,
+  page_acknowledged: aLine,
+  page_exhausted: aLine,
+  page_resolved: nobody, // the page's DMs are edited to say it ended
+  alert_firing: aLine, // within the alert-line budget, which alerts/ingest.ts applies
+  alert_resolved: aLine,
+  alert_group_resolved: aLine,
+  alert_acknowledged: aLine,
   update_reminder: () => ({ ...NOBODY, reminder: true }),
-  lead_nudge: () => line,
-  page_notified: () => line,
-  page_target_skipped: () => line,
-  page_escalated: () => line,
-  page_exhausted: () => line,
-  page_acknowledged: () => line,
-  alert_firing: () => line,
-  alert_resolved: () => line,
-  alert_group_resolved: () => line,
-  alert_acknowledged: () => line,
+  lead_nudge: aLine,
+  reminders_snoozed: nobody,
+  reminders_stopped: nobody,
+  postmortem_answers_saved: nobody,
+  postmortem_published: () => ({ ...NOBODY, summary: true }),
 };
 
-export function audienceOf(event: { kind: string; data: Record<string, unknown> }, context: AudienceContext = {}): Audience {
-  return AUDIENCES[event.kind]?.(event.data, context) ?? NOBODY;
+function ruleFor<K extends TimelineKind>(entry: TimelineEntry<K>, context: AudienceContext): Audience {
+  const rule: Rule<K> = AUDIENCES[entry.kind];
+  return rule(entry.data, context);
+}
+
+export function audienceOf(entry: TimelineEntry, context: AudienceContext = {}): Audience {
+  return ruleFor(entry, context);
 }
 
 /** The effects an audience asks for, in the order Slack should see them. */
 export function effectsFor(
-  event: { id: number; incidentId: number; data: Record<string, unknown> },
+  event: { id: number; incidentId: number; data: object },
   audience: Audience,
   subscribers: readonly string[] = [],
 ): Effect[] {
   const { incidentId } = event;
   const eventId = event.id;
   const effects: Effect[] = [];
-  const user = str(event.data.user);
+  const user = 'user' in event.data && typeof event.data.user === 'string' ? event.data.user : '';
   if (audience.invite && user) effects.push({ kind: 'channel.invite', payload: { incidentId, users: [user] } });
   if (audience.channel) effects.push({ kind: 'timeline.post', payload: { incidentId, eventId, where: 'channel', broadcast: false } });
   if (audience.thread !== 'none') {
@@ -112,7 +128,15 @@ export function effectsFor(
   return effects;
 }
 
+/** An event just recorded, read by its kind: recorded data that does not read as its kind's is a bug, said loudly. */
+export function recorded<E extends { id: number; incidentId: number; kind: string; data: unknown }>(event: E) {
+  const known = parseEvent(event);
+  if (!known) throw new Error(`timeline event ${event.kind} was recorded with data its kind does not describe`);
+  return known;
+}
+
 /** The effects for an event whose audience needs no look-up (no subscribers): what the sweeps below workflow/ use. */
-export function announce(event: { id: number; incidentId: number; kind: string; data: Record<string, unknown> }): Effect[] {
-  return effectsFor(event, audienceOf(event));
+export function announce(event: { id: number; incidentId: number; kind: string; data: unknown }): Effect[] {
+  const known = recorded(event);
+  return effectsFor(known, audienceOf(known));
 }

@@ -3,13 +3,14 @@ import type { TimelineEvent } from '../db/schema.js';
 import { subscribersOf } from '../digests/subscriptions.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
-import { audienceOf, effectsFor, type AudienceContext } from './audience.js';
+import { audienceOf, effectsFor, recorded, type AudienceContext } from './audience.js';
 
 /** The effects that tell an event's audience (audience.ts) about it, subscribers looked up when they hear of it. */
 export async function effectsOfEvent(tx: Tx, event: TimelineEvent, context: AudienceContext = {}): Promise<Effect[]> {
-  const audience = audienceOf(event, context);
+  const known = recorded(event);
+  const audience = audienceOf(known, context);
   const subscribers = audience.subscribers ? await subscribersOf(tx, event.incidentId) : [];
-  return effectsFor(event, audience, subscribers);
+  return effectsFor(known, audience, subscribers);
 }
 
 /** Tells an event's audience, in the transaction that recorded it. */

@@ -1,0 +1,53 @@
+import type { TimelineData, TimelineKind } from '../../src/timeline/events.js';
+
+export const page = { pageId: 7, policy: 'primary' };
+const alert = {
+  integration: 'alertmanager',
+  fingerprint: 'f1',
+  title: 'HighErrorRate',
+  labels: { service: 'checkout' },
+  link: null,
+  severity: 'critical',
+};
+
+/** The data each recorder writes, one sample per kind: a kind added to the catalogue needs one here to compile. */
+export const samples: { [K in TimelineKind]: TimelineData<K> } = {
+  declared: {
+    title: 'Checkout down',
+    severity: 'sev1',
+    description: '',
+    private: false,
+    lead: 'U0ALICE',
+    status: 'investigating',
+    source: 'slack',
+    type: 'availability',
+  },
+  status_changed: { from: 'investigating', to: 'resolved', message: 'Rolled back', reopen: true },
+  status_update: { message: 'Rolling back', status: 'identified', severity: 'sev1', nextUpdateMs: null },
+  severity_changed: { from: 'sev2', to: 'sev1' },
+  type_changed: { from: null, to: 'availability' },
+  impact_set: { text: 'EU checkouts fail', previous: null },
+  note: { text: 'Canary is clean' },
+  role_assigned: { role: 'comms', user: 'U0DAVE', previous: null },
+  followup_added: { followupId: 1, text: 'Alert on timeouts', owner: 'U0CAROL', due: '2026-12-05' },
+  followup_done: { followupId: 1, text: 'Alert on timeouts' },
+  message_pinned: { channel: 'C0INC', ts: '1.2', author: null, text: 'look', permalink: null, pinnedBy: 'slack_pin' },
+  message_unpinned: { ts: '1.2', channel: 'C0INC' },
+  page_triggered: { ...page, message: 'Declared as SEV1' },
+  page_notified: { ...page, user: 'U0BOB', level: 0, loop: 0 },
+  page_target_skipped: { ...page, schedule: 'platform', level: 0, loop: 1 },
+  page_escalated: { ...page, level: 1, loop: 0, manual: false, lateMs: 120 },
+  page_acknowledged: { ...page, user: 'U0CAROL', level: 1, loop: 0 },
+  page_exhausted: { ...page, passes: 2, lateMs: 40 },
+  page_resolved: page,
+  alert_firing: alert,
+  alert_resolved: { ...alert, link: 'https://grafana.example/a', severity: null },
+  alert_group_resolved: { integration: 'alertmanager', groupKey: 'g1' },
+  alert_acknowledged: { integration: 'pagerduty', groupKey: 'g1' },
+  update_reminder: { dueAt: '2026-11-29T23:00:00.000Z', remind: null },
+  lead_nudge: {},
+  reminders_snoozed: { forMs: 1_800_000 },
+  reminders_stopped: {},
+  postmortem_answers_saved: { fields: ['impact', 'summary'] },
+  postmortem_published: { version: 2 },
+};

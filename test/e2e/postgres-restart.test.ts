@@ -4,7 +4,7 @@ import { openDatabase, type Database } from '../../src/db/client.js';
 import { incidents, outbox, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { SUMMARY_ACTIONS } from '../../src/slack/blocks/incident.js';
-import { DATABASE_TROUBLE, DECLARE_UNCONFIRMED } from '../../src/slack/listeners/commands/declare.js';
+import { DATABASE_TROUBLE, DECLARE_UNCONFIRMED } from '../../src/slack/database-trouble.js';
 import { ANNOUNCE, startApp, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';

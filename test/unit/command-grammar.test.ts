@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { helpText, parseCommand, SUBCOMMANDS } from '../../src/slack/command-grammar.js';
+import { helpText, parseCommand, SUBCOMMANDS } from '../../src/slack/commands/registry.js';
 
 const SEVERITIES = {
   severities: ['sev1', 'sev2', 'sev3', 'sev4'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommitUnconfirmed } from '../../src/db/client.js';
-import { CHANGE_UNCONFIRMED, DATABASE_TROUBLE, databaseTrouble } from '../../src/slack/listeners/commands/declare.js';
+import { CHANGE_UNCONFIRMED, DATABASE_TROUBLE, databaseTrouble } from '../../src/slack/database-trouble.js';
 
 describe('the answer to a command that failed on the database', () => {
   it('says nothing was changed when the database refused or never answered', () => {

@@ -4,10 +4,7 @@ import type { Env } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import { boltLogger } from './bolt-logger.js';
 import type { BotIdentityCache } from './identity.js';
-import { registerActions } from './listeners/actions/index.js';
-import { registerCommands } from './listeners/commands/index.js';
-import { registerEvents } from './listeners/events/index.js';
-import { registerViews } from './listeners/views/index.js';
+import { registerListeners } from './registry.js';
 import type { Services } from './services.js';
 
 /**
@@ -70,9 +67,6 @@ export function createSlackApp(env: Env, services: Services, identity: BotIdenti
   app.error(async (err) => {
     services.logger.error({ err }, 'unhandled error in a Slack listener');
   });
-  registerCommands(app, services);
-  registerViews(app, services);
-  registerActions(app, services);
-  registerEvents(app, services);
+  registerListeners(app, services);
   return { app, httpReceiver, socketMode };
 }

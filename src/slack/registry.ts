@@ -1,25 +1,35 @@
-import { DECLARE_CALLBACK } from './blocks/declare-modal.js';
-import { SUMMARY_ACTIONS } from './blocks/incident.js';
-import { FOLLOWUP_DONE_ACTION } from './blocks/lists.js';
-import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, UPDATE_CALLBACK } from './blocks/modals.js';
-import { PAGE_ACTIONS } from './blocks/paging.js';
-import { POSTMORTEM_CALLBACK, POSTMORTEM_WRITE_ACTION } from './blocks/postmortem.js';
-import { REMINDER_ACTIONS } from './blocks/timeline.js';
+/**
+ * Every listener Firewatch registers on Bolt. The sets of handled actions and views are read off the same
+ * lists that register them, so the events endpoint never turns away a button or form that has a listener,
+ * nor passes Bolt one that has none.
+ */
+import type { App } from '@slack/bolt';
+import type { Button } from './listeners/actions/buttons.js';
+import { followupButtons } from './listeners/actions/followups.js';
+import { pageButtons } from './listeners/actions/paging.js';
+import { postmortemButtons } from './listeners/actions/postmortem.js';
+import { reminderButtons } from './listeners/actions/reminders.js';
+import { summaryButtons } from './listeners/actions/summary.js';
+import { registerIncidentCommand } from './listeners/commands/incident.js';
+import { registerEvents } from './listeners/events/index.js';
+import { declareForm } from './listeners/views/declare.js';
+import type { Form } from './listeners/views/forms.js';
+import { incidentForms } from './listeners/views/incident-forms.js';
+import { postmortemForm } from './listeners/views/postmortem.js';
+import type { Services } from './services.js';
+
+const BUTTONS: readonly Button[] = [...summaryButtons, ...pageButtons, ...reminderButtons, ...postmortemButtons, ...followupButtons];
+const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm];
 
 /** Every button Firewatch puts in a message, and so listens for. */
-export const HANDLED_ACTIONS: ReadonlySet<string> = new Set([
-  ...Object.values(SUMMARY_ACTIONS),
-  ...Object.values(PAGE_ACTIONS),
-  ...Object.values(REMINDER_ACTIONS),
-  FOLLOWUP_DONE_ACTION,
-  POSTMORTEM_WRITE_ACTION,
-]);
+export const HANDLED_ACTIONS: ReadonlySet<string> = new Set(BUTTONS.map((b) => b.actionId));
 
 /** Every form Firewatch opens, and so takes submissions of. */
-export const HANDLED_VIEWS: ReadonlySet<string> = new Set([
-  DECLARE_CALLBACK,
-  UPDATE_CALLBACK,
-  CHANGE_STATUS_CALLBACK,
-  DECLINE_CALLBACK,
-  POSTMORTEM_CALLBACK,
-]);
+export const HANDLED_VIEWS: ReadonlySet<string> = new Set(FORMS.map((f) => f.callbackId));
+
+export function registerListeners(app: App, services: Services): void {
+  registerIncidentCommand(app, services);
+  for (const f of FORMS) f.listen(app, services);
+  for (const b of BUTTONS) b.listen(app, services);
+  registerEvents(app, services);
+}

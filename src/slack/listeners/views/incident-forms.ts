@@ -1,16 +1,13 @@
-import type { App, ViewSubmitAction } from '@slack/bolt';
 import { z } from 'zod';
 import { CommitUnconfirmed } from '../../../db/client.js';
-import { incidentKey } from '../../../incidents/queries.js';
 import { changeStatus, postStatusUpdate, type ChangeOutcome } from '../../../workflow/changes.js';
 import { isStatus } from '../../../incidents/lifecycle.js';
 import { FIELD_ACTION } from '../../blocks/declare-modal.js';
-import { POSTMORTEM_CALLBACK, POSTMORTEM_QUESTIONS } from '../../blocks/postmortem.js';
-import { saveAnswers } from '../../../postmortems/store.js';
 import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, NEXT_UPDATE_CHOICES, readModalMetadata, UPDATE_CALLBACK } from '../../blocks/modals.js';
 import type { Services } from '../../services.js';
-import { formAckEvenIfLate, type FormAck, type FormAnswer } from '../late-answers.js';
+import type { FormAck, FormAnswer } from '../late-answers.js';
 import { findTarget } from '../target.js';
+import { form, formAck, type Form } from './forms.js';
 
 const text = z.object({ [FIELD_ACTION]: z.object({ value: z.string().nullish() }) }).optional();
 const choice = z.object({ [FIELD_ACTION]: z.object({ selected_option: z.object({ value: z.string() }).nullish() }) }).optional();
@@ -20,10 +17,6 @@ type FormState = z.infer<typeof formState>;
 
 const valueOf = (field: FormState['message']) => field?.[FIELD_ACTION].value ?? '';
 const choiceOf = (field: FormState['status']) => field?.[FIELD_ACTION].selected_option?.value;
-
-/** A form's ack that, past Slack's 3 s, DMs the person what the form can no longer show. */
-const formAck = (services: Services, ack: FormAck, userId: string) =>
-  formAckEvenIfLate(ack, (text) => services.client.chat.postMessage({ channel: userId, text }), services.logger);
 
 /** What a form shows when the database failed it: nothing changed, unless the commit may have landed. */
 const formTrouble = (err: unknown) =>
@@ -61,33 +54,10 @@ async function submit(
   await formAck(services, ack, input.userId)(await decide());
 }
 
-const answersState = z.record(z.string(), z.object({ [FIELD_ACTION]: z.object({ value: z.string().nullish() }) }));
-
-export function registerIncidentForms(app: App, services: Services): void {
-  app.view<ViewSubmitAction>(POSTMORTEM_CALLBACK, async ({ ack, body, view }) => {
-    const first = POSTMORTEM_QUESTIONS[0]?.key ?? 'summary';
-    const refuse = (message: string): FormAnswer => ({ ok: false, errors: { [first]: message } });
-    const decide = async (): Promise<FormAnswer> => {
-      const metadata = readModalMetadata(view.private_metadata);
-      const state = answersState.safeParse(view.state.values);
-      if (!metadata || !state.success) return refuse('This form came back incomplete; close it and start again.');
-      try {
-        const target = await findTarget(services, { ref: metadata.incidentId, channelId: undefined, userId: body.user.id });
-        if (!target.ok) return refuse(target.message);
-        const answers = Object.fromEntries(POSTMORTEM_QUESTIONS.map((q) => [q.key, state.data[q.key]?.[FIELD_ACTION].value ?? '']));
-        await saveAnswers(services.db, { incidentId: metadata.incidentId, actor: body.user.id, answers });
-        return { ok: true, message: `Your postmortem answers for ${incidentKey(metadata.incidentId)} are saved.` };
-      } catch (err) {
-        services.logger.error({ err }, 'saving postmortem answers failed');
-        // Saving the same answers twice is harmless, so trying again is right even if the commit landed.
-        return refuse('Firewatch could not save this: its database is not answering. Try again in a moment.');
-      }
-    };
-    await formAck(services, ack, body.user.id)(await decide());
-  });
-
-  app.view<ViewSubmitAction>(UPDATE_CALLBACK, async ({ ack, body, view }) => {
-    await submit(
+/** The forms about an incident that the summary's buttons and `/incident update` open. */
+export const incidentForms: readonly Form[] = [
+  form(UPDATE_CALLBACK, (services, { ack, body, view }) =>
+    submit(
       services,
       ack,
       { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'message' },
@@ -103,11 +73,11 @@ export function registerIncidentForms(app: App, services: Services): void {
           ...(next ? { nextUpdateMs: next.ms } : {}),
         });
       },
-    );
-  });
+    ),
+  ),
 
-  app.view<ViewSubmitAction>(CHANGE_STATUS_CALLBACK, async ({ ack, body, view }) => {
-    await submit(
+  form(CHANGE_STATUS_CALLBACK, (services, { ack, body, view }) =>
+    submit(
       services,
       ack,
       { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'status' },
@@ -122,11 +92,11 @@ export function registerIncidentForms(app: App, services: Services): void {
           ...(from && isStatus(from) ? { expectedFrom: from } : {}),
         });
       },
-    );
-  });
+    ),
+  ),
 
-  app.view<ViewSubmitAction>(DECLINE_CALLBACK, async ({ ack, body, view }) => {
-    await submit(
+  form(DECLINE_CALLBACK, (services, { ack, body, view }) =>
+    submit(
       services,
       ack,
       { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'message' },
@@ -138,6 +108,6 @@ export function registerIncidentForms(app: App, services: Services): void {
           message: valueOf(state.message),
           expectedFrom: 'triage',
         }),
-    );
-  });
-}
+    ),
+  ),
+];

@@ -1,0 +1,52 @@
+import { subscribe } from '../../../digests/subscriptions.js';
+import { isStatus } from '../../../incidents/lifecycle.js';
+import { changeStatus } from '../../../workflow/changes.js';
+import { SUMMARY_ACTIONS } from '../../blocks/incident.js';
+import { changeStatusModal, declineModal, updateModal } from '../../blocks/modals.js';
+import { idAnd, incidentButton, openForm, say, tell, type Button } from './buttons.js';
+
+const summary = (value: string) => {
+  const parsed = idAnd(value);
+  return parsed && { incidentId: parsed.id, seen: parsed.rest };
+};
+
+/** The buttons of an incident's pinned summary; each carries the status it was shown in, so a stale click is refused. */
+export const summaryButtons: readonly Button[] = [
+  incidentButton({
+    actionId: SUMMARY_ACTIONS.postUpdate,
+    parse: summary,
+    run: (click) => openForm(click, (row) => updateModal(click.services.config, row)),
+  }),
+  incidentButton({ actionId: SUMMARY_ACTIONS.changeStatus, parse: summary, run: (click) => openForm(click, changeStatusModal) }),
+  incidentButton({ actionId: SUMMARY_ACTIONS.decline, parse: summary, run: (click) => openForm(click, declineModal) }),
+  incidentButton({
+    actionId: SUMMARY_ACTIONS.resolve,
+    parse: summary,
+    run: async ({ services, value, userId, reply }) => {
+      const seen = isStatus(value.seen) ? { expectedFrom: value.seen } : {};
+      const change = { incidentId: value.incidentId, actor: userId, to: 'resolved' as const, ...seen };
+      await tell(reply, say(await changeStatus(services.db, services.config, change)));
+    },
+  }),
+  incidentButton({
+    actionId: SUMMARY_ACTIONS.accept,
+    parse: summary,
+    run: async ({ services, value, userId, reply }) => {
+      const change = { incidentId: value.incidentId, actor: userId, to: 'investigating' as const, expectedFrom: 'triage' as const };
+      const outcome = await changeStatus(services.db, services.config, change);
+      await tell(reply, outcome.ok ? `${outcome.message} You accepted it.` : say(outcome));
+    },
+  }),
+  incidentButton({
+    actionId: SUMMARY_ACTIONS.subscribe,
+    parse: summary,
+    run: async ({ services, value, userId, reply }) => {
+      const key = `INC-${value.incidentId}`;
+      const added = await subscribe(services.db, userId, value.incidentId);
+      await tell(
+        reply,
+        added ? `🔔 You will get a DM for every update, status change and resolution of ${key}.` : `You are already subscribed to ${key}.`,
+      );
+    },
+  }),
+];

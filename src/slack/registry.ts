@@ -11,7 +11,8 @@ import { postmortemButtons } from './listeners/actions/postmortem.js';
 import { reminderButtons } from './listeners/actions/reminders.js';
 import { summaryButtons } from './listeners/actions/summary.js';
 import { registerIncidentCommand } from './listeners/commands/incident.js';
-import { registerEvents } from './listeners/events/index.js';
+import { registerMemberEvents } from './listeners/events/members.js';
+import { registerPinEvents } from './listeners/events/pins.js';
 import { declareForm } from './listeners/views/declare.js';
 import type { Form } from './listeners/views/forms.js';
 import { incidentForms } from './listeners/views/incident-forms.js';
@@ -20,6 +21,7 @@ import type { Services } from './services.js';
 
 const BUTTONS: readonly Button[] = [...summaryButtons, ...pageButtons, ...reminderButtons, ...postmortemButtons, ...followupButtons];
 const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm];
+const EVENT_FAMILIES = [registerPinEvents, registerMemberEvents];
 
 /** Every button Firewatch puts in a message, and so listens for. */
 export const HANDLED_ACTIONS: ReadonlySet<string> = new Set(BUTTONS.map((b) => b.actionId));
@@ -31,5 +33,5 @@ export function registerListeners(app: App, services: Services): void {
   registerIncidentCommand(app, services);
   for (const f of FORMS) f.listen(app, services);
   for (const b of BUTTONS) b.listen(app, services);
-  registerEvents(app, services);
+  for (const register of EVENT_FAMILIES) register(app, services);
 }

@@ -1,7 +1,6 @@
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
-import { addMembers, removeMember } from '../../../incidents/members.js';
 import { incidentByChannel } from '../../../incidents/queries.js';
 import { markPinned, SLACK_PIN_MARKER, unmarkPinned, type PinnedMessage } from '../../../incidents/pins.js';
 import type { Services } from '../../services.js';
@@ -28,8 +27,6 @@ const pinEvent = z.object({
     }),
   }),
 });
-
-const memberEvent = z.object({ user: z.string().min(1), channel: z.string().min(1) });
 
 const envelope = z.object({ event_id: z.string().min(1) });
 
@@ -62,7 +59,8 @@ async function fetchMessage(client: WebClient, channelId: string, ts: string, kn
   return message;
 }
 
-export function registerEvents(app: App, services: Services): void {
+/** 📌 reactions and Slack pins in an incident channel mark messages for the timeline and the postmortem. */
+export function registerPinEvents(app: App, services: Services): void {
   const { db, logger } = services;
   const isBot = (user: string, context: AllMiddlewareArgs['context']) => user === context.botUserId;
 
@@ -125,20 +123,5 @@ export function registerEvents(app: App, services: Services): void {
       marker: SLACK_PIN_MARKER,
       messageTs: parsed.data.item.message.ts,
     });
-  });
-
-  // Channel membership decides who may see and act on a private incident.
-  app.event('member_joined_channel', async ({ event }) => {
-    const parsed = memberEvent.safeParse(event);
-    if (!parsed.success) return;
-    const incident = await incidentByChannel(db, parsed.data.channel);
-    if (incident) await addMembers(db, incident.id, [parsed.data.user]);
-  });
-
-  app.event('member_left_channel', async ({ event }) => {
-    const parsed = memberEvent.safeParse(event);
-    if (!parsed.success) return;
-    const incident = await incidentByChannel(db, parsed.data.channel);
-    if (incident) await removeMember(db, incident.id, parsed.data.user);
   });
 }

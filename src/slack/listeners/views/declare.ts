@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defaultSeverity } from '../../../config/load.js';
 import { CommitUnconfirmed } from '../../../db/client.js';
 import { DECLARE_CALLBACK, DECLARE_FIELDS, FIELD_ACTION, PRIVATE_OPTION, readDeclareMetadata } from '../../blocks/declare-modal.js';
+import { databaseNotAnswering } from '../../database-trouble.js';
 import { form, formAck } from './forms.js';
 
 const field = <T extends z.ZodType>(value: T) => z.object({ [FIELD_ACTION]: value }).optional();
@@ -45,10 +46,7 @@ export const declareForm = form(DECLARE_CALLBACK, async (services, { ack: ackInT
     await ack({
       ok: false,
       errors: {
-        [DECLARE_FIELDS.title]:
-          err instanceof CommitUnconfirmed
-            ? unconfirmed
-            : 'Firewatch could not record this: its database is not answering. Try again in a moment.',
+        [DECLARE_FIELDS.title]: err instanceof CommitUnconfirmed ? unconfirmed : databaseNotAnswering({ nothingChanged: true }),
       },
     });
     return;

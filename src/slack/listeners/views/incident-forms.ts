@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { CommitUnconfirmed } from '../../../db/client.js';
 import { changeStatus, postStatusUpdate, type ChangeOutcome } from '../../../workflow/changes.js';
 import { isStatus } from '../../../incidents/lifecycle.js';
 import { FIELD_ACTION } from '../../blocks/declare-modal.js';
 import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, NEXT_UPDATE_CHOICES, readModalMetadata, UPDATE_CALLBACK } from '../../blocks/modals.js';
+import { formTrouble } from '../../database-trouble.js';
 import type { Services } from '../../services.js';
 import type { FormAck, FormAnswer } from '../late-answers.js';
 import { findTarget } from '../target.js';
@@ -17,12 +17,6 @@ type FormState = z.infer<typeof formState>;
 
 const valueOf = (field: FormState['message']) => field?.[FIELD_ACTION].value ?? '';
 const choiceOf = (field: FormState['status']) => field?.[FIELD_ACTION].selected_option?.value;
-
-/** What a form shows when the database failed it: nothing changed, unless the commit may have landed. */
-const formTrouble = (err: unknown) =>
-  err instanceof CommitUnconfirmed
-    ? 'Firewatch lost its database while recording this and cannot tell whether it was done. Look at the incident channel in a moment before submitting again.'
-    : 'Firewatch could not record this: its database is not answering. Try again in a moment.';
 
 /**
  * Runs a form submission: checks the form and who submits it, applies the change, and answers in one

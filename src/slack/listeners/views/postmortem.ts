@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { CommitUnconfirmed } from '../../../db/client.js';
 import { incidentKey } from '../../../incidents/queries.js';
 import { saveAnswers } from '../../../postmortems/store.js';
 import { FIELD_ACTION } from '../../blocks/declare-modal.js';
 import { readModalMetadata } from '../../blocks/modals.js';
 import { POSTMORTEM_CALLBACK, POSTMORTEM_QUESTIONS } from '../../blocks/postmortem.js';
+import { databaseNotAnswering } from '../../database-trouble.js';
 import type { FormAnswer } from '../late-answers.js';
 import { findTarget } from '../target.js';
 import { form, formAck } from './forms.js';
@@ -27,7 +29,7 @@ export const postmortemForm = form(POSTMORTEM_CALLBACK, async (services, { ack, 
     } catch (err) {
       services.logger.error({ err }, 'saving postmortem answers failed');
       // Saving the same answers twice is harmless, so trying again is right even if the commit landed.
-      return refuse('Firewatch could not save this: its database is not answering. Try again in a moment.');
+      return refuse(databaseNotAnswering({ nothingChanged: !(err instanceof CommitUnconfirmed) }));
     }
   };
   await formAck(services, ack, body.user.id)(await decide());

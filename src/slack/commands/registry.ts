@@ -56,6 +56,10 @@ type Refused = Invalid | { kind: 'unknown'; name: string };
 /** What was asked: one of the subcommands' parsed forms, or why the text asks for nothing Firewatch does. */
 export type ParsedCommand = ReturnType<(typeof SUBCOMMANDS)[number]['parse']> | Refused;
 
+/**
+ * Any module, seen through the union of all parsed forms. Sound because `bind` only ever hands a module's
+ * handler what that same module's parser returned.
+ */
 type AnySubcommand = Subcommand<Exclude<ParsedCommand, Refused>>;
 
 const BY_NAME: ReadonlyMap<string, AnySubcommand> = new Map(SUBCOMMANDS.map((s) => [s.name, s]));

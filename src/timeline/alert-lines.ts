@@ -17,18 +17,22 @@ export function minuteOf(at: Date): Date {
   return new Date(Math.floor(at.getTime() / 60_000) * 60_000);
 }
 
+/** The incident's alert changes from `from`, and before `until` when given. */
+function alertChanges(incidentId: number, from: Date, until?: Date) {
+  return and(
+    eq(timelineEvents.incidentId, incidentId),
+    inArray(timelineEvents.kind, ALERT_CHANGE_KINDS),
+    gte(timelineEvents.occurredAt, from),
+    until ? lt(timelineEvents.occurredAt, until) : undefined,
+  );
+}
+
 /** How many alert changes the incident has recorded since the start of `minute`. */
 export async function alertChangesSince(tx: Tx, incidentId: number, minute: Date): Promise<number> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(timelineEvents)
-    .where(
-      and(
-        eq(timelineEvents.incidentId, incidentId),
-        inArray(timelineEvents.kind, ALERT_CHANGE_KINDS),
-        gte(timelineEvents.occurredAt, minute),
-      ),
-    );
+    .where(alertChanges(incidentId, minute));
   return Number(row?.n ?? 0);
 }
 
@@ -37,14 +41,7 @@ export async function alertChangesBeyondBudget(tx: Tx, incidentId: number, minut
   const events = await tx
     .select({ kind: timelineEvents.kind })
     .from(timelineEvents)
-    .where(
-      and(
-        eq(timelineEvents.incidentId, incidentId),
-        inArray(timelineEvents.kind, ALERT_CHANGE_KINDS),
-        gte(timelineEvents.occurredAt, minute),
-        lt(timelineEvents.occurredAt, new Date(minute.getTime() + 60_000)),
-      ),
-    )
+    .where(alertChanges(incidentId, minute, new Date(minute.getTime() + 60_000)))
     .orderBy(timelineEvents.id);
   const beyond = events.slice(ALERT_LINES_PER_MINUTE);
   const firing = beyond.filter((e) => e.kind === 'alert_firing').length;

@@ -52,7 +52,15 @@ async function drained(database: Database, timeoutMs = 120_000): Promise<void> {
       .from(outbox)
       .where(eq(outbox.status, 'pending'));
     if (Number(row?.n ?? 0) === 0) return;
-    if (Date.now() - started > timeoutMs) throw new Error(`outbox still has ${row?.n} pending rows`);
+    if (Date.now() - started > timeoutMs) {
+      // Say what is stuck and why, not only how much: a stuck row is usually one error repeated.
+      const left = await database.db
+        .select({ kind: outbox.kind, error: outbox.lastError, attempts: outbox.attempts })
+        .from(outbox)
+        .where(eq(outbox.status, 'pending'))
+        .limit(3);
+      throw new Error(`outbox still has ${row?.n} pending rows, such as ${JSON.stringify(left)}`);
+    }
     await sleep(200);
   }
 }

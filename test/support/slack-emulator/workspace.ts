@@ -19,6 +19,13 @@ import type {
   ResponseUrlPost,
 } from './types.js';
 
+/**
+ * One sequence for every emulator in the process, as Slack's ids are unique across a workspace's life: a
+ * second emulator on the same database (a restart, the benchmarks' server phase) must not hand out a
+ * channel id an earlier one gave to another incident.
+ */
+let idSeq = 0;
+
 export class Workspace {
   readonly botToken: string;
   readonly botUserId: string;
@@ -57,7 +64,6 @@ export class Workspace {
   readonly uploads = new Map<string, { filename: string; length: number; content?: Buffer }>();
   /** Tickets handed out by apps.connections.open; each opens one WebSocket. */
   readonly socketTickets = new Map<string, { issued: number }>();
-  private seq = 0;
   private lastMicros = 0;
 
   constructor(
@@ -83,14 +89,14 @@ export class Workspace {
 
   /** A fresh trigger_id; pass the view it came from so views.push stacks onto that modal. */
   triggerId(from: { viewId?: string; user?: string } = {}): string {
-    const id = `${++this.seq}.${this.teamId.replace(/\D/g, '') || '1'}.${randomBytes(16).toString('hex')}`;
+    const id = `${++idSeq}.${this.teamId.replace(/\D/g, '') || '1'}.${randomBytes(16).toString('hex')}`;
     this.triggers.set(id, { issued: Date.now(), used: false, ...from });
     return id;
   }
 
   /** A fresh response_url; with a source, replace_original/delete_original/in_channel/ephemeral act on it. */
   responseUrl(source?: ResponseSource): string {
-    const id = `${++this.seq}${randomBytes(8).toString('hex')}`;
+    const id = `${++idSeq}${randomBytes(8).toString('hex')}`;
     this.responseUrls.set(id, { uses: 0, source });
     return `${this.origin}/respond/${id}`;
   }
@@ -148,7 +154,7 @@ export class Workspace {
 
   newId(prefix: string, taken: (id: string) => boolean = () => false): string {
     let id: string;
-    do id = `${prefix}0${(++this.seq).toString(36).toUpperCase().padStart(8, '0')}`;
+    do id = `${prefix}0${(++idSeq).toString(36).toUpperCase().padStart(8, '0')}`;
     while (taken(id));
     return id;
   }

@@ -3,6 +3,7 @@ import { findSeverity, type Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { incidents, type Incident } from '../db/schema.js';
 import { recordEvent } from '../timeline/record.js';
+import { msg, refuse, type Outcome } from '../outcome.js';
 import { OPEN_STATUSES } from './lifecycle.js';
 
 export const SNOOZE_MS = 30 * 60_000;
@@ -39,26 +40,24 @@ export async function clearReminders(tx: Tx, incidentId: number): Promise<void> 
   await tx.update(incidents).set({ nextUpdateDueAt: null, leadNudgeAt: null }).where(eq(incidents.id, incidentId));
 }
 
-export type ReminderOutcome = { ok: true; message: string } | { ok: false; message: string };
-
-export async function snoozeReminders(db: Db, request: { incidentId: number; actor: string }): Promise<ReminderOutcome> {
+export async function snoozeReminders(db: Db, request: { incidentId: number; actor: string }): Promise<Outcome> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(incidents)
       .set({ nextUpdateDueAt: later(SNOOZE_MS) })
       .where(and(eq(incidents.id, request.incidentId), inArray(incidents.status, [...OPEN_STATUSES])))
       .returning();
-    if (!row) return { ok: false, message: 'This incident is over; it needs no more updates.' };
+    if (!row) return refuse('final', msg`This incident is over; it needs no more updates.`);
     await recordEvent(tx, { incidentId: row.id, kind: 'reminders_snoozed', actor: request.actor, data: { forMs: SNOOZE_MS } });
-    return { ok: true, message: 'Snoozed: the next reminder comes in 30 minutes.' };
+    return { ok: true, message: msg`Snoozed: the next reminder comes in 30 minutes.` };
   });
 }
 
-export async function stopReminders(db: Db, request: { incidentId: number; actor: string }): Promise<ReminderOutcome> {
+export async function stopReminders(db: Db, request: { incidentId: number; actor: string }): Promise<Outcome> {
   return db.transaction(async (tx) => {
     const [row] = await tx.update(incidents).set({ nextUpdateDueAt: null }).where(eq(incidents.id, request.incidentId)).returning();
-    if (!row) return { ok: false, message: 'That incident no longer exists.' };
+    if (!row) return refuse('not_found', msg`That incident no longer exists.`);
     await recordEvent(tx, { incidentId: row.id, kind: 'reminders_stopped', actor: request.actor, data: {} });
-    return { ok: true, message: 'Reminders stopped for this incident. A status update with "next update in" starts them again.' };
+    return { ok: true, message: msg`Reminders stopped for this incident. A status update with "next update in" starts them again.` };
   });
 }

@@ -3,11 +3,12 @@ import { enqueue } from '../outbox/enqueue.js';
 import type { Db, Tx } from '../db/client.js';
 import { followups, type Followup } from '../db/schema.js';
 import { recordEvent } from '../timeline/record.js';
-import { incidentKey, lockIncident } from './queries.js';
+import { msg, person, refuse, type Outcome } from '../outcome.js';
+import { incidentKey, lockIncident, noSuchIncident } from './queries.js';
 
 export const MAX_FOLLOWUP = 500;
 
-export type FollowupOutcome = { ok: true; followup: Followup; message: string } | { ok: false; message: string };
+export type FollowupOutcome = Outcome<{ followup: Followup }>;
 
 /** A due date means "by the end of that day" (UTC): it passes at the following midnight. */
 export function dueAtEndOf(date: string): Date {
@@ -19,12 +20,12 @@ export async function addFollowup(
   request: { incidentId: number; actor: string; text: string; owner: string | undefined; due?: string | undefined },
 ): Promise<FollowupOutcome> {
   const text = request.text.trim();
-  if (!text) return { ok: false, message: 'Say what needs doing.' };
+  if (!text) return refuse('invalid', msg`Say what needs doing.`, 'text');
   if (text.length > MAX_FOLLOWUP)
-    return { ok: false, message: `The follow-up is ${text.length} characters; keep it to ${MAX_FOLLOWUP} or fewer.` };
+    return refuse('invalid', msg`The follow-up is ${text.length} characters; keep it to ${MAX_FOLLOWUP} or fewer.`, 'text');
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
-    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    if (!incident) return noSuchIncident(request.incidentId);
     const owner = request.owner ?? request.actor;
     const dueAt = request.due ? dueAtEndOf(request.due) : null;
     const [followup] = await tx
@@ -39,7 +40,7 @@ export async function addFollowup(
       data: { followupId: followup.id, text, owner, ...(request.due ? { due: request.due } : {}) },
     });
     const due = request.due ? `, due ${request.due}` : '';
-    return { ok: true, followup, message: `Follow-up recorded on ${incidentKey(incident.id)}, owned by <@${owner}>${due}.` };
+    return { ok: true, followup, message: msg`Follow-up recorded on ${incidentKey(incident.id)}, owned by ${person(owner)}${due}.` };
   });
 }
 
@@ -62,8 +63,8 @@ export async function completeFollowup(db: Db, request: { followupId: number; ac
       .returning();
     if (!done) {
       const existing = await getFollowup(tx, request.followupId);
-      if (!existing) return { ok: false, message: 'That follow-up no longer exists.' };
-      return { ok: false, message: `That follow-up was already done by <@${existing.doneBy}>.` };
+      if (!existing) return refuse('not_found', msg`That follow-up no longer exists.`);
+      return refuse('unchanged', msg`That follow-up was already done by ${person(existing.doneBy ?? '')}.`);
     }
     await recordEvent(tx, {
       incidentId: done.incidentId,
@@ -71,7 +72,7 @@ export async function completeFollowup(db: Db, request: { followupId: number; ac
       actor: request.actor,
       data: { followupId: done.id, text: done.text },
     });
-    return { ok: true, followup: done, message: `Done: ${done.text}` };
+    return { ok: true, followup: done, message: msg`Done: ${done.text}` };
   });
 }
 

@@ -1,3 +1,4 @@
+import { command, msg, refuse, type Refusal } from '../outcome.js';
 import { STATUSES, type Status } from './status.js';
 
 /**
@@ -78,16 +79,10 @@ export function decideStatusChange(from: Status, to: Status, reason: string | un
   return { ok: true, from, to, reopen };
 }
 
-/** A refused request, and the next step it may offer: `postmortem` when closing waits for one. */
-export interface Refusal {
-  message: string;
-  offer?: 'postmortem';
-}
-
 /** Declining says why this is not an incident; it is refused before the incident is even looked up. */
 export function refuseDeclineWithoutReason(to: Status, reason: string | undefined): Refusal | undefined {
   if (to !== 'declined' || reason?.trim()) return undefined;
-  return { message: 'Declining needs a reason: say why this is not an incident.' };
+  return refuse('reason_required', msg`Declining needs a reason: say why this is not an incident.`, 'reason');
 }
 
 /** Whether the incident's severity requires a postmortem (configured per severity), and whether one is written. */
@@ -107,10 +102,10 @@ export function refuseCloseWithoutPostmortem(
   key: string,
 ): Refusal | undefined {
   if (to !== 'closed' || incident.status !== 'resolved' || !postmortem.required || postmortem.written) return undefined;
-  return {
-    offer: 'postmortem',
-    message: `${key} is ${incident.severity.toUpperCase()}, which needs a postmortem before it can close. Write what only people know with the button, then run \`/incident postmortem\`.`,
-  };
+  return refuse(
+    'postmortem_required',
+    msg`${key} is ${incident.severity.toUpperCase()}, which needs a postmortem before it can close. Write what only people know with the button, then run ${command('postmortem')}.`,
+  );
 }
 
 export interface LifecycleTimes {
@@ -161,16 +156,24 @@ export function lifecycleTimes(events: readonly LifecycleEvent[], status: Status
 }
 
 /** How a refused move is explained: the current status and where it can go from there. */
-export function explainRefusal(decision: Extract<StatusDecision, { ok: false }>, key: string): string {
+export function explainRefusal(decision: Extract<StatusDecision, { ok: false }>, key: string): Refusal {
   const moves = decision.allowed.length ? decision.allowed.map((s) => `\`${s}\``).join(', ') : 'none: it is final';
+  const { from, to } = decision;
   switch (decision.reason) {
     case 'stale':
-      return `${key} is now ${decision.from}: someone changed it meanwhile. Moves allowed from ${decision.from}: ${decision.allowed.join(', ') || 'none: it is final'}.`;
+      return refuse(
+        'conflict',
+        msg`${key} is now ${from}: someone changed it meanwhile. Moves allowed from ${from}: ${decision.allowed.join(', ') || 'none: it is final'}.`,
+      );
     case 'unchanged':
-      return `${key} is already ${decision.from}. Moves allowed from ${decision.from}: ${moves}.`;
+      return refuse('unchanged', msg`${key} is already ${from}. Moves allowed from ${from}: ${moves}.`);
     case 'reason_required':
-      return `Reopening ${key} needs a reason: \`/incident status investigating <why it is back>\`.`;
+      return refuse(
+        'reason_required',
+        msg`Reopening ${key} needs a reason: ${command('status investigating <why it is back>')}.`,
+        'reason',
+      );
     case 'forbidden':
-      return `${key} is ${decision.from} and cannot move to ${decision.to}. Moves allowed from ${decision.from}: ${moves}.`;
+      return refuse('forbidden', msg`${key} is ${from} and cannot move to ${to}. Moves allowed from ${from}: ${moves}.`, 'status');
   }
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { incidents, timelineEvents, type Incident, type TimelineEvent } from '../db/schema.js';
+import { msg, refuse, type Refusal } from '../outcome.js';
 
 export async function getIncident(tx: Tx, id: number): Promise<Incident | undefined> {
   const [row] = await tx.select().from(incidents).where(eq(incidents.id, id));
@@ -19,6 +20,8 @@ export async function recordSlackRefs(
 export function incidentKey(id: number): string {
   return `INC-${id}`;
 }
+
+export const noSuchIncident = (id: number): Refusal => refuse('not_found', msg`${incidentKey(id)} does not exist.`);
 
 export async function incidentByChannel(tx: Tx, channelId: string): Promise<Incident | undefined> {
   const [row] = await tx.select().from(incidents).where(eq(incidents.channelId, channelId));

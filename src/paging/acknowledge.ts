@@ -7,20 +7,27 @@ import { refreshLifecycleTimes } from '../incidents/times.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
+import { command, msg, person, refuse, type Message, type Outcome, type Refusal } from '../outcome.js';
 import { advance, note } from './pages.js';
 
-export type PageOutcome = { ok: true; page: Page; message: string } | { ok: false; message: string };
+export type PageOutcome = Outcome<{ page: Page }>;
 
-function endedMessage(page: Page): string {
+const noSuchPage = refuse('not_found', msg`That page does not exist.`);
+
+function ended(page: Page): Refusal {
+  return refuse(page.state === 'triggered' ? 'conflict' : 'final', endedMessage(page));
+}
+
+function endedMessage(page: Page): Message {
   switch (page.state) {
     case 'acknowledged':
-      return `This page was already acknowledged by <@${page.acknowledgedBy}>.`;
+      return msg`This page was already acknowledged by ${person(page.acknowledgedBy ?? '')}.`;
     case 'resolved':
-      return 'This page is over: its incident was resolved.';
+      return msg`This page is over: its incident was resolved.`;
     case 'exhausted':
-      return 'This page already ran out of levels; page again with `/incident page`.';
+      return msg`This page already ran out of levels; page again with ${command('page')}.`;
     default:
-      return 'This page has moved on since; use the newest message.';
+      return msg`This page has moved on since; use the newest message.`;
   }
 }
 
@@ -28,18 +35,18 @@ function endedMessage(page: Page): string {
 export async function escalateNow(db: Db, request: { pageId: number; actor: string; expectedStep?: number }): Promise<PageOutcome> {
   return db.transaction(async (tx) => {
     const [page] = await tx.select().from(pages).where(eq(pages.id, request.pageId)).for('update');
-    if (!page) return { ok: false, message: 'That page does not exist.' };
-    if (page.state !== 'triggered') return { ok: false, message: endedMessage(page) };
+    if (!page) return noSuchPage;
+    if (page.state !== 'triggered') return ended(page);
     // A second click on the same button must not skip a level.
     if (request.expectedStep !== undefined && request.expectedStep !== page.step)
-      return { ok: false, message: 'This page was already escalated past that level.' };
+      return refuse('conflict', msg`This page was already escalated past that level.`);
     const [after] = await advance(tx, [page], { manual: true, actor: request.actor });
-    if (!after) return { ok: false, message: endedMessage(page) };
-    const text =
+    if (!after) return ended(page);
+    const message =
       after.state === 'exhausted'
-        ? 'Escalated: that was the last level, and nobody acknowledged.'
-        : `Escalated to level ${after.level + 1}.`;
-    return { ok: true, page: after, message: text };
+        ? msg`Escalated: that was the last level, and nobody acknowledged.`
+        : msg`Escalated to level ${after.level + 1}.`;
+    return { ok: true, page: after, message };
   });
 }
 
@@ -47,7 +54,7 @@ export async function escalateNow(db: Db, request: { pageId: number; actor: stri
 export async function acknowledgePage(db: Db, request: { pageId: number; actor: string }): Promise<PageOutcome> {
   return db.transaction(async (tx) => {
     const [target] = await tx.select({ incidentId: pages.incidentId }).from(pages).where(eq(pages.id, request.pageId));
-    if (!target) return { ok: false, message: 'That page does not exist.' };
+    if (!target) return noSuchPage;
     // Incident first, then its pages: the order a status change takes, or the two could deadlock.
     const incident = await lockIncident(tx, target.incidentId);
     const [acked] = await tx
@@ -64,7 +71,7 @@ export async function acknowledgePage(db: Db, request: { pageId: number; actor: 
       .returning();
     if (!acked) {
       const [page] = await tx.select().from(pages).where(eq(pages.id, request.pageId));
-      return { ok: false, message: page ? endedMessage(page) : 'That page does not exist.' };
+      return page ? ended(page) : noSuchPage;
     }
     const effects: Effect[] = [];
     await note(
@@ -80,7 +87,7 @@ export async function acknowledgePage(db: Db, request: { pageId: number; actor: 
     effects.push({ kind: 'channel.invite', payload: { incidentId: acked.incidentId, users: [request.actor] } });
     effects.push({ kind: 'page.dm.update', payload: { incidentId: acked.incidentId, pageId: acked.id } });
     await enqueue(tx, effects, { incidentId: acked.incidentId });
-    return { ok: true, page: acked, message: 'Acknowledged: escalation stopped. You have been added to the incident channel.' };
+    return { ok: true, page: acked, message: msg`Acknowledged: escalation stopped. You have been added to the incident channel.` };
   });
 }
 

@@ -1,7 +1,8 @@
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { incidentKey, lockIncident } from '../incidents/queries.js';
+import { incidentKey, lockIncident, noSuchIncident } from '../incidents/queries.js';
 import { isOpen } from '../incidents/lifecycle.js';
+import { command, msg, person, refuse } from '../outcome.js';
 import { escalateNow, type PageOutcome } from './acknowledge.js';
 import { runningPage, triggerPage } from './pages.js';
 import { freezePolicy, personPolicy } from './policy.js';
@@ -22,10 +23,12 @@ export async function pageFor(
     policy = freezePolicy(config, request.target.policy);
     if (!policy) {
       const known = config.escalationPolicies.map((p) => p.id);
-      return {
-        ok: false,
-        message: `Unknown escalation policy "${request.target.policy}". ${known.length ? `Policies: ${known.join(', ')}.` : 'None are configured.'} Or page a person: \`/incident page @someone\`.`,
-      };
+      const policies = known.length ? `Policies: ${known.join(', ')}.` : 'None are configured.';
+      return refuse(
+        'invalid',
+        msg`Unknown escalation policy "${request.target.policy}". ${policies} Or page a person: ${command('page @someone')}.`,
+        'policy',
+      );
     }
   } else {
     policy = personPolicy(request.target.user);
@@ -33,15 +36,15 @@ export async function pageFor(
   const frozen = policy;
   const started: PageOutcome | { escalate: number } = await db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
-    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    if (!incident) return noSuchIncident(request.incidentId);
     if (!isOpen(incident.status)) {
-      return { ok: false, message: `${incidentKey(incident.id)} is ${incident.status}; there is nobody to page for it.` };
+      return refuse('final', msg`${incidentKey(incident.id)} is ${incident.status}; there is nobody to page for it.`);
     }
     const running = await runningPage(tx, incident.id, frozen.id);
     if (running) return { escalate: running.id };
     const page = await triggerPage(tx, { incident, policy: frozen, actor: request.actor, message: request.message || undefined });
-    const who = 'user' in request.target ? `<@${request.target.user}>` : `policy ${frozen.id}`;
-    return { ok: true, page, message: `Paging ${who} for ${incidentKey(incident.id)}.` };
+    const who = 'user' in request.target ? person(request.target.user) : `policy ${frozen.id}`;
+    return { ok: true, page, message: msg`Paging ${who} for ${incidentKey(incident.id)}.` };
   });
   return 'escalate' in started ? escalateNow(db, { pageId: started.escalate, actor: request.actor }) : started;
 }

@@ -3,9 +3,10 @@ import { findSeverity, type Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { followups, incidents, postmortemAnswers, postmortems, type Incident, type Postmortem } from '../db/schema.js';
 import { isResolved } from '../incidents/lifecycle.js';
-import { incidentKey } from '../incidents/queries.js';
+import { incidentKey, noSuchIncident } from '../incidents/queries.js';
 import { rolesOf } from '../incidents/roles.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { msg, refuse, type Outcome, type Refusal } from '../outcome.js';
 import { timelineOf } from '../timeline/read.js';
 import { recordEvent } from '../timeline/record.js';
 import { announce } from '../workflow/audience.js';
@@ -107,7 +108,16 @@ export function describeChange(previous: string | undefined, next: string, versi
   return `version ${version}: ${added} line${added === 1 ? '' : 's'} added and ${removed} removed since version ${version - 1}`;
 }
 
-export type PublishOutcome = { ok: true; postmortem: Postmortem; change: string } | { ok: false; message: string };
+export type PublishOutcome = Outcome<{ postmortem: Postmortem }>;
+
+/** Refused until the incident is resolved, so the timeline it compiles is complete. */
+export function notResolvedYet(incident: Incident): Refusal | undefined {
+  if (isResolved(incident.status)) return undefined;
+  return refuse(
+    'forbidden',
+    msg`${incidentKey(incident.id)} is ${incident.status}: a postmortem is compiled once it is resolved, so its timeline is complete.`,
+  );
+}
 
 /**
  * Compiles the postmortem from the current timeline as a new version and queues its upload to the
@@ -119,13 +129,9 @@ export async function publishPostmortem(
   request: { incidentId: number; actor: string; names: (ids: string[]) => Promise<Record<string, string>> },
 ): Promise<PublishOutcome> {
   const [incident] = await db.select().from(incidents).where(eq(incidents.id, request.incidentId));
-  if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
-  if (!isResolved(incident.status)) {
-    return {
-      ok: false,
-      message: `${incidentKey(incident.id)} is ${incident.status}: a postmortem is compiled once it is resolved, so its timeline is complete.`,
-    };
-  }
+  if (!incident) return noSuchIncident(request.incidentId);
+  const early = notResolvedYet(incident);
+  if (early) return early;
   const source = await postmortemSource(db, config, incident);
   const names = await request.names(mentionedUsers(source));
   return db.transaction(async (tx) => {
@@ -159,6 +165,7 @@ export async function publishPostmortem(
       ],
       { incidentId: incident.id },
     );
-    return { ok: true, postmortem: row, change };
+    const message = msg`Postmortem of ${incidentKey(incident.id)} compiled: ${change}. It is being posted in the channel.`;
+    return { ok: true, postmortem: row, message };
   });
 }

@@ -22,12 +22,12 @@ import { refreshLifecycleTimes } from '../incidents/times.js';
 import { freezePolicy } from '../paging/policy.js';
 import { resolvePagesOf } from '../paging/acknowledge.js';
 import { runningPage, triggerPage } from '../paging/pages.js';
-import { incidentKey, lockIncident } from '../incidents/queries.js';
+import { incidentKey, lockIncident, noSuchIncident } from '../incidents/queries.js';
 import type { Status } from '../incidents/status.js';
+import { msg, refuse, type Outcome, type Refusal } from '../outcome.js';
 import { effectsOfEvent, tell } from './tell.js';
 
-/** A refusal may offer the next step: `postmortem` when closing waits for one. */
-export type ChangeOutcome = { ok: true; incident: Incident; message: string } | { ok: false; message: string; offer?: 'postmortem' };
+export type ChangeOutcome = Outcome<{ incident: Incident }>;
 
 async function record<K extends TimelineKind>(tx: Tx, incident: Incident, kind: K, actor: string, data: TimelineData<K>) {
   const event = await recordEvent(tx, { incidentId: incident.id, kind, actor, data });
@@ -35,7 +35,10 @@ async function record<K extends TimelineKind>(tx: Tx, incident: Incident, kind: 
   return event;
 }
 
-type StatusStep = { ok: true; incident: Incident; event: TimelineEvent } | { ok: false; message: string };
+const unknownSeverity = (config: Config, severity: string) =>
+  refuse('invalid', msg`Unknown severity "${severity}". Choose one of: ${config.severities.map((s) => s.id).join(', ')}.`, 'severity');
+
+type StatusStep = { ok: true; incident: Incident; event: TimelineEvent } | Refusal;
 
 /**
  * Moves the status inside the caller's transaction: decided by the lifecycle, written as a compare-and-set
@@ -53,7 +56,7 @@ async function applyStatus(
   const key = incidentKey(incident.id);
   const from = incident.status;
   const decision = decideStatusChange(from, to, message, expectedFrom);
-  if (!decision.ok) return { ok: false, message: explainRefusal(decision, key) };
+  if (!decision.ok) return explainRefusal(decision, key);
   const [moved] = await tx
     .update(incidents)
     .set({ status: to, updatedAt: sql`now()` })
@@ -61,7 +64,7 @@ async function applyStatus(
     .returning();
   if (!moved) {
     const [now] = await tx.select().from(incidents).where(eq(incidents.id, incident.id));
-    return { ok: false, message: `${key} is now ${now?.status ?? 'gone'}: someone changed it at the same moment.` };
+    return refuse('conflict', msg`${key} is now ${now?.status ?? 'gone'}: someone changed it at the same moment.`);
   }
   const event = await record(tx, moved, 'status_changed', actor, {
     from,
@@ -93,19 +96,19 @@ export interface StatusRequest {
 
 export async function changeStatus(db: Db, config: Config, request: StatusRequest): Promise<ChangeOutcome> {
   const refused = refuseDeclineWithoutReason(request.to, request.message);
-  if (refused) return { ok: false, ...refused };
+  if (refused) return refused;
   return db.transaction((tx) => changeStatusIn(tx, config, request));
 }
 
 /** A status change inside the caller's transaction (an alert resolving its incident, say). */
 export async function changeStatusIn(tx: Tx, config: Config, request: StatusRequest): Promise<ChangeOutcome> {
   const incident = await lockIncident(tx, request.incidentId);
-  if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+  if (!incident) return noSuchIncident(request.incidentId);
   const required = findSeverity(config, incident.severity)?.postmortemRequired ?? false;
   // Looked up only for a close that may wait on it; whether it does is the lifecycle's call.
   const written = request.to === 'closed' && required && (await postmortemWritten(tx, incident.id));
   const waiting = refuseCloseWithoutPostmortem(incident, request.to, { required, written }, incidentKey(incident.id));
-  if (waiting) return { ok: false, ...waiting };
+  if (waiting) return waiting;
   const step = await applyStatus(
     tx,
     config,
@@ -120,7 +123,7 @@ export async function changeStatusIn(tx: Tx, config: Config, request: StatusRequ
   const effects = await effectsOfEvent(tx, event);
   if (request.to === 'closed' && config.archiveOnClose) effects.push({ kind: 'channel.archive', payload: { incidentId: moved.id } });
   await enqueue(tx, effects, { incidentId: moved.id });
-  return { ok: true, incident: moved, message: `${incidentKey(moved.id)} is now ${request.to}.` };
+  return { ok: true, incident: moved, message: msg`${incidentKey(moved.id)} is now ${request.to}.` };
 }
 
 export interface UpdateRequest {
@@ -138,20 +141,15 @@ export const MAX_UPDATE = 3_000;
 /** A status update: posted in the channel and the announcement thread, optionally moving status and severity. */
 export async function postStatusUpdate(db: Db, config: Config, request: UpdateRequest): Promise<ChangeOutcome> {
   const message = request.message.trim();
-  if (!message) return { ok: false, message: 'Write the update: what is known, what is being done, what is next.' };
+  if (!message) return refuse('invalid', msg`Write the update: what is known, what is being done, what is next.`, 'message');
   if (message.length > MAX_UPDATE)
-    return { ok: false, message: `The update is ${message.length} characters; keep it to ${MAX_UPDATE} or fewer.` };
-  if (request.severity && !findSeverity(config, request.severity)) {
-    return {
-      ok: false,
-      message: `Unknown severity "${request.severity}". Choose one of: ${config.severities.map((s) => s.id).join(', ')}.`,
-    };
-  }
+    return refuse('invalid', msg`The update is ${message.length} characters; keep it to ${MAX_UPDATE} or fewer.`, 'message');
+  if (request.severity && !findSeverity(config, request.severity)) return unknownSeverity(config, request.severity);
   return db.transaction(async (tx) => {
     let incident = await lockIncident(tx, request.incidentId);
-    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    if (!incident) return noSuchIncident(request.incidentId);
     if (!takesUpdates(incident.status)) {
-      return { ok: false, message: `${incidentKey(incident.id)} is ${incident.status}; it takes no more updates.` };
+      return refuse('final', msg`${incidentKey(incident.id)} is ${incident.status}; it takes no more updates.`);
     }
     let topic = false;
     if (request.status && request.status !== incident.status) {
@@ -173,7 +171,7 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
     await refreshLifecycleTimes(tx, incident);
     if (isOpen(incident.status)) await scheduleNextUpdate(tx, config, incident, request.nextUpdateMs);
     await tell(tx, event, { movedStatusOrSeverity: topic });
-    return { ok: true, incident, message: `Update posted to ${incidentKey(incident.id)}.` };
+    return { ok: true, incident, message: msg`Update posted to ${incidentKey(incident.id)}.` };
   });
 }
 
@@ -207,20 +205,16 @@ export async function changeSeverity(
   request: { incidentId: number; actor: string; severity: string },
 ): Promise<ChangeOutcome> {
   const severity = findSeverity(config, request.severity);
-  if (!severity)
-    return {
-      ok: false,
-      message: `Unknown severity "${request.severity}". Choose one of: ${config.severities.map((s) => s.id).join(', ')}.`,
-    };
+  if (!severity) return unknownSeverity(config, request.severity);
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
-    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    if (!incident) return noSuchIncident(request.incidentId);
     const key = incidentKey(incident.id);
-    if (incident.severity === severity.id) return { ok: false, message: `${key} is already ${severity.id}.` };
-    if (isFinal(incident.status)) return { ok: false, message: `${key} is ${incident.status}; its severity is final.` };
+    if (incident.severity === severity.id) return refuse('unchanged', msg`${key} is already ${severity.id}.`);
+    if (isFinal(incident.status)) return refuse('final', msg`${key} is ${incident.status}; its severity is final.`);
     const { incident: changed, event } = await applySeverity(tx, config, incident, severity.id, request.actor);
     await tell(tx, event);
-    return { ok: true, incident: changed, message: `${key} is now ${severity.id}.` };
+    return { ok: true, incident: changed, message: msg`${key} is now ${severity.id}.` };
   });
 }
 
@@ -230,12 +224,12 @@ export async function setType(
   request: { incidentId: number; actor: string; type: string },
 ): Promise<ChangeOutcome> {
   if (!config.incidentTypes.includes(request.type))
-    return { ok: false, message: `Unknown type "${request.type}". Types: ${config.incidentTypes.join(', ')}.` };
+    return refuse('invalid', msg`Unknown type "${request.type}". Types: ${config.incidentTypes.join(', ')}.`, 'type');
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
-    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    if (!incident) return noSuchIncident(request.incidentId);
     const key = incidentKey(incident.id);
-    if (incident.type === request.type) return { ok: false, message: `${key} is already of type ${request.type}.` };
+    if (incident.type === request.type) return refuse('unchanged', msg`${key} is already of type ${request.type}.`);
     const [changed] = await tx
       .update(incidents)
       .set({ type: request.type, updatedAt: sql`now()` })
@@ -243,7 +237,7 @@ export async function setType(
       .returning();
     const event = await record(tx, incident, 'type_changed', request.actor, { from: incident.type, to: request.type });
     await tell(tx, event);
-    return { ok: true, incident: changed ?? incident, message: `${key} is now of type ${request.type}.` };
+    return { ok: true, incident: changed ?? incident, message: msg`${key} is now of type ${request.type}.` };
   });
 }
 
@@ -251,12 +245,12 @@ export const MAX_IMPACT = 2_000;
 
 export async function setImpact(db: Db, request: { incidentId: number; actor: string; text: string }): Promise<ChangeOutcome> {
   const text = request.text.trim();
-  if (!text) return { ok: false, message: 'Say who and what is affected.' };
+  if (!text) return refuse('invalid', msg`Say who and what is affected.`, 'text');
   if (text.length > MAX_IMPACT)
-    return { ok: false, message: `The impact is ${text.length} characters; keep it to ${MAX_IMPACT} or fewer.` };
+    return refuse('invalid', msg`The impact is ${text.length} characters; keep it to ${MAX_IMPACT} or fewer.`, 'text');
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
-    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    if (!incident) return noSuchIncident(request.incidentId);
     const [changed] = await tx
       .update(incidents)
       .set({ impact: text, updatedAt: sql`now()` })
@@ -264,7 +258,7 @@ export async function setImpact(db: Db, request: { incidentId: number; actor: st
       .returning();
     const event = await record(tx, incident, 'impact_set', request.actor, { text, previous: incident.impact });
     await tell(tx, event);
-    return { ok: true, incident: changed ?? incident, message: `Impact recorded on ${incidentKey(incident.id)}.` };
+    return { ok: true, incident: changed ?? incident, message: msg`Impact recorded on ${incidentKey(incident.id)}.` };
   });
 }
 
@@ -272,12 +266,13 @@ export const MAX_NOTE = 3_000;
 
 export async function addNote(db: Db, request: { incidentId: number; actor: string; text: string }): Promise<ChangeOutcome> {
   const text = request.text.trim();
-  if (!text) return { ok: false, message: 'Say what to note.' };
-  if (text.length > MAX_NOTE) return { ok: false, message: `The note is ${text.length} characters; keep it to ${MAX_NOTE} or fewer.` };
+  if (!text) return refuse('invalid', msg`Say what to note.`, 'text');
+  if (text.length > MAX_NOTE)
+    return refuse('invalid', msg`The note is ${text.length} characters; keep it to ${MAX_NOTE} or fewer.`, 'text');
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
-    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    if (!incident) return noSuchIncident(request.incidentId);
     await record(tx, incident, 'note', request.actor, { text });
-    return { ok: true, incident, message: `Noted on ${incidentKey(incident.id)}'s timeline.` };
+    return { ok: true, incident, message: msg`Noted on ${incidentKey(incident.id)}'s timeline.` };
   });
 }

@@ -10,6 +10,8 @@ import { isPerson } from '../incidents/people.js';
 import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../incidents/cadence.js';
 import { freezePolicy } from '../paging/policy.js';
 import { triggerPage } from '../paging/pages.js';
+import { incidentKey } from '../incidents/queries.js';
+import { msg, refuse, type Done, type Refusal } from '../outcome.js';
 import { timelineRow } from '../timeline/record.js';
 import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from '../incidents/validate.js';
 
@@ -29,7 +31,15 @@ export interface DeclareRequest {
   source?: string;
 }
 
-export type DeclareResult = { ok: true; incident: Incident } | { ok: false; errors: FieldErrors };
+/** A refused declaration says what is wrong with each field, for a form to show beside each one. */
+export type DeclareResult = Done<{ incident: Incident }> | (Refusal & { errors: FieldErrors });
+
+function invalidFields(errors: FieldErrors): DeclareResult {
+  const [field] = Object.keys(errors);
+  return { ...refuse('invalid', [Object.values(errors).join(' ')], field), errors };
+}
+
+const declared = (incident: Incident): DeclareResult => ({ ok: true, incident, message: msg`${incidentKey(incident.id)} is declared.` });
 
 export function validateDeclare(config: Config, request: DeclareRequest): FieldErrors {
   const errors: FieldErrors = {};
@@ -172,11 +182,11 @@ export async function openIncident(
 /** Validates and declares in one transaction. */
 export async function declareIncident(db: Db, config: Config, request: DeclareRequest): Promise<DeclareResult> {
   const errors = validateDeclare(config, request);
-  if (Object.keys(errors).length) return { ok: false, errors };
+  if (Object.keys(errors).length) return invalidFields(errors);
   const severity = findSeverity(config, request.severity);
-  if (!severity) return { ok: false, errors: { severity: severityError(config, request.severity) } };
+  if (!severity) return invalidFields({ severity: severityError(config, request.severity) });
   const incident = await db.transaction((tx) => openIncident(tx, config, severity, request));
-  return { ok: true, incident };
+  return declared(incident);
 }
 
 /**
@@ -199,9 +209,9 @@ export class Declarer {
 
   async declare(request: DeclareRequest): Promise<DeclareResult> {
     const errors = validateDeclare(this.config, request);
-    if (Object.keys(errors).length) return { ok: false, errors };
+    if (Object.keys(errors).length) return invalidFields(errors);
     const severity = findSeverity(this.config, request.severity);
-    if (!severity) return { ok: false, errors: { severity: severityError(this.config, request.severity) } };
+    if (!severity) return invalidFields({ severity: severityError(this.config, request.severity) });
     const incident = await new Promise<Incident>((resolve, reject) => {
       this.waiting.push({ severity, request, resolve, reject });
       if (!this.scheduled) {
@@ -213,7 +223,7 @@ export class Declarer {
         });
       }
     });
-    return { ok: true, incident };
+    return declared(incident);
   }
 
   private start(): void {

@@ -4,7 +4,8 @@ import type { Db } from '../db/client.js';
 import { incidentRoles, incidents } from '../db/schema.js';
 import { isFinal } from '../incidents/lifecycle.js';
 import { addMembers } from '../incidents/members.js';
-import { incidentKey, lockIncident } from '../incidents/queries.js';
+import { incidentKey, lockIncident, noSuchIncident } from '../incidents/queries.js';
+import { msg, person, refuse } from '../outcome.js';
 import { recordEvent } from '../timeline/record.js';
 import type { ChangeOutcome } from './changes.js';
 import { tell } from './tell.js';
@@ -16,17 +17,17 @@ export async function assignRole(
   request: { incidentId: number; actor: string; role: string; userId: string },
 ): Promise<ChangeOutcome> {
   if (request.role !== 'lead' && !config.roles.includes(request.role)) {
-    return { ok: false, message: `Unknown role "${request.role}". Roles: ${['lead', ...config.roles].join(', ')}.` };
+    return refuse('invalid', msg`Unknown role "${request.role}". Roles: ${['lead', ...config.roles].join(', ')}.`, 'role');
   }
   return db.transaction(async (tx) => {
     const incident = await lockIncident(tx, request.incidentId);
-    if (!incident) return { ok: false, message: `${incidentKey(request.incidentId)} does not exist.` };
+    if (!incident) return noSuchIncident(request.incidentId);
     const key = incidentKey(incident.id);
-    if (isFinal(incident.status)) return { ok: false, message: `${key} is ${incident.status}; its roles are final.` };
+    if (isFinal(incident.status)) return refuse('final', msg`${key} is ${incident.status}; its roles are final.`);
     let previous: string | null;
     if (request.role === 'lead') {
       previous = incident.leadId;
-      if (previous === request.userId) return { ok: false, message: `<@${request.userId}> already leads ${key}.` };
+      if (previous === request.userId) return refuse('unchanged', msg`${person(request.userId)} already leads ${key}.`);
       await tx
         .update(incidents)
         .set({ leadId: request.userId, updatedAt: sql`now()` })
@@ -38,7 +39,7 @@ export async function assignRole(
         .where(and(eq(incidentRoles.incidentId, incident.id), eq(incidentRoles.role, request.role)));
       previous = current?.userId ?? null;
       if (previous === request.userId)
-        return { ok: false, message: `<@${request.userId}> already has the ${request.role} role on ${key}.` };
+        return refuse('unchanged', msg`${person(request.userId)} already has the ${request.role} role on ${key}.`);
       await tx
         .insert(incidentRoles)
         .values({ incidentId: incident.id, role: request.role, userId: request.userId })
@@ -56,6 +57,7 @@ export async function assignRole(
     });
     if (!event) throw new Error('role_assigned was not recorded');
     await tell(tx, event);
-    return { ok: true, incident, message: `<@${request.userId}> is now ${request.role === 'lead' ? 'the lead' : request.role} on ${key}.` };
+    const role = request.role === 'lead' ? 'the lead' : request.role;
+    return { ok: true, incident, message: msg`${person(request.userId)} is now ${role} on ${key}.` };
   });
 }

@@ -90,4 +90,17 @@ describe('the layers of src/', () => {
     }
     expect(graph.get('workflow/audience.ts')?.filter((t) => folderOf(t) === 'workflow')).toEqual([]);
   });
+
+  it('leaves Slack markup to slack/: no domain message renders a mention or an /incident command itself', () => {
+    // The postmortem is a document in Slack's markup (uploaded as a file and a canvas), so postmortems/ writes mentions.
+    const outsideSlack = sourceFiles(SRC).filter((file) => !/\/(slack|postmortems)\//.test(file));
+    const rendering = outsideSlack.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => !/^\s*(\/\/|\*|\/\*\*)/.test(line))
+        .filter((line) => line.includes('<@') || /\\?`\/incident/.test(line))
+        .map((line) => `${path.relative(SRC, file)}: ${line.trim()}`),
+    );
+    expect(rendering).toEqual([]);
+  });
 });

@@ -25,6 +25,9 @@ import {
   type StatusDecision,
 } from '../../src/incidents/lifecycle.js';
 import { STATUSES, type Status } from '../../src/incidents/status.js';
+import { mrkdwn } from '../../src/slack/outcome.js';
+
+const explained = (...args: Parameters<typeof explainRefusal>) => mrkdwn(explainRefusal(...args).message);
 
 // The lifecycle rule from DESIGN.md ("Status and its allowed moves"), written out literally so the
 // tests do not derive their expectations from ALLOWED_MOVES:
@@ -147,7 +150,7 @@ describe('final statuses and refusal texts', () => {
 
   it('explains a forbidden move by naming the current status and the allowed moves', () => {
     const decision = refused(decideStatusChange('investigating', 'closed', undefined));
-    expect(explainRefusal(decision, 'INC-3')).toBe(
+    expect(explained(decision, 'INC-3')).toBe(
       'INC-3 is investigating and cannot move to closed. Moves allowed from investigating: `identified`, `monitoring`, `resolved`.',
     );
   });
@@ -156,7 +159,7 @@ describe('final statuses and refusal texts', () => {
     for (const from of STATUSES) {
       for (const to of STATUSES) {
         if (from === to || ruleAllows(from, to)) continue;
-        const text = explainRefusal(refused(decideStatusChange(from, to, 'a reason')), 'INC-7');
+        const text = explained(refused(decideStatusChange(from, to, 'a reason')), 'INC-7');
         expect(text).toContain(`INC-7 is ${from} and cannot move to ${to}.`);
         expect(text).toContain(`Moves allowed from ${from}:`);
         for (const move of ruleAllowedFrom(from)) expect(text).toContain(`\`${move}\``);
@@ -165,20 +168,20 @@ describe('final statuses and refusal texts', () => {
   });
 
   it.each(FINAL)('says a move out of %s is impossible because it is final', (from) => {
-    const text = explainRefusal(refused(decideStatusChange(from, 'investigating', 'a reason')), 'INC-9');
+    const text = explained(refused(decideStatusChange(from, 'investigating', 'a reason')), 'INC-9');
     expect(text).toContain(`INC-9 is ${from}`);
     expect(text).toContain('none: it is final');
   });
 
   it('says the incident is already in the requested status', () => {
-    const text = explainRefusal(refused(decideStatusChange('monitoring', 'monitoring', undefined)), 'INC-4');
+    const text = explained(refused(decideStatusChange('monitoring', 'monitoring', undefined)), 'INC-4');
     expect(text).toContain('INC-4');
     expect(text).toContain('already');
     expect(text).toContain('monitoring');
   });
 
   it('tells how to reopen with a reason, giving the command form', () => {
-    const text = explainRefusal(refused(decideStatusChange('resolved', 'investigating', '  ')), 'INC-5');
+    const text = explained(refused(decideStatusChange('resolved', 'investigating', '  ')), 'INC-5');
     expect(text).toContain('INC-5');
     expect(text).toContain('/incident status investigating');
   });
@@ -262,13 +265,13 @@ describe('a move chosen on a stale form or button', () => {
     const decision = refused(decideStatusChange('investigating', 'investigating', undefined, 'triage'));
     expect(decision.reason).toBe('stale');
     expect(sorted(decision.allowed)).toEqual(sorted(ruleAllowedFrom('investigating')));
-    expect(explainRefusal(decision, 'INC-8')).toBe(
+    expect(explained(decision, 'INC-8')).toBe(
       'INC-8 is now investigating: someone changed it meanwhile. Moves allowed from investigating: identified, monitoring, resolved.',
     );
   });
 
   it('says a status that went final has no moves left', () => {
-    const text = explainRefusal(refused(decideStatusChange('declined', 'investigating', undefined, 'triage')), 'INC-2');
+    const text = explained(refused(decideStatusChange('declined', 'investigating', undefined, 'triage')), 'INC-2');
     expect(text).toBe('INC-2 is now declined: someone changed it meanwhile. Moves allowed from declined: none: it is final.');
   });
 
@@ -295,7 +298,10 @@ describe('a move chosen on a stale form or button', () => {
 describe('declining needs a reason', () => {
   it.each([undefined, '', '   ', '\n'])('refuses a decline with reason %j', (reason) => {
     expect(refuseDeclineWithoutReason('declined', reason)).toEqual({
-      message: 'Declining needs a reason: say why this is not an incident.',
+      ok: false,
+      code: 'reason_required',
+      field: 'reason',
+      message: ['Declining needs a reason: say why this is not an incident.'],
     });
   });
 
@@ -309,11 +315,11 @@ describe('closing waits for a required postmortem', () => {
   const resolved = { status: 'resolved' as const, severity: 'sev1' };
 
   it('refuses to close a resolved incident whose severity requires a postmortem not yet written, and offers one', () => {
-    expect(refuseCloseWithoutPostmortem(resolved, 'closed', { required: true, written: false }, 'INC-6')).toEqual({
-      offer: 'postmortem',
-      message:
-        'INC-6 is SEV1, which needs a postmortem before it can close. Write what only people know with the button, then run `/incident postmortem`.',
-    });
+    const refusal = refuseCloseWithoutPostmortem(resolved, 'closed', { required: true, written: false }, 'INC-6');
+    expect(refusal).toMatchObject({ ok: false, code: 'postmortem_required' });
+    expect(mrkdwn(refusal!.message)).toBe(
+      'INC-6 is SEV1, which needs a postmortem before it can close. Write what only people know with the button, then run `/incident postmortem`.',
+    );
   });
 
   it('lets the close through once the postmortem is written, or when the severity requires none', () => {

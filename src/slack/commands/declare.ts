@@ -4,6 +4,7 @@ import { incidentKey } from '../../incidents/queries.js';
 import { declareMetadata, declareModal } from '../blocks/declare-modal.js';
 import { DATABASE_TROUBLE, DECLARE_UNCONFIRMED } from '../database-trouble.js';
 import { platformCode } from '../errors.js';
+import { say } from '../outcome.js';
 import { invalid, splitFirst } from './parsing.js';
 import { ephemeral, type CommandContext, type GeneralSubcommand } from './subcommand.js';
 
@@ -68,7 +69,7 @@ export const declareCommand: GeneralSubcommand<Declare> = {
       return;
     }
     if (!result.ok) {
-      await ctx.ack(ephemeral(`⚠️ ${Object.values(result.errors).join(' ')}`));
+      await ctx.ack(ephemeral(say(result)));
       return;
     }
     await ctx.ack(ephemeral(`🔥 Declaring *${incidentKey(result.incident.id)}*: setting up its channel…`));

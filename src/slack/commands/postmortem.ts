@@ -1,6 +1,6 @@
-import { isResolved } from '../../incidents/lifecycle.js';
 import { incidentKey } from '../../incidents/queries.js';
-import { publishPostmortem } from '../../postmortems/store.js';
+import { notResolvedYet, publishPostmortem } from '../../postmortems/store.js';
+import { mrkdwn, say } from '../outcome.js';
 import { postToResponseUrl } from '../respond.js';
 import { UserNames } from '../users.js';
 import { ephemeral, type IncidentSubcommand } from './subcommand.js';
@@ -13,8 +13,9 @@ export const postmortemCommand: IncidentSubcommand<{ kind: 'postmortem'; ref: nu
   parse: ({ ref }) => ({ kind: 'postmortem', ref }),
   async handle({ services, command, incident, ack }) {
     const key = incidentKey(incident.id);
-    if (!isResolved(incident.status)) {
-      await ack(ephemeral(`⚠️ ${key} is ${incident.status}: a postmortem is compiled once it is resolved, so its timeline is complete.`));
+    const early = notResolvedYet(incident);
+    if (early) {
+      await ack(ephemeral(say(early)));
       return;
     }
     // Compiling looks up names with Slack: ack first, then answer on the response_url.
@@ -26,9 +27,7 @@ export const postmortemCommand: IncidentSubcommand<{ kind: 'postmortem'; ref: nu
       names: (ids) => names.namesOf(ids),
     });
     await postToResponseUrl(command.response_url, {
-      text: outcome.ok
-        ? `📝 Postmortem of ${key} compiled: ${outcome.change}. It is being posted in the channel.`
-        : `⚠️ ${outcome.message}`,
+      text: outcome.ok ? `📝 ${mrkdwn(outcome.message)}` : say(outcome),
     });
   },
 };

@@ -1,8 +1,9 @@
 import type { AckFn, RespondArguments, RespondFn } from '@slack/bolt';
 import { z } from 'zod';
 import type { Incident } from '../../db/schema.js';
-import type { ChangeOutcome } from '../../workflow/changes.js';
+import type { Outcome } from '../../outcome.js';
 import { writePostmortemButton } from '../blocks/postmortem.js';
+import { say } from '../outcome.js';
 import type { Services } from '../services.js';
 import type { Args, GrammarContext, Invalid } from './parsing.js';
 
@@ -56,11 +57,10 @@ export type Subcommand<P> = GeneralSubcommand<P> | IncidentSubcommand<P>;
 export const ephemeral = (text: string): RespondArguments => ({ response_type: 'ephemeral', text });
 
 /** A change's outcome as the person who asked for it sees it. */
-export function answer(outcome: ChangeOutcome | { ok: boolean; message: string }, incidentId?: number): RespondArguments {
-  if (outcome.ok) return ephemeral(outcome.message);
-  const text = `⚠️ ${outcome.message}`;
+export function answer(outcome: Outcome, incidentId?: number): RespondArguments {
+  const text = say(outcome);
   // A close that waits for a postmortem offers the form right there.
-  if ('offer' in outcome && outcome.offer === 'postmortem' && incidentId !== undefined) {
+  if (!outcome.ok && outcome.code === 'postmortem_required' && incidentId !== undefined) {
     return {
       response_type: 'ephemeral',
       text,

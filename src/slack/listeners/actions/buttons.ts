@@ -33,7 +33,6 @@ export type Respond = (message: {
 export const tell = async (respond: Respond, text: string): Promise<void> => {
   await respond({ response_type: 'ephemeral', replace_original: false, text }).catch(() => {});
 };
-export const say = (outcome: { ok: boolean; message: string }) => (outcome.ok ? outcome.message : `⚠️ ${outcome.message}`);
 
 /** A record id as a button carries it: digits within Postgres's integer range. */
 export const anId = (value: string): number | undefined => {

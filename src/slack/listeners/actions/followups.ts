@@ -1,7 +1,8 @@
 import { completeFollowup, followupsOf, getFollowup } from '../../../incidents/followups.js';
 import { FOLLOWUP_DONE_ACTION, followupListMessage } from '../../blocks/lists.js';
 import { findTarget } from '../target.js';
-import { anId, button, say, tell, type Button } from './buttons.js';
+import { say } from '../../outcome.js';
+import { anId, button, tell, type Button } from './buttons.js';
 
 /** "Done" on a follow-up list: the list is redrawn in place, so it shows what is left. */
 export const followupButtons: readonly Button[] = [

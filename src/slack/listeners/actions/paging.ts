@@ -1,6 +1,7 @@
 import { acknowledgePage, escalateNow } from '../../../paging/acknowledge.js';
 import { PAGE_ACTIONS } from '../../blocks/paging.js';
-import { anId, button, idAnd, say, tell, type Button } from './buttons.js';
+import { say } from '../../outcome.js';
+import { anId, button, idAnd, tell, type Button } from './buttons.js';
 
 const escalation = (value: string) => {
   const parsed = idAnd(value);

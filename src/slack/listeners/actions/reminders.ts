@@ -1,6 +1,7 @@
 import { snoozeReminders, stopReminders } from '../../../incidents/cadence.js';
 import { REMINDER_ACTIONS } from '../../blocks/timeline.js';
-import { incidentButton, incidentValue, say, tell, type Button } from './buttons.js';
+import { say } from '../../outcome.js';
+import { incidentButton, incidentValue, tell, type Button } from './buttons.js';
 
 /** Whoever may act on the incident may snooze or stop its update reminders. */
 export const reminderButtons: readonly Button[] = [

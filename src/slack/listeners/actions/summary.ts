@@ -3,7 +3,8 @@ import { isStatus } from '../../../incidents/lifecycle.js';
 import { changeStatus } from '../../../workflow/changes.js';
 import { SUMMARY_ACTIONS } from '../../blocks/incident.js';
 import { changeStatusModal, declineModal, updateModal } from '../../blocks/modals.js';
-import { idAnd, incidentButton, openForm, say, tell, type Button } from './buttons.js';
+import { mrkdwn, say } from '../../outcome.js';
+import { idAnd, incidentButton, openForm, tell, type Button } from './buttons.js';
 
 const summary = (value: string) => {
   const parsed = idAnd(value);
@@ -34,7 +35,7 @@ export const summaryButtons: readonly Button[] = [
     run: async ({ services, value, userId, reply }) => {
       const change = { incidentId: value.incidentId, actor: userId, to: 'investigating' as const, expectedFrom: 'triage' as const };
       const outcome = await changeStatus(services.db, services.config, change);
-      await tell(reply, outcome.ok ? `${outcome.message} You accepted it.` : say(outcome));
+      await tell(reply, outcome.ok ? `${mrkdwn(outcome.message)} You accepted it.` : say(outcome));
     },
   }),
   incidentButton({

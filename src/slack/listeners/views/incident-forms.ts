@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { changeStatus, postStatusUpdate, type ChangeOutcome } from '../../../workflow/changes.js';
 import { isStatus } from '../../../incidents/lifecycle.js';
+import { msg, refuse } from '../../../outcome.js';
 import { FIELD_ACTION } from '../../blocks/declare-modal.js';
 import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, NEXT_UPDATE_CHOICES, readModalMetadata, UPDATE_CALLBACK } from '../../blocks/modals.js';
 import { formTrouble } from '../../database-trouble.js';
+import { mrkdwn } from '../../outcome.js';
 import type { Services } from '../../services.js';
 import type { FormAck, FormAnswer } from '../late-answers.js';
 import { findTarget } from '../target.js';
@@ -28,21 +30,21 @@ async function submit(
   input: { userId: string; privateMetadata: string; values: unknown; errorField: string },
   apply: (ctx: { incidentId: number; from: string | undefined; state: FormState; userId: string }) => Promise<ChangeOutcome>,
 ): Promise<void> {
-  const refuse = (message: string): FormAnswer => ({ ok: false, errors: { [input.errorField]: message } });
+  const refused = (message: string): FormAnswer => ({ ok: false, errors: { [input.errorField]: message } });
   const decide = async (): Promise<FormAnswer> => {
     const metadata = readModalMetadata(input.privateMetadata);
     const state = formState.safeParse(input.values);
-    if (!metadata || !state.success) return refuse('This form came back incomplete; close it and start again.');
+    if (!metadata || !state.success) return refused('This form came back incomplete; close it and start again.');
     try {
       const target = await findTarget(services, { ref: metadata.incidentId, channelId: undefined, userId: input.userId });
-      if (!target.ok) return refuse(target.message);
+      if (!target.ok) return refused(target.message);
       const outcome = await apply({ incidentId: metadata.incidentId, from: metadata.from, state: state.data, userId: input.userId });
-      if (!outcome.ok) return refuse(outcome.message);
+      if (!outcome.ok) return refused(mrkdwn(outcome.message));
       services.outbox.wake();
-      return { ok: true, message: outcome.message };
+      return { ok: true, message: mrkdwn(outcome.message) };
     } catch (err) {
       services.logger.error({ err }, 'form submission failed');
-      return refuse(formTrouble(err));
+      return refused(formTrouble(err));
     }
   };
   await formAck(services, ack, input.userId)(await decide());
@@ -77,7 +79,7 @@ export const incidentForms: readonly Form[] = [
       { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'status' },
       async ({ incidentId, from, state, userId }) => {
         const to = choiceOf(state.status);
-        if (!to || !isStatus(to)) return { ok: false, message: 'Choose the new status.' };
+        if (!to || !isStatus(to)) return refuse('invalid', msg`Choose the new status.`, 'status');
         return changeStatus(services.db, services.config, {
           incidentId,
           actor: userId,

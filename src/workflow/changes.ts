@@ -131,6 +131,8 @@ export interface UpdateRequest {
   actor: string;
   message: string;
   status?: Status;
+  /** The status the person saw on the form: leaving it as shown moves nothing, choosing another moves only from it. */
+  expectedFrom?: Status;
   severity?: string;
   /** When the next update is due; null for no reminders. Undefined keeps the severity's cadence. */
   nextUpdateMs?: number | null;
@@ -152,8 +154,8 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
       return refuse('final', msg`${incidentKey(incident.id)} is ${incident.status}; it takes no more updates.`);
     }
     let topic = false;
-    if (request.status && request.status !== incident.status) {
-      const step = await applyStatus(tx, config, incident, request.status, request.actor, message);
+    if (request.status && request.status !== (request.expectedFrom ?? incident.status)) {
+      const step = await applyStatus(tx, config, incident, request.status, request.actor, message, request.expectedFrom);
       if (!step.ok) return step;
       incident = step.incident;
       topic = true;

@@ -314,6 +314,40 @@ describe('status updates', () => {
     expect(fw.slack.channels.get(channel)?.topic).toBe('SEV2 · Monitoring · Lead: @alice');
   });
 
+  it('posts an update from a form opened before a status change without moving the status back, and refuses a move from the old one', async () => {
+    const { id, channel } = await fw.declare('Cache stampede');
+    await clickButton(fw.app.url, fw.slack, summaryOf(channel), 'incident_post_update');
+    const view = (
+      await fw.slack.waitFor(() =>
+        fw.slack.views.find(
+          (v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`),
+        ),
+      )
+    ).view;
+    await fw.run('status monitoring Hit rate back up', { channel });
+    const update = (text: string, status: string) => ({
+      message: { value: { type: 'plain_text_input', value: text } },
+      status: { value: { type: 'static_select', selected_option: { value: status } } },
+    });
+    // The form still shows investigating, as it did when opened: the person chose no move.
+    const kept = await submitView(fw.app.url, fw.slack, view, update('Warming the cache by hand', 'investigating'));
+    expect(kept.text).toBe('');
+    expect((await fw.incident(id)).status).toBe('monitoring');
+    expect((await fw.events(id, 'status_update')).at(-1)?.data).toMatchObject({
+      message: 'Warming the cache by hand',
+      status: 'monitoring',
+    });
+    const moved = await submitView(fw.app.url, fw.slack, view, update('Found the culprit', 'identified'));
+    expect(moved.json).toEqual({
+      response_action: 'errors',
+      errors: {
+        message: `INC-${id} is now monitoring: someone changed it meanwhile. Moves allowed from monitoring: investigating, identified, resolved.`,
+      },
+    });
+    expect((await fw.incident(id)).status).toBe('monitoring');
+    expect(await fw.events(id, 'status_changed')).toHaveLength(1);
+  });
+
   it('refuses an empty update from the form on its field', async () => {
     const { id, channel } = await fw.declare('Empty update check');
     await clickButton(fw.app.url, fw.slack, summaryOf(channel), 'incident_post_update');

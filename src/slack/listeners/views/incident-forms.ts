@@ -57,7 +57,7 @@ export const incidentForms: readonly Form[] = [
       services,
       ack,
       { userId: body.user.id, privateMetadata: view.private_metadata, values: view.state.values, errorField: 'message' },
-      async ({ incidentId, state, userId }) => {
+      async ({ incidentId, from, state, userId }) => {
         const status = choiceOf(state.status);
         const next = NEXT_UPDATE_CHOICES.find((c) => c.label === choiceOf(state.next_update));
         return postStatusUpdate(services.db, services.config, {
@@ -65,6 +65,7 @@ export const incidentForms: readonly Form[] = [
           actor: userId,
           message: valueOf(state.message),
           ...(status && isStatus(status) ? { status } : {}),
+          ...(from && isStatus(from) ? { expectedFrom: from } : {}),
           ...(choiceOf(state.severity) ? { severity: choiceOf(state.severity) } : {}),
           ...(next ? { nextUpdateMs: next.ms } : {}),
         });

@@ -147,6 +147,14 @@ export async function postStatusUpdate(db: Db, config: Config, request: UpdateRe
   if (message.length > MAX_UPDATE)
     return refuse('invalid', msg`The update is ${message.length} characters; keep it to ${MAX_UPDATE} or fewer.`, 'message');
   if (request.severity && !findSeverity(config, request.severity)) return unknownSeverity(config, request.severity);
+  // A move to a final status has rules of its own (closing waits for a postmortem): it is made on its own.
+  if (request.status && !takesUpdates(request.status)) {
+    return refuse(
+      'forbidden',
+      msg`An update cannot move ${incidentKey(request.incidentId)} to ${request.status}; change the status on its own.`,
+      'status',
+    );
+  }
   return db.transaction(async (tx) => {
     let incident = await lockIncident(tx, request.incidentId);
     if (!incident) return noSuchIncident(request.incidentId);

@@ -348,6 +348,29 @@ describe('status updates', () => {
     expect(await fw.events(id, 'status_changed')).toHaveLength(1);
   });
 
+  it('refuses an update that would close the incident, which must wait for its postmortem', async () => {
+    const { id, channel } = await fw.declare('Disk full on db-2', { severity: 'sev1' });
+    await fw.run('resolve Space freed', { channel });
+    await clickButton(fw.app.url, fw.slack, summaryOf(channel), 'incident_post_update');
+    const view = (
+      await fw.slack.waitFor(() =>
+        fw.slack.views.find(
+          (v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`),
+        ),
+      )
+    ).view;
+    // The form never offers closed; a submission naming it anyway is refused.
+    const r = await submitView(fw.app.url, fw.slack, view, {
+      message: { value: { type: 'plain_text_input', value: 'Closing it' } },
+      status: { value: { type: 'static_select', selected_option: { value: 'closed' } } },
+    });
+    expect(r.json).toEqual({
+      response_action: 'errors',
+      errors: { message: `An update cannot move INC-${id} to closed; change the status on its own.` },
+    });
+    expect((await fw.incident(id)).status).toBe('resolved');
+  });
+
   it('refuses an empty update from the form on its field', async () => {
     const { id, channel } = await fw.declare('Empty update check');
     await clickButton(fw.app.url, fw.slack, summaryOf(channel), 'incident_post_update');

@@ -1,0 +1,259 @@
+// Twilio as Firewatch's SMS and voice pages meet it: the REST API with HTTP basic auth, and the webhooks
+// Twilio makes back (status callbacks, the voice URL and its <Gather>, inbound SMS), each signed with
+// X-Twilio-Signature as Twilio signs them. A test decides what the phone network does: delivered or not,
+// answered with which digits, or not answered.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  callJson,
+  createCall,
+  createMessage,
+  messageJson,
+  newSid,
+  TwilioError,
+  type CallStatus,
+  type TwilioCall,
+  type TwilioMessage,
+} from './rest.js';
+import { twilioSignature } from './signing.js';
+import { readTwiml, type TwimlPlan } from './twiml.js';
+
+export type { TwilioCall, TwilioMessage } from './rest.js';
+export { twilioSignature } from './signing.js';
+
+export type TwilioFault = 'ratelimit' | 'error';
+
+export interface Webhook {
+  url: string;
+  params: Record<string, string>;
+  status: number;
+  body: string;
+}
+
+export interface CallRecord extends TwilioCall {
+  /** What the callee heard, one plan per TwiML document fetched. */
+  heard: TwimlPlan[];
+  /** The TwiML error the caller would have heard instead ("an application error has occurred"). */
+  error?: string;
+}
+
+export class TwilioEmulator {
+  readonly accountSid = newSid('AC');
+  readonly authToken = randomUUID().replace(/-/g, '');
+  /** The numbers the account owns, which it may send from. */
+  readonly numbers = ['+15005550006'];
+  url = '';
+  readonly messages: TwilioMessage[] = [];
+  readonly calls: CallRecord[] = [];
+  /** Every request Twilio made to the app, with the app's answer. */
+  readonly webhooks: Webhook[] = [];
+  /** Numbers that texted STOP: Twilio refuses to message them (21610). */
+  readonly optedOut = new Set<string>();
+  private readonly faults: TwilioFault[] = [];
+  private server: Server | undefined;
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** The next REST calls fail with these, in order: `ratelimit` is Twilio's 429 (20429), `error` a 500. */
+  failNext(...faults: TwilioFault[]): void {
+    this.faults.push(...faults);
+  }
+
+  messagesTo(number: string): TwilioMessage[] {
+    return this.messages.filter((m) => m.to === number);
+  }
+
+  /** The network's answer for a message: `sent`, then delivered or not, each told to its StatusCallback. */
+  async settle(sid: string, outcome: 'delivered' | 'undelivered' | 'failed', errorCode?: number): Promise<void> {
+    const message = this.messages.find((m) => m.sid === sid);
+    if (!message) throw new Error(`no message ${sid}`);
+    for (const status of outcome === 'failed' ? (['failed'] as const) : (['sent', outcome] as const)) {
+      message.status = status;
+      if (status !== 'sent') message.errorCode = outcome === 'delivered' ? null : (errorCode ?? 30003);
+      if (message.statusCallback) {
+        await this.webhook(message.statusCallback, {
+          AccountSid: this.accountSid,
+          ApiVersion: '2010-04-01',
+          From: message.from,
+          MessageSid: message.sid,
+          MessageStatus: status,
+          SmsSid: message.sid,
+          SmsStatus: status,
+          To: message.to,
+          ...(message.errorCode ? { ErrorCode: String(message.errorCode) } : {}),
+        });
+      }
+    }
+  }
+
+  /**
+   * The callee picks up: Twilio fetches the voice URL, reads its TwiML, and when it gathers digits and the
+   * callee presses some, posts them to the Gather action. The call then completes.
+   */
+  async answer(sid: string, digits?: string): Promise<CallRecord> {
+    const call = this.call(sid);
+    await this.progress(call, 'ringing');
+    await this.progress(call, 'in-progress');
+    const plan = await this.fetchTwiml(call, call.url!, call.method, {});
+    if (plan?.gather && digits !== undefined) await this.fetchTwiml(call, plan.gather.action, plan.gather.method, { Digits: digits });
+    await this.progress(call, 'completed', { CallDuration: '12' });
+    return call;
+  }
+
+  /** The call rings out, is busy, or fails: only its status callback says so. */
+  async endUnanswered(sid: string, status: Extract<CallStatus, 'no-answer' | 'busy' | 'failed'>): Promise<void> {
+    const call = this.call(sid);
+    await this.progress(call, 'ringing');
+    await this.progress(call, status);
+  }
+
+  /** Someone texts one of the account's numbers: Twilio posts the message to the app's SMS URL. */
+  async receiveSms(url: string, from: string, body: string): Promise<Webhook> {
+    const sid = newSid('SM');
+    const to = this.numbers[0]!;
+    if (/^\s*(stop|stopall|unsubscribe|cancel|end|quit)\s*$/i.test(body)) this.optedOut.add(from);
+    this.messages.push({
+      sid,
+      to,
+      from,
+      body,
+      status: 'received',
+      direction: 'inbound',
+      statusCallback: undefined,
+      errorCode: null,
+      created: new Date(),
+    });
+    const params = {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      Body: body,
+      From: from,
+      MessageSid: sid,
+      NumMedia: '0',
+      NumSegments: '1',
+      SmsMessageSid: sid,
+      SmsSid: sid,
+      SmsStatus: 'received',
+      To: to,
+    };
+    return this.webhook(url, params);
+  }
+
+  /** Posts a webhook as Twilio does: form-encoded, signed over the URL and the sorted parameters. */
+  async webhook(url: string, params: Record<string, string>, method = 'POST'): Promise<Webhook> {
+    const target = method === 'GET' ? `${url}${url.includes('?') ? '&' : '?'}${new URLSearchParams(params)}` : url;
+    const signature = twilioSignature(this.authToken, target, method === 'GET' ? {} : params);
+    const res = await fetch(target, {
+      method,
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature,
+        'i-twilio-idempotency-token': randomUUID(),
+      },
+      ...(method === 'GET' ? {} : { body: new URLSearchParams(params).toString() }),
+    });
+    const hook = { url: target, params, status: res.status, body: await res.text() };
+    this.webhooks.push(hook);
+    return hook;
+  }
+
+  private call(sid: string): CallRecord {
+    const call = this.calls.find((c) => c.sid === sid);
+    if (!call) throw new Error(`no call ${sid}`);
+    return call;
+  }
+
+  private callParams(call: CallRecord): Record<string, string> {
+    return {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      CallSid: call.sid,
+      CallStatus: call.status,
+      Called: call.to,
+      Caller: call.from,
+      Direction: 'outbound-api',
+      From: call.from,
+      To: call.to,
+    };
+  }
+
+  private async fetchTwiml(call: CallRecord, url: string, method: string, extra: Record<string, string>): Promise<TwimlPlan | undefined> {
+    const hook = await this.webhook(url, { ...this.callParams(call), ...extra }, method);
+    try {
+      if (hook.status !== 200) throw new Error(`11200 HTTP retrieval failure: ${hook.status}`);
+      const plan = readTwiml(hook.body, url);
+      call.heard.push(plan);
+      return plan;
+    } catch (err) {
+      call.error = (err as Error).message;
+      return undefined;
+    }
+  }
+
+  /** Moves the call on; its StatusCallback hears of the events it asked for (only `completed` by default, as Twilio does). */
+  private async progress(call: CallRecord, status: CallStatus, extra: Record<string, string> = {}): Promise<void> {
+    call.status = status;
+    const event =
+      status === 'in-progress' ? 'answered' : ['no-answer', 'busy', 'failed', 'canceled'].includes(status) ? 'completed' : status;
+    const wanted = call.statusCallbackEvents.length ? call.statusCallbackEvents : ['completed'];
+    if (call.statusCallback && wanted.includes(event)) {
+      await this.webhook(call.statusCallback, { ...this.callParams(call), CallbackSource: 'call-progress-events', ...extra });
+    }
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const path = new URL(req.url ?? '/', this.url).pathname;
+    const send = (status: number, body: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    try {
+      const route = /^\/2010-04-01\/Accounts\/([^/]+)\/(Messages|Calls)(?:\/([^/]+))?\.json$/.exec(path);
+      if (!route) throw new TwilioError(20404, 404, `The requested resource ${path} was not found`);
+      this.authenticate(req.headers.authorization);
+      if (route[1] !== this.accountSid) throw new TwilioError(20404, 404, `The requested resource ${path} was not found`);
+      const fault = this.faults.shift();
+      if (fault === 'ratelimit') throw new TwilioError(20429, 429, 'Too Many Requests');
+      if (fault === 'error') throw new TwilioError(20500, 500, 'Internal Server Error');
+      const [kind, sid] = [route[2], route[3]];
+      if (req.method === 'GET' && sid) {
+        const found = kind === 'Messages' ? this.messages.find((m) => m.sid === sid) : this.calls.find((c) => c.sid === sid);
+        if (!found) throw new TwilioError(20404, 404, `The requested resource ${path} was not found`);
+        return send(
+          200,
+          kind === 'Messages' ? messageJson(this.accountSid, found as TwilioMessage) : callJson(this.accountSid, found as CallRecord),
+        );
+      }
+      if (req.method !== 'POST' || sid) throw new TwilioError(20004, 405, 'Method not allowed');
+      if (kind === 'Messages') {
+        const message = createMessage(params, this.numbers, this.optedOut);
+        this.messages.push(message);
+        return send(201, messageJson(this.accountSid, message));
+      }
+      const call: CallRecord = { ...createCall(params, this.numbers), heard: [] };
+      this.calls.push(call);
+      return send(201, callJson(this.accountSid, call));
+    } catch (err) {
+      if (!(err instanceof TwilioError)) throw err;
+      return send(err.status, err.toJSON());
+    }
+  }
+
+  private authenticate(header: string | undefined): void {
+    const expected = `Basic ${Buffer.from(`${this.accountSid}:${this.authToken}`).toString('base64')}`;
+    if (header !== expected) throw new TwilioError(20003, 401, 'Authenticate');
+  }
+}

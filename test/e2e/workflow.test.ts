@@ -18,15 +18,18 @@ function summaryOf(channel: string): EmuMessage {
   return summary;
 }
 
-/** Opens the change-status form from the incident's summary, as a click on its button does. */
-async function openChangeStatusForm(id: number, channel: string) {
-  await clickButton(fw.app.url, fw.slack, summaryOf(channel), 'incident_change_status');
+/** Opens a form from the incident's summary, as a click on its button does, and returns the view Slack shows. */
+async function openSummaryForm(id: number, channel: string, actionId: string, callbackId: string) {
+  await clickButton(fw.app.url, fw.slack, summaryOf(channel), actionId);
   return (
     await fw.slack.waitFor(() =>
-      fw.slack.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)),
+      fw.slack.views.find((v) => v.view.callback_id === callbackId && String(v.view.private_metadata).includes(`"incidentId":${id}`)),
     )
   ).view;
 }
+
+const openChangeStatusForm = (id: number, channel: string) => openSummaryForm(id, channel, 'incident_change_status', 'change_status');
+const openUpdateForm = (id: number, channel: string) => openSummaryForm(id, channel, 'incident_post_update', 'status_update');
 
 /** The change-status form filled in with a new status and no message. */
 const statusValues = (status: string) => ({
@@ -235,14 +238,7 @@ describe('triage and decline', () => {
 
   it('declines with a reason from the form, after which nothing moves it', async () => {
     const incident = await triageIncident('Flapping disk alert');
-    await clickButton(fw.app.url, fw.slack, summaryOf(incident.channelId!), 'incident_decline');
-    const view = (
-      await fw.slack.waitFor(() =>
-        fw.slack.views.find(
-          (v) => v.view.callback_id === 'decline_incident' && String(v.view.private_metadata).includes(`"incidentId":${incident.id}`),
-        ),
-      )
-    ).view;
+    const view = await openSummaryForm(incident.id, incident.channelId!, 'incident_decline', 'decline_incident');
     const empty = await submitView(fw.app.url, fw.slack, view, { message: { value: { type: 'plain_text_input', value: '' } } });
     expect(empty.json).toEqual({ response_action: 'errors', errors: { message: expect.stringContaining('Declining needs a reason') } });
     const ok = await submitView(fw.app.url, fw.slack, view, {
@@ -316,14 +312,7 @@ describe('status updates', () => {
 
   it('posts an update from a form opened before a status change without moving the status back, and refuses a move from the old one', async () => {
     const { id, channel } = await fw.declare('Cache stampede');
-    await clickButton(fw.app.url, fw.slack, summaryOf(channel), 'incident_post_update');
-    const view = (
-      await fw.slack.waitFor(() =>
-        fw.slack.views.find(
-          (v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`),
-        ),
-      )
-    ).view;
+    const view = await openUpdateForm(id, channel);
     await fw.run('status monitoring Hit rate back up', { channel });
     const update = (text: string, status: string) => ({
       message: { value: { type: 'plain_text_input', value: text } },
@@ -351,14 +340,7 @@ describe('status updates', () => {
   it('refuses an update that would close the incident, which must wait for its postmortem', async () => {
     const { id, channel } = await fw.declare('Disk full on db-2', { severity: 'sev1' });
     await fw.run('resolve Space freed', { channel });
-    await clickButton(fw.app.url, fw.slack, summaryOf(channel), 'incident_post_update');
-    const view = (
-      await fw.slack.waitFor(() =>
-        fw.slack.views.find(
-          (v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`),
-        ),
-      )
-    ).view;
+    const view = await openUpdateForm(id, channel);
     // The form never offers closed; a submission naming it anyway is refused.
     const r = await submitView(fw.app.url, fw.slack, view, {
       message: { value: { type: 'plain_text_input', value: 'Closing it' } },
@@ -373,14 +355,7 @@ describe('status updates', () => {
 
   it('refuses an empty update from the form on its field', async () => {
     const { id, channel } = await fw.declare('Empty update check');
-    await clickButton(fw.app.url, fw.slack, summaryOf(channel), 'incident_post_update');
-    const view = (
-      await fw.slack.waitFor(() =>
-        fw.slack.views.find(
-          (v) => v.view.callback_id === 'status_update' && String(v.view.private_metadata).includes(`"incidentId":${id}`),
-        ),
-      )
-    ).view;
+    const view = await openUpdateForm(id, channel);
     const r = await submitView(fw.app.url, fw.slack, view, { message: { value: { type: 'plain_text_input', value: '   ' } } });
     expect(r.json).toEqual({ response_action: 'errors', errors: { message: expect.stringContaining('Write the update') } });
   });

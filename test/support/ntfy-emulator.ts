@@ -3,8 +3,8 @@
 // error shapes, and action buttons a test can press. Checked against ntfy's server (server.go, actions.go,
 // errors.go): header aliases, priorities, topic names and the rules for actions are ntfy's own.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer, readBody } from './local-server.js';
 
 export interface NtfyAction {
   id: string;
@@ -138,20 +138,18 @@ export class NtfyEmulator {
   /** Every publish attempt, refused ones included, with the headers it came with. */
   readonly requests: Array<{ topic: string; headers: IncomingMessage['headers']; status: number }> = [];
   private readonly faults: NtfyFault[] = [];
-  private server: Server | undefined;
+  private readonly server = new LocalServer((req, res) => this.handle(req, res));
 
   /** With a token, topics are protected: publishing needs `Authorization: Bearer <token>`. */
   constructor(private readonly options: { token?: string } = {}) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await this.server.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   /** The next publishes fail with these, in order: `ratelimit` is ntfy's 429, `error` its 500. */
@@ -177,9 +175,7 @@ export class NtfyEmulator {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
     const topic = url.pathname.slice(1);
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await readBody(req);
     try {
       // ntfy routes only paths that are a topic name; any other path is not found.
       if ((req.method !== 'POST' && req.method !== 'PUT') || !TOPIC.test(topic)) throw new NtfyError(40401, 404, 'page not found');

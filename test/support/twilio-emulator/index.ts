@@ -3,8 +3,8 @@
 // X-Twilio-Signature as Twilio signs them. A test decides what the phone network does: delivered or not,
 // answered with which digits, or not answered.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer, readBody } from '../local-server.js';
 import {
   callJson,
   createCall,
@@ -51,17 +51,15 @@ export class TwilioEmulator {
   /** Numbers that texted STOP: Twilio refuses to message them (21610). */
   readonly optedOut = new Set<string>();
   private readonly faults: TwilioFault[] = [];
-  private server: Server | undefined;
+  private readonly server = new LocalServer((req, res) => this.handle(req, res));
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = await this.server.start();
     return this;
   }
 
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  stop(): Promise<void> {
+    return this.server.stop();
   }
 
   /** The next REST calls fail with these, in order: `ratelimit` is Twilio's 429 (20429), `error` a 500. */
@@ -212,9 +210,7 @@ export class TwilioEmulator {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const params = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+    const params = new URLSearchParams((await readBody(req)).toString('utf8'));
     const path = new URL(req.url ?? '/', this.url).pathname;
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json' });

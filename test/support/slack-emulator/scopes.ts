@@ -114,6 +114,25 @@ export function requiredScopes(method: string, a: Args, channels: ReadonlyMap<st
   return fixed ? [fixed] : [];
 }
 
+const EVENT_SCOPES: Record<string, AnyOf | ByKind> = {
+  pin_added: ['pins:read'],
+  pin_removed: ['pins:read'],
+  reaction_added: ['reactions:read'],
+  reaction_removed: ['reactions:read'],
+  member_joined_channel: READ,
+  member_left_channel: READ,
+};
+
+/** The scopes of which an app needs one to be sent an event, as Slack's event reference lists them; [] for none. */
+export function eventScopes(event: Readonly<Record<string, unknown>>, channels: ReadonlyMap<string, EmuChannel>): AnyOf {
+  const scopes = typeof event.type === 'string' ? EVENT_SCOPES[event.type] : undefined;
+  if (!scopes) return [];
+  if (Array.isArray(scopes)) return scopes;
+  const byKind = scopes as ByKind;
+  const c = typeof event.channel === 'string' ? channels.get(event.channel) : undefined;
+  return !c ? byKind.public : c.is_im ? byKind.im : c.is_mpim ? byKind.mpim : c.is_private ? byKind.private : byKind.public;
+}
+
 /** The first requirement the granted scopes do not meet, if any. */
 export function unmetScopes(required: readonly AnyOf[], granted: ReadonlySet<string>): AnyOf | undefined {
   return required.find((anyOf) => !anyOf.some((s) => granted.has(s)));

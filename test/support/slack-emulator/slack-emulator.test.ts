@@ -118,6 +118,17 @@ describe('scopes', () => {
     });
   });
 
+  it('sends an event only to an app granted its scope, by the channel’s kind for membership events', () => {
+    const closed = emu.addChannel({ name: 'closed', is_private: true }).id;
+    expect(emu.eventWithheld({ type: 'pin_added', channel_id: 'C1' })).toBeUndefined();
+    emu.grantScopes(without('pins:read', 'groups:read'));
+    expect(emu.eventWithheld({ type: 'pin_added', channel_id: 'C1' })).toBe('Slack sends pin_added only to an app granted pins:read');
+    expect(emu.eventWithheld({ type: 'member_joined_channel', channel: closed })).toBe(
+      'Slack sends member_joined_channel only to an app granted groups:read',
+    );
+    expect(emu.eventWithheld({ type: 'reaction_added' })).toBeUndefined();
+  });
+
   it('answers not_in_channel to a post in a public channel the bot has not joined, unless it has chat:write.public', async () => {
     const id = emu.addChannel({ name: 'elsewhere' }).id;
     emu.grantScopes(without('chat:write.public'));

@@ -2,7 +2,7 @@
 // pins, files, canvases…), every call made, and the rules the method families share.
 import { randomBytes } from 'node:crypto';
 import { type Args, collectTexts, fail, isObj, type Json, nowSec } from './args.js';
-import { MANIFEST_SCOPES } from './scopes.js';
+import { eventScopes, MANIFEST_SCOPES } from './scopes.js';
 import type {
   EmuBookmark,
   EmuCanvas,
@@ -92,6 +92,13 @@ export class Workspace {
   /** What the app is granted from now on, as after a reinstall with another manifest. */
   grantScopes(scopes: readonly string[]): void {
     this.scopes = new Set(scopes);
+  }
+
+  /** Why Slack would not send this event to the app (it lacks the event's scope), or undefined when it would. */
+  eventWithheld(event: Readonly<Record<string, unknown>>): string | undefined {
+    const anyOf = eventScopes(event, this.channels);
+    if (anyOf.length === 0 || anyOf.some((s) => this.scopes.has(s))) return undefined;
+    return `Slack sends ${String(event.type)} only to an app granted ${anyOf.join(' or ')}`;
   }
 
   /** A fresh trigger_id; pass the view it came from so views.push stacks onto that modal. */

@@ -102,6 +102,13 @@ describe('the scopes manifest.yml asks for', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(Object.keys(FEATURE_SCOPES));
   });
 
+  it('are each explained in the scope table of the README', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `'));
+    const explained = new Set(rows.flatMap((row) => [...row.split('|')[1]!.matchAll(/`([^`]+)`/g)].map((m) => m[1]!)));
+    expect([...requested].filter((s) => !explained.has(s))).toEqual([]);
+  });
+
   it('come with the Messages tab on and read-only, so DMs from the app reach people', () => {
     expect(manifest.features.app_home).toMatchObject({ messages_tab_enabled: true, messages_tab_read_only_enabled: true });
   });

@@ -30,7 +30,7 @@ export class CountingWebClient extends WebClient {
     token: string | undefined,
     options: WebClientOptions,
     private readonly metrics: Metrics,
-    private readonly onScopes: (granted: readonly string[]) => void = () => {},
+    private readonly onScopes: (granted: readonly string[]) => void,
   ) {
     super(token, options);
   }

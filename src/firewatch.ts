@@ -18,6 +18,7 @@ import { createDeliverer } from './slack/delivery/index.js';
 import { failureNotices } from './slack/failure-notices.js';
 import { platformCode } from './slack/errors.js';
 import { BotIdentityCache } from './slack/identity.js';
+import { InstallCheck } from './slack/install-check.js';
 import type { Services } from './slack/services.js';
 import { UserNames } from './slack/users.js';
 
@@ -75,12 +76,15 @@ interface Wired {
   slack: SlackApp;
   /** Tells the outbox when a Slack request is being answered, so deliveries give way to it. */
   foreground: Foreground;
+  install: InstallCheck;
 }
 
 /** The Slack client, the outbox that delivers through it, the services listeners use, and the Bolt app. */
 async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { db }: Database): Promise<Wired> {
   const metrics = createMetrics(db);
-  const client = new CountingWebClient(env.SLACK_BOT_TOKEN, webClientOptions(env, logger), metrics);
+  const install = new InstallCheck(logger);
+  // Every answer lists the granted scopes; auth.test below is the first, so the check runs at start.
+  const client = new CountingWebClient(env.SLACK_BOT_TOKEN, webClientOptions(env, logger), metrics, (granted) => install.observe(granted));
   const identity = new BotIdentityCache(client);
   await checkToken(identity, logger);
 
@@ -94,7 +98,7 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
     onFailed: failureNotices(db, () => outbox.wake()),
   });
   const services: Services = { db, config, logger, outbox, client, metrics, declarer: new Declarer(db, config) };
-  return { services, slack: createSlackApp(env, services, identity), foreground };
+  return { services, slack: createSlackApp(env, services, identity), foreground, install };
 }
 
 /** Starts every part of Firewatch: database, outbox, Slack listeners, HTTP routes and timers. */
@@ -105,11 +109,11 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
   let server: Server | undefined;
   try {
     await database.migrate();
-    const { services, slack, foreground } = await wire(options, database);
+    const { services, slack, foreground, install } = await wire(options, database);
     const { outbox } = services;
 
     let stopping = false;
-    server = createHttpServer(firewatchRoutes({ env, database, services, slack, foreground, stopping: () => stopping }), logger);
+    server = createHttpServer(firewatchRoutes({ env, database, services, slack, foreground, install, stopping: () => stopping }), logger);
     const port = await listen(server, env.PORT);
     if (slack.socketMode) await slack.app.start();
 

@@ -7,6 +7,7 @@ import { slackEventsHandler } from './slack/events-endpoint.js';
 import type { Metrics } from './metrics.js';
 import type { Foreground } from './outbox/foreground.js';
 import type { SlackApp } from './slack/app.js';
+import type { InstallCheck } from './slack/install-check.js';
 import type { Services } from './slack/services.js';
 
 export interface RouteContext {
@@ -15,12 +16,14 @@ export interface RouteContext {
   services: Services;
   slack: SlackApp;
   foreground: Foreground;
+  /** What Slack granted against what manifest.yml asks for, shown below /healthz's status line. */
+  install: InstallCheck;
   /** True once stop() has begun, so /healthz turns away traffic before the server closes. */
   stopping: () => boolean;
 }
 
 /** Every HTTP route Firewatch answers. */
-export function firewatchRoutes({ env, database, services, slack, foreground, stopping }: RouteContext): Route[] {
+export function firewatchRoutes({ env, database, services, slack, foreground, install, stopping }: RouteContext): Route[] {
   const { db, config, logger, metrics, outbox } = services;
   const slackEvents: Route[] = slack.httpReceiver
     ? [
@@ -32,7 +35,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, st
       ]
     : [];
   return [
-    healthz(database, stopping),
+    healthz(database, install, stopping),
     postmortemRoute(db, config.apiToken),
     ...alertRoutes({ db, config, logger, metrics, delivered: () => outbox.wake() }),
     metricsRoute(metrics),
@@ -55,14 +58,15 @@ function answersWithin(ping: Promise<void>, ms: number): Promise<boolean> {
   ]).finally(() => clearTimeout(timer));
 }
 
-function healthz(database: Database, stopping: () => boolean): Route {
+/** The status line, then the install self-check's findings; missing scopes do not make Firewatch unhealthy. */
+function healthz(database: Database, install: InstallCheck, stopping: () => boolean): Route {
   return {
     method: 'GET',
     path: '/healthz',
     handler: async (_req, res) => {
       const healthy = !stopping() && (await answersWithin(database.ping(), HEALTH_PING_MS));
       res.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(healthy ? 'ok' : 'database unavailable');
+      res.end([healthy ? 'ok' : 'database unavailable', ...install.healthLines()].join('\n'));
     },
   };
 }

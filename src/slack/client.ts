@@ -1,4 +1,5 @@
 import { ErrorCode, WebClient, type WebAPICallResult, type WebClientOptions } from '@slack/web-api';
+import { z } from 'zod';
 import type { Metrics } from '../metrics.js';
 import { platformCode } from './errors.js';
 
@@ -11,12 +12,25 @@ function outcome(err: unknown): string {
   return platformCode(err) ?? 'error';
 }
 
-/** The one Web API client Firewatch uses, counting every call by method and outcome. */
+const withScopes = z.object({ response_metadata: z.object({ scopes: z.array(z.string()) }) });
+
+/** The scopes Slack says the token has (x-oauth-scopes), on an answer or on the data of a platform error. */
+function grantedScopes(answer: unknown): readonly string[] | undefined {
+  const data = answer instanceof Error && 'data' in answer ? answer.data : answer;
+  const parsed = withScopes.safeParse(data);
+  return parsed.success ? parsed.data.response_metadata.scopes : undefined;
+}
+
+/**
+ * The one Web API client Firewatch uses, counting every call by method and outcome, and telling
+ * `onScopes` the granted scopes each answer lists (the install self-check).
+ */
 export class CountingWebClient extends WebClient {
   constructor(
     token: string | undefined,
     options: WebClientOptions,
     private readonly metrics: Metrics,
+    private readonly onScopes: (granted: readonly string[]) => void,
   ) {
     super(token, options);
   }
@@ -25,10 +39,17 @@ export class CountingWebClient extends WebClient {
     try {
       const result = await super.apiCall(method, options);
       this.metrics.slackCalls.inc({ method, outcome: 'ok' });
+      this.tellScopes(result);
       return result;
     } catch (err) {
       this.metrics.slackCalls.inc({ method, outcome: outcome(err) });
+      this.tellScopes(err);
       throw err;
     }
+  }
+
+  private tellScopes(answer: unknown): void {
+    const granted = grantedScopes(answer);
+    if (granted) this.onScopes(granted);
   }
 }

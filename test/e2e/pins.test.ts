@@ -22,7 +22,7 @@ async function seen(eventId: string): Promise<boolean> {
 
 /** Delivers an event, expects Slack's 200, and waits until Firewatch has handled it (its event id is recorded). */
 async function deliver(event: Record<string, unknown>, options: SendEventOptions = {}): Promise<string> {
-  const sent = await sendEvent(fw.app.url, event, { botUserId: fw.slack.botUserId, ...options });
+  const sent = await sendEvent(fw.app.url, event, { from: fw.slack, ...options });
   expect(sent.status).toBe(200);
   await eventually(() => seen(sent.eventId), `event ${sent.eventId} to be handled`);
   return sent.eventId;
@@ -30,7 +30,7 @@ async function deliver(event: Record<string, unknown>, options: SendEventOptions
 
 /** Delivers an event that should change nothing; returns its id. */
 async function deliverIgnored(event: Record<string, unknown>, options: SendEventOptions = {}): Promise<string> {
-  const sent = await sendEvent(fw.app.url, event, { botUserId: fw.slack.botUserId, ...options });
+  const sent = await sendEvent(fw.app.url, event, { from: fw.slack, ...options });
   expect(sent.status).toBe(200);
   return sent.eventId;
 }
@@ -114,8 +114,8 @@ describe('📌 reactions on messages in an incident channel', () => {
     const event = eventShapes.reactionAdded({ user: 'U0ALICE', channel, ts: message.ts });
     const eventId = newEventId();
 
-    const first = await sendEvent(fw.app.url, event, { eventId, botUserId: fw.slack.botUserId });
-    const retry = await sendEvent(fw.app.url, event, { eventId, retryNum: 1, botUserId: fw.slack.botUserId });
+    const first = await sendEvent(fw.app.url, event, { eventId, from: fw.slack });
+    const retry = await sendEvent(fw.app.url, event, { eventId, retryNum: 1, from: fw.slack });
     expect(first.status).toBe(200);
     expect(retry.status).toBe(200);
 

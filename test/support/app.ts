@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
-import { z } from 'zod';
 import { parseConfig, type Config } from '../../src/config/load.js';
 import { loadEnv } from '../../src/config/env.js';
 import { startFirewatch, type Firewatch } from '../../src/firewatch.js';
@@ -8,6 +5,8 @@ import { createLogger } from '../../src/logger.js';
 import type { Database } from '../../src/db/client.js';
 import { SlackEmulator, type EmulatorOptions } from './slack-emulator/index.js';
 import { SIGNING_SECRET } from './slack-requests.js';
+
+export { MANIFEST_SCOPES } from './slack-emulator/index.js';
 
 export const ANNOUNCE = 'C0ANNOUNCE';
 export const GENERAL = 'C0GENERAL';
@@ -22,14 +21,8 @@ export function testConfig(document: Record<string, unknown> = {}): Config {
   return parseConfig({ announcements_channel: ANNOUNCE, ...document }, 'test config');
 }
 
-/** The bot scopes manifest.yml asks for: what an app created from it may do, and all the emulator allows. */
-export const MANIFEST_SCOPES: readonly string[] = z
-  .object({ oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()) }) }) })
-  .parse(parse(readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8'))).oauth_config.scopes.bot;
-
 export async function startEmulator(options: EmulatorOptions = {}): Promise<SlackEmulator> {
   return SlackEmulator.start({
-    scopes: MANIFEST_SCOPES,
     users: DEFAULT_USERS,
     channels: [
       { id: ANNOUNCE, name: 'incidents' },

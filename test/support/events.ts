@@ -8,8 +8,10 @@ export interface SendEventOptions {
   eventId?: string;
   /** Slack's retry counter: sent as `x-slack-retry-num` with `x-slack-retry-reason: http_timeout`. */
   retryNum?: number;
-  /** The app's bot user, named in `authorizations`; the emulator's default bot user unless told. */
+  /** The app's bot user, named in `authorizations`; `from`'s bot user, or the emulator's default, unless told. */
   botUserId?: string;
+  /** The workspace sending it: as Slack, it sends only events the app is granted the scope of (else this throws). */
+  from?: SlackEmulator;
 }
 
 export interface SentEvent extends SignedResponse {
@@ -23,6 +25,8 @@ export function newEventId(): string {
 
 /** An Events API delivery as Slack sends it: the event_callback envelope around `event`, JSON, signed. */
 export async function sendEvent(appUrl: string, event: Record<string, unknown>, options: SendEventOptions = {}): Promise<SentEvent> {
+  const withheld = options.from?.eventWithheld(event);
+  if (withheld) throw new Error(withheld);
   const eventId = options.eventId ?? newEventId();
   const body = JSON.stringify({
     token: 'deprecated-verification-token',
@@ -33,7 +37,13 @@ export async function sendEvent(appUrl: string, event: Record<string, unknown>, 
     event_id: eventId,
     event_time: Math.floor(Date.now() / 1000),
     authorizations: [
-      { enterprise_id: null, team_id: TEAM_ID, user_id: options.botUserId ?? 'UBOT', is_bot: true, is_enterprise_install: false },
+      {
+        enterprise_id: null,
+        team_id: TEAM_ID,
+        user_id: options.botUserId ?? options.from?.botUserId ?? 'UBOT',
+        is_bot: true,
+        is_enterprise_install: false,
+      },
     ],
     is_ext_shared_channel: false,
     event_context: `4-${randomBytes(12).toString('hex')}`,

@@ -3,5 +3,6 @@
 // speaks Socket Mode: apps.connections.open hands out a WebSocket URL on this same server, which
 // greets with `hello` and carries envelopes the test sends (see sendSocketEnvelope).
 export { SlackEmulator } from './server.js';
+export { MANIFEST_SCOPES } from './scopes.js';
 export type * from './types.js';
 export type { ButtonView, ChannelView, ClickOptions, DmView, MessageView } from './assertions.js';

@@ -18,7 +18,7 @@ import { teamMethods } from './methods/team.js';
 import { usergroupsMethods } from './methods/usergroups.js';
 import { usersMethods } from './methods/users.js';
 import { viewsMethods } from './methods/views.js';
-import { APP_TOKEN_METHODS, scopeFor } from './scopes.js';
+import { APP_TOKEN_METHODS, requiredScopes, unmetScopes } from './scopes.js';
 import { ChannelView, DmView } from './assertions.js';
 import { SocketModeServer } from './socket-mode.js';
 import type {
@@ -199,6 +199,10 @@ export class SlackEmulator extends Workspace {
     delete args.token;
     const call: RecordedCall = { method, args, at: Date.now(), status: 0, response: undefined, ok: false };
     this.calls.push(call);
+    const required = requiredScopes(method, new Args(args), this.channels);
+    // Slack tells a token what it was granted, and what the method accepts, on every answer.
+    const scopeHeaders: Record<string, string> =
+      token === this.botToken ? { 'x-oauth-scopes': [...this.scopes].join(','), 'x-accepted-oauth-scopes': required.flat().join(',') } : {};
 
     if (this.down) {
       call.fault = 'down';
@@ -209,13 +213,13 @@ export class SlackEmulator extends Workspace {
     if (fault) call.fault = fault.kind;
     switch (fault?.kind) {
       case 'ratelimit':
-        this.answer(call, res, { ok: false, error: 'ratelimited' }, 429, { 'retry-after': String(fault.retryAfter ?? 1) });
+        this.answer(call, res, { ok: false, error: 'ratelimited' }, 429, { ...scopeHeaders, 'retry-after': String(fault.retryAfter ?? 1) });
         return;
       case 'http':
         this.answerText(call, res, fault.status, `${fault.status} ${STATUS_CODES[fault.status] ?? 'Error'}`);
         return;
       case 'error':
-        this.answer(call, res, { ok: false, error: fault.error });
+        this.answer(call, res, { ok: false, error: fault.error }, 200, scopeHeaders);
         return;
       case 'reset':
         req.socket.destroy();
@@ -234,7 +238,7 @@ export class SlackEmulator extends Workspace {
         break;
       }
     }
-    this.answer(call, res, this.dispatch(method, new Args(args), token, call));
+    this.answer(call, res, this.dispatch(method, new Args(args), token, required, call), 200, scopeHeaders);
   }
 
   private takeFault(method: string): Fault | undefined {
@@ -243,7 +247,13 @@ export class SlackEmulator extends Workspace {
     return this.faults.get('*')?.shift();
   }
 
-  private dispatch(method: string, a: Args, token: string | undefined, call: RecordedCall): Json {
+  private dispatch(
+    method: string,
+    a: Args,
+    token: string | undefined,
+    required: ReturnType<typeof requiredScopes>,
+    call: RecordedCall,
+  ): Json {
     const handler = this.handlers.get(method);
     if (!handler) return { ok: false, error: 'unknown_method' };
     if (!token) return { ok: false, error: 'not_authed' };
@@ -253,9 +263,8 @@ export class SlackEmulator extends Workspace {
     } else if (token !== this.botToken) {
       return { ok: false, error: token === this.appToken ? 'not_allowed_token_type' : 'invalid_auth' };
     }
-    const needed = this.scopes && scopeFor(method, a, this.channels);
-    if (needed && !this.scopes?.has(needed))
-      return { ok: false, error: 'missing_scope', needed, provided: [...(this.scopes ?? [])].join(',') };
+    const unmet = APP_TOKEN_METHODS.has(method) ? undefined : unmetScopes(required, this.scopes);
+    if (unmet) return { ok: false, error: 'missing_scope', needed: unmet.join(','), provided: [...this.scopes].join(',') };
     try {
       return { ok: true, ...handler(a) };
     } catch (e) {

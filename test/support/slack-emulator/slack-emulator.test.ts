@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LogLevel, WebClient, type Logger, type ModalView } from '@slack/web-api';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SlackEmulator, type EmulatorOptions } from './index.js';
+import { MANIFEST_SCOPES, SlackEmulator, type EmulatorOptions } from './index.js';
 
 let emu: SlackEmulator;
 let slack: WebClient;
@@ -51,6 +51,90 @@ describe('auth', () => {
 
   it('answers an unknown method with unknown_method', async () => {
     await expect(slack.apiCall('nope.nothing')).rejects.toMatchObject(platformError('unknown_method'));
+  });
+});
+
+describe('scopes', () => {
+  const without = (...missing: string[]) => MANIFEST_SCOPES.filter((s) => !missing.includes(s));
+
+  it('grants the scopes manifest.yml asks for unless told otherwise, and lists them on every answer', async () => {
+    const ok = await slack.auth.test();
+    expect(ok.response_metadata?.scopes).toEqual([...MANIFEST_SCOPES]);
+    const refused = await slack.conversations
+      .history({ channel: 'C0NOWHERE' })
+      .catch((e: { data: { response_metadata?: unknown } }) => e.data);
+    expect(refused).toMatchObject({ error: 'channel_not_found', response_metadata: { scopes: [...MANIFEST_SCOPES] } });
+  });
+
+  it('names the scopes a method accepts in x-accepted-oauth-scopes', async () => {
+    const id = await newChannel('inc-scopes-accepted');
+    const res = await slack.conversations.setTopic({ channel: id, topic: 'x' });
+    expect(res.response_metadata?.acceptedScopes).toEqual(['channels:manage', 'channels:write.topic']);
+  });
+
+  it('answers missing_scope with what was needed and what the token has, as Slack does', async () => {
+    const id = await newChannel('inc-scopes-pin');
+    const ts = (await slack.chat.postMessage({ channel: id, text: 'pin me' })).ts ?? '';
+    emu.grantScopes(without('pins:write'));
+    const err = await slack.pins.add({ channel: id, timestamp: ts }).catch((e: { data: Record<string, unknown> }) => e.data);
+    expect(err).toMatchObject({ ok: false, error: 'missing_scope', needed: 'pins:write', provided: without('pins:write').join(',') });
+    expect(err.response_metadata).toMatchObject({ scopes: without('pins:write') });
+    expect(emu.pins).toEqual([]);
+  });
+
+  it('asks each method for its own scope, not one for a whole family', async () => {
+    const id = await newChannel('inc-scopes-family');
+    emu.grantScopes(['chat:write', 'channels:manage']);
+    await expect(slack.chat.postMessage({ channel: id, text: 'still allowed' })).resolves.toMatchObject({ ok: true });
+    await expect(slack.conversations.history({ channel: id })).rejects.toMatchObject(platformError('missing_scope'));
+    await expect(slack.users.info({ user: 'U0ALICE' })).rejects.toMatchObject(platformError('missing_scope'));
+  });
+
+  it('asks conversation methods for the scope of the conversation’s kind', async () => {
+    const open = await newChannel('inc-scopes-public');
+    const closed = await newChannel('inc-scopes-private', true);
+    emu.grantScopes(without('groups:history', 'groups:write'));
+    await expect(slack.conversations.history({ channel: open })).resolves.toMatchObject({ ok: true });
+    await expect(slack.conversations.history({ channel: closed })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'groups:history' },
+    });
+    await expect(slack.conversations.create({ name: 'inc-scopes-public-2' })).resolves.toMatchObject({ ok: true });
+    await expect(slack.conversations.create({ name: 'inc-scopes-private-2', is_private: true })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'groups:write' },
+    });
+  });
+
+  it('accepts any one of the scopes Slack lists for a method', async () => {
+    const id = await newChannel('inc-scopes-topic');
+    emu.grantScopes(['channels:write.topic']);
+    await expect(slack.conversations.setTopic({ channel: id, topic: 'by the narrower scope' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('asks conversations.list for the read scope of each type asked for', async () => {
+    emu.grantScopes(without('groups:read'));
+    await expect(slack.conversations.list({ types: 'public_channel' })).resolves.toMatchObject({ ok: true });
+    await expect(slack.conversations.list({ types: 'public_channel,private_channel' })).rejects.toMatchObject({
+      data: { error: 'missing_scope', needed: 'groups:read' },
+    });
+  });
+
+  it('sends an event only to an app granted its scope, by the channel’s kind for membership events', () => {
+    const closed = emu.addChannel({ name: 'closed', is_private: true }).id;
+    expect(emu.eventWithheld({ type: 'pin_added', channel_id: 'C1' })).toBeUndefined();
+    emu.grantScopes(without('pins:read', 'groups:read'));
+    expect(emu.eventWithheld({ type: 'pin_added', channel_id: 'C1' })).toBe('Slack sends pin_added only to an app granted pins:read');
+    expect(emu.eventWithheld({ type: 'member_joined_channel', channel: closed })).toBe(
+      'Slack sends member_joined_channel only to an app granted groups:read',
+    );
+    expect(emu.eventWithheld({ type: 'reaction_added' })).toBeUndefined();
+  });
+
+  it('answers not_in_channel to a post in a public channel the bot has not joined, unless it has chat:write.public', async () => {
+    const id = emu.addChannel({ name: 'elsewhere' }).id;
+    emu.grantScopes(without('chat:write.public'));
+    await expect(slack.chat.postMessage({ channel: id, text: 'x' })).rejects.toMatchObject(platformError('not_in_channel'));
+    emu.grantScopes(MANIFEST_SCOPES);
+    await expect(slack.chat.postMessage({ channel: id, text: 'x' })).resolves.toMatchObject({ ok: true });
   });
 });
 
@@ -255,6 +339,7 @@ describe('history, pins, reactions, bookmarks', () => {
   });
 
   it('reacts once and answers already_reacted, then no_reaction after removal', async () => {
+    emu.grantScopes([...MANIFEST_SCOPES, 'reactions:write']);
     const id = await newChannel('inc-14');
     const ts = (await slack.chat.postMessage({ channel: id, text: 'ack?' })).ts ?? '';
     await slack.reactions.add({ channel: id, timestamp: ts, name: 'eyes' });
@@ -264,6 +349,7 @@ describe('history, pins, reactions, bookmarks', () => {
   });
 
   it('adds a link bookmark in Slack’s shape', async () => {
+    emu.grantScopes([...MANIFEST_SCOPES, 'bookmarks:write']);
     const id = await newChannel('inc-15');
     const res = await slack.bookmarks.add({ channel_id: id, title: 'Runbook', type: 'link', link: 'https://runbooks.example/db' });
     expect(res.bookmark).toMatchObject({ channel_id: id, title: 'Runbook', link: 'https://runbooks.example/db', type: 'link' });
@@ -462,7 +548,10 @@ describe('files', () => {
 describe('users', () => {
   it('answers users.info with profile and time zone fields', async () => {
     await emu.close();
-    await boot({ users: [{ id: 'U0ALICE', name: 'alice', real_name: 'Alice A', tz: 'Europe/Paris', email: 'alice@example.com' }] });
+    await boot({
+      users: [{ id: 'U0ALICE', name: 'alice', real_name: 'Alice A', tz: 'Europe/Paris', email: 'alice@example.com' }],
+      scopes: [...MANIFEST_SCOPES, 'users:read.email'],
+    });
     const res = await slack.users.info({ user: 'U0ALICE' });
     expect(res.user).toMatchObject({
       id: 'U0ALICE',

@@ -141,8 +141,8 @@ export interface EmulatorOptions {
   /** The app-level token (xapp-…) that apps.connections.open requires. */
   appToken?: string;
   /**
-   * The bot token's scopes. When given, a method whose scope is missing answers `missing_scope` as Slack
-   * does; test/support/app.ts passes the scopes manifest.yml asks for.
+   * The bot token's granted scopes; manifest.yml's when not given. A method whose scope is missing answers
+   * `missing_scope` as Slack does, and every answer to the bot token lists them in `x-oauth-scopes`.
    */
   scopes?: readonly string[];
 }

@@ -2,6 +2,7 @@
 // pins, files, canvases…), every call made, and the rules the method families share.
 import { randomBytes } from 'node:crypto';
 import { type Args, collectTexts, fail, isObj, type Json, nowSec } from './args.js';
+import { eventScopes, MANIFEST_SCOPES } from './scopes.js';
 import type {
   EmuBookmark,
   EmuCanvas,
@@ -37,7 +38,8 @@ export class Workspace {
   readonly teamName: string;
   readonly botName: string;
   readonly triggerTtlMs: number;
-  readonly scopes: ReadonlySet<string> | undefined;
+  /** The bot token's granted scopes: a call lacking its scope answers missing_scope. See grantScopes. */
+  scopes: ReadonlySet<string>;
   readonly strictUsers: boolean;
 
   calls: RecordedCall[] = [];
@@ -80,11 +82,23 @@ export class Workspace {
     this.appId = opts.appId ?? 'A0FIREWATCH';
     this.appToken = opts.appToken ?? 'xapp-test-token';
     this.triggerTtlMs = opts.triggerTtlMs ?? 3000;
-    this.scopes = opts.scopes ? new Set(opts.scopes) : undefined;
+    this.scopes = new Set(opts.scopes ?? MANIFEST_SCOPES);
     this.strictUsers = opts.strictUsers ?? false;
     this.addUser({ id: this.botUserId, name: this.botName, real_name: 'Firewatch', is_bot: true });
     for (const u of opts.users ?? []) this.addUser(u);
     for (const c of opts.channels ?? []) this.addChannel(c);
+  }
+
+  /** What the app is granted from now on, as after a reinstall with another manifest. */
+  grantScopes(scopes: readonly string[]): void {
+    this.scopes = new Set(scopes);
+  }
+
+  /** Why Slack would not send this event to the app (it lacks the event's scope), or undefined when it would. */
+  eventWithheld(event: Readonly<Record<string, unknown>>): string | undefined {
+    const anyOf = eventScopes(event, this.channels);
+    if (anyOf.length === 0 || anyOf.some((s) => this.scopes.has(s))) return undefined;
+    return `Slack sends ${String(event.type)} only to an app granted ${anyOf.join(' or ')}`;
   }
 
   /** A fresh trigger_id; pass the view it came from so views.push stacks onto that modal. */

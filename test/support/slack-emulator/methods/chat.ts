@@ -7,6 +7,8 @@ export function chatMethods(ws: Workspace): Record<string, Handler> {
   return {
     'chat.postMessage': (a) => {
       const c = ws.resolveTarget(a.str('channel'));
+      // Posting in a public channel the bot has not joined is what chat:write.public grants.
+      if (!c.is_im && !c.is_private && !ws.isMember(c) && !ws.scopes.has('chat:write.public')) fail('not_in_channel');
       ws.requireActive(c);
       const blocks = messageBlocks(a);
       const text = a.str('text') ?? '';

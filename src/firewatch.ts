@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env } from './config/env.js';
+import { pagingWarnings } from './config/methods.js';
 import type { Config } from './config/load.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createHttpServer } from './http/server.js';
@@ -121,6 +122,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
     // Deliveries left by a previous run (a crash after commit) go out now, not at the first tick.
     outbox.wake();
     logger.info({ port, mode: slack.socketMode ? 'socket' : 'http', database: database.kind }, 'Firewatch is running');
+    for (const warning of pagingWarnings(env, services.config)) logger.warn(`paging: ${warning}`);
 
     const running = server;
     return {

@@ -12,6 +12,11 @@ export function parseDuration(text: string): number | null {
   return amount * UNIT_MS[unit];
 }
 
+/** A delay after something happens: a duration, or zero (`0`, `0m`) for at once. */
+export function parseDelay(text: string): number | null {
+  return /^\s*0+\s*[smhdw]?\s*$/.test(text) ? 0 : parseDuration(text);
+}
+
 /** The shortest exact rendering of a duration, the inverse of parseDuration for whole units. */
 export function formatDuration(ms: number): string {
   for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {

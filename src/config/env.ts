@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailAddress, phoneNumber } from './people.js';
 
 /** Where a missing variable's README section lives, so the start-up error can point there. */
 const README_SLACK = 'see README.md, section "Create the Slack app"';
@@ -28,6 +29,28 @@ export const envSchema = z
       .pipe(z.number().max(65535, 'must be a port number up to 65535')),
     FIREWATCH_CONFIG: optionalText,
     LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
+    PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be the http(s) URL people reach Firewatch at' }).optional()),
+    SMTP_URL: optionalText.pipe(
+      z
+        .url({ protocol: /^smtps?$/, message: 'must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587' })
+        .optional(),
+    ),
+    SMTP_FROM: optionalText.pipe(emailAddress.optional()),
+    TWILIO_ACCOUNT_SID: optionalText.pipe(
+      z
+        .string()
+        .regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID: AC and 32 hexadecimal digits')
+        .optional(),
+    ),
+    TWILIO_AUTH_TOKEN: optionalText,
+    TWILIO_FROM: optionalText.pipe(phoneNumber.optional()),
+    TWILIO_API_URL: optionalText
+      .pipe(z.url({ message: 'must be a URL such as https://api.twilio.com' }).optional())
+      .transform((v) => (v ?? 'https://api.twilio.com').replace(/\/+$/, '')),
+    NTFY_URL: optionalText
+      .pipe(z.url({ message: 'must be the URL of an ntfy server such as https://ntfy.sh' }).optional())
+      .transform((v) => (v ?? 'https://ntfy.sh').replace(/\/+$/, '')),
+    NTFY_TOKEN: optionalText,
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_BOT_TOKEN) {
@@ -46,6 +69,16 @@ export const envSchema = z
         message: 'must be an app-level token starting with xapp- (Socket Mode), or unset for HTTP mode',
       });
     }
+    if (env.SMTP_URL && !env.SMTP_FROM) {
+      ctx.addIssue({ code: 'custom', path: ['SMTP_FROM'], message: 'is not set: the From address of page e-mails, needed with SMTP_URL' });
+    }
+    const twilio = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
+    const unset = twilio.filter((name) => !env[name]);
+    if (unset.length && unset.length < twilio.length) {
+      for (const name of unset) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `is not set: SMS and voice need all of ${twilio.join(', ')}` });
+      }
+    }
     if (!env.SLACK_SIGNING_SECRET && env.SLACK_APP_TOKEN === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -53,7 +86,8 @@ export const envSchema = z
         message: `is not set: the signing secret from your Slack app's "Basic Information" page, needed in HTTP mode (${README_SLACK}); or set SLACK_APP_TOKEN to use Socket Mode`,
       });
     }
-  });
+  })
+  .transform((env) => ({ ...env, PUBLIC_URL: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '') }));
 
 export type Env = z.output<typeof envSchema>;
 

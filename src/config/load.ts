@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
+import type { NotificationRule } from './people.js';
 import { fileConfigSchema, type FileConfig } from './schema.js';
 
 export const DEFAULT_CONFIG_FILE = 'firewatch.yaml';
@@ -33,6 +34,20 @@ export interface Config {
   postmortemCanvas: boolean;
   apiToken: string | undefined;
   integrations: FileConfig['integrations'];
+  /** Where Firewatch tells its operators what needs their attention. */
+  adminChannel: string | undefined;
+  /** Contact methods and rules set in the config, by Slack user id. */
+  people: Person[];
+  /** The rules of people who have none of their own. */
+  notifyDefaults: NotificationRule[];
+}
+
+export interface Person {
+  user: string;
+  email: string | undefined;
+  phone: string | undefined;
+  ntfyTopic: string | undefined;
+  rules: NotificationRule[] | undefined;
 }
 
 /** Replaces `${VAR}` in every string of the parsed document, naming the field when VAR is unset. */
@@ -92,6 +107,9 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     postmortemCanvas: file.postmortem_canvas,
     apiToken: file.api_token,
     integrations: file.integrations,
+    adminChannel: file.admin_channel,
+    people: file.people.map((p) => ({ user: p.user, email: p.email, phone: p.phone, ntfyTopic: p.ntfy_topic, rules: p.rules })),
+    notifyDefaults: file.notify_defaults,
   };
 }
 

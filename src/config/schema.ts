@@ -1,6 +1,7 @@
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { DURATION_HINT, parseDuration } from './duration.js';
+import { DEFAULT_NOTIFY, notificationRules, personContacts } from './people.js';
 
 const duration = z.string({ message: `expected a duration: ${DURATION_HINT}` }).transform((text, ctx) => {
   const ms = parseDuration(text);
@@ -106,19 +107,28 @@ export const fileConfigSchema = z
     postmortem_canvas: z.boolean().default(true),
     api_token: z.string().min(16, 'expected a token of at least 16 characters').optional(),
     integrations: z.array(integration).default([]),
+    admin_channel: slackChannel.optional(),
+    people: z.array(personContacts).default([]),
+    notify_defaults: notificationRules.prefault(DEFAULT_NOTIFY),
   })
   .superRefine((cfg, ctx) => {
-    const unique = (items: { id: string }[], path: string) => {
+    const unique = (ids: string[], path: string, field = 'id') => {
       const seen = new Set<string>();
-      items.forEach((item, i) => {
-        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [path, i, 'id'], message: `duplicate id "${item.id}"` });
-        seen.add(item.id);
+      ids.forEach((id, i) => {
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [path, i, field], message: `duplicate ${field} "${id}"` });
+        seen.add(id);
       });
     };
-    unique(cfg.severities, 'severities');
-    unique(cfg.escalation_policies, 'escalation_policies');
-    unique(cfg.schedules, 'schedules');
-    unique(cfg.integrations, 'integrations');
+    const ids = (items: { id: string }[]) => items.map((item) => item.id);
+    unique(ids(cfg.severities), 'severities');
+    unique(ids(cfg.escalation_policies), 'escalation_policies');
+    unique(ids(cfg.schedules), 'schedules');
+    unique(ids(cfg.integrations), 'integrations');
+    unique(
+      cfg.people.map((p) => p.user),
+      'people',
+      'user',
+    );
 
     const policies = new Set(cfg.escalation_policies.map((p) => p.id));
     const schedules = new Set(cfg.schedules.map((s) => s.id));

@@ -63,6 +63,8 @@ export function scopeFor(method: string, a: Args, channels: ReadonlyMap<string, 
     case 'files.getUploadURLExternal':
     case 'files.completeUploadExternal':
       return 'files:write';
+    case 'files.info':
+      return 'files:read';
     case 'canvases.create':
     case 'canvases.edit':
       return 'canvases:write';

@@ -144,6 +144,37 @@ describe('postmortems', () => {
     expect(ackText(await command(channel, 'close'))).toContain(`INC-${id} is now closed.`);
   });
 
+  it('uploads a postmortem once when the answer to completing its upload is lost, finding the file on the retry', async () => {
+    const { id, channel } = await fw.declare('Upload answer lost', { severity: 'sev3' });
+    await command(channel, 'resolve Done');
+    fw.slack.fault('files.completeUploadExternal', { kind: 'lost' });
+    const responseUrl = fw.slack.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(fw.app.url, fw.slack, 'postmortem', { channel, responseUrl });
+    await fw.slack.waitFor(() => fw.slack.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    const rows = await settledOutbox(fw.db, id);
+    expect(rows.filter((r) => r.kind === 'postmortem.upload').map((r) => r.status)).toEqual(['done']);
+    expect(fw.slack.callsOf('files.completeUploadExternal').filter((c) => c.fault === 'lost')).toHaveLength(1);
+    expect(uploadsFor(id)).toHaveLength(1);
+    expect(fw.slack.messagesIn(channel).filter((m) => m.files?.length)).toHaveLength(1);
+    const [row] = await fw.db.select().from(postmortems).where(eq(postmortems.incidentId, id));
+    expect(row?.fileId).toBe(uploadsFor(id)[0]!.id);
+    expect(fw.slack.okCallsOf('files.info').map((c) => c.args.file)).toEqual([row?.fileId]);
+  });
+
+  it('uploads a postmortem again when the file an earlier attempt named was never completed', async () => {
+    const { id, channel } = await fw.declare('Upload never completed', { severity: 'sev3' });
+    await command(channel, 'resolve Done');
+    fw.slack.fault('files.completeUploadExternal', { kind: 'http', status: 500 });
+    const responseUrl = fw.slack.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(fw.app.url, fw.slack, 'postmortem', { channel, responseUrl });
+    await fw.slack.waitFor(() => fw.slack.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    const rows = await settledOutbox(fw.db, id);
+    expect(rows.filter((r) => r.kind === 'postmortem.upload').map((r) => r.status)).toEqual(['done']);
+    expect(uploadsFor(id)).toHaveLength(1);
+    const [row] = await fw.db.select().from(postmortems).where(eq(postmortems.incidentId, id));
+    expect(row?.fileId).toBe(uploadsFor(id)[0]!.id);
+  });
+
   it('serves the latest postmortem over HTTP to holders of the api_token only', async () => {
     const { id, channel } = await fw.declare('HTTP postmortem check', { severity: 'sev3' });
     await command(channel, 'resolve Done');

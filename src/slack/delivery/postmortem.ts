@@ -1,5 +1,6 @@
 import type { DeliveryOutcome } from '../../outbox/delivery-outcome.js';
 import { getPostmortem, latestCanvasOf, recordCanvas, recordPermalink, recordPostmortemFile } from '../../postmortems/slack-records.js';
+import { canvasMarkdown } from '../canvas-markdown.js';
 import { platformCode } from '../errors.js';
 import { channelOf, DONE, loadIncident, Undeliverable, type DeliveryContext, type Handler } from './context.js';
 
@@ -61,6 +62,18 @@ const NO_CANVASES = new Set([
   'access_denied',
 ]);
 
+/**
+ * Slack's answers when it could not make or change the canvas from this document. Trying the same
+ * document again cannot help, and the file already holds the postmortem.
+ */
+const CANVAS_REFUSED = new Set(['canvas_creation_failed', 'canvas_editing_failed']);
+
+/** The `detail` Slack gives with such an error: what in the document it could not take. */
+function platformDetail(err: unknown): string | undefined {
+  const data = platformCode(err) ? (err as { data: { detail?: unknown } }).data : undefined;
+  return typeof data?.detail === 'string' ? data.detail : undefined;
+}
+
 /** Puts a postmortem version into the incident's canvas, a tab of its channel: created once, then replaced. */
 export const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { incidentId, postmortemId }) => {
   const incident = await loadIncident(ctx, incidentId);
@@ -69,10 +82,18 @@ export const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { inci
   if (!postmortem) throw new Undeliverable(`postmortem ${postmortemId} does not exist`);
   if (postmortem.canvasId) return DONE;
   const earlier = await latestCanvasOf(ctx.db, incidentId);
-  const document_content = { type: 'markdown' as const, markdown: postmortem.markdown };
+  const document_content = { type: 'markdown' as const, markdown: canvasMarkdown(postmortem.markdown) };
   const skipIfNotAllowed = (err: unknown): DeliveryOutcome => {
     const code = platformCode(err);
     if (code && NO_CANVASES.has(code)) return { status: 'done', result: { skipped: `this workspace allows the app no canvas: ${code}` } };
+    if (code && CANVAS_REFUSED.has(code)) {
+      const detail = platformDetail(err);
+      ctx.logger.warn(
+        { incidentId, postmortemId, error: code, detail },
+        'Slack refused the postmortem canvas; the Markdown file is the postmortem',
+      );
+      return { status: 'done', result: { skipped: `Slack refused the canvas: ${code}${detail ? ` (${detail})` : ''}` } };
+    }
     throw err;
   };
   let canvasId = earlier;

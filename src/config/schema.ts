@@ -18,6 +18,12 @@ const cron = z.string().refine((expr) => isValidCron(expr), {
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected an id of lowercase letters, digits, "-" and "_" (e.g. sev1, primary)');
 
+// Severities and incident types are offered as options of Slack menus, which hold at most 100 options
+// and take a value of at most 150 characters.
+const MENU_OPTIONS_MAX = 100;
+const menuId = id.max(150, 'expected an id of at most 150 characters (it is the value of an option in Slack menus)');
+const menuList = (what: string) => `at most ${MENU_OPTIONS_MAX} ${what}: a Slack menu holds no more than ${MENU_OPTIONS_MAX} options`;
+
 const slackUser = z.string().regex(/^[UW][A-Z0-9]+$/, 'expected a Slack user id such as U0123ALICE');
 const slackChannel = z.string().regex(/^[CGD][A-Z0-9]+$/, 'expected a Slack channel id such as C0123ANNOUNCE');
 
@@ -37,7 +43,7 @@ const timeZone = z.string().refine(
 );
 
 const severity = z.strictObject({
-  id,
+  id: menuId,
   label: z.string().min(1).max(40),
   update_every: duration.optional(),
   page: id.optional(),
@@ -96,11 +102,19 @@ export const fileConfigSchema = z
         skip_when_quiet: z.boolean().default(false),
       })
       .prefault({}),
-    severities: z.array(severity).min(1, 'list at least one severity, most severe first').prefault(DEFAULT_SEVERITIES),
+    severities: z
+      .array(severity)
+      .min(1, 'list at least one severity, most severe first')
+      .max(MENU_OPTIONS_MAX, menuList('severities'))
+      .prefault(DEFAULT_SEVERITIES),
     escalation_policies: z.array(escalationPolicy).default([]),
     schedules: z.array(schedule).default([]),
     roles: z.array(id).default(['comms', 'scribe', 'ops']),
-    incident_types: z.array(id).min(1).default(['availability', 'performance', 'security', 'data', 'other']),
+    incident_types: z
+      .array(menuId)
+      .min(1)
+      .max(MENU_OPTIONS_MAX, menuList('incident types'))
+      .default(['availability', 'performance', 'security', 'data', 'other']),
     escalation_tick: cron.default('*/5 * * * * *'),
     insights: z.strictObject({ schedule: cron.optional() }).prefault({}),
     archive_on_close: z.boolean().default(false),

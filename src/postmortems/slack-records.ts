@@ -7,13 +7,18 @@ export async function getPostmortem(tx: Tx, postmortemId: number): Promise<Postm
   return postmortem;
 }
 
-/** Remembers the uploaded file of a version: the summary links it and a retry does not upload it again. */
+/** Remembers the file of a version as soon as Slack names it: the summary links it and a retry looks for it before uploading again. */
 export async function recordPostmortemFile(
   tx: Tx,
   postmortemId: number,
   file: { fileId: string; permalink: string | null },
 ): Promise<void> {
   await tx.update(postmortems).set(file).where(eq(postmortems.id, postmortemId));
+}
+
+/** The link Slack gives the file once it is made, for the summary. */
+export async function recordPermalink(tx: Tx, fileId: string, permalink: string): Promise<void> {
+  await tx.update(postmortems).set({ permalink }).where(eq(postmortems.fileId, fileId));
 }
 
 /** The canvas the incident's latest version with one went into: each next version replaces its content. */

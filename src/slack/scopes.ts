@@ -24,6 +24,7 @@ export const SCOPE_CONSEQUENCES = {
   'pins:read': "pinning with Slack's pin does not reach the timeline",
   'reactions:read': 'marking a message with 📌 does not reach the timeline',
   'files:write': 'postmortems are not uploaded to the incident channel',
+  'files:read': 'a postmortem upload whose answer was lost cannot be found again, so a retry uploads it a second time',
   'canvases:write': 'postmortems are not written into the incident channel canvas',
 } as const satisfies Record<string, string>;
 
@@ -58,6 +59,7 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly BotScope[]>> = {
   'pins.add': ['pins:write'],
   'files.getUploadURLExternal': ['files:write'],
   'files.completeUploadExternal': ['files:write'],
+  'files.info': ['files:read'],
   'canvases.create': ['canvases:write'],
   'canvases.edit': ['canvases:write'],
 };

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { followups, incidents, jobRuns, outbox, postmortemAnswers, postmortems, timelineEvents } from '../../src/db/schema.js';
 import { sweepOverdueFollowups } from '../../src/incidents/followups.js';
 import { publishPostmortem } from '../../src/postmortems/store.js';
+import { canvasMarkdown } from '../../src/slack/canvas-markdown.js';
 import { GENERAL, MANIFEST_SCOPES, startApp, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase } from '../support/database.js';
 import { useFirewatch } from '../support/harness.js';
@@ -14,7 +15,7 @@ const TOKEN = 'postmortem-api-token-0123456789';
 const DIGEST = 'C0DIGESTPM';
 const CONFIG = { api_token: TOKEN, digest: { channel: DIGEST, schedule: '0 9 * * 1' } };
 
-const fw = useFirewatch({ config: CONFIG, channels: [{ id: DIGEST, name: 'stakeholders-pm' }] });
+const fw = useFirewatch({ config: CONFIG, channels: [{ id: DIGEST, name: 'stakeholders-pm' }], captureLogs: true });
 async function command(channel: string, text: string, user = 'U0ALICE') {
   return slashCommand(fw.app.url, fw.slack, text, { channel, user });
 }
@@ -144,6 +145,37 @@ describe('postmortems', () => {
     expect(ackText(await command(channel, 'close'))).toContain(`INC-${id} is now closed.`);
   });
 
+  it('uploads a postmortem once when the answer to completing its upload is lost, finding the file on the retry', async () => {
+    const { id, channel } = await fw.declare('Upload answer lost', { severity: 'sev3' });
+    await command(channel, 'resolve Done');
+    fw.slack.fault('files.completeUploadExternal', { kind: 'lost' });
+    const responseUrl = fw.slack.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(fw.app.url, fw.slack, 'postmortem', { channel, responseUrl });
+    await fw.slack.waitFor(() => fw.slack.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    const rows = await settledOutbox(fw.db, id);
+    expect(rows.filter((r) => r.kind === 'postmortem.upload').map((r) => r.status)).toEqual(['done']);
+    expect(fw.slack.callsOf('files.completeUploadExternal').filter((c) => c.fault === 'lost')).toHaveLength(1);
+    expect(uploadsFor(id)).toHaveLength(1);
+    expect(fw.slack.messagesIn(channel).filter((m) => m.files?.length)).toHaveLength(1);
+    const [row] = await fw.db.select().from(postmortems).where(eq(postmortems.incidentId, id));
+    expect(row?.fileId).toBe(uploadsFor(id)[0]!.id);
+    expect(fw.slack.okCallsOf('files.info').map((c) => c.args.file)).toEqual([row?.fileId]);
+  });
+
+  it('uploads a postmortem again when the file an earlier attempt named was never completed', async () => {
+    const { id, channel } = await fw.declare('Upload never completed', { severity: 'sev3' });
+    await command(channel, 'resolve Done');
+    fw.slack.fault('files.completeUploadExternal', { kind: 'http', status: 500 });
+    const responseUrl = fw.slack.responseUrl({ channel, user: 'U0ALICE' });
+    await slashCommand(fw.app.url, fw.slack, 'postmortem', { channel, responseUrl });
+    await fw.slack.waitFor(() => fw.slack.responses.find((r) => r.id === responseUrl.split('/').at(-1)));
+    const rows = await settledOutbox(fw.db, id);
+    expect(rows.filter((r) => r.kind === 'postmortem.upload').map((r) => r.status)).toEqual(['done']);
+    expect(uploadsFor(id)).toHaveLength(1);
+    const [row] = await fw.db.select().from(postmortems).where(eq(postmortems.incidentId, id));
+    expect(row?.fileId).toBe(uploadsFor(id)[0]!.id);
+  });
+
   it('serves the latest postmortem over HTTP to holders of the api_token only', async () => {
     const { id, channel } = await fw.declare('HTTP postmortem check', { severity: 'sev3' });
     await command(channel, 'resolve Done');
@@ -234,14 +266,16 @@ describe('postmortem canvases', () => {
     const [canvas] = canvasesIn(channel);
     expect(canvasesIn(channel)).toHaveLength(1);
     expect(canvas!.title).toBe(`Postmortem: INC-${id} — Canvas of a postmortem`);
-    // The same document as the uploaded file, byte for byte.
-    expect(canvas!.markdown).toBe(uploadsFor(id)[0]!.content.toString('utf8'));
+    // The uploaded file's document, as a canvas takes it: no backslash escapes, no quote inside a list item.
+    expect(canvas!.markdown).toBe(canvasMarkdown(uploadsFor(id)[0]!.content.toString('utf8')));
+    expect(canvas!.markdown).not.toContain('\\');
+    expect(canvas!.markdown).not.toMatch(/^[ \t]+>/m);
     expect(await canvasIds(id)).toEqual([canvas!.id]);
 
     await command(channel, 'note The rollback took 4 minutes');
     await publish(channel, id);
     expect(canvasesIn(channel)).toEqual([expect.objectContaining({ id: canvas!.id, edits: 1 })]);
-    expect(canvas!.markdown).toBe(uploadsFor(id)[1]!.content.toString('utf8'));
+    expect(canvas!.markdown).toBe(canvasMarkdown(uploadsFor(id)[1]!.content.toString('utf8')));
     expect(canvas!.markdown).toContain('The rollback took 4 minutes');
     expect(await canvasIds(id)).toEqual([canvas!.id, canvas!.id]);
   });
@@ -267,8 +301,37 @@ describe('postmortem canvases', () => {
     await publish(channel, id);
     const [second] = canvasesIn(channel);
     expect(second?.id).not.toBe(first!.id);
-    expect(second?.markdown).toBe(uploadsFor(id)[1]!.content.toString('utf8'));
+    expect(second?.markdown).toBe(canvasMarkdown(uploadsFor(id)[1]!.content.toString('utf8')));
     expect(await canvasIds(id)).toEqual([first!.id, second!.id]);
+  });
+
+  it('keeps to the file, and fails nothing, when Slack cannot make the canvas or change it, logging what Slack said', async () => {
+    const { id, channel } = await fw.declare('Canvas Slack refuses', { severity: 'sev3' });
+    await command(channel, 'resolve Done');
+    const detail = 'unsupported element: quote in list item';
+    fw.slack.fault('canvases.create', { kind: 'error', error: 'canvas_creation_failed', detail });
+    await publish(channel, id);
+    expect(uploadsFor(id)).toHaveLength(1);
+    expect(canvasesIn(channel)).toEqual([]);
+    const canvasRows = async () =>
+      (
+        await fw.db
+          .select()
+          .from(outbox)
+          .where(and(eq(outbox.incidentId, id), eq(outbox.kind, 'postmortem.canvas')))
+          .orderBy(asc(outbox.id))
+      ).map((r) => [r.status, r.result]);
+    expect(await canvasRows()).toEqual([['done', { skipped: `Slack refused the canvas: canvas_creation_failed (${detail})` }]]);
+    expect(fw.logs.filter((l) => l.error === 'canvas_creation_failed').map((l) => l.detail)).toEqual([detail]);
+
+    await publish(channel, id);
+    const [canvas] = canvasesIn(channel);
+    fw.slack.fault('canvases.edit', { kind: 'error', error: 'canvas_editing_failed' });
+    await command(channel, 'note One more line');
+    await publish(channel, id);
+    expect(uploadsFor(id)).toHaveLength(3);
+    expect(canvasesIn(channel)).toEqual([expect.objectContaining({ id: canvas!.id, edits: 0 })]);
+    expect((await canvasRows()).at(-1)).toEqual(['done', { skipped: 'Slack refused the canvas: canvas_editing_failed' }]);
   });
 
   it('keeps to the file, and fails nothing, in a workspace that allows no canvases', async () => {

@@ -529,6 +529,20 @@ describe('summary buttons', () => {
     );
     expect(select?.element?.options?.map((o) => o.value)).toEqual(['investigating', 'identified', 'resolved']);
   });
+
+  it('answers a stale Change status on a closed incident that it is closed, opening no form without a move to offer', async () => {
+    const { id, channel } = await fw.declare('Closed before the click', { severity: 'sev3' });
+    const staleSummary = { ...summaryOf(channel), blocks: structuredClone(summaryOf(channel).blocks) };
+    await fw.run('resolve Done', { incident: id });
+    await fw.run('close', { incident: id });
+    expect((await fw.incident(id)).status).toBe('closed');
+    const opened = fw.slack.callsOf('views.open').length;
+    await clickButton(fw.app.url, fw.slack, staleSummary, 'incident_change_status', 'U0BOB');
+    await fw.slack.waitFor(() =>
+      fw.slack.responses.find((r) => JSON.stringify(r.body).includes(`INC-${id} is closed; its status is final.`)),
+    );
+    expect(fw.slack.callsOf('views.open')).toHaveLength(opened);
+  });
 });
 
 describe('archiving on close', () => {

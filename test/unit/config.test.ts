@@ -150,6 +150,27 @@ describe('config', () => {
     ).toThrow(/severities\[1\]\.id: duplicate id "sev1"/);
   });
 
+  it('refuses more severities or incident types than a Slack menu holds, naming the file and the field', () => {
+    const types = Array.from({ length: 101 }, (_, i) => `type-${i}`);
+    const file = writeConfig(`incident_types: [${types.join(', ')}]\n`);
+    expect(() => loadConfig(file, {})).toThrow(
+      /firewatch\.yaml is not valid:\n {2}incident_types: at most 100 incident types: a Slack menu holds no more than 100 options/,
+    );
+    expect(parseConfig({ incident_types: types.slice(0, 100) }, 'f.yaml').incidentTypes).toHaveLength(100);
+    const severities = Array.from({ length: 101 }, (_, i) => ({ id: `sev${i}`, label: `Level ${i}` }));
+    expect(() => parseConfig({ severities }, 'f.yaml')).toThrow(/f\.yaml is not valid:\n {2}severities: at most 100 severities/);
+  });
+
+  it('refuses a severity or incident type id too long to be the value of a menu option', () => {
+    const long = 'a'.repeat(151);
+    expect(() => parseConfig({ incident_types: [long] }, 'f.yaml')).toThrow(
+      /incident_types\[0\]: expected an id of at most 150 characters/,
+    );
+    expect(() => parseConfig({ severities: [{ id: long, label: 'Long' }] }, 'f.yaml')).toThrow(
+      /severities\[0\]\.id: expected an id of at most 150 characters/,
+    );
+  });
+
   it('points at the line of a YAML syntax error', () => {
     const file = writeConfig('severities:\n  - id: sev1\n   label: x\n');
     expect(() => loadConfig(file, {})).toThrow(ConfigError);

@@ -1,6 +1,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { z } from 'zod';
 import { defaultSeverity, type Config } from '../../config/load.js';
+import { option, severityOption } from './options.js';
 
 export const DECLARE_CALLBACK = 'declare_incident';
 /** block_id → action_id of each input; the submission is read back by these ids. */
@@ -39,10 +40,7 @@ export interface DeclareModalOptions {
 }
 
 export function declareModal(config: Config, options: DeclareModalOptions): View {
-  const options_ = config.severities.map((s) => ({
-    text: { type: 'plain_text' as const, text: `${s.id.toUpperCase()} · ${s.label}` },
-    value: s.id,
-  }));
+  const options_ = config.severities.map(severityOption);
   const chosen = options.severity ?? defaultSeverity(config).id;
   const initial = options_.find((o) => o.value === chosen);
   const blocks: KnownBlock[] = [
@@ -71,7 +69,7 @@ export function declareModal(config: Config, options: DeclareModalOptions): View
       element: {
         type: 'static_select',
         action_id: FIELD_ACTION,
-        options: config.incidentTypes.map((t) => ({ text: { type: 'plain_text' as const, text: t }, value: t })),
+        options: config.incidentTypes.map((t) => option(t, t)),
       },
     },
     {

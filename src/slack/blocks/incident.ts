@@ -74,7 +74,7 @@ function summaryButtons(incident: Incident): Button[] {
       button(SUMMARY_ACTIONS.resolve, 'Resolve', {
         confirm: {
           title: { type: 'plain_text', text: `Resolve ${incidentKey(incident.id)}?` },
-          text: { type: 'mrkdwn', text: 'The incident is marked resolved and stakeholders are told.' },
+          text: { type: 'plain_text', text: 'The incident is marked resolved and stakeholders are told.' },
           confirm: { type: 'plain_text', text: 'Resolve' },
           deny: { type: 'plain_text', text: 'Not yet' },
         },

@@ -6,6 +6,7 @@ import { allowedMoves, takesUpdates } from '../../incidents/lifecycle.js';
 import { incidentKey } from '../../incidents/queries.js';
 import { statusLabel } from '../../incidents/status.js';
 import { FIELD_ACTION } from './declare-modal.js';
+import { option, severityOption } from './options.js';
 import { truncate } from './text.js';
 
 export const UPDATE_CALLBACK = 'status_update';
@@ -33,7 +34,6 @@ export function readModalMetadata(text: string): ModalMetadata | undefined {
   }
 }
 
-const option = (text: string, value: string): PlainTextOption => ({ text: { type: 'plain_text', text: truncate(text, 75) }, value });
 const title = (text: string) => ({ type: 'plain_text' as const, text: truncate(text, 24) });
 
 function textInput(
@@ -87,12 +87,7 @@ export function updateModal(config: Config, incident: Incident): View {
         statuses.map((s) => option(statusLabel(s), s)),
         current,
       ),
-      select(
-        'severity',
-        'Severity',
-        config.severities.map((s) => option(`${s.id.toUpperCase()} · ${s.label}`, s.id)),
-        incident.severity,
-      ),
+      select('severity', 'Severity', config.severities.map(severityOption), incident.severity),
       select(
         'next_update',
         'Next update in',

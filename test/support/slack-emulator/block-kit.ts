@@ -20,6 +20,21 @@ const BLOCK_TYPES = new Set([
   'video',
 ]);
 
+const CONFIRM_FIELDS: ReadonlyArray<readonly [string, number]> = [
+  ['title', 100],
+  ['text', 300],
+  ['confirm', 30],
+  ['deny', 30],
+];
+/** Elements made of options: how many they take, and whether option text must be plain_text. */
+const OPTION_COUNTS: Readonly<Record<string, { min: number; max: number; plainOnly: boolean; groups: boolean }>> = {
+  static_select: { min: 1, max: 100, plainOnly: true, groups: true },
+  multi_static_select: { min: 1, max: 100, plainOnly: true, groups: true },
+  overflow: { min: 1, max: 5, plainOnly: true, groups: false },
+  checkboxes: { min: 1, max: 10, plainOnly: false, groups: false },
+  radio_buttons: { min: 1, max: 10, plainOnly: false, groups: false },
+};
+
 /** Block Kit checks, reported as Slack's "[ERROR] … [json-pointer:…]" messages. */
 function blockErrors(blocks: unknown[], base: string, max: number): string[] {
   const errs: string[] = [];
@@ -32,14 +47,65 @@ function blockErrors(blocks: unknown[], base: string, max: number): string[] {
     if (len === 0) e('must be more than 0 characters', `${ptr}/text`);
     if (len > max) e(`must be less than ${max + 1} characters`, `${ptr}/text`);
   };
+  /** A text object that must be plain_text (titles, labels, buttons, select options…), within `max` characters. */
+  const plain = (t: unknown, max: number, ptr: string): void => {
+    if (!isObj(t)) {
+      e('must be a plain_text object', ptr);
+      return;
+    }
+    if (t.type !== 'plain_text') e('must be a plain_text object', `${ptr}/type`);
+    limit(t, max, ptr);
+  };
+  const required = (parent: Json, key: string, ptr: string): boolean => {
+    if (parent[key] !== undefined) return true;
+    e(`missing required field: ${key}`, ptr);
+    return false;
+  };
+  // The confirmation dialog: all four fields plain_text, with their own limits.
+  const confirm = (c: unknown, ptr: string): void => {
+    if (c === undefined) return;
+    if (!isObj(c)) {
+      e('must be an object', ptr);
+      return;
+    }
+    for (const [key, max] of CONFIRM_FIELDS) if (required(c, key, ptr)) plain(c[key], max, `${ptr}/${key}`);
+  };
+  // An option: plain_text in menus (checkboxes and radio buttons also take mrkdwn), text ≤ 75, value ≤ 150.
+  const option = (o: unknown, ptr: string, plainOnly: boolean): void => {
+    if (!isObj(o)) {
+      e('must be an object', ptr);
+      return;
+    }
+    if (required(o, 'text', ptr)) {
+      if (plainOnly) plain(o.text, 75, `${ptr}/text`);
+      else limit(o.text, 75, `${ptr}/text`);
+    }
+    if (required(o, 'value', ptr) && (typeof o.value !== 'string' || o.value.length > 150))
+      e('must be less than 151 characters', `${ptr}/value`);
+    if (o.description !== undefined) plain(o.description, 75, `${ptr}/description`);
+  };
   const element = (el: unknown, ptr: string): void => {
     if (!isObj(el)) return;
     if (typeof el.action_id === 'string' && el.action_id.length > 255) e('must be less than 256 characters', `${ptr}/action_id`);
     if (el.type === 'button') {
-      limit(el.text, 75, `${ptr}/text`);
+      if (required(el, 'text', ptr)) plain(el.text, 75, `${ptr}/text`);
       if (typeof el.value === 'string' && el.value.length > 2000) e('must be less than 2001 characters', `${ptr}/value`);
     }
-    if (Array.isArray(el.options) && el.options.length > 100) e('must provide an array of no more than 100 items', `${ptr}/options`);
+    if (el.placeholder !== undefined) plain(el.placeholder, 150, `${ptr}/placeholder`);
+    confirm(el.confirm, `${ptr}/confirm`);
+    const counts = typeof el.type === 'string' ? OPTION_COUNTS[el.type] : undefined;
+    if (!counts) return;
+    if (el.options === undefined && el.option_groups !== undefined && counts.groups) return;
+    if (!Array.isArray(el.options)) {
+      e('missing required field: options', ptr);
+      return;
+    }
+    const options: unknown[] = el.options;
+    if (options.length < counts.min) e(`must provide an array of at least ${counts.min} items`, `${ptr}/options`);
+    if (options.length > counts.max) e(`must provide an array of no more than ${counts.max} items`, `${ptr}/options`);
+    options.forEach((o, i) => {
+      option(o, `${ptr}/options/${i}`, counts.plainOnly);
+    });
   };
   if (blocks.length > max) e(`no more than ${max} items allowed`, base);
   const blockIds = new Set<string>();
@@ -93,8 +159,8 @@ function blockErrors(blocks: unknown[], base: string, max: number): string[] {
         if (Array.isArray(b.elements) && b.elements.length > 10) e('must provide an array of no more than 10 items', `${p}/elements`);
         break;
       case 'input':
-        if (!isObj(b.label)) e('missing required field: label', p);
-        if (textLength(b.label) > 2000) e('must be less than 2001 characters', `${p}/label/text`);
+        if (required(b, 'label', p)) plain(b.label, 2000, `${p}/label`);
+        if (b.hint !== undefined) plain(b.hint, 2000, `${p}/hint`);
         if (!isObj(b.element)) e('missing required field: element', p);
         element(b.element, `${p}/element`);
         break;

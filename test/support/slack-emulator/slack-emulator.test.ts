@@ -269,6 +269,69 @@ describe('chat', () => {
     await expect(slack.chat.postMessage({ channel: id, text: 'x', blocks })).rejects.toMatchObject(platformError('invalid_blocks'));
   });
 
+  it('refuses options and confirm dialogs outside Block Kit limits with invalid_blocks naming each', async () => {
+    const id = await newChannel('inc-7b');
+    const opt = (text: string, value = 'v') => ({ text: { type: 'plain_text', text }, value });
+    const blocks = [
+      {
+        type: 'actions',
+        elements: [
+          { type: 'static_select', action_id: 'a', options: [opt('x'.repeat(76)), opt('ok', 'v'.repeat(151))] },
+          { type: 'static_select', action_id: 'b', options: [] },
+          { type: 'static_select', action_id: 'c', options: Array.from({ length: 101 }, (_, i) => opt(`o${i}`, `v${i}`)) },
+          { type: 'overflow', action_id: 'd', options: [{ text: { type: 'mrkdwn', text: '*x*' }, value: 'x' }] },
+          {
+            type: 'button',
+            action_id: 'e',
+            text: { type: 'plain_text', text: 'Resolve' },
+            confirm: {
+              title: { type: 'plain_text', text: 'Sure?' },
+              text: { type: 'mrkdwn', text: 'It *resolves*.' },
+              confirm: { type: 'plain_text', text: 'y'.repeat(31) },
+              deny: { type: 'plain_text', text: 'No' },
+            },
+          },
+        ],
+      },
+    ];
+    const err: unknown = await slack.chat.postMessage({ channel: id, text: 'x', blocks }).catch((e: unknown) => e);
+    expect(err).toMatchObject(platformError('invalid_blocks'));
+    expect((err as { data: { errors: string[] } }).data.errors).toEqual([
+      'must be less than 76 characters [json-pointer:/blocks/0/elements/0/options/0/text/text]',
+      'must be less than 151 characters [json-pointer:/blocks/0/elements/0/options/1/value]',
+      'must provide an array of at least 1 items [json-pointer:/blocks/0/elements/1/options]',
+      'must provide an array of no more than 100 items [json-pointer:/blocks/0/elements/2/options]',
+      'must be a plain_text object [json-pointer:/blocks/0/elements/3/options/0/text/type]',
+      'must be a plain_text object [json-pointer:/blocks/0/elements/4/confirm/text/type]',
+      'must be less than 31 characters [json-pointer:/blocks/0/elements/4/confirm/confirm/text]',
+    ]);
+  });
+
+  it('refuses metadata whose event_type is not snake_case with invalid_metadata_schema', async () => {
+    const id = await newChannel('inc-7c');
+    for (const event_type of ['Incident-Summary', '9lives', 'incident summary']) {
+      await expect(slack.chat.postMessage({ channel: id, text: 'x', metadata: { event_type, event_payload: {} } })).rejects.toMatchObject(
+        platformError('invalid_metadata_schema'),
+      );
+    }
+    await expect(
+      slack.chat.postMessage({ channel: id, text: 'x', metadata: { event_type: 'firewatch_outbox', event_payload: { outbox_id: 1 } } }),
+    ).resolves.toMatchObject({ ok: true });
+  });
+
+  it('answers chat.update and chat.postEphemeral text over 4,000 characters with msg_too_long, and cuts a post at 40,000', async () => {
+    const id = await newChannel('inc-7d');
+    const posted = await slack.chat.postMessage({ channel: id, text: 'p'.repeat(40_001) });
+    expect(emu.messagesIn(id)[0]?.text).toHaveLength(40_000);
+    await expect(slack.chat.update({ channel: id, ts: posted.ts ?? '', text: 'u'.repeat(4001) })).rejects.toMatchObject(
+      platformError('msg_too_long'),
+    );
+    await expect(slack.chat.update({ channel: id, ts: posted.ts ?? '', text: 'u'.repeat(4000) })).resolves.toMatchObject({ ok: true });
+    await expect(slack.chat.postEphemeral({ channel: id, user: 'UBOT', text: 'e'.repeat(4001) })).rejects.toMatchObject(
+      platformError('msg_too_long'),
+    );
+  });
+
   it('posts to a user id into the IM with that user', async () => {
     const res = await slack.chat.postMessage({ channel: 'U0ALICE', text: 'you are on call' });
     expect(res.channel).toMatch(/^D/);
@@ -417,6 +480,33 @@ describe('views', () => {
     expect(messages).toEqual(['[ERROR] must be less than 25 characters [json-pointer:/view/title/text]']);
   });
 
+  it('refuses a modal with an empty select or a mrkdwn input label with invalid_arguments', async () => {
+    const view = {
+      ...modal,
+      submit: { type: 'plain_text', text: 'Go' },
+      blocks: [
+        {
+          type: 'input',
+          block_id: 's',
+          label: { type: 'plain_text', text: 'Status' },
+          element: { type: 'static_select', action_id: 'v', options: [] },
+        },
+        {
+          type: 'input',
+          block_id: 'm',
+          label: { type: 'mrkdwn', text: '*Message*' },
+          element: { type: 'plain_text_input', action_id: 'v' },
+        },
+      ],
+    } as ModalView;
+    const err: unknown = await slack.views.open({ trigger_id: emu.triggerId(), view }).catch((e: unknown) => e);
+    expect(err).toMatchObject(platformError('invalid_arguments'));
+    expect((err as { data: { response_metadata: { messages: string[] } } }).data.response_metadata.messages).toEqual([
+      '[ERROR] must provide an array of at least 1 items [json-pointer:/view/blocks/0/element/options]',
+      '[ERROR] must be a plain_text object [json-pointer:/view/blocks/1/label/type]',
+    ]);
+  });
+
   it('updates with the current hash and answers hash_conflict for a stale one', async () => {
     const opened = await slack.views.open({ trigger_id: emu.triggerId(), view: modal });
     const id = opened.view?.id ?? '';
@@ -473,6 +563,21 @@ describe('faults', () => {
   it('answers a queued platform error fault with that error', async () => {
     emu.fault('auth.test', { kind: 'error', error: 'fatal_error' });
     await expect(slack.auth.test()).rejects.toMatchObject(platformError('fatal_error'));
+  });
+
+  it('answers a platform error fault with the detail Slack gives with it', async () => {
+    emu.fault('canvases.create', { kind: 'error', error: 'canvas_creation_failed', detail: 'unsupported markdown: quote in list item' });
+    await expect(slack.canvases.create({ title: 'Postmortem' })).rejects.toMatchObject({
+      data: expect.objectContaining({ error: 'canvas_creation_failed', detail: 'unsupported markdown: quote in list item' }) as unknown,
+    });
+    await expect(slack.canvases.create({ title: 'Postmortem' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('performs a call whose answer is lost, while the client sees a request error', async () => {
+    emu.fault('conversations.create', { kind: 'lost' });
+    await expect(slack.conversations.create({ name: 'inc-lost' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
+    expect(emu.channelByName('inc-lost')).toBeDefined();
+    expect(emu.callsOf('conversations.create')[0]).toMatchObject({ fault: 'lost', ok: true });
   });
 
   it('answers 503 to every call while down', async () => {
@@ -535,6 +640,18 @@ describe('files', () => {
     expect(emu.files[0]).toMatchObject({ title: 'Timeline', filename: 'timeline.md', channel: id });
     expect(emu.files[0]?.content.toString('utf8')).toBe('# Timeline\n- 10:00 paged');
     expect(emu.messagesIn(id)).toMatchObject([{ text: 'Postmortem draft', files: [{ id: emu.files[0]?.id, title: 'Timeline' }] }]);
+  });
+
+  it('answers files.info for a completed upload, and file_not_found for one only ticketed', async () => {
+    const id = await newChannel('inc-41');
+    const { file_id } = await slack.files.getUploadURLExternal({ filename: 'pm.md', length: 3 });
+    await expect(slack.files.info({ file: file_id ?? '' })).rejects.toMatchObject(platformError('file_not_found'));
+    await slack.filesUploadV2({ channel_id: id, filename: 'pm.md', title: 'Postmortem', content: '# x' });
+    const made = emu.files[0]?.id ?? '';
+    await expect(slack.files.info({ file: made })).resolves.toMatchObject({
+      file: { id: made, name: 'pm.md', title: 'Postmortem', channels: [id], permalink: expect.stringContaining(made) as unknown },
+    });
+    await expect(slack.files.info({ file: 'F0NOPE' })).rejects.toMatchObject(platformError('file_not_found'));
   });
 
   it('refuses completing a file never uploaded with file_not_found', async () => {

@@ -121,8 +121,11 @@ export interface ResponseSource {
 export type Fault =
   | { kind: 'ratelimit'; retryAfter?: number }
   | { kind: 'http'; status: number }
-  | { kind: 'error'; error: string }
+  /** A platform error; `detail` as Slack adds it to some (canvas_creation_failed, canvas_editing_failed…). */
+  | { kind: 'error'; error: string; detail?: string }
   | { kind: 'reset' }
+  /** Slack performs the call, then the connection drops before its answer arrives. */
+  | { kind: 'lost' }
   | { kind: 'hang'; ms: number };
 export interface EmulatorOptions {
   botToken?: string;

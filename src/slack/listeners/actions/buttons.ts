@@ -116,12 +116,22 @@ export function incidentButton<T extends { incidentId: number }>(spec: Omit<Butt
   });
 }
 
-/** Opens a form about the clicked incident (access was checked by incidentButton). */
-export async function openForm(click: Click<{ incidentId: number }>, make: (incident: Incident) => View | Promise<View>): Promise<void> {
+/**
+ * Opens a form about the clicked incident (access was checked by incidentButton). `make` answers with a
+ * refusal instead of a form when the incident, as it is now, leaves the form nothing to offer.
+ */
+export async function openForm(
+  click: Click<{ incidentId: number }>,
+  make: (incident: Incident) => View | { refusal: string } | Promise<View | { refusal: string }>,
+): Promise<void> {
   const { services } = click;
   const row = await getIncident(services.db, click.value.incidentId);
   if (!row) return;
   const view = await make(row);
+  if ('refusal' in view) {
+    await tell(click.reply, `⚠️ ${view.refusal}`);
+    return;
+  }
   await services.client.views.open({ trigger_id: click.triggerId, view }).catch(async (err: unknown) => {
     services.logger.warn({ err }, 'could not open a form');
     await tell(click.reply, '⚠️ Slack did not open the form in time; click again.');

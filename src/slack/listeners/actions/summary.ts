@@ -1,5 +1,6 @@
 import { subscribe } from '../../../digests/subscriptions.js';
-import { isStatus } from '../../../incidents/lifecycle.js';
+import { allowedMoves, isStatus } from '../../../incidents/lifecycle.js';
+import { incidentKey } from '../../../incidents/queries.js';
 import { changeStatus } from '../../../workflow/changes.js';
 import { SUMMARY_ACTIONS } from '../../blocks/incident.js';
 import { changeStatusModal, declineModal, updateModal } from '../../blocks/modals.js';
@@ -18,7 +19,17 @@ export const summaryButtons: readonly Button[] = [
     parse: summary,
     run: (click) => openForm(click, (row) => updateModal(click.services.config, row)),
   }),
-  incidentButton({ actionId: SUMMARY_ACTIONS.changeStatus, parse: summary, run: (click) => openForm(click, changeStatusModal) }),
+  incidentButton({
+    actionId: SUMMARY_ACTIONS.changeStatus,
+    parse: summary,
+    // A stale button on a closed incident: a form with no move to choose would be a broken one.
+    run: (click) =>
+      openForm(click, (row) =>
+        allowedMoves(row.status).length
+          ? changeStatusModal(row)
+          : { refusal: `${incidentKey(row.id)} is ${row.status}; its status is final.` },
+      ),
+  }),
   incidentButton({ actionId: SUMMARY_ACTIONS.decline, parse: summary, run: (click) => openForm(click, declineModal) }),
   incidentButton({
     actionId: SUMMARY_ACTIONS.resolve,

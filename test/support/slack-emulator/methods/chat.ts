@@ -11,7 +11,7 @@ export function chatMethods(ws: Workspace): Record<string, Handler> {
       if (!c.is_im && !c.is_private && !ws.isMember(c) && !ws.scopes.has('chat:write.public')) fail('not_in_channel');
       ws.requireActive(c);
       const blocks = messageBlocks(a);
-      const text = a.str('text') ?? '';
+      const text = textArg(a, undefined) ?? '';
       if (!text && !blocks?.length && a.get('attachments') === undefined) fail('no_text');
       const metadata = metadataArg(a);
       const thread = a.str('thread_ts') || undefined;
@@ -36,7 +36,7 @@ export function chatMethods(ws: Workspace): Record<string, Handler> {
       const m = ws.messageArg(c, a.str('ts'));
       if (m.user !== ws.botUserId) fail('cant_update_message');
       const blocks = messageBlocks(a);
-      const text = a.str('text');
+      const text = textArg(a, TEXT_MAX);
       const metadata = metadataArg(a);
       if (!text && !blocks?.length && a.get('attachments') === undefined && metadata === undefined) fail('no_text');
       // Omitted blocks/metadata are kept, as Slack documents; an empty value removes them.
@@ -67,7 +67,7 @@ export function chatMethods(ws: Workspace): Record<string, Handler> {
       if (!user) fail('user_not_found');
       if (!c.members.has(user)) fail('user_not_in_channel');
       const blocks = messageBlocks(a);
-      const text = a.str('text') ?? '';
+      const text = textArg(a, TEXT_MAX) ?? '';
       if (!text && !blocks?.length && a.get('attachments') === undefined) fail('no_text');
       const ts = ws.nextTs();
       ws.ephemerals.push({ channel: c.id, user, text, blocks: blocks ?? [], ts });
@@ -89,6 +89,19 @@ function metadataArg(a: Args): Json | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (!isObj(raw)) fail('invalid_metadata_format');
   if (Object.keys(raw).length === 0) return raw; // chat.update: an empty object removes metadata
-  if (typeof raw.event_type !== 'string' || !isObj(raw.event_payload)) fail('invalid_metadata_schema');
+  if (typeof raw.event_type !== 'string' || !EVENT_TYPE.test(raw.event_type) || !isObj(raw.event_payload)) fail('invalid_metadata_schema');
   return raw;
+}
+
+// Slack's metadata event types: snake_case, a lowercase letter first, then letters, digits and underscores.
+const EVENT_TYPE = /^[a-z][a-z0-9_]*$/;
+// chat.update and chat.postEphemeral refuse longer text with msg_too_long; chat.postMessage keeps the first 40,000.
+const TEXT_MAX = 4000;
+const POSTED_TEXT_MAX = 40_000;
+
+function textArg(a: Args, max: number | undefined): string | undefined {
+  const text = a.str('text');
+  if (text === undefined) return undefined;
+  if (max !== undefined && text.length > max) fail('msg_too_long');
+  return text.slice(0, POSTED_TEXT_MAX);
 }

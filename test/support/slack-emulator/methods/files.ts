@@ -58,5 +58,31 @@ export function filesMethods(ws: Workspace): Record<string, Handler> {
       }
       return { files: done.map((f) => ({ id: f.id, title: f.title })) };
     },
+
+    // A file exists once its upload is completed; an upload only ticketed (or never made) is file_not_found.
+    'files.info': (a) => {
+      const id = a.str('file');
+      if (!id) invalidArguments(['[ERROR] missing required field: file']);
+      const f = ws.files.find((x) => x.id === id);
+      if (!f) fail('file_not_found');
+      const c = f.channel ? ws.channels.get(f.channel) : undefined;
+      if (c && !ws.canSee(c)) fail('file_not_found');
+      const shared = c && !c.is_im ? [c.id] : [];
+      return {
+        file: {
+          id: f.id,
+          name: f.filename,
+          title: f.title,
+          size: f.length,
+          user: ws.botUserId,
+          permalink: `https://${ws.teamDomain}.slack.com/files/${ws.botUserId}/${f.id}/${f.filename}`,
+          channels: c && !c.is_private ? shared : [],
+          groups: c?.is_private ? shared : [],
+          ims: c?.is_im ? [c.id] : [],
+        },
+        comments: [],
+        response_metadata: { next_cursor: '' },
+      };
+    },
   };
 }

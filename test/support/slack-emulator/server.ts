@@ -219,7 +219,13 @@ export class SlackEmulator extends Workspace {
         this.answerText(call, res, fault.status, `${fault.status} ${STATUS_CODES[fault.status] ?? 'Error'}`);
         return;
       case 'error':
-        this.answer(call, res, { ok: false, error: fault.error, ...(fault.detail === undefined ? {} : { detail: fault.detail }) }, 200, scopeHeaders);
+        this.answer(
+          call,
+          res,
+          { ok: false, error: fault.error, ...(fault.detail === undefined ? {} : { detail: fault.detail }) },
+          200,
+          scopeHeaders,
+        );
         return;
       case 'lost': {
         const body = this.dispatch(method, new Args(args), token, required, call);

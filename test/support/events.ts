@@ -10,6 +10,8 @@ export interface SendEventOptions {
   retryNum?: number;
   /** The app's bot user, named in `authorizations`; the emulator's default bot user unless told. */
   botUserId?: string;
+  /** `application/json` unless told, e.g. with a `; charset=utf-8` parameter. */
+  contentType?: string;
 }
 
 export interface SentEvent extends SignedResponse {
@@ -40,7 +42,7 @@ export async function sendEvent(appUrl: string, event: Record<string, unknown>, 
   });
   const headers: Record<string, string> =
     options.retryNum === undefined ? {} : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
-  const response = await postSigned(appUrl, body, 'application/json', { headers });
+  const response = await postSigned(appUrl, body, options.contentType ?? 'application/json', { headers });
   return { ...response, eventId };
 }
 

@@ -48,6 +48,8 @@ export interface SlashOptions {
   channelName?: string;
   triggerId?: string;
   responseUrl?: string;
+  /** `application/x-www-form-urlencoded` unless told, e.g. with a `; charset=utf-8` parameter. */
+  contentType?: string;
 }
 
 /** A slash command as Slack sends it: form-encoded fields, signed. */
@@ -69,7 +71,7 @@ export function slashCommand(appUrl: string, emu: SlackEmulator, text: string, o
     response_url: options.responseUrl ?? emu.responseUrl({ channel, user }),
     trigger_id: options.triggerId ?? emu.triggerId({ user }),
   }).toString();
-  return postSigned(appUrl, body, 'application/x-www-form-urlencoded');
+  return postSigned(appUrl, body, options.contentType ?? 'application/x-www-form-urlencoded');
 }
 
 /** An interactivity request: one form field `payload` holding JSON. */

@@ -209,7 +209,13 @@ export class SlackEmulator extends Workspace {
     if (fault) call.fault = fault.kind;
     switch (fault?.kind) {
       case 'ratelimit':
-        this.answer(call, res, { ok: false, error: 'ratelimited' }, 429, { 'retry-after': String(fault.retryAfter ?? 1) });
+        this.answer(
+          call,
+          res,
+          { ok: false, error: 'ratelimited' },
+          429,
+          fault.retryAfter === null ? {} : { 'retry-after': String(fault.retryAfter ?? 1) },
+        );
         return;
       case 'http':
         this.answerText(call, res, fault.status, `${fault.status} ${STATUS_CODES[fault.status] ?? 'Error'}`);

@@ -119,7 +119,8 @@ export interface ResponseSource {
   user?: string;
 }
 export type Fault =
-  | { kind: 'ratelimit'; retryAfter?: number }
+  /** HTTP 429; `retryAfter` is the Retry-After header (1 unless told), sent as given, and not at all when null. */
+  | { kind: 'ratelimit'; retryAfter?: number | string | null }
   | { kind: 'http'; status: number }
   | { kind: 'error'; error: string }
   | { kind: 'reset' }

@@ -163,6 +163,11 @@ export class SlackEmulator extends Workspace {
     return this.socketMode.connections();
   }
 
+  /** Socket Mode acks that came after Slack's 3 s, which Slack drops. */
+  get lateSocketAcks(): ReadonlyArray<{ envelope_id: string; payload?: unknown }> {
+    return this.socketMode.lateAcks;
+  }
+
   /** Resolves once at least one Socket Mode connection is open. */
   waitForSocket(timeoutMs = 10_000): Promise<void> {
     return this.socketMode.waitForConnection(timeoutMs);
@@ -170,7 +175,8 @@ export class SlackEmulator extends Workspace {
 
   /**
    * Delivers an envelope to the newest open connection, as Slack does, and resolves with the app's ack
-   * (`{ envelope_id, payload }`); rejects after 10 s without one, or when the connection closes first.
+   * (`{ envelope_id, payload }`), or with `timedOut` when none came within Slack's 3 s; rejects when the
+   * connection closes first.
    */
   sendSocketEnvelope(type: SocketEnvelopeType, payload: Record<string, unknown>, options: SocketEnvelopeOptions = {}): Promise<SocketAck> {
     return this.socketMode.sendEnvelope(type, payload, options);

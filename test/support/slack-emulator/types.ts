@@ -158,4 +158,6 @@ export interface SocketAck {
   envelope_id: string;
   payload?: unknown;
   ackMs: number;
+  /** No ack within Slack's 3 s: the person saw a timeout, and any later ack was dropped. */
+  timedOut: boolean;
 }

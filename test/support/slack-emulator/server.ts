@@ -20,6 +20,7 @@ import { usersMethods } from './methods/users.js';
 import { viewsMethods } from './methods/views.js';
 import { APP_TOKEN_METHODS, scopeFor } from './scopes.js';
 import { ChannelView, DmView } from './assertions.js';
+import { RateLimiter } from './rate-limits.js';
 import { SocketModeServer } from './socket-mode.js';
 import type {
   EmulatorOptions,
@@ -32,6 +33,7 @@ import type {
 } from './types.js';
 import { Workspace } from './workspace.js';
 
+/** Slack: a response_url takes up to 5 posts within 30 minutes (Workspace.responseUrlTtlMs). */
 const RESPONSE_URL_USES = 5;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -54,6 +56,7 @@ export class SlackEmulator extends Workspace {
   private readonly faults = new Map<string, Fault[]>();
   private readonly hangs = new Set<AbortController>();
   private readonly socketMode = new SocketModeServer(this);
+  private readonly rateLimiter: RateLimiter | undefined;
   private readonly handlers = new Map<string, Handler>(
     Object.entries({
       ...authMethods(this),
@@ -95,6 +98,7 @@ export class SlackEmulator extends Workspace {
   ) {
     super(opts, `http://127.0.0.1:${port}`);
     this.url = `${this.origin}/api/`;
+    this.rateLimiter = opts.rateLimits ? new RateLimiter() : undefined;
   }
 
   // ---- test-facing helpers ------------------------------------------------------------------
@@ -246,6 +250,11 @@ export class SlackEmulator extends Workspace {
         break;
       }
     }
+    const retryAfter = this.rateLimiter?.retryAfter(method, args) ?? 0;
+    if (retryAfter > 0) {
+      this.answer(call, res, { ok: false, error: 'ratelimited' }, 429, { 'retry-after': String(retryAfter) });
+      return;
+    }
     this.answer(call, res, this.dispatch(method, new Args(args), token, call));
   }
 
@@ -310,6 +319,10 @@ export class SlackEmulator extends Workspace {
     const url = this.responseUrls.get(id);
     if (!url) {
       sendText(res, 404, 'no_service');
+      return;
+    }
+    if (Date.now() - url.issued > this.responseUrlTtlMs) {
+      sendText(res, 404, 'expired_url');
       return;
     }
     if (url.uses >= RESPONSE_URL_USES) {

@@ -146,6 +146,13 @@ export interface EmulatorOptions {
    * does; test/support/app.ts passes the scopes manifest.yml asks for.
    */
   scopes?: readonly string[];
+  /**
+   * When true, Slack's rate limits apply (rate-limits.ts): per method by tier, chat.postMessage per channel,
+   * and a call over its limit answers HTTP 429 with Retry-After. Off by default, so tests run at full speed.
+   */
+  rateLimits?: boolean;
+  /** How long a response_url takes posts: Slack's 30 minutes unless told. */
+  responseUrlTtlMs?: number;
 }
 export type SocketEnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 export interface SocketEnvelopeOptions {

@@ -2,10 +2,11 @@
  * Benchmarks: `npm run bench`. Prints a table and writes it to bench/results.md. Runs against the Slack
  * emulator and a fresh database of its own on Postgres (the server named by DATABASE_URL, else the local
  * one at 127.0.0.1:5432); the server-process rows (bench/server.ts) need Postgres, as several processes
- * share the database.
+ * share the database. `npm run bench -- storm` runs only the alert storm under Slack's rate limits
+ * (bench/storm.ts, minutes long) and rewrites only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
@@ -18,6 +19,7 @@ import { insightsFor } from '../src/postmortems/insights-job.js';
 import { ANNOUNCE, startApp, startEmulator, testConfig } from '../test/support/app.js';
 import { slashCommand } from '../test/support/slack-requests.js';
 import { percentile, serverBenchmarks, type Row } from './server.js';
+import { alertStorm, stormSection } from './storm.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -102,6 +104,31 @@ async function alertIngestRate(
   return { rate: Math.round(alerts / ((performance.now() - started) / 1000)), alerts, requests };
 }
 
+const RESULTS = path.join(HERE, 'results.md');
+const STORM_HEADING = "## Alert storm under Slack's rate limits";
+
+/** results.md with the storm's section put in place of the one there (up to the next section), or added at the end. */
+function withStormSection(current: string, section: string): string {
+  const at = current.indexOf(STORM_HEADING);
+  if (at === -1) return `${current.trimEnd()}\n\n${section}`;
+  const next = current.indexOf('\n## ', at + STORM_HEADING.length);
+  return `${current.slice(0, at)}${section}${next === -1 ? '' : current.slice(next + 1)}`;
+}
+
+async function stormOnly(): Promise<void> {
+  const url = await benchDatabaseUrl();
+  const database = await openDatabase({ url, dataDir: '' });
+  try {
+    await database.migrate();
+    const section = stormSection(await alertStorm(database), new Date().toISOString());
+    console.log(section);
+    writeFileSync(RESULTS, withStormSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', section));
+  } finally {
+    await database.close();
+    await onPostgresAdmin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+  }
+}
+
 async function main(): Promise<void> {
   // The server-process rows run the compiled build, as `npm start` does.
   execFileSync('npm', ['run', 'build'], { cwd: path.join(HERE, '..'), stdio: 'inherit' });
@@ -115,6 +142,7 @@ async function main(): Promise<void> {
     testConfig({ integrations: [{ id: 'bench', type: 'alertmanager', token: INGEST_TOKEN, rate_limit: 100_000_000 }] }),
   );
   const rows: Row[] = [];
+  let storm: Awaited<ReturnType<typeof alertStorm>> | undefined;
   try {
     const sequential = 50;
     const acks: number[] = [];
@@ -321,6 +349,7 @@ async function main(): Promise<void> {
     } finally {
       await serverEmu.close();
     }
+    storm = await alertStorm(database);
   } finally {
     await app.stop().catch(() => {});
     await emu.close().catch(() => {});
@@ -335,13 +364,14 @@ async function main(): Promise<void> {
   const table = [header, ...lines].join('\n');
   const db = 'Postgres';
   console.log(table);
-  writeFileSync(
-    path.join(HERE, 'results.md'),
-    `# Benchmark results\n\n${new Date().toISOString()}, ${db}, Slack emulator on loopback.\n\n${table}\n`,
-  );
+  const when = new Date().toISOString();
+  const results = `# Benchmark results\n\n${when}, ${db}, Slack emulator on loopback.\n\n${table}\n`;
+  writeFileSync(RESULTS, storm ? withStormSection(results, stormSection(storm, when)) : results);
 }
 
-main().catch((err: unknown) => {
+const only = process.argv[2] ?? process.env.BENCH;
+if (only !== undefined && only !== 'storm') throw new Error(`unknown benchmark ${only}: the one that runs alone is storm`);
+(only === 'storm' ? stormOnly() : main()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -39,6 +39,11 @@ export function createMetrics(db: Db) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 3],
       registers: [registry],
     }),
+    appRateLimited: new Counter({
+      name: 'firewatch_slack_app_rate_limited_total',
+      help: 'app_rate_limited notices from Slack: each means Slack dropped events to this app for the rest of a minute',
+      registers: [registry],
+    }),
     alertsReceived: new Counter({
       name: 'firewatch_alerts_received_total',
       help: 'Alerts received, by integration',

@@ -1,7 +1,7 @@
 import { ErrorCode, WebClient, type WebAPICallResult, type WebClientOptions } from '@slack/web-api';
 import { z } from 'zod';
 import type { Metrics } from '../metrics.js';
-import { platformCode } from './errors.js';
+import { isRateLimitWithoutRetryAfter, platformCode } from './errors.js';
 
 function outcome(err: unknown): string {
   if (err && typeof err === 'object' && 'code' in err) {
@@ -9,6 +9,7 @@ function outcome(err: unknown): string {
     if (err.code === ErrorCode.HTTPError && 'statusCode' in err) return `http_${String(err.statusCode)}`;
     if (err.code === ErrorCode.RequestError) return 'request_error';
   }
+  if (isRateLimitWithoutRetryAfter(err)) return 'ratelimited';
   return platformCode(err) ?? 'error';
 }
 

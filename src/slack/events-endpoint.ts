@@ -30,9 +30,14 @@ const slashCommand = z.object({ command: z.string().startsWith('/'), user_id: z.
 const channelField = z.union([z.string(), z.looseObject({ id: z.string() })]).optional();
 const event = (shape: z.ZodRawShape) =>
   z.looseObject({ user: z.string(), channel: channelField, item: z.looseObject({ channel: channelField }).optional(), ...shape });
+/** A reaction on a message; one on a file or file comment has no `item.channel` and nothing to do here. */
+const reaction = z.union([
+  event({ item: z.looseObject({ type: z.literal('message'), channel: z.string() }) }),
+  event({ item: z.looseObject({ type: z.enum(['file', 'file_comment']) }) }).transform(() => 'ignore' as const),
+]);
 const EVENT_SHAPES: Partial<Record<string, z.ZodType>> = {
-  reaction_added: event({ item: z.looseObject({ channel: z.string() }) }),
-  reaction_removed: event({ item: z.looseObject({ channel: z.string() }) }),
+  reaction_added: reaction,
+  reaction_removed: reaction,
   pin_added: event({ channel_id: z.string(), item: z.looseObject({ channel: channelField }) }),
   pin_removed: event({ channel_id: z.string(), item: z.looseObject({ channel: channelField }) }),
   member_joined_channel: event({ channel: z.string() }),
@@ -50,13 +55,25 @@ const eventsApi = z.union([
  * does not listen for, which Bolt would leave unanswered for three seconds), or refuse it as malformed.
  * Strings are cleaned on the way (no NUL, no lone surrogates): Postgres could not store them.
  */
-type Triage = { kind: 'bolt'; body: string } | { kind: 'ignore' } | { kind: 'malformed' };
+type Triage = { kind: 'bolt'; body: string } | { kind: 'ignore' } | { kind: 'rate-limited' } | { kind: 'malformed' };
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_TYPE = 'application/json';
+
+/** The media type of a Content-Type header, without its parameters (`; charset=utf-8`), which Bolt does not accept. */
+function mediaType(header: string | undefined): string | undefined {
+  return header?.split(';')[0]?.trim().toLowerCase();
+}
+
+/** Slack's check that the request URL answers over TLS: unsigned, and answered 200 before any signature check, as Bolt does. */
+function isSslCheck(contentType: string | undefined, body: string): boolean {
+  return contentType === FORM && new URLSearchParams(body).get('ssl_check') === '1';
+}
 
 function triage(contentType: string | undefined, body: string): Triage {
   try {
-    if (contentType === 'application/x-www-form-urlencoded') {
+    if (contentType === FORM) {
       const form = new URLSearchParams(body);
-      if (form.get('ssl_check') === '1') return { kind: 'bolt', body };
       const payload = form.get('payload');
       if (payload !== null) {
         const parsed = cleanDeep(JSON.parse(payload));
@@ -80,15 +97,18 @@ function triage(contentType: string | undefined, body: string): Triage {
         ? { kind: 'bolt', body: new URLSearchParams(fields).toString() }
         : { kind: 'malformed' };
     }
-    if (contentType === 'application/json') {
+    if (contentType === JSON_TYPE) {
       const parsed = cleanDeep(JSON.parse(body));
       const envelope = eventsApi.safeParse(parsed);
       if (!envelope.success) return { kind: 'malformed' };
+      if (envelope.data.type === 'app_rate_limited') return { kind: 'rate-limited' };
       if (envelope.data.type === 'event_callback') {
         const type = envelope.data.event.type;
         const shape = Object.hasOwn(EVENT_SHAPES, type) ? EVENT_SHAPES[type] : undefined;
         if (!shape) return { kind: 'ignore' };
-        if (!shape.safeParse(envelope.data.event).success) return { kind: 'malformed' };
+        const checked = shape.safeParse(envelope.data.event);
+        if (!checked.success) return { kind: 'malformed' };
+        if (checked.data === 'ignore') return { kind: 'ignore' };
       }
       return { kind: 'bolt', body: JSON.stringify(parsed) };
     }
@@ -105,7 +125,7 @@ function end(res: ServerResponse, status: number, text: string): void {
 
 /** What kind of request a body is, for the ack-latency histogram. */
 function kindOf(contentType: string | undefined, body: string): string {
-  if (contentType === 'application/json') return 'event';
+  if (contentType === JSON_TYPE) return 'event';
   return body.startsWith('payload=') || body.includes('&payload=') ? 'interaction' : 'command';
 }
 
@@ -131,6 +151,11 @@ export function slackEventsHandler(
       return;
     }
     const body = raw.toString('utf8');
+    const contentType = mediaType(req.headers['content-type']);
+    if (isSslCheck(contentType, body)) {
+      end(res, 200, '');
+      return;
+    }
     const signature = req.headers['x-slack-signature'];
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
     // Bolt's check refuses only stale timestamps; one from the future is as much a replay risk.
@@ -144,22 +169,30 @@ export function slackEventsHandler(
       end(res, 401, 'invalid signature');
       return;
     }
-    const checked = triage(req.headers['content-type'], body);
+    const checked = triage(contentType, body);
     if (checked.kind === 'malformed') {
       end(res, 400, 'malformed body');
+      return;
+    }
+    if (checked.kind === 'rate-limited') {
+      // Slack stops sending events for the rest of the minute: the ones it drops are not coming back.
+      logger.warn('Slack is dropping events to this app for the rest of the minute (app_rate_limited)');
+      metrics.appRateLimited.inc();
+      end(res, 200, '');
       return;
     }
     if (checked.kind === 'ignore') {
       end(res, 200, '');
       return;
     }
-    const kind = kindOf(req.headers['content-type'], body);
+    const kind = kindOf(contentType, body);
     res.once('finish', () => metrics.ackLatency.observe({ kind }, (performance.now() - started) / 1000));
     const answered = foreground.begin();
     res.once('close', answered);
     // Bolt reads a pre-read body from rawBody (its BufferedIncomingMessage). The signature was checked
     // above on the body as sent; Bolt gets the cleaned body, with its own check turned off.
     Object.assign(req, { rawBody: Buffer.from(checked.body, 'utf8') });
+    if (contentType) req.headers['content-type'] = contentType;
     receiver.requestListener(req, res);
   };
 }

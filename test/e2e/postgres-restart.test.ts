@@ -5,6 +5,7 @@ import { incidents, outbox, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { SUMMARY_ACTIONS } from '../../src/slack/blocks/incident.js';
 import { DATABASE_TROUBLE, DECLARE_UNCONFIRMED } from '../../src/slack/database-trouble.js';
+import { ANSWER_DEADLINE_MS } from '../../src/slack/listeners/late-answers.js';
 import { ANNOUNCE, startApp, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
@@ -65,12 +66,13 @@ const answerOf = (r: SignedResponse) => (r.json as { text?: string } | undefined
 
 /**
  * Declares and returns the number. A pool reconnecting after the restart may make the ack miss Slack's 3 s
- * (Bolt answers 404 then); the declaration must still reach the person, at the command's response_url.
+ * (Bolt answers 404 then), or Firewatch's own 2.5 s deadline (it acks empty); the declaration must still
+ * reach the person, at the command's response_url.
  */
 async function declare(text: string): Promise<number> {
   const responseUrl = emu.responseUrl({ channel: 'C0GENERAL', user: 'U0ALICE' });
   const ack = await slashCommand(app.url, emu, text, { responseUrl });
-  if (ack.status === 404 && ack.ms >= 3_000) {
+  if ((ack.status === 404 && ack.ms >= 3_000) || (ack.status === 200 && ack.text === '' && ack.ms >= ANSWER_DEADLINE_MS)) {
     const id = responseUrl.split('/').at(-1);
     const late = await emu.waitFor(() => emu.responses.find((r) => r.id === id), 30_000);
     return incidentNumberIn(String(late.body.text ?? ''));

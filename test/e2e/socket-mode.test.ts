@@ -1,13 +1,16 @@
 import { App, SocketModeReceiver } from '@slack/bolt';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
+import { incidents } from '../../src/db/schema.js';
 import { startFirewatch, type Firewatch } from '../../src/firewatch.js';
 import { createLogger } from '../../src/logger.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
 import { ANNOUNCE, GENERAL, startEmulator, testConfig } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { settledOutbox } from '../support/outbox.js';
 import type { SlackEmulator } from '../support/slack-emulator/index.js';
-import { incidentNumberIn, postSigned, TEAM_ID } from '../support/slack-requests.js';
+import { buttonClickPayload, incidentNumberIn, postSigned, TEAM_ID, viewSubmissionPayload } from '../support/slack-requests.js';
 
 /** How long Firewatch may take to start and open its Socket Mode connection before the suite gives up. */
 const STARTUP_DEADLINE_MS = 15_000;
@@ -135,6 +138,72 @@ describe('Firewatch in Socket Mode (SLACK_APP_TOKEN set)', () => {
     expect(call.args.view).toMatchObject({ type: 'modal' });
   });
 
+  /** Declares over Socket Mode and waits until the incident's channel, summary and announcement are done. */
+  async function declareOverSocket(title: string): Promise<{ id: number; channel: string }> {
+    const ack = await emu.sendSocketEnvelope('slash_commands', slashPayload(emu, `declare sev3 ${title}`));
+    const id = incidentNumberIn(String((ack.payload as { text?: unknown } | undefined)?.text));
+    await settledOutbox(app!.services.db, id);
+    const [row] = await app!.services.db.select().from(incidents).where(eq(incidents.id, id));
+    return { id, channel: row!.channelId! };
+  }
+
+  /** Holds the incident's row locked for 3.5 s, as a database slow to commit would: an answer then misses Slack's 3 s. */
+  async function holdIncident(id: number): Promise<{ released: Promise<void> }> {
+    let locked = () => {};
+    const taken = new Promise<void>((resolve) => (locked = resolve));
+    const released = app!.services.db.transaction(async (tx) => {
+      await tx.select().from(incidents).where(eq(incidents.id, id)).for('update');
+      locked();
+      await new Promise((r) => setTimeout(r, 3_500));
+    });
+    await Promise.race([taken, released]);
+    return { released };
+  }
+
+  it(
+    "sends a command's answer that missed Slack's 3 s to its response_url, though over Socket Mode a late ack does not fail",
+    { timeout: 20_000 },
+    async () => {
+      const { id, channel } = await declareOverSocket('Late command answer over Socket Mode');
+      const held = await holdIncident(id);
+      const responseUrl = emu.responseUrl({ channel, user: 'U0ALICE' });
+      const ack = await emu.sendSocketEnvelope('slash_commands', slashPayload(emu, 'status monitoring', { channel, responseUrl }));
+      await held.released;
+      expect(ack.timedOut).toBe(true);
+      const late = await emu.waitFor(() => emu.responses.find((p) => responseUrl.endsWith(`/${p.id}`)));
+      expect(late.body.text).toContain(`INC-${id} is now monitoring.`);
+    },
+  );
+
+  it("DMs a form's answer that missed Slack's 3 s to its submitter over Socket Mode", { timeout: 20_000 }, async () => {
+    const { id, channel } = await declareOverSocket('Late form answer over Socket Mode');
+    const summary = emu
+      .messagesIn(channel)
+      .find((m) => (m.metadata as { event_type?: string } | undefined)?.event_type === 'firewatch_incident_summary');
+    const click = await emu.sendSocketEnvelope('interactive', buttonClickPayload(emu, summary!, 'incident_change_status'));
+    expect(click.timedOut).toBe(false);
+    const { view } = await emu.waitFor(() =>
+      emu.views.find((v) => v.view.callback_id === 'change_status' && String(v.view.private_metadata).includes(`"incidentId":${id}`)),
+    );
+    const held = await holdIncident(id);
+    const values = {
+      status: {
+        value: { type: 'static_select', selected_option: { value: 'identified', text: { type: 'plain_text', text: 'identified' } } },
+      },
+      message: { value: { type: 'plain_text_input', value: null } },
+    };
+    const ack = await emu.sendSocketEnvelope('interactive', viewSubmissionPayload(emu, view, values));
+    await held.released;
+    expect(ack.timedOut).toBe(true);
+    const dm = await emu.waitFor(() =>
+      emu
+        .dm('U0ALICE')
+        .messages()
+        .find((m) => emu.textOf(m).includes(`INC-${id} is now identified.`)),
+    );
+    expect(emu.textOf(dm)).toContain('close it, this was recorded');
+  });
+
   it('does not serve POST /slack/events in Socket Mode (404): there is no signing secret to verify it with', async () => {
     const body = new URLSearchParams(slashPayload(emu, 'declare sev1 Should not be declared')).toString();
     const before = emu.callsOf('conversations.create').length;
@@ -195,4 +264,33 @@ describe("the emulator's Socket Mode endpoint", () => {
     bolt = undefined;
     await expect.poll(() => emu.socketConnections()).toBe(0);
   });
+
+  it(
+    "stops waiting for an ack after Slack's 3 s: the envelope times out, and the ack that comes later is dropped",
+    { timeout: 15_000 },
+    async () => {
+      const receiver = new SocketModeReceiver({
+        appToken: emu.appToken,
+        logger,
+        installerOptions: { clientOptions: { slackApiUrl: emu.url } },
+      });
+      bolt = new App({ receiver, logger, authorize: async () => ({ botToken: emu.botToken }) });
+      bolt.command('/incident', async ({ ack }) => {
+        await new Promise((r) => setTimeout(r, 3_300));
+        await ack({ response_type: 'ephemeral', text: 'too late' });
+      });
+      await within(bolt.start(), 10_000, () => 'Bolt did not connect to the emulator over Socket Mode');
+      await emu.waitForSocket(5_000);
+
+      const ack = await emu.sendSocketEnvelope('slash_commands', slashPayload(emu, 'status'));
+      expect(ack).toMatchObject({ timedOut: true, ackMs: 3_000 });
+      expect(ack.payload).toBeUndefined();
+      await expect
+        .poll(() => emu.lateSocketAcks.find((a) => a.envelope_id === ack.envelope_id))
+        .toMatchObject({ payload: { text: 'too late' } });
+
+      await bolt.stop();
+      bolt = undefined;
+    },
+  );
 });

@@ -15,6 +15,7 @@ import {
 } from '../../src/db/schema.js';
 import { decideStatusChange } from '../../src/incidents/lifecycle.js';
 import type { Status } from '../../src/incidents/status.js';
+import { ANSWER_DEADLINE_MS } from '../../src/slack/listeners/late-answers.js';
 import { triggerPage } from '../../src/paging/pages.js';
 import type { FrozenPolicy } from '../../src/paging/policy.js';
 import { ANNOUNCE, startEmulator } from '../support/app.js';
@@ -168,6 +169,8 @@ async function acknowledge(
 
 /** Bolt's own answer when a listener has not acked within Slack's 3 s: Slack shows the person an error. */
 const tooLateForSlack = (r: { status: number; ms: number }) => r.status === 404 && r.ms >= SLACK_ACK_MS;
+/** Firewatch's own late path: past its deadline it acks empty (in time or not) and answers another way. */
+const pastDeadline = (r: { status: number; text: string; ms: number }) => r.status === 200 && r.text === '' && r.ms >= ANSWER_DEADLINE_MS;
 
 async function byCommand(incidentId: number, to: Status, app: AppProcess, note: string): Promise<void> {
   const responseUrl = emu.responseUrl({ channel: 'C0GENERAL', user: 'U0BOB' });
@@ -176,7 +179,7 @@ async function byCommand(incidentId: number, to: Status, app: AppProcess, note: 
     slashCommand(app.url, emu, `status INC-${incidentId} ${to} ${note}`, { user: 'U0BOB', responseUrl }),
   );
   // A command answered after Slack stopped waiting tells the person at its response_url instead.
-  const text = r && tooLateForSlack(r) ? String((await answerTo(responseUrl)).body.text) : said(r);
+  const text = r && (tooLateForSlack(r) || pastDeadline(r)) ? String((await answerTo(responseUrl)).body.text) : said(r);
   attempts.push({ incidentId, to, outcome: text === `INC-${incidentId} is now ${to}.` ? 'changed' : 'refused' });
 }
 
@@ -219,9 +222,12 @@ async function byForm(incidentId: number, wanted: Status, app: AppProcess, next:
     message: { value: { type: 'plain_text_input', value: note } },
   };
   const r = await send(`Change status form INC-${incidentId}`, submitView(next.url, emu, { ...opened.view, id: opened.id }, values, user));
-  if (r && tooLateForSlack(r)) {
+  const dmTo = () => emu.messages.find((m) => emu.channels.get(m.channel)?.user === user);
+  // An empty ack past Firewatch's deadline may be its late path (the outcome comes as a DM) or an acceptance just in time.
+  const lateDm = r && pastDeadline(r) ? await emu.waitFor(dmTo, 5_000).catch(() => undefined) : undefined;
+  if ((r && tooLateForSlack(r)) || lateDm) {
     // Too late for the form to show anything: the outcome comes as a DM to the person who submitted it.
-    const dm = emu.textOf(await emu.waitFor(() => emu.messages.find((m) => emu.channels.get(m.channel)?.user === user), 60_000));
+    const dm = emu.textOf(lateDm ?? (await emu.waitFor(dmTo, 60_000)));
     attempts.push({ incidentId, to, outcome: dm.startsWith(`INC-${incidentId} is now ${to}.`) ? 'changed' : 'refused' });
     return;
   }

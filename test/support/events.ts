@@ -12,6 +12,8 @@ export interface SendEventOptions {
   botUserId?: string;
   /** The workspace sending it: as Slack, it sends only events the app is granted the scope of (else this throws). */
   from?: SlackEmulator;
+  /** `application/json` unless told, e.g. with a `; charset=utf-8` parameter. */
+  contentType?: string;
 }
 
 export interface SentEvent extends SignedResponse {
@@ -50,7 +52,7 @@ export async function sendEvent(appUrl: string, event: Record<string, unknown>, 
   });
   const headers: Record<string, string> =
     options.retryNum === undefined ? {} : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
-  const response = await postSigned(appUrl, body, 'application/json', { headers });
+  const response = await postSigned(appUrl, body, options.contentType ?? 'application/json', { headers });
   return { ...response, eventId };
 }
 

@@ -48,6 +48,8 @@ export interface SlashOptions {
   channelName?: string;
   triggerId?: string;
   responseUrl?: string;
+  /** `application/x-www-form-urlencoded` unless told, e.g. with a `; charset=utf-8` parameter. */
+  contentType?: string;
 }
 
 /** A slash command as Slack sends it: form-encoded fields, signed. */
@@ -69,7 +71,7 @@ export function slashCommand(appUrl: string, emu: SlackEmulator, text: string, o
     response_url: options.responseUrl ?? emu.responseUrl({ channel, user }),
     trigger_id: options.triggerId ?? emu.triggerId({ user }),
   }).toString();
-  return postSigned(appUrl, body, 'application/x-www-form-urlencoded');
+  return postSigned(appUrl, body, options.contentType ?? 'application/x-www-form-urlencoded');
 }
 
 /** An interactivity request: one form field `payload` holding JSON. */
@@ -92,7 +94,17 @@ export function submitView(
   values: Record<string, Record<string, unknown>>,
   user = 'U0ALICE',
 ): Promise<SignedResponse> {
-  return interaction(appUrl, {
+  return interaction(appUrl, viewSubmissionPayload(emu, view, values, user));
+}
+
+/** The `view_submission` payload Slack sends when `user` submits `view` filled in with `values`. */
+export function viewSubmissionPayload(
+  emu: SlackEmulator,
+  view: Record<string, unknown>,
+  values: Record<string, Record<string, unknown>>,
+  user = 'U0ALICE',
+): Record<string, unknown> {
+  return {
     type: 'view_submission',
     team: { id: TEAM_ID, domain: 'acme' },
     user: userObject(user),
@@ -101,7 +113,7 @@ export function submitView(
     trigger_id: emu.triggerId({ user }),
     view: { id: 'V0SUBMITTED', team_id: TEAM_ID, hash: 'h', ...view, state: { values } },
     response_urls: [],
-  });
+  };
 }
 
 /** Clicks a button in a message the app posted; pass responseUrl to find the app's answer to this click. */
@@ -113,13 +125,24 @@ export function clickButton(
   user = 'U0ALICE',
   responseUrl = emu.responseUrl({ channel: message.channel, user }),
 ): Promise<SignedResponse> {
+  return interaction(appUrl, buttonClickPayload(emu, message, actionId, user, responseUrl));
+}
+
+/** The `block_actions` payload Slack sends when `user` clicks the button `actionId` in `message`. */
+export function buttonClickPayload(
+  emu: SlackEmulator,
+  message: { channel: string; ts: string; blocks: unknown[]; text?: string },
+  actionId: string,
+  user = 'U0ALICE',
+  responseUrl = emu.responseUrl({ channel: message.channel, user }),
+): Record<string, unknown> {
   type Element = { type?: string; action_id?: string; value?: string; text?: unknown };
   type Block = { block_id?: string; elements?: Element[]; accessory?: Element };
   const blocks = message.blocks as Block[];
   const block = blocks.find((b) => [...(b.elements ?? []), b.accessory].some((e) => e?.action_id === actionId));
   const button = [...(block?.elements ?? []), block?.accessory].find((e) => e?.action_id === actionId);
   if (!block || !button) throw new Error(`no button ${actionId} in message ${message.ts}`);
-  return interaction(appUrl, {
+  return {
     type: 'block_actions',
     team: { id: TEAM_ID, domain: 'acme' },
     user: userObject(user),
@@ -141,7 +164,7 @@ export function clickButton(
         action_ts: `${Date.now() / 1000}`,
       },
     ],
-  });
+  };
 }
 
 /** What a person saw in the ack of a request: its text and blocks, or the raw body. */

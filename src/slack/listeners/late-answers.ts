@@ -2,23 +2,49 @@ import type { AckFn, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Logger } from '../../logger.js';
 
 /**
- * Slack waits 3 s for an answer; past that Bolt has answered for us (Slack shows the person a timeout)
- * and a late ack throws, though the request may well have done its work (a database slow to commit, a
- * machine short of CPU). Whatever happened, the person is told it by another way.
+ * Slack waits 3 s for an answer and then shows the person a timeout, though the request may well have done
+ * its work (a database slow to commit, a machine short of CPU). Whatever happened, the person is told it
+ * by another way. Firewatch keeps the time itself, because only over HTTP does a late ack fail (Bolt has
+ * answered 404 and the ack throws); over Socket Mode it is sent and Slack drops it without a word. Past
+ * 2.5 s from the listener's start an answer might not reach Slack within its 3 s, so it goes the other way.
  */
+export const ANSWER_DEADLINE_MS = 2_500;
+
+/** When a request's answer can no longer be trusted to reach Slack in time: measured from now, the listener's start. */
+export function answerDeadline(ms = ANSWER_DEADLINE_MS): () => boolean {
+  const started = performance.now();
+  return () => performance.now() - started > ms;
+}
+
+/** Over HTTP, an ack after Bolt has answered for us (at 3 s) throws this. */
 export function answeredTooLate(err: unknown): boolean {
   return err instanceof Error && 'code' in err && err.code === 'ERR_HTTP_HEADERS_SENT';
 }
 
+/**
+ * Acks with `response` while Slack still waits, else with nothing (which ends Bolt's request, or is
+ * dropped when Bolt already did); says whether `response` was sent in time.
+ */
+async function ackInTime<R>(ack: (response?: R) => Promise<void>, response: R | undefined, late: () => boolean): Promise<boolean> {
+  try {
+    if (late()) {
+      await ack();
+      return false;
+    }
+    await ack(response);
+    return true;
+  } catch (err) {
+    if (!answeredTooLate(err)) throw err;
+    return false;
+  }
+}
+
 type CommandAck = AckFn<string | RespondArguments>;
 
-/** A command's ack that sends a late answer to the command's response_url. */
-export function commandAckEvenIfLate(ack: CommandAck, respond: RespondFn, logger: Logger): CommandAck {
+/** A command's ack that sends a late answer to the command's response_url. Make it as the listener starts. */
+export function commandAckEvenIfLate(ack: CommandAck, respond: RespondFn, logger: Logger, late = answerDeadline()): CommandAck {
   return async (response) => {
-    try {
-      await ack(response);
-    } catch (err) {
-      if (!answeredTooLate(err)) throw err;
+    if (!(await ackInTime(ack, response, late))) {
       logger.warn('a command was answered after Slack stopped waiting; the answer goes to its response_url');
       if (response === undefined || response === '') return;
       await respond(typeof response === 'string' ? { response_type: 'ephemeral', text: response } : response);
@@ -34,18 +60,17 @@ export type FormAnswer = { ok: true; message?: string } | { ok: false; errors: F
 
 /**
  * A form's ack. Past Slack's 3 s the form can no longer show a refusal on its field or close quietly, so
- * the person gets the outcome as a DM instead (`tell`).
+ * the person gets the outcome as a DM instead (`tell`). Make it as the listener starts.
  */
 export function formAckEvenIfLate(
   ack: FormAck,
   tell: (text: string) => Promise<unknown>,
   logger: Logger,
+  late = answerDeadline(),
 ): (answer: FormAnswer) => Promise<void> {
   return async (answer) => {
-    try {
-      await (answer.ok ? ack() : ack({ response_action: 'errors', errors: answer.errors }));
-    } catch (err) {
-      if (!answeredTooLate(err)) throw err;
+    const response = answer.ok ? undefined : ({ response_action: 'errors', errors: answer.errors } as const);
+    if (!(await ackInTime(ack, response, late))) {
       logger.warn('a form was answered after Slack stopped waiting; the answer goes to its submitter as a DM');
       const text = answer.ok
         ? answer.message &&

@@ -20,6 +20,7 @@ import { usersMethods } from './methods/users.js';
 import { viewsMethods } from './methods/views.js';
 import { APP_TOKEN_METHODS, requiredScopes, unmetScopes } from './scopes.js';
 import { ChannelView, DmView } from './assertions.js';
+import { RateLimiter } from './rate-limits.js';
 import { SocketModeServer } from './socket-mode.js';
 import type {
   EmulatorOptions,
@@ -32,6 +33,7 @@ import type {
 } from './types.js';
 import { Workspace } from './workspace.js';
 
+/** Slack: a response_url takes up to 5 posts within 30 minutes (Workspace.responseUrlTtlMs). */
 const RESPONSE_URL_USES = 5;
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -54,6 +56,7 @@ export class SlackEmulator extends Workspace {
   private readonly faults = new Map<string, Fault[]>();
   private readonly hangs = new Set<AbortController>();
   private readonly socketMode = new SocketModeServer(this);
+  private readonly rateLimiter: RateLimiter | undefined;
   private readonly handlers = new Map<string, Handler>(
     Object.entries({
       ...authMethods(this),
@@ -95,6 +98,7 @@ export class SlackEmulator extends Workspace {
   ) {
     super(opts, `http://127.0.0.1:${port}`);
     this.url = `${this.origin}/api/`;
+    this.rateLimiter = opts.rateLimits ? new RateLimiter() : undefined;
   }
 
   // ---- test-facing helpers ------------------------------------------------------------------
@@ -163,6 +167,11 @@ export class SlackEmulator extends Workspace {
     return this.socketMode.connections();
   }
 
+  /** Socket Mode acks that came after Slack's 3 s, which Slack drops. */
+  get lateSocketAcks(): ReadonlyArray<{ envelope_id: string; payload?: unknown }> {
+    return this.socketMode.lateAcks;
+  }
+
   /** Resolves once at least one Socket Mode connection is open. */
   waitForSocket(timeoutMs = 10_000): Promise<void> {
     return this.socketMode.waitForConnection(timeoutMs);
@@ -170,7 +179,8 @@ export class SlackEmulator extends Workspace {
 
   /**
    * Delivers an envelope to the newest open connection, as Slack does, and resolves with the app's ack
-   * (`{ envelope_id, payload }`); rejects after 10 s without one, or when the connection closes first.
+   * (`{ envelope_id, payload }`), or with `timedOut` when none came within Slack's 3 s; rejects when the
+   * connection closes first.
    */
   sendSocketEnvelope(type: SocketEnvelopeType, payload: Record<string, unknown>, options: SocketEnvelopeOptions = {}): Promise<SocketAck> {
     return this.socketMode.sendEnvelope(type, payload, options);
@@ -213,7 +223,10 @@ export class SlackEmulator extends Workspace {
     if (fault) call.fault = fault.kind;
     switch (fault?.kind) {
       case 'ratelimit':
-        this.answer(call, res, { ok: false, error: 'ratelimited' }, 429, { ...scopeHeaders, 'retry-after': String(fault.retryAfter ?? 1) });
+        this.answer(call, res, { ok: false, error: 'ratelimited' }, 429, {
+          ...scopeHeaders,
+          ...(fault.retryAfter === null ? {} : { 'retry-after': String(fault.retryAfter ?? 1) }),
+        });
         return;
       case 'http':
         this.answerText(call, res, fault.status, `${fault.status} ${STATUS_CODES[fault.status] ?? 'Error'}`);
@@ -249,6 +262,11 @@ export class SlackEmulator extends Workspace {
         }
         break;
       }
+    }
+    const retryAfter = this.rateLimiter?.retryAfter(method, args) ?? 0;
+    if (retryAfter > 0) {
+      this.answer(call, res, { ok: false, error: 'ratelimited' }, 429, { ...scopeHeaders, 'retry-after': String(retryAfter) });
+      return;
     }
     this.answer(call, res, this.dispatch(method, new Args(args), token, required, call), 200, scopeHeaders);
   }
@@ -319,6 +337,10 @@ export class SlackEmulator extends Workspace {
     const url = this.responseUrls.get(id);
     if (!url) {
       sendText(res, 404, 'no_service');
+      return;
+    }
+    if (Date.now() - url.issued > this.responseUrlTtlMs) {
+      sendText(res, 404, 'expired_url');
       return;
     }
     if (url.uses >= RESPONSE_URL_USES) {

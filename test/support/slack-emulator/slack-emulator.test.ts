@@ -609,6 +609,21 @@ describe('response_url', () => {
     expect(emu.responses.map((r) => r.body.text)).toEqual(['reply 1', 'reply 2', 'reply 3', 'reply 4', 'reply 5']);
   });
 
+  it("takes posts for Slack's 30 minutes, then refuses them with 404 expired_url", async () => {
+    expect(emu.responseUrlTtlMs).toBe(30 * 60_000);
+    await emu.close();
+    await boot({ responseUrlTtlMs: 50 });
+    const url = emu.responseUrl();
+    const post = () =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'hi' }) });
+    expect((await post()).status).toBe(200);
+    await sleep(80);
+    const late = await post();
+    expect(late.status).toBe(404);
+    expect(await late.text()).toBe('expired_url');
+    expect(emu.responses).toHaveLength(1);
+  });
+
   it('refuses urls it did not issue', async () => {
     const res = await fetch(emu.url.replace('/api/', '/respond/made-up'), { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
@@ -680,5 +695,43 @@ describe('users', () => {
     expect([3600, 7200]).toContain(res.user?.tz_offset);
     await expect(slack.users.lookupByEmail({ email: 'alice@example.com' })).resolves.toMatchObject({ user: { id: 'U0ALICE' } });
     await expect(slack.users.lookupByEmail({ email: 'nobody@example.com' })).rejects.toMatchObject(platformError('users_not_found'));
+  });
+});
+
+describe("Slack's rate limits (rateLimits: true)", () => {
+  const rateLimited = (retryAfter: number) => ({ code: 'slack_webapi_rate_limited_error', retryAfter });
+
+  it('refuses a Tier 2 method past its burst with HTTP 429, Retry-After and ratelimited, and lets other methods through', async () => {
+    await emu.close();
+    await boot({ rateLimits: true });
+    const created: string[] = [];
+    for (let i = 0; i < 3; i++) created.push(await newChannel(`tier-two-${i}`));
+    // 20 a minute: the next token comes in 3 s.
+    await expect(slack.conversations.create({ name: 'tier-two-over' })).rejects.toMatchObject(rateLimited(3));
+    const refused = emu.callsOf('conversations.create').at(-1)!;
+    expect(refused).toMatchObject({ status: 429, error: 'ratelimited', response: { ok: false, error: 'ratelimited' } });
+    expect(emu.channelByName('tier-two-over')).toBeUndefined();
+    // Each method has its own bucket: a Tier 3 method is not held up.
+    await expect(slack.conversations.info({ channel: created[0]! })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('limits chat.postMessage per channel to about one a second, with a short burst', { timeout: 10_000 }, async () => {
+    await emu.close();
+    await boot({ rateLimits: true });
+    const a = await newChannel('posts-a');
+    const b = await newChannel('posts-b');
+    for (let i = 0; i < 3; i++) await slack.chat.postMessage({ channel: a, text: `burst ${i}` });
+    await expect(slack.chat.postMessage({ channel: a, text: 'over' })).rejects.toMatchObject(rateLimited(1));
+    await expect(slack.chat.postMessage({ channel: b, text: 'other channel' })).resolves.toMatchObject({ ok: true });
+    await sleep(1_050);
+    await expect(slack.chat.postMessage({ channel: a, text: 'a second later' })).resolves.toMatchObject({ ok: true });
+    expect(emu.messagesIn(a).map((m) => m.text)).toEqual(['burst 0', 'burst 1', 'burst 2', 'a second later']);
+  });
+
+  it('limits nothing by default', async () => {
+    const id = await newChannel('unlimited');
+    for (let i = 0; i < 25; i++) await slack.chat.postMessage({ channel: id, text: `m${i}` });
+    for (let i = 0; i < 5; i++) await newChannel(`unlimited-${i}`);
+    expect(emu.calls.every((c) => c.status === 200)).toBe(true);
   });
 });

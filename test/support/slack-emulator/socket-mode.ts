@@ -10,7 +10,8 @@ import type { SocketAck, SocketEnvelopeOptions, SocketEnvelopeType } from './typ
 import { WS_GUID, WsConnection } from './websocket.js';
 import type { Workspace } from './workspace.js';
 
-const SOCKET_ACK_TIMEOUT_MS = 10_000;
+/** Slack waits 3 s for an envelope's ack, then shows the person a timeout and drops whatever comes later. */
+export const SOCKET_ACK_DEADLINE_MS = 3_000;
 
 export class SocketModeServer {
   private readonly sockets: WsConnection[] = [];
@@ -19,6 +20,10 @@ export class SocketModeServer {
     { resolve: (ack: SocketAck) => void; reject: (e: Error) => void; sentAt: number; timer: NodeJS.Timeout }
   >();
   private readonly startedAt = new Date();
+  /** Envelopes Slack stopped waiting for, so that an ack arriving for one is recorded as late. */
+  private readonly expired = new Set<string>();
+  /** Acks that came after Slack stopped waiting: dropped, as Slack drops them. */
+  readonly lateAcks: Array<{ envelope_id: string; payload?: unknown }> = [];
 
   constructor(private readonly workspace: Workspace) {}
 
@@ -44,7 +49,8 @@ export class SocketModeServer {
 
   /**
    * Delivers an envelope to the newest open connection, as Slack does, and resolves with the app's ack
-   * (`{ envelope_id, payload }`); rejects after 10 s without one, or when the connection closes first.
+   * (`{ envelope_id, payload }`), or with `timedOut` and no payload when none came within 3 s (a later ack is
+   * dropped, and kept in `lateAcks`); rejects when the connection closes first.
    */
   sendEnvelope(type: SocketEnvelopeType, payload: Record<string, unknown>, options: SocketEnvelopeOptions = {}): Promise<SocketAck> {
     const ws = this.openSockets().at(-1);
@@ -63,8 +69,9 @@ export class SocketModeServer {
     return new Promise<SocketAck>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pendingAcks.delete(envelopeId);
-        reject(new Error(`Socket Mode envelope ${envelopeId} (${type}) was not acked within ${SOCKET_ACK_TIMEOUT_MS} ms`));
-      }, SOCKET_ACK_TIMEOUT_MS);
+        this.expired.add(envelopeId);
+        resolve({ envelope_id: envelopeId, ackMs: SOCKET_ACK_DEADLINE_MS, timedOut: true });
+      }, SOCKET_ACK_DEADLINE_MS);
       this.pendingAcks.set(envelopeId, { resolve, reject, sentAt: performance.now(), timer });
       ws.onClosed(() => {
         const p = this.pendingAcks.get(envelopeId);
@@ -150,15 +157,15 @@ export class SocketModeServer {
   private onSocketMessage(text: string): void {
     const msg = safeJson(text);
     if (!isObj(msg) || typeof msg.envelope_id !== 'string') return;
+    const payload = msg.payload !== undefined ? { payload: msg.payload } : {};
     const p = this.pendingAcks.get(msg.envelope_id);
-    if (!p) return; // a late or duplicate ack
+    if (!p) {
+      if (this.expired.delete(msg.envelope_id)) this.lateAcks.push({ envelope_id: msg.envelope_id, ...payload });
+      return; // a late or duplicate ack
+    }
     clearTimeout(p.timer);
     this.pendingAcks.delete(msg.envelope_id);
-    p.resolve({
-      envelope_id: msg.envelope_id,
-      ...(msg.payload !== undefined ? { payload: msg.payload } : {}),
-      ackMs: performance.now() - p.sentAt,
-    });
+    p.resolve({ envelope_id: msg.envelope_id, ...payload, ackMs: performance.now() - p.sentAt, timedOut: false });
   }
 
   /** Fails the envelopes still waiting for an ack and cuts every connection. */

@@ -119,7 +119,8 @@ export interface ResponseSource {
   user?: string;
 }
 export type Fault =
-  | { kind: 'ratelimit'; retryAfter?: number }
+  /** HTTP 429; `retryAfter` is the Retry-After header (1 unless told), sent as given, and not at all when null. */
+  | { kind: 'ratelimit'; retryAfter?: number | string | null }
   | { kind: 'http'; status: number }
   /** A platform error; `detail` as Slack adds it to some (canvas_creation_failed, canvas_editing_failed…). */
   | { kind: 'error'; error: string; detail?: string }
@@ -148,6 +149,13 @@ export interface EmulatorOptions {
    * `missing_scope` as Slack does, and every answer to the bot token lists them in `x-oauth-scopes`.
    */
   scopes?: readonly string[];
+  /**
+   * When true, Slack's rate limits apply (rate-limits.ts): per method by tier, chat.postMessage per channel,
+   * and a call over its limit answers HTTP 429 with Retry-After. Off by default, so tests run at full speed.
+   */
+  rateLimits?: boolean;
+  /** How long a response_url takes posts: Slack's 30 minutes unless told. */
+  responseUrlTtlMs?: number;
 }
 export type SocketEnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 export interface SocketEnvelopeOptions {
@@ -160,4 +168,6 @@ export interface SocketAck {
   envelope_id: string;
   payload?: unknown;
   ackMs: number;
+  /** No ack within Slack's 3 s: the person saw a timeout, and any later ack was dropped. */
+  timedOut: boolean;
 }

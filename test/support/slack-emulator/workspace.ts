@@ -62,7 +62,8 @@ export class Workspace {
   down = false;
 
   readonly triggers = new Map<string, { issued: number; used: boolean; viewId?: string; user?: string }>();
-  readonly responseUrls = new Map<string, { uses: number; source?: ResponseSource }>();
+  readonly responseUrls = new Map<string, { uses: number; issued: number; source?: ResponseSource }>();
+  readonly responseUrlTtlMs: number;
   readonly uploads = new Map<string, { filename: string; length: number; content?: Buffer }>();
   /** Tickets handed out by apps.connections.open; each opens one WebSocket. */
   readonly socketTickets = new Map<string, { issued: number }>();
@@ -82,6 +83,7 @@ export class Workspace {
     this.appId = opts.appId ?? 'A0FIREWATCH';
     this.appToken = opts.appToken ?? 'xapp-test-token';
     this.triggerTtlMs = opts.triggerTtlMs ?? 3000;
+    this.responseUrlTtlMs = opts.responseUrlTtlMs ?? 30 * 60_000;
     this.scopes = new Set(opts.scopes ?? MANIFEST_SCOPES);
     this.strictUsers = opts.strictUsers ?? false;
     this.addUser({ id: this.botUserId, name: this.botName, real_name: 'Firewatch', is_bot: true });
@@ -111,7 +113,7 @@ export class Workspace {
   /** A fresh response_url; with a source, replace_original/delete_original/in_channel/ephemeral act on it. */
   responseUrl(source?: ResponseSource): string {
     const id = `${++idSeq}${randomBytes(8).toString('hex')}`;
-    this.responseUrls.set(id, { uses: 0, source });
+    this.responseUrls.set(id, { uses: 0, issued: Date.now(), source });
     return `${this.origin}/respond/${id}`;
   }
 

@@ -145,6 +145,12 @@ export interface EmulatorOptions {
    * does; test/support/app.ts passes the scopes manifest.yml asks for.
    */
   scopes?: readonly string[];
+  /** The app's Messages tab; off, DMs from the app answer `messages_tab_disabled`. Default on. */
+  messagesTabEnabled?: boolean;
+  /** False: conversations.create answers `restricted_action`, as in a workspace that lets no app create channels. */
+  appsMayCreateChannels?: boolean;
+  /** How many pins a channel holds before pins.add answers `too_many_pins`. Default 100. */
+  maxPinsPerChannel?: number;
 }
 export type SocketEnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 export interface SocketEnvelopeOptions {

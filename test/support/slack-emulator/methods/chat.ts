@@ -8,6 +8,9 @@ export function chatMethods(ws: Workspace): Record<string, Handler> {
     'chat.postMessage': (a) => {
       const c = ws.resolveTarget(a.str('channel'));
       ws.requireActive(c);
+      if (c.is_im && !ws.messagesTabEnabled) fail('messages_tab_disabled');
+      // A bot posts in a public channel it has not joined only with chat:write.public.
+      if (!ws.isMember(c) && ws.scopes && !ws.scopes.has('chat:write.public')) fail('not_in_channel');
       const blocks = messageBlocks(a);
       const text = a.str('text') ?? '';
       if (!text && !blocks?.length && a.get('attachments') === undefined) fail('no_text');

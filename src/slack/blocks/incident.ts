@@ -28,9 +28,12 @@ export function severityText(config: Config, id: string): string {
   return severity ? `${severity.id.toUpperCase()} (${severity.label})` : id.toUpperCase();
 }
 
-/** `SEV2 · Investigating · Lead: @alice` */
+/**
+ * `SEV2 · Investigating · Lead: @alice`. A topic shows `<@U…>` as typed, not as a mention, so a lead whose name
+ * Slack cannot give is pointed at in the summary, which does render mentions.
+ */
 export function topicText(incident: Incident, leadName: string | undefined): string {
-  const lead = incident.leadId ? `Lead: ${leadName ? `@${leadName}` : mention(incident.leadId)}` : 'Lead: none';
+  const lead = incident.leadId ? `Lead: ${leadName ? `@${leadName}` : 'see the summary'}` : 'Lead: none';
   return truncate(`${incident.severity.toUpperCase()} · ${statusLabel(incident.status)} · ${lead}`, 250);
 }
 

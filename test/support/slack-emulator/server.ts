@@ -205,7 +205,7 @@ export class SlackEmulator extends Workspace {
       this.answerText(call, res, 503, 'Service Unavailable');
       return;
     }
-    const fault = this.takeFault(method);
+    const fault = this.takeFault(method, args);
     if (fault) call.fault = fault.kind;
     switch (fault?.kind) {
       case 'ratelimit':
@@ -220,6 +220,12 @@ export class SlackEmulator extends Workspace {
       case 'reset':
         req.socket.destroy();
         return;
+      case 'lost': {
+        const done = this.dispatch(method, new Args(args), token, call);
+        this.answerText(call, res, 500, '500 Internal Server Error');
+        call.response = done;
+        return;
+      }
       case 'hang': {
         // Slack still performs the call after the client gave up; close() abandons it.
         const ac = new AbortController();
@@ -237,10 +243,13 @@ export class SlackEmulator extends Workspace {
     this.answer(call, res, this.dispatch(method, new Args(args), token, call));
   }
 
-  private takeFault(method: string): Fault | undefined {
-    const own = this.faults.get(method);
-    if (own?.length) return own.shift();
-    return this.faults.get('*')?.shift();
+  private takeFault(method: string, args: Record<string, unknown>): Fault | undefined {
+    const applies = (f: Fault) => Object.entries(f.where ?? {}).every(([k, v]) => args[k] === v);
+    for (const queue of [this.faults.get(method), this.faults.get('*')]) {
+      const i = queue?.findIndex(applies) ?? -1;
+      if (queue && i !== -1) return queue.splice(i, 1)[0];
+    }
+    return undefined;
   }
 
   private dispatch(method: string, a: Args, token: string | undefined, call: RecordedCall): Json {

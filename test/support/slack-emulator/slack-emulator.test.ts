@@ -463,6 +463,22 @@ describe('faults', () => {
     await expect(slack.auth.test()).rejects.toMatchObject(platformError('fatal_error'));
   });
 
+  it('performs a call whose answer is lost, and answers it with HTTP 500', async () => {
+    const id = await newChannel('inc-lost');
+    emu.fault('chat.postMessage', { kind: 'lost' });
+    await expect(slack.chat.postMessage({ channel: id, text: 'posted anyway' })).rejects.toMatchObject({ code: 'slack_webapi_http_error' });
+    expect(emu.messagesIn(id).map((m) => m.text)).toEqual(['posted anyway']);
+  });
+
+  it('keeps a fault with arguments for the call that has them', async () => {
+    const one = await newChannel('inc-where-1');
+    const two = await newChannel('inc-where-2');
+    emu.fault('chat.postMessage', { kind: 'error', error: 'fatal_error', where: { channel: two } });
+    await expect(slack.chat.postMessage({ channel: one, text: 'fine' })).resolves.toMatchObject({ ok: true });
+    await expect(slack.chat.postMessage({ channel: two, text: 'refused' })).rejects.toMatchObject(platformError('fatal_error'));
+    await expect(slack.chat.postMessage({ channel: two, text: 'fine again' })).resolves.toMatchObject({ ok: true });
+  });
+
   it('answers 503 to every call while down', async () => {
     emu.down = true;
     await expect(slack.auth.test()).rejects.toMatchObject({ code: 'slack_webapi_http_error', statusCode: 503 });

@@ -118,12 +118,18 @@ export interface ResponseSource {
   ts?: string;
   user?: string;
 }
-export type Fault =
+export type Fault = (
   | { kind: 'ratelimit'; retryAfter?: number }
   | { kind: 'http'; status: number }
   | { kind: 'error'; error: string }
   | { kind: 'reset' }
-  | { kind: 'hang'; ms: number };
+  | { kind: 'hang'; ms: number }
+  /** Slack does the work, then the answer is lost (an HTTP 500 after the fact). */
+  | { kind: 'lost' }
+) & {
+  /** Only for a call with these arguments (`{ channel: 'C…' }`); other calls of the method pass it by. */
+  where?: Record<string, string>;
+};
 export interface EmulatorOptions {
   botToken?: string;
   botUserId?: string;

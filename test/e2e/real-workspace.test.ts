@@ -1,10 +1,101 @@
 // A real workspace is stricter than a friendly test one: the bot is not in the announcements channel, the
 // app's Messages tab may be off, admins may forbid apps to create channels, a channel's pins run out, and
 // a person's name cannot always be read. Each of these leaves the incident set up and people told why.
+import { Writable } from 'node:stream';
+import { WebClient } from '@slack/web-api';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { ChannelJoins } from '../../src/slack/delivery/joins.js';
+import { ANNOUNCE, testConfig } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
+import { settledOutbox } from '../support/outbox.js';
 
-const fw = useFirewatch();
+const fw = useFirewatch({ healSlackAfterEach: true });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Messages in #incidents (the announcements channel) about one incident, thread replies included. */
+const aboutIn = (channel: string, id: number) =>
+  fw.slack.messagesIn(channel).filter((m) => new RegExp(`INC-${id}(?!\\d)`).test(fw.slack.textOf(m)));
+
+/** Someone else's chatter in a channel, newer than anything before it. */
+function chatter(channel: string, count: number, threadTs?: string): void {
+  for (let i = 0; i < count; i++)
+    fw.slack.post({ channel, ts: fw.slack.nextTs(), text: `chatter ${i}`, blocks: [], user: 'U0BOB', thread_ts: threadTs, edited: 0 });
+}
+
+describe('the announcements channel, which Firewatch did not create', () => {
+  it('joins it, so a retried announcement whose answer was lost finds the first one instead of posting again', async () => {
+    fw.slack.channels.get(ANNOUNCE)?.members.delete(fw.slack.botUserId);
+    fw.slack.fault('chat.postMessage', { kind: 'lost', where: { channel: ANNOUNCE } });
+    const { id, rows } = await fw.declare('Announced once though the answer was lost');
+    expect(rows.find((r) => r.kind === 'incident.announce')).toMatchObject({ status: 'done', attempts: 2 });
+    expect(aboutIn(ANNOUNCE, id)).toHaveLength(1);
+    expect(fw.slack.channels.get(ANNOUNCE)?.members.has(fw.slack.botUserId)).toBe(true);
+    expect(fw.slack.okCallsOf('conversations.join').filter((c) => c.args.channel === ANNOUNCE).length).toBeGreaterThan(0);
+  });
+
+  it('joins once, not before every post, and again when someone removed the app', async () => {
+    await fw.declare('First of two after the join');
+    const joins = () => fw.slack.callsOf('conversations.join').filter((c) => c.args.channel === ANNOUNCE).length;
+    const before = joins();
+    await fw.declare('Second of two after the join');
+    expect(joins()).toBe(before);
+
+    fw.slack.channels.get(ANNOUNCE)?.members.delete(fw.slack.botUserId);
+    fw.slack.fault('chat.postMessage', { kind: 'lost', where: { channel: ANNOUNCE } });
+    const { id } = await fw.declare('Announced after the app was removed');
+    expect(aboutIn(ANNOUNCE, id)).toHaveLength(1);
+    expect(joins()).toBe(before + 1);
+  });
+
+  it('finds a lost announcement under a page of newer messages', async () => {
+    fw.slack.fault('chat.postMessage', { kind: 'lost', where: { channel: ANNOUNCE } });
+    const { id } = await fw.startDeclare('declare sev3 Announced in a busy channel');
+    await fw.slack.waitFor(() => fw.slack.calls.find((c) => c.fault === 'lost'));
+    chatter(ANNOUNCE, 150);
+    await settledOutbox(fw.db, id);
+    expect(aboutIn(ANNOUNCE, id)).toHaveLength(1);
+  });
+
+  it('finds a lost thread reply under a page of newer replies', async () => {
+    const { id, incident } = await fw.declare('Thread reply in a busy thread');
+    const thread = incident.announcementTs!;
+    chatter(ANNOUNCE, 250, thread);
+    fw.slack.fault('chat.postMessage', { kind: 'lost', where: { channel: ANNOUNCE, thread_ts: thread } });
+    await fw.run(`INC-${id} update Rolling back the busy deploy`, { incident: id });
+    await fw.slack.waitFor(() => fw.slack.calls.find((c) => c.fault === 'lost' && c.args.thread_ts === thread));
+    chatter(ANNOUNCE, 250, thread);
+    await settledOutbox(fw.db, id);
+    await sleep(50);
+    const replies = fw.slack
+      .messagesIn(ANNOUNCE)
+      .filter((m) => m.thread_ts === thread && fw.slack.textOf(m).includes('Rolling back the busy deploy'));
+    expect(replies).toHaveLength(1);
+  });
+
+  it('says in a log line that a private channel cannot be joined', async () => {
+    const secret = fw.slack.addChannel({ name: 'secret-announcements', is_private: true, members: new Set([fw.slack.botUserId]) });
+    const lines: Array<{ msg?: string; channel?: string }> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(
+          ...chunk
+            .toString('utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as { msg?: string }),
+        );
+        done();
+      },
+    });
+    const client = new WebClient(fw.slack.botToken, { slackApiUrl: fw.slack.url, retryConfig: { retries: 0 } });
+    const joins = new ChannelJoins(client, testConfig({ announcements_channel: secret.id }), pino({ level: 'warn' }, sink));
+    await joins.ensure(secret.id);
+    await joins.ensure(secret.id);
+    expect(lines).toMatchObject([{ channel: secret.id, msg: expect.stringMatching(/private.*cannot join.*invite/) as unknown }]);
+    expect(fw.slack.callsOf('conversations.join').filter((c) => c.args.channel === secret.id)).toHaveLength(1);
+  });
+});
 
 describe('the channel topic', () => {
   it('names no raw <@U…> mention when Slack cannot say the lead’s name', async () => {

@@ -4,13 +4,34 @@
 import { Writable } from 'node:stream';
 import { WebClient } from '@slack/web-api';
 import { pino } from 'pino';
+import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { outbox, pageNotifications, pages } from '../../src/db/schema.js';
 import { ChannelJoins } from '../../src/slack/delivery/joins.js';
 import { ANNOUNCE, testConfig } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
 import { settledOutbox } from '../support/outbox.js';
 
-const fw = useFirewatch({ healSlackAfterEach: true });
+const CONFIG = {
+  escalation_tick: '* * * * * *',
+  severities: [
+    { id: 'sev1', label: 'Critical', page: 'two-levels' },
+    { id: 'sev2', label: 'Major' },
+    { id: 'sev3', label: 'Minor' },
+  ],
+  escalation_policies: [
+    {
+      id: 'two-levels',
+      repeat: 1,
+      levels: [
+        { delay: '1s', targets: [{ user: 'U0BOB' }] },
+        { delay: '1s', targets: [{ user: 'U0CAROL' }] },
+      ],
+    },
+  ],
+};
+
+const fw = useFirewatch({ config: CONFIG, healSlackAfterEach: true });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Messages in #incidents (the announcements channel) about one incident, thread replies included. */
@@ -94,6 +115,47 @@ describe('the announcements channel, which Firewatch did not create', () => {
     await joins.ensure(secret.id);
     expect(lines).toMatchObject([{ channel: secret.id, msg: expect.stringMatching(/private.*cannot join.*invite/) as unknown }]);
     expect(fw.slack.callsOf('conversations.join').filter((c) => c.args.channel === secret.id)).toHaveLength(1);
+  });
+});
+
+describe('a page DM Slack will not deliver', () => {
+  it('is recorded on its notification, said once per person in the incident channel, and escalation goes on', async () => {
+    fw.slack.messagesTabEnabled = false;
+    try {
+      const { id, channel } = await fw.declare('Paged while the Messages tab is off', { severity: 'sev1' });
+      const [page] = await fw.db.select().from(pages).where(eq(pages.incidentId, id));
+      await expect
+        .poll(async () => (await fw.db.select().from(pages).where(eq(pages.id, page!.id)))[0]?.state, { timeout: 15_000 })
+        .toBe('exhausted');
+      await fw.drained(id);
+
+      const notifications = await fw.db
+        .select()
+        .from(pageNotifications)
+        .where(eq(pageNotifications.pageId, page!.id))
+        .orderBy(asc(pageNotifications.id));
+      expect(notifications.map((n) => [n.userId, n.loop, n.dmError, n.dmTs])).toEqual([
+        ['U0BOB', 0, 'messages_tab_disabled', null],
+        ['U0CAROL', 0, 'messages_tab_disabled', null],
+        ['U0BOB', 1, 'messages_tab_disabled', null],
+        ['U0CAROL', 1, 'messages_tab_disabled', null],
+      ]);
+      const dms = await fw.db.select().from(outbox).where(eq(outbox.incidentId, id));
+      expect(dms.filter((r) => r.kind === 'page.dm').map((r) => [r.status, r.attempts, r.lastError])).toEqual(
+        Array.from({ length: 4 }, () => ['failed', 1, 'messages_tab_disabled']),
+      );
+
+      const lines = fw.slack.messagesIn(channel).map((m) => fw.slack.textOf(m));
+      for (const user of ['U0BOB', 'U0CAROL']) {
+        const told = lines.filter((t) => t.includes(`Could not DM <@${user}>`));
+        expect(told).toHaveLength(1);
+        expect(told[0]).toContain("the app's Messages tab is off — see README");
+      }
+      expect(lines.some((t) => t.includes('Nobody acknowledged the page'))).toBe(true);
+      expect(await fw.events(id, 'page_escalated')).toHaveLength(3);
+    } finally {
+      fw.slack.messagesTabEnabled = true;
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import { useFirewatch } from '../support/harness.js';
 import { settledOutbox } from '../support/outbox.js';
 
 const CONFIG = {
+  archive_on_close: true,
   escalation_tick: '* * * * * *',
   severities: [
     { id: 'sev1', label: 'Critical', page: 'two-levels' },
@@ -156,6 +157,84 @@ describe('a page DM Slack will not deliver', () => {
     } finally {
       fw.slack.messagesTabEnabled = true;
     }
+  });
+});
+
+describe('a locked-down workspace', () => {
+  /** What the declarer saw at the command's response_url about the incident. */
+  const toldAt = (url: string, id: number) =>
+    fw.slack.responses
+      .filter((r) => url.endsWith(`/${r.id}`) && JSON.stringify(r.body).includes(`INC-${id}`))
+      .map((r) => JSON.stringify(r.body));
+
+  it('tells the declarer what keeps apps from creating channels and what to ask an admin, without retrying', async () => {
+    fw.slack.appsMayCreateChannels = false;
+    try {
+      const responseUrl = fw.slack.responseUrl();
+      const since = fw.slack.calls.length;
+      const { id } = await fw.startDeclare('declare sev3 Locked-down workspace', { responseUrl });
+      const rows = await settledOutbox(fw.db, id);
+      expect(rows.find((r) => r.kind === 'channel.create')).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        lastError: 'restricted_action',
+      });
+      expect(fw.slack.calls.slice(since).filter((c) => c.method === 'conversations.create')).toHaveLength(1);
+      const told = toldAt(responseUrl, id);
+      expect(told).toHaveLength(1);
+      expect(told[0]).toContain('refused to create its channel');
+      expect(told[0]).toContain('Ask a Workspace Owner to allow it: Workspace settings → Permissions → Channel Management');
+    } finally {
+      fw.slack.appsMayCreateChannels = true;
+    }
+  });
+
+  it.each([
+    ['cannot_create_channel', 'an organisation policy keeps this channel from being created'],
+    ['too_many_convos_for_app_on_team', 'Ask a Slack admin to archive or delete old incident channels'],
+  ])('tells the declarer what %s means and what to ask an admin', async (error, advice) => {
+    fw.slack.fault('conversations.create', { kind: 'error', error });
+    const responseUrl = fw.slack.responseUrl();
+    const { id } = await fw.startDeclare(`declare sev3 Refused with ${error}`, { responseUrl });
+    await settledOutbox(fw.db, id);
+    const told = toldAt(responseUrl, id);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain(advice);
+  });
+
+  it.each([
+    ['too_many_pins', () => (fw.slack.maxPinsPerChannel = 0)],
+    ['restricted_action', () => fw.slack.fault('pins.add', { kind: 'error', error: 'restricted_action' })],
+  ])('sets up the rest of the incident when Slack answers %s to the summary’s pin', async (error, refuse) => {
+    refuse();
+    try {
+      const { id, rows, channel } = await fw.declare(`Summary not pinned: ${error}`);
+      expect(rows.map((r) => [r.kind, r.status])).toEqual([
+        ['channel.create', 'done'],
+        ['channel.invite', 'done'],
+        ['summary.post', 'done'],
+        ['summary.pin', 'done'],
+        ['channel.topic', 'done'],
+        ['incident.announce', 'done'],
+        ['reply.declared', 'done'],
+      ]);
+      expect(rows.find((r) => r.kind === 'summary.pin')?.result).toEqual({ skipped: error });
+      expect(fw.slack.channel(channel).pins()).toHaveLength(0);
+      expect(aboutIn(ANNOUNCE, id)).toHaveLength(1);
+    } finally {
+      fw.slack.maxPinsPerChannel = 100;
+    }
+  });
+
+  it('closes the incident when Slack answers restricted_action to archiving its channel, and leaves the channel open', async () => {
+    const { id, channel } = await fw.declare('Archive refused');
+    await fw.run('resolve Fixed', { incident: id });
+    fw.slack.fault('conversations.archive', { kind: 'error', error: 'restricted_action' });
+    expect(await fw.run('close', { incident: id })).toContain(`INC-${id} is now closed.`);
+    const rows = await settledOutbox(fw.db, id);
+    expect(rows.find((r) => r.kind === 'channel.archive')).toMatchObject({ status: 'done', result: { skipped: 'restricted_action' } });
+    expect(fw.slack.channels.get(channel)?.is_archived).toBe(false);
+    expect((await fw.incident(id)).status).toBe('closed');
   });
 });
 

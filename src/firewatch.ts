@@ -16,6 +16,7 @@ import { startJobs } from './scheduler.js';
 import { createSlackApp, webClientOptions, type SlackApp } from './slack/app.js';
 import { CountingWebClient } from './slack/client.js';
 import { createDeliverer } from './slack/delivery/index.js';
+import { ChannelJoins } from './slack/delivery/joins.js';
 import { failureNotices } from './slack/failure-notices.js';
 import { platformCode } from './slack/errors.js';
 import { BotIdentityCache } from './slack/identity.js';
@@ -94,7 +95,15 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
     db,
     foreground,
     logger: logger.child({ component: 'outbox' }),
-    deliver: createDeliverer({ db, config, client, identity, users: new UserNames(client), logger }),
+    deliver: createDeliverer({
+      db,
+      config,
+      client,
+      identity,
+      users: new UserNames(client),
+      logger,
+      joins: new ChannelJoins(client, config, logger),
+    }),
     ...(outboxLeaseMs ? { leaseMs: outboxLeaseMs } : {}),
     onFailed: failureNotices(db, () => outbox.wake()),
   });

@@ -234,6 +234,8 @@ export const pageNotifications = pgTable(
     userId: text('user_id').notNull(),
     dmChannel: text('dm_channel'),
     dmTs: text('dm_ts'),
+    /** Why Slack would not deliver the DM (`messages_tab_disabled`, …): the person was not reached. */
+    dmError: text('dm_error'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('page_notifications_once_idx').on(t.pageId, t.loop, t.level, t.userId)],

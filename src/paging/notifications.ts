@@ -1,6 +1,9 @@
-import { and, eq } from 'drizzle-orm';
-import type { Tx } from '../db/client.js';
+import { and, eq, isNotNull, isNull, ne } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
 import { incidents, pageNotifications, pages, type Incident, type Page, type PageNotification } from '../db/schema.js';
+import type { Effect } from '../outbox/effects.js';
+import { enqueue } from '../outbox/enqueue.js';
+import { note } from './pages.js';
 
 /** One notification of a page with the page and incident it belongs to, if all three still match. */
 export async function notificationToDeliver(
@@ -19,6 +22,43 @@ export async function notificationToDeliver(
 /** Remembers where a notification's DM went, so the page's end can edit it and a retry does not send it again. */
 export async function recordNotificationDm(tx: Tx, notificationId: number, dm: { channel: string; ts: string }): Promise<void> {
   await tx.update(pageNotifications).set({ dmChannel: dm.channel, dmTs: dm.ts }).where(eq(pageNotifications.id, notificationId));
+}
+
+/**
+ * Records that Slack would not deliver a notification's DM (a setting or the person, not Slack's weather),
+ * and says so in the incident once per person and page: a later level or pass failing alike adds nothing.
+ * The page escalates as if they had not acknowledged, which they cannot have.
+ */
+export async function recordNotificationFailed(
+  db: Db,
+  { notification, page }: { notification: PageNotification; page: Page },
+  error: string,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [marked] = await tx
+      .update(pageNotifications)
+      .set({ dmError: error })
+      .where(and(eq(pageNotifications.id, notification.id), isNull(pageNotifications.dmError)))
+      .returning({ id: pageNotifications.id });
+    if (!marked) return;
+    const [earlier] = await tx
+      .select({ id: pageNotifications.id })
+      .from(pageNotifications)
+      .where(
+        and(
+          eq(pageNotifications.pageId, page.id),
+          eq(pageNotifications.userId, notification.userId),
+          ne(pageNotifications.id, notification.id),
+          isNotNull(pageNotifications.dmError),
+        ),
+      )
+      .limit(1);
+    if (earlier) return;
+    const effects: Effect[] = [];
+    const { userId: user, level, loop } = notification;
+    await note(tx, page.incidentId, 'page_dm_failed', null, { pageId: page.id, policy: page.policyId, user, level, loop, error }, effects);
+    await enqueue(tx, effects, { incidentId: page.incidentId });
+  });
 }
 
 export async function getPage(tx: Tx, pageId: number): Promise<Page | undefined> {

@@ -107,6 +107,10 @@ export function describeEvent(row: MetricEvent, updateTexts: ReadonlySet<string>
       return { text: `📟 Paged ${policyName(event.data)}${event.data.message ? `: ${event.data.message}` : ''}` };
     case 'page_notified':
       return { text: `📟 Notified ${mention(event.data.user)} (${pageWhere(event.data)})` };
+    case 'page_dm_failed':
+      return {
+        text: `⚠️ Could not DM ${mention(event.data.user)} the page (${pageWhere(event.data)}): Slack answered ${slack(event.data.error)}`,
+      };
     case 'page_target_skipped':
       return { text: `⚠️ Skipped schedule ${slack(event.data.schedule)}: nobody on call (${pageWhere(event.data)})` };
     case 'page_escalated':

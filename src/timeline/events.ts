@@ -57,6 +57,8 @@ export const timelineEventSchemas = {
   message_unpinned: z.object({ ts: z.string(), channel: z.string() }),
   page_triggered: z.object({ ...page, message: z.string().optional() }),
   page_notified: z.object({ ...page, user, ...rung }),
+  /** Slack would not deliver the page's DM to `user` (`error` is its answer): escalation goes on without them. */
+  page_dm_failed: z.object({ ...page, user, ...rung, error: z.string() }),
   page_target_skipped: z.object({ ...page, schedule: z.string(), ...rung }),
   /** `lateMs`: how late the sweep fired; absent for a manual escalation. */
   page_escalated: z.object({ ...page, ...rung, manual: z.boolean(), lateMs: z.number().optional() }),

@@ -75,6 +75,7 @@ const AUDIENCES: { [K in TimelineKind]: Rule<K> } = {
   message_unpinned: nobody,
   page_triggered: nobody, // its notifications say it, one line per person paged
   page_notified: aLine,
+  page_dm_failed: aLine,
   page_target_skipped: aLine,
   page_escalated: aLine,
   page_acknowledged: aLine,

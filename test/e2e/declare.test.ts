@@ -120,9 +120,24 @@ describe('declaring an incident with /incident declare', () => {
     expect(fw.slack.channels.get(incident.channelId!)?.name).toBe(`inc-${n}-cache-stampede-3`);
   });
 
+  it('goes straight to the next suffix on a first attempt, without listing the workspace’s channels', async () => {
+    const n = await nextIncidentNumber();
+    fw.slack.addChannel({ name: `inc-${n}-disk-full`, creator: 'U0SOMEONE', created: Math.floor(Date.now() / 1000) - 86_400 });
+    const since = fw.slack.calls.length;
+    const { incident } = await fw.declareCommand('declare sev3 Disk full');
+    expect(incident.channelName).toBe(`inc-${n}-disk-full-2`);
+    const calls = fw.slack.calls.slice(since);
+    expect(calls.filter((c) => c.method === 'conversations.create').map((c) => [c.args.name, c.error])).toEqual([
+      [`inc-${n}-disk-full`, 'name_taken'],
+      [`inc-${n}-disk-full-2`, undefined],
+    ]);
+    expect(calls.filter((c) => c.method === 'conversations.list')).toEqual([]);
+  });
+
   it('adopts the channel it created itself when Slack answers name_taken on a retry', async () => {
     const n = await nextIncidentNumber();
-    // As if an earlier attempt created the channel and the answer was lost.
+    // As if an earlier attempt created the channel and Slack's answer was lost: a 500 after the work was done.
+    fw.slack.fault('conversations.create', { kind: 'http', status: 500 });
     const own = fw.slack.addChannel({
       name: `inc-${n}-queue-backlog`,
       creator: fw.slack.botUserId,

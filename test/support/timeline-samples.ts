@@ -35,6 +35,7 @@ export const samples: { [K in TimelineKind]: TimelineData<K> } = {
   message_unpinned: { ts: '1.2', channel: 'C0INC' },
   page_triggered: { ...page, message: 'Declared as SEV1' },
   page_notified: { ...page, user: 'U0BOB', level: 0, loop: 0 },
+  page_dm_failed: { ...page, user: 'U0BOB', level: 0, loop: 0, error: 'messages_tab_disabled' },
   page_target_skipped: { ...page, schedule: 'platform', level: 0, loop: 1 },
   page_escalated: { ...page, level: 1, loop: 0, manual: false, lateMs: 120 },
   page_acknowledged: { ...page, user: 'U0CAROL', level: 1, loop: 0 },

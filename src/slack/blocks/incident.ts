@@ -28,9 +28,12 @@ export function severityText(config: Config, id: string): string {
   return severity ? `${severity.id.toUpperCase()} (${severity.label})` : id.toUpperCase();
 }
 
-/** `SEV2 · Investigating · Lead: @alice` */
+/**
+ * `SEV2 · Investigating · Lead: @alice`. A topic shows `<@U…>` as typed, not as a mention, so a lead whose name
+ * Slack cannot give is pointed at in the summary, which does render mentions.
+ */
 export function topicText(incident: Incident, leadName: string | undefined): string {
-  const lead = incident.leadId ? `Lead: ${leadName ? `@${leadName}` : mention(incident.leadId)}` : 'Lead: none';
+  const lead = incident.leadId ? `Lead: ${leadName ? `@${leadName}` : 'see the summary'}` : 'Lead: none';
   return truncate(`${incident.severity.toUpperCase()} · ${statusLabel(incident.status)} · ${lead}`, 250);
 }
 
@@ -158,10 +161,30 @@ export function announcementMessage(config: Config, incident: Incident, channelI
   };
 }
 
-/** The declarer's ephemeral confirmation. */
-export function declaredReply(config: Config, incident: Incident, replyTo: string): SlackMessage {
+/**
+ * Why Slack would not create an incident channel, and what to ask an admin, for the answers a locked-down
+ * workspace gives; undefined for the others.
+ */
+function channelRefusal(error: string | undefined): string | undefined {
+  switch (error) {
+    case 'restricted_action':
+      return "a workspace setting lets only some people create channels, and Firewatch's app is not among them. Ask a Workspace Owner to allow it: Workspace settings → Permissions → Channel Management → who can create channels (on Enterprise Grid, the org's Channel Management Restrictions policy decides).";
+    case 'cannot_create_channel':
+      return 'Slack answered `cannot_create_channel`: an organisation policy keeps this channel from being created. Ask a Slack admin to check the Channel Management settings and policies for Firewatch.';
+    case 'too_many_convos_for_app_on_team':
+      return 'Firewatch has created as many channels as Slack allows one app in this workspace. Ask a Slack admin to archive or delete old incident channels.';
+    default:
+      return undefined;
+  }
+}
+
+/** The declarer's ephemeral confirmation; `channelError` is Slack's answer when the channel could not be created. */
+export function declaredReply(config: Config, incident: Incident, replyTo: string, channelError?: string): SlackMessage {
   if (!incident.channelId) {
-    const text = `${incidentKey(incident.id)} is recorded, but Slack refused to create its channel; ask an admin to check Firewatch's logs and scopes.`;
+    const refusal = channelRefusal(channelError);
+    const text = refusal
+      ? `${incidentKey(incident.id)} is recorded, but Slack refused to create its channel: ${refusal}`
+      : `${incidentKey(incident.id)} is recorded, but Slack refused to create its channel; ask an admin to check Firewatch's logs and scopes.`;
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `⚠️ ${text}` } }] };
   }
   const role = incident.leadId === replyTo ? " You're the lead." : incident.leadId ? ` ${mention(incident.leadId)} is the lead.` : '';

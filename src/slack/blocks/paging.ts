@@ -72,3 +72,26 @@ export function oncallMessage(schedules: ScheduleDef[], now: Date, handoffs = 3)
   }
   return { text: `On call: ${schedules.map((s) => `${s.id}: ${onCallAt(s, now) ?? 'nobody'}`).join(', ')}`, blocks };
 }
+
+/** Why Slack would not deliver a DM, said so that someone in the channel knows what to change. */
+export function dmFailureReason(error: string): string {
+  switch (error) {
+    case 'messages_tab_disabled':
+      return "the app's Messages tab is off — see README, “Page DMs and the Messages tab”";
+    case 'user_not_found':
+    case 'channel_not_found':
+      return 'Slack does not know this user (check the escalation policy or schedule)';
+    case 'user_disabled':
+      return 'their Slack account is deactivated (take them off the escalation policy or schedule)';
+    case 'user_not_visible':
+      return 'the app is not allowed to see this user';
+    case 'cannot_dm_bot':
+      return 'that is a bot, which cannot be paged by DM';
+    case 'missing_scope':
+      return 'the app lacks a scope to send DMs — reinstall it from manifest.yml (see README)';
+    case 'restricted_action':
+      return 'a workspace setting stops the app from sending them DMs — ask a Slack admin';
+    default:
+      return `Slack answered \`${error}\``;
+  }
+}

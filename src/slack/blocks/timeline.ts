@@ -6,6 +6,7 @@ import { incidentKey } from '../../incidents/queries.js';
 import { roleDescription } from '../../incidents/roles.js';
 import { statusLabel } from '../../incidents/status.js';
 import { severityText, type SlackMessage } from './incident.js';
+import { dmFailureReason } from './paging.js';
 import { writePostmortemButton } from './postmortem.js';
 import { parseEvent } from '../../timeline/events.js';
 import { escapeMrkdwn, mention, truncate } from './text.js';
@@ -69,6 +70,8 @@ function describe(config: Config, incident: Incident, row: TimelineEvent): strin
       return `💥 ${who} recorded the impact of ${key}:\n>${escapeMrkdwn(event.data.text).replace(/\n/g, '\n>')}`;
     case 'page_notified':
       return `📟 Paged ${mention(event.data.user)} for ${key} (${pageWhere(event.data)})`;
+    case 'page_dm_failed':
+      return `⚠️ Could not DM ${mention(event.data.user)} the page for ${key}: ${dmFailureReason(event.data.error)}`;
     case 'page_target_skipped':
       return `⚠️ Skipped schedule *${event.data.schedule}* for ${key}: nobody is on call (${pageWhere(event.data)})`;
     case 'page_escalated':

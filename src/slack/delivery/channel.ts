@@ -1,6 +1,7 @@
 import { incidentChannelName } from '../../incidents/channel-name.js';
 import type { Incident } from '../../db/schema.js';
 import { recordSlackRefs } from '../../incidents/queries.js';
+import { mayHaveRun } from '../../outbox/delivery-outcome.js';
 import { topicText } from '../blocks/incident.js';
 import { ALREADY_DONE, platformCode } from '../errors.js';
 import { channelOf, DONE, loadIncident, type DeliveryContext, type Handler } from './context.js';
@@ -41,10 +42,12 @@ async function findOwnChannel(ctx: DeliveryContext, name: string, incident: Inci
   return undefined;
 }
 
-export const createChannel: Handler<'channel.create'> = async (ctx, { incidentId }) => {
+export const createChannel: Handler<'channel.create'> = async (ctx, { incidentId }, row) => {
   const incident = await loadIncident(ctx, incidentId);
   if (incident.channelId) return DONE;
   let name = incident.channelName ?? incidentChannelName(incident.id, incident.title);
+  // Only the name an earlier attempt was trying when it died can be ours; every later suffix is new.
+  let mayBeOurs = mayHaveRun(row);
   for (let attempt = 2; attempt <= 20; attempt++) {
     try {
       const r = await ctx.client.conversations.create({ name, is_private: incident.isPrivate });
@@ -53,7 +56,8 @@ export const createChannel: Handler<'channel.create'> = async (ctx, { incidentId
       return { status: 'done', result: { channelId: r.channel.id, name } };
     } catch (err) {
       if (platformCode(err) !== 'name_taken') throw err;
-      const own = await findOwnChannel(ctx, name, incident);
+      const own = mayBeOurs ? await findOwnChannel(ctx, name, incident) : undefined;
+      mayBeOurs = false;
       if (own) {
         await recordSlackRefs(ctx.db, incident.id, { channelId: own, channelName: name });
         return { status: 'done', result: { channelId: own, name, adopted: true } };
@@ -115,6 +119,17 @@ export const setTopic: Handler<'channel.topic'> = async (ctx, { incidentId }) =>
 };
 
 export const archiveChannel: Handler<'channel.archive'> = async (ctx, { incidentId }) => {
-  await ctx.client.conversations.archive({ channel: channelOf(await loadIncident(ctx, incidentId)) });
+  const channel = channelOf(await loadIncident(ctx, incidentId));
+  try {
+    await ctx.client.conversations.archive({ channel });
+  } catch (err) {
+    if (platformCode(err) !== 'restricted_action') throw err;
+    // A workspace that lets only admins archive: the closed incident's channel stays open, which harms nothing.
+    ctx.logger.warn(
+      { incidentId, channel },
+      'a workspace setting keeps Firewatch from archiving the closed incident channel; archive it by hand',
+    );
+    return { status: 'done', result: { skipped: 'restricted_action' } };
+  }
   return DONE;
 };

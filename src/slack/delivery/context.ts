@@ -8,6 +8,7 @@ import type { EffectKind, EffectPayload } from '../../outbox/effects.js';
 import type { DeliveryOutcome } from '../../outbox/delivery-outcome.js';
 import type { BotIdentityCache } from '../identity.js';
 import type { UserNames } from '../users.js';
+import type { ChannelJoins } from './joins.js';
 
 export interface DeliveryContext {
   db: Db;
@@ -16,6 +17,7 @@ export interface DeliveryContext {
   identity: BotIdentityCache;
   users: UserNames;
   logger: Logger;
+  joins: ChannelJoins;
 }
 
 /** Delivers one effect kind: reads what it shows from the database, makes the Slack calls, says how it went. */

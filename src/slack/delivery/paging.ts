@@ -1,10 +1,32 @@
-import { getPage, notificationDmsOf, notificationToDeliver, recordNotificationDm } from '../../paging/notifications.js';
+import {
+  getPage,
+  notificationDmsOf,
+  notificationToDeliver,
+  recordNotificationDm,
+  recordNotificationFailed,
+} from '../../paging/notifications.js';
 import { pageDm, pageDmEnded } from '../blocks/paging.js';
+import { platformCode } from '../errors.js';
 import { DONE, loadIncident, Undeliverable, type Handler } from './context.js';
 import { postOnce } from './post-once.js';
 
 /** A page DM is known by its notification, so a retried DM finds the one it already sent. */
 const PAGE_DM_EVENT = 'firewatch_page_dm';
+
+/**
+ * Answers that mean this person cannot be DMed until someone changes a setting (the app's Messages tab,
+ * its scopes, the person's account): trying again cannot help, and escalation must not wait on it.
+ */
+const DM_REFUSED = new Set([
+  'messages_tab_disabled',
+  'cannot_dm_bot',
+  'user_not_found',
+  'channel_not_found',
+  'user_disabled',
+  'user_not_visible',
+  'missing_scope',
+  'restricted_action',
+]);
 
 export const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, notificationId }, row) => {
   const found = await notificationToDeliver(ctx.db, { incidentId, pageId, notificationId });
@@ -14,12 +36,20 @@ export const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, noti
   // that ran out of levels while its DMs waited (Slack down) still notifies: it can still be acknowledged.
   if (page.state === 'acknowledged' || page.state === 'resolved') return { status: 'done', result: { skipped: page.state } };
   if (notification.dmTs) return DONE;
-  const sent = await postOnce(
-    ctx,
-    row,
-    { channel: notification.userId, ...pageDm(ctx.config, incident, page) },
-    { eventType: PAGE_DM_EVENT, key: 'notification_id', id: notificationId },
-  );
+  let sent: { channel: string; ts: string };
+  try {
+    sent = await postOnce(
+      ctx,
+      row,
+      { channel: notification.userId, ...pageDm(ctx.config, incident, page) },
+      { eventType: PAGE_DM_EVENT, key: 'notification_id', id: notificationId },
+    );
+  } catch (err) {
+    const code = platformCode(err);
+    if (!code || !DM_REFUSED.has(code)) throw err;
+    await recordNotificationFailed(ctx.db, found, code);
+    return { status: 'failed', error: code };
+  }
   await recordNotificationDm(ctx.db, notificationId, sent);
   return { status: 'done', result: { ts: sent.ts } };
 };

@@ -1,6 +1,7 @@
 import type { ChatPostMessageArguments } from '@slack/web-api';
 import type { OutboxRow } from '../../db/schema.js';
 import { mayHaveRun } from '../../outbox/delivery-outcome.js';
+import { platformCode } from '../errors.js';
 import type { DeliveryContext } from './context.js';
 
 /**
@@ -28,10 +29,43 @@ interface Place {
 
 /** Slack's clock and the database's may differ a little: look a minute further back than the row's birth. */
 const CLOCK_SKEW_MS = 60_000;
+/** How many pages of history (100 each) or replies (200 each) a retry reads: a busy channel hides no more than that. */
+const READ_PAGES = 5;
+
+/** One page of conversations.history or .replies, as far as looking for a post needs. */
+interface MessagePage {
+  messages?: Array<{ ts?: string; bot_id?: string }>;
+  has_more?: boolean;
+  response_metadata?: { next_cursor?: string };
+}
+
+type PostedMessage = { ts?: string; bot_id?: string; metadata?: { event_type?: string; event_payload?: Record<string, unknown> } };
+
+/** The ts of the first message in the place that `matches`, reading page after page back to `since`. */
+async function findIn(
+  ctx: DeliveryContext,
+  channel: string,
+  place: Place,
+  matches: (m: PostedMessage) => boolean,
+): Promise<string | undefined> {
+  const oldest = ((place.since.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6);
+  let cursor: string | undefined;
+  for (let page = 0; page < READ_PAGES; page++) {
+    const more = cursor ? { cursor } : {};
+    const r: MessagePage = place.threadTs
+      ? await ctx.client.conversations.replies({ channel, ts: place.threadTs, limit: 200, include_all_metadata: true, oldest, ...more })
+      : await ctx.client.conversations.history({ channel, limit: 100, include_all_metadata: true, oldest, ...more });
+    const found = r.messages?.find((m) => matches(m));
+    if (found?.ts) return found.ts;
+    cursor = (r.has_more && r.response_metadata?.next_cursor) || undefined;
+    if (!cursor) return undefined;
+  }
+  return undefined;
+}
 
 /**
  * After a lost answer the message may already be there: the one this bot posted there with this marker,
- * among the latest, found rather than posted twice. Undefined when there is none or Slack cannot say.
+ * found rather than posted twice. Undefined when there is none or Slack cannot say.
  */
 async function findPosted(ctx: DeliveryContext, place: Place, marker: Marker): Promise<{ channel: string; ts: string } | undefined> {
   try {
@@ -40,17 +74,24 @@ async function findPosted(ctx: DeliveryContext, place: Place, marker: Marker): P
       ? (await ctx.client.conversations.open({ users: place.channel })).channel?.id
       : place.channel;
     if (!channel) return undefined;
-    const oldest = ((place.since.getTime() - CLOCK_SKEW_MS) / 1000).toFixed(6);
-    const r = place.threadTs
-      ? await ctx.client.conversations.replies({ channel, ts: place.threadTs, limit: 200, include_all_metadata: true, oldest })
-      : await ctx.client.conversations.history({ channel, limit: 100, include_all_metadata: true, oldest });
-    const found = r.messages?.find((m) => {
-      const metadata = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
-      return m.bot_id === me.botId && metadata?.event_type === marker.eventType && metadata.event_payload?.[marker.key] === marker.id;
-    });
-    return found?.ts ? { channel, ts: found.ts } : undefined;
+    const matches = (m: PostedMessage) =>
+      m.bot_id === me.botId && m.metadata?.event_type === marker.eventType && m.metadata.event_payload?.[marker.key] === marker.id;
+    const ts = await inJoinedChannel(ctx, channel, () => findIn(ctx, channel, place, matches));
+    return ts ? { channel, ts } : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Runs a call in a channel Firewatch joins, joining again once when Slack says the app is not in it. */
+async function inJoinedChannel<T>(ctx: DeliveryContext, channel: string, call: () => Promise<T>): Promise<T> {
+  await ctx.joins.ensure(channel);
+  try {
+    return await call();
+  } catch (err) {
+    if (platformCode(err) !== 'not_in_channel' || !ctx.joins.isTarget(channel)) throw err;
+    await ctx.joins.rejoin(channel);
+    return call();
   }
 }
 
@@ -67,10 +108,12 @@ export async function postOnce(
   const place = { channel: message.channel, threadTs: 'thread_ts' in message ? message.thread_ts : undefined, since: row.createdAt };
   const earlier = mayHaveRun(row) ? await findPosted(ctx, place, marker) : undefined;
   if (earlier) return earlier;
-  const r = await ctx.client.chat.postMessage({
-    ...message,
-    metadata: { event_type: marker.eventType, event_payload: { [marker.key]: marker.id } },
-  });
+  const r = await inJoinedChannel(ctx, message.channel, () =>
+    ctx.client.chat.postMessage({
+      ...message,
+      metadata: { event_type: marker.eventType, event_payload: { [marker.key]: marker.id } },
+    }),
+  );
   if (!r.ts || !r.channel) throw new Error('chat.postMessage answered without a ts');
   return { channel: r.channel, ts: r.ts };
 }

@@ -1,3 +1,4 @@
+import { failedDeliveryError } from '../../outbox/failures.js';
 import { declaredReply } from '../blocks/incident.js';
 import { platformCode } from '../errors.js';
 import { postToResponseUrl } from '../respond.js';
@@ -10,7 +11,8 @@ const EPHEMERAL_UNREACHABLE = new Set(['channel_not_found', 'not_in_channel', 'u
 /** Confirms a declaration to its declarer: at the command's response_url, else as an ephemeral, else by DM. */
 export const replyDeclared: Handler<'reply.declared'> = async (ctx, { incidentId, target }, row) => {
   const incident = await loadIncident(ctx, incidentId);
-  const message = declaredReply(ctx.config, incident, target.userId);
+  const channelError = incident.channelId ? undefined : await failedDeliveryError(ctx.db, incident.id, 'channel.create');
+  const message = declaredReply(ctx.config, incident, target.userId, channelError);
   if (target.responseUrl) {
     const sent = await postToResponseUrl(target.responseUrl, message);
     if (sent === 'sent') return DONE;

@@ -4,12 +4,15 @@ import { rolesOf } from '../../incidents/roles.js';
 import { supersededBy } from '../../outbox/supersede.js';
 import { latestPostmortem } from '../../postmortems/store.js';
 import { announcementMessage, summaryMessage, type SummaryState } from '../blocks/incident.js';
+import { platformCode } from '../errors.js';
 import { channelOf, DONE, loadIncident, Undeliverable, type DeliveryContext, type Handler } from './context.js';
 import { postOnce } from './post-once.js';
 
 /** Tools that look for the summary or the announcement find them by these metadata event types. */
 const SUMMARY_EVENT = 'firewatch_incident_summary';
 const ANNOUNCEMENT_EVENT = 'firewatch_incident_announcement';
+/** A channel full of pins, or a workspace where apps may not pin: a setting, not something a retry changes. */
+const PIN_REFUSED = new Set(['restricted_action', 'too_many_pins']);
 
 async function summaryState(ctx: DeliveryContext, incident: Incident): Promise<SummaryState> {
   const update = await latestEvent(ctx.db, incident.id, 'status_update');
@@ -39,7 +42,15 @@ export const pinSummary: Handler<'summary.pin'> = async (ctx, { incidentId }) =>
   const incident = await loadIncident(ctx, incidentId);
   const channel = channelOf(incident);
   if (!incident.summaryTs) throw new Undeliverable('the summary was never posted');
-  await ctx.client.pins.add({ channel, timestamp: incident.summaryTs });
+  try {
+    await ctx.client.pins.add({ channel, timestamp: incident.summaryTs });
+  } catch (err) {
+    const code = platformCode(err);
+    if (!code || !PIN_REFUSED.has(code)) throw err;
+    // The summary is there, only not pinned: the incident's set-up goes on without it.
+    ctx.logger.warn({ incidentId, channel, error: code }, 'Slack would not pin the incident summary; it stays in the channel unpinned');
+    return { status: 'done', result: { skipped: code } };
+  }
   return DONE;
 };
 

@@ -219,7 +219,7 @@ export class SlackEmulator extends Workspace {
       this.answerText(call, res, 503, 'Service Unavailable');
       return;
     }
-    const fault = this.takeFault(method);
+    const fault = this.takeFault(method, args);
     if (fault) call.fault = fault.kind;
     switch (fault?.kind) {
       case 'ratelimit':
@@ -271,10 +271,13 @@ export class SlackEmulator extends Workspace {
     this.answer(call, res, this.dispatch(method, new Args(args), token, required, call), 200, scopeHeaders);
   }
 
-  private takeFault(method: string): Fault | undefined {
-    const own = this.faults.get(method);
-    if (own?.length) return own.shift();
-    return this.faults.get('*')?.shift();
+  private takeFault(method: string, args: Record<string, unknown>): Fault | undefined {
+    const applies = (f: Fault) => Object.entries(f.where ?? {}).every(([k, v]) => args[k] === v);
+    for (const queue of [this.faults.get(method), this.faults.get('*')]) {
+      const i = queue?.findIndex(applies) ?? -1;
+      if (queue && i !== -1) return queue.splice(i, 1)[0];
+    }
+    return undefined;
   }
 
   private dispatch(

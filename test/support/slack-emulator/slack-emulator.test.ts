@@ -437,6 +437,80 @@ describe('history, pins, reactions, bookmarks', () => {
   });
 });
 
+describe('a real workspace: membership, the Messages tab and admin settings', () => {
+  it('refuses history and replies in a public channel the bot has not joined with not_in_channel, and serves them once it joins', async () => {
+    const general = emu.addChannel({ name: 'general' });
+    const { ts } = await slack.chat.postMessage({ channel: general.id, text: 'announced' });
+    await expect(slack.conversations.history({ channel: general.id })).rejects.toMatchObject(platformError('not_in_channel'));
+    await expect(slack.conversations.replies({ channel: general.id, ts: ts ?? '' })).rejects.toMatchObject(platformError('not_in_channel'));
+    await slack.conversations.join({ channel: general.id });
+    expect((await slack.conversations.history({ channel: general.id })).messages?.map((m) => m.text)).toEqual(['announced']);
+    expect((await slack.conversations.replies({ channel: general.id, ts: ts ?? '' })).messages?.map((m) => m.text)).toEqual(['announced']);
+  });
+
+  it('refuses posting into a public channel the bot has not joined with not_in_channel when it lacks chat:write.public', async () => {
+    await emu.close();
+    await boot({ scopes: ['chat:write', 'channels:join'] });
+    const general = emu.addChannel({ name: 'general' });
+    await expect(slack.chat.postMessage({ channel: general.id, text: 'hi' })).rejects.toMatchObject(platformError('not_in_channel'));
+    await slack.conversations.join({ channel: general.id });
+    await expect(slack.chat.postMessage({ channel: general.id, text: 'hi' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('joins a public channel, answers already_in_channel as a warning, and refuses a private one with method_not_supported_for_channel_type', async () => {
+    const general = emu.addChannel({ name: 'general' });
+    expect((await slack.conversations.join({ channel: general.id })).channel).toMatchObject({ id: general.id, is_member: true });
+    expect(await slack.conversations.join({ channel: general.id })).toMatchObject({ ok: true, warning: 'already_in_channel' });
+    const secret = emu.addChannel({ name: 'secret', is_private: true, members: new Set(['U0ALICE']) });
+    await expect(slack.conversations.join({ channel: secret.id })).rejects.toMatchObject(
+      platformError('method_not_supported_for_channel_type'),
+    );
+  });
+
+  it('refuses every DM with messages_tab_disabled while the app’s Messages tab is off, and still posts in channels', async () => {
+    await emu.close();
+    await boot({ messagesTabEnabled: false });
+    await expect(slack.chat.postMessage({ channel: 'U0ALICE', text: 'you are paged' })).rejects.toMatchObject(
+      platformError('messages_tab_disabled'),
+    );
+    const im = await slack.conversations.open({ users: 'U0ALICE' });
+    await expect(slack.chat.postMessage({ channel: im.channel?.id ?? '', text: 'you are paged' })).rejects.toMatchObject(
+      platformError('messages_tab_disabled'),
+    );
+    const id = await newChannel('inc-tab');
+    await expect(slack.chat.postMessage({ channel: id, text: 'hi' })).resolves.toMatchObject({ ok: true });
+    emu.messagesTabEnabled = true;
+    await expect(slack.chat.postMessage({ channel: 'U0ALICE', text: 'you are paged' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('refuses conversations.create with restricted_action in a workspace that lets no app create channels', async () => {
+    await emu.close();
+    await boot({ appsMayCreateChannels: false });
+    await expect(slack.conversations.create({ name: 'inc-locked' })).rejects.toMatchObject(platformError('restricted_action'));
+    expect(emu.channels.size).toBe(0);
+  });
+
+  it('refuses a pin beyond the channel’s limit with too_many_pins', async () => {
+    await emu.close();
+    await boot({ maxPinsPerChannel: 1 });
+    const id = await newChannel('inc-pins');
+    const first = await slack.chat.postMessage({ channel: id, text: 'one' });
+    const second = await slack.chat.postMessage({ channel: id, text: 'two' });
+    await slack.pins.add({ channel: id, timestamp: first.ts ?? '' });
+    await expect(slack.pins.add({ channel: id, timestamp: second.ts ?? '' })).rejects.toMatchObject(platformError('too_many_pins'));
+  });
+
+  it('ends history paging with has_more false and an empty next_cursor', async () => {
+    const id = await newChannel('inc-paging');
+    for (const text of ['one', 'two', 'three']) await slack.chat.postMessage({ channel: id, text });
+    const first = await slack.conversations.history({ channel: id, limit: 2 });
+    expect(first).toMatchObject({ has_more: true, response_metadata: { next_cursor: expect.stringMatching(/.+/) as unknown } });
+    const last = await slack.conversations.history({ channel: id, limit: 2, cursor: first.response_metadata?.next_cursor });
+    expect(last).toMatchObject({ has_more: false, response_metadata: { next_cursor: '' } });
+    await expect(slack.conversations.history({ channel: id, cursor: 'bm9wZQ==' })).rejects.toMatchObject(platformError('invalid_cursor'));
+  });
+});
+
 describe('views', () => {
   const modal: ModalView = { type: 'modal', title: { type: 'plain_text', text: 'Declare incident' }, blocks: [] };
 
@@ -578,6 +652,15 @@ describe('faults', () => {
     await expect(slack.conversations.create({ name: 'inc-lost' })).rejects.toMatchObject({ code: 'slack_webapi_request_error' });
     expect(emu.channelByName('inc-lost')).toBeDefined();
     expect(emu.callsOf('conversations.create')[0]).toMatchObject({ fault: 'lost', ok: true });
+  });
+
+  it('keeps a fault with arguments for the call that has them', async () => {
+    const one = await newChannel('inc-where-1');
+    const two = await newChannel('inc-where-2');
+    emu.fault('chat.postMessage', { kind: 'error', error: 'fatal_error', where: { channel: two } });
+    await expect(slack.chat.postMessage({ channel: one, text: 'fine' })).resolves.toMatchObject({ ok: true });
+    await expect(slack.chat.postMessage({ channel: two, text: 'refused' })).rejects.toMatchObject(platformError('fatal_error'));
+    await expect(slack.chat.postMessage({ channel: two, text: 'fine again' })).resolves.toMatchObject({ ok: true });
   });
 
   it('answers 503 to every call while down', async () => {

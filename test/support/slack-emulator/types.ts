@@ -120,14 +120,19 @@ export interface ResponseSource {
 }
 export type Fault =
   /** HTTP 429; `retryAfter` is the Retry-After header (1 unless told), sent as given, and not at all when null. */
-  | { kind: 'ratelimit'; retryAfter?: number | string | null }
-  | { kind: 'http'; status: number }
-  /** A platform error; `detail` as Slack adds it to some (canvas_creation_failed, canvas_editing_failed…). */
-  | { kind: 'error'; error: string; detail?: string }
-  | { kind: 'reset' }
-  /** Slack performs the call, then the connection drops before its answer arrives. */
-  | { kind: 'lost' }
-  | { kind: 'hang'; ms: number };
+  (
+    | { kind: 'ratelimit'; retryAfter?: number | string | null }
+    | { kind: 'http'; status: number }
+    /** A platform error; `detail` as Slack adds it to some (canvas_creation_failed, canvas_editing_failed…). */
+    | { kind: 'error'; error: string; detail?: string }
+    | { kind: 'reset' }
+    /** Slack performs the call, then the connection drops before its answer arrives. */
+    | { kind: 'lost' }
+    | { kind: 'hang'; ms: number }
+  ) & {
+    /** Only for a call with these arguments (`{ channel: 'C…' }`); other calls of the method pass it by. */
+    where?: Record<string, string>;
+  };
 export interface EmulatorOptions {
   botToken?: string;
   botUserId?: string;
@@ -156,6 +161,12 @@ export interface EmulatorOptions {
   rateLimits?: boolean;
   /** How long a response_url takes posts: Slack's 30 minutes unless told. */
   responseUrlTtlMs?: number;
+  /** The app's Messages tab; off, DMs from the app answer `messages_tab_disabled`. Default on. */
+  messagesTabEnabled?: boolean;
+  /** False: conversations.create answers `restricted_action`, as in a workspace that lets no app create channels. */
+  appsMayCreateChannels?: boolean;
+  /** How many pins a channel holds before pins.add answers `too_many_pins`. Default 100. */
+  maxPinsPerChannel?: number;
 }
 export type SocketEnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 export interface SocketEnvelopeOptions {

@@ -60,6 +60,12 @@ export class Workspace {
   usergroups = new Map<string, string[]>();
   /** When true every API call answers HTTP 503 (a Slack outage). */
   down = false;
+  /** The app's Messages tab (App Home): when off, every DM from the app answers `messages_tab_disabled`. */
+  messagesTabEnabled: boolean;
+  /** False for a workspace whose admins let only some people (not apps) create channels: `restricted_action`. */
+  appsMayCreateChannels: boolean;
+  /** pins.add answers `too_many_pins` in a channel that has this many. */
+  maxPinsPerChannel: number;
 
   readonly triggers = new Map<string, { issued: number; used: boolean; viewId?: string; user?: string }>();
   readonly responseUrls = new Map<string, { uses: number; issued: number; source?: ResponseSource }>();
@@ -86,6 +92,9 @@ export class Workspace {
     this.responseUrlTtlMs = opts.responseUrlTtlMs ?? 30 * 60_000;
     this.scopes = new Set(opts.scopes ?? MANIFEST_SCOPES);
     this.strictUsers = opts.strictUsers ?? false;
+    this.messagesTabEnabled = opts.messagesTabEnabled ?? true;
+    this.appsMayCreateChannels = opts.appsMayCreateChannels ?? true;
+    this.maxPinsPerChannel = opts.maxPinsPerChannel ?? 100;
     this.addUser({ id: this.botUserId, name: this.botName, real_name: 'Firewatch', is_bot: true });
     for (const u of opts.users ?? []) this.addUser(u);
     for (const c of opts.channels ?? []) this.addChannel(c);

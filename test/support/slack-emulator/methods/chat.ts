@@ -10,6 +10,9 @@ export function chatMethods(ws: Workspace): Record<string, Handler> {
       // Posting in a public channel the bot has not joined is what chat:write.public grants.
       if (!c.is_im && !c.is_private && !ws.isMember(c) && !ws.scopes.has('chat:write.public')) fail('not_in_channel');
       ws.requireActive(c);
+      if (c.is_im && !ws.messagesTabEnabled) fail('messages_tab_disabled');
+      // A bot posts in a public channel it has not joined only with chat:write.public.
+      if (!ws.isMember(c) && ws.scopes && !ws.scopes.has('chat:write.public')) fail('not_in_channel');
       const blocks = messageBlocks(a);
       const text = textArg(a, undefined) ?? '';
       if (!text && !blocks?.length && a.get('attachments') === undefined) fail('no_text');

@@ -8,6 +8,7 @@ const CHANNEL_NAME = /^[a-z0-9_-]+$/;
 export function conversationsMethods(ws: Workspace): Record<string, Handler> {
   return {
     'conversations.create': (a) => {
+      if (!ws.appsMayCreateChannels) fail('restricted_action');
       const name = validateName(ws, a.str('name'));
       const c = ws.addChannel({ name, is_private: a.bool('is_private'), creator: ws.botUserId, members: new Set([ws.botUserId]) });
       return { channel: channelJson(ws, c) };
@@ -30,6 +31,9 @@ export function conversationsMethods(ws: Workspace): Record<string, Handler> {
     },
 
     'conversations.join': (a) => {
+      // Only public channels can be joined; a private one needs an invitation from a member.
+      const wanted = ws.channels.get(a.str('channel') ?? '');
+      if (wanted?.is_private) fail('method_not_supported_for_channel_type');
       const c = ws.channelArg(a);
       ws.requireNotIm(c);
       ws.requireActive(c);
@@ -104,7 +108,8 @@ export function conversationsMethods(ws: Workspace): Record<string, Handler> {
     'conversations.history': (a) => {
       const c = ws.channels.get(a.str('channel') ?? '');
       if (!c) fail('channel_not_found');
-      if (!ws.canSee(c)) fail('not_in_channel');
+      // A bot token reads only conversations it is in, public ones included.
+      ws.requireMember(c);
       const within = tsWindow(a);
       const top = ws
         .messagesIn(c.id)
@@ -121,6 +126,7 @@ export function conversationsMethods(ws: Workspace): Record<string, Handler> {
 
     'conversations.replies': (a) => {
       const c = ws.channelArg(a);
+      ws.requireMember(c);
       const m = ws.findMessage(c.id, a.str('ts') ?? '');
       if (!m) fail('thread_not_found');
       const root = m.thread_ts ?? m.ts;

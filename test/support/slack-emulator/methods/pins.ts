@@ -12,6 +12,7 @@ export function pinsMethods(ws: Workspace): Record<string, Handler> {
       ws.requireActive(c);
       ws.messageArg(c, ts);
       if (ws.pins.some((p) => p.channel === c.id && p.ts === ts)) fail('already_pinned');
+      if (ws.pins.filter((p) => p.channel === c.id).length >= ws.maxPinsPerChannel) fail('too_many_pins');
       ws.pins.push({ channel: c.id, ts, created: nowSec(), created_by: ws.botUserId });
       return {};
     },

@@ -114,7 +114,8 @@ describe('postmortems', () => {
     const summary = fw.slack
       .messagesIn(channel)
       .find((m) => JSON.stringify(m.blocks).includes('incident_actions') || /Postmortem:/.test(fw.slack.textOf(m)))!;
-    expect(fw.slack.textOf(summary)).toContain('Postmortem');
+    // Slack's answer to completing an upload carries no permalink: the summary's link comes from files.info.
+    expect(fw.slack.textOf(summary)).toContain(`📝 Postmortem: <https://firewatch-test.slack.com/files/${fw.slack.botUserId}/${file.id}/`);
 
     await command(channel, 'note One more thing learned');
     const again = fw.slack.responseUrl({ channel, user: 'U0ALICE' });

@@ -25,7 +25,9 @@ export const uploadPostmortem: Handler<'postmortem.upload'> = async (ctx, { inci
     initial_comment: summary,
   });
   const file = (done.files as Array<{ id?: string; permalink?: string }> | undefined)?.[0];
+  // Slack's answer names the file without its permalink; files.info has it, for the summary's link.
   if (file?.permalink) await recordPermalink(ctx.db, target.file_id, file.permalink);
+  else await uploaded(ctx, target.file_id);
   return { status: 'done', result: { fileId: target.file_id } };
 };
 

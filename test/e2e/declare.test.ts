@@ -5,7 +5,7 @@ import type { Db } from '../../src/db/client.js';
 import { Declarer } from '../../src/workflow/declare.js';
 import { ANNOUNCE, GENERAL } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
-import { settledOutbox } from '../support/outbox.js';
+import { settledOutbox, DECLARED_ROWS_DONE } from '../support/outbox.js';
 import type { EmuMessage } from '../support/slack-emulator/index.js';
 import { ackText, incidentNumberIn, postSigned, SIGNING_SECRET, slashCommand, submitView } from '../support/slack-requests.js';
 
@@ -25,15 +25,7 @@ describe('declaring an incident with /incident declare', () => {
   it('acks at once, then creates, fills, pins and announces the incident channel', async () => {
     const { ack, id, rows, incident } = await fw.declareCommand('declare sev2 Payments API returning 500s');
     expect(ackText(ack)).toContain(`INC-${id}`);
-    expect(rows.map((r) => [r.kind, r.status])).toEqual([
-      ['channel.create', 'done'],
-      ['channel.invite', 'done'],
-      ['summary.post', 'done'],
-      ['summary.pin', 'done'],
-      ['channel.topic', 'done'],
-      ['incident.announce', 'done'],
-      ['reply.declared', 'done'],
-    ]);
+    expect(rows.map((r) => [r.kind, r.status])).toEqual(DECLARED_ROWS_DONE);
 
     const channel = fw.slack.channels.get(incident.channelId ?? '');
     expect(channel?.name).toBe(`inc-${id}-payments-api-returning-500s`);

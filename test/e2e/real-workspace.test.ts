@@ -10,7 +10,7 @@ import { outbox, pageNotifications, pages } from '../../src/db/schema.js';
 import { ChannelJoins } from '../../src/slack/delivery/joins.js';
 import { ANNOUNCE, testConfig } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
-import { settledOutbox } from '../support/outbox.js';
+import { settledOutbox, DECLARED_ROWS_DONE } from '../support/outbox.js';
 
 const CONFIG = {
   archive_on_close: true,
@@ -209,15 +209,7 @@ describe('a locked-down workspace', () => {
     refuse();
     try {
       const { id, rows, channel } = await fw.declare(`Summary not pinned: ${error}`);
-      expect(rows.map((r) => [r.kind, r.status])).toEqual([
-        ['channel.create', 'done'],
-        ['channel.invite', 'done'],
-        ['summary.post', 'done'],
-        ['summary.pin', 'done'],
-        ['channel.topic', 'done'],
-        ['incident.announce', 'done'],
-        ['reply.declared', 'done'],
-      ]);
+      expect(rows.map((r) => [r.kind, r.status])).toEqual(DECLARED_ROWS_DONE);
       expect(rows.find((r) => r.kind === 'summary.pin')?.result).toEqual({ skipped: error });
       expect(fw.slack.channel(channel).pins()).toHaveLength(0);
       expect(aboutIn(ANNOUNCE, id)).toHaveLength(1);

@@ -23,3 +23,14 @@ export async function pendingRows(db: Db, incidentId: number): Promise<OutboxRow
     .from(outbox)
     .where(and(eq(outbox.incidentId, incidentId), eq(outbox.status, 'pending')));
 }
+
+/** The outbox rows a declaration makes, in order, each done: the set-up of a public incident. */
+export const DECLARED_ROWS_DONE = [
+  ['channel.create', 'done'],
+  ['channel.invite', 'done'],
+  ['summary.post', 'done'],
+  ['summary.pin', 'done'],
+  ['channel.topic', 'done'],
+  ['incident.announce', 'done'],
+  ['reply.declared', 'done'],
+];

@@ -1,3 +1,4 @@
+import type { Incident } from '../../src/db/schema.js';
 import type { TimelineData, TimelineKind } from '../../src/timeline/events.js';
 
 export const page = { pageId: 7, policy: 'primary' };
@@ -52,3 +53,35 @@ export const samples: { [K in TimelineKind]: TimelineData<K> } = {
   postmortem_answers_saved: { fields: ['impact', 'summary'] },
   postmortem_published: { version: 2 },
 };
+
+/** An incident row as the database holds one, for pure code that takes a row; override what the test is about. */
+export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
+  const at = new Date('2026-01-05T09:00:00Z');
+  return {
+    id: 7,
+    title: 'Payments down',
+    description: '',
+    severity: 'sev2',
+    status: 'investigating',
+    type: null,
+    impact: null,
+    leadId: 'U0ALICE',
+    declaredBy: 'U0ALICE',
+    isPrivate: false,
+    source: 'slack',
+    channelName: null,
+    channelId: null,
+    summaryTs: null,
+    announcementChannel: null,
+    announcementTs: null,
+    createdAt: at,
+    acknowledgedAt: null,
+    mitigatedAt: null,
+    resolvedAt: null,
+    closedAt: null,
+    updatedAt: at,
+    nextUpdateDueAt: null,
+    leadNudgeAt: null,
+    ...overrides,
+  };
+}

@@ -6,6 +6,7 @@ import { summaryMessage } from '../../src/slack/blocks/incident.js';
 import { updateModal } from '../../src/slack/blocks/modals.js';
 import { Args } from '../support/slack-emulator/args.js';
 import { messageBlocks, viewArg } from '../support/slack-emulator/block-kit.js';
+import { sampleIncident } from '../support/timeline-samples.js';
 
 // Ids as long as the config allows, labels as long as it allows, and as many incident types as a menu holds.
 const config = parseConfig(
@@ -19,32 +20,8 @@ const config = parseConfig(
   'f.yaml',
 );
 
-const incident = (status: Incident['status']): Incident => ({
-  id: 7,
-  title: 'Payments down',
-  description: '',
-  severity: 'sev2',
-  status,
-  type: null,
-  impact: null,
-  leadId: 'U0ALICE',
-  declaredBy: 'U0ALICE',
-  isPrivate: false,
-  source: 'slack',
-  channelName: 'inc-7-payments-down',
-  channelId: 'C0INC7',
-  summaryTs: null,
-  announcementChannel: null,
-  announcementTs: null,
-  createdAt: new Date('2026-01-05T09:00:00Z'),
-  acknowledgedAt: null,
-  mitigatedAt: null,
-  resolvedAt: null,
-  closedAt: null,
-  updatedAt: new Date('2026-01-05T09:00:00Z'),
-  nextUpdateDueAt: null,
-  leadNudgeAt: null,
-});
+const incident = (status: Incident['status']): Incident =>
+  sampleIncident({ status, channelName: 'inc-7-payments-down', channelId: 'C0INC7' });
 
 /** What Slack answers views.open with this view: nothing when it is valid. */
 function viewErrors(view: unknown): unknown {

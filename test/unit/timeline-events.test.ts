@@ -5,7 +5,7 @@ import { compilePostmortem, type PostmortemInput } from '../../src/postmortems/c
 import { timelineMessage } from '../../src/slack/blocks/timeline.js';
 import { isTimelineKind, parseEvent, timelineEventSchemas } from '../../src/timeline/events.js';
 import { timelineRow } from '../../src/timeline/record.js';
-import { page, samples } from '../support/timeline-samples.js';
+import { page, samples, sampleIncident } from '../support/timeline-samples.js';
 
 const kinds = Object.keys(timelineEventSchemas).filter(isTimelineKind);
 
@@ -72,32 +72,7 @@ describe('the catalogue of timeline events', () => {
 describe('readers of rows outside the catalogue', () => {
   const config = parseConfig({}, 'test config');
   const at = new Date('2026-11-29T22:00:00Z');
-  const incident: Incident = {
-    id: 42,
-    title: 'Checkout down',
-    description: '',
-    severity: 'sev1',
-    status: 'investigating',
-    type: null,
-    impact: null,
-    leadId: 'U0ALICE',
-    declaredBy: 'U0ALICE',
-    isPrivate: false,
-    source: 'slack',
-    channelName: null,
-    channelId: null,
-    summaryTs: null,
-    announcementChannel: null,
-    announcementTs: null,
-    createdAt: at,
-    acknowledgedAt: null,
-    mitigatedAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    updatedAt: at,
-    nextUpdateDueAt: null,
-    leadNudgeAt: null,
-  };
+  const incident: Incident = sampleIncident({ id: 42, title: 'Checkout down', severity: 'sev1', createdAt: at, updatedAt: at });
 
   it('gives Slack the generic line for an unknown kind or unreadable data', () => {
     expect(timelineMessage(config, incident, row('weather_report', { sky: 'grey' })).text).toBe('• <@U0ALICE>: weather report on *INC-42*');

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env } from './config/env.js';
-import { pagingWarnings } from './config/methods.js';
+import { pagingWarnings, unavailableMethods } from './config/methods.js';
 import type { Config } from './config/load.js';
 import { openDatabase, type Database } from './db/client.js';
 import { createHttpServer } from './http/server.js';
@@ -16,6 +16,10 @@ import { startJobs } from './scheduler.js';
 import { createSlackApp, webClientOptions, type SlackApp } from './slack/app.js';
 import { CountingWebClient } from './slack/client.js';
 import { createDeliverer } from './slack/delivery/index.js';
+import { createProviderDeliverer } from './providers/deliver.js';
+import { configuredSenders } from './providers/senders.js';
+import { isEffectKind, isProviderEffect } from './outbox/effects.js';
+import type { Deliverer } from './outbox/delivery-outcome.js';
 import { ChannelJoins } from './slack/delivery/joins.js';
 import { failureNotices } from './slack/failure-notices.js';
 import { platformCode } from './slack/errors.js';
@@ -81,6 +85,12 @@ interface Wired {
   install: InstallCheck;
 }
 
+/** Page attempts by e-mail, SMS, voice and push go to their providers; everything else to Slack. */
+const routeDeliveries =
+  (slack: Deliverer, providers: Deliverer): Deliverer =>
+  (row) =>
+    isEffectKind(row.kind) && isProviderEffect(row.kind) ? providers(row) : slack(row);
+
 /** The Slack client, the outbox that delivers through it, the services listeners use, and the Bolt app. */
 async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { db }: Database): Promise<Wired> {
   const metrics = createMetrics(db);
@@ -95,15 +105,18 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
     db,
     foreground,
     logger: logger.child({ component: 'outbox' }),
-    deliver: createDeliverer({
-      db,
-      config,
-      client,
-      identity,
-      users: new UserNames(client),
-      logger,
-      joins: new ChannelJoins(client, config, logger),
-    }),
+    deliver: routeDeliveries(
+      createDeliverer({
+        db,
+        config,
+        client,
+        identity,
+        users: new UserNames(client),
+        logger,
+        joins: new ChannelJoins(client, config, logger),
+      }),
+      createProviderDeliverer({ db, config, logger, senders: configuredSenders(env), unavailable: unavailableMethods(env) }),
+    ),
     ...(outboxLeaseMs ? { leaseMs: outboxLeaseMs } : {}),
     onFailed: failureNotices(db, () => outbox.wake()),
   });

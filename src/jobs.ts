@@ -2,6 +2,7 @@ import { catchUp, latestDueAt } from './digests/cron-times.js';
 import { DIGEST_JOB, lastRunDueAt, runDigest } from './digests/job.js';
 import { sweepReminders } from './digests/reminders.js';
 import { sweepOverdueFollowups } from './incidents/followups.js';
+import { sweepDueAttempts } from './paging/attempts.js';
 import { sweepDuePages } from './paging/pages.js';
 import { DEFAULT_INSIGHT_DAYS, insightsFor, runInsights } from './postmortems/insights-job.js';
 import type { Job } from './scheduler.js';
@@ -28,10 +29,10 @@ async function sweepOutbox({ outbox }: Services): Promise<void> {
   await outbox.renewLeases();
 }
 
-/** Escalations, update reminders and overdue follow-ups that fell due since the last tick. */
+/** Escalations, people's later notification rules, update reminders and overdue follow-ups due since the last tick. */
 async function sweepDue({ db, config, metrics }: Services): Promise<number> {
   const escalated = await sweepDuePages(db, { onLate: (ms) => metrics.escalationLateness.observe(ms / 1000) });
-  return escalated + (await sweepReminders(db, config)) + (await sweepOverdueFollowups(db));
+  return escalated + (await sweepDueAttempts(db)) + (await sweepReminders(db, config)) + (await sweepOverdueFollowups(db));
 }
 
 function digestJob({ db, config, logger }: Services, schedule: string): Job {

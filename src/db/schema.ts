@@ -201,6 +201,8 @@ export const pages = pgTable(
       .references(() => incidents.id),
     policyId: text('policy_id').notNull(),
     policy: jsonb('policy').$type<Record<string, unknown>>().notNull(),
+    /** Each person's notification rules as they were when the page started (paging/rules.ts); null before they existed. */
+    rules: jsonb('rules').$type<Record<string, unknown>>(),
     state: text('state').$type<PageState>().notNull().default('triggered'),
     level: integer('level').notNull().default(0),
     loop: integer('loop').notNull().default(0),
@@ -243,6 +245,51 @@ export const pageNotifications = pgTable(
 
 export type Page = typeof pages.$inferSelect;
 export type PageNotification = typeof pageNotifications.$inferSelect;
+
+/**
+ * What an attempt to reach a person by one method has come to: `pending` until its rule's delay passes,
+ * `queued` for its provider, then `sent`, `delivered`, `failed`, `no_answer` or `acknowledged` (the
+ * method the person acknowledged by); `cancelled` when the page ended first, `skipped` when the person
+ * has no address for the method or its provider is not configured.
+ */
+export type AttemptState = 'pending' | 'queued' | 'sent' | 'delivered' | 'failed' | 'no_answer' | 'acknowledged' | 'cancelled' | 'skipped';
+
+/** One method of reaching one notified person, as their rules say: the receipt of that attempt. */
+export const notificationAttempts = pgTable(
+  'notification_attempts',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    notificationId: integer('notification_id')
+      .notNull()
+      .references(() => pageNotifications.id),
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => pages.id),
+    incidentId: integer('incident_id').notNull(),
+    userId: text('user_id').notNull(),
+    method: text('method').$type<'email' | 'sms' | 'voice' | 'push'>().notNull(),
+    /** The rule of the person's rules this attempt comes from. */
+    step: integer('step').notNull(),
+    dueAt: timestamptz('due_at').notNull(),
+    state: text('state').$type<AttemptState>().notNull().default('pending'),
+    /** The address as people may see it: `a…e@example.com`, `+49…5678`. */
+    maskedAddress: text('masked_address'),
+    providerId: text('provider_id'),
+    error: text('error'),
+    sentAt: timestamptz('sent_at'),
+    deliveredAt: timestamptz('delivered_at'),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('notification_attempts_once_idx').on(t.notificationId, t.method, t.step),
+    index('notification_attempts_due_idx')
+      .on(t.dueAt)
+      .where(sql`state = 'pending'`),
+    index('notification_attempts_page_idx').on(t.pageId),
+  ],
+);
+
+export type NotificationAttempt = typeof notificationAttempts.$inferSelect;
 
 /** Who gets DMs: `incident:<n>` for one incident's updates, `digest` for the stakeholder digest. */
 export const subscriptions = pgTable(

@@ -55,11 +55,20 @@ export const effectSchemas = {
   'alerts.summary': z.object({ ...incidentRef, minute: z.string() }),
   /** Tells someone privately that something they did could not be shown in Slack. */
   'notice.dm': z.object({ userId: z.string(), text: z.string() }),
+  /** One attempt to reach a paged person by e-mail, SMS, voice or push, through its provider. */
+  'notify.send': z.object({ ...incidentRef, pageId: z.number().int().positive(), attemptId: z.number().int().positive() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;
 export type EffectPayload<K extends EffectKind> = z.infer<(typeof effectSchemas)[K]>;
 export type Effect = { [K in EffectKind]: { kind: K; payload: EffectPayload<K> } }[EffectKind];
+
+/** The effects a provider other than Slack delivers (src/providers/); Slack delivers every other kind. */
+export const PROVIDER_EFFECTS = ['notify.send'] as const satisfies readonly EffectKind[];
+export type ProviderEffectKind = (typeof PROVIDER_EFFECTS)[number];
+export type SlackEffectKind = Exclude<EffectKind, ProviderEffectKind>;
+
+export const isProviderEffect = (kind: EffectKind): kind is ProviderEffectKind => (PROVIDER_EFFECTS as readonly string[]).includes(kind);
 
 export function isEffectKind(kind: string): kind is EffectKind {
   return Object.hasOwn(effectSchemas, kind);

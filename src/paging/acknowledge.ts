@@ -8,6 +8,7 @@ import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import { command, msg, person, refuse, type Message, type Outcome, type Refusal } from '../outcome.js';
+import { cancelAttempts } from './attempts.js';
 import { advance, note } from './pages.js';
 
 export type PageOutcome = Outcome<{ page: Page }>;
@@ -73,6 +74,7 @@ export async function acknowledgePage(db: Db, request: { pageId: number; actor: 
       const [page] = await tx.select().from(pages).where(eq(pages.id, request.pageId));
       return page ? ended(page) : noSuchPage;
     }
+    await cancelAttempts(tx, [acked.id]);
     const effects: Effect[] = [];
     await note(
       tx,
@@ -99,6 +101,10 @@ export async function resolvePagesOf(tx: Tx, incidentId: number, actor: string |
     .where(and(eq(pages.incidentId, incidentId), inArray(pages.state, ['triggered', 'exhausted'])))
     .returning();
   if (ended.length === 0) return;
+  await cancelAttempts(
+    tx,
+    ended.map((p) => p.id),
+  );
   const effects: Effect[] = [];
   for (const page of ended) {
     await recordEvent(tx, { incidentId, kind: 'page_resolved', actor, data: { pageId: page.id, policy: page.policyId } });
@@ -123,6 +129,10 @@ export async function acknowledgePagesOf(tx: Tx, incidentId: number, by: string)
     })
     .where(and(eq(pages.incidentId, incidentId), inArray(pages.state, ['triggered', 'exhausted'])))
     .returning();
+  await cancelAttempts(
+    tx,
+    acked.map((p) => p.id),
+  );
   const effects: Effect[] = [];
   for (const page of acked) {
     await note(

@@ -6,6 +6,7 @@ import { command, msg, person, refuse } from '../outcome.js';
 import { escalateNow, type PageOutcome } from './acknowledge.js';
 import { runningPage, triggerPage } from './pages.js';
 import { freezePolicy, personPolicy } from './policy.js';
+import { freezeRules } from './rules.js';
 
 export type PageTarget = { user: string } | { policy: string };
 
@@ -42,7 +43,8 @@ export async function pageFor(
     }
     const running = await runningPage(tx, incident.id, frozen.id);
     if (running) return { escalate: running.id };
-    const page = await triggerPage(tx, { incident, policy: frozen, actor: request.actor, message: request.message || undefined });
+    const rules = freezeRules(config);
+    const page = await triggerPage(tx, { incident, policy: frozen, rules, actor: request.actor, message: request.message || undefined });
     const who = 'user' in request.target ? person(request.target.user) : `policy ${frozen.id}`;
     return { ok: true, page, message: msg`Paging ${who} for ${incidentKey(incident.id)}.` };
   });

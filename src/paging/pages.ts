@@ -6,7 +6,9 @@ import { enqueueForIncidents } from '../outbox/enqueue.js';
 import type { TimelineData, TimelineEntry, TimelineKind } from '../timeline/events.js';
 import { recordEvent, timelineRow, type TimelineRow } from '../timeline/record.js';
 import { announce } from '../workflow/audience.js';
+import { startAttempts } from './attempts.js';
 import { escalationStep, frozenPolicySchema, resolveLevel, type FrozenPolicy } from './policy.js';
+import type { FrozenRules } from './rules.js';
 
 const interval = (ms: number) => sql`now() + ${`${ms} milliseconds`}::interval`;
 
@@ -75,6 +77,15 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
   );
   const inserted = candidates.length ? await tx.insert(pageNotifications).values(candidates).onConflictDoNothing().returning() : [];
   const notificationOf = new Map(inserted.map((n) => [`${n.pageId}:${n.level}:${n.loop}:${n.userId}`, n]));
+  const pageOf = new Map(steps.map((s) => [s.page.id, s.page]));
+  const attempts = await startAttempts(
+    tx,
+    inserted.flatMap((notification) => {
+      const page = pageOf.get(notification.pageId);
+      return page ? [{ page, notification }] : [];
+    }),
+    now,
+  );
   const sent = plans.map(({ step, users }) =>
     users.flatMap((userId) => {
       const notification = step.notify && notificationOf.get(`${step.page.id}:${step.notify.level}:${step.notify.loop}:${userId}`);
@@ -114,13 +125,13 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
       ]),
     ];
   });
-  await enqueueForIncidents(tx, effects);
+  await enqueueForIncidents(tx, [...effects, ...attempts]);
 }
 
 /** Starts a page inside the caller's transaction and notifies its first level. */
 export async function triggerPage(
   tx: Tx,
-  request: { incident: Incident; policy: FrozenPolicy; actor: string | null; message: string | undefined },
+  request: { incident: Incident; policy: FrozenPolicy; rules: FrozenRules; actor: string | null; message: string | undefined },
 ): Promise<Page> {
   const { incident, policy } = request;
   const first = policy.levels[0];
@@ -131,6 +142,7 @@ export async function triggerPage(
       incidentId: incident.id,
       policyId: policy.id,
       policy,
+      rules: request.rules,
       triggeredBy: request.actor,
       message: request.message ?? null,
       nextEscalationAt: interval(first.delayMs),

@@ -20,6 +20,7 @@ import { clearReminders, scheduleNextUpdate } from '../incidents/cadence.js';
 import { postmortemWritten } from '../postmortems/store.js';
 import { refreshLifecycleTimes } from '../incidents/times.js';
 import { freezePolicy } from '../paging/policy.js';
+import { freezeRules } from '../paging/rules.js';
 import { resolvePagesOf } from '../paging/acknowledge.js';
 import { runningPage, triggerPage } from '../paging/pages.js';
 import { incidentKey, lockIncident, noSuchIncident } from '../incidents/queries.js';
@@ -204,7 +205,8 @@ async function applySeverity(
   const policyId = findSeverity(config, severity)?.page;
   if (policyId && rank(severity) < rank(incident.severity) && !(await runningPage(tx, changed.id, policyId))) {
     const policy = freezePolicy(config, policyId);
-    if (policy) await triggerPage(tx, { incident: changed, policy, actor, message: `Severity raised to ${severity.toUpperCase()}` });
+    const message = `Severity raised to ${severity.toUpperCase()}`;
+    if (policy) await triggerPage(tx, { incident: changed, policy, rules: freezeRules(config), actor, message });
   }
   return { incident: changed, event };
 }

@@ -9,6 +9,7 @@ import type { StartStatus } from '../incidents/lifecycle.js';
 import { isPerson } from '../incidents/people.js';
 import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../incidents/cadence.js';
 import { freezePolicy } from '../paging/policy.js';
+import { freezeRules } from '../paging/rules.js';
 import { triggerPage } from '../paging/pages.js';
 import { incidentKey } from '../incidents/queries.js';
 import { msg, refuse, type Done, type Refusal } from '../outcome.js';
@@ -160,6 +161,7 @@ export async function openIncidents(tx: Tx, config: Config, openings: readonly O
       await triggerPage(tx, {
         incident: opened[i]!,
         policy,
+        rules: freezeRules(config),
         actor: person ? request.declaredBy : null,
         message: `${person ? 'Declared' : 'Opened by an alert'} as ${severity.id.toUpperCase()}`,
       });

@@ -1,3 +1,4 @@
+import type { FrozenRules } from '../../src/paging/rules.js';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.js';
@@ -8,6 +9,9 @@ import { startEmulator } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
 import type { SlackEmulator } from '../support/slack-emulator/index.js';
+
+/** Everyone paged in Slack only, as with no people: in the config. */
+const SLACK_ONLY: FrozenRules = { defaults: [{ after: 0, via: ['slack'] }], people: {} };
 
 const PAGES = 200;
 const POLICY: FrozenPolicy = {
@@ -55,7 +59,7 @@ describe.runIf(process.env.DATABASE_URL)('two Firewatch processes on one Postgre
             channelName: channel.name,
           })
           .returning();
-        await triggerPage(tx, { incident: incident!, policy: POLICY, actor: 'U0ALICE', message: undefined });
+        await triggerPage(tx, { incident: incident!, policy: POLICY, rules: SLACK_ONLY, actor: 'U0ALICE', message: undefined });
       });
     }
     await own.db.update(pages).set({ nextEscalationAt: sql`now()` });

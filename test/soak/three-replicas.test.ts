@@ -1,3 +1,4 @@
+import type { FrozenRules } from '../../src/paging/rules.js';
 import { and, asc, count, eq, inArray, lte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
@@ -23,6 +24,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
 import type { EmuMessage, EmuView, RecordedCall, ResponseUrlPost, SlackEmulator } from '../support/slack-emulator/index.js';
 import { clickButton, slashCommand, submitView, type SignedResponse } from '../support/slack-requests.js';
+
+/** Everyone paged in Slack only, as with no people: in the config. */
+const SLACK_ONLY: FrozenRules = { defaults: [{ after: 0, via: ['slack'] }], people: {} };
 
 /** The requirement's load; smaller values make a quick local run. */
 const DECLARES = Number(process.env.SOAK_DECLARES ?? 50);
@@ -395,7 +399,7 @@ describe.runIf(process.env.DATABASE_URL)(
               channelName: channel.name,
             })
             .returning();
-          await triggerPage(tx, { incident: incident!, policy: MASS_POLICY, actor: 'U0ALICE', message: undefined });
+          await triggerPage(tx, { incident: incident!, policy: MASS_POLICY, rules: SLACK_ONLY, actor: 'U0ALICE', message: undefined });
         });
       }
       massPageIds = (await own.select({ id: pages.id }).from(pages).orderBy(asc(pages.id))).map((p) => p.id);

@@ -22,6 +22,8 @@ export interface HarnessOptions {
   captureLogs?: boolean;
   /** After each test, Slack is up again with no queued faults, for files that break it on purpose. */
   healSlackAfterEach?: boolean;
+  /** Environment variables besides Slack's, read when the app starts (after the file's own beforeAll hooks). */
+  env?: () => Record<string, string>;
 }
 
 export interface DeclareOptions {
@@ -159,9 +161,10 @@ export class Harness {
     try {
       slack = await startEmulator(this.options.emulator);
       for (const c of this.options.channels ?? []) slack.addChannel(c);
+      const env = this.options.env?.() ?? {};
       const { app, logs } = this.options.captureLogs
-        ? await startLoggedApp(slack, database.database, this.config)
-        : { app: await startApp(slack, database.database, this.config), logs: [] };
+        ? await startLoggedApp(slack, database.database, this.config, env)
+        : { app: await startApp(slack, database.database, this.config, env), logs: [] };
       slack.appUrl = app.url;
       this.started = { database, slack, app, logs };
     } catch (err) {

@@ -74,12 +74,14 @@ describe('the layers of src/', () => {
 
   it('keeps the domains free of the surfaces: no domain folder imports slack/, http/ or the composition root', () => {
     for (const domain of ['config', 'db', 'outbox', 'timeline', 'incidents', 'paging', 'digests', 'postmortems', 'workflow']) {
-      expect(importsBetween(graph, domain, ['slack', 'http', '(root)']), domain).toEqual([]);
+      expect(importsBetween(graph, domain, ['slack', 'http', 'providers', '(root)']), domain).toEqual([]);
     }
   });
 
-  it('keeps http/ free of Slack, and slack/ free of the alert pipeline', () => {
+  it('keeps http/ free of Slack, and slack/ free of the alert pipeline, and the surfaces apart', () => {
     expect(importsBetween(graph, 'http', ['slack'])).toEqual([]);
+    expect(importsBetween(graph, 'providers', ['slack', 'http'])).toEqual([]);
+    expect(importsBetween(graph, 'slack', ['providers'])).toEqual([]);
     expect(importsBetween(graph, 'slack', ['alerts'])).toEqual([]);
   });
 

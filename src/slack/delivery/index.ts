@@ -1,5 +1,5 @@
 import type { OutboxRow } from '../../db/schema.js';
-import { effectSchemas, isEffectKind, type EffectKind, type EffectPayload } from '../../outbox/effects.js';
+import { effectSchemas, isEffectKind, isProviderEffect, type EffectPayload, type SlackEffectKind } from '../../outbox/effects.js';
 import type { Deliverer, DeliveryOutcome } from '../../outbox/delivery-outcome.js';
 import { outcomeOf } from '../errors.js';
 import { archiveChannel, createChannel, inviteUsers, setTopic } from './channel.js';
@@ -13,8 +13,8 @@ import { dmRole, dmSubscriber, postReminder, postTimelineEvent, summariseAlerts 
 
 export type { DeliveryContext } from './context.js';
 
-/** Each effect kind and the Slack surface that delivers it: a new kind does not compile until it has one. */
-const handlers: { [K in EffectKind]: Handler<K> } = {
+/** Each effect kind Slack delivers and the Slack surface that does: a new kind does not compile until it has one. */
+const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'channel.create': createChannel,
   'channel.invite': inviteUsers,
   'channel.topic': setTopic,
@@ -38,7 +38,7 @@ const handlers: { [K in EffectKind]: Handler<K> } = {
   'notice.dm': dmNotice,
 };
 
-function run<K extends EffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {
+function run<K extends SlackEffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {
   const parsed = effectSchemas[kind].safeParse(payload);
   if (!parsed.success) return Promise.resolve({ status: 'failed', error: `bad payload: ${parsed.error.message}` });
   return handlers[kind](ctx, parsed.data as EffectPayload<K>, row);
@@ -47,7 +47,7 @@ function run<K extends EffectKind>(ctx: DeliveryContext, kind: K, payload: unkno
 /** Turns outbox rows into Slack calls; Slack's answers become done, retry or failed. */
 export function createDeliverer(ctx: DeliveryContext): Deliverer {
   return async (row) => {
-    if (!isEffectKind(row.kind)) return { status: 'failed', error: `unknown effect kind ${row.kind}` };
+    if (!isEffectKind(row.kind) || isProviderEffect(row.kind)) return { status: 'failed', error: `not a Slack effect: ${row.kind}` };
     try {
       return await run(ctx, row.kind, row.payload, row);
     } catch (err) {

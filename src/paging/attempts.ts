@@ -1,0 +1,121 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import {
+  notificationAttempts,
+  pages,
+  type AttemptState,
+  type NotificationAttempt,
+  type Page,
+  type PageNotification,
+} from '../db/schema.js';
+import type { Effect } from '../outbox/effects.js';
+import { enqueueForIncidents } from '../outbox/enqueue.js';
+import { frozenRulesSchema, plannedAttempts, rulesFor } from './rules.js';
+
+/** The states an attempt can still be sent from; an ended page cancels them. */
+const WAITING: AttemptState[] = ['pending', 'queued'];
+/** A page still open to acknowledgement: one that ran out of levels can still be acknowledged. */
+const OPEN_PAGE = ['triggered', 'exhausted'] as const;
+
+const sendEffect = (a: Pick<NotificationAttempt, 'id' | 'incidentId' | 'pageId'>): { incidentId: number; effect: Effect } => ({
+  incidentId: a.incidentId,
+  effect: { kind: 'notify.send', payload: { incidentId: a.incidentId, pageId: a.pageId, attemptId: a.id } },
+});
+
+/**
+ * The attempts each newly notified person's rules ask for, written with the notifications: those due at
+ * once are queued for their provider in the same transaction, the rest wait for the sweep.
+ */
+export async function startAttempts(
+  tx: Tx,
+  notified: ReadonlyArray<{ page: Page; notification: PageNotification }>,
+  now: Date,
+): Promise<Array<{ incidentId: number; effect: Effect }>> {
+  const rows = notified.flatMap(({ page, notification }) => {
+    const rules = page.rules ? frozenRulesSchema.safeParse(page.rules) : undefined;
+    if (!rules?.success) return [];
+    return plannedAttempts(rulesFor(rules.data, notification.userId)).map((planned) => ({
+      notificationId: notification.id,
+      pageId: page.id,
+      incidentId: page.incidentId,
+      userId: notification.userId,
+      method: planned.method,
+      step: planned.step,
+      dueAt: new Date(now.getTime() + planned.afterMs),
+      state: (planned.afterMs === 0 ? 'queued' : 'pending') as AttemptState,
+    }));
+  });
+  if (rows.length === 0) return [];
+  const inserted = await tx.insert(notificationAttempts).values(rows).onConflictDoNothing().returning();
+  return inserted.filter((a) => a.state === 'queued').map(sendEffect);
+}
+
+/**
+ * Queues every attempt whose delay has passed on a page still open, claimed with FOR UPDATE SKIP LOCKED
+ * so replicas share them and each goes out once. Returns how many were queued.
+ */
+export async function sweepDueAttempts(db: Db, batchSize = 500): Promise<number> {
+  let queued = 0;
+  for (;;) {
+    const claimed = await db.transaction(async (tx) => {
+      const due = tx
+        .select({ id: notificationAttempts.id })
+        .from(notificationAttempts)
+        .innerJoin(pages, eq(pages.id, notificationAttempts.pageId))
+        .where(
+          and(eq(notificationAttempts.state, 'pending'), sql`${notificationAttempts.dueAt} <= now()`, inArray(pages.state, [...OPEN_PAGE])),
+        )
+        .orderBy(asc(notificationAttempts.dueAt))
+        .limit(batchSize)
+        .for('update', { of: notificationAttempts, skipLocked: true });
+      const rows = await tx
+        .update(notificationAttempts)
+        .set({ state: 'queued', updatedAt: sql`now()` })
+        .where(inArray(notificationAttempts.id, due))
+        .returning();
+      await enqueueForIncidents(tx, rows.map(sendEffect));
+      return rows.length;
+    });
+    queued += claimed;
+    if (claimed < batchSize) return queued;
+  }
+}
+
+/** An ended page sends nothing more: its waiting attempts are cancelled in the transaction that ends it. */
+export async function cancelAttempts(tx: Tx, pageIds: readonly number[]): Promise<void> {
+  if (pageIds.length === 0) return;
+  await tx
+    .update(notificationAttempts)
+    .set({ state: 'cancelled', updatedAt: sql`now()` })
+    .where(and(inArray(notificationAttempts.pageId, [...pageIds]), inArray(notificationAttempts.state, WAITING)));
+}
+
+/**
+ * The attempt to send now with its page, or nothing when either is gone. The page is locked FOR SHARE
+ * for the rest of the caller's transaction: an acknowledgement (which updates the page) waits for the
+ * send to finish, so nothing goes out after an acknowledgement commits, whichever replica sends.
+ */
+export async function attemptToSend(tx: Tx, attemptId: number): Promise<{ attempt: NotificationAttempt; page: Page } | undefined> {
+  const [attempt] = await tx.select().from(notificationAttempts).where(eq(notificationAttempts.id, attemptId)).for('update');
+  if (!attempt) return undefined;
+  const [page] = await tx.select().from(pages).where(eq(pages.id, attempt.pageId)).for('share');
+  return page && { attempt, page };
+}
+
+export const pageIsOpen = (page: Page): boolean => (OPEN_PAGE as readonly string[]).includes(page.state);
+
+export async function recordAttempt(
+  tx: Tx,
+  attemptId: number,
+  change: Partial<Pick<NotificationAttempt, 'state' | 'maskedAddress' | 'providerId' | 'error' | 'sentAt' | 'deliveredAt'>>,
+): Promise<void> {
+  await tx
+    .update(notificationAttempts)
+    .set({ ...change, updatedAt: sql`now()` })
+    .where(eq(notificationAttempts.id, attemptId));
+}
+
+/** A page's attempts, oldest first: its receipts. */
+export async function attemptsOf(tx: Tx, pageId: number): Promise<NotificationAttempt[]> {
+  return tx.select().from(notificationAttempts).where(eq(notificationAttempts.pageId, pageId)).orderBy(asc(notificationAttempts.id));
+}

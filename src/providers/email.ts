@@ -1,0 +1,48 @@
+import nodemailer from 'nodemailer';
+import type { Env } from '../config/env.js';
+import { ProviderRefused, type PageContent, type Sender } from './provider.js';
+
+const TIMEOUT_MS = 10_000;
+
+/** SMTP answers 5xx when it will never take the message (no such mailbox, refused); 4xx and lost connections pass. */
+function refusal(err: unknown): ProviderRefused {
+  const e = err as { responseCode?: number; response?: string; code?: string; message?: string };
+  const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
+  const why = e.response ?? e.message ?? String(err);
+  return new ProviderRefused(code !== undefined && code >= 500 && code < 600, code ? `SMTP ${code}: ${why}` : `SMTP: ${e.code ?? why}`);
+}
+
+/** E-mail through the SMTP server of `SMTP_URL` (its credentials included), from `SMTP_FROM`. */
+export function emailSender(env: Env): Sender | undefined {
+  if (!env.SMTP_URL || !env.SMTP_FROM) return undefined;
+  const url = new URL(env.SMTP_URL);
+  const transport = nodemailer.createTransport({
+    host: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
+    secure: url.protocol === 'smtps:',
+    ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    connectionTimeout: TIMEOUT_MS,
+    greetingTimeout: TIMEOUT_MS,
+    socketTimeout: TIMEOUT_MS,
+  });
+  const domain = new URL(env.PUBLIC_URL).hostname;
+  return {
+    async send(to: string, content: PageContent, key: string) {
+      try {
+        // One Message-ID per attempt: a resend after a crash is the same message to the mailbox.
+        const info = await transport.sendMail({
+          from: env.SMTP_FROM,
+          to,
+          subject: content.subject,
+          text: content.text,
+          messageId: `<${key}@${domain}>`,
+          headers: { 'X-Priority': '1', Importance: 'high' },
+        });
+        if (info.rejected.length > 0) throw new ProviderRefused(true, `SMTP refused ${info.rejected.join(', ')}`);
+        return { providerId: info.messageId };
+      } catch (err) {
+        throw err instanceof ProviderRefused ? err : refusal(err);
+      }
+    },
+  };
+}

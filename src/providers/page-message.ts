@@ -1,0 +1,26 @@
+import type { Config } from '../config/load.js';
+import { findSeverity } from '../config/load.js';
+import type { Incident, Page } from '../db/schema.js';
+import { incidentKey } from '../incidents/queries.js';
+import type { PageContent } from './provider.js';
+
+/**
+ * A page as it reads outside Slack: the incident, its severity and why it pages. A private incident
+ * shows only its key and severity, since a phone's lock screen and a mailbox are not its channel.
+ */
+export function pageContent(config: Config, incident: Incident, page: Page): PageContent {
+  const key = incidentKey(incident.id);
+  const severity = findSeverity(config, incident.severity);
+  const level = `${incident.severity.toUpperCase()}${severity ? ` · ${severity.label}` : ''}`;
+  const what = incident.isPrivate ? `${key} (${level}, a private incident)` : `${key} (${level}): ${incident.title}`;
+  const lines = [
+    `You are being paged for ${what}.`,
+    ...(page.message ? [`Why: ${page.message}`] : []),
+    `Escalation policy ${page.policyId}, level ${page.level + 1}.`,
+    'Acknowledge with the Acknowledge button of the page Firewatch sent you in Slack; until someone does, the page escalates.',
+  ];
+  return {
+    subject: `🚨 Paged: ${incident.isPrivate ? `${key} · ${level}` : `${key} · ${level} · ${incident.title}`}`,
+    text: lines.join('\n'),
+  };
+}

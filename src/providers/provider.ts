@@ -1,0 +1,26 @@
+import type { ProviderMethod } from '../paging/rules.js';
+
+/** What a page says when it reaches someone outside Slack. */
+export interface PageContent {
+  /** One line: the subject of an e-mail, the title of a push notification. */
+  subject: string;
+  /** The whole text: an e-mail's body, an SMS. */
+  text: string;
+}
+
+/** A provider's refusal: `permanent` when trying again cannot help (a bad address, a number that opted out). */
+export class ProviderRefused extends Error {
+  constructor(
+    readonly permanent: boolean,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Sends one attempt; `key` names the attempt, so a provider that can tell a repeat sends it once. */
+export interface Sender {
+  send(to: string, content: PageContent, key: string): Promise<{ providerId: string }>;
+}
+
+export type Senders = Partial<Record<ProviderMethod, Sender>>;

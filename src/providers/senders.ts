@@ -1,0 +1,9 @@
+import type { Env } from '../config/env.js';
+import { emailSender } from './email.js';
+import type { Senders } from './provider.js';
+
+/** The providers this install has configured; a method without one is skipped, its reason logged at start. */
+export function configuredSenders(env: Env): Senders {
+  const email = emailSender(env);
+  return { ...(email ? { email } : {}) };
+}

@@ -1,9 +1,11 @@
 import type { Env } from '../config/env.js';
 import { emailSender } from './email.js';
+import { ntfySender } from './ntfy.js';
 import type { Senders } from './provider.js';
 
 /** The providers this install has configured; a method without one is skipped, its reason logged at start. */
 export function configuredSenders(env: Env): Senders {
   const email = emailSender(env);
-  return { ...(email ? { email } : {}) };
+  // ntfy needs no set-up: NTFY_URL defaults to the public server at ntfy.sh.
+  return { ...(email ? { email } : {}), push: ntfySender(env) };
 }

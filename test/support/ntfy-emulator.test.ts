@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHeader, NtfyEmulator } from './ntfy-emulator.js';
 
-const ntfy = new NtfyEmulator({ token: 'tk_firewatch' });
+const ntfy = new NtfyEmulator({ token: 'tk_firewatch', denied: ['locked'] });
 const auth = { authorization: 'Bearer tk_firewatch' };
 beforeAll(() => ntfy.start());
 afterAll(() => ntfy.stop());
@@ -80,6 +80,7 @@ describe('the ntfy emulator', () => {
     const wrong = await fetch(`${ntfy.url}/t2`, { method: 'POST', headers: { authorization: 'Bearer nope' }, body: 'x' });
     expect(wrong.status).toBe(401);
     expect(ntfy.messagesTo('t2')).toEqual([]);
+    expect(await (await publish('locked', 'x')).json()).toMatchObject({ code: 40301, http: 403 });
   });
 
   it('fails the next publishes as told: a 429 rate limit, then a 500, then delivers', async () => {

@@ -140,8 +140,11 @@ export class NtfyEmulator {
   private readonly faults: NtfyFault[] = [];
   private readonly server = new LocalServer((req, res) => this.handle(req, res));
 
-  /** With a token, topics are protected: publishing needs `Authorization: Bearer <token>`. */
-  constructor(private readonly options: { token?: string } = {}) {}
+  /**
+   * With a token, topics are protected: publishing needs `Authorization: Bearer <token>`. `denied` topics
+   * are ones that token may not write to, as ntfy's access control says of them.
+   */
+  constructor(private readonly options: { token?: string; denied?: readonly string[] } = {}) {}
 
   async start(): Promise<this> {
     this.url = await this.server.start();
@@ -180,6 +183,8 @@ export class NtfyEmulator {
       // ntfy routes only paths that are a topic name; any other path is not found.
       if ((req.method !== 'POST' && req.method !== 'PUT') || !TOPIC.test(topic)) throw new NtfyError(40401, 404, 'page not found');
       this.authorise(req.headers.authorization);
+      if (this.options.denied?.includes(topic))
+        throw new NtfyError(40301, 403, 'forbidden', 'https://ntfy.sh/docs/publish/#authentication');
       const fault = this.faults.shift();
       if (fault === 'ratelimit')
         throw new NtfyError(42901, 429, 'limit reached: too many requests', 'https://ntfy.sh/docs/publish/#limitations');

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Db } from '../db/client.js';
 import type { Incident } from '../db/schema.js';
 import { incidentKey } from '../incidents/queries.js';
@@ -32,15 +33,13 @@ async function namesWithin(names: NamesOf, userIds: string[]): Promise<Record<st
   return Promise.race([names(userIds).catch(() => ({})), late]).finally(() => clearTimeout(timer));
 }
 
-async function answer(res: Parameters<Route['handler']>[1], link: AckLink, names: NamesOf, done: boolean): Promise<void> {
-  const userIds = [...peopleIn(link.message), ...(link.ok ? [link.userId] : [])];
-  const named = await namesWithin(names, userIds);
+async function answer(res: ServerResponse, link: AckLink, names: NamesOf, done: boolean): Promise<void> {
+  const named = await namesWithin(names, peopleIn(link.message));
   if (!link.ok) {
     sendPage(res, statusOf(link), 'Link not usable', `<h1>This link cannot acknowledge</h1>\n<p>${messageHtml(link.message, named)}</p>`);
     return;
   }
   const name = escapeHtml(incidentName(link.incident));
-  const who = `<strong>${escapeHtml(named[link.userId] ?? link.userId)}</strong>`;
   if (done) {
     sendPage(
       res,
@@ -54,7 +53,7 @@ async function answer(res: Parameters<Route['handler']>[1], link: AckLink, names
     res,
     200,
     `Acknowledge ${incidentKey(link.incident.id)}`,
-    `<h1>${name}</h1>\n<p>You are paged as ${who}. Acknowledging stops the escalation and adds you to the incident channel.</p>\n` +
+    `<h1>${name}</h1>\n<p>${messageHtml(link.message, named)} Acknowledging stops the escalation and adds you to the incident channel.</p>\n` +
       `<form method="post">\n<button type="submit">Acknowledge</button>\n</form>`,
   );
 }

@@ -57,7 +57,7 @@ export async function readAckToken(db: Db, secret: string, token: string): Promi
   if (found.pages.state !== 'triggered') return over(found.pages);
   return {
     ok: true,
-    message: msg`Acknowledge this page as ${person(row.userId)}?`,
+    message: msg`You are paged as ${person(row.userId)}.`,
     page: found.pages,
     incident: found.incidents,
     userId: row.userId,

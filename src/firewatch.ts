@@ -4,6 +4,7 @@ import type { Env } from './config/env.js';
 import { pagingWarnings, unavailableMethods } from './config/methods.js';
 import type { Config } from './config/load.js';
 import { openDatabase, type Database } from './db/client.js';
+import { loadFirewatchSecret } from './db/secret.js';
 import { createHttpServer } from './http/server.js';
 import { Declarer } from './workflow/declare.js';
 import { firewatchJobs } from './jobs.js';
@@ -120,7 +121,8 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
     ...(outboxLeaseMs ? { leaseMs: outboxLeaseMs } : {}),
     onFailed: failureNotices(db, () => outbox.wake()),
   });
-  const services: Services = { db, config, logger, outbox, client, metrics, declarer: new Declarer(db, config) };
+  const secret = await loadFirewatchSecret(db, env.FIREWATCH_SECRET);
+  const services: Services = { db, config, logger, outbox, client, metrics, declarer: new Declarer(db, config), secret };
   return { services, slack: createSlackApp(env, services, identity), foreground, install };
 }
 

@@ -1,6 +1,7 @@
 import { alertRoutes } from './alerts/routes.js';
 import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
+import { ackRoutes } from './http/ack.js';
 import { postmortemRoute } from './http/postmortem-route.js';
 import type { Route } from './http/server.js';
 import { slackEventsHandler } from './slack/events-endpoint.js';
@@ -9,6 +10,7 @@ import type { Foreground } from './outbox/foreground.js';
 import type { SlackApp } from './slack/app.js';
 import type { InstallCheck } from './slack/install-check.js';
 import type { Services } from './slack/services.js';
+import { UserNames } from './slack/users.js';
 
 export interface RouteContext {
   env: Env;
@@ -24,7 +26,8 @@ export interface RouteContext {
 
 /** Every HTTP route Firewatch answers. */
 export function firewatchRoutes({ env, database, services, slack, foreground, install, stopping }: RouteContext): Route[] {
-  const { db, config, logger, metrics, outbox } = services;
+  const { db, config, logger, metrics, outbox, client, secret } = services;
+  const users = new UserNames(client);
   const slackEvents: Route[] = slack.httpReceiver
     ? [
         {
@@ -39,6 +42,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
     postmortemRoute(db, config.apiToken),
     ...alertRoutes({ db, config, logger, metrics, delivered: () => outbox.wake() }),
     metricsRoute(metrics),
+    ...ackRoutes({ db, secret, names: (ids) => users.namesOf(ids), delivered: () => outbox.wake() }),
     ...slackEvents,
   ];
 }

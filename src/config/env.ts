@@ -29,6 +29,9 @@ export const envSchema = z
       .pipe(z.number().max(65535, 'must be a port number up to 65535')),
     FIREWATCH_CONFIG: optionalText,
     LOG_LEVEL: optionalText.pipe(z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional()),
+    FIREWATCH_SECRET: optionalText.pipe(
+      z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32), or unset to have one generated').optional(),
+    ),
     PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/, message: 'must be the http(s) URL people reach Firewatch at' }).optional()),
     SMTP_URL: optionalText.pipe(
       z

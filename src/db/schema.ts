@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { Status } from '../incidents/status.js';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -396,3 +396,31 @@ export const alerts = pgTable(
 );
 
 export type AlertGroup = typeof alertGroups.$inferSelect;
+
+/** The key for signed links when FIREWATCH_SECRET is unset: one row, generated once, shared by every replica. */
+export const firewatchSecret = pgTable(
+  'firewatch_secret',
+  {
+    id: integer('id').primaryKey().default(1),
+    secret: text('secret').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  () => [check('firewatch_secret_one_row', sql`id = 1`)],
+);
+
+/** Every acknowledgement link issued, by its nonce, so each is used at most once and only for its page and person. */
+export const ackTokens = pgTable(
+  'ack_tokens',
+  {
+    nonce: text('nonce').primaryKey(),
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => pages.id),
+    userId: text('user_id').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    usedAt: timestamptz('used_at'),
+  },
+  (t) => [index('ack_tokens_page_idx').on(t.pageId)],
+);
+
+export type AckToken = typeof ackTokens.$inferSelect;

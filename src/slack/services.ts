@@ -6,7 +6,7 @@ import type { Logger } from '../logger.js';
 import type { OutboxWorker } from '../outbox/worker.js';
 import type { Declarer } from '../workflow/declare.js';
 
-/** What listeners need: the database, the config, a logger, the outbox to wake after a commit, the one Web API client, metrics, and the declarer that batches declarations. */
+/** What listeners need: the database, the config, a logger, the outbox to wake after a commit, the one Web API client, metrics, the declarer that batches declarations, and the key for signed links. */
 export interface Services {
   db: Db;
   config: Config;
@@ -15,4 +15,6 @@ export interface Services {
   client: WebClient;
   metrics: Metrics;
   declarer: Declarer;
+  /** The key for signed links (FIREWATCH_SECRET, or the one generated into the database). */
+  secret: string;
 }

@@ -206,4 +206,10 @@ describe('environment', () => {
     );
     expect(() => loadEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: 'eighty' })).toThrow(/PORT must be a port number/);
   });
+  it('takes a FIREWATCH_SECRET of at least 32 characters, and leaves an empty one unset so one is generated', () => {
+    const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    expect(() => loadEnv({ ...base, FIREWATCH_SECRET: 'too-short' })).toThrow(/FIREWATCH_SECRET must be at least 32 characters/);
+    expect(loadEnv({ ...base, FIREWATCH_SECRET: 'k'.repeat(32) }).FIREWATCH_SECRET).toBe('k'.repeat(32));
+    expect(loadEnv({ ...base, FIREWATCH_SECRET: '  ' }).FIREWATCH_SECRET).toBeUndefined();
+  });
 });

@@ -1,0 +1,89 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.js';
+import { ackTokens, incidents, pages, type AckToken, type Incident, type Page } from '../db/schema.js';
+import { lockIncident } from '../incidents/queries.js';
+import { msg, person, refuse, type Outcome, type Refusal } from '../outcome.js';
+import { acknowledgePage } from './acknowledge.js';
+import { newNonce, signAck, verifyAck } from './ack-signature.js';
+import { pageIsOpen } from './attempts.js';
+
+/** The page an acknowledgement link names, its incident, and the person it acknowledges as. */
+export type AckLink = Outcome<{ page: Page; incident: Incident; userId: string }>;
+
+/** Forged, altered, signed with another secret, or never issued: `not_found`, so nothing tells which. */
+const notALink = refuse('not_found', msg`This acknowledgement link is not valid. Acknowledge the page in Slack instead.`);
+const used = refuse('final', msg`This acknowledgement link was already used.`);
+
+/** A link expires when its page ends; one that ran out of levels can still be acknowledged, as in Slack. */
+function over(page: Page): Refusal {
+  switch (page.state) {
+    case 'acknowledged':
+      return refuse('final', msg`This page is over: ${person(page.acknowledgedBy ?? '')} already acknowledged it.`);
+    default:
+      return refuse('final', msg`This page is over: its incident was resolved.`);
+  }
+}
+
+/** The path of an acknowledgement link under PUBLIC_URL. */
+export function ackUrl(publicUrl: string, token: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/ack/${token}`;
+}
+
+/** A signed link that acknowledges one page as one person, once; recorded in the caller's transaction. */
+export async function issueAckToken(tx: Tx, secret: string, request: { pageId: number; userId: string }): Promise<string> {
+  const nonce = newNonce();
+  const token = signAck(secret, { ...request, nonce });
+  await tx.insert(ackTokens).values({ nonce, pageId: request.pageId, userId: request.userId });
+  return token;
+}
+
+/** The issued row a token names, when its signature and its page and person match what was issued. */
+async function issued(tx: Tx, secret: string, token: string, lock: boolean): Promise<AckToken | undefined> {
+  const claims = verifyAck(secret, token);
+  if (!claims) return undefined;
+  const query = tx.select().from(ackTokens).where(eq(ackTokens.nonce, claims.nonce));
+  const [row] = lock ? await query.for('update') : await query;
+  return row && row.pageId === claims.pageId && row.userId === claims.userId ? row : undefined;
+}
+
+/** What a link would acknowledge, or why it cannot; changes nothing (a GET, which mail scanners follow). */
+export async function readAckToken(db: Db, secret: string, token: string): Promise<AckLink> {
+  const row = await issued(db, secret, token, false);
+  if (!row) return notALink;
+  if (row.usedAt) return used;
+  const [found] = await db.select().from(pages).innerJoin(incidents, eq(incidents.id, pages.incidentId)).where(eq(pages.id, row.pageId));
+  if (!found) return notALink;
+  if (!pageIsOpen(found.pages)) return over(found.pages);
+  return {
+    ok: true,
+    message: msg`You are paged as ${person(row.userId)}.`,
+    page: found.pages,
+    incident: found.incidents,
+    userId: row.userId,
+  };
+}
+
+/**
+ * Acknowledges the link's page as its person and uses the link up, in one transaction. The token row is
+ * locked first, so of two requests at once one acknowledges and the other finds the link used.
+ */
+export async function redeemAckToken(db: Db, secret: string, token: string): Promise<AckLink> {
+  return db.transaction(async (tx) => {
+    const row = await issued(tx, secret, token, true);
+    if (!row) return notALink;
+    if (row.usedAt) return used;
+    const [target] = await tx.select({ incidentId: pages.incidentId }).from(pages).where(eq(pages.id, row.pageId));
+    // Incident, then page, as acknowledgePage and status changes lock them.
+    const incident = target && (await lockIncident(tx, target.incidentId));
+    const [page] = await tx.select().from(pages).where(eq(pages.id, row.pageId)).for('update');
+    if (!incident || !page) return notALink;
+    if (!pageIsOpen(page)) return over(page);
+    const acked = await acknowledgePage(tx, { pageId: page.id, actor: row.userId });
+    if (!acked.ok) return acked;
+    await tx
+      .update(ackTokens)
+      .set({ usedAt: sql`now()` })
+      .where(eq(ackTokens.nonce, row.nonce));
+    return { ok: true, message: acked.message, page: acked.page, incident, userId: row.userId };
+  });
+}

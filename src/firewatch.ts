@@ -101,6 +101,7 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
   const identity = new BotIdentityCache(client);
   await checkToken(identity, logger);
 
+  const secret = await loadFirewatchSecret(db, env.FIREWATCH_SECRET);
   const foreground = new Foreground();
   const outbox = new OutboxWorker({
     db,
@@ -116,12 +117,19 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
         logger,
         joins: new ChannelJoins(client, config, logger),
       }),
-      createProviderDeliverer({ db, config, logger, senders: configuredSenders(env), unavailable: unavailableMethods(env) }),
+      createProviderDeliverer({
+        db,
+        config,
+        logger,
+        senders: configuredSenders(env),
+        unavailable: unavailableMethods(env),
+        secret,
+        publicUrl: env.PUBLIC_URL,
+      }),
     ),
     ...(outboxLeaseMs ? { leaseMs: outboxLeaseMs } : {}),
     onFailed: failureNotices(db, () => outbox.wake()),
   });
-  const secret = await loadFirewatchSecret(db, env.FIREWATCH_SECRET);
   const services: Services = { db, config, logger, outbox, client, metrics, declarer: new Declarer(db, config), secret };
   return { services, slack: createSlackApp(env, services, identity), foreground, install };
 }

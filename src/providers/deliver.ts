@@ -5,6 +5,7 @@ import { getIncident } from '../incidents/queries.js';
 import type { Deliverer, DeliveryOutcome } from '../outbox/delivery-outcome.js';
 import { effectSchemas } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { ackUrl, issueAckToken } from '../paging/ack-tokens.js';
 import { attemptToSend, pageIsOpen, recordAttempt } from '../paging/attempts.js';
 import { addressOf } from '../paging/contacts.js';
 import { maskAddress } from '../paging/rules.js';
@@ -18,6 +19,9 @@ export interface ProviderContext {
   senders: Senders;
   /** Why each method without a sender is unavailable. */
   unavailable: Partial<Record<string, string>>;
+  /** Signs each attempt's acknowledgement link, under `publicUrl`. */
+  secret: string;
+  publicUrl: string;
 }
 
 const METHOD_NAMES = { email: 'e-mail', sms: 'SMS', voice: 'a call', push: 'push' } as const;
@@ -50,8 +54,9 @@ export function createProviderDeliverer(ctx: ProviderContext): Deliverer {
       const incident = await getIncident(tx, page.incidentId);
       if (!incident) return { status: 'failed', error: `incident ${page.incidentId} does not exist` };
       const maskedAddress = maskAddress(attempt.method, address);
+      const link = ackUrl(ctx.publicUrl, await issueAckToken(tx, ctx.secret, { pageId: page.id, userId: attempt.userId }));
       try {
-        const sent = await sender.send(address, pageContent(ctx.config, incident, page), `firewatch-attempt-${attempt.id}`);
+        const sent = await sender.send(address, pageContent(ctx.config, incident, page, link), `firewatch-attempt-${attempt.id}`);
         await recordAttempt(tx, attempt.id, { state: 'sent', maskedAddress, providerId: sent.providerId, sentAt: new Date(), error: null });
         return { status: 'done', result: { providerId: sent.providerId } };
       } catch (err) {

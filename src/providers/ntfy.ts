@@ -28,6 +28,9 @@ export function ntfySender(env: Env): Sender {
             Title: headerText(content.subject),
             Priority: 'urgent',
             Tags: 'rotating_light',
+            // Tapping opens the link's page; the button acknowledges from the notification itself.
+            Click: content.ackUrl,
+            Actions: JSON.stringify([{ action: 'http', label: 'Acknowledge', url: content.ackUrl, method: 'POST', clear: true }]),
             ...(env.NTFY_TOKEN ? { Authorization: `Bearer ${env.NTFY_TOKEN}` } : {}),
           },
           body: content.text,

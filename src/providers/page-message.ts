@@ -8,7 +8,7 @@ import type { PageContent } from './provider.js';
  * A page as it reads outside Slack: the incident, its severity and why it pages. A private incident
  * shows only its key and severity, since a phone's lock screen and a mailbox are not its channel.
  */
-export function pageContent(config: Config, incident: Incident, page: Page): PageContent {
+export function pageContent(config: Config, incident: Incident, page: Page, ackUrl: string): PageContent {
   const key = incidentKey(incident.id);
   const severity = findSeverity(config, incident.severity);
   const level = `${incident.severity.toUpperCase()}${severity ? ` · ${severity.label}` : ''}`;
@@ -17,10 +17,12 @@ export function pageContent(config: Config, incident: Incident, page: Page): Pag
     `You are being paged for ${what}.`,
     ...(page.message ? [`Why: ${page.message}`] : []),
     `Escalation policy ${page.policyId}, level ${page.level + 1}.`,
-    'Acknowledge with the Acknowledge button of the page Firewatch sent you in Slack; until someone does, the page escalates.',
+    `Acknowledge: ${ackUrl}`,
+    'Or use the Acknowledge button of the page Firewatch sent you in Slack. Until someone acknowledges, the page escalates.',
   ];
   return {
     subject: `🚨 Paged: ${incident.isPrivate ? `${key} · ${level}` : `${key} · ${level} · ${incident.title}`}`,
     text: lines.join('\n'),
+    ackUrl,
   };
 }

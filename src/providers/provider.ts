@@ -6,6 +6,8 @@ export interface PageContent {
   subject: string;
   /** The whole text: an e-mail's body, an SMS. */
   text: string;
+  /** The person's acknowledgement link: GET shows what it acknowledges, POST acknowledges. */
+  ackUrl: string;
 }
 
 /** A provider's refusal: `permanent` when trying again cannot help (a bad address, a number that opted out). */

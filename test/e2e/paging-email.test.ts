@@ -83,6 +83,18 @@ describe('a page by e-mail', () => {
     expect(await attemptsOf('U0CAROL', id)).toMatchObject([{ state: 'cancelled' }]);
   });
 
+  it('acknowledges from the link in the e-mail: opening it changes nothing, its button acknowledges', async () => {
+    const { id } = await page('U0BOB', 'Payments timing out');
+    const received = await fw.slack.waitFor(() => mailsAbout('bob@example.com', id)[0]);
+    const link = /Acknowledge: (https:\/\/firewatch\.example\.com\/ack\/\S+)/.exec(received.mail.text ?? '')?.[1];
+    expect(link).toBeDefined();
+    const local = link!.replace('https://firewatch.example.com', fw.app.url);
+    expect((await fetch(local)).status).toBe(200);
+    expect((await fw.incident(id)).acknowledgedAt).toBeNull();
+    expect((await fetch(local, { method: 'POST' })).status).toBe(200);
+    await fw.slack.waitFor(() => fw.dmsTo('U0BOB').find((m) => fw.slack.textOf(m).includes('Acknowledged by <@U0BOB>')));
+  });
+
   it('records an address the server refuses for good as failed, tells the person in Slack, and pages on', async () => {
     smtp.refuseNext(550, 'No such user here');
     const { id } = await page('U0BOB', 'Search results stale');

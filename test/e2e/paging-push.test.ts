@@ -54,6 +54,18 @@ describe('a page by push', () => {
     expect(attempt).toMatchObject({ method: 'push', providerId: message!.id, maskedAddress: 'ali…' });
   });
 
+  it('acknowledges from the notification’s Acknowledge button, which posts the person’s link', async () => {
+    const id = await page('U0ALICE', 'Replication lag');
+    await attemptIn('U0ALICE', id, 'sent');
+    const [message] = ntfy.messagesTo('alice-pager-7f3k').filter((m) => m.title?.includes(`INC-${id} `));
+    const action = message!.actions?.find((a) => a.label === 'Acknowledge');
+    expect(action).toMatchObject({ action: 'http', method: 'POST', clear: true });
+    expect(message!.click).toBe(action!.url);
+    const local = new URL(new URL(action!.url!).pathname, fw.app.url);
+    expect((await fetch(local, { method: 'POST' })).status).toBe(200);
+    await fw.slack.waitFor(() => fw.dmsTo('U0ALICE').find((m) => fw.slack.textOf(m).includes('Acknowledged by <@U0ALICE>')));
+  });
+
   it('tries again when ntfy is rate-limiting, and publishes once', async () => {
     ntfy.failNext('ratelimit');
     const id = await page('U0ALICE', 'Search latency');

@@ -417,6 +417,8 @@ export const ackTokens = pgTable(
       .notNull()
       .references(() => pages.id),
     userId: text('user_id').notNull(),
+    /** The attempt that carried the link (an e-mail, a push): its receipt says it acknowledged. */
+    attemptId: integer('attempt_id').references(() => notificationAttempts.id),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     usedAt: timestamptz('used_at'),
   },

@@ -5,7 +5,7 @@ import { lockIncident } from '../incidents/queries.js';
 import { msg, person, refuse, type Outcome, type Refusal } from '../outcome.js';
 import { acknowledgePage } from './acknowledge.js';
 import { newNonce, signAck, verifyAck } from './ack-signature.js';
-import { pageIsOpen } from './attempts.js';
+import { pageIsOpen, recordAttempt } from './attempts.js';
 
 /** The page an acknowledgement link names, its incident, and the person it acknowledges as. */
 export type AckLink = Outcome<{ page: Page; incident: Incident; userId: string }>;
@@ -30,10 +30,14 @@ export function ackUrl(publicUrl: string, token: string): string {
 }
 
 /** A signed link that acknowledges one page as one person, once; recorded in the caller's transaction. */
-export async function issueAckToken(tx: Tx, secret: string, request: { pageId: number; userId: string }): Promise<string> {
+export async function issueAckToken(
+  tx: Tx,
+  secret: string,
+  request: { pageId: number; userId: string; attemptId?: number },
+): Promise<string> {
   const nonce = newNonce();
-  const token = signAck(secret, { ...request, nonce });
-  await tx.insert(ackTokens).values({ nonce, pageId: request.pageId, userId: request.userId });
+  const token = signAck(secret, { pageId: request.pageId, userId: request.userId, nonce });
+  await tx.insert(ackTokens).values({ nonce, pageId: request.pageId, userId: request.userId, attemptId: request.attemptId ?? null });
   return token;
 }
 
@@ -80,6 +84,7 @@ export async function redeemAckToken(db: Db, secret: string, token: string): Pro
     if (!pageIsOpen(page)) return over(page);
     const acked = await acknowledgePage(tx, { pageId: page.id, actor: row.userId });
     if (!acked.ok) return acked;
+    if (row.attemptId) await recordAttempt(tx, row.attemptId, { state: 'acknowledged' });
     await tx
       .update(ackTokens)
       .set({ usedAt: sql`now()` })

@@ -54,7 +54,10 @@ export function createProviderDeliverer(ctx: ProviderContext): Deliverer {
       const incident = await getIncident(tx, page.incidentId);
       if (!incident) return { status: 'failed', error: `incident ${page.incidentId} does not exist` };
       const maskedAddress = maskAddress(attempt.method, address);
-      const link = ackUrl(ctx.publicUrl, await issueAckToken(tx, ctx.secret, { pageId: page.id, userId: attempt.userId }));
+      const link = ackUrl(
+        ctx.publicUrl,
+        await issueAckToken(tx, ctx.secret, { pageId: page.id, userId: attempt.userId, attemptId: attempt.id }),
+      );
       try {
         const sent = await sender.send(address, pageContent(ctx.config, incident, page, link), `firewatch-attempt-${attempt.id}`);
         await recordAttempt(tx, attempt.id, { state: 'sent', maskedAddress, providerId: sent.providerId, sentAt: new Date(), error: null });

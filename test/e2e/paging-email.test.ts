@@ -93,6 +93,8 @@ describe('a page by e-mail', () => {
     expect((await fw.incident(id)).acknowledgedAt).toBeNull();
     expect((await fetch(local, { method: 'POST' })).status).toBe(200);
     await fw.slack.waitFor(() => fw.dmsTo('U0BOB').find((m) => fw.slack.textOf(m).includes('Acknowledged by <@U0BOB>')));
+    // The receipt says which method woke them.
+    expect(await attemptsOf('U0BOB', id)).toMatchObject([{ method: 'email', state: 'acknowledged' }]);
   });
 
   it('records an address the server refuses for good as failed, tells the person in Slack, and pages on', async () => {

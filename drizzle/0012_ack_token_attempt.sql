@@ -1,0 +1,2 @@
+ALTER TABLE "ack_tokens" ADD COLUMN "attempt_id" integer;--> statement-breakpoint
+ALTER TABLE "ack_tokens" ADD CONSTRAINT "ack_tokens_attempt_id_notification_attempts_id_fk" FOREIGN KEY ("attempt_id") REFERENCES "public"."notification_attempts"("id") ON DELETE no action ON UPDATE no action;

@@ -3,6 +3,7 @@ import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
 import { postmortemRoute } from './http/postmortem-route.js';
 import type { Route } from './http/server.js';
+import { twilioRoutes } from './http/twilio.js';
 import { slackEventsHandler } from './slack/events-endpoint.js';
 import type { Metrics } from './metrics.js';
 import type { Foreground } from './outbox/foreground.js';
@@ -39,6 +40,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
     postmortemRoute(db, config.apiToken),
     ...alertRoutes({ db, config, logger, metrics, delivered: () => outbox.wake() }),
     metricsRoute(metrics),
+    ...twilioRoutes({ env, db, config, logger, delivered: () => outbox.wake() }),
     ...slackEvents,
   ];
 }

@@ -32,14 +32,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Slac
   });
 }
 
-/** Firewatch in this process, on a free port, talking to the emulator. */
-export async function startApp(emu: SlackEmulator, database: Database, config: Config = testConfig()): Promise<Firewatch> {
+/** Firewatch in this process, on a free port (unless `extraEnv` names one), talking to the emulator. */
+export async function startApp(
+  emu: SlackEmulator,
+  database: Database,
+  config: Config = testConfig(),
+  extraEnv: Record<string, string> = {},
+): Promise<Firewatch> {
   const env = loadEnv({
     SLACK_BOT_TOKEN: emu.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: emu.url,
     PORT: '0',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    ...extraEnv,
   });
   return startFirewatch({ env, config, logger: createLogger(env.LOG_LEVEL), database, outboxLeaseMs: 5_000 });
 }

@@ -22,6 +22,11 @@ export interface HarnessOptions {
   captureLogs?: boolean;
   /** After each test, Slack is up again with no queued faults, for files that break it on purpose. */
   healSlackAfterEach?: boolean;
+  /**
+   * Environment variables over the defaults, read when the app starts (after the file's own earlier
+   * beforeAll hooks, so they may name emulators started there).
+   */
+  env?: () => Record<string, string>;
 }
 
 export interface DeclareOptions {
@@ -85,7 +90,9 @@ export class Harness {
 
   /** Another app on this database and emulator (a second replica, or one with other config), for the caller to stop. */
   startApp(document: Record<string, unknown> = this.options.config ?? {}): Promise<Firewatch> {
-    return startApp(this.slack, this.database.database, testConfig(document));
+    // The same environment but its own port: a second replica behind the same PUBLIC_URL.
+    const env = this.options.env ? { ...this.options.env(), PORT: '0' } : {};
+    return startApp(this.slack, this.database.database, testConfig(document), env);
   }
 
   /** Declares `/incident declare <severity> <title>` and waits until every side effect is delivered. */
@@ -159,9 +166,10 @@ export class Harness {
     try {
       slack = await startEmulator(this.options.emulator);
       for (const c of this.options.channels ?? []) slack.addChannel(c);
+      const env = this.options.env?.() ?? {};
       const { app, logs } = this.options.captureLogs
-        ? await startLoggedApp(slack, database.database, this.config)
-        : { app: await startApp(slack, database.database, this.config), logs: [] };
+        ? await startLoggedApp(slack, database.database, this.config, env)
+        : { app: await startApp(slack, database.database, this.config, env), logs: [] };
       slack.appUrl = app.url;
       this.started = { database, slack, app, logs };
     } catch (err) {

@@ -269,7 +269,12 @@ export interface LogLine {
 }
 
 /** Firewatch in this process (as test/support/app.ts starts it) with its warn+ log lines kept in `logs`. */
-export async function startLoggedApp(emu: SlackEmulator, database: Database, config: Config): Promise<{ app: Firewatch; logs: LogLine[] }> {
+export async function startLoggedApp(
+  emu: SlackEmulator,
+  database: Database,
+  config: Config,
+  extraEnv: Record<string, string> = {},
+): Promise<{ app: Firewatch; logs: LogLine[] }> {
   const logs: LogLine[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -291,6 +296,7 @@ export async function startLoggedApp(emu: SlackEmulator, database: Database, con
     SLACK_API_URL: emu.url,
     PORT: '0',
     LOG_LEVEL: 'warn',
+    ...extraEnv,
   });
   const app = await startFirewatch({ env, config, logger, database, outboxLeaseMs: 5_000 });
   return { app, logs };

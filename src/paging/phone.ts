@@ -10,8 +10,15 @@ import { acknowledgePage, escalateNow } from './acknowledge.js';
 
 const OPEN: Page['state'][] = ['triggered', 'exhausted'];
 
-/** Twilio's own keywords: it answers them itself (opt-out, opt-in, help), so Firewatch must not reply too. */
-const TWILIO_KEYWORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'START', 'YES', 'UNSTOP', 'HELP', 'INFO']);
+/**
+ * Twilio's own keywords: it keeps the opt-out list and answers them itself (opt-out, opt-in, help), so a
+ * reply from Firewatch would be a second answer, and to a STOP one the person asked not to get.
+ */
+const TWILIO_KEYWORDS = new Set([
+  ...['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT'],
+  ...['START', 'YES', 'UNSTOP'],
+  ...['HELP', 'INFO'],
+]);
 const ACK_WORDS = new Set(['ACK', '1']);
 
 /** How to answer an inbound SMS: leave it to Twilio, or reply with a message. */

@@ -120,6 +120,8 @@ export class TwilioEmulator {
     const sid = newSid('SM');
     const to = this.numbers[0]!;
     if (/^\s*(stop|stopall|unsubscribe|cancel|end|quit)\s*$/i.test(body)) this.optedOut.add(from);
+    // Twilio's opt-in words lift a STOP: messages to the sender go through again.
+    if (/^\s*(start|yes|unstop)\s*$/i.test(body)) this.optedOut.delete(from);
     this.messages.push({
       sid,
       to,

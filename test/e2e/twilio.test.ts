@@ -276,7 +276,7 @@ describe('the Twilio client', () => {
     expect(twilio.calls.find((c) => c.sid === call)).toMatchObject({ to: ALICE_PHONE, method: 'POST' });
   });
 
-  it('calls an invalid number and a number that texted STOP permanent refusals, with Twilio’s code', async () => {
+  it('calls an invalid number, a number that texted STOP and a landline permanent refusals, with Twilio’s code', async () => {
     expect(await refusal(client().sendSms({ to: '015112345678', body: 'x' }))).toEqual({ transient: false, code: 21211, status: 400 });
     await twilio.receiveSms(`${publicUrl}/twilio/sms`, '+4915122223333', 'STOP');
     const err = await client()
@@ -284,6 +284,8 @@ describe('the Twilio client', () => {
       .catch((e: unknown) => e as TwilioRequestError);
     expect(err).toMatchObject({ transient: false, code: 21610, status: 400 });
     expect((err as Error).message).toContain('Attempt to send to unsubscribed recipient');
+    twilio.landlines.add('+4930123456');
+    expect(await refusal(client().sendSms({ to: '+4930123456', body: 'x' }))).toEqual({ transient: false, code: 21614, status: 400 });
   });
 
   it('calls a rate limit, Twilio’s own failure, a network failure and a timeout transient', async () => {

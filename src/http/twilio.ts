@@ -4,7 +4,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Env } from '../config/env.js';
 import type { Config } from '../config/load.js';
-import { phoneNumber } from '../config/people.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Message } from '../outcome.js';
@@ -25,7 +24,8 @@ interface Deps {
   delivered: () => void;
 }
 
-const smsSchema = z.object({ From: phoneNumber, Body: z.string().max(1600).default('') });
+// A sender need not be a phone number (a short code, an alphanumeric sender id): it is then nobody's.
+const smsSchema = z.object({ From: z.string().min(1).max(64), Body: z.string().max(1600).default('') });
 const voiceQuery = z.object({
   page: z
     .string()
@@ -114,8 +114,7 @@ export function twilioRoutes(deps: Deps): Route[] {
       const answer = await answerSms(db, config, { from: parsed.data.From, body: parsed.data.Body });
       deps.delivered();
       if (!answer.reply) return twiml(res, '');
-      const person = config.people.find((p) => p.phone === parsed.data.From);
-      twiml(res, `<Message>${xml(spoken(answer.message, person?.user))}</Message>`);
+      twiml(res, `<Message>${xml(spoken(answer.message, answer.sender))}</Message>`);
     },
   };
 

@@ -21,15 +21,16 @@ const TWILIO_KEYWORDS = new Set([
 ]);
 const ACK_WORDS = new Set(['ACK', '1']);
 
-/** How to answer an inbound SMS: leave it to Twilio, or reply with a message. */
-export type SmsAnswer = { readonly reply: false } | { readonly reply: true; readonly message: Message };
+/** How to answer an inbound SMS: leave it to Twilio, or reply with a message to the sender (a person, when known). */
+export type SmsAnswer =
+  { readonly reply: false } | { readonly reply: true; readonly message: Message; readonly sender: string | undefined };
 
 /** An inbound SMS: `ACK` or `1` acknowledges the sender's latest open page; anything else changes nothing. */
 export async function answerSms(db: Db, config: Config, sms: { from: string; body: string }): Promise<SmsAnswer> {
   const word = sms.body.replace(/\s+/g, '').toUpperCase();
   if (TWILIO_KEYWORDS.has(word)) return { reply: false };
-  const reply = (message: Message): SmsAnswer => ({ reply: true, message });
   const person = config.people.find((p) => p.phone === sms.from);
+  const reply = (message: Message): SmsAnswer => ({ reply: true, message, sender: person?.user });
   if (!person) return reply(msg`Firewatch does not know this number, so nothing was acknowledged.`);
   if (!ACK_WORDS.has(word)) return reply(msg`Reply ACK or 1 to acknowledge your latest open page.`);
   const latest = await latestOpenPage(db, person.user);

@@ -102,11 +102,16 @@ describe('acknowledging by SMS', () => {
     expect((await pagesOf(older.id))[0]).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0ALICE' });
   });
 
-  it('answers a number that belongs to nobody that it knows nothing of it, and changes nothing', async () => {
+  it('answers a number that belongs to nobody, or a sender that is no number, that it knows nothing of it, and changes nothing', async () => {
     const { id } = await pageAlice('Unknown sender');
     const hook = await twilio.receiveSms(`${publicUrl}/twilio/sms`, '+4915100000000', 'ACK');
     expect(hook.status).toBe(200);
     expect(reply(hook.body)).toBe('Firewatch does not know this number, so nothing was acknowledged.');
+    const alphanumeric = await twilio.receiveSms(`${publicUrl}/twilio/sms`, 'ACMEBANK', 'ACK');
+    expect([alphanumeric.status, reply(alphanumeric.body)]).toEqual([
+      200,
+      'Firewatch does not know this number, so nothing was acknowledged.',
+    ]);
     expect((await pagesOf(id))[0]).toMatchObject({ state: 'triggered', acknowledgedBy: null });
   });
 

@@ -15,6 +15,20 @@ export function expectedTwilioSignature(authToken: string, url: string, params: 
 // Code-unit order, as Twilio's own helpers sort: not the locale's collation.
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * The URL as Twilio may have signed it: as written, and with the scheme's standard port added or left out,
+ * since Twilio signs `https://host:443/…` for some webhooks and `https://host/…` for others (Twilio's own
+ * helper libraries accept both).
+ */
+function signedForms(url: string): string[] {
+  const parsed = new URL(url);
+  const standard = parsed.protocol === 'https:' ? '443' : parsed.protocol === 'http:' ? '80' : undefined;
+  if (!standard || (parsed.port !== '' && parsed.port !== standard)) return [url];
+  const rest = `${parsed.pathname}${parsed.search}`;
+  const auth = parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : '';
+  return [url, `${parsed.protocol}//${auth}${parsed.hostname}${rest}`, `${parsed.protocol}//${auth}${parsed.hostname}:${standard}${rest}`];
+}
+
 /** Whether a request carries Twilio's signature for this URL and these parameters; compared in constant time. */
 export function verifyTwilioSignature(
   authToken: string | undefined,
@@ -23,5 +37,7 @@ export function verifyTwilioSignature(
   header: string | string[] | undefined,
 ): boolean {
   if (!authToken || typeof header !== 'string' || header === '') return false;
-  return sameSecret(header, expectedTwilioSignature(authToken, url, params));
+  return signedForms(url)
+    .map((form) => sameSecret(header, expectedTwilioSignature(authToken, form, params)))
+    .includes(true);
 }

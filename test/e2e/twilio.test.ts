@@ -253,6 +253,17 @@ describe('a page’s voice call', () => {
     );
   });
 
+  it('answers a call to the Twilio number itself, which is about no page, by saying so and hanging up', async () => {
+    const hook = await twilio.webhook(`${publicUrl}/twilio/voice`, {
+      CallSid: 'CA0',
+      From: ALICE_PHONE,
+      To: twilio.numbers[0]!,
+      Direction: 'inbound',
+    });
+    expect(hook.status).toBe(200);
+    expect(hook.body).toContain('<Say>This call is not about a Firewatch page.</Say><Hangup/>');
+  });
+
   it('tells someone who was not notified on the page that it is not for them, and lets no key change it', async () => {
     const { id, page } = await pageByPolicy('Not for carol');
     const answered = await twilio.answer(await call(page.id, 'U0CAROL'), '1');

@@ -167,6 +167,19 @@ describe('the signature on Twilio’s webhooks', () => {
     expect((await pagesOf(id))[0]).toMatchObject({ state: 'acknowledged' });
   });
 
+  it('answers a body over 64 KiB with 413, and a signed request that is no webhook of its route with 400', async () => {
+    const big = { ...smsParams(ALICE_PHONE), Body: 'x'.repeat(70_000) };
+    expect((await post(`${publicUrl}/twilio/sms`, big, twilioSignature(twilio.authToken, `${publicUrl}/twilio/sms`, big))).status).toBe(
+      413,
+    );
+    const noSid = { AccountSid: twilio.accountSid, Foo: 'bar' };
+    const status = `${publicUrl}/twilio/status`;
+    expect((await post(status, noSid, twilioSignature(twilio.authToken, status, noSid))).status).toBe(400);
+    const noSender = { AccountSid: twilio.accountSid, Body: 'ACK' };
+    const sms = `${publicUrl}/twilio/sms`;
+    expect((await post(sms, noSender, twilioSignature(twilio.authToken, sms, noSender))).status).toBe(400);
+  });
+
   it('refuses even a correctly signed request when Twilio is not configured', async () => {
     const unconfigured = await startApp(fw.slack, fw.database.database, fw.config, { PUBLIC_URL: publicUrl });
     try {

@@ -32,7 +32,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Slac
   });
 }
 
-/** Firewatch in this process, on a free port (unless `extraEnv` names one), talking to the emulator. */
+/** Firewatch in this process, on a free port, talking to the emulator. */
 export async function startApp(
   emu: SlackEmulator,
   database: Database,

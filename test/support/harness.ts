@@ -22,10 +22,7 @@ export interface HarnessOptions {
   captureLogs?: boolean;
   /** After each test, Slack is up again with no queued faults, for files that break it on purpose. */
   healSlackAfterEach?: boolean;
-  /**
-   * Environment variables over the defaults, read when the app starts (after the file's own earlier
-   * beforeAll hooks, so they may name emulators started there).
-   */
+  /** Environment variables besides Slack's, read when the app starts (after the file's own beforeAll hooks). */
   env?: () => Record<string, string>;
 }
 
@@ -90,9 +87,7 @@ export class Harness {
 
   /** Another app on this database and emulator (a second replica, or one with other config), for the caller to stop. */
   startApp(document: Record<string, unknown> = this.options.config ?? {}): Promise<Firewatch> {
-    // The same environment but its own port: a second replica behind the same PUBLIC_URL.
-    const env = this.options.env ? { ...this.options.env(), PORT: '0' } : {};
-    return startApp(this.slack, this.database.database, testConfig(document), env);
+    return startApp(this.slack, this.database.database, testConfig(document));
   }
 
   /** Declares `/incident declare <severity> <title>` and waits until every side effect is delivered. */

@@ -37,10 +37,10 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
     : [];
   return [
     healthz(database, install, stopping),
+    ...twilioRoutes({ env, db, config, logger, delivered: () => outbox.wake() }),
     postmortemRoute(db, config.apiToken),
     ...alertRoutes({ db, config, logger, metrics, delivered: () => outbox.wake() }),
     metricsRoute(metrics),
-    ...twilioRoutes({ env, db, config, logger, delivered: () => outbox.wake() }),
     ...slackEvents,
   ];
 }

@@ -4,6 +4,7 @@ import type { Database } from './db/client.js';
 import { ackRoutes } from './http/ack.js';
 import { postmortemRoute } from './http/postmortem-route.js';
 import type { Route } from './http/server.js';
+import { twilioRoutes } from './http/twilio.js';
 import { slackEventsHandler } from './slack/events-endpoint.js';
 import type { Metrics } from './metrics.js';
 import type { Foreground } from './outbox/foreground.js';
@@ -39,6 +40,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
     : [];
   return [
     healthz(database, install, stopping),
+    ...twilioRoutes({ env, db, config, logger, delivered: () => outbox.wake() }),
     postmortemRoute(db, config.apiToken),
     ...alertRoutes({ db, config, logger, metrics, delivered: () => outbox.wake() }),
     metricsRoute(metrics),

@@ -16,7 +16,8 @@ export interface AppProcess {
   kill(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-async function freePort(): Promise<number> {
+/** A port free at the time of asking, for an app that must know its own URL before it listens. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

@@ -50,6 +50,8 @@ export class TwilioEmulator {
   readonly webhooks: Webhook[] = [];
   /** Numbers that texted STOP: Twilio refuses to message them (21610). */
   readonly optedOut = new Set<string>();
+  /** Numbers that are not mobiles: Twilio refuses to text them (21614), though it can call them. */
+  readonly landlines = new Set<string>();
   private readonly faults: TwilioFault[] = [];
   private readonly server = new LocalServer((req, res) => this.handle(req, res));
 
@@ -120,6 +122,8 @@ export class TwilioEmulator {
     const sid = newSid('SM');
     const to = this.numbers[0]!;
     if (/^\s*(stop|stopall|unsubscribe|cancel|end|quit)\s*$/i.test(body)) this.optedOut.add(from);
+    // Twilio's opt-in words lift a STOP: messages to the sender go through again.
+    if (/^\s*(start|yes|unstop)\s*$/i.test(body)) this.optedOut.delete(from);
     this.messages.push({
       sid,
       to,
@@ -235,7 +239,7 @@ export class TwilioEmulator {
       }
       if (req.method !== 'POST' || sid) throw new TwilioError(20004, 405, 'Method not allowed');
       if (kind === 'Messages') {
-        const message = createMessage(params, this.numbers, this.optedOut);
+        const message = createMessage(params, this.numbers, this.optedOut, this.landlines);
         this.messages.push(message);
         return send(201, messageJson(this.accountSid, message));
       }

@@ -50,7 +50,12 @@ export const newSid = (prefix: 'SM' | 'CA' | 'AC' | 'PN') => prefix + randomByte
 /** RFC 2822 in GMT, as Twilio writes its dates: "Tue, 01 Dec 2026 23:40:00 +0000". */
 const rfc2822 = (date: Date) => date.toUTCString().replace('GMT', '+0000');
 
-export function createMessage(params: URLSearchParams, numbers: readonly string[], optedOut: ReadonlySet<string>): TwilioMessage {
+export function createMessage(
+  params: URLSearchParams,
+  numbers: readonly string[],
+  optedOut: ReadonlySet<string>,
+  landlines: ReadonlySet<string> = new Set(),
+): TwilioMessage {
   const to = params.get('To') ?? '';
   const from = params.get('From') ?? '';
   const body = params.get('Body') ?? '';
@@ -67,6 +72,7 @@ export function createMessage(params: URLSearchParams, numbers: readonly string[
   if (!body) throw new TwilioError(21602, 400, 'Message body is required.');
   if (body.length > BODY_LIMIT) throw new TwilioError(21617, 400, 'The concatenated message body exceeds the 1600 character limit.');
   if (optedOut.has(to)) throw new TwilioError(21610, 400, 'Attempt to send to unsubscribed recipient');
+  if (landlines.has(to)) throw new TwilioError(21614, 400, "'To' number is not a valid mobile number");
   const statusCallback = params.get('StatusCallback') ?? undefined;
   return {
     sid: newSid('SM'),

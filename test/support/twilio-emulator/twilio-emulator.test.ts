@@ -84,6 +84,14 @@ describe('the Twilio emulator', () => {
     expect(await error(await rest('Messages', { To: '+4915112345678', From: from, Body: 'x' }))).toEqual({ status: 429, code: 20429 });
   });
 
+  it('lets a number that texted STOP be messaged again once it texts START', async () => {
+    const from = twilio.numbers[0]!;
+    await twilio.receiveSms(`${appUrl}/sms`, '+4917000000002', 'stop');
+    expect((await rest('Messages', { To: '+4917000000002', From: from, Body: 'x' })).status).toBe(400);
+    await twilio.receiveSms(`${appUrl}/sms`, '+4917000000002', ' START ');
+    expect((await rest('Messages', { To: '+4917000000002', From: from, Body: 'x' })).status).toBe(201);
+  });
+
   it('posts an inbound SMS to the app, signed, with the sender and the text', async () => {
     const hook = await twilio.receiveSms(`${appUrl}/sms`, '+4915112345678', 'ACK');
     expect(hook.status).toBe(200);

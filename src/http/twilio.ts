@@ -8,6 +8,8 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Message } from '../outcome.js';
 import { answerSms, pageCall, pressedOnCall } from '../paging/phone.js';
+import { recordProviderStatus } from '../paging/attempts.js';
+import { attemptStateOf } from '../providers/twilio-senders.js';
 import { BodyTooLarge, readBody } from './body.js';
 import type { Route } from './server.js';
 import { verifyTwilioSignature } from './twilio-signature.js';
@@ -164,10 +166,15 @@ export function twilioRoutes(deps: Deps): Route[] {
       const parsed = statusSchema.safeParse(Object.fromEntries(form.params));
       if (!parsed.success) return plain(res, 400, 'not a Twilio status callback');
       const s = parsed.data;
-      logger.debug(
-        { sid: s.MessageSid ?? s.CallSid, status: s.MessageStatus ?? s.CallStatus, errorCode: s.ErrorCode },
-        'twilio status callback',
-      );
+      const sid = s.MessageSid ?? s.CallSid ?? '';
+      const status = s.MessageStatus ?? s.CallStatus ?? '';
+      logger.debug({ sid, status, errorCode: s.ErrorCode }, 'twilio status callback');
+      const state = attemptStateOf(status);
+      if (state) {
+        const why = s.ErrorCode ? `Twilio ${s.ErrorCode}` : status === 'busy' ? 'the line was busy' : `Twilio says ${status}`;
+        await recordProviderStatus(db, sid, state, state === 'failed' ? why : undefined);
+        deps.delivered();
+      }
       res.writeHead(204);
       res.end();
     },

@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
-import { pages, type Page } from '../db/schema.js';
+import { pages, type NotificationAttempt, type Page } from '../db/schema.js';
 import { addMembers } from '../incidents/members.js';
 import { lockIncident } from '../incidents/queries.js';
 import { refreshLifecycleTimes } from '../incidents/times.js';
@@ -8,7 +8,7 @@ import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import { command, msg, person, refuse, type Message, type Outcome, type Refusal } from '../outcome.js';
-import { cancelAttempts } from './attempts.js';
+import { cancelAttempts, markAcknowledgedBy } from './attempts.js';
 import { advance, note } from './pages.js';
 
 export type PageOutcome = Outcome<{ page: Page }>;
@@ -52,7 +52,10 @@ export async function escalateNow(db: Db, request: { pageId: number; actor: stri
 }
 
 /** Acknowledges a page: escalation stops, the acknowledger joins the channel, and every DM of the page says so. */
-export async function acknowledgePage(db: Db, request: { pageId: number; actor: string }): Promise<PageOutcome> {
+export async function acknowledgePage(
+  db: Db,
+  request: { pageId: number; actor: string; via?: NotificationAttempt['method'] },
+): Promise<PageOutcome> {
   return db.transaction(async (tx) => {
     const [target] = await tx.select({ incidentId: pages.incidentId }).from(pages).where(eq(pages.id, request.pageId));
     if (!target) return noSuchPage;
@@ -75,6 +78,7 @@ export async function acknowledgePage(db: Db, request: { pageId: number; actor: 
       return page ? ended(page) : noSuchPage;
     }
     await cancelAttempts(tx, [acked.id]);
+    if (request.via) await markAcknowledgedBy(tx, acked.id, request.actor, request.via);
     const effects: Effect[] = [];
     await note(
       tx,

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import {
   notificationAttempts,
@@ -9,7 +9,7 @@ import {
   type PageNotification,
 } from '../db/schema.js';
 import type { Effect } from '../outbox/effects.js';
-import { enqueueForIncidents } from '../outbox/enqueue.js';
+import { enqueue, enqueueForIncidents } from '../outbox/enqueue.js';
 import { frozenRulesSchema, plannedAttempts, rulesFor } from './rules.js';
 
 /** The states an attempt can still be sent from; an ended page cancels them. */
@@ -118,4 +118,59 @@ export async function recordAttempt(
 /** A page's attempts, oldest first: its receipts. */
 export async function attemptsOf(tx: Tx, pageId: number): Promise<NotificationAttempt[]> {
   return tx.select().from(notificationAttempts).where(eq(notificationAttempts.pageId, pageId)).orderBy(asc(notificationAttempts.id));
+}
+
+/** How far an attempt has come: a provider's late or repeated word never moves it back. */
+const PROGRESS: Record<AttemptState, number> = {
+  pending: 0,
+  queued: 1,
+  sent: 2,
+  delivered: 3,
+  no_answer: 4,
+  failed: 4,
+  acknowledged: 5,
+  cancelled: 5,
+  skipped: 5,
+};
+
+/** Each method as a sentence names it. */
+export const METHOD_NAMES = { email: 'e-mail', sms: 'SMS', voice: 'a call', push: 'push' } as const;
+
+/** What the person is told in Slack when one of their methods did not reach them; the page goes on. */
+export function failureNotice(
+  attempt: Pick<NotificationAttempt, 'userId' | 'method' | 'maskedAddress' | 'incidentId'>,
+  why: string,
+): Effect {
+  const where = attempt.maskedAddress ? ` (${attempt.maskedAddress})` : '';
+  const text = `⚠️ Firewatch could not reach you by ${METHOD_NAMES[attempt.method]}${where} for the page of INC-${attempt.incidentId}: ${why}. Check the address Firewatch has for you.`;
+  return { kind: 'notice.dm', payload: { userId: attempt.userId, text } };
+}
+
+/**
+ * A provider's word on an attempt, found by the provider's id (Twilio's status callbacks): delivered, no
+ * answer, failed. It moves an attempt only forward; a failure is told to the person.
+ */
+export async function recordProviderStatus(db: Db, providerId: string, state: AttemptState, error?: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [attempt] = await tx.select().from(notificationAttempts).where(eq(notificationAttempts.providerId, providerId)).for('update');
+    if (!attempt || PROGRESS[state] <= PROGRESS[attempt.state]) return;
+    await recordAttempt(tx, attempt.id, {
+      state,
+      ...(state === 'delivered' ? { deliveredAt: new Date() } : {}),
+      ...(error ? { error } : {}),
+    });
+    if (state === 'failed')
+      await enqueue(tx, [failureNotice(attempt, error ?? 'the provider could not deliver it')], { incidentId: attempt.incidentId });
+  });
+}
+
+/** The person acknowledged by this method (an SMS reply, a key on the call): their latest attempt of it says so. */
+export async function markAcknowledgedBy(tx: Tx, pageId: number, userId: string, method: NotificationAttempt['method']): Promise<void> {
+  const [latest] = await tx
+    .select({ id: notificationAttempts.id })
+    .from(notificationAttempts)
+    .where(and(eq(notificationAttempts.pageId, pageId), eq(notificationAttempts.userId, userId), eq(notificationAttempts.method, method)))
+    .orderBy(desc(notificationAttempts.id))
+    .limit(1);
+  if (latest) await recordAttempt(tx, latest.id, { state: 'acknowledged' });
 }

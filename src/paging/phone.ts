@@ -36,7 +36,7 @@ export async function answerSms(db: Db, config: Config, sms: { from: string; bod
   const latest = await latestOpenPage(db, person.user);
   if (!latest) return reply(msg`You have no open page to acknowledge.`);
   const key = incidentKey(latest.incident.id);
-  const outcome = await acknowledgePage(db, { pageId: latest.page.id, actor: person.user });
+  const outcome = await acknowledgePage(db, { pageId: latest.page.id, actor: person.user, via: 'sms' });
   if (!outcome.ok) return reply([`${key}: `, ...outcome.message]);
   return reply(msg`Acknowledged ${key}${titleSuffix(latest.incident)}: escalation stopped. You have been added to the incident channel.`);
 }
@@ -120,7 +120,7 @@ export async function pressedOnCall(
 ): Promise<{ ok: boolean; message: Message }> {
   const outcome =
     press.key === '1'
-      ? await acknowledgePage(db, { pageId: press.pageId, actor: press.user })
+      ? await acknowledgePage(db, { pageId: press.pageId, actor: press.user, via: 'voice' })
       : await escalateNow(db, {
           pageId: press.pageId,
           actor: press.user,

@@ -6,7 +6,7 @@ import type { Deliverer, DeliveryOutcome } from '../outbox/delivery-outcome.js';
 import { effectSchemas } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { ackUrl, issueAckToken } from '../paging/ack-tokens.js';
-import { attemptToSend, pageIsOpen, recordAttempt } from '../paging/attempts.js';
+import { attemptToSend, failureNotice, METHOD_NAMES, pageIsOpen, recordAttempt } from '../paging/attempts.js';
 import { addressOf } from '../paging/contacts.js';
 import { maskAddress } from '../paging/rules.js';
 import { pageContent } from './page-message.js';
@@ -19,12 +19,10 @@ export interface ProviderContext {
   senders: Senders;
   /** Why each method without a sender is unavailable. */
   unavailable: Partial<Record<string, string>>;
-  /** Signs each attempt's acknowledgement link, under `publicUrl`. */
+  /** Signs each attempt's acknowledgement link; links and Twilio's callbacks are under `publicUrl`. */
   secret: string;
   publicUrl: string;
 }
-
-const METHOD_NAMES = { email: 'e-mail', sms: 'SMS', voice: 'a call', push: 'push' } as const;
 
 /**
  * Delivers `notify.send`: one attempt, sent while its page is locked against acknowledgement, so an
@@ -47,19 +45,22 @@ export function createProviderDeliverer(ctx: ProviderContext): Deliverer {
       const sender = ctx.senders[attempt.method];
       const address = addressOf(ctx.config, attempt.userId, attempt.method);
       if (!sender || !address) {
-        const error = sender ? `no address for ${METHOD_NAMES[attempt.method]}` : (ctx.unavailable[attempt.method] ?? 'unavailable');
+        const error = sender
+          ? `no address for ${METHOD_NAMES[attempt.method].replace(/^a /, '')}`
+          : (ctx.unavailable[attempt.method] ?? 'unavailable');
         await recordAttempt(tx, attempt.id, { state: 'skipped', error });
         return { status: 'done', result: { skipped: error } };
       }
       const incident = await getIncident(tx, page.incidentId);
       if (!incident) return { status: 'failed', error: `incident ${page.incidentId} does not exist` };
       const maskedAddress = maskAddress(attempt.method, address);
-      const link = ackUrl(
-        ctx.publicUrl,
-        await issueAckToken(tx, ctx.secret, { pageId: page.id, userId: attempt.userId, attemptId: attempt.id }),
-      );
+      const token = await issueAckToken(tx, ctx.secret, { pageId: page.id, userId: attempt.userId, attemptId: attempt.id });
+      const links = {
+        ackUrl: ackUrl(ctx.publicUrl, token),
+        callUrl: `${ctx.publicUrl}/twilio/voice?${new URLSearchParams({ page: String(page.id), user: attempt.userId })}`,
+      };
       try {
-        const sent = await sender.send(address, pageContent(ctx.config, incident, page, link), `firewatch-attempt-${attempt.id}`);
+        const sent = await sender.send(address, pageContent(ctx.config, incident, page, links), `firewatch-attempt-${attempt.id}`);
         await recordAttempt(tx, attempt.id, { state: 'sent', maskedAddress, providerId: sent.providerId, sentAt: new Date(), error: null });
         return { status: 'done', result: { providerId: sent.providerId } };
       } catch (err) {
@@ -70,8 +71,7 @@ export function createProviderDeliverer(ctx: ProviderContext): Deliverer {
         }
         await recordAttempt(tx, attempt.id, { state: 'failed', maskedAddress, error: err.message });
         // The person learns why one of their methods did not reach them; their other rules and the policy go on.
-        const text = `⚠️ Firewatch could not reach you by ${METHOD_NAMES[attempt.method]} (${maskedAddress}) for the page of INC-${incident.id}: ${err.message}. Check the address Firewatch has for you.`;
-        await enqueue(tx, [{ kind: 'notice.dm', payload: { userId: attempt.userId, text } }], { incidentId: incident.id });
+        await enqueue(tx, [failureNotice({ ...attempt, maskedAddress }, err.message)], { incidentId: incident.id });
         ctx.logger.warn({ attemptId: attempt.id, method: attempt.method, error: err.message }, 'a page attempt was refused for good');
         return { status: 'done', result: { refused: err.message } };
       }

@@ -8,7 +8,7 @@ import type { PageContent } from './provider.js';
  * A page as it reads outside Slack: the incident, its severity and why it pages. A private incident
  * shows only its key and severity, since a phone's lock screen and a mailbox are not its channel.
  */
-export function pageContent(config: Config, incident: Incident, page: Page, ackUrl: string): PageContent {
+export function pageContent(config: Config, incident: Incident, page: Page, links: { ackUrl: string; callUrl: string }): PageContent {
   const key = incidentKey(incident.id);
   const severity = findSeverity(config, incident.severity);
   const level = `${incident.severity.toUpperCase()}${severity ? ` · ${severity.label}` : ''}`;
@@ -17,12 +17,13 @@ export function pageContent(config: Config, incident: Incident, page: Page, ackU
     `You are being paged for ${what}.`,
     ...(page.message ? [`Why: ${page.message}`] : []),
     `Escalation policy ${page.policyId}, level ${page.level + 1}.`,
-    `Acknowledge: ${ackUrl}`,
+    `Acknowledge: ${links.ackUrl}`,
     'Or use the Acknowledge button of the page Firewatch sent you in Slack. Until someone acknowledges, the page escalates.',
   ];
   return {
     subject: `🚨 Paged: ${incident.isPrivate ? `${key} · ${level}` : `${key} · ${level} · ${incident.title}`}`,
     text: lines.join('\n'),
-    ackUrl,
+    short: `Firewatch: paged for ${what}. Reply ACK or 1 to acknowledge, or open ${links.ackUrl}`,
+    ...links,
   };
 }

@@ -6,8 +6,12 @@ export interface PageContent {
   subject: string;
   /** The whole text: an e-mail's body, an SMS. */
   text: string;
+  /** A few words for an SMS: the incident, and how to acknowledge. */
+  short: string;
   /** The person's acknowledgement link: GET shows what it acknowledges, POST acknowledges. */
   ackUrl: string;
+  /** Where Twilio fetches a page call's TwiML (POST /twilio/voice). */
+  callUrl: string;
 }
 
 /** A provider's refusal: `permanent` when trying again cannot help (a bad address, a number that opted out). */

@@ -5,7 +5,7 @@ import { changeStatus } from '../../src/workflow/changes.js';
 import { acknowledgePage } from '../../src/paging/acknowledge.js';
 import { sweepDuePages } from '../../src/paging/pages.js';
 import { onCallAt, scheduleDefFromConfig } from '../../src/paging/schedule.js';
-import { GENERAL } from '../support/app.js';
+import { GENERAL, SEVERITIES_PAGING_PRIMARY } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
 import { settledOutbox } from '../support/outbox.js';
 import type { MessageView } from '../support/slack-emulator/index.js';
@@ -13,11 +13,7 @@ import { ackText, clickButton, slashCommand } from '../support/slack-requests.js
 
 const CONFIG = {
   escalation_tick: '* * * * * *',
-  severities: [
-    { id: 'sev1', label: 'Critical', page: 'primary' },
-    { id: 'sev2', label: 'Major' },
-    { id: 'sev3', label: 'Minor' },
-  ],
+  severities: SEVERITIES_PAGING_PRIMARY,
   escalation_policies: [
     {
       id: 'primary',

@@ -6,7 +6,7 @@ import type { Firewatch } from '../../src/firewatch.js';
 import { SUMMARY_ACTIONS } from '../../src/slack/blocks/incident.js';
 import { DATABASE_TROUBLE, DECLARE_UNCONFIRMED } from '../../src/slack/database-trouble.js';
 import { ANSWER_DEADLINE_MS } from '../../src/slack/listeners/late-answers.js';
-import { ANNOUNCE, startApp, startEmulator, testConfig } from '../support/app.js';
+import { ANNOUNCE, startApp, startEmulator, testConfig, SEVERITIES_PAGING_PRIMARY } from '../support/app.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { settledOutbox } from '../support/outbox.js';
 import { startPgProxy, type PgProxy } from '../support/pg-proxy.js';
@@ -15,11 +15,7 @@ import { ackText, clickButton, incidentNumberIn, slashCommand, type SignedRespon
 
 const CONFIG = {
   escalation_tick: '* * * * * *',
-  severities: [
-    { id: 'sev1', label: 'Critical', page: 'primary' },
-    { id: 'sev2', label: 'Major' },
-    { id: 'sev3', label: 'Minor' },
-  ],
+  severities: SEVERITIES_PAGING_PRIMARY,
   escalation_policies: [
     {
       id: 'primary',

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
 import { incidents, pages } from '../../src/db/schema.js';
 import { twilioClient, TwilioRequestError, type TwilioClient } from '../../src/providers/twilio.js';
-import { startApp } from '../support/app.js';
+import { startApp, SEVERITIES_PAGING_PRIMARY } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
 import { freePort } from '../support/process.js';
 import { TwilioEmulator, twilioSignature } from '../support/twilio-emulator/index.js';
@@ -34,11 +34,7 @@ const twilioEnv = () => ({
 
 const fw = useFirewatch({
   config: {
-    severities: [
-      { id: 'sev1', label: 'Critical', page: 'primary' },
-      { id: 'sev2', label: 'Major' },
-      { id: 'sev3', label: 'Minor' },
-    ],
+    severities: SEVERITIES_PAGING_PRIMARY,
     escalation_policies: [
       {
         id: 'primary',

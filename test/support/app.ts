@@ -49,3 +49,10 @@ export async function startApp(
   });
   return startFirewatch({ env, config, logger: createLogger(env.LOG_LEVEL), database, outboxLeaseMs: 5_000 });
 }
+
+/** Three severities, the most severe paging the policy `primary`: the shape of most paging tests' config. */
+export const SEVERITIES_PAGING_PRIMARY = [
+  { id: 'sev1', label: 'Critical', page: 'primary' },
+  { id: 'sev2', label: 'Major' },
+  { id: 'sev3', label: 'Minor' },
+];

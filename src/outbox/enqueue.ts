@@ -27,13 +27,16 @@ export async function enqueue(
   );
 }
 
-/** Effects of several incidents in one statement; each incident's keep the order given. */
-export async function enqueueForIncidents(tx: Tx, items: ReadonlyArray<{ incidentId: number; effect: Effect }>): Promise<void> {
+/** Effects of several incidents in one statement; each incident's keep the order given, unless one has a key of its own. */
+export async function enqueueForIncidents(
+  tx: Tx,
+  items: ReadonlyArray<{ incidentId: number; effect: Effect; orderingKey?: string }>,
+): Promise<void> {
   if (items.length === 0) return;
   await tx.insert(outbox).values(
-    items.map(({ incidentId, effect }) => ({
+    items.map(({ incidentId, effect, orderingKey }) => ({
       incidentId,
-      orderingKey: incidentOrderingKey(incidentId),
+      orderingKey: orderingKey ?? incidentOrderingKey(incidentId),
       kind: effect.kind,
       payload: effect.payload,
     })),

@@ -17,9 +17,14 @@ const WAITING: AttemptState[] = ['pending', 'queued'];
 /** A page still open to acknowledgement: one that ran out of levels can still be acknowledged. */
 const OPEN_PAGE = ['triggered', 'exhausted'] as const;
 
-const sendEffect = (a: Pick<NotificationAttempt, 'id' | 'incidentId' | 'pageId'>): { incidentId: number; effect: Effect } => ({
+/**
+ * Each attempt is delivered on its own: a provider that keeps failing (ntfy unreachable, Twilio down) must
+ * not hold back the incident's Slack deliveries, nor anyone else's attempts.
+ */
+const sendEffect = (a: Pick<NotificationAttempt, 'id' | 'incidentId' | 'pageId'>) => ({
   incidentId: a.incidentId,
-  effect: { kind: 'notify.send', payload: { incidentId: a.incidentId, pageId: a.pageId, attemptId: a.id } },
+  orderingKey: `attempt:${a.id}`,
+  effect: { kind: 'notify.send', payload: { incidentId: a.incidentId, pageId: a.pageId, attemptId: a.id } } satisfies Effect,
 });
 
 /**
@@ -30,7 +35,7 @@ export async function startAttempts(
   tx: Tx,
   notified: ReadonlyArray<{ page: Page; notification: PageNotification }>,
   now: Date,
-): Promise<Array<{ incidentId: number; effect: Effect }>> {
+): Promise<Array<{ incidentId: number; effect: Effect; orderingKey?: string }>> {
   const rows = notified.flatMap(({ page, notification }) => {
     const rules = page.rules ? frozenRulesSchema.safeParse(page.rules) : undefined;
     if (!rules?.success) return [];

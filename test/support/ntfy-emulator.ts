@@ -160,6 +160,11 @@ export class NtfyEmulator {
     this.faults.push(...faults);
   }
 
+  /** Forgets the faults still queued: ntfy is well again. */
+  heal(): void {
+    this.faults.length = 0;
+  }
+
   messagesTo(topic: string): NtfyMessage[] {
     return this.messages.filter((m) => m.topic === topic);
   }

@@ -238,6 +238,8 @@ export const pageNotifications = pgTable(
     dmTs: text('dm_ts'),
     /** Why Slack would not deliver the DM (`messages_tab_disabled`, …): the person was not reached. */
     dmError: text('dm_error'),
+    /** The ts of the notification's line in the incident channel, which its receipt is edited into. */
+    lineTs: text('line_ts'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
   },
   (t) => [uniqueIndex('page_notifications_once_idx').on(t.pageId, t.loop, t.level, t.userId)],

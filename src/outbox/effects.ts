@@ -55,6 +55,8 @@ export const effectSchemas = {
   'alerts.summary': z.object({ ...incidentRef, minute: z.string() }),
   /** Tells someone privately that something they did could not be shown in Slack. */
   'notice.dm': z.object({ userId: z.string(), text: z.string() }),
+  /** A notification's line in the incident channel, edited into the receipt of its attempts. */
+  'page.receipt': z.object({ ...incidentRef, notificationId: z.number().int().positive() }),
   /** One attempt to reach a paged person by e-mail, SMS, voice or push, through its provider. */
   'notify.send': z.object({ ...incidentRef, pageId: z.number().int().positive(), attemptId: z.number().int().positive() }),
 } as const;

@@ -89,10 +89,12 @@ export async function sweepDueAttempts(db: Db, batchSize = 500): Promise<number>
 /** An ended page sends nothing more: its waiting attempts are cancelled in the transaction that ends it. */
 export async function cancelAttempts(tx: Tx, pageIds: readonly number[]): Promise<void> {
   if (pageIds.length === 0) return;
-  await tx
+  const cancelled = await tx
     .update(notificationAttempts)
     .set({ state: 'cancelled', updatedAt: sql`now()` })
-    .where(and(inArray(notificationAttempts.pageId, [...pageIds]), inArray(notificationAttempts.state, WAITING)));
+    .where(and(inArray(notificationAttempts.pageId, [...pageIds]), inArray(notificationAttempts.state, WAITING)))
+    .returning({ incidentId: notificationAttempts.incidentId, notificationId: notificationAttempts.notificationId });
+  await enqueueReceipts(tx, cancelled);
 }
 
 /**
@@ -109,20 +111,38 @@ export async function attemptToSend(tx: Tx, attemptId: number): Promise<{ attemp
 
 export const pageIsOpen = (page: Page): boolean => (OPEN_PAGE as readonly string[]).includes(page.state);
 
+/** Changes an attempt; a change of state re-renders the receipt in its notification's line. */
 export async function recordAttempt(
   tx: Tx,
   attemptId: number,
   change: Partial<Pick<NotificationAttempt, 'state' | 'maskedAddress' | 'providerId' | 'error' | 'sentAt' | 'deliveredAt'>>,
 ): Promise<void> {
-  await tx
+  const [changed] = await tx
     .update(notificationAttempts)
     .set({ ...change, updatedAt: sql`now()` })
-    .where(eq(notificationAttempts.id, attemptId));
+    .where(eq(notificationAttempts.id, attemptId))
+    .returning();
+  if (changed && change.state) await enqueueReceipts(tx, [changed]);
 }
 
-/** A page's attempts, oldest first: its receipts. */
-export async function attemptsOf(tx: Tx, pageId: number): Promise<NotificationAttempt[]> {
-  return tx.select().from(notificationAttempts).where(eq(notificationAttempts.pageId, pageId)).orderBy(asc(notificationAttempts.id));
+async function enqueueReceipts(tx: Tx, changed: ReadonlyArray<Pick<NotificationAttempt, 'incidentId' | 'notificationId'>>): Promise<void> {
+  const unique = new Map(changed.map((a) => [a.notificationId, a.incidentId]));
+  await enqueueForIncidents(
+    tx,
+    [...unique].map(([notificationId, incidentId]) => ({
+      incidentId,
+      effect: { kind: 'page.receipt', payload: { incidentId, notificationId } },
+    })),
+  );
+}
+
+/** A notification's attempts, oldest first: its receipt. */
+export async function attemptsOf(tx: Tx, notificationId: number): Promise<NotificationAttempt[]> {
+  return tx
+    .select()
+    .from(notificationAttempts)
+    .where(eq(notificationAttempts.notificationId, notificationId))
+    .orderBy(asc(notificationAttempts.id));
 }
 
 /** How far an attempt has come: a provider's late or repeated word never moves it back. */

@@ -19,6 +19,37 @@ export async function notificationToDeliver(
   return found;
 }
 
+/** A notification with its page, by id. */
+export async function notificationWithPage(
+  tx: Tx,
+  notificationId: number,
+): Promise<{ notification: PageNotification; page: Page } | undefined> {
+  const [found] = await tx
+    .select({ notification: pageNotifications, page: pages })
+    .from(pageNotifications)
+    .innerJoin(pages, eq(pages.id, pageNotifications.pageId))
+    .where(eq(pageNotifications.id, notificationId));
+  return found;
+}
+
+/** Remembers the notification's line in the incident channel (its `page_notified` event), for its receipt. */
+export async function recordNotificationLine(
+  tx: Tx,
+  line: { pageId: number; userId: string; level: number; loop: number; ts: string },
+): Promise<void> {
+  await tx
+    .update(pageNotifications)
+    .set({ lineTs: line.ts })
+    .where(
+      and(
+        eq(pageNotifications.pageId, line.pageId),
+        eq(pageNotifications.userId, line.userId),
+        eq(pageNotifications.level, line.level),
+        eq(pageNotifications.loop, line.loop),
+      ),
+    );
+}
+
 /** Remembers where a notification's DM went, so the page's end can edit it and a retry does not send it again. */
 export async function recordNotificationDm(tx: Tx, notificationId: number, dm: { channel: string; ts: string }): Promise<void> {
   await tx.update(pageNotifications).set({ dmChannel: dm.channel, dmTs: dm.ts }).where(eq(pageNotifications.id, notificationId));

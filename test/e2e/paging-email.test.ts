@@ -85,7 +85,7 @@ describe('a page by e-mail', () => {
   });
 
   it('acknowledges from the link in the e-mail: opening it changes nothing, its button acknowledges', async () => {
-    const { id } = await page('U0BOB', 'Payments timing out');
+    const { id, channel } = await page('U0BOB', 'Payments timing out');
     const received = await fw.slack.waitFor(() => mailsAbout('bob@example.com', id)[0]);
     const link = /Acknowledge: (https:\/\/firewatch\.example\.com\/ack\/\S+)/.exec(received.mail.text ?? '')?.[1];
     expect(link).toBeDefined();
@@ -94,8 +94,12 @@ describe('a page by e-mail', () => {
     expect((await fw.incident(id)).acknowledgedAt).toBeNull();
     expect((await fetch(local, { method: 'POST' })).status).toBe(200);
     expect((await fw.incident(id)).acknowledgedAt).not.toBeNull();
-    // The receipt says which method woke them.
+    // The receipt says which method woke them, in the database and in bob's line in the incident channel.
     expect(await attemptsOf('U0BOB', id)).toMatchObject([{ method: 'email', state: 'acknowledged' }]);
+    const line = await fw.slack.waitFor(() =>
+      fw.slack.messagesIn(channel).find((m) => /^📟 Paged <@U0BOB> .* — Slack(?: sending)? · acked by e-mail \d+s$/.test(m.text ?? '')),
+    );
+    expect(fw.slack.textOf(line)).toContain(`for INC-${id} (level 1 of direct page)`);
   });
 
   it('records an address the server refuses for good as failed, tells the person in Slack, and pages on', async () => {

@@ -34,6 +34,9 @@ const policyName = (d: PageData) => (d.policy.startsWith('user:') ? 'direct page
 /** "level 2 of policy primary, pass 2" in words people use (levels and passes count from one). */
 const pageWhere = (d: RungData) => `level ${d.level + 1} of ${policyName(d)}${d.loop > 0 ? `, pass ${d.loop + 1}` : ''}`;
 
+/** The line of a person notified on a page; its receipt (blocks/receipts.ts) is added to it as attempts go. */
+export const pageNotifiedLine = (key: string, d: RungData & { user: string }) => `📟 Paged ${mention(d.user)} for ${key} (${pageWhere(d)})`;
+
 /** The line for an event that has no words of its own, or that this code cannot read. */
 const genericLine = (who: string, kind: string, key: string) => `• ${who}: ${kind.replace(/_/g, ' ')} on ${key}`;
 
@@ -69,7 +72,7 @@ function describe(config: Config, incident: Incident, row: TimelineEvent): strin
     case 'impact_set':
       return `💥 ${who} recorded the impact of ${key}:\n>${escapeMrkdwn(event.data.text).replace(/\n/g, '\n>')}`;
     case 'page_notified':
-      return `📟 Paged ${mention(event.data.user)} for ${key} (${pageWhere(event.data)})`;
+      return pageNotifiedLine(key, event.data);
     case 'page_dm_failed':
       return `⚠️ Could not DM ${mention(event.data.user)} the page for ${key}: ${dmFailureReason(event.data.error)}`;
     case 'page_target_skipped':

@@ -4,7 +4,7 @@ import type { Deliverer, DeliveryOutcome } from '../../outbox/delivery-outcome.j
 import { outcomeOf } from '../errors.js';
 import { archiveChannel, createChannel, inviteUsers, setTopic } from './channel.js';
 import { Undeliverable, type DeliveryContext, type Handler } from './context.js';
-import { dmPage, updatePageDms } from './paging.js';
+import { dmPage, updatePageDms, updateReceipt } from './paging.js';
 import { canvasPostmortem, uploadPostmortem } from './postmortem.js';
 import { dmNotice, replyDeclared } from './replies.js';
 import { dmOverdueFollowup, postDigest } from './reports.js';
@@ -28,6 +28,7 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'channel.archive': archiveChannel,
   'page.dm': dmPage,
   'page.dm.update': updatePageDms,
+  'page.receipt': updateReceipt,
   'reminder.post': postReminder,
   'subscriber.dm': dmSubscriber,
   'digest.post': postDigest,

@@ -1,13 +1,19 @@
+import { attemptsOf } from '../../paging/attempts.js';
 import {
   getPage,
   notificationDmsOf,
   notificationToDeliver,
+  notificationWithPage,
   recordNotificationDm,
   recordNotificationFailed,
 } from '../../paging/notifications.js';
+import { incidentKey } from '../../incidents/queries.js';
 import { pageDm, pageDmEnded } from '../blocks/paging.js';
+import { receiptText } from '../blocks/receipts.js';
+import { truncate } from '../blocks/text.js';
+import { pageNotifiedLine } from '../blocks/timeline.js';
 import { platformCode } from '../errors.js';
-import { DONE, loadIncident, Undeliverable, type Handler } from './context.js';
+import { channelOf, DONE, loadIncident, Undeliverable, type Handler } from './context.js';
 import { postOnce } from './post-once.js';
 
 /** A page DM is known by its notification, so a retried DM finds the one it already sent. */
@@ -60,5 +66,28 @@ export const updatePageDms: Handler<'page.dm.update'> = async (ctx, { incidentId
   const incident = await loadIncident(ctx, incidentId);
   const message = pageDmEnded(ctx.config, incident, page);
   for (const dm of await notificationDmsOf(ctx.db, pageId)) await ctx.client.chat.update({ ...dm, ...message });
+  return DONE;
+};
+
+/** Edits a notified person's line in the incident channel into the receipt of every attempt to reach them. */
+export const updateReceipt: Handler<'page.receipt'> = async (ctx, { incidentId, notificationId }) => {
+  const incident = await loadIncident(ctx, incidentId);
+  const found = await notificationWithPage(ctx.db, notificationId);
+  if (!found) throw new Undeliverable(`page notification ${notificationId} does not exist`);
+  const { notification, page } = found;
+  if (!notification.lineTs) return { status: 'done', result: { skipped: 'no line' } };
+  const line = pageNotifiedLine(incidentKey(incident.id), {
+    policy: page.policyId,
+    user: notification.userId,
+    level: notification.level,
+    loop: notification.loop,
+  });
+  const text = truncate(`${line} — ${receiptText(notification, await attemptsOf(ctx.db, notificationId))}`, 3000);
+  await ctx.client.chat.update({
+    channel: channelOf(incident),
+    ts: notification.lineTs,
+    text,
+    blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }],
+  });
   return DONE;
 };

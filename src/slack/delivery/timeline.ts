@@ -1,3 +1,5 @@
+import { recordNotificationLine } from '../../paging/notifications.js';
+import { parseEvent } from '../../timeline/events.js';
 import { alertChangesBeyondBudget } from '../../timeline/alert-lines.js';
 import { summaryButtonValue, SUMMARY_ACTIONS } from '../blocks/incident.js';
 import { alertSummaryMessage, reminderMessage, roleMessage, subscriberMessage, timelineMessage } from '../blocks/timeline.js';
@@ -9,6 +11,9 @@ export const postTimelineEvent: Handler<'timeline.post'> = async (ctx, { inciden
   const message = timelineMessage(ctx.config, incident, event, where === 'channel');
   if (where === 'channel') {
     const { ts } = await postOnce(ctx, row, { channel: channelOf(incident), ...message, unfurl_links: false });
+    // A notified person's line becomes the receipt of their attempts: it is edited as they go.
+    const known = parseEvent(event);
+    if (known?.kind === 'page_notified') await recordNotificationLine(ctx.db, { ...known.data, userId: known.data.user, ts });
     return { status: 'done', result: { ts } };
   }
   // Private incidents have no announcement, and one that failed to post leaves nothing to thread under.

@@ -5,7 +5,7 @@ import { lockIncident } from '../incidents/queries.js';
 import { msg, person, refuse, type Outcome, type Refusal } from '../outcome.js';
 import { acknowledgePage } from './acknowledge.js';
 import { newNonce, signAck, verifyAck } from './ack-signature.js';
-import { pageIsOpen, recordAttempt } from './attempts.js';
+import { attemptById, pageIsOpen } from './attempts.js';
 
 /** The page an acknowledgement link names, its incident, and the person it acknowledges as. */
 export type AckLink = Outcome<{ page: Page; incident: Incident; userId: string }>;
@@ -82,9 +82,10 @@ export async function redeemAckToken(db: Db, secret: string, token: string): Pro
     const [page] = await tx.select().from(pages).where(eq(pages.id, row.pageId)).for('update');
     if (!incident || !page) return notALink;
     if (!pageIsOpen(page)) return over(page);
-    const acked = await acknowledgePage(tx, { pageId: page.id, actor: row.userId });
+    const carrier = row.attemptId ? await attemptById(tx, row.attemptId) : undefined;
+    const via = carrier ? { via: carrier.method, attemptId: carrier.id } : {};
+    const acked = await acknowledgePage(tx, { pageId: page.id, actor: row.userId, ...via });
     if (!acked.ok) return acked;
-    if (row.attemptId) await recordAttempt(tx, row.attemptId, { state: 'acknowledged' });
     await tx
       .update(ackTokens)
       .set({ usedAt: sql`now()` })

@@ -8,7 +8,7 @@ import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import { command, msg, person, refuse, type Message, type Outcome, type Refusal } from '../outcome.js';
-import { cancelAttempts, markAcknowledgedBy } from './attempts.js';
+import { cancelAttempts, markAcknowledgedBy, recordAttempt } from './attempts.js';
 import { advance, note } from './pages.js';
 
 export type PageOutcome = Outcome<{ page: Page }>;
@@ -54,7 +54,8 @@ export async function escalateNow(db: Db, request: { pageId: number; actor: stri
 /** Acknowledges a page: escalation stops, the acknowledger joins the channel, and every DM of the page says so. */
 export async function acknowledgePage(
   db: Db,
-  request: { pageId: number; actor: string; via?: NotificationAttempt['method'] },
+  /** `via`: how the person acknowledged; `attemptId`: the attempt that carried the link they used. */
+  request: { pageId: number; actor: string; via?: NotificationAttempt['method'] | 'slack'; attemptId?: number },
 ): Promise<PageOutcome> {
   return db.transaction(async (tx) => {
     const [target] = await tx.select({ incidentId: pages.incidentId }).from(pages).where(eq(pages.id, request.pageId));
@@ -78,14 +79,22 @@ export async function acknowledgePage(
       return page ? ended(page) : noSuchPage;
     }
     await cancelAttempts(tx, [acked.id]);
-    if (request.via) await markAcknowledgedBy(tx, acked.id, request.actor, request.via);
+    if (request.attemptId) await recordAttempt(tx, request.attemptId, { state: 'acknowledged' });
+    else if (request.via && request.via !== 'slack') await markAcknowledgedBy(tx, acked.id, request.actor, request.via);
     const effects: Effect[] = [];
     await note(
       tx,
       acked.incidentId,
       'page_acknowledged',
       request.actor,
-      { pageId: acked.id, policy: acked.policyId, user: request.actor, level: acked.level, loop: acked.loop },
+      {
+        pageId: acked.id,
+        policy: acked.policyId,
+        user: request.actor,
+        level: acked.level,
+        loop: acked.loop,
+        ...(request.via ? { via: request.via } : {}),
+      },
       effects,
     );
     await addMembers(tx, acked.incidentId, [request.actor]);

@@ -136,6 +136,11 @@ async function enqueueReceipts(tx: Tx, changed: ReadonlyArray<Pick<NotificationA
   );
 }
 
+export async function attemptById(tx: Tx, id: number): Promise<NotificationAttempt | undefined> {
+  const [attempt] = await tx.select().from(notificationAttempts).where(eq(notificationAttempts.id, id));
+  return attempt;
+}
+
 /** A notification's attempts, oldest first: its receipt. */
 export async function attemptsOf(tx: Tx, notificationId: number): Promise<NotificationAttempt[]> {
   return tx

@@ -1,5 +1,5 @@
 import { statusLabel } from '../incidents/status.js';
-import { parseEvent } from '../timeline/events.js';
+import { parseEvent, acknowledgedVia } from '../timeline/events.js';
 import { formatDurationMs, type MetricEvent } from './metrics.js';
 
 /** A timeline line and what is quoted under it, both in Slack's text format. */
@@ -120,7 +120,7 @@ export function describeEvent(row: MetricEvent, updateTexts: ReadonlySet<string>
           : `⏫ Nobody acknowledged: escalated to ${pageWhere(event.data)}`,
       };
     case 'page_acknowledged':
-      return { text: `✅ ${mention(event.data.user)} acknowledged the page (${pageWhere(event.data)})` };
+      return { text: `✅ ${mention(event.data.user)} acknowledged the page (${pageWhere(event.data)})${acknowledgedVia(event.data.via)}` };
     case 'page_exhausted': {
       const { passes } = event.data;
       return { text: `🚨 Nobody acknowledged the page (${policyName(event.data)}, ${passes} pass${passes === 1 ? '' : 'es'})` };

@@ -8,6 +8,10 @@ const user = z.string();
 const page = { pageId: z.number().int(), policy: z.string() };
 /** Where on a page's ladder a step happened; counted from zero, as stored. */
 const rung = { level: z.number().int(), loop: z.number().int() };
+
+const ACK_METHODS = { slack: 'in Slack', email: 'by e-mail', sms: 'by SMS', voice: 'on a call', push: 'by push' } as const;
+/** How an acknowledgement came, in words every surface uses: " by SMS"; nothing when it is not known. */
+export const acknowledgedVia = (via: keyof typeof ACK_METHODS | undefined): string => (via ? ` ${ACK_METHODS[via]}` : '');
 const alertChange = z.object({
   integration: z.string(),
   fingerprint: z.string(),
@@ -62,7 +66,8 @@ export const timelineEventSchemas = {
   page_target_skipped: z.object({ ...page, schedule: z.string(), ...rung }),
   /** `lateMs`: how late the sweep fired; absent for a manual escalation. */
   page_escalated: z.object({ ...page, ...rung, manual: z.boolean(), lateMs: z.number().optional() }),
-  page_acknowledged: z.object({ ...page, user, ...rung }),
+  /** `via`: how the person acknowledged (the Slack button, an e-mail or push link, an SMS reply, a key on a call). */
+  page_acknowledged: z.object({ ...page, user, ...rung, via: z.enum(['slack', 'email', 'sms', 'voice', 'push']).optional() }),
   page_exhausted: z.object({ ...page, passes: z.number().int(), lateMs: z.number().optional() }),
   page_resolved: z.object(page),
   alert_firing: alertChange,

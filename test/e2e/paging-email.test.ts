@@ -79,6 +79,10 @@ describe('a page by e-mail', () => {
     const dm = await fw.slack.waitFor(() => fw.dmsTo('U0CAROL').find((m) => fw.slack.textOf(m).includes(`INC-${id}*`)));
     await clickButton(fw.app.url, fw.slack, dm, 'page_acknowledge', 'U0CAROL');
     await attemptIn('U0CAROL', id, 'cancelled');
+    const channel = (await fw.incident(id)).channelId!;
+    await fw.slack.waitFor(() =>
+      fw.slack.messagesIn(channel).find((m) => m.text === `✅ <@U0CAROL> acknowledged the page for *INC-${id}* in Slack`),
+    );
     await new Promise((r) => setTimeout(r, 3_000));
     expect(mailsAbout('carol@example.com', id)).toHaveLength(0);
     expect(await attemptsOf('U0CAROL', id)).toMatchObject([{ state: 'cancelled' }]);

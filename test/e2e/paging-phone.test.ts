@@ -83,6 +83,10 @@ describe('a page by SMS', () => {
     expect(reply.body).toContain(`Acknowledged INC-${id}`);
     await attemptIn('U0ALICE', id, 'sms', 'acknowledged');
     await attemptIn('U0ALICE', id, 'voice', 'cancelled');
+    const channel = (await fw.incident(id)).channelId!;
+    await fw.slack.waitFor(() =>
+      fw.slack.messagesIn(channel).find((m) => m.text === `✅ <@U0ALICE> acknowledged the page for *INC-${id}* by SMS`),
+    );
   });
 
   it('records an SMS Twilio could not deliver as failed, and tells the person in Slack', async () => {
@@ -111,6 +115,8 @@ describe('a page by call', () => {
     expect(call.heard[0]?.says[0]).toContain(`Firewatch page for INC-${id}`);
     await attemptIn('U0BOB', id, 'voice', 'acknowledged');
     expect((await fw.incident(id)).acknowledgedAt).not.toBeNull();
+    const [event] = await fw.events(id, 'page_acknowledged');
+    expect(event?.data).toMatchObject({ user: 'U0BOB', via: 'voice' });
   });
 
   it('records a call nobody answered as no answer', async () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NotificationAttempt } from '../../src/db/schema.js';
+import type { MetricEvent } from '../../src/postmortems/metrics.js';
+import { describeEvent } from '../../src/postmortems/timeline-wording.js';
 import { elapsed, receiptText } from '../../src/slack/blocks/receipts.js';
 
 const reached = new Date('2026-12-01T03:00:00Z');
@@ -44,5 +46,22 @@ describe('a page receipt', () => {
 
   it('counts seconds up to a minute, then minutes and two-digit seconds', () => {
     expect([0, 59_400, 60_000, 123_000, 3_600_000].map(elapsed)).toEqual(['0s', '59s', '1m00s', '2m03s', '60m00s']);
+  });
+});
+
+describe('how an acknowledgement came', () => {
+  const data = { pageId: 7, policy: 'primary', user: 'U0BOB', level: 0, loop: 0 };
+  const row = (via?: string): MetricEvent => ({
+    id: 1,
+    kind: 'page_acknowledged',
+    actor: 'U0BOB',
+    occurredAt: new Date('2026-12-01T03:02:40Z'),
+    data: via ? { ...data, via } : data,
+  });
+
+  it('is said in the postmortem’s timeline, and left out when it is not known', () => {
+    expect(describeEvent(row('sms'), new Set()).text).toBe('✅ <@U0BOB> acknowledged the page (level 1 of policy primary) by SMS');
+    expect(describeEvent(row('email'), new Set()).text).toContain('acknowledged the page (level 1 of policy primary) by e-mail');
+    expect(describeEvent(row(), new Set()).text).toBe('✅ <@U0BOB> acknowledged the page (level 1 of policy primary)');
   });
 });

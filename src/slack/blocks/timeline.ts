@@ -8,7 +8,7 @@ import { statusLabel } from '../../incidents/status.js';
 import { severityText, type SlackMessage } from './incident.js';
 import { dmFailureReason } from './paging.js';
 import { writePostmortemButton } from './postmortem.js';
-import { parseEvent } from '../../timeline/events.js';
+import { parseEvent, acknowledgedVia } from '../../timeline/events.js';
 import { escapeMrkdwn, mention, truncate } from './text.js';
 
 const STATUS_EMOJI: Record<string, string> = {
@@ -80,7 +80,7 @@ function describe(config: Config, incident: Incident, row: TimelineEvent): strin
     case 'page_escalated':
       return `⏫ ${event.data.manual ? `${who} escalated` : 'Nobody acknowledged; escalated'} the page for ${key} to ${pageWhere(event.data)}`;
     case 'page_acknowledged':
-      return `✅ ${mention(event.data.user)} acknowledged the page for ${key}`;
+      return `✅ ${mention(event.data.user)} acknowledged the page for ${key}${acknowledgedVia(event.data.via)}`;
     case 'page_exhausted': {
       const { passes } = event.data;
       return `🚨 <!here> *Nobody acknowledged the page for ${key}* (${policyName(event.data)}, ${passes} pass${passes === 1 ? '' : 'es'}). Page someone: \`/incident page @someone\``;

@@ -15,7 +15,7 @@ export const pageButtons: readonly Button[] = [
     what: 'a page',
     parse: anId,
     run: async ({ services, value, userId, reply }) =>
-      tell(reply, say(await acknowledgePage(services.db, { pageId: value, actor: userId }))),
+      tell(reply, say(await acknowledgePage(services.db, { pageId: value, actor: userId, via: 'slack' }))),
     failure: '⚠️ Firewatch could not record the acknowledgement; try again in a moment.',
   }),
   button({

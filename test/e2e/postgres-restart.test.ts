@@ -50,7 +50,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const direct = () => db.database.db;
 const rows = async <T>(query: SQL): Promise<T[]> => (await direct().execute(query)) as unknown as T[];
 
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+/** A shared, slow machine can take a while to get there: tests wait long, and fail only if it never comes. */
+async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
   while (!(await check())) {
     if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms: ${check.toString().slice(0, 160)}`);

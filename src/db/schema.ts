@@ -278,6 +278,11 @@ export const notificationAttempts = pgTable(
     maskedAddress: text('masked_address'),
     providerId: text('provider_id'),
     error: text('error'),
+    /**
+     * When the first try to hand this attempt to its provider began. A later try (after a crash or a lost
+     * answer) first asks the provider whether that one got through, so nobody gets the same SMS twice.
+     */
+    claimedAt: timestamptz('claimed_at'),
     sentAt: timestamptz('sent_at'),
     deliveredAt: timestamptz('delivered_at'),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
@@ -288,6 +293,7 @@ export const notificationAttempts = pgTable(
       .on(t.dueAt)
       .where(sql`state = 'pending'`),
     index('notification_attempts_page_idx').on(t.pageId),
+    index('notification_attempts_provider_idx').on(t.providerId),
   ],
 );
 
@@ -424,7 +430,7 @@ export const ackTokens = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     usedAt: timestamptz('used_at'),
   },
-  (t) => [index('ack_tokens_page_idx').on(t.pageId)],
+  (t) => [index('ack_tokens_page_idx').on(t.pageId), index('ack_tokens_attempt_idx').on(t.attemptId)],
 );
 
 export type AckToken = typeof ackTokens.$inferSelect;

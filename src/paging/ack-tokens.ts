@@ -41,6 +41,20 @@ export async function issueAckToken(
   return token;
 }
 
+/**
+ * The link of one notification attempt: issued on its first try and signed again from the same row on
+ * every later one, so a retried SMS reads exactly as the first (which is how a retry recognises it).
+ */
+export async function attemptAckToken(
+  tx: Tx,
+  secret: string,
+  attempt: { pageId: number; userId: string; attemptId: number },
+): Promise<string> {
+  const [row] = await tx.select().from(ackTokens).where(eq(ackTokens.attemptId, attempt.attemptId)).limit(1);
+  if (row) return signAck(secret, { pageId: row.pageId, userId: row.userId, nonce: row.nonce });
+  return issueAckToken(tx, secret, attempt);
+}
+
 /** The issued row a token names, when its signature and its page and person match what was issued. */
 async function issued(tx: Tx, secret: string, token: string, lock: boolean): Promise<AckToken | undefined> {
   const claims = verifyAck(secret, token);

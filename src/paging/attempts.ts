@@ -109,6 +109,34 @@ export async function attemptToSend(tx: Tx, attemptId: number): Promise<{ attemp
   return page && { attempt, page };
 }
 
+/**
+ * Records that a try to send the attempt begins, before it is sent; answers when an earlier try began, if
+ * one did, since that one may have reached the provider with nothing committed here to say so.
+ */
+export async function claimAttempt(tx: Tx, attemptId: number): Promise<Date | undefined> {
+  const [before] = await tx
+    .select({ claimedAt: notificationAttempts.claimedAt })
+    .from(notificationAttempts)
+    .where(eq(notificationAttempts.id, attemptId));
+  if (!before?.claimedAt)
+    await tx
+      .update(notificationAttempts)
+      .set({ claimedAt: sql`now()` })
+      .where(eq(notificationAttempts.id, attemptId));
+  return before?.claimedAt ?? undefined;
+}
+
+/** Of a provider's ids, those no attempt has recorded: an earlier try's lost answer can only be one of them. */
+export async function providerIdsUnrecorded(tx: Tx, providerIds: readonly string[]): Promise<string[]> {
+  if (providerIds.length === 0) return [];
+  const recorded = await tx
+    .select({ id: notificationAttempts.providerId })
+    .from(notificationAttempts)
+    .where(inArray(notificationAttempts.providerId, [...providerIds]));
+  const known = new Set(recorded.map((r) => r.id));
+  return providerIds.filter((id) => !known.has(id));
+}
+
 export const pageIsOpen = (page: Page): boolean => (OPEN_PAGE as readonly string[]).includes(page.state);
 
 /** Changes an attempt; a change of state re-renders the receipt in its notification's line. */

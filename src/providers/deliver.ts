@@ -1,16 +1,25 @@
 import type { Config } from '../config/load.js';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
+import type { Incident, NotificationAttempt, Page } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { getIncident } from '../incidents/queries.js';
 import type { Deliverer, DeliveryOutcome } from '../outbox/delivery-outcome.js';
 import { effectSchemas } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
-import { ackUrl, issueAckToken } from '../paging/ack-tokens.js';
-import { attemptToSend, failureNotice, METHOD_NAMES, pageIsOpen, recordAttempt } from '../paging/attempts.js';
+import { ackUrl, attemptAckToken } from '../paging/ack-tokens.js';
+import {
+  attemptToSend,
+  claimAttempt,
+  failureNotice,
+  METHOD_NAMES,
+  pageIsOpen,
+  providerIdsUnrecorded,
+  recordAttempt,
+} from '../paging/attempts.js';
 import { addressOf } from '../paging/contacts.js';
 import { maskAddress } from '../paging/rules.js';
 import { pageContent } from './page-message.js';
-import { ProviderRefused, type Senders } from './provider.js';
+import { ProviderRefused, type PageContent, type Senders } from './provider.js';
 
 export interface ProviderContext {
   db: Db;
@@ -24,57 +33,110 @@ export interface ProviderContext {
   publicUrl: string;
 }
 
+/** How far before the first try a provider's record of it may be dated: the provider's clock is not ours. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** An attempt ready to go out: what it says and where, or the outcome that ends it without sending. */
+type Ready =
+  { attempt: NotificationAttempt; page: Page; address: string; maskedAddress: string; content: PageContent } | { outcome: DeliveryOutcome };
+
 /**
- * Delivers `notify.send`: one attempt, sent while its page is locked against acknowledgement, so an
- * acknowledgement that commits first cancels it and one that comes later waits for the send to end.
+ * Delivers `notify.send`: one attempt, in two transactions. The first records that a try begins (and the
+ * attempt's acknowledgement link) and commits; the second sends while the page is locked against
+ * acknowledgement, so an acknowledgement that commits first cancels it and one that comes later waits for
+ * the send to end. A try that finds an earlier one begun asks the provider whether that one got through
+ * (the process died, or the answer was lost, after the provider took it) instead of sending again.
  */
 export function createProviderDeliverer(ctx: ProviderContext): Deliverer {
   return async (row) => {
     const payload = effectSchemas['notify.send'].safeParse(row.payload);
     if (!payload.success) return { status: 'failed', error: `bad payload: ${payload.error.message}` };
     const { attemptId } = payload.data;
+    const claimed = await ctx.db.transaction(async (tx) => {
+      const ready = await prepare(ctx, tx, attemptId);
+      return 'outcome' in ready ? ready : { earlierTry: await claimAttempt(tx, attemptId) };
+    });
+    if ('outcome' in claimed) return claimed.outcome;
     return ctx.db.transaction(async (tx): Promise<DeliveryOutcome> => {
-      const found = await attemptToSend(tx, attemptId);
-      if (!found) return { status: 'failed', error: `attempt ${attemptId} does not exist` };
-      const { attempt, page } = found;
-      if (attempt.state !== 'queued') return { status: 'done', result: { skipped: attempt.state } };
-      if (!pageIsOpen(page)) {
-        await recordAttempt(tx, attempt.id, { state: 'cancelled' });
-        return { status: 'done', result: { skipped: page.state } };
+      const ready = await prepare(ctx, tx, attemptId);
+      if ('outcome' in ready) return ready.outcome;
+      const { attempt, address, maskedAddress, content } = ready;
+      const sender = ctx.senders[attempt.method]!;
+      if (claimed.earlierTry && sender.find) {
+        const since = new Date(claimed.earlierTry.getTime() - CLOCK_SKEW_MS);
+        const [providerId] = await providerIdsUnrecorded(tx, await sender.find(address, content, since).catch(() => []));
+        if (providerId) {
+          ctx.logger.info({ attemptId, providerId }, 'an earlier try of this page attempt got through; not sending it again');
+          await recordAttempt(tx, attempt.id, { state: 'sent', maskedAddress, providerId, sentAt: new Date(), error: null });
+          return { status: 'done', result: { providerId, found: true } };
+        }
       }
-      const sender = ctx.senders[attempt.method];
-      const address = addressOf(ctx.config, attempt.userId, attempt.method);
-      if (!sender || !address) {
-        const error = sender
-          ? `no address for ${METHOD_NAMES[attempt.method].replace(/^a /, '')}`
-          : (ctx.unavailable[attempt.method] ?? 'unavailable');
-        await recordAttempt(tx, attempt.id, { state: 'skipped', error });
-        return { status: 'done', result: { skipped: error } };
-      }
-      const incident = await getIncident(tx, page.incidentId);
-      if (!incident) return { status: 'failed', error: `incident ${page.incidentId} does not exist` };
-      const maskedAddress = maskAddress(attempt.method, address);
-      const token = await issueAckToken(tx, ctx.secret, { pageId: page.id, userId: attempt.userId, attemptId: attempt.id });
-      const links = {
-        ackUrl: ackUrl(ctx.publicUrl, token),
-        callUrl: `${ctx.publicUrl}/twilio/voice?${new URLSearchParams({ page: String(page.id), user: attempt.userId })}`,
-      };
       try {
-        const sent = await sender.send(address, pageContent(ctx.config, incident, page, links), `firewatch-attempt-${attempt.id}`);
+        const sent = await sender.send(address, content, `firewatch-attempt-${attempt.id}`);
         await recordAttempt(tx, attempt.id, { state: 'sent', maskedAddress, providerId: sent.providerId, sentAt: new Date(), error: null });
         return { status: 'done', result: { providerId: sent.providerId } };
       } catch (err) {
         if (!(err instanceof ProviderRefused)) throw err;
-        if (!err.permanent) {
-          await recordAttempt(tx, attempt.id, { maskedAddress, error: err.message });
-          return { status: 'retry', error: err.message };
-        }
-        await recordAttempt(tx, attempt.id, { state: 'failed', maskedAddress, error: err.message });
-        // The person learns why one of their methods did not reach them; their other rules and the policy go on.
-        await enqueue(tx, [failureNotice({ ...attempt, maskedAddress }, err.message)], { incidentId: incident.id });
-        ctx.logger.warn({ attemptId: attempt.id, method: attempt.method, error: err.message }, 'a page attempt was refused for good');
-        return { status: 'done', result: { refused: err.message } };
+        return refused(ctx, tx, attempt, maskedAddress, err);
       }
     });
   };
+}
+
+/** The attempt as it can be sent now, or why it will not be: gone, over, or without a way to reach the person. */
+async function prepare(ctx: ProviderContext, tx: Tx, attemptId: number): Promise<Ready> {
+  const found = await attemptToSend(tx, attemptId);
+  if (!found) return { outcome: { status: 'failed', error: `attempt ${attemptId} does not exist` } };
+  const { attempt, page } = found;
+  if (attempt.state !== 'queued') return { outcome: { status: 'done', result: { skipped: attempt.state } } };
+  if (!pageIsOpen(page)) {
+    await recordAttempt(tx, attempt.id, { state: 'cancelled' });
+    return { outcome: { status: 'done', result: { skipped: page.state } } };
+  }
+  const sender = ctx.senders[attempt.method];
+  const address = addressOf(ctx.config, attempt.userId, attempt.method);
+  if (!sender || !address) {
+    const error = sender
+      ? `no address for ${METHOD_NAMES[attempt.method].replace(/^a /, '')}`
+      : (ctx.unavailable[attempt.method] ?? 'unavailable');
+    await recordAttempt(tx, attempt.id, { state: 'skipped', error });
+    return { outcome: { status: 'done', result: { skipped: error } } };
+  }
+  const incident = await getIncident(tx, page.incidentId);
+  if (!incident) return { outcome: { status: 'failed', error: `incident ${page.incidentId} does not exist` } };
+  return {
+    attempt,
+    page,
+    address,
+    maskedAddress: maskAddress(attempt.method, address),
+    content: await content(ctx, tx, incident, page, attempt),
+  };
+}
+
+async function content(ctx: ProviderContext, tx: Tx, incident: Incident, page: Page, attempt: NotificationAttempt): Promise<PageContent> {
+  const token = await attemptAckToken(tx, ctx.secret, { pageId: page.id, userId: attempt.userId, attemptId: attempt.id });
+  const links = {
+    ackUrl: ackUrl(ctx.publicUrl, token),
+    callUrl: `${ctx.publicUrl}/twilio/voice?${new URLSearchParams({ page: String(page.id), user: attempt.userId })}`,
+  };
+  return pageContent(ctx.config, incident, page, links);
+}
+
+/** A provider's refusal: tried again later when it may pass, otherwise the method failed and the person hears why. */
+async function refused(
+  ctx: ProviderContext,
+  tx: Tx,
+  attempt: NotificationAttempt,
+  maskedAddress: string,
+  err: ProviderRefused,
+): Promise<DeliveryOutcome> {
+  if (!err.permanent) {
+    await recordAttempt(tx, attempt.id, { maskedAddress, error: err.message });
+    return { status: 'retry', error: err.message };
+  }
+  await recordAttempt(tx, attempt.id, { state: 'failed', maskedAddress, error: err.message });
+  // The person learns why one of their methods did not reach them; their other rules and the policy go on.
+  await enqueue(tx, [failureNotice({ ...attempt, maskedAddress }, err.message)], { incidentId: attempt.incidentId });
+  ctx.logger.warn({ attemptId: attempt.id, method: attempt.method, error: err.message }, 'a page attempt was refused for good');
+  return { status: 'done', result: { refused: err.message } };
 }

@@ -4,6 +4,7 @@ import { ProviderRefused, type PageContent, type Sender } from './provider.js';
 
 const TIMEOUT_MS = 10_000;
 const published = z.object({ id: z.string() });
+const cached = z.object({ id: z.string(), event: z.string(), click: z.string().optional() }).loose();
 const failure = z.object({ code: z.number().optional(), error: z.string().optional() }).loose();
 
 /** A header value as ntfy reads it: RFC 2047 encoded when it is not plain ASCII (fetch sends only bytes below 256). */
@@ -18,7 +19,24 @@ export function headerText(text: string): string {
  */
 export function ntfySender(env: Env): Sender {
   const base = env.NTFY_URL;
+  const auth: Record<string, string> = env.NTFY_TOKEN ? { Authorization: `Bearer ${env.NTFY_TOKEN}` } : {};
   return {
+    /** ntfy keeps what it took (its message cache): an earlier try is ours when it opens this attempt's link. */
+    async find(topic: string, content: PageContent, since: Date) {
+      const query = new URLSearchParams({ poll: '1', since: String(Math.floor(since.getTime() / 1000)) });
+      const res = await fetch(`${base}/${encodeURIComponent(topic)}/json?${query}`, {
+        headers: auth,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      if (!res.ok) throw new ProviderRefused(false, `ntfy could not list ${topic}: ${res.status}`);
+      return (await res.text())
+        .split('\n')
+        .flatMap((line) => {
+          const message = line.trim() ? cached.safeParse(parseLine(line)) : undefined;
+          return message?.success && message.data.event === 'message' && message.data.click === content.ackUrl ? [message.data.id] : [];
+        })
+        .reverse();
+    },
     async send(topic: string, content: PageContent) {
       let res: Response;
       try {
@@ -31,7 +49,7 @@ export function ntfySender(env: Env): Sender {
             // Tapping opens the link's page; the button acknowledges from the notification itself.
             Click: content.ackUrl,
             Actions: JSON.stringify([{ action: 'http', label: 'Acknowledge', url: content.ackUrl, method: 'POST', clear: true }]),
-            ...(env.NTFY_TOKEN ? { Authorization: `Bearer ${env.NTFY_TOKEN}` } : {}),
+            ...auth,
           },
           body: content.text,
           signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -50,4 +68,12 @@ export function ntfySender(env: Env): Sender {
       throw new ProviderRefused(res.status !== 429 && res.status < 500, `ntfy ${detail}`);
     },
   };
+}
+
+function parseLine(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
+  }
 }

@@ -27,6 +27,11 @@ export class ProviderRefused extends Error {
 /** Sends one attempt; `key` names the attempt, so a provider that can tell a repeat sends it once. */
 export interface Sender {
   send(to: string, content: PageContent, key: string): Promise<{ providerId: string }>;
+  /**
+   * For a provider that can be asked what it took: the ids of what it took since `since` that may be this
+   * content sent to `to`, newest first. A try after one whose answer was lost asks before sending again.
+   */
+  find?(to: string, content: PageContent, since: Date): Promise<string[]>;
 }
 
 export type Senders = Partial<Record<ProviderMethod, Sender>>;

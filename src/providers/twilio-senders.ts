@@ -1,7 +1,7 @@
 import type { Env } from '../config/env.js';
 import type { AttemptState } from '../db/schema.js';
 import { ProviderRefused, type Sender, type Senders } from './provider.js';
-import { TwilioRequestError, type TwilioClient } from './twilio.js';
+import { TwilioRequestError, type Sent, type TwilioClient } from './twilio.js';
 
 function refused(err: unknown): never {
   if (err instanceof TwilioRequestError)
@@ -11,15 +11,23 @@ function refused(err: unknown): never {
 
 /**
  * SMS and calls through Twilio; both report their progress to POST /twilio/status. Twilio's create calls
- * take no idempotency key: an attempt is sent again only when no answer with its sid was recorded.
+ * take no idempotency key, so a retry asks Twilio's lists instead: an SMS is its own when it carries the
+ * attempt's acknowledgement link (one per attempt); a call, which carries no text, when it went to the
+ * number since the first try (the caller keeps only sids no other attempt recorded).
  */
 export function twilioSenders(client: TwilioClient, env: Pick<Env, 'PUBLIC_URL'>): Senders {
   const statusCallback = `${env.PUBLIC_URL}/twilio/status`;
+  const since = (items: Sent[], from: Date) => items.filter((item) => item.created >= from);
   const sms: Sender = {
     send: (to, content) => client.sendSms({ to, body: content.short, statusCallback }).then((sid) => ({ providerId: sid }), refused),
+    find: async (to, content, from) =>
+      since(await client.listSent('Messages', to), from)
+        .filter((m) => m.body?.includes(content.ackUrl))
+        .map((m) => m.sid),
   };
   const voice: Sender = {
     send: (to, content) => client.placeCall({ to, url: content.callUrl, statusCallback }).then((sid) => ({ providerId: sid }), refused),
+    find: async (to, _content, from) => since(await client.listSent('Calls', to), from).map((c) => c.sid),
   };
   return { sms, voice };
 }

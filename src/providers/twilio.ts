@@ -42,12 +42,32 @@ export interface CallRequest {
   statusCallback?: string;
 }
 
+/** A message or call as Twilio lists them, newest first: what a retry needs to recognise its own. */
+export interface Sent {
+  sid: string;
+  /** An SMS's text; a call has none. */
+  body?: string;
+  created: Date;
+}
+
 export interface TwilioClient {
   /** Sends an SMS from TWILIO_FROM; answers the message's sid. */
   sendSms(request: SmsRequest): Promise<string>;
   /** Places a call from TWILIO_FROM; answers the call's sid. */
   placeCall(request: CallRequest): Promise<string>;
+  /** The latest SMS or calls from TWILIO_FROM to a number, newest first. */
+  listSent(resource: 'Messages' | 'Calls', to: string): Promise<Sent[]>;
 }
+
+/** Enough of the latest to find a try made a few minutes ago; Twilio lists newest first. */
+const LIST_PAGE_SIZE = 20;
+const listed = z.object({
+  sid: z.string(),
+  body: z.string().optional(),
+  direction: z.string().optional(),
+  date_created: z.string(),
+});
+const listPage = z.object({ messages: z.array(listed).optional(), calls: z.array(listed).optional() });
 
 type TwilioEnv = Pick<Env, 'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM' | 'TWILIO_API_URL'>;
 
@@ -94,7 +114,32 @@ export function twilioClient(env: TwilioEnv, options: { timeoutMs?: number } = {
     );
   };
 
+  const listSent = async (resource: 'Messages' | 'Calls', to: string): Promise<Sent[]> => {
+    const query = new URLSearchParams({ To: to, From: from, PageSize: String(LIST_PAGE_SIZE) });
+    let res: Response;
+    try {
+      res = await fetch(`${base}/${resource}.json?${query}`, {
+        headers: { authorization, accept: 'application/json' },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new TwilioRequestError(
+        `Twilio could not be reached: ${err instanceof Error ? err.message : String(err)}`,
+        true,
+        undefined,
+        undefined,
+      );
+    }
+    const page = listPage.safeParse(parseJson(await res.text().catch(() => '')));
+    if (!res.ok || !page.success)
+      throw new TwilioRequestError(`Twilio could not list ${resource} (HTTP ${res.status})`, true, undefined, res.status);
+    return (page.data.messages ?? page.data.calls ?? [])
+      .filter((item) => !item.direction || item.direction.startsWith('outbound'))
+      .map((item) => ({ sid: item.sid, body: item.body, created: new Date(item.date_created) }));
+  };
+
   return {
+    listSent,
     sendSms: ({ to, body, statusCallback }) => create('Messages', { To: to, From: from, Body: body, StatusCallback: statusCallback }),
     placeCall: ({ to, url, statusCallback }) =>
       create('Calls', { To: to, From: from, Url: url, Method: 'POST', StatusCallback: statusCallback, StatusCallbackMethod: 'POST' }),

@@ -31,7 +31,8 @@ export interface NtfyMessage {
   actions?: NtfyAction[];
 }
 
-export type NtfyFault = 'ratelimit' | 'error';
+/** `lost`: ntfy takes the message (the phone rings) but its answer never arrives. */
+export type NtfyFault = 'ratelimit' | 'error' | 'lost';
 
 const TOPIC = /^[-_A-Za-z0-9]{1,64}$/;
 /** ntfy's default message-size-limit; a longer body becomes an attachment, which this server does not take. */
@@ -185,6 +186,8 @@ export class NtfyEmulator {
     const topic = url.pathname.slice(1);
     const body = await readBody(req);
     try {
+      const polled = /^([-_A-Za-z0-9]{1,64})\/json$/.exec(topic);
+      if (req.method === 'GET' && polled) return this.poll(res, polled[1]!, url, req.headers.authorization);
       // ntfy routes only paths that are a topic name; any other path is not found.
       if ((req.method !== 'POST' && req.method !== 'PUT') || !TOPIC.test(topic)) throw new NtfyError(40401, 404, 'page not found');
       this.authorise(req.headers.authorization);
@@ -196,6 +199,7 @@ export class NtfyEmulator {
       if (fault === 'error') throw new NtfyError(50001, 500, 'internal server error');
       const message = this.publish(req, url, topic, body);
       this.requests.push({ topic, headers: req.headers, status: 200 });
+      if (fault === 'lost') return void res.destroy();
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`${JSON.stringify(message)}\n`);
     } catch (err) {
@@ -204,6 +208,19 @@ export class NtfyEmulator {
       res.writeHead(err.http, { 'content-type': 'application/json' });
       res.end(`${JSON.stringify({ code: err.code, http: err.http, error: err.message, ...(err.link ? { link: err.link } : {}) })}\n`);
     }
+  }
+
+  /**
+   * `GET /<topic>/json?poll=1&since=<unix seconds>`: the cached messages of a topic, one JSON object per
+   * line, oldest first, as ntfy answers a poll (reading a protected topic needs the token too).
+   */
+  private poll(res: ServerResponse, topic: string, url: URL, authorization: string | undefined): void {
+    if (url.searchParams.get('poll') !== '1') throw new NtfyError(40001, 400, 'invalid request: this server only answers polls');
+    this.authorise(authorization);
+    const since = Number(url.searchParams.get('since') ?? 0);
+    const cached = this.messagesTo(topic).filter((m) => m.time >= since);
+    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8' });
+    res.end(cached.map((m) => `${JSON.stringify(m)}\n`).join(''));
   }
 
   private authorise(header: string | undefined): void {

@@ -29,6 +29,13 @@ export class SmtpTestServer {
     this.refusals.push({ code, message });
   }
 
+  /** The next message is kept (the mailbox has it) but answered 451, as a relay that fails after delivering does. */
+  keepButFailNext(): void {
+    this.keepButFail += 1;
+  }
+
+  private keepButFail = 0;
+
   async start(): Promise<this> {
     this.server = new SMTPServer({
       disabledCommands: ['STARTTLS'],
@@ -50,7 +57,9 @@ export class SmtpTestServer {
               mail,
               user: session.user as string | undefined,
             });
-            done();
+            if (this.keepButFail === 0) return done();
+            this.keepButFail -= 1;
+            done(Object.assign(new Error('Requested action aborted: local error in processing'), { responseCode: 451 }));
           })
           .catch((err: Error) => done(err));
       },

@@ -17,6 +17,7 @@ const attempt = (a: Partial<NotificationAttempt> & Pick<NotificationAttempt, 'me
   maskedAddress: null,
   providerId: null,
   error: null,
+  claimedAt: null,
   sentAt: null,
   deliveredAt: null,
   updatedAt: reached,

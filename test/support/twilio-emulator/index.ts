@@ -22,7 +22,8 @@ import { readTwiml, type TwimlPlan } from './twiml.js';
 export type { TwilioCall, TwilioMessage } from './rest.js';
 export { twilioSignature } from './signing.js';
 
-export type TwilioFault = 'ratelimit' | 'error';
+/** `lost`: Twilio takes the request (the SMS goes out, the call is placed) but its answer never arrives. */
+export type TwilioFault = 'ratelimit' | 'error' | 'lost';
 
 export interface Webhook {
   url: string;
@@ -64,7 +65,7 @@ export class TwilioEmulator {
     return this.server.stop();
   }
 
-  /** The next REST calls fail with these, in order: `ratelimit` is Twilio's 429 (20429), `error` a 500. */
+  /** The next REST calls fail with these, in order: `ratelimit` is Twilio's 429 (20429), `error` a 500, `lost` no answer. */
   failNext(...faults: TwilioFault[]): void {
     this.faults.push(...faults);
   }
@@ -225,10 +226,12 @@ export class TwilioEmulator {
       if (!route) throw new TwilioError(20404, 404, `The requested resource ${path} was not found`);
       this.authenticate(req.headers.authorization);
       if (route[1] !== this.accountSid) throw new TwilioError(20404, 404, `The requested resource ${path} was not found`);
+      const [kind, sid] = [route[2], route[3]];
+      if (req.method === 'GET' && !sid) return send(200, this.list(kind as 'Messages' | 'Calls', new URL(req.url ?? '/', this.url)));
       const fault = this.faults.shift();
       if (fault === 'ratelimit') throw new TwilioError(20429, 429, 'Too Many Requests');
       if (fault === 'error') throw new TwilioError(20500, 500, 'Internal Server Error');
-      const [kind, sid] = [route[2], route[3]];
+      const lose = fault === 'lost' ? () => void res.destroy() : undefined;
       if (req.method === 'GET' && sid) {
         const found = kind === 'Messages' ? this.messages.find((m) => m.sid === sid) : this.calls.find((c) => c.sid === sid);
         if (!found) throw new TwilioError(20404, 404, `The requested resource ${path} was not found`);
@@ -241,15 +244,41 @@ export class TwilioEmulator {
       if (kind === 'Messages') {
         const message = createMessage(params, this.numbers, this.optedOut, this.landlines);
         this.messages.push(message);
-        return send(201, messageJson(this.accountSid, message));
+        return lose ? lose() : send(201, messageJson(this.accountSid, message));
       }
       const call: CallRecord = { ...createCall(params, this.numbers), heard: [] };
       this.calls.push(call);
-      return send(201, callJson(this.accountSid, call));
+      return lose ? lose() : send(201, callJson(this.accountSid, call));
     } catch (err) {
       if (!(err instanceof TwilioError)) throw err;
       return send(err.status, err.toJSON());
     }
+  }
+
+  /** A list as Twilio reads it: filtered by To and From (and DateSent for messages), newest first, one page. */
+  private list(kind: 'Messages' | 'Calls', url: URL) {
+    const q = url.searchParams;
+    const pageSize = Math.min(Math.max(Number(q.get('PageSize') ?? 50) || 50, 1), 1000);
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    const items = (kind === 'Messages' ? this.messages : this.calls)
+      .filter((item) => (!q.get('To') || item.to === q.get('To')) && (!q.get('From') || item.from === q.get('From')))
+      .filter((item) => kind !== 'Messages' || !q.get('DateSent>') || day(item.created) >= q.get('DateSent>')!)
+      .toSorted((a, b) => b.created.getTime() - a.created.getTime())
+      .slice(0, pageSize);
+    const uri = `${url.pathname}?${q}`;
+    return {
+      [kind === 'Messages' ? 'messages' : 'calls']: items.map((item) =>
+        kind === 'Messages' ? messageJson(this.accountSid, item as TwilioMessage) : callJson(this.accountSid, item as CallRecord),
+      ),
+      end: Math.max(items.length - 1, 0),
+      first_page_uri: uri,
+      next_page_uri: null,
+      page: 0,
+      page_size: pageSize,
+      previous_page_uri: null,
+      start: 0,
+      uri,
+    };
   }
 
   private authenticate(header: string | undefined): void {

@@ -10,6 +10,8 @@ import {
 } from '../db/schema.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue, enqueueForIncidents } from '../outbox/enqueue.js';
+import { ATTEMPT_OUTCOMES } from '../timeline/events.js';
+import { recordEvent } from '../timeline/record.js';
 import { frozenRulesSchema, plannedAttempts, rulesFor } from './rules.js';
 
 /** The states an attempt can still be sent from; an ended page cancels them. */
@@ -150,7 +152,27 @@ export async function recordAttempt(
     .set({ ...change, updatedAt: sql`now()` })
     .where(eq(notificationAttempts.id, attemptId))
     .returning();
-  if (changed && change.state) await enqueueReceipts(tx, [changed]);
+  if (!changed || !change.state) return;
+  await enqueueReceipts(tx, [changed]);
+  const outcome = ATTEMPT_OUTCOMES.find((state) => state === change.state);
+  if (outcome) {
+    await recordEvent(tx, {
+      incidentId: changed.incidentId,
+      kind: 'page_attempt',
+      actor: null,
+      data: {
+        pageId: changed.pageId,
+        attemptId: changed.id,
+        user: changed.userId,
+        method: changed.method,
+        state: outcome,
+        address: changed.maskedAddress,
+        ...(changed.error ? { error: changed.error } : {}),
+      },
+      // A provider that repeats itself (a status callback sent twice) is one line of the timeline.
+      dedupKey: `attempt:${changed.id}:${outcome}`,
+    });
+  }
 }
 
 async function enqueueReceipts(tx: Tx, changed: ReadonlyArray<Pick<NotificationAttempt, 'incidentId' | 'notificationId'>>): Promise<void> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { incidentKey } from '../incidents/queries.js';
 import { statusLabel } from '../incidents/status.js';
-import { parseEvent } from '../timeline/events.js';
+import { acknowledgedVia, parseEvent } from '../timeline/events.js';
 import { activePins } from '../timeline/pins.js';
 import { blockquote, escapeBlock, escapeInline, quoteMarkdown, slackToMarkdown, tableCell } from './markdown.js';
 import { byOccurrence, formatDurationMs, incidentMetrics, type IncidentMetrics, type MetricEvent } from './metrics.js';
@@ -96,13 +96,17 @@ function section(title: string, ...blocks: string[]): string {
 
 const written = (text: string | undefined) => (text?.trim() ? escapeBlock(text.trim()) : NOT_WRITTEN);
 
-function metricsTable(metrics: IncidentMetrics): string {
+function metricsTable(metrics: IncidentMetrics, names: Names): string {
   const rows: Array<[string, string]> = [
     ['Time to acknowledge', formatDurationMs(metrics.timeToAcknowledgeMs)],
     ['Time to mitigate', formatDurationMs(metrics.timeToMitigateMs)],
     ['Time to resolve', formatDurationMs(metrics.timeToResolveMs)],
     ['Total duration', formatDurationMs(metrics.totalDurationMs)],
     ['Pages', String(metrics.pages)],
+    ...metrics.pageAcknowledgements.map((ack): [string, string] => [
+      `Page acknowledged (${ack.policy.startsWith('user:') ? 'direct page' : tableCell(ack.policy)})`,
+      `${formatDurationMs(ack.afterMs)} · ${tableCell(nameOf(ack.user, names))}${ack.via ? ` · woken${acknowledgedVia(ack.via)}` : ''}`,
+    ]),
     ['Escalations', String(metrics.escalations)],
     ['People involved', String(metrics.people.length)],
   ];
@@ -205,7 +209,7 @@ export function compilePostmortem(input: PostmortemInput): string {
     facts(input),
     section('Summary', written(answers.summary), ...description),
     section('Impact', ...impact(input, metrics)),
-    section('Key metrics', metricsTable(metrics)),
+    section('Key metrics', metricsTable(metrics, input.names)),
     section('Root cause', written(answers.rootCause)),
     section('Trigger', written(answers.trigger)),
     section('Resolution', ...resolution(input, shown)),

@@ -19,8 +19,18 @@ export interface IncidentMetrics {
   totalDurationMs: number | null;
   pages: number;
   escalations: number;
+  /** Each acknowledged page: how long after it started, who acknowledged it and how (what woke them). */
+  pageAcknowledgements: PageAcknowledgement[];
   /** Sorted, unique user ids of everyone who took part. */
   people: string[];
+}
+
+export interface PageAcknowledgement {
+  policy: string;
+  user: string;
+  afterMs: number;
+  /** The method that woke them; null when it was not recorded (acknowledged before methods were kept). */
+  via: string | null;
 }
 
 /** Timeline order: by time, then by id, so events recorded in one transaction keep the order they were written in. */
@@ -40,6 +50,22 @@ function namedUsers(event: MetricEvent): unknown[] {
     default:
       return [];
   }
+}
+
+function pageAcknowledgements(sorted: readonly MetricEvent[]): PageAcknowledgement[] {
+  const started = new Map(sorted.filter((e) => e.kind === 'page_triggered').map((e) => [e.data.pageId, e]));
+  return sorted.flatMap((e) => {
+    const page = e.kind === 'page_acknowledged' ? started.get(e.data.pageId) : undefined;
+    if (!page || typeof e.data.user !== 'string') return [];
+    return [
+      {
+        policy: typeof page.data.policy === 'string' ? page.data.policy : '',
+        user: e.data.user,
+        afterMs: e.occurredAt.getTime() - page.occurredAt.getTime(),
+        via: typeof e.data.via === 'string' ? e.data.via : null,
+      },
+    ];
+  });
 }
 
 export function incidentMetrics(incident: { createdAt: Date; status: string }, events: readonly MetricEvent[]): IncidentMetrics {
@@ -65,6 +91,7 @@ export function incidentMetrics(incident: { createdAt: Date; status: string }, e
     totalDurationMs: since(times.resolvedAt),
     pages: sorted.filter((e) => e.kind === 'page_triggered').length,
     escalations: sorted.filter((e) => e.kind === 'page_escalated').length,
+    pageAcknowledgements: pageAcknowledgements(sorted),
     people: [...people].sort(),
   };
 }

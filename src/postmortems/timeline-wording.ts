@@ -1,5 +1,5 @@
 import { statusLabel } from '../incidents/status.js';
-import { parseEvent, acknowledgedVia } from '../timeline/events.js';
+import { parseEvent, acknowledgedVia, type TimelineData } from '../timeline/events.js';
 import { formatDurationMs, type MetricEvent } from './metrics.js';
 
 /** A timeline line and what is quoted under it, both in Slack's text format. */
@@ -27,6 +27,16 @@ export function policyName(d: { policy: string }): string {
 function pageWhere(d: { policy: string; level: number; loop: number }): string {
   const where = `level ${d.level + 1} of ${policyName(d)}`;
   return d.loop > 0 ? `${where}, pass ${d.loop + 1}` : where;
+}
+
+const ATTEMPT_METHODS = { email: 'E-mail', sms: 'SMS', voice: 'Call', push: 'Push' } as const;
+const ATTEMPT_STATES = { sent: 'sent', delivered: 'delivered', failed: 'failed', no_answer: 'not answered', skipped: 'not sent' } as const;
+
+/** "📨 SMS to +49…5678 for @alice delivered", with the provider's word when it failed. */
+function attemptLine(d: TimelineData<'page_attempt'>): string {
+  const to = d.address ? ` to ${slack(d.address)}` : '';
+  const why = d.error && (d.state === 'failed' || d.state === 'skipped') ? `: ${slack(d.error)}` : '';
+  return `📨 ${ATTEMPT_METHODS[d.method]}${to} for ${mention(d.user)} ${ATTEMPT_STATES[d.state]}${why}`;
 }
 
 /** Short text stays on the line; text of several lines is quoted under it so its lines survive. */
@@ -127,6 +137,8 @@ export function describeEvent(row: MetricEvent, updateTexts: ReadonlySet<string>
     }
     case 'page_resolved':
       return { text: `🔕 Page ended (${policyName(event.data)})` };
+    case 'page_attempt':
+      return { text: attemptLine(event.data) };
     case 'update_reminder':
       return { text: `⏰ Reminded ${event.data.remind ? mention(event.data.remind) : 'the channel'} that a status update was due` };
     case 'lead_nudge':

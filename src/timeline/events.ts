@@ -9,9 +9,13 @@ const page = { pageId: z.number().int(), policy: z.string() };
 /** Where on a page's ladder a step happened; counted from zero, as stored. */
 const rung = { level: z.number().int(), loop: z.number().int() };
 
+/** The states of a page's notification attempt that the timeline keeps: the ones a reader of the receipt cares about. */
+export const ATTEMPT_OUTCOMES = ['sent', 'delivered', 'failed', 'no_answer', 'skipped'] as const;
+
 const ACK_METHODS = { slack: 'in Slack', email: 'by e-mail', sms: 'by SMS', voice: 'on a call', push: 'by push' } as const;
 /** How an acknowledgement came, in words every surface uses: " by SMS"; nothing when it is not known. */
-export const acknowledgedVia = (via: keyof typeof ACK_METHODS | undefined): string => (via ? ` ${ACK_METHODS[via]}` : '');
+export const acknowledgedVia = (via: string | undefined): string =>
+  via && Object.hasOwn(ACK_METHODS, via) ? ` ${ACK_METHODS[via as keyof typeof ACK_METHODS]}` : '';
 const alertChange = z.object({
   integration: z.string(),
   fingerprint: z.string(),
@@ -68,6 +72,19 @@ export const timelineEventSchemas = {
   page_escalated: z.object({ ...page, ...rung, manual: z.boolean(), lateMs: z.number().optional() }),
   /** `via`: how the person acknowledged (the Slack button, an e-mail or push link, an SMS reply, a key on a call). */
   page_acknowledged: z.object({ ...page, user, ...rung, via: z.enum(['slack', 'email', 'sms', 'voice', 'push']).optional() }),
+  /**
+   * One of a page's notifications outside Slack came to a state worth keeping (its receipt): `address` is
+   * masked (`+49…5678`), `error` the provider's word when it failed or was not sent.
+   */
+  page_attempt: z.object({
+    pageId: z.number().int(),
+    attemptId: z.number().int(),
+    user,
+    method: z.enum(['email', 'sms', 'voice', 'push']),
+    state: z.enum(ATTEMPT_OUTCOMES),
+    address: z.string().nullable(),
+    error: z.string().optional(),
+  }),
   page_exhausted: z.object({ ...page, passes: z.number().int(), lateMs: z.number().optional() }),
   page_resolved: z.object(page),
   alert_firing: alertChange,

@@ -79,6 +79,7 @@ const AUDIENCES: { [K in TimelineKind]: Rule<K> } = {
   page_target_skipped: aLine,
   page_escalated: aLine,
   page_acknowledged: aLine,
+  page_attempt: nobody, // the notification's line in the channel is edited into its receipt instead
   page_exhausted: aLine,
   page_resolved: nobody, // the page's DMs are edited to say it ended
   alert_firing: aLine, // within the alert-line budget, which alerts/ingest.ts applies

@@ -2,7 +2,9 @@
 // of ACK or a 1 pressed on the call acknowledges, marking the attempt that woke the person.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { notificationAttempts } from '../../src/db/schema.js';
+import { notificationAttempts, timelineEvents } from '../../src/db/schema.js';
+import { compilePostmortem } from '../../src/postmortems/compile.js';
+import { postmortemSource } from '../../src/postmortems/store.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
 import { freePort } from '../support/process.js';
@@ -87,6 +89,15 @@ describe('a page by SMS', () => {
     await fw.slack.waitFor(() =>
       fw.slack.messagesIn(channel).find((m) => m.text === `✅ <@U0ALICE> acknowledged the page for *INC-${id}* by SMS`),
     );
+    // The timeline keeps the receipt, and the postmortem's metrics say what woke the person.
+    const kept = await fw.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id));
+    expect(kept.filter((e) => e.kind === 'page_attempt').map((e) => e.data)).toEqual([
+      expect.objectContaining({ user: 'U0ALICE', method: 'sms', state: 'sent', address: '+49…5678' }),
+    ]);
+    const source = await postmortemSource(fw.db, fw.config, await fw.incident(id));
+    const markdown = compilePostmortem({ ...source, names: { U0ALICE: 'alice' }, version: 1 });
+    expect(markdown).toMatch(/\| Page acknowledged \(direct page\) \| \d+s · @alice · woken by SMS \|/);
+    expect(markdown).toContain('📨 SMS to +49…5678 for @alice sent');
   });
 
   it('records an SMS Twilio could not deliver as failed, and tells the person in Slack', async () => {

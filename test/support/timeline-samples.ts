@@ -40,6 +40,7 @@ export const samples: { [K in TimelineKind]: TimelineData<K> } = {
   page_target_skipped: { ...page, schedule: 'platform', level: 0, loop: 1 },
   page_escalated: { ...page, level: 1, loop: 0, manual: false, lateMs: 120 },
   page_acknowledged: { ...page, user: 'U0CAROL', level: 1, loop: 0 },
+  page_attempt: { pageId: 1, attemptId: 3, user: 'U0ALICE', method: 'sms', state: 'failed', address: '+49…5678', error: 'Twilio 21610' },
   page_exhausted: { ...page, passes: 2, lateMs: 40 },
   page_resolved: page,
   alert_firing: alert,

@@ -53,8 +53,24 @@ describe('incidentMetrics', () => {
       totalDurationMs: 2 * HOUR,
       pages: 1,
       escalations: 1,
+      pageAcknowledgements: [{ policy: 'primary', user: 'U0CAROL', afterMs: 7 * MINUTE, via: null }],
       people: ['U0ALICE', 'U0BOB', 'U0CAROL'],
     });
+  });
+
+  it('says of each acknowledged page how long it took from its start and which method woke whoever acknowledged it', () => {
+    const events = timeline(
+      declared,
+      [MINUTE, 'page_triggered', 'U0ALICE', { pageId: 7, policy: 'primary' }],
+      [2 * MINUTE, 'page_triggered', 'U0ALICE', { pageId: 8, policy: 'user:U0DAN' }],
+      [MINUTE + 160 * SECOND, 'page_acknowledged', 'U0BOB', { pageId: 7, user: 'U0BOB', level: 0, loop: 0, via: 'sms' }],
+      [4 * MINUTE, 'page_acknowledged', 'U0DAN', { pageId: 8, user: 'U0DAN', level: 0, loop: 0 }],
+      [5 * MINUTE, 'page_acknowledged', 'U0EVE', { pageId: 99, user: 'U0EVE', level: 0, loop: 0, via: 'push' }],
+    );
+    expect(incidentMetrics({ createdAt: CREATED, status: 'investigating' }, events).pageAcknowledgements).toEqual([
+      { policy: 'primary', user: 'U0BOB', afterMs: 160 * SECOND, via: 'sms' },
+      { policy: 'user:U0DAN', user: 'U0DAN', afterMs: 2 * MINUTE, via: null },
+    ]);
   });
 
   it('counts a status update as the acknowledgement when nobody was paged', () => {
@@ -117,6 +133,7 @@ describe('incidentMetrics', () => {
       totalDurationMs: null,
       pages: 0,
       escalations: 0,
+      pageAcknowledgements: [],
       people: [],
     });
   });

@@ -105,6 +105,7 @@ function describe(config: Config, incident: Incident, row: TimelineEvent): strin
     case 'message_pinned':
     case 'message_unpinned':
     case 'page_triggered':
+    case 'page_attempt':
     case 'page_resolved':
     case 'update_reminder':
     case 'reminders_snoozed':

@@ -3,14 +3,15 @@
  * emulator and a fresh database of its own on Postgres (the server named by DATABASE_URL, else the local
  * one at 127.0.0.1:5432); the server-process rows (bench/server.ts) need Postgres, as several processes
  * share the database. `npm run bench -- storm` runs only the alert storm under Slack's rate limits
- * (bench/storm.ts, minutes long) and rewrites only its section of bench/results.md.
+ * (bench/storm.ts, minutes long), `npm run bench -- paging` only the 1,000 pages that wake people
+ * (bench/paging.ts); each rewrites only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { openDatabase } from '../src/db/client.js';
+import { openDatabase, type Database } from '../src/db/client.js';
 import { incidents, timelineEvents, type NewIncident } from '../src/db/schema.js';
 import { buildDigest } from '../src/digests/build.js';
 import { renderDigest } from '../src/slack/blocks/digest.js';
@@ -19,6 +20,7 @@ import { insightsFor } from '../src/postmortems/insights-job.js';
 import { ANNOUNCE, startApp, startEmulator, testConfig } from '../test/support/app.js';
 import { slashCommand } from '../test/support/slack-requests.js';
 import { percentile, serverBenchmarks, type Row } from './server.js';
+import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -106,27 +108,55 @@ async function alertIngestRate(
 
 const RESULTS = path.join(HERE, 'results.md');
 const STORM_HEADING = "## Alert storm under Slack's rate limits";
+const PAGING_HEADING = '## Pages that wake people';
 
-/** results.md with the storm's section put in place of the one there (up to the next section), or added at the end. */
-function withStormSection(current: string, section: string): string {
-  const at = current.indexOf(STORM_HEADING);
+/** results.md with a section put in place of the one with its heading (up to the next section), or added at the end. */
+function withSection(current: string, heading: string, section: string): string {
+  const at = current.indexOf(heading);
   if (at === -1) return `${current.trimEnd()}\n\n${section}`;
-  const next = current.indexOf('\n## ', at + STORM_HEADING.length);
+  const next = current.indexOf('\n## ', at + heading.length);
   return `${current.slice(0, at)}${section}${next === -1 ? '' : current.slice(next + 1)}`;
 }
 
-async function stormOnly(): Promise<void> {
+const TABLE_HEADER = '| what | n | median ms | p99 ms | target | met |\n|---|---|---|---|---|---|';
+const tableOf = (rows: Row[]) =>
+  [
+    TABLE_HEADER,
+    ...rows.map(
+      (r) =>
+        `| ${r.what} | ${r.n} | ${r.median.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.target} | ${r.target ? (r.ok ? 'yes' : 'no') : ''} |`,
+    ),
+  ].join('\n');
+
+function pagingSection(rows: Row[], when: string): string {
+  return `${PAGING_HEADING}\n\n${when}, \`npm run bench -- paging\`, Postgres, the compiled server process, a real SMTP server and the ntfy and Twilio emulators on loopback.\n\n${tableOf(rows)}\n`;
+}
+
+/** Runs one benchmark that has a section of its own against a fresh database, and rewrites only that section. */
+async function sectionOnly(heading: string, run: (database: Database, url: string) => Promise<string>): Promise<void> {
+  if (heading === PAGING_HEADING) execFileSync('npm', ['run', 'build'], { cwd: path.join(HERE, '..'), stdio: 'inherit' });
   const url = await benchDatabaseUrl();
   const database = await openDatabase({ url, dataDir: '' });
   try {
     await database.migrate();
-    const section = stormSection(await alertStorm(database), new Date().toISOString());
+    const section = await run(database, url);
     console.log(section);
-    writeFileSync(RESULTS, withStormSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', section));
+    writeFileSync(RESULTS, withSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', heading, section));
   } finally {
     await database.close();
     await onPostgresAdmin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
   }
+}
+
+async function pagingOnly(database: Database, url: string): Promise<string> {
+  const emu = await startEmulator();
+  const rows: Row[] = [];
+  try {
+    await pagingBenchmarks(emu, database, url, rows);
+  } finally {
+    await emu.close();
+  }
+  return pagingSection(rows, new Date().toISOString());
 }
 
 async function main(): Promise<void> {
@@ -143,6 +173,7 @@ async function main(): Promise<void> {
   );
   const rows: Row[] = [];
   let storm: Awaited<ReturnType<typeof alertStorm>> | undefined;
+  const paging: Row[] = [];
   try {
     const sequential = 50;
     const acks: number[] = [];
@@ -349,6 +380,12 @@ async function main(): Promise<void> {
     } finally {
       await serverEmu.close();
     }
+    const pagingEmu = await startEmulator();
+    try {
+      await pagingBenchmarks(pagingEmu, database, url, paging);
+    } finally {
+      await pagingEmu.close();
+    }
     storm = await alertStorm(database);
   } finally {
     await app.stop().catch(() => {});
@@ -357,21 +394,23 @@ async function main(): Promise<void> {
     await onPostgresAdmin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
   }
 
-  const header = '| what | n | median ms | p99 ms | target | met |\n|---|---|---|---|---|---|';
-  const lines = rows.map(
-    (r) => `| ${r.what} | ${r.n} | ${r.median.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.target} | ${r.target ? (r.ok ? 'yes' : 'no') : ''} |`,
-  );
-  const table = [header, ...lines].join('\n');
+  const table = tableOf(rows);
   const db = 'Postgres';
   console.log(table);
   const when = new Date().toISOString();
-  const results = `# Benchmark results\n\n${when}, ${db}, Slack emulator on loopback.\n\n${table}\n`;
-  writeFileSync(RESULTS, storm ? withStormSection(results, stormSection(storm, when)) : results);
+  let results = `# Benchmark results\n\n${when}, ${db}, Slack emulator on loopback.\n\n${table}\n`;
+  if (paging.length) results = withSection(results, PAGING_HEADING, pagingSection(paging, when));
+  writeFileSync(RESULTS, storm ? withSection(results, STORM_HEADING, stormSection(storm, when)) : results);
 }
 
 const only = process.argv[2] ?? process.env.BENCH;
-if (only !== undefined && only !== 'storm') throw new Error(`unknown benchmark ${only}: the one that runs alone is storm`);
-(only === 'storm' ? stormOnly() : main()).catch((err: unknown) => {
+const alone: Record<string, () => Promise<void>> = {
+  storm: () => sectionOnly(STORM_HEADING, async (database) => stormSection(await alertStorm(database), new Date().toISOString())),
+  paging: () => sectionOnly(PAGING_HEADING, pagingOnly),
+};
+if (only !== undefined && !alone[only])
+  throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);
+(only === undefined ? main() : alone[only]!()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -12,7 +12,7 @@ function refused(err: unknown): never {
 /**
  * SMS and calls through Twilio; both report their progress to POST /twilio/status. Twilio's create calls
  * take no idempotency key, so a retry asks Twilio's lists instead: an SMS is its own when it carries the
- * attempt's acknowledgement link (one per attempt); a call, which carries no text, when it went to the
+ * attempt's acknowledgement link (one per attempt; its path, as PUBLIC_URL may have changed since); a call, which carries no text, when it went to the
  * number since the first try (the caller keeps only sids no other attempt recorded).
  */
 export function twilioSenders(client: TwilioClient, env: Pick<Env, 'PUBLIC_URL'>): Senders {
@@ -22,7 +22,7 @@ export function twilioSenders(client: TwilioClient, env: Pick<Env, 'PUBLIC_URL'>
     send: (to, content) => client.sendSms({ to, body: content.short, statusCallback }).then((sid) => ({ providerId: sid }), refused),
     find: async (to, content, from) =>
       since(await client.listSent('Messages', to), from)
-        .filter((m) => m.body?.includes(content.ackUrl))
+        .filter((m) => m.body?.includes(new URL(content.ackUrl).pathname))
         .map((m) => m.sid),
   };
   const voice: Sender = {

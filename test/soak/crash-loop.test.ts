@@ -4,11 +4,13 @@ import { openDatabase, type Db } from '../../src/db/client.js';
 import {
   incidents,
   jobRuns,
+  notificationAttempts,
   outbox,
   pageNotifications,
   pages,
   timelineEvents,
   type Incident,
+  type NotificationAttempt,
   type OutboxRow,
   type Page,
   type PageNotification,
@@ -20,12 +22,17 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnApp, type AppProcess } from '../support/process.js';
 import type { RecordedCall, SlackEmulator } from '../support/slack-emulator/index.js';
 import { slashCommand } from '../support/slack-requests.js';
+import { SmtpTestServer } from '../support/smtp-server.js';
+import { TwilioEmulator } from '../support/twilio-emulator/index.js';
 
 /** Kills per run: at least 20 in a real soak (SOAK_KILLS), fewer in CI's modest run. */
 const KILLS = Number(process.env.SOAK_KILLS ?? 5);
 const DIGEST = 'C0DIGEST';
 const LEVEL_ONE = 'U0LEVELONE';
 const LEVEL_TWO = 'U0LEVELTWO';
+/** Each paged person is texted and e-mailed at once, beside the Slack DM. */
+const PHONES: Record<string, string> = { [LEVEL_ONE]: '+4915110000001', [LEVEL_TWO]: '+4915110000002' };
+const EMAILS: Record<string, string> = { [LEVEL_ONE]: 'level-one@example.com', [LEVEL_TWO]: 'level-two@example.com' };
 /**
  * Every declare pages a policy whose second level falls due 2 s later and which runs out 2 s after that,
  * so escalations come due while later processes run and die; a digest falls due every 2 s, and each
@@ -52,6 +59,12 @@ const CONFIG = {
     },
   ],
   digest: { channel: DIGEST, schedule: '*/2 * * * * *' },
+  people: [LEVEL_ONE, LEVEL_TWO].map((user) => ({
+    user,
+    phone: PHONES[user],
+    email: EMAILS[user],
+    rules: [{ after: '0m', via: ['slack', 'sms', 'email'] }],
+  })),
 };
 /**
  * The last process only finishes what the killed ones left, digests included. A digest of its own that
@@ -67,13 +80,21 @@ const digestsClaimed = async (watch: Db): Promise<number> =>
   (await watch.select({ n: count() }).from(jobRuns).where(eq(jobRuns.job, DIGEST_JOB)))[0]?.n ?? 0;
 
 /**
- * Waits for the moment a round's process dies: on even rounds while its declare and status change are in
- * flight; on odd rounds up to 300 ms after it claims a digest (the one it caught up on at start, or the
+ * Waits for the moment a round's process dies: every fourth round, from the third, while Twilio holds
+ * its answer to an SMS it took; on other even rounds while its declare and status change are in flight; on odd rounds up to 300 ms after it claims a digest (the one it caught up on at start, or the
  * one due on the next even second, when the escalation sweep runs too), so the kill finds the digest and
  * the escalations being built or delivered.
  * The odd rounds also make sure some digest fell due before the last process, whose own never do.
  */
 async function killPoint(round: number, watch: Db): Promise<void> {
+  if (round % 4 === 2) {
+    // Twilio took an SMS and has not answered yet: the process dies with the SMS sent and nothing recorded.
+    const before = twilio.messages.length;
+    const started = Date.now();
+    while (twilio.messages.length === before && Date.now() - started < 5_000) await sleep(10);
+    await sleep(Math.random() * (twilio.answerDelayMs / 2));
+    return;
+  }
   if (round % 2 === 0) {
     await sleep(50 + Math.random() * 400);
     return;
@@ -119,6 +140,9 @@ async function settle(watch: Db, timeoutMs: number): Promise<void> {
 
 let db: TestDatabase;
 let emu: SlackEmulator;
+const twilio = new TwilioEmulator();
+const smtp = new SmtpTestServer();
+let attempts: NotificationAttempt[] = [];
 const alive: AppProcess[] = [];
 
 /**
@@ -145,11 +169,21 @@ describe.runIf(process.env.DATABASE_URL)(
         await db.database.close();
         emu = await startEmulator();
         emu.addChannel({ id: DIGEST, name: 'stakeholders', members: new Set([emu.botUserId]) });
+        await Promise.all([twilio.start(), smtp.start()]);
+        twilio.answerDelayMs = 400;
+        const providers = {
+          TWILIO_ACCOUNT_SID: twilio.accountSid,
+          TWILIO_AUTH_TOKEN: twilio.authToken,
+          TWILIO_FROM: twilio.numbers[0]!,
+          TWILIO_API_URL: twilio.url,
+          SMTP_URL: smtp.url,
+          SMTP_FROM: 'pager@firewatch.test',
+        };
 
         const watcher = await openDatabase({ url: db.url, dataDir: db.dataDir });
         try {
           for (let round = 0; round < KILLS; round++) {
-            const app = await spawnApp(emu, db, CONFIG);
+            const app = await spawnApp(emu, db, CONFIG, providers);
             alive.push(app);
             // Work in flight when the kill comes: a declare (which pages), and a status change of an earlier
             // incident; the escalations, page DMs and digests of earlier rounds run alongside on their own timers.
@@ -176,10 +210,10 @@ describe.runIf(process.env.DATABASE_URL)(
           const [escalated] = await watcher.db.select({ n: count() }).from(timelineEvents).where(eq(timelineEvents.kind, 'page_escalated'));
           const [digests] = await watcher.db.select({ n: count() }).from(outbox).where(eq(outbox.kind, 'digest.post'));
           console.info(
-            `before the last restart: ${acked.length} declares answered, ${escalated?.n} escalations, ${pageDmCalls().length} page DMs, ${digests?.n} digests claimed, ${emu.messagesIn(DIGEST).length} posted`,
+            `before the last restart: ${acked.length} declares answered, ${escalated?.n} escalations, ${pageDmCalls().length} page DMs, ${digests?.n} digests claimed, ${emu.messagesIn(DIGEST).length} posted, ${twilio.messages.length} SMS (${twilio.answersLost} unanswered), ${smtp.received.length} e-mails`,
           );
 
-          const last = await spawnApp(emu, db, FINAL_CONFIG);
+          const last = await spawnApp(emu, db, FINAL_CONFIG, providers);
           alive.push(last);
           const setUp = () =>
             acked.every(({ id }) => {
@@ -202,6 +236,7 @@ describe.runIf(process.env.DATABASE_URL)(
           pageRows = await watcher.db.select().from(pages).orderBy(asc(pages.id));
           notifications = await watcher.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id));
           events = await watcher.db.select().from(timelineEvents).orderBy(asc(timelineEvents.id));
+          attempts = await watcher.db.select().from(notificationAttempts).orderBy(asc(notificationAttempts.id));
         } finally {
           await watcher.close();
         }
@@ -212,6 +247,7 @@ describe.runIf(process.env.DATABASE_URL)(
     afterAll(async () => {
       for (const p of alive) await p.kill('SIGKILL');
       await emu?.close();
+      await Promise.all([twilio.stop(), smtp.stop()]);
       await db?.destroy();
     });
 
@@ -281,6 +317,32 @@ describe.runIf(process.env.DATABASE_URL)(
           [LEVEL_TWO, true],
         ]);
       }
+    });
+
+    it('texts and e-mails everyone paged once per page, the SMS Twilio took as a process died included', () => {
+      expect(attempts.length).toBe(notifications.length * 2);
+      for (const attempt of attempts) {
+        const page = `INC-${attempt.incidentId} `;
+        expect([attempt.state, attempt.providerId === null], `attempt ${attempt.id}`).toEqual(['sent', false]);
+        if (attempt.method === 'sms') {
+          const texts = twilio.messagesTo(PHONES[attempt.userId]!).filter((m) => m.body.includes(page));
+          expect(
+            texts.map((m) => m.sid),
+            `SMS of attempt ${attempt.id}`,
+          ).toEqual([attempt.providerId]);
+        } else {
+          // SMTP cannot be asked what it took: a process that died between its answer and the commit sends
+          // the same message again, one Message-ID, which the mailbox shows once.
+          const mails = smtp.to(EMAILS[attempt.userId]!).filter((r) => r.mail.subject?.includes(page));
+          expect(mails.length, `e-mails of attempt ${attempt.id}`).toBeGreaterThan(0);
+          expect(new Set(mails.map((r) => r.mail.messageId)), `Message-IDs of attempt ${attempt.id}`).toEqual(
+            new Set([attempt.providerId]),
+          );
+        }
+      }
+      expect(twilio.messages.length, 'SMS sent').toBe(attempts.filter((a) => a.method === 'sms').length);
+      // The third round's process died while Twilio held its answer to an SMS it had taken.
+      if (KILLS > 2) expect(twilio.answersLost, 'SMS whose answer died with its process').toBeGreaterThan(0);
     });
 
     it('posts each due digest at most once', () => {

@@ -137,7 +137,7 @@ export class NtfyEmulator {
   url = '';
   readonly messages: NtfyMessage[] = [];
   /** Every publish attempt, refused ones included, with the headers it came with. */
-  readonly requests: Array<{ topic: string; headers: IncomingMessage['headers']; status: number }> = [];
+  readonly requests: Array<{ topic: string; headers: IncomingMessage['headers']; status: number; at: number }> = [];
   private readonly faults: NtfyFault[] = [];
   private readonly server = new LocalServer((req, res) => this.handle(req, res));
 
@@ -198,13 +198,13 @@ export class NtfyEmulator {
         throw new NtfyError(42901, 429, 'limit reached: too many requests', 'https://ntfy.sh/docs/publish/#limitations');
       if (fault === 'error') throw new NtfyError(50001, 500, 'internal server error');
       const message = this.publish(req, url, topic, body);
-      this.requests.push({ topic, headers: req.headers, status: 200 });
+      this.requests.push({ topic, headers: req.headers, status: 200, at: Date.now() });
       if (fault === 'lost') return void res.destroy();
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(`${JSON.stringify(message)}\n`);
     } catch (err) {
       if (!(err instanceof NtfyError)) throw err;
-      this.requests.push({ topic, headers: req.headers, status: err.http });
+      this.requests.push({ topic, headers: req.headers, status: err.http, at: Date.now() });
       res.writeHead(err.http, { 'content-type': 'application/json' });
       res.end(`${JSON.stringify({ code: err.code, http: err.http, error: err.message, ...(err.link ? { link: err.link } : {}) })}\n`);
     }

@@ -9,6 +9,8 @@ export interface Received {
   mail: ParsedMail;
   /** The user the client authenticated as, when it did. */
   user: string | undefined;
+  /** When the server took the message (Date.now()). */
+  at: number;
 }
 
 export class SmtpTestServer {
@@ -56,6 +58,7 @@ export class SmtpTestServer {
               envelopeTo: session.envelope.rcptTo.map((r) => r.address),
               mail,
               user: session.user as string | undefined,
+              at: Date.now(),
             });
             if (this.keepButFail === 0) return done();
             this.keepButFail -= 1;

@@ -53,6 +53,10 @@ export class TwilioEmulator {
   readonly optedOut = new Set<string>();
   /** Numbers that are not mobiles: Twilio refuses to text them (21614), though it can call them. */
   readonly landlines = new Set<string>();
+  /** How long Twilio takes to answer a create after taking it: a process may die while it waits. */
+  answerDelayMs = 0;
+  /** Messages taken whose caller was gone before Twilio answered: sent, with nobody told their sid. */
+  answersLost = 0;
   private readonly faults: TwilioFault[] = [];
   private readonly server = new LocalServer((req, res) => this.handle(req, res));
 
@@ -244,6 +248,10 @@ export class TwilioEmulator {
       if (kind === 'Messages') {
         const message = createMessage(params, this.numbers, this.optedOut, this.landlines);
         this.messages.push(message);
+        if (this.answerDelayMs) {
+          await new Promise((r) => setTimeout(r, this.answerDelayMs));
+          if (req.socket.destroyed) this.answersLost += 1;
+        }
         return lose ? lose() : send(201, messageJson(this.accountSid, message));
       }
       const call: CallRecord = { ...createCall(params, this.numbers), heard: [] };

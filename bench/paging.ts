@@ -17,7 +17,7 @@ import { SmtpTestServer } from '../test/support/smtp-server.js';
 import { TwilioEmulator } from '../test/support/twilio-emulator/index.js';
 import { percentile, type Row } from './server.js';
 
-const PAGES = 1_000;
+const PAGES = Number(process.env.BENCH_PAGES ?? 1_000);
 const ACKS_IN_FLIGHT = 50;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const userOf = (i: number) => `U0PB${String(i).padStart(5, '0')}`;
@@ -114,9 +114,21 @@ export async function pagingBenchmarks(emu: SlackEmulator, database: Database, u
       const im = [...emu.channels.values()].find((c) => c.is_im && c.user === user)?.id;
       return emu.calls.find((c) => c.method === 'chat.postMessage' && c.ok && (c.args.channel === im || c.args.channel === user))?.at;
     };
-    await until('every e-mail and push arrived', 120_000, () =>
-      smtp.received.length >= PAGES && ntfy.requests.filter((r) => r.status === 200).length >= PAGES ? true : undefined,
-    );
+    await until('every e-mail and push arrived', 120_000, async () => {
+      if (smtp.received.length >= PAGES && ntfy.requests.filter((r) => r.status === 200).length >= PAGES) return true;
+      if (Date.now() - due < 110_000) return undefined;
+      const states = await database.db
+        .select({
+          method: notificationAttempts.method,
+          state: notificationAttempts.state,
+          error: sql<string>`max(${notificationAttempts.error})`,
+          n: sql<number>`count(*)::int`,
+        })
+        .from(notificationAttempts)
+        .groupBy(notificationAttempts.method, notificationAttempts.state);
+      console.error(`${smtp.received.length} e-mails, ${ntfy.requests.length} pushes; attempts ${JSON.stringify(states)}`);
+      return undefined;
+    });
     const firsts: Record<'slack' | 'push' | 'email', number[]> = { slack: [], push: [], email: [] };
     for (let i = 0; i < PAGES; i++) {
       const dm = dmAt(userOf(i));

@@ -19,6 +19,7 @@ import { CountingWebClient } from './slack/client.js';
 import { createDeliverer } from './slack/delivery/index.js';
 import { createProviderDeliverer } from './providers/deliver.js';
 import { configuredSenders } from './providers/senders.js';
+import type { Senders } from './providers/provider.js';
 import { isEffectKind, isProviderEffect } from './outbox/effects.js';
 import type { Deliverer } from './outbox/delivery-outcome.js';
 import { ChannelJoins } from './slack/delivery/joins.js';
@@ -84,6 +85,8 @@ interface Wired {
   /** Tells the outbox when a Slack request is being answered, so deliveries give way to it. */
   foreground: Foreground;
   install: InstallCheck;
+  /** The providers pages go out through; closed when Firewatch stops. */
+  senders: Senders;
 }
 
 /** Page attempts by e-mail, SMS, voice and push go to their providers; everything else to Slack. */
@@ -103,6 +106,7 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
 
   const secret = await loadFirewatchSecret(db, env.FIREWATCH_SECRET);
   const foreground = new Foreground();
+  const senders = configuredSenders(env);
   const outbox = new OutboxWorker({
     db,
     foreground,
@@ -121,7 +125,7 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
         db,
         config,
         logger,
-        senders: configuredSenders(env),
+        senders,
         unavailable: unavailableMethods(env),
         secret,
         publicUrl: env.PUBLIC_URL,
@@ -131,7 +135,7 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
     onFailed: failureNotices(db, () => outbox.wake()),
   });
   const services: Services = { db, config, logger, outbox, client, metrics, declarer: new Declarer(db, config), secret };
-  return { services, slack: createSlackApp(env, services, identity), foreground, install };
+  return { services, slack: createSlackApp(env, services, identity), foreground, install, senders };
 }
 
 /** Starts every part of Firewatch: database, outbox, Slack listeners, HTTP routes and timers. */
@@ -142,7 +146,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
   let server: Server | undefined;
   try {
     await database.migrate();
-    const { services, slack, foreground, install } = await wire(options, database);
+    const { services, slack, foreground, install, senders } = await wire(options, database);
     const { outbox } = services;
 
     let stopping = false;
@@ -171,6 +175,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
         await jobs.stop();
         if (slack.socketMode) await slack.app.stop();
         await outbox.stop();
+        for (const sender of Object.values(senders)) sender.close?.();
         if (ownsDatabase) await database.close();
       },
     };

@@ -21,12 +21,17 @@ export function emailSender(env: Env): Sender | undefined {
     port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
     secure: url.protocol === 'smtps:',
     ...(url.username ? { auth: { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } } : {}),
+    // A burst of pages (an outage pages many people at once) reuses a few connections instead of a
+    // handshake and a login per e-mail.
+    pool: true,
+    maxConnections: 5,
     connectionTimeout: TIMEOUT_MS,
     greetingTimeout: TIMEOUT_MS,
     socketTimeout: TIMEOUT_MS,
   });
   const domain = new URL(env.PUBLIC_URL).hostname;
   return {
+    close: () => transport.close(),
     async send(to: string, content: PageContent, key: string) {
       try {
         // One Message-ID per attempt: a resend after a crash is the same message to the mailbox.

@@ -33,7 +33,9 @@ export function ntfySender(env: Env): Sender {
         .split('\n')
         .flatMap((line) => {
           const message = line.trim() ? cached.safeParse(parseLine(line)) : undefined;
-          return message?.success && message.data.event === 'message' && message.data.click?.endsWith(new URL(content.ackUrl).pathname) ? [message.data.id] : [];
+          return message?.success && message.data.event === 'message' && message.data.click?.endsWith(new URL(content.ackUrl).pathname)
+            ? [message.data.id]
+            : [];
         })
         .reverse();
     },

@@ -32,6 +32,8 @@ export interface Sender {
    * content sent to `to`, newest first. A try after one whose answer was lost asks before sending again.
    */
   find?(to: string, content: PageContent, since: Date): Promise<string[]>;
+  /** Lets go of what the sender keeps open (pooled SMTP connections) when Firewatch stops. */
+  close?(): void;
 }
 
 export type Senders = Partial<Record<ProviderMethod, Sender>>;

@@ -58,11 +58,11 @@ export async function readMe(db: Tx, config: Pick<Config, 'people' | 'notifyDefa
 
 type Checked = { email: string; phone: string; ntfyTopic: string; rules: NotificationRule[] | null };
 
-/** Checks the form as typed; each field at fault gets its own message. Pure. */
+/** Checks the form as typed, and tidies it (spaces in a phone number); each field at fault gets its own message. Pure. */
 export function checkSettings(
   input: SettingsInput,
   unavailable: Partial<Record<ContactMethod, string>>,
-): { ok: true; value: Checked } | { ok: false; errors: Partial<Record<SettingsField, string>> } {
+): { value: Checked; errors: Partial<Record<SettingsField, string>> } {
   const errors: Partial<Record<SettingsField, string>> = {};
   const email = input.email.trim();
   const phone = input.phone.replace(/[\s()-]/g, '');
@@ -82,8 +82,7 @@ export function checkSettings(
   }
   const rules = parseRulesText(input.rules, unavailable);
   if (!rules.ok) errors.rules = rules.error;
-  if (!rules.ok || Object.keys(errors).length > 0) return { ok: false, errors };
-  return { ok: true, value: { email, phone, ntfyTopic: topic, rules: rules.rules } };
+  return { value: { email, phone, ntfyTopic: topic, rules: rules.ok ? rules.rules : null }, errors };
 }
 
 export interface CodeSent {
@@ -97,12 +96,10 @@ export interface CodeSent {
  */
 export async function saveSettings(
   db: Db,
-  ctx: { config: Pick<Config, 'people'>; unavailable: Partial<Record<ContactMethod, string>>; secret: string },
+  ctx: { config: Pick<Config, 'people' | 'notifyDefaults'>; unavailable: Partial<Record<ContactMethod, string>>; secret: string },
   request: { userId: string; input: SettingsInput; now?: Date },
 ): Promise<Outcome<{ codesSent: CodeSent[] }> | { ok: false; errors: Partial<Record<SettingsField, string>> }> {
-  const checked = checkSettings(request.input, ctx.unavailable);
-  if (!checked.ok) return checked;
-  const { value } = checked;
+  const { value, errors } = checkSettings(request.input, ctx.unavailable);
   const { userId } = request;
   const now = request.now ?? new Date();
   const configured = configuredPerson(ctx.config, userId);
@@ -110,13 +107,12 @@ export async function saveSettings(
     const current = effectiveContacts(configured, await settingsOf(tx, userId));
     const changed = (method: ConfirmedMethod) => value[method] !== (current[method] ?? '');
     const needsCode = (method: ConfirmedMethod) => changed(method) && value[method] !== '' && value[method] !== configured?.[method];
-    const codeless: Partial<Record<SettingsField, string>> = {};
     for (const method of CONFIRMED) {
       const why = ctx.unavailable[CODE_BY[method]];
-      if (why && needsCode(method))
-        codeless[method] = `Firewatch cannot send a code to a new ${WORDS[method]} here (${why}), so it cannot take one.`;
+      if (why && !errors[method] && needsCode(method))
+        errors[method] = `Firewatch cannot send a code to a new ${WORDS[method]} here (${why}), so it cannot take one.`;
     }
-    if (Object.keys(codeless).length > 0) return { ok: false as const, errors: codeless };
+    if (Object.keys(errors).length > 0) return { ok: false as const, errors };
 
     const fields: Partial<Pick<PersonSettings, 'email' | 'phone' | 'ntfyTopic' | 'rules'>> = {};
     const codesSent: CodeSent[] = [];
@@ -132,15 +128,30 @@ export async function saveSettings(
       fields.rules = value.rules && typedRules !== (configured?.rules ? formatRules(configured.rules) : '') ? value.rules : null;
     }
     if (Object.keys(fields).length > 0) await writeSettings(tx, userId, fields);
-    const sent = codesSent.map((c) => `a code to ${c.maskedAddress}`).join(' and ');
-    return {
-      ok: true as const,
-      codesSent,
-      message: codesSent.length
-        ? msg`Saved. Firewatch sent ${sent}: enter it to start using the new address. Until then pages use the one you had.`
-        : msg`Saved: pages use these settings from now on.`,
-    };
+    if (codesSent.length > 0) {
+      const sent = codesSent.map((c) => `a code to ${c.maskedAddress}`).join(' and ');
+      return {
+        ok: true as const,
+        codesSent,
+        message: msg`Saved. Firewatch sent ${sent}: enter it to start using the new address. Until then pages use the one you had.`,
+      };
+    }
+    const text = `Saved: ${describeContacts(effectiveContacts(configured, await settingsOf(tx, userId)), ctx.config.notifyDefaults)}`;
+    await enqueue(tx, [{ kind: 'notice.dm', payload: { userId, text } }], { orderingKey: `contact:${userId}` });
+    return { ok: true as const, codesSent, message: msg`${text}` };
   });
+}
+
+/** A person's contacts in a sentence, as their DM confirms them. */
+export function describeContacts(contacts: Contacts, defaults: readonly NotificationRule[]): string {
+  const reach = [
+    'Slack DM',
+    ...(contacts.email ? [`e-mail to ${contacts.email}`] : []),
+    ...(contacts.phone ? [`SMS and calls to ${contacts.phone}`] : []),
+    ...(contacts.ntfyTopic ? [`push to ntfy topic ${contacts.ntfyTopic}`] : []),
+  ];
+  const rules = contacts.rules ? `your rules: ${formatRules(contacts.rules)}` : `the default rules: ${formatRules(defaults)}`;
+  return `pages can reach you by ${reach.join(', ')}, following ${rules}.`;
 }
 
 async function startConfirmation(

@@ -158,6 +158,19 @@ describe('/incident me', () => {
     expect(event?.data).toMatchObject({ user: 'U0CAROL', via: 'sms' });
   });
 
+  it('tells the person by DM when the code cannot be sent to their new number, and drops it', async () => {
+    const landline = '+4930123456789';
+    twilio.landlines.add(landline);
+    const form = await openMe('U0ERIN');
+    expect((await form.submit({ phone: landline })).errors).toBeUndefined();
+    await dmWith('U0ERIN', 'Firewatch could not send the code to your new phone number +49…6789 (Twilio 21614');
+    await until(
+      async () => (await fw.db.select().from(contactConfirmations).where(eq(contactConfirmations.userId, 'U0ERIN'))).length === 0,
+      'the confirmation dropped',
+    );
+    expect(twilio.messagesTo(landline)).toEqual([]);
+  });
+
   it('refuses bad input inside the form, on the field at fault, and stores nothing', async () => {
     const form = await openMe('U0ALICE');
     const refused = await form.submit({ email: 'alice at example', phone: '0151 1234567', ntfy_topic: 'my topic!', rules: '0m slack fax' });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CONTACT_METHODS } from '../../src/config/people.js';
+import type { PersonSettings } from '../../src/db/schema.js';
 import { checkCode, CODE_TRIES, CODE_TTL_MS, codeFor, codeHash, newSalt } from '../../src/paging/confirm-codes.js';
 import { checkSettings, describeContacts } from '../../src/paging/contact-settings.js';
 import { effectiveContacts } from '../../src/paging/person-settings.js';
@@ -146,7 +147,7 @@ describe('Slack settings over the config', () => {
     ntfyTopic: 'alice-config',
     rules: [{ after: 0, via: ['slack' as const, 'email' as const] }],
   };
-  const settings = (fields: Partial<{ email: string | null; phone: string | null; ntfyTopic: string | null; rules: unknown }>) => ({
+  const settings = (fields: Partial<PersonSettings>): PersonSettings => ({
     userId: 'U0ALICE',
     email: null,
     phone: null,

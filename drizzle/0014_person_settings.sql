@@ -19,4 +19,5 @@ CREATE TABLE "person_settings" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX "contact_confirmations_once_idx" ON "contact_confirmations" USING btree ("user_id","method");
+CREATE UNIQUE INDEX "contact_confirmations_once_idx" ON "contact_confirmations" USING btree ("user_id","method");--> statement-breakpoint
+CREATE INDEX "person_settings_phone_idx" ON "person_settings" USING btree ("phone");

@@ -433,15 +433,20 @@ export type AckToken = typeof ackTokens.$inferSelect;
  * What a person set for themselves with `/incident me`, field by field over their config `people:` entry:
  * null follows the config, '' means they removed it. Only confirmed addresses are kept here.
  */
-export const personSettings = pgTable('person_settings', {
-  userId: text('user_id').primaryKey(),
-  email: text('email'),
-  phone: text('phone'),
-  ntfyTopic: text('ntfy_topic'),
-  /** `{ after: ms, via: [methods] }[]`; null follows the config (or notify_defaults). */
-  rules: jsonb('rules').$type<Array<{ after: number; via: string[] }>>(),
-  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
-});
+export const personSettings = pgTable(
+  'person_settings',
+  {
+    userId: text('user_id').primaryKey(),
+    email: text('email'),
+    phone: text('phone'),
+    ntfyTopic: text('ntfy_topic'),
+    /** `{ after: ms, via: [methods] }[]`; null follows the config (or notify_defaults). */
+    rules: jsonb('rules').$type<Array<{ after: number; via: string[] }>>(),
+    updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+  },
+  // An inbound SMS finds its sender by number.
+  (t) => [index('person_settings_phone_idx').on(t.phone)],
+);
 
 export type PersonSettings = typeof personSettings.$inferSelect;
 export type ConfirmedMethod = 'email' | 'phone';

@@ -6,7 +6,7 @@ import { emailAddress, ntfyTopic, phoneNumber, type ContactMethod, type Notifica
 import type { Db, Tx } from '../db/client.js';
 import { contactConfirmations, type ConfirmedMethod, type ContactConfirmation, type PersonSettings } from '../db/schema.js';
 import { enqueue } from '../outbox/enqueue.js';
-import { command, msg, refuse, type Message, type Outcome } from '../outcome.js';
+import { command, msg, refuse, type Done, type Message, type Outcome } from '../outcome.js';
 import { checkCode, CODE_TRIES, CODE_TTL_MS, codeHash, codeFor, newSalt } from './confirm-codes.js';
 import { configuredPerson, effectiveContacts, settingsOf, writeSettings, type ConfiguredPerson, type Contacts } from './person-settings.js';
 import { maskAddress } from './rules.js';
@@ -98,7 +98,7 @@ export async function saveSettings(
   db: Db,
   ctx: { config: Pick<Config, 'people' | 'notifyDefaults'>; unavailable: Partial<Record<ContactMethod, string>>; secret: string },
   request: { userId: string; input: SettingsInput; now?: Date },
-): Promise<Outcome<{ codesSent: CodeSent[] }> | { ok: false; errors: Partial<Record<SettingsField, string>> }> {
+): Promise<Done<{ codesSent: CodeSent[] }> | { ok: false; errors: Partial<Record<SettingsField, string>> }> {
   const { value, errors } = checkSettings(request.input, ctx.unavailable);
   const { userId } = request;
   const now = request.now ?? new Date();

@@ -40,8 +40,7 @@ const settingsForm = form(ME_CALLBACK, async (services, { ack, body, view }) => 
           },
         },
       );
-      if ('errors' in saved) return { ok: false, errors: onBlocks(saved.errors) };
-      if (!saved.ok) return { ok: false, errors: { [saved.field ?? ME_FIELDS.email]: mrkdwn(saved.message) } };
+      if (!saved.ok) return { ok: false, errors: onBlocks(saved.errors) };
       services.outbox.wake();
       const message = mrkdwn(saved.message);
       if (saved.codesSent.length === 0) return { ok: true, message };

@@ -18,9 +18,12 @@ import { createSlackApp, webClientOptions, type SlackApp } from './slack/app.js'
 import { CountingWebClient } from './slack/client.js';
 import { createDeliverer } from './slack/delivery/index.js';
 import { createProviderDeliverer } from './providers/deliver.js';
+import { createCodeDeliverer } from './providers/contact-codes.js';
+import { emailSender } from './providers/email.js';
 import { configuredSenders } from './providers/senders.js';
 import type { Senders } from './providers/provider.js';
-import { isEffectKind, isProviderEffect } from './outbox/effects.js';
+import { twilioClient } from './providers/twilio.js';
+import { isEffectKind, isProviderEffect, type ProviderEffectKind } from './outbox/effects.js';
 import type { Deliverer } from './outbox/delivery-outcome.js';
 import { ChannelJoins } from './slack/delivery/joins.js';
 import { failureNotices } from './slack/failure-notices.js';
@@ -89,11 +92,11 @@ interface Wired {
   senders: Senders;
 }
 
-/** Page attempts by e-mail, SMS, voice and push go to their providers; everything else to Slack. */
+/** Page attempts by e-mail, SMS, voice and push, and confirmation codes, go to their providers; everything else to Slack. */
 const routeDeliveries =
-  (slack: Deliverer, providers: Deliverer): Deliverer =>
+  (slack: Deliverer, providers: Record<ProviderEffectKind, Deliverer>): Deliverer =>
   (row) =>
-    isEffectKind(row.kind) && isProviderEffect(row.kind) ? providers(row) : slack(row);
+    isEffectKind(row.kind) && isProviderEffect(row.kind) ? providers[row.kind](row) : slack(row);
 
 /** The Slack client, the outbox that delivers through it, the services listeners use, and the Bolt app. */
 async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { db }: Database): Promise<Wired> {
@@ -105,8 +108,11 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
   await checkToken(identity, logger);
 
   const secret = await loadFirewatchSecret(db, env.FIREWATCH_SECRET);
+  const unavailable = unavailableMethods(env);
   const foreground = new Foreground();
-  const senders = configuredSenders(env);
+  // One e-mail sender (and its pooled connections) for pages and for confirmation codes.
+  const email = emailSender(env);
+  const senders = configuredSenders(env, email);
   const outbox = new OutboxWorker({
     db,
     foreground,
@@ -121,20 +127,23 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
         logger,
         joins: new ChannelJoins(client, config, logger),
       }),
-      createProviderDeliverer({
-        db,
-        config,
-        logger,
-        senders,
-        unavailable: unavailableMethods(env),
-        secret,
-        publicUrl: env.PUBLIC_URL,
-      }),
+      {
+        'notify.send': createProviderDeliverer({
+          db,
+          config,
+          logger,
+          senders,
+          unavailable,
+          secret,
+          publicUrl: env.PUBLIC_URL,
+        }),
+        'contact.code': createCodeDeliverer({ db, logger, secret, email, twilio: twilioClient(env) }),
+      },
     ),
     ...(outboxLeaseMs ? { leaseMs: outboxLeaseMs } : {}),
     onFailed: failureNotices(db, () => outbox.wake()),
   });
-  const services: Services = { db, config, logger, outbox, client, metrics, declarer: new Declarer(db, config), secret };
+  const services: Services = { db, config, logger, outbox, client, metrics, declarer: new Declarer(db, config), secret, unavailable };
   return { services, slack: createSlackApp(env, services, identity), foreground, install, senders };
 }
 

@@ -59,6 +59,8 @@ export const effectSchemas = {
   'page.receipt': z.object({ ...incidentRef, notificationId: z.number().int().positive() }),
   /** One attempt to reach a paged person by e-mail, SMS, voice or push, through its provider. */
   'notify.send': z.object({ ...incidentRef, pageId: z.number().int().positive(), attemptId: z.number().int().positive() }),
+  /** Sends the 6-digit code that confirms a person's new e-mail address (SMTP) or phone number (SMS). */
+  'contact.code': z.object({ confirmationId: z.number().int().positive() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;
@@ -66,7 +68,7 @@ export type EffectPayload<K extends EffectKind> = z.infer<(typeof effectSchemas)
 export type Effect = { [K in EffectKind]: { kind: K; payload: EffectPayload<K> } }[EffectKind];
 
 /** The effects a provider other than Slack delivers (src/providers/); Slack delivers every other kind. */
-export const PROVIDER_EFFECTS = ['notify.send'] as const satisfies readonly EffectKind[];
+export const PROVIDER_EFFECTS = ['notify.send', 'contact.code'] as const satisfies readonly EffectKind[];
 export type ProviderEffectKind = (typeof PROVIDER_EFFECTS)[number];
 export type SlackEffectKind = Exclude<EffectKind, ProviderEffectKind>;
 

@@ -43,7 +43,7 @@ export async function pageFor(
     }
     const running = await runningPage(tx, incident.id, frozen.id);
     if (running) return { escalate: running.id };
-    const rules = freezeRules(config);
+    const rules = await freezeRules(tx, config);
     const page = await triggerPage(tx, { incident, policy: frozen, rules, actor: request.actor, message: request.message || undefined });
     const who = 'user' in request.target ? person(request.target.user) : `policy ${frozen.id}`;
     return { ok: true, page, message: msg`Paging ${who} for ${incidentKey(incident.id)}.` };

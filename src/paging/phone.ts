@@ -1,5 +1,6 @@
 // Acknowledging and escalating a page from a phone: an SMS reply, or a key pressed on the page's call. The
-// phone number says who is answering (config `people[].phone`); the page is one they were notified on.
+// phone number says who is answering (one confirmed in Slack, or config `people[].phone`); the page is one
+// they were notified on.
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { findSeverity, type Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
@@ -7,6 +8,7 @@ import { incidents, pageNotifications, pages, type Incident, type Page } from '.
 import { incidentKey } from '../incidents/queries.js';
 import { msg, type Message } from '../outcome.js';
 import { acknowledgePage, escalateNow } from './acknowledge.js';
+import { personByPhone } from './contacts.js';
 
 const OPEN: Page['state'][] = ['triggered', 'exhausted'];
 
@@ -29,14 +31,14 @@ export type SmsAnswer =
 export async function answerSms(db: Db, config: Config, sms: { from: string; body: string }): Promise<SmsAnswer> {
   const word = sms.body.replace(/\s+/g, '').toUpperCase();
   if (TWILIO_KEYWORDS.has(word)) return { reply: false };
-  const person = config.people.find((p) => p.phone === sms.from);
-  const reply = (message: Message): SmsAnswer => ({ reply: true, message, sender: person?.user });
-  if (!person) return reply(msg`Firewatch does not know this number, so nothing was acknowledged.`);
+  const user = await personByPhone(db, config, sms.from);
+  const reply = (message: Message): SmsAnswer => ({ reply: true, message, sender: user });
+  if (!user) return reply(msg`Firewatch does not know this number, so nothing was acknowledged.`);
   if (!ACK_WORDS.has(word)) return reply(msg`Reply ACK or 1 to acknowledge your latest open page.`);
-  const latest = await latestOpenPage(db, person.user);
+  const latest = await latestOpenPage(db, user);
   if (!latest) return reply(msg`You have no open page to acknowledge.`);
   const key = incidentKey(latest.incident.id);
-  const outcome = await acknowledgePage(db, { pageId: latest.page.id, actor: person.user, via: 'sms' });
+  const outcome = await acknowledgePage(db, { pageId: latest.page.id, actor: user, via: 'sms' });
   if (!outcome.ok) return reply([`${key}: `, ...outcome.message]);
   return reply(msg`Acknowledged ${key}${titleSuffix(latest.incident)}: escalation stopped. You have been added to the incident channel.`);
 }

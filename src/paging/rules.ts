@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Config } from '../config/load.js';
 import { CONTACT_METHODS, type NotificationRule } from '../config/people.js';
+import type { Tx } from '../db/client.js';
+import { slackRules } from './person-settings.js';
 
 /** The methods a provider delivers; Slack's DM is the page's own and goes out at once, always. */
 export type ProviderMethod = Exclude<(typeof CONTACT_METHODS)[number], 'slack'>;
@@ -11,9 +13,16 @@ const frozenRule = z.object({ after: z.number().int().min(0), via: z.array(z.enu
 export const frozenRulesSchema = z.object({ defaults: z.array(frozenRule), people: z.record(z.string(), z.array(frozenRule)) });
 export type FrozenRules = z.infer<typeof frozenRulesSchema>;
 
-export function freezeRules(config: Pick<Config, 'people' | 'notifyDefaults'>): FrozenRules {
+/** Everyone's rules now: the rules people set in Slack, else their config entry's, else the defaults. */
+export async function freezeRules(tx: Tx, config: Pick<Config, 'people' | 'notifyDefaults'>): Promise<FrozenRules> {
+  return frozenRules(config, await slackRules(tx));
+}
+
+/** The rules to freeze, given the ones set in Slack (which win over the config's). */
+export function frozenRules(config: Pick<Config, 'people' | 'notifyDefaults'>, own: ReadonlyMap<string, NotificationRule[]>): FrozenRules {
   const people: Record<string, NotificationRule[]> = {};
   for (const person of config.people) if (person.rules) people[person.user] = person.rules;
+  for (const [user, rules] of own) people[user] = rules;
   return { defaults: config.notifyDefaults, people };
 }
 

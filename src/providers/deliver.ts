@@ -94,7 +94,7 @@ async function prepare(ctx: ProviderContext, tx: Tx, attemptId: number): Promise
     return { outcome: { status: 'done', result: { skipped: page.state } } };
   }
   const sender = ctx.senders[attempt.method];
-  const address = addressOf(ctx.config, attempt.userId, attempt.method);
+  const address = await addressOf(tx, ctx.config, attempt.userId, attempt.method);
   if (!sender || !address) {
     const error = sender
       ? `no address for ${METHOD_NAMES[attempt.method].replace(/^a /, '')}`

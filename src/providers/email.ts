@@ -12,8 +12,13 @@ function refusal(err: unknown): ProviderRefused {
   return new ProviderRefused(code !== undefined && code >= 500 && code < 600, code ? `SMTP ${code}: ${why}` : `SMTP: ${e.code ?? why}`);
 }
 
+/** Sends any e-mail, a page's or a confirmation code's: only its subject and text are used. */
+export interface EmailSender extends Sender {
+  send(to: string, content: Pick<PageContent, 'subject' | 'text'>, key: string): Promise<{ providerId: string }>;
+}
+
 /** E-mail through the SMTP server of `SMTP_URL` (its credentials included), from `SMTP_FROM`. */
-export function emailSender(env: Env): Sender | undefined {
+export function emailSender(env: Env): EmailSender | undefined {
   if (!env.SMTP_URL || !env.SMTP_FROM) return undefined;
   const url = new URL(env.SMTP_URL);
   const transport = nodemailer.createTransport({
@@ -32,7 +37,7 @@ export function emailSender(env: Env): Sender | undefined {
   const domain = new URL(env.PUBLIC_URL).hostname;
   return {
     close: () => transport.close(),
-    async send(to: string, content: PageContent, key: string) {
+    async send(to: string, content: Pick<PageContent, 'subject' | 'text'>, key: string) {
       try {
         // One Message-ID per attempt: a resend after a crash is the same message to the mailbox.
         const info = await transport.sendMail({

@@ -6,6 +6,7 @@
 import type { App } from '@slack/bolt';
 import type { Button } from './listeners/actions/buttons.js';
 import { followupButtons } from './listeners/actions/followups.js';
+import { meButtons } from './listeners/actions/me.js';
 import { pageButtons } from './listeners/actions/paging.js';
 import { postmortemButtons } from './listeners/actions/postmortem.js';
 import { reminderButtons } from './listeners/actions/reminders.js';
@@ -16,11 +17,19 @@ import { registerPinEvents } from './listeners/events/pins.js';
 import { declareForm } from './listeners/views/declare.js';
 import type { Form } from './listeners/views/forms.js';
 import { incidentForms } from './listeners/views/incident-forms.js';
+import { meForms } from './listeners/views/me.js';
 import { postmortemForm } from './listeners/views/postmortem.js';
 import type { Services } from './services.js';
 
-const BUTTONS: readonly Button[] = [...summaryButtons, ...pageButtons, ...reminderButtons, ...postmortemButtons, ...followupButtons];
-const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm];
+const BUTTONS: readonly Button[] = [
+  ...summaryButtons,
+  ...pageButtons,
+  ...reminderButtons,
+  ...postmortemButtons,
+  ...followupButtons,
+  ...meButtons,
+];
+const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm, ...meForms];
 const EVENT_FAMILIES = [registerPinEvents, registerMemberEvents];
 
 /** Every button Firewatch puts in a message, and so listens for. */

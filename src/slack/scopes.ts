@@ -42,6 +42,7 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly BotScope[]>> = {
   'auth.test': [],
   'chat.getPermalink': [],
   'views.open': [],
+  'views.push': [],
   // chat:write.public lets it post in a public channel the bot has not joined, as the announcements channel may be.
   'chat.postMessage': ['chat:write', 'chat:write.public'],
   'chat.postEphemeral': ['chat:write'],

@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../config/load.js';
+import type { ContactMethod } from '../config/people.js';
 import type { Metrics } from '../metrics.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
@@ -17,4 +18,6 @@ export interface Services {
   declarer: Declarer;
   /** The key for signed links (FIREWATCH_SECRET, or the one generated into the database). */
   secret: string;
+  /** Why each contact method this install cannot use is unavailable (its provider is not configured). */
+  unavailable: Partial<Record<ContactMethod, string>>;
 }

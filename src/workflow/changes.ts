@@ -206,7 +206,7 @@ async function applySeverity(
   if (policyId && rank(severity) < rank(incident.severity) && !(await runningPage(tx, changed.id, policyId))) {
     const policy = freezePolicy(config, policyId);
     const message = `Severity raised to ${severity.toUpperCase()}`;
-    if (policy) await triggerPage(tx, { incident: changed, policy, rules: freezeRules(config), actor, message });
+    if (policy) await triggerPage(tx, { incident: changed, policy, rules: await freezeRules(tx, config), actor, message });
   }
   return { incident: changed, event };
 }

@@ -9,7 +9,7 @@ import type { StartStatus } from '../incidents/lifecycle.js';
 import { isPerson } from '../incidents/people.js';
 import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../incidents/cadence.js';
 import { freezePolicy } from '../paging/policy.js';
-import { freezeRules } from '../paging/rules.js';
+import { freezeRules, type FrozenRules } from '../paging/rules.js';
 import { triggerPage } from '../paging/pages.js';
 import { incidentKey } from '../incidents/queries.js';
 import { msg, refuse, type Done, type Refusal } from '../outcome.js';
@@ -153,6 +153,8 @@ export async function openIncidents(tx: Tx, config: Config, openings: readonly O
     return row;
   });
   // Paging comes after the channel set-up in the outbox, so the DMs can link the channel.
+  // One read of everyone's rules for the whole batch, however many incidents it opens.
+  let rules: FrozenRules | undefined;
   for (const [i, { severity, request }] of openings.entries()) {
     const policyId = request.page ?? severity.page;
     const policy = policyId ? freezePolicy(config, policyId) : undefined;
@@ -161,7 +163,7 @@ export async function openIncidents(tx: Tx, config: Config, openings: readonly O
       await triggerPage(tx, {
         incident: opened[i]!,
         policy,
-        rules: freezeRules(config),
+        rules: (rules ??= await freezeRules(tx, config)),
         actor: person ? request.declaredBy : null,
         message: `${person ? 'Declared' : 'Opened by an alert'} as ${severity.id.toUpperCase()}`,
       });

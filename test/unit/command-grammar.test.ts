@@ -66,6 +66,7 @@ describe('/incident grammar', () => {
       'role',
       'page',
       'oncall',
+      'me',
       'note',
       'followup',
       'type',
@@ -89,7 +90,7 @@ describe('/incident grammar', () => {
       fc.property(fc.string({ maxLength: 2000 }), (text) => {
         const parsed = parseCommand(text, SEVERITIES);
         expect(parsed.kind).toMatch(
-          /^(declare|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
+          /^(declare|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
         );
       }),
     );

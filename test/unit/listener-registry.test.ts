@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DECLARE_CALLBACK } from '../../src/slack/blocks/declare-modal.js';
 import { SUMMARY_ACTIONS } from '../../src/slack/blocks/incident.js';
 import { FOLLOWUP_DONE_ACTION } from '../../src/slack/blocks/lists.js';
+import { CODE_CALLBACK, ENTER_CODE_ACTION, ME_CALLBACK } from '../../src/slack/blocks/me-modal.js';
 import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, UPDATE_CALLBACK } from '../../src/slack/blocks/modals.js';
 import { PAGE_ACTIONS } from '../../src/slack/blocks/paging.js';
 import { POSTMORTEM_CALLBACK, POSTMORTEM_WRITE_ACTION } from '../../src/slack/blocks/postmortem.js';
@@ -29,12 +30,21 @@ describe('the listener registry', () => {
       ...Object.values(REMINDER_ACTIONS),
       FOLLOWUP_DONE_ACTION,
       POSTMORTEM_WRITE_ACTION,
+      ENTER_CODE_ACTION,
     ];
     expect([...HANDLED_ACTIONS].sort()).toEqual([...new Set(made)].sort());
   });
 
   it('handles every form Firewatch opens, and no other', () => {
-    const opened = [DECLARE_CALLBACK, UPDATE_CALLBACK, CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, POSTMORTEM_CALLBACK];
+    const opened = [
+      DECLARE_CALLBACK,
+      UPDATE_CALLBACK,
+      CHANGE_STATUS_CALLBACK,
+      DECLINE_CALLBACK,
+      POSTMORTEM_CALLBACK,
+      ME_CALLBACK,
+      CODE_CALLBACK,
+    ];
     expect([...HANDLED_VIEWS].sort()).toEqual([...opened].sort());
   });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { CONTACT_METHODS } from '../../src/config/people.js';
-import { freezeRules, frozenRulesSchema, maskAddress, plannedAttempts, rulesFor } from '../../src/paging/rules.js';
+import { frozenRules, frozenRulesSchema, maskAddress, plannedAttempts, rulesFor } from '../../src/paging/rules.js';
 
 describe('notification rules on a page', () => {
   const config = parseConfig(
@@ -23,7 +23,7 @@ describe('notification rules on a page', () => {
   );
 
   it('freeze each person’s own rules and the defaults for everyone else, as JSON a page keeps', () => {
-    const frozen = freezeRules(config);
+    const frozen = frozenRules(config, new Map());
     expect(frozenRulesSchema.parse(JSON.parse(JSON.stringify(frozen)))).toEqual(frozen);
     expect(rulesFor(frozen, 'U0ALICE')).toEqual([
       { after: 0, via: ['slack', 'push'] },
@@ -34,7 +34,7 @@ describe('notification rules on a page', () => {
   });
 
   it('plan one attempt per method and rule besides Slack, each at its rule’s delay', () => {
-    expect(plannedAttempts(rulesFor(freezeRules(config), 'U0ALICE'))).toEqual([
+    expect(plannedAttempts(rulesFor(frozenRules(config, new Map()), 'U0ALICE'))).toEqual([
       { method: 'push', step: 0, afterMs: 0 },
       { method: 'sms', step: 1, afterMs: 120_000 },
     ]);

@@ -13,6 +13,7 @@ import { impactCommand } from './impact.js';
 import { insightsCommand } from './insights.js';
 import { leadCommand } from './lead.js';
 import { listCommand } from './list.js';
+import { meCommand } from './me.js';
 import { noteCommand } from './note.js';
 import { oncallCommand } from './oncall.js';
 import { pageCommand } from './page.js';
@@ -36,6 +37,7 @@ export const SUBCOMMANDS = [
   roleCommand,
   pageCommand,
   oncallCommand,
+  meCommand,
   noteCommand,
   followupCommand,
   typeCommand,

@@ -1,4 +1,5 @@
 import type { AckFn, RespondArguments, RespondFn } from '@slack/bolt';
+import type { View } from '@slack/types';
 import type { Logger } from '../../logger.js';
 
 /**
@@ -54,9 +55,14 @@ export function commandAckEvenIfLate(ack: CommandAck, respond: RespondFn, logger
 
 export type FormErrors = Record<string, string>;
 /** A view submission's ack, as far as Firewatch's forms use it. */
-export type FormAck = (response?: { response_action: 'errors'; errors: FormErrors }) => Promise<void>;
-/** What a form submission came to: accepted (with what to tell the person, if anything), or refused. */
-export type FormAnswer = { ok: true; message?: string } | { ok: false; errors: FormErrors };
+export type FormAck = (
+  response?: { response_action: 'errors'; errors: FormErrors } | { response_action: 'update'; view: View },
+) => Promise<void>;
+/**
+ * What a form submission came to: accepted (with what to tell the person, if anything, and the view that
+ * takes the form's place, if any), or refused.
+ */
+export type FormAnswer = { ok: true; message?: string; next?: View } | { ok: false; errors: FormErrors };
 
 /**
  * A form's ack. Past Slack's 3 s the form can no longer show a refusal on its field or close quietly, so
@@ -69,7 +75,11 @@ export function formAckEvenIfLate(
   late = answerDeadline(),
 ): (answer: FormAnswer) => Promise<void> {
   return async (answer) => {
-    const response = answer.ok ? undefined : ({ response_action: 'errors', errors: answer.errors } as const);
+    const response = !answer.ok
+      ? ({ response_action: 'errors', errors: answer.errors } as const)
+      : answer.next
+        ? ({ response_action: 'update', view: answer.next } as const)
+        : undefined;
     if (!(await ackInTime(ack, response, late))) {
       logger.warn('a form was answered after Slack stopped waiting; the answer goes to its submitter as a DM');
       const text = answer.ok

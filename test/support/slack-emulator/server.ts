@@ -18,6 +18,7 @@ import { teamMethods } from './methods/team.js';
 import { usergroupsMethods } from './methods/usergroups.js';
 import { usersMethods } from './methods/users.js';
 import { viewsMethods } from './methods/views.js';
+import { ModalView } from './modals.js';
 import { APP_TOKEN_METHODS, requiredScopes, unmetScopes } from './scopes.js';
 import { ChannelView, DmView } from './assertions.js';
 import { RateLimiter } from './rate-limits.js';
@@ -111,6 +112,12 @@ export class SlackEmulator extends Workspace {
   /** The bot's DM with `user`. */
   dm(user: string): DmView {
     return new DmView(this, user);
+  }
+
+  /** The modal view `user` sees now (the top of their newest open stack), if any. */
+  modal(user: string): ModalView | undefined {
+    const top = this.views.filter((r) => r.user === user && r.view.type === 'modal' && !r.closed).at(-1);
+    return top && new ModalView(this, top);
   }
 
   fault(method: string, ...faults: Fault[]): void {

@@ -49,6 +49,8 @@ export interface EmuView {
   user?: string;
   root_view_id: string;
   previous_view_id?: string;
+  /** The person closed it, or the app's answer to a submission did (an empty ack, `clear`). */
+  closed?: boolean;
 }
 export interface RecordedCall {
   method: string;

@@ -99,13 +99,13 @@ function viewJson(ws: Workspace, r: EmuView): Json {
   };
 }
 
-function addView(ws: Workspace, view: Json, user: string | undefined, root?: string, previous?: string): EmuView {
+export function addView(ws: Workspace, view: Json, user: string | undefined, root?: string, previous?: string): EmuView {
   const id = ws.newId('V', (x) => ws.views.some((r) => r.id === x));
   const r: EmuView = { id, hash: newHash(), view, user, root_view_id: root ?? id, previous_view_id: previous };
   ws.views.push(r);
   return r;
 }
 
-function newHash(): string {
+export function newHash(): string {
   return `${nowSec()}.${randomBytes(4).toString('hex')}`;
 }

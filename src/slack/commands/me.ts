@@ -1,0 +1,25 @@
+import { readMe } from '../../paging/contact-settings.js';
+import { meModal } from '../blocks/me-modal.js';
+import { platformCode } from '../errors.js';
+import { invalid } from './parsing.js';
+import { ephemeral, type GeneralSubcommand } from './subcommand.js';
+
+export const meCommand: GeneralSubcommand<{ kind: 'me' }> = {
+  name: 'me',
+  usage: 'me',
+  summary: 'your own e-mail, phone, ntfy topic and rules for pages (opens a form; a new address is used once you confirm its code)',
+  needsIncident: false,
+  parse: ({ rest }) => (rest.trim() ? invalid('`/incident me` takes nothing after it: it opens your form.') : { kind: 'me' }),
+  async handle({ services, command, ack, respond }) {
+    // Ack first: the trigger_id is valid for three seconds from the user's keystroke.
+    await ack();
+    try {
+      const me = await readMe(services.db, services.config, command.user_id);
+      await services.client.views.open({ trigger_id: command.trigger_id, view: meModal(me, services.unavailable) });
+    } catch (err) {
+      services.logger.warn({ err }, 'could not open the contact settings form');
+      const why = platformCode(err) ?? 'Slack or the database did not answer';
+      await respond(ephemeral(`⚠️ Could not open your paging settings (${why}). Try \`/incident me\` again in a moment.`)).catch(() => {});
+    }
+  },
+};

@@ -20,7 +20,8 @@ const CONFIG = {
       repeat: 0,
       levels: [
         { delay: '2s', targets: [{ user: 'U0BOB' }] },
-        { delay: '2s', targets: [{ user: 'U0CAROL' }] },
+        // Long enough that Carol's acknowledgement never races the page running out on a busy machine.
+        { delay: '1m', targets: [{ user: 'U0CAROL' }] },
       ],
     },
     { id: 'looping', repeat: 1, levels: [{ delay: '1s', targets: [{ user: 'U0DAVE' }] }] },

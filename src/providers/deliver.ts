@@ -6,7 +6,7 @@ import type { Deliverer, DeliveryOutcome } from '../outbox/delivery-outcome.js';
 import { effectSchemas } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { ackUrl, issueAckToken } from '../paging/ack-tokens.js';
-import { attemptToSend, failureNotice, METHOD_NAMES, pageIsOpen, recordAttempt } from '../paging/attempts.js';
+import { attemptEnqueueOptions, attemptToSend, failureNotice, METHOD_NAMES, pageIsOpen, recordAttempt } from '../paging/attempts.js';
 import { addressOf } from '../paging/contacts.js';
 import { maskAddress } from '../paging/rules.js';
 import { pageContent } from './page-message.js';
@@ -51,8 +51,9 @@ export function createProviderDeliverer(ctx: ProviderContext): Deliverer {
         await recordAttempt(tx, attempt.id, { state: 'skipped', error });
         return { status: 'done', result: { skipped: error } };
       }
-      const incident = await getIncident(tx, page.incidentId);
-      if (!incident) return { status: 'failed', error: `incident ${page.incidentId} does not exist` };
+      // A test page has no incident: its content says it is a test.
+      const incident = page.incidentId === null ? undefined : await getIncident(tx, page.incidentId);
+      if (page.incidentId !== null && !incident) return { status: 'failed', error: `incident ${page.incidentId} does not exist` };
       const maskedAddress = maskAddress(attempt.method, address);
       const token = await issueAckToken(tx, ctx.secret, { pageId: page.id, userId: attempt.userId, attemptId: attempt.id });
       const links = {
@@ -71,7 +72,7 @@ export function createProviderDeliverer(ctx: ProviderContext): Deliverer {
         }
         await recordAttempt(tx, attempt.id, { state: 'failed', maskedAddress, error: err.message });
         // The person learns why one of their methods did not reach them; their other rules and the policy go on.
-        await enqueue(tx, [failureNotice({ ...attempt, maskedAddress }, err.message)], { incidentId: incident.id });
+        await enqueue(tx, [failureNotice({ ...attempt, maskedAddress }, err.message)], attemptEnqueueOptions(attempt));
         ctx.logger.warn({ attemptId: attempt.id, method: attempt.method, error: err.message }, 'a page attempt was refused for good');
         return { status: 'done', result: { refused: err.message } };
       }

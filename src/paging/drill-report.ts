@@ -28,12 +28,11 @@ export interface DrillReport {
   acknowledged: Array<{ userId: string; afterMs: number; via: ProviderMethod | 'slack' }>;
 }
 
-const USABLE: ReadonlySet<AttemptState> = new Set(['queued', 'sent', 'delivered', 'no_answer', 'acknowledged', 'cancelled', 'pending']);
-
 export function buildDrillReport(results: readonly DrillResult[]): DrillReport {
   const report: DrillReport = { tested: results.length, onlySlack: [], failed: [], notAcknowledged: [], acknowledged: [] };
   for (const r of results) {
-    if (!r.attempts.some((a) => USABLE.has(a.state))) report.onlySlack.push(r.userId);
+    // Skipped: no address or no provider for it. A method that failed was there, and is reported as failed.
+    if (r.attempts.every((a) => a.state === 'skipped')) report.onlySlack.push(r.userId);
     if (r.slackError) report.failed.push({ userId: r.userId, method: 'slack', error: r.slackError });
     for (const a of r.attempts) {
       // A method skipped for want of an address or a provider is a failure too, unless it was the person's only one.

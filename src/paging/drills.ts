@@ -1,6 +1,7 @@
 // Paging drills (config `paging_drills`): at each due time, everyone on call in any schedule gets a test
 // page, and once every one of them is over, one report goes to the admin channel.
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { z } from 'zod';
 import type { Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { jobRuns, notificationAttempts, pageNotifications, pages } from '../db/schema.js';
@@ -23,7 +24,9 @@ export function onCallPeople(config: Pick<Config, 'schedules'>, at: Date): strin
 export async function runPagingDrill(db: Db, config: Config, dueAt: Date, now = new Date()): Promise<boolean> {
   return db.transaction(async (tx) => {
     const people = onCallPeople(config, now);
-    const claimed = await tx.insert(jobRuns).values({ job: PAGING_DRILLS_JOB, dueAt, data: { people } }).onConflictDoNothing().returning();
+    // The time to acknowledge is kept with the run: the report says what this drill allowed, whichever replica posts it.
+    const data = { people, ackWithinMs: config.testAckWithinMs };
+    const claimed = await tx.insert(jobRuns).values({ job: PAGING_DRILLS_JOB, dueAt, data }).onConflictDoNothing().returning();
     if (claimed.length === 0) return false;
     const rules = freezeRules(config);
     for (const target of people)
@@ -33,8 +36,21 @@ export async function runPagingDrill(db: Db, config: Config, dueAt: Date, now = 
   });
 }
 
+const runData = z.object({ ackWithinMs: z.number().int().positive() });
+
+/** What one drill's report is built from: the receipts of each of its test pages, and the time it allowed. */
+export async function drillReportData(tx: Tx, dueAt: Date): Promise<{ results: DrillResult[]; ackWithinMs: number } | undefined> {
+  const [run] = await tx
+    .select({ data: jobRuns.data })
+    .from(jobRuns)
+    .where(and(eq(jobRuns.job, PAGING_DRILLS_JOB), eq(jobRuns.dueAt, dueAt)));
+  const data = runData.safeParse(run?.data);
+  if (!data.success) return undefined;
+  return { results: await drillResults(tx, dueAt), ackWithinMs: data.data.ackWithinMs };
+}
+
 /** The receipts of every test page of one drill, as its report reads them. */
-export async function drillResults(tx: Tx, dueAt: Date): Promise<DrillResult[]> {
+async function drillResults(tx: Tx, dueAt: Date): Promise<DrillResult[]> {
   const rows = await tx
     .select({ page: pages, notification: pageNotifications })
     .from(pages)

@@ -1,5 +1,5 @@
 import { buildDrillReport } from '../../paging/drill-report.js';
-import { drillResults } from '../../paging/drills.js';
+import { drillReportData } from '../../paging/drills.js';
 import { recordNotificationDm } from '../../paging/notifications.js';
 import { recordTestDmFailed, recordTestReport, testPageReceipts } from '../../paging/test-pages.js';
 import { drillReportMessage, testPageDm, testPageDmEnded, testPageReport } from '../blocks/test-pages.js';
@@ -57,7 +57,9 @@ export const reportTestPage: Handler<'testpage.report'> = async (ctx, { pageId }
 export const postDrillReport: Handler<'drill.report'> = async (ctx, { dueAt }, row) => {
   const channel = ctx.config.adminChannel;
   if (!channel) throw new Undeliverable('no admin_channel is configured for the paging drill report');
-  const report = buildDrillReport(await drillResults(ctx.db, new Date(dueAt)));
-  const { ts } = await postOnce(ctx, row, { channel, ...drillReportMessage(report, ctx.config.testAckWithinMs), unfurl_links: false });
+  const data = await drillReportData(ctx.db, new Date(dueAt));
+  if (!data) throw new Undeliverable(`no paging drill ran at ${dueAt}`);
+  const message = drillReportMessage(buildDrillReport(data.results), data.ackWithinMs);
+  const { ts } = await postOnce(ctx, row, { channel, ...message, unfurl_links: false });
   return { status: 'done', result: { ts } };
 };

@@ -132,6 +132,7 @@ describe('/incident oncall test', () => {
     // Acknowledging afterwards changes nothing and says the test is over.
     const late = await clickButton(fw.app.url, fw.slack, asSent, 'page_acknowledge', 'U0BOB');
     expect(late.status).toBe(200);
+    await until(() => fw.slack.responses.find((r) => JSON.stringify(r.body).includes('nobody acknowledged it in time')), 'the late answer');
     expect((await testPagesOf('U0BOB'))[0]?.state).toBe('expired');
     // Carol asked, so she hears of it; alice is not paged.
     expect(fw.dmsTo('U0ALICE').filter((m) => m.text?.includes('<@U0BOB>'))).toHaveLength(0);
@@ -145,7 +146,12 @@ describe('/incident oncall test', () => {
     await until(() => ntfy.messagesTo('carol-pager-4c1z').find((m) => m.title === TEST_SUBJECT), 'carol’s push', 20_000);
     const clicked = await clickButton(fw.app.url, fw.slack, dm, 'page_acknowledge', 'U0CAROL');
     expect(clicked.status).toBe(200);
-    expect((await testPagesOf('U0CAROL'))[0]).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0CAROL' });
+    await until(async () => (await testPagesOf('U0CAROL'))[0]?.state === 'acknowledged', 'carol’s test page acknowledged');
+    expect((await testPagesOf('U0CAROL'))[0]).toMatchObject({ acknowledgedBy: 'U0CAROL' });
+    await until(
+      () => fw.slack.responses.find((r) => JSON.stringify(r.body).includes('Test page acknowledged: it reached you')),
+      'the answer',
+    );
     await dmWith('U0BOB', /Test page of <@U0CAROL>: Slack · push [^\n]*\n✅ Acknowledged in \d+s\.$/, 'the report to bob');
   });
 
@@ -154,6 +160,7 @@ describe('/incident oncall test', () => {
     const [, page] = await testPagesOf('U0BOB');
     const dm = await until(() => fw.dmsTo('U0BOB').find((m) => m.text?.includes('you asked Firewatch to check')), 'bob’s own test DM');
     await clickButton(fw.app.url, fw.slack, dm, 'page_acknowledge', 'U0ALICE');
+    await until(() => fw.slack.responses.find((r) => JSON.stringify(r.body).includes('This test page is for <@U0BOB>')), 'the refusal');
     expect((await fw.db.select().from(pages).where(eq(pages.id, page!.id)))[0]?.state).toBe('triggered');
   });
 });

@@ -67,7 +67,7 @@ describe('paging drills', () => {
     const link = /Acknowledge: (\S+)/.exec(mail.mail.text ?? '')?.[1];
     expect(link).toBeDefined();
     expect((await fetch(new URL(new URL(link!).pathname, fw.app.url), { method: 'POST' })).status).toBe(200);
-    await until(() => fw.dmsTo('U0BOB').find((m) => m.text?.includes('the monthly paging drill asked Firewatch')), 'bob’s drill DM');
+    await until(() => fw.dmsTo('U0BOB').find((m) => m.text?.includes('A paging drill asked Firewatch')), 'bob’s drill DM');
 
     const [report] = await until(() => (reports().length ? reports() : undefined), 'the drill report', 60_000);
     expect(report!.text?.split('\n')).toEqual([

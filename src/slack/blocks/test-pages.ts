@@ -14,7 +14,7 @@ export const TEST_PAGE_HEADLINE = '🧪 *TEST PAGE — nothing is wrong.*';
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, 3000) } });
 
 const askedBy = (page: Page, target: string) =>
-  page.triggeredBy === null ? 'the monthly paging drill' : page.triggeredBy === target ? 'you' : mention(page.triggeredBy);
+  page.triggeredBy === null ? 'A paging drill' : page.triggeredBy === target ? 'you' : mention(page.triggeredBy);
 
 /** The DM a tested person gets: it says it is a test, and acknowledging it is all it asks. */
 export function testPageDm(page: Page, target: string): SlackMessage {

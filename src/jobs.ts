@@ -3,7 +3,9 @@ import { DIGEST_JOB, lastRunDueAt, runDigest } from './digests/job.js';
 import { sweepReminders } from './digests/reminders.js';
 import { sweepOverdueFollowups } from './incidents/followups.js';
 import { sweepDueAttempts } from './paging/attempts.js';
+import { runPagingDrill } from './paging/drills.js';
 import { sweepDuePages } from './paging/pages.js';
+import { sweepExpiredTestPages } from './paging/test-pages.js';
 import { DEFAULT_INSIGHT_DAYS, insightsFor, runInsights } from './postmortems/insights-job.js';
 import type { Job } from './scheduler.js';
 import { insightsMessage } from './slack/blocks/insights.js';
@@ -15,11 +17,13 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
   const digests = config.digest.channel ? [digestJob(services, config.digest.schedule)] : [];
   // The insights report goes to the digest channel: without one it has nowhere to go.
   const insights = config.insights.schedule && config.digest.channel ? [insightsJob(services, config.insights.schedule)] : [];
+  const drills = config.pagingDrills ? [pagingDrillsJob(services, config.pagingDrills.schedule)] : [];
   return [
     { name: 'outbox-sweep', schedule: outboxSweep, run: () => sweepOutbox(services) },
     { name: 'escalation-sweep', schedule: config.escalationTick, run: () => sweepDue(services) },
     ...digests,
     ...insights,
+    ...drills,
   ];
 }
 
@@ -29,10 +33,28 @@ async function sweepOutbox({ outbox }: Services): Promise<void> {
   await outbox.renewLeases();
 }
 
-/** Escalations, people's later notification rules, update reminders and overdue follow-ups due since the last tick. */
+/**
+ * Escalations, people's later notification rules, test pages whose time ran out, update reminders and
+ * overdue follow-ups due since the last tick.
+ */
 async function sweepDue({ db, config, metrics }: Services): Promise<number> {
   const escalated = await sweepDuePages(db, { onLate: (ms) => metrics.escalationLateness.observe(ms / 1000) });
-  return escalated + (await sweepDueAttempts(db)) + (await sweepReminders(db, config)) + (await sweepOverdueFollowups(db));
+  const expired = await sweepExpiredTestPages(db);
+  return escalated + expired + (await sweepDueAttempts(db)) + (await sweepReminders(db, config)) + (await sweepOverdueFollowups(db));
+}
+
+/** Test-pages everyone on call at each due time, once across replicas; missed runs are not caught up (a drill is a drill). */
+function pagingDrillsJob({ db, config, logger }: Services, schedule: string): Job {
+  return {
+    name: 'paging-drills',
+    schedule,
+    async run() {
+      const dueAt = latestDueAt(schedule, new Date());
+      const ran = await runPagingDrill(db, config, dueAt);
+      if (ran) logger.info({ dueAt }, 'paging drill started');
+      return ran;
+    },
+  };
 }
 
 function digestJob({ db, config, logger }: Services, schedule: string): Job {

@@ -86,7 +86,8 @@ export function createMetrics(db: Db) {
     async collect() {
       this.reset();
       for (const state of ['triggered', 'acknowledged', 'resolved', 'exhausted']) this.set({ state }, 0);
-      const rows = await db.select({ state: pages.state, n: count() }).from(pages).groupBy(pages.state);
+      // Test pages wake nobody for an incident: an alert on triggered pages must not fire for a drill.
+      const rows = await db.select({ state: pages.state, n: count() }).from(pages).where(eq(pages.kind, 'incident')).groupBy(pages.state);
       for (const row of rows) this.set({ state: row.state }, Number(row.n));
     },
   });

@@ -8,6 +8,9 @@ export const DEFAULT_CONFIG_FILE = 'firewatch.yaml';
 
 export class ConfigError extends Error {}
 
+/** How long a test page waits for an acknowledgement after its last method, unless `paging_drills.ack_within` says. */
+export const DEFAULT_TEST_ACK_WITHIN_MS = 10 * 60_000;
+
 export interface Severity {
   id: string;
   label: string;
@@ -36,6 +39,10 @@ export interface Config {
   integrations: FileConfig['integrations'];
   /** Where Firewatch tells its operators what needs their attention. */
   adminChannel: string | undefined;
+  /** The monthly (or whatever `schedule` says) test page of everyone on call, reported in the admin channel. */
+  pagingDrills: { schedule: string } | undefined;
+  /** How long a test page (a drill's, or `oncall test`) waits for an acknowledgement after its last method goes out. */
+  testAckWithinMs: number;
   /** Contact methods and rules set in the config, by Slack user id. */
   people: Person[];
   /** The rules of people who have none of their own. */
@@ -108,6 +115,8 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     apiToken: file.api_token,
     integrations: file.integrations,
     adminChannel: file.admin_channel,
+    pagingDrills: file.paging_drills && { schedule: file.paging_drills.schedule },
+    testAckWithinMs: file.paging_drills?.ack_within ?? DEFAULT_TEST_ACK_WITHIN_MS,
     people: file.people.map((p) => ({ user: p.user, email: p.email, phone: p.phone, ntfyTopic: p.ntfy_topic, rules: p.rules })),
     notifyDefaults: file.notify_defaults,
   };

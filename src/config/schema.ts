@@ -122,6 +122,7 @@ export const fileConfigSchema = z
     api_token: z.string().min(16, 'expected a token of at least 16 characters').optional(),
     integrations: z.array(integration).default([]),
     admin_channel: slackChannel.optional(),
+    paging_drills: z.strictObject({ schedule: cron, ack_within: duration.prefault('10m') }).optional(),
     people: z.array(personContacts).default([]),
     notify_defaults: notificationRules.prefault(DEFAULT_NOTIFY),
   })
@@ -143,6 +144,14 @@ export const fileConfigSchema = z
       'people',
       'user',
     );
+
+    if (cfg.paging_drills && !cfg.admin_channel) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['admin_channel'],
+        message: 'required when paging_drills is set: the drill report is posted there (a Slack channel id such as C0123ADMIN)',
+      });
+    }
 
     const policies = new Set(cfg.escalation_policies.map((p) => p.id));
     const schedules = new Set(cfg.schedules.map((s) => s.id));

@@ -186,19 +186,24 @@ export type TimelineEvent = typeof timelineEvents.$inferSelect;
 export type OutboxRow = typeof outbox.$inferSelect;
 export type Followup = typeof followups.$inferSelect;
 
-export type PageState = 'triggered' | 'acknowledged' | 'resolved' | 'exhausted';
+/** `expired`: a test page nobody acknowledged in time; it is over, and nothing more is sent. */
+export type PageState = 'triggered' | 'acknowledged' | 'resolved' | 'exhausted' | 'expired';
+
+/** A page of an incident, or a test page (`/incident oncall test`, paging drills) that has no incident. */
+export type PageKind = 'incident' | 'test';
 
 /**
  * One escalation run of one policy for one incident. `policy` is the policy as it was when the page was
  * triggered; `step` changes with every transition, so a stale button or a racing sweep can be told apart.
+ * A test page goes through one person's rules and nobody else's; `next_escalation_at` is when it expires,
+ * and `triggered_by` is who asked for it.
  */
 export const pages = pgTable(
   'pages',
   {
     id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
-    incidentId: integer('incident_id')
-      .notNull()
-      .references(() => incidents.id),
+    kind: text('kind').$type<PageKind>().notNull().default('incident'),
+    incidentId: integer('incident_id').references(() => incidents.id),
     policyId: text('policy_id').notNull(),
     policy: jsonb('policy').$type<Record<string, unknown>>().notNull(),
     /** Each person's notification rules as they were when the page started (paging/rules.ts); null before they existed. */
@@ -214,8 +219,19 @@ export const pages = pgTable(
     acknowledgedAt: timestamptz('acknowledged_at'),
     endedAt: timestamptz('ended_at'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
+    /** A test page's person, who is the only one it notifies. */
+    testTarget: text('test_target'),
+    /** Where a test page's receipts are reported (a DM to whoever asked), once posted. */
+    reportChannel: text('report_channel'),
+    reportTs: text('report_ts'),
+    /** The due time of the paging drill (a `job_runs` row of `paging-drills`) the test page belongs to. */
+    drillDueAt: timestamptz('drill_due_at'),
   },
   (t) => [
+    check('pages_kind_incident', sql`(kind = 'incident') = (incident_id is not null)`),
+    index('pages_drill_idx')
+      .on(t.drillDueAt)
+      .where(sql`drill_due_at is not null`),
     index('pages_due_idx')
       .on(t.nextEscalationAt)
       .where(sql`state = 'triggered'`),
@@ -267,7 +283,8 @@ export const notificationAttempts = pgTable(
     pageId: integer('page_id')
       .notNull()
       .references(() => pages.id),
-    incidentId: integer('incident_id').notNull(),
+    /** Null for a test page's attempts. */
+    incidentId: integer('incident_id'),
     userId: text('user_id').notNull(),
     method: text('method').$type<'email' | 'sms' | 'voice' | 'push'>().notNull(),
     /** The rule of the person's rules this attempt comes from. */

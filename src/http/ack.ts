@@ -39,21 +39,22 @@ async function answer(res: ServerResponse, link: AckLink, names: NamesOf, done: 
     sendPage(res, statusOf(link), 'Link not usable', `<h1>This link cannot acknowledge</h1>\n<p>${messageHtml(link.message, named)}</p>`);
     return;
   }
-  const name = escapeHtml(incidentName(link.incident));
+  const { incident } = link;
+  // A test page says so on every surface, so nobody mistakes it for an incident.
+  const title = incident ? incidentKey(incident.id) : 'test page';
+  const name = incident ? escapeHtml(incidentName(incident)) : 'TEST PAGE — nothing is wrong';
   if (done) {
-    sendPage(
-      res,
-      200,
-      `Acknowledged ${incidentKey(link.incident.id)}`,
-      `<h1>Acknowledged</h1>\n<p>${name}</p>\n<p>${messageHtml(link.message, named)}</p>`,
-    );
+    sendPage(res, 200, `Acknowledged ${title}`, `<h1>Acknowledged</h1>\n<p>${name}</p>\n<p>${messageHtml(link.message, named)}</p>`);
     return;
   }
+  const effect = incident
+    ? 'Acknowledging stops the escalation and adds you to the incident channel.'
+    : 'Acknowledging ends the test page and reports how long it took to reach you.';
   sendPage(
     res,
     200,
-    `Acknowledge ${incidentKey(link.incident.id)}`,
-    `<h1>${name}</h1>\n<p>${messageHtml(link.message, named)} Acknowledging stops the escalation and adds you to the incident channel.</p>\n` +
+    `Acknowledge ${title}`,
+    `<h1>${name}</h1>\n<p>${messageHtml(link.message, named)} ${effect}</p>\n` +
       `<form method="post">\n<button type="submit">Acknowledge</button>\n</form>`,
   );
 }

@@ -133,22 +133,26 @@ export function twilioRoutes(deps: Deps): Route[] {
       if (call.kind === 'not_found') return twiml(res, goodbye('This page does not exist.'));
       if (call.kind === 'not_theirs') return twiml(res, goodbye('This page is not for you.'));
       if (call.kind === 'over') return twiml(res, goodbye(`${call.key}. ${spoken(call.message, user)} Goodbye.`));
+      const test = call.kind === 'test';
       const menu = (again: boolean) => {
         const action = new URLSearchParams({
           page: String(pageId),
           user,
           step: 'gather',
-          seen: String(call.step),
+          ...(call.kind === 'open' ? { seen: String(call.step) } : {}),
           ...(again ? { again: '1' } : {}),
         });
         const intro = again
           ? 'That key does nothing.'
-          : `Firewatch page for ${call.key}, severity ${call.severity}${call.title ? `: ${call.title}` : ''}.`;
-        return `<Gather numDigits="1" action="${xml(`${env.PUBLIC_URL}/twilio/voice?${action}`)}" method="POST">${say(`${intro} Press 1 to acknowledge. Press 2 to escalate.`)}</Gather>${goodbye('No key was pressed. Goodbye.')}`;
+          : call.kind === 'test'
+            ? 'This is a Firewatch TEST PAGE. Nothing is wrong.'
+            : `Firewatch page for ${call.key}, severity ${call.severity}${call.title ? `: ${call.title}` : ''}.`;
+        const keys = test ? 'Press 1 to acknowledge.' : 'Press 1 to acknowledge. Press 2 to escalate.';
+        return `<Gather numDigits="1" action="${xml(`${env.PUBLIC_URL}/twilio/voice?${action}`)}" method="POST">${say(`${intro} ${keys}`)}</Gather>${goodbye('No key was pressed. Goodbye.')}`;
       };
       if (!query.data.step) return twiml(res, menu(false));
       const digits = form.params.get('Digits') ?? '';
-      if (digits !== '1' && digits !== '2') {
+      if (digits !== '1' && (digits !== '2' || test)) {
         return twiml(res, query.data.again ? goodbye('That key does nothing. Goodbye.') : menu(true));
       }
       const pressed = await pressedOnCall(db, { pageId, user, key: digits, seenStep: query.data.seen });

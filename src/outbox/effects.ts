@@ -57,10 +57,20 @@ export const effectSchemas = {
   'notice.dm': z.object({ userId: z.string(), text: z.string() }),
   /** A notification's line in the incident channel, edited into the receipt of its attempts. */
   'page.receipt': z.object({ ...incidentRef, notificationId: z.number().int().positive() }),
-  /** One attempt to reach a paged person by e-mail, SMS, voice or push, through its provider. */
-  'notify.send': z.object({ ...incidentRef, pageId: z.number().int().positive(), attemptId: z.number().int().positive() }),
+  /** One attempt to reach a paged person by e-mail, SMS, voice or push, through its provider; a test page has no incident. */
+  'notify.send': z.object({
+    incidentId: incidentRef.incidentId.nullable(),
+    pageId: z.number().int().positive(),
+    attemptId: z.number().int().positive(),
+  }),
   /** Sends the 6-digit code that confirms a person's new e-mail address (SMTP) or phone number (SMS). */
   'contact.code': z.object({ confirmationId: z.number().int().positive() }),
+  /** A test page's DM to the person tested, with an Acknowledge button; edited once the test page is over. */
+  'testpage.dm': z.object({ pageId: z.number().int().positive(), notificationId: z.number().int().positive() }),
+  /** The DM to whoever asked for a test page, re-rendered from its receipts: posted first, edited after. */
+  'testpage.report': z.object({ pageId: z.number().int().positive() }),
+  /** The report of one paging drill (a `paging-drills` run), posted in the admin channel once its test pages are over. */
+  'drill.report': z.object({ dueAt: z.string() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -27,16 +27,19 @@ export async function enqueue(
   );
 }
 
-/** Effects of several incidents in one statement; each incident's keep the order given, unless one has a key of its own. */
+/**
+ * Effects of several incidents in one statement; each incident's keep the order given, unless one has a key
+ * of its own. An effect of no incident (a test page's) should have a key of its own.
+ */
 export async function enqueueForIncidents(
   tx: Tx,
-  items: ReadonlyArray<{ incidentId: number; effect: Effect; orderingKey?: string }>,
+  items: ReadonlyArray<{ incidentId: number | null; effect: Effect; orderingKey?: string }>,
 ): Promise<void> {
   if (items.length === 0) return;
   await tx.insert(outbox).values(
     items.map(({ incidentId, effect, orderingKey }) => ({
       incidentId,
-      orderingKey: orderingKey ?? incidentOrderingKey(incidentId),
+      orderingKey: orderingKey ?? (incidentId !== null ? incidentOrderingKey(incidentId) : 'global'),
       kind: effect.kind,
       payload: effect.payload,
     })),

@@ -6,9 +6,10 @@ import { msg, person, refuse, type Outcome, type Refusal } from '../outcome.js';
 import { acknowledgePage } from './acknowledge.js';
 import { newNonce, signAck, verifyAck } from './ack-signature.js';
 import { attemptById, pageIsOpen } from './attempts.js';
+import { incidentIdOf, isTestPage } from './page-kind.js';
 
-/** The page an acknowledgement link names, its incident, and the person it acknowledges as. */
-export type AckLink = Outcome<{ page: Page; incident: Incident; userId: string }>;
+/** The page an acknowledgement link names, its incident (none for a test page), and the person it acknowledges as. */
+export type AckLink = Outcome<{ page: Page; incident: Incident | undefined; userId: string }>;
 
 /** Forged, altered, signed with another secret, or never issued: `not_found`, so nothing tells which. */
 const notALink = refuse('not_found', msg`This acknowledgement link is not valid. Acknowledge the page in Slack instead.`);
@@ -16,6 +17,8 @@ const used = refuse('final', msg`This acknowledgement link was already used.`);
 
 /** A link expires when its page ends; one that ran out of levels can still be acknowledged, as in Slack. */
 function over(page: Page): Refusal {
+  if (isTestPage(page))
+    return refuse('final', page.state === 'acknowledged' ? msg`This test page was already acknowledged.` : msg`This test page is over.`);
   switch (page.state) {
     case 'acknowledged':
       return refuse('final', msg`This page is over: ${person(page.acknowledgedBy ?? '')} already acknowledged it.`);
@@ -69,14 +72,14 @@ export async function readAckToken(db: Db, secret: string, token: string): Promi
   const row = await issued(db, secret, token, false);
   if (!row) return notALink;
   if (row.usedAt) return used;
-  const [found] = await db.select().from(pages).innerJoin(incidents, eq(incidents.id, pages.incidentId)).where(eq(pages.id, row.pageId));
-  if (!found) return notALink;
+  const [found] = await db.select().from(pages).leftJoin(incidents, eq(incidents.id, pages.incidentId)).where(eq(pages.id, row.pageId));
+  if (!found || (!found.incidents && !isTestPage(found.pages))) return notALink;
   if (!pageIsOpen(found.pages)) return over(found.pages);
   return {
     ok: true,
-    message: msg`You are paged as ${person(row.userId)}.`,
+    message: isTestPage(found.pages) ? msg`This test page is for ${person(row.userId)}.` : msg`You are paged as ${person(row.userId)}.`,
     page: found.pages,
-    incident: found.incidents,
+    incident: found.incidents ?? undefined,
     userId: row.userId,
   };
 }
@@ -90,11 +93,14 @@ export async function redeemAckToken(db: Db, secret: string, token: string): Pro
     const row = await issued(tx, secret, token, true);
     if (!row) return notALink;
     if (row.usedAt) return used;
-    const [target] = await tx.select({ incidentId: pages.incidentId }).from(pages).where(eq(pages.id, row.pageId));
-    // Incident, then page, as acknowledgePage and status changes lock them.
-    const incident = target && (await lockIncident(tx, target.incidentId));
+    const [target] = await tx
+      .select({ id: pages.id, incidentId: pages.incidentId, kind: pages.kind })
+      .from(pages)
+      .where(eq(pages.id, row.pageId));
+    // Incident, then page, as acknowledgePage and status changes lock them; a test page has no incident.
+    const incident = target && !isTestPage(target) ? await lockIncident(tx, incidentIdOf(target)) : undefined;
     const [page] = await tx.select().from(pages).where(eq(pages.id, row.pageId)).for('update');
-    if (!incident || !page) return notALink;
+    if (!page || (!incident && !isTestPage(page))) return notALink;
     if (!pageIsOpen(page)) return over(page);
     const carrier = row.attemptId ? await attemptById(tx, row.attemptId) : undefined;
     const via = carrier ? { via: carrier.method, attemptId: carrier.id } : {};

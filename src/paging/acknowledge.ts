@@ -9,7 +9,9 @@ import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import { command, msg, person, refuse, type Message, type Outcome, type Refusal } from '../outcome.js';
 import { cancelAttempts, markAcknowledgedBy, recordAttempt } from './attempts.js';
+import { incidentIdOf, isTestPage } from './page-kind.js';
 import { advance, note } from './pages.js';
+import { acknowledgeTestPage } from './test-pages.js';
 
 export type PageOutcome = Outcome<{ page: Page }>;
 
@@ -37,6 +39,7 @@ export async function escalateNow(db: Db, request: { pageId: number; actor: stri
   return db.transaction(async (tx) => {
     const [page] = await tx.select().from(pages).where(eq(pages.id, request.pageId)).for('update');
     if (!page) return noSuchPage;
+    if (isTestPage(page)) return refuse('forbidden', msg`A test page does not escalate: nobody else is paged.`);
     if (page.state !== 'triggered') return ended(page);
     // A second click on the same button must not skip a level.
     if (request.expectedStep !== undefined && request.expectedStep !== page.step)
@@ -58,10 +61,14 @@ export async function acknowledgePage(
   request: { pageId: number; actor: string; via?: NotificationAttempt['method'] | 'slack'; attemptId?: number },
 ): Promise<PageOutcome> {
   return db.transaction(async (tx) => {
-    const [target] = await tx.select({ incidentId: pages.incidentId }).from(pages).where(eq(pages.id, request.pageId));
+    const [target] = await tx
+      .select({ id: pages.id, incidentId: pages.incidentId, kind: pages.kind })
+      .from(pages)
+      .where(eq(pages.id, request.pageId));
     if (!target) return noSuchPage;
+    if (isTestPage(target)) return acknowledgeTestPage(tx, request);
     // Incident first, then its pages: the order a status change takes, or the two could deadlock.
-    const incident = await lockIncident(tx, target.incidentId);
+    const incident = await lockIncident(tx, incidentIdOf(target));
     const [acked] = await tx
       .update(pages)
       .set({
@@ -82,9 +89,10 @@ export async function acknowledgePage(
     if (request.attemptId) await recordAttempt(tx, request.attemptId, { state: 'acknowledged' });
     else if (request.via && request.via !== 'slack') await markAcknowledgedBy(tx, acked.id, request.actor, request.via);
     const effects: Effect[] = [];
+    const incidentId = incidentIdOf(acked);
     await note(
       tx,
-      acked.incidentId,
+      incidentId,
       'page_acknowledged',
       request.actor,
       {
@@ -97,11 +105,11 @@ export async function acknowledgePage(
       },
       effects,
     );
-    await addMembers(tx, acked.incidentId, [request.actor]);
+    await addMembers(tx, incidentId, [request.actor]);
     if (incident) await refreshLifecycleTimes(tx, incident);
-    effects.push({ kind: 'channel.invite', payload: { incidentId: acked.incidentId, users: [request.actor] } });
-    effects.push({ kind: 'page.dm.update', payload: { incidentId: acked.incidentId, pageId: acked.id } });
-    await enqueue(tx, effects, { incidentId: acked.incidentId });
+    effects.push({ kind: 'channel.invite', payload: { incidentId, users: [request.actor] } });
+    effects.push({ kind: 'page.dm.update', payload: { incidentId, pageId: acked.id } });
+    await enqueue(tx, effects, { incidentId });
     return { ok: true, page: acked, message: msg`Acknowledged: escalation stopped. You have been added to the incident channel.` };
   });
 }

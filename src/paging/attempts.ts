@@ -37,7 +37,7 @@ export async function startAttempts(
   tx: Tx,
   notified: ReadonlyArray<{ page: Page; notification: PageNotification }>,
   now: Date,
-): Promise<Array<{ incidentId: number; effect: Effect; orderingKey?: string }>> {
+): Promise<Array<{ incidentId: number | null; effect: Effect; orderingKey?: string }>> {
   const rows = notified.flatMap(({ page, notification }) => {
     const rules = page.rules ? frozenRulesSchema.safeParse(page.rules) : undefined;
     if (!rules?.success) return [];
@@ -95,7 +95,11 @@ export async function cancelAttempts(tx: Tx, pageIds: readonly number[]): Promis
     .update(notificationAttempts)
     .set({ state: 'cancelled', updatedAt: sql`now()` })
     .where(and(inArray(notificationAttempts.pageId, [...pageIds]), inArray(notificationAttempts.state, WAITING)))
-    .returning({ incidentId: notificationAttempts.incidentId, notificationId: notificationAttempts.notificationId });
+    .returning({
+      incidentId: notificationAttempts.incidentId,
+      notificationId: notificationAttempts.notificationId,
+      pageId: notificationAttempts.pageId,
+    });
   await enqueueReceipts(tx, cancelled);
 }
 
@@ -155,7 +159,8 @@ export async function recordAttempt(
   if (!changed || !change.state) return;
   await enqueueReceipts(tx, [changed]);
   const outcome = ATTEMPT_OUTCOMES.find((state) => state === change.state);
-  if (outcome) {
+  // A test page has no incident, so no timeline: its report is its record.
+  if (outcome && changed.incidentId !== null) {
     await recordEvent(tx, {
       incidentId: changed.incidentId,
       kind: 'page_attempt',
@@ -175,14 +180,21 @@ export async function recordAttempt(
   }
 }
 
-async function enqueueReceipts(tx: Tx, changed: ReadonlyArray<Pick<NotificationAttempt, 'incidentId' | 'notificationId'>>): Promise<void> {
-  const unique = new Map(changed.map((a) => [a.notificationId, a.incidentId]));
+/** A test page's receipts are reported to whoever asked for it, one re-render after another. */
+export const testPageOrderingKey = (pageId: number): string => `testpage:${pageId}`;
+
+async function enqueueReceipts(
+  tx: Tx,
+  changed: ReadonlyArray<Pick<NotificationAttempt, 'incidentId' | 'notificationId' | 'pageId'>>,
+): Promise<void> {
+  const unique = new Map(changed.map((a) => [a.incidentId === null ? `test:${a.pageId}` : `notification:${a.notificationId}`, a]));
   await enqueueForIncidents(
     tx,
-    [...unique].map(([notificationId, incidentId]) => ({
-      incidentId,
-      effect: { kind: 'page.receipt', payload: { incidentId, notificationId } },
-    })),
+    [...unique.values()].map(({ incidentId, notificationId, pageId }) =>
+      incidentId === null
+        ? { incidentId, orderingKey: testPageOrderingKey(pageId), effect: { kind: 'testpage.report', payload: { pageId } } }
+        : { incidentId, effect: { kind: 'page.receipt', payload: { incidentId, notificationId } } },
+    ),
   );
 }
 
@@ -213,6 +225,10 @@ const PROGRESS: Record<AttemptState, number> = {
   skipped: 5,
 };
 
+/** Where an attempt's other effects (a notice to its person) are ordered: with its incident, or its test page. */
+export const attemptEnqueueOptions = (attempt: Pick<NotificationAttempt, 'incidentId' | 'pageId'>) =>
+  attempt.incidentId === null ? { orderingKey: testPageOrderingKey(attempt.pageId) } : { incidentId: attempt.incidentId };
+
 /** Each method as a sentence names it. */
 export const METHOD_NAMES = { email: 'e-mail', sms: 'SMS', voice: 'a call', push: 'push' } as const;
 
@@ -222,7 +238,8 @@ export function failureNotice(
   why: string,
 ): Effect {
   const where = attempt.maskedAddress ? ` (${attempt.maskedAddress})` : '';
-  const text = `⚠️ Firewatch could not reach you by ${METHOD_NAMES[attempt.method]}${where} for the page of INC-${attempt.incidentId}: ${why}. Check the address Firewatch has for you.`;
+  const page = attempt.incidentId === null ? 'your test page' : `the page of INC-${attempt.incidentId}`;
+  const text = `⚠️ Firewatch could not reach you by ${METHOD_NAMES[attempt.method]}${where} for ${page}: ${why}. Check the address Firewatch has for you.`;
   return { kind: 'notice.dm', payload: { userId: attempt.userId, text } };
 }
 
@@ -240,7 +257,7 @@ export async function recordProviderStatus(db: Db, providerId: string, state: At
       ...(error ? { error } : {}),
     });
     if (state === 'failed')
-      await enqueue(tx, [failureNotice(attempt, error ?? 'the provider could not deliver it')], { incidentId: attempt.incidentId });
+      await enqueue(tx, [failureNotice(attempt, error ?? 'the provider could not deliver it')], attemptEnqueueOptions(attempt));
   });
 }
 

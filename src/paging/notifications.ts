@@ -3,6 +3,7 @@ import type { Db, Tx } from '../db/client.js';
 import { incidents, pageNotifications, pages, type Incident, type Page, type PageNotification } from '../db/schema.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { incidentIdOf } from './page-kind.js';
 import { note } from './pages.js';
 
 /** One notification of a page with the page and incident it belongs to, if all three still match. */
@@ -87,8 +88,9 @@ export async function recordNotificationFailed(
     if (earlier) return;
     const effects: Effect[] = [];
     const { userId: user, level, loop } = notification;
-    await note(tx, page.incidentId, 'page_dm_failed', null, { pageId: page.id, policy: page.policyId, user, level, loop, error }, effects);
-    await enqueue(tx, effects, { incidentId: page.incidentId });
+    const incidentId = incidentIdOf(page);
+    await note(tx, incidentId, 'page_dm_failed', null, { pageId: page.id, policy: page.policyId, user, level, loop, error }, effects);
+    await enqueue(tx, effects, { incidentId });
   });
 }
 

@@ -7,6 +7,7 @@ import type { TimelineData, TimelineEntry, TimelineKind } from '../timeline/even
 import { recordEvent, timelineRow, type TimelineRow } from '../timeline/record.js';
 import { announce } from '../workflow/audience.js';
 import { startAttempts } from './attempts.js';
+import { incidentIdOf } from './page-kind.js';
 import { escalationStep, frozenPolicySchema, resolveLevel, type FrozenPolicy } from './policy.js';
 import type { FrozenRules } from './rules.js';
 
@@ -57,7 +58,7 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
     const { page } = step;
     const lines: string[] = [];
     const add = <K extends TimelineKind>(kind: K, actor: string | null, data: TimelineData<K>) => {
-      events.push(timelineRow({ incidentId: page.incidentId, kind, actor, data }));
+      events.push(timelineRow({ incidentId: incidentIdOf(page), kind, actor, data }));
       lines.push(eventKey(kind, data));
     };
     if (step.event) add(step.event.kind, step.event.actor, step.event.data);
@@ -91,7 +92,7 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
       const notification = step.notify && notificationOf.get(`${step.page.id}:${step.notify.level}:${step.notify.loop}:${userId}`);
       if (!notification) return [];
       const data = { pageId: step.page.id, policy: step.page.policyId, user: userId, level: notification.level, loop: notification.loop };
-      events.push(timelineRow({ incidentId: step.page.incidentId, kind: 'page_notified', actor: step.page.triggeredBy, data }));
+      events.push(timelineRow({ incidentId: incidentIdOf(step.page), kind: 'page_notified', actor: step.page.triggeredBy, data }));
       return [{ key: eventKey('page_notified', data), notification }];
     }),
   );
@@ -113,7 +114,7 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
     return announce(event).map((effect) => ({ incidentId: event.incidentId, effect }));
   };
   const effects = plans.flatMap(({ step, lines }, i) => {
-    const incidentId = step.page.incidentId;
+    const incidentId = incidentIdOf(step.page);
     return [
       ...lines.flatMap(told),
       ...(sent[i] ?? []).flatMap(({ key, notification }) => [
@@ -267,7 +268,8 @@ export async function sweepDuePages(
         const due = await tx
           .select()
           .from(pages)
-          .where(and(eq(pages.state, 'triggered'), lte(pages.nextEscalationAt, sql`now()`)))
+          // A test page escalates to nobody: its due time is when it expires (paging/test-pages.ts).
+          .where(and(eq(pages.kind, 'incident'), eq(pages.state, 'triggered'), lte(pages.nextEscalationAt, sql`now()`)))
           .orderBy(asc(pages.nextEscalationAt))
           .limit(batchSize)
           .for('update', { skipLocked: true });

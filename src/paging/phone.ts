@@ -9,6 +9,7 @@ import { incidentKey } from '../incidents/queries.js';
 import { msg, type Message } from '../outcome.js';
 import { acknowledgePage, escalateNow } from './acknowledge.js';
 import { personByPhone } from './contacts.js';
+import { isTestPage } from './page-kind.js';
 
 const OPEN: Page['state'][] = ['triggered', 'exhausted'];
 
@@ -37,18 +38,19 @@ export async function answerSms(db: Db, config: Config, sms: { from: string; bod
   if (!ACK_WORDS.has(word)) return reply(msg`Reply ACK or 1 to acknowledge your latest open page.`);
   const latest = await latestOpenPage(db, user);
   if (!latest) return reply(msg`You have no open page to acknowledge.`);
-  const key = incidentKey(latest.incident.id);
   const outcome = await acknowledgePage(db, { pageId: latest.page.id, actor: user, via: 'sms' });
+  if (!latest.incident) return reply(outcome.message);
+  const key = incidentKey(latest.incident.id);
   if (!outcome.ok) return reply([`${key}: `, ...outcome.message]);
   return reply(msg`Acknowledged ${key}${titleSuffix(latest.incident)}: escalation stopped. You have been added to the incident channel.`);
 }
 
 /** The newest page still open on which the person was notified. */
-async function latestOpenPage(db: Db, user: string): Promise<{ page: Page; incident: Incident } | undefined> {
+async function latestOpenPage(db: Db, user: string): Promise<{ page: Page; incident: Incident | null } | undefined> {
   const [found] = await db
     .select({ page: pages, incident: incidents })
     .from(pages)
-    .innerJoin(incidents, eq(incidents.id, pages.incidentId))
+    .leftJoin(incidents, eq(incidents.id, pages.incidentId))
     .where(
       and(
         inArray(pages.state, OPEN),
@@ -67,6 +69,8 @@ export type PageCall =
   | { readonly kind: 'not_found' }
   | { readonly kind: 'not_theirs' }
   | { readonly kind: 'over'; readonly key: string; readonly message: Message }
+  /** A test page: the call says so, and offers only to acknowledge. */
+  | { readonly kind: 'test' }
   | {
       readonly kind: 'open';
       readonly key: string;
@@ -82,7 +86,7 @@ export async function pageCall(db: Db, config: Config, ids: { pageId: number; us
   const [found] = await db
     .select({ page: pages, incident: incidents })
     .from(pages)
-    .innerJoin(incidents, eq(incidents.id, pages.incidentId))
+    .leftJoin(incidents, eq(incidents.id, pages.incidentId))
     .where(eq(pages.id, ids.pageId));
   if (!found) return { kind: 'not_found' };
   const [notified] = await db
@@ -92,6 +96,7 @@ export async function pageCall(db: Db, config: Config, ids: { pageId: number; us
     .limit(1);
   if (!notified) return { kind: 'not_theirs' };
   const { page, incident } = found;
+  if (!incident) return OPEN.includes(page.state) ? { kind: 'test' } : { kind: 'over', key: 'Test page', message: overMessage(page) };
   const key = incidentKey(incident.id);
   if (!OPEN.includes(page.state)) return { kind: 'over', key, message: overMessage(page) };
   const severity = findSeverity(config, incident.severity);
@@ -129,5 +134,6 @@ export async function pressedOnCall(
           ...(press.seenStep === undefined ? {} : { expectedStep: press.seenStep }),
         });
   if (!outcome.ok) return { ok: false, message: outcome.message };
-  return { ok: true, message: press.key === '1' ? msg`Acknowledged: escalation stopped.` : outcome.message };
+  const acked = press.key === '1' && !isTestPage(outcome.page);
+  return { ok: true, message: acked ? msg`Acknowledged: escalation stopped.` : outcome.message };
 }

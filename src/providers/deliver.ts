@@ -8,6 +8,7 @@ import { effectSchemas } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { ackUrl, attemptAckToken } from '../paging/ack-tokens.js';
 import {
+  attemptEnqueueOptions,
   attemptToSend,
   claimAttempt,
   failureNotice,
@@ -102,8 +103,9 @@ async function prepare(ctx: ProviderContext, tx: Tx, attemptId: number): Promise
     await recordAttempt(tx, attempt.id, { state: 'skipped', error });
     return { outcome: { status: 'done', result: { skipped: error } } };
   }
-  const incident = await getIncident(tx, page.incidentId);
-  if (!incident) return { outcome: { status: 'failed', error: `incident ${page.incidentId} does not exist` } };
+  // A test page has no incident: its content says it is a test.
+  const incident = page.incidentId === null ? undefined : await getIncident(tx, page.incidentId);
+  if (page.incidentId !== null && !incident) return { outcome: { status: 'failed', error: `incident ${page.incidentId} does not exist` } };
   return {
     attempt,
     page,
@@ -113,7 +115,13 @@ async function prepare(ctx: ProviderContext, tx: Tx, attemptId: number): Promise
   };
 }
 
-async function content(ctx: ProviderContext, tx: Tx, incident: Incident, page: Page, attempt: NotificationAttempt): Promise<PageContent> {
+async function content(
+  ctx: ProviderContext,
+  tx: Tx,
+  incident: Incident | undefined,
+  page: Page,
+  attempt: NotificationAttempt,
+): Promise<PageContent> {
   const token = await attemptAckToken(tx, ctx.secret, { pageId: page.id, userId: attempt.userId, attemptId: attempt.id });
   const links = {
     ackUrl: ackUrl(ctx.publicUrl, token),
@@ -136,7 +144,7 @@ async function refused(
   }
   await recordAttempt(tx, attempt.id, { state: 'failed', maskedAddress, error: err.message });
   // The person learns why one of their methods did not reach them; their other rules and the policy go on.
-  await enqueue(tx, [failureNotice({ ...attempt, maskedAddress }, err.message)], { incidentId: attempt.incidentId });
+  await enqueue(tx, [failureNotice({ ...attempt, maskedAddress }, err.message)], attemptEnqueueOptions(attempt));
   ctx.logger.warn({ attemptId: attempt.id, method: attempt.method, error: err.message }, 'a page attempt was refused for good');
   return { status: 'done', result: { refused: err.message } };
 }

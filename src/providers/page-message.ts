@@ -4,11 +4,34 @@ import type { Incident, Page } from '../db/schema.js';
 import { incidentKey } from '../incidents/queries.js';
 import type { PageContent } from './provider.js';
 
+/** A test page outside Slack: it says it is a test before anything else, so nobody is woken in a fright. */
+export function testPageContent(links: { ackUrl: string; callUrl: string }): PageContent {
+  const lines = [
+    'TEST PAGE — nothing is wrong.',
+    'Firewatch is checking that its pages reach you. Acknowledge it as you would a real page.',
+    `Acknowledge: ${links.ackUrl}`,
+    'Or use the Acknowledge button of the test page Firewatch sent you in Slack.',
+  ];
+  return {
+    subject: '🧪 TEST PAGE — nothing is wrong',
+    text: lines.join('\n'),
+    short: `Firewatch TEST PAGE — nothing is wrong. Reply ACK or 1 to acknowledge, or open ${links.ackUrl}`,
+    ...links,
+  };
+}
+
 /**
  * A page as it reads outside Slack: the incident, its severity and why it pages. A private incident
  * shows only its key and severity, since a phone's lock screen and a mailbox are not its channel.
+ * A test page (no incident) reads as one.
  */
-export function pageContent(config: Config, incident: Incident, page: Page, links: { ackUrl: string; callUrl: string }): PageContent {
+export function pageContent(
+  config: Config,
+  incident: Incident | undefined,
+  page: Page,
+  links: { ackUrl: string; callUrl: string },
+): PageContent {
+  if (!incident) return testPageContent(links);
   const key = incidentKey(incident.id);
   const severity = findSeverity(config, incident.severity);
   const level = `${incident.severity.toUpperCase()}${severity ? ` · ${severity.label}` : ''}`;

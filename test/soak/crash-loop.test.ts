@@ -280,7 +280,7 @@ describe.runIf(process.env.DATABASE_URL)(
 
     it('escalates every unacknowledged page to its last level once, and runs it out once', () => {
       // Each declare pages once, whichever process committed it.
-      expect(pageRows.map((p) => p.incidentId).sort((a, b) => a - b)).toEqual(incidentRows.map((i) => i.id));
+      expect(pageRows.map((p) => p.incidentId).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(incidentRows.map((i) => i.id));
       const of = (page: Page, kind: string) => events.filter((e) => e.kind === kind && e.data.pageId === page.id);
       for (const page of pageRows) {
         expect([page.state, page.level, page.loop], `page ${page.id}`).toEqual(['exhausted', 1, 0]);

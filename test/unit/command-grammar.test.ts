@@ -90,9 +90,43 @@ describe('/incident grammar', () => {
       fc.property(fc.string({ maxLength: 2000 }), (text) => {
         const parsed = parseCommand(text, SEVERITIES);
         expect(parsed.kind).toMatch(
-          /^(declare|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
+          /^(declare|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|oncall_test|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
         );
       }),
     );
+  });
+});
+
+describe('/incident oncall test', () => {
+  it('tests the person who asked when nobody is named', () => {
+    expect(parseCommand('oncall test', SEVERITIES)).toEqual({ kind: 'oncall_test', user: undefined });
+    expect(parseCommand('oncall TEST ', SEVERITIES)).toEqual({ kind: 'oncall_test', user: undefined });
+  });
+
+  it('tests the person a mention names, with or without their name in it', () => {
+    expect(parseCommand('oncall test <@U0123ALICE>', SEVERITIES)).toEqual({ kind: 'oncall_test', user: 'U0123ALICE' });
+    expect(parseCommand('oncall test <@W0BOB|bob>', SEVERITIES)).toEqual({ kind: 'oncall_test', user: 'W0BOB' });
+  });
+
+  it('explains how to mention when a plain @name is typed', () => {
+    const parsed = parseCommand('oncall test @alice', SEVERITIES);
+    expect(parsed.kind).toBe('invalid');
+    expect(parsed).toMatchObject({ message: expect.stringContaining('"@alice" is not a mention') });
+  });
+
+  it('refuses a second person, since a test page tests one', () => {
+    expect(parseCommand('oncall test <@U0123ALICE> <@U0123BOB>', SEVERITIES)).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('one person at most'),
+    });
+  });
+
+  it('still reads any other word after oncall as a schedule', () => {
+    expect(parseCommand('oncall Platform', SEVERITIES)).toEqual({ kind: 'oncall', schedule: 'platform' });
+    expect(parseCommand('oncall', SEVERITIES)).toEqual({ kind: 'oncall', schedule: undefined });
+  });
+
+  it('lists the test page in help', () => {
+    expect(helpText()).toContain('oncall test [@user]');
   });
 });

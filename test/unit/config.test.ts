@@ -213,3 +213,41 @@ describe('environment', () => {
     expect(loadEnv({ ...base, FIREWATCH_SECRET: '  ' }).FIREWATCH_SECRET).toBeUndefined();
   });
 });
+
+describe('paging_drills', () => {
+  it('takes a cron schedule and a time to acknowledge, ten minutes unless given', () => {
+    const config = parseConfig({ admin_channel: 'C0ADMIN', paging_drills: { schedule: '0 10 1 * *' } }, 'f.yaml');
+    expect(config.pagingDrills).toEqual({ schedule: '0 10 1 * *' });
+    expect(config.testAckWithinMs).toBe(600_000);
+    expect(
+      parseConfig({ admin_channel: 'C0ADMIN', paging_drills: { schedule: '0 10 1 * *', ack_within: '3m' } }, 'f.yaml').testAckWithinMs,
+    ).toBe(180_000);
+  });
+
+  it('gives test pages ten minutes to be acknowledged when no drills are set', () => {
+    const config = parseConfig({}, 'f.yaml');
+    expect(config.pagingDrills).toBeUndefined();
+    expect(config.testAckWithinMs).toBe(600_000);
+  });
+
+  it('refuses a bad cron, naming the field', () => {
+    expect(() => parseConfig({ admin_channel: 'C0ADMIN', paging_drills: { schedule: 'monthly' } }, 'f.yaml')).toThrow(
+      /f\.yaml is not valid:\n {2}paging_drills\.schedule: expected a node-cron expression/,
+    );
+  });
+
+  it('needs admin_channel, where its report goes', () => {
+    expect(() => parseConfig({ paging_drills: { schedule: '0 10 1 * *' } }, 'f.yaml')).toThrow(
+      /f\.yaml is not valid:\n {2}admin_channel: required when paging_drills is set/,
+    );
+  });
+
+  it('refuses an unknown key and a bad duration', () => {
+    expect(() => parseConfig({ admin_channel: 'C0ADMIN', paging_drills: { schedule: '0 10 1 * *', every: '1w' } }, 'f.yaml')).toThrow(
+      /paging_drills: unknown key "every"/,
+    );
+    expect(() =>
+      parseConfig({ admin_channel: 'C0ADMIN', paging_drills: { schedule: '0 10 1 * *', ack_within: 'soon' } }, 'f.yaml'),
+    ).toThrow(/paging_drills\.ack_within: expected a duration/);
+  });
+});

@@ -1,19 +1,27 @@
 import { scheduleDefFromConfig } from '../../paging/schedule.js';
 import { oncallMessage } from '../blocks/paging.js';
 import { escapeMrkdwn } from '../blocks/text.js';
+import { handleOncallTest, ONCALL_TEST_USAGE, parseOncallTest, type OncallTest } from './oncall-test.js';
 import { splitFirst } from './parsing.js';
 import { ephemeral, type GeneralSubcommand } from './subcommand.js';
 
-export const oncallCommand: GeneralSubcommand<{ kind: 'oncall'; schedule: string | undefined }> = {
+export const oncallCommand: GeneralSubcommand<{ kind: 'oncall'; schedule: string | undefined } | OncallTest> = {
   name: 'oncall',
-  usage: 'oncall [schedule]',
-  summary: 'who is on call now, and the next hand-offs',
+  usage: `oncall [schedule] · ${ONCALL_TEST_USAGE}`,
+  summary: 'who is on call now, and the next hand-offs · send a test page through a person’s whole chain (nobody else is paged)',
   needsIncident: false,
   parse({ rest }) {
-    const [schedule] = splitFirst(rest);
+    const [schedule, after] = splitFirst(rest);
+    if (schedule.toLowerCase() === 'test') return parseOncallTest(after);
     return { kind: 'oncall', schedule: schedule ? schedule.toLowerCase() : undefined };
   },
-  async handle({ services: { config }, ack }, { schedule }) {
+  async handle(ctx, parsed) {
+    if (parsed.kind === 'oncall_test') return handleOncallTest(ctx, parsed);
+    const { schedule } = parsed;
+    const {
+      services: { config },
+      ack,
+    } = ctx;
     const schedules = config.schedules.map(scheduleDefFromConfig).filter((s) => !schedule || s.id === schedule);
     if (schedule && schedules.length === 0) {
       const known = config.schedules.map((s) => s.id).join(', ') || 'none are configured';

@@ -9,6 +9,7 @@ import { canvasPostmortem, uploadPostmortem } from './postmortem.js';
 import { dmNotice, replyDeclared } from './replies.js';
 import { dmOverdueFollowup, postDigest } from './reports.js';
 import { announce, pinSummary, postSummary, updateSummary } from './summary.js';
+import { dmTestPage, postDrillReport, reportTestPage } from './test-pages.js';
 import { dmRole, dmSubscriber, postReminder, postTimelineEvent, summariseAlerts } from './timeline.js';
 
 export type { DeliveryContext } from './context.js';
@@ -37,6 +38,9 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'postmortem.canvas': canvasPostmortem,
   'alerts.summary': summariseAlerts,
   'notice.dm': dmNotice,
+  'testpage.dm': dmTestPage,
+  'testpage.report': reportTestPage,
+  'drill.report': postDrillReport,
 };
 
 function run<K extends SlackEffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

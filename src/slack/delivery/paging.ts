@@ -23,7 +23,7 @@ const PAGE_DM_EVENT = 'firewatch_page_dm';
  * Answers that mean this person cannot be DMed until someone changes a setting (the app's Messages tab,
  * its scopes, the person's account): trying again cannot help, and escalation must not wait on it.
  */
-const DM_REFUSED = new Set([
+export const DM_REFUSED: ReadonlySet<string> = new Set([
   'messages_tab_disabled',
   'cannot_dm_bot',
   'user_not_found',

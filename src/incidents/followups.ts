@@ -1,9 +1,10 @@
-import { and, asc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { enqueue } from '../outbox/enqueue.js';
 import type { Db, Tx } from '../db/client.js';
-import { followups, type Followup } from '../db/schema.js';
+import { followups, incidents, type Followup } from '../db/schema.js';
 import { recordEvent } from '../timeline/record.js';
 import { msg, person, refuse, type Outcome } from '../outcome.js';
+import { realIncidents } from './drills.js';
 import { incidentKey, lockIncident, noSuchIncident } from './queries.js';
 
 export const MAX_FOLLOWUP = 500;
@@ -104,11 +105,17 @@ export async function sweepOverdueFollowups(db: Db, batchSize = 100): Promise<nu
   });
 }
 
-/** Open follow-ups past their due date, across all incidents (for insights and digests). */
+/** Open follow-ups past their due date, across all incidents but drills (for insights and digests). */
 export async function overdueFollowupCount(tx: Tx, now: Date): Promise<number> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(followups)
-    .where(and(isNull(followups.doneAt), lte(followups.dueAt, now)));
+    .where(
+      and(
+        isNull(followups.doneAt),
+        lte(followups.dueAt, now),
+        inArray(followups.incidentId, tx.select({ id: incidents.id }).from(incidents).where(realIncidents)),
+      ),
+    );
   return Number(row?.n ?? 0);
 }

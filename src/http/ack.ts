@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Db } from '../db/client.js';
 import type { Incident } from '../db/schema.js';
+import { DRILL_MARK } from '../incidents/drills.js';
 import { incidentKey } from '../incidents/queries.js';
 import { readAckToken, redeemAckToken, type AckLink } from '../paging/ack-tokens.js';
 import type { Refusal } from '../outcome.js';
@@ -17,9 +18,11 @@ export interface AckRouteOptions {
 
 const TOKEN_PATH = /^\/ack\/([^/]+)$/;
 
+/** The incident's key, marked when it is a drill, so the page says at a glance that nothing is down. */
+const keyOf = (incident: Incident): string => `${incident.drill ? `${DRILL_MARK} · ` : ''}${incidentKey(incident.id)}`;
+
 /** A private incident's title is for its members only; the link may be forwarded or seen on a lock screen. */
-const incidentName = (incident: Incident): string =>
-  incident.isPrivate ? incidentKey(incident.id) : `${incidentKey(incident.id)}: ${incident.title}`;
+const incidentName = (incident: Incident): string => (incident.isPrivate ? keyOf(incident) : `${keyOf(incident)}: ${incident.title}`);
 
 /** Unknown or forged: 404; used or its page over: 410 (Gone), as it will never work again. */
 const statusOf = (refusal: Refusal): number => (refusal.code === 'not_found' ? 404 : refusal.code === 'final' ? 410 : 409);
@@ -44,7 +47,7 @@ async function answer(res: ServerResponse, link: AckLink, names: NamesOf, done: 
     sendPage(
       res,
       200,
-      `Acknowledged ${incidentKey(link.incident.id)}`,
+      `Acknowledged ${keyOf(link.incident)}`,
       `<h1>Acknowledged</h1>\n<p>${name}</p>\n<p>${messageHtml(link.message, named)}</p>`,
     );
     return;
@@ -52,7 +55,7 @@ async function answer(res: ServerResponse, link: AckLink, names: NamesOf, done: 
   sendPage(
     res,
     200,
-    `Acknowledge ${incidentKey(link.incident.id)}`,
+    `Acknowledge ${keyOf(link.incident)}`,
     `<h1>${name}</h1>\n<p>${messageHtml(link.message, named)} Acknowledging stops the escalation and adds you to the incident channel.</p>\n` +
       `<form method="post">\n<button type="submit">Acknowledge</button>\n</form>`,
   );

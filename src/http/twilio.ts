@@ -143,7 +143,7 @@ export function twilioRoutes(deps: Deps): Route[] {
         });
         const intro = again
           ? 'That key does nothing.'
-          : `Firewatch page for ${call.key}, severity ${call.severity}${call.title ? `: ${call.title}` : ''}.`;
+          : `${call.drill ? 'This is a drill, a practice incident. ' : ''}Firewatch page for ${call.key}, severity ${call.severity}${call.title ? `: ${call.title}` : ''}.`;
         return `<Gather numDigits="1" action="${xml(`${env.PUBLIC_URL}/twilio/voice?${action}`)}" method="POST">${say(`${intro} Press 1 to acknowledge. Press 2 to escalate.`)}</Gather>${goodbye('No key was pressed. Goodbye.')}`;
       };
       if (!query.data.step) return twiml(res, menu(false));

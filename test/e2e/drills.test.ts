@@ -1,6 +1,7 @@
 // Drills: `/incident drill` declares a practice incident that pages exactly as a real one does (in Slack
 // and by e-mail through a real SMTP server), marked DRILL everywhere a person sees it, and left out of the
 // announcement channel, subscriber DMs, the digest, insights, the metrics and `/incident list`.
+import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.js';
@@ -12,6 +13,12 @@ import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
 import { ackText } from '../support/slack-requests.js';
 import { SmtpTestServer } from '../support/smtp-server.js';
+
+const PROM_TOKEN = 'prom-token-0123456789';
+const AM_FIRING = JSON.parse(readFileSync(new URL('../fixtures/alerts/alertmanager-firing.json', import.meta.url), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 const smtp = new SmtpTestServer();
 beforeAll(() => smtp.start());
@@ -28,6 +35,7 @@ const fw = useFirewatch({
     ],
     escalation_policies: [{ id: 'primary', levels: [{ delay: '10m', targets: [{ user: 'U0BOB' }] }] }],
     people: [{ user: 'U0BOB', email: 'bob@example.com', rules: [{ after: '0m', via: ['slack', 'email'] }] }],
+    integrations: [{ id: 'prom', type: 'alertmanager', token: PROM_TOKEN, severity: 'sev3' }],
   },
 });
 
@@ -142,6 +150,23 @@ describe('/incident drill', () => {
     const drills = await fw.run('list drills', { channel: GENERAL });
     expect(drills).toContain(`INC-${drill.id}`);
     expect(drills).not.toContain(`INC-${real.id}`);
+  });
+
+  it('is never opened by an alert or by /incident declare', async () => {
+    const res = await fetch(`${fw.app.url}/webhooks/alertmanager/prom`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` },
+      body: JSON.stringify({ ...AM_FIRING, groupKey: `drill-test-${Date.now()}` }),
+    });
+    expect(res.status).toBe(202);
+    const key = ((await res.json()) as { incident?: string }).incident ?? '';
+    const opened = await fw.incident(Number(/^INC-(\d+)$/.exec(key)?.[1]));
+    expect(opened.drill).toBe(false);
+    expect(opened.channelName).toMatch(/^inc-/);
+
+    const declared = await fw.declare('drill practice channel');
+    expect(declared.incident.drill).toBe(false);
+    expect(fw.slack.channels.get(declared.channel)?.name).toBe(`inc-${declared.id}-drill-practice-channel`);
   });
 
   it('marks its postmortem DRILL', async () => {

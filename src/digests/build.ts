@@ -61,7 +61,12 @@ export async function buildDigest(tx: Tx, config: Config, options: { now: Date; 
     .select()
     .from(incidents)
     .where(
-      and(eq(incidents.isPrivate, false), realIncidents, inArray(incidents.status, [...RESOLVED_STATUSES]), gte(incidents.resolvedAt, options.since)),
+      and(
+        eq(incidents.isPrivate, false),
+        realIncidents,
+        inArray(incidents.status, [...RESOLVED_STATUSES]),
+        gte(incidents.resolvedAt, options.since),
+      ),
     )
     .orderBy(incidents.resolvedAt, incidents.id);
 

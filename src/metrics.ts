@@ -2,7 +2,7 @@ import { and, count, eq, inArray, min, sql } from 'drizzle-orm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from './db/client.js';
 import { incidents, outbox, pages } from './db/schema.js';
-import { realIncidents } from './incidents/drills.js';
+import { ofRealIncident, realIncidents } from './incidents/drills.js';
 import { OPEN_STATUSES } from './incidents/lifecycle.js';
 
 /**
@@ -90,8 +90,7 @@ export function createMetrics(db: Db) {
       const rows = await db
         .select({ state: pages.state, n: count() })
         .from(pages)
-        .innerJoin(incidents, eq(incidents.id, pages.incidentId))
-        .where(realIncidents)
+        .where(ofRealIncident(pages.incidentId))
         .groupBy(pages.state);
       for (const row of rows) this.set({ state: row.state }, Number(row.n));
     },

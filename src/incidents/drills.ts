@@ -1,4 +1,4 @@
-import { eq, type SQL } from 'drizzle-orm';
+import { eq, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { incidents, type Incident } from '../db/schema.js';
 
@@ -18,6 +18,10 @@ export const countsAsReal = (incident: Pick<Incident, 'drill'>): boolean => !inc
 
 /** `countsAsReal` as a query condition on `incidents`. */
 export const realIncidents: SQL = eq(incidents.drill, false);
+
+/** The same condition on rows that belong to an incident (follow-ups, pages), by their incident id column. */
+export const ofRealIncident = (incidentId: Column): SQL =>
+  sql`exists (select 1 from ${incidents} where ${incidents.id} = ${incidentId} and ${realIncidents})`;
 
 export async function isDrill(tx: Tx, incidentId: number): Promise<boolean> {
   const [row] = await tx.select({ drill: incidents.drill }).from(incidents).where(eq(incidents.id, incidentId));

@@ -1,10 +1,10 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { enqueue } from '../outbox/enqueue.js';
 import type { Db, Tx } from '../db/client.js';
-import { followups, incidents, type Followup } from '../db/schema.js';
+import { followups, type Followup } from '../db/schema.js';
 import { recordEvent } from '../timeline/record.js';
 import { msg, person, refuse, type Outcome } from '../outcome.js';
-import { realIncidents } from './drills.js';
+import { ofRealIncident } from './drills.js';
 import { incidentKey, lockIncident, noSuchIncident } from './queries.js';
 
 export const MAX_FOLLOWUP = 500;
@@ -110,12 +110,6 @@ export async function overdueFollowupCount(tx: Tx, now: Date): Promise<number> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(followups)
-    .where(
-      and(
-        isNull(followups.doneAt),
-        lte(followups.dueAt, now),
-        inArray(followups.incidentId, tx.select({ id: incidents.id }).from(incidents).where(realIncidents)),
-      ),
-    );
+    .where(and(isNull(followups.doneAt), lte(followups.dueAt, now), ofRealIncident(followups.incidentId)));
   return Number(row?.n ?? 0);
 }

@@ -1,8 +1,8 @@
-import { and, gte, inArray, lt } from 'drizzle-orm';
+import { and, gte, lt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { followups, incidents, jobRuns } from '../db/schema.js';
-import { realIncidents } from '../incidents/drills.js';
+import { ofRealIncident, realIncidents } from '../incidents/drills.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { computeInsights, type Insights } from './insights.js';
 
@@ -32,7 +32,7 @@ export async function insightsFor(tx: Tx, config: Config, days: number, now = ne
   const items = await tx
     .select({ createdAt: followups.createdAt, dueAt: followups.dueAt, doneAt: followups.doneAt })
     .from(followups)
-    .where(inArray(followups.incidentId, tx.select({ id: incidents.id }).from(incidents).where(realIncidents)));
+    .where(ofRealIncident(followups.incidentId));
   return computeInsights(
     // Private incidents count, but their titles say nothing to people outside them.
     rows.map(({ isPrivate, ...r }) => ({ ...r, title: isPrivate ? '' : r.title, alertGroup: r.source === 'slack' ? null : r.source })),

@@ -118,23 +118,39 @@ describe('/incident drill', () => {
   });
 
   it('is left out of the digest, insights, the metrics and /incident list, which real incidents are in', async () => {
-    const open = () => metric('firewatch_incidents_open', 'severity="sev3",status="investigating"');
-    const declares = () => metric('firewatch_declares_total', 'source="slack"');
-    const before = {
-      insights: (await insightsFor(fw.db, fw.config, 30)).incidents.current,
-      open: await open(),
-      declares: await declares(),
+    /** Everything that reports on incidents, as numbers: each must move for the real incident and not for the drill. */
+    const counts = async () => {
+      const insights = await insightsFor(fw.db, fw.config, 30);
+      const pagesByState = await Promise.all(
+        ['triggered', 'acknowledged', 'resolved', 'exhausted'].map((state) => metric('firewatch_pages', `state="${state}"`)),
+      );
+      return {
+        insights: insights.incidents.current,
+        insightFollowups: insights.followups.opened,
+        overdue: (await previewDigest(fw.db, fw.config)).overdueFollowups ?? 0,
+        open: await metric('firewatch_incidents_open', 'severity="sev2",status="investigating"'),
+        declares: await metric('firewatch_declares_total', 'source="slack"'),
+        pages: pagesByState.reduce((a, b) => a + b, 0),
+      };
     };
+    const before = await counts();
 
-    const drill = await fw.declareCommand('drill sev3 Quarterly game day');
-    expect((await insightsFor(fw.db, fw.config, 30)).incidents.current).toBe(before.insights);
-    expect(await open()).toBe(before.open);
-    expect(await declares()).toBe(before.declares);
+    const drill = await fw.declareCommand('drill sev2 Quarterly game day');
+    await fw.run('followup Rehearse the rollback due:2020-01-01', { incident: drill.id });
+    await pageDmAbout(drill.id);
+    expect(await counts()).toEqual(before);
 
-    const real = await fw.declare('Checkout errors in EU');
-    expect((await insightsFor(fw.db, fw.config, 30)).incidents.current).toBe(before.insights + 1);
-    expect(await open()).toBe(before.open + 1);
-    expect(await declares()).toBe(before.declares + 1);
+    const real = await fw.declare('Checkout errors in EU', { severity: 'sev2' });
+    await fw.run('followup Alert on checkout errors due:2020-01-01', { incident: real.id });
+    await pageDmAbout(real.id);
+    expect(await counts()).toEqual({
+      insights: before.insights + 1,
+      insightFollowups: before.insightFollowups + 1,
+      overdue: before.overdue + 1,
+      open: before.open + 1,
+      declares: before.declares + 1,
+      pages: before.pages + 1,
+    });
     expect(real.incident.drill).toBe(false);
     expect(announcementsAbout(real.id)).toHaveLength(1);
 

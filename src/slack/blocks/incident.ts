@@ -38,8 +38,8 @@ export function drillMarked(incident: Pick<Incident, 'drill'>, text: string): st
 const DRILL_NOTICE = `🧪 *${DRILL_MARK}*: a practice incident. Its pages go out for real; it is left out of announcements, digests, insights and the metrics.`;
 
 /**
- * `SEV2 · Investigating · Lead: @alice` (after `🧪 DRILL · ` in a drill). A topic shows `<@U…>` as typed, not as a mention, so a lead whose name
- * Slack cannot give is pointed at in the summary, which does render mentions.
+ * `SEV2 · Investigating · Lead: @alice`, after `🧪 DRILL · ` in a drill. A topic shows `<@U…>` as typed, not
+ * as a mention, so a lead whose name Slack cannot give is pointed at in the summary, which does render mentions.
  */
 export function topicText(incident: Incident, leadName: string | undefined): string {
   const lead = incident.leadId ? `Lead: ${leadName ? `@${leadName}` : 'see the summary'}` : 'Lead: none';

@@ -1,7 +1,8 @@
-import { count, eq, inArray, min, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, min, sql } from 'drizzle-orm';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from './db/client.js';
 import { incidents, outbox, pages } from './db/schema.js';
+import { ofRealIncident, realIncidents } from './incidents/drills.js';
 import { OPEN_STATUSES } from './incidents/lifecycle.js';
 
 /**
@@ -65,7 +66,7 @@ export function createMetrics(db: Db) {
   };
   new Gauge({
     name: 'firewatch_incidents_open',
-    help: 'Open incidents by severity and status',
+    help: 'Open incidents by severity and status (drills are not counted)',
     labelNames: ['severity', 'status'],
     registers: [registry],
     async collect() {
@@ -73,21 +74,25 @@ export function createMetrics(db: Db) {
       const rows = await db
         .select({ severity: incidents.severity, status: incidents.status, n: count() })
         .from(incidents)
-        .where(inArray(incidents.status, [...OPEN_STATUSES]))
+        .where(and(realIncidents, inArray(incidents.status, [...OPEN_STATUSES])))
         .groupBy(incidents.severity, incidents.status);
       for (const row of rows) this.set({ severity: row.severity, status: row.status }, Number(row.n));
     },
   });
   new Gauge({
     name: 'firewatch_pages',
-    help: 'Pages by state: triggered (escalating), acknowledged, resolved, exhausted',
+    help: 'Pages by state: triggered (escalating), acknowledged, resolved, exhausted (pages of drills are not counted)',
     labelNames: ['state'],
     registers: [registry],
     async collect() {
       this.reset();
       for (const state of ['triggered', 'acknowledged', 'resolved', 'exhausted']) this.set({ state }, 0);
-      // Test pages wake nobody for an incident: an alert on triggered pages must not fire for a drill.
-      const rows = await db.select({ state: pages.state, n: count() }).from(pages).where(eq(pages.kind, 'incident')).groupBy(pages.state);
+      // Test pages and drills wake nobody for a real incident: an alert on triggered pages must fire for neither.
+      const rows = await db
+        .select({ state: pages.state, n: count() })
+        .from(pages)
+        .where(ofRealIncident(pages.incidentId))
+        .groupBy(pages.state);
       for (const row of rows) this.set({ state: row.state }, Number(row.n));
     },
   });

@@ -18,6 +18,8 @@ export const incidents = pgTable(
     leadId: text('lead_id'),
     declaredBy: text('declared_by').notNull(),
     isPrivate: boolean('is_private').notNull().default(false),
+    /** A practice incident (`/incident drill`): it pages for real but is left out of everything that reports on incidents. */
+    drill: boolean('drill').notNull().default(false),
     source: text('source').notNull().default('slack'),
     /** The name Firewatch asked Slack for; kept so a retried create can recognise its own channel. */
     channelName: text('channel_name'),

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Tx } from '../db/client.js';
 import { incidents, timelineEvents } from '../db/schema.js';
+import { realIncidents } from '../incidents/drills.js';
 import { OPEN_STATUSES, RESOLVED_STATUSES } from '../incidents/lifecycle.js';
 import { overdueFollowupCount } from '../incidents/followups.js';
 
@@ -28,13 +29,13 @@ export interface DigestData {
 /**
  * The digest as plain data (dates as ISO strings, so it can be stored and re-rendered): open incidents
  * grouped by severity, most severe first, then those resolved since the previous digest. Private
- * incidents are never included.
+ * incidents and drills are never included.
  */
 export async function buildDigest(tx: Tx, config: Config, options: { now: Date; since: Date }): Promise<DigestData> {
   const open = await tx
     .select()
     .from(incidents)
-    .where(and(eq(incidents.isPrivate, false), inArray(incidents.status, [...OPEN_STATUSES])))
+    .where(and(eq(incidents.isPrivate, false), realIncidents, inArray(incidents.status, [...OPEN_STATUSES])))
     .orderBy(incidents.createdAt, incidents.id);
   const updates = open.length
     ? await tx
@@ -59,7 +60,14 @@ export async function buildDigest(tx: Tx, config: Config, options: { now: Date; 
   const resolved = await tx
     .select()
     .from(incidents)
-    .where(and(eq(incidents.isPrivate, false), inArray(incidents.status, [...RESOLVED_STATUSES]), gte(incidents.resolvedAt, options.since)))
+    .where(
+      and(
+        eq(incidents.isPrivate, false),
+        realIncidents,
+        inArray(incidents.status, [...RESOLVED_STATUSES]),
+        gte(incidents.resolvedAt, options.since),
+      ),
+    )
     .orderBy(incidents.resolvedAt, incidents.id);
 
   // A severity removed from the config since still shows, after the configured ones.

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Db } from '../db/client.js';
 import type { Incident } from '../db/schema.js';
+import { DRILL_MARK } from '../incidents/drills.js';
 import { incidentKey } from '../incidents/queries.js';
 import { readAckToken, redeemAckToken, type AckLink } from '../paging/ack-tokens.js';
 import type { Refusal } from '../outcome.js';
@@ -17,9 +18,11 @@ export interface AckRouteOptions {
 
 const TOKEN_PATH = /^\/ack\/([^/]+)$/;
 
+/** The incident's key, marked when it is a drill, so the page says at a glance that nothing is down. */
+const keyOf = (incident: Incident): string => `${incident.drill ? `${DRILL_MARK} · ` : ''}${incidentKey(incident.id)}`;
+
 /** A private incident's title is for its members only; the link may be forwarded or seen on a lock screen. */
-const incidentName = (incident: Incident): string =>
-  incident.isPrivate ? incidentKey(incident.id) : `${incidentKey(incident.id)}: ${incident.title}`;
+const incidentName = (incident: Incident): string => (incident.isPrivate ? keyOf(incident) : `${keyOf(incident)}: ${incident.title}`);
 
 /** Unknown or forged: 404; used or its page over: 410 (Gone), as it will never work again. */
 const statusOf = (refusal: Refusal): number => (refusal.code === 'not_found' ? 404 : refusal.code === 'final' ? 410 : 409);
@@ -41,7 +44,7 @@ async function answer(res: ServerResponse, link: AckLink, names: NamesOf, done: 
   }
   const { incident } = link;
   // A test page says so on every surface, so nobody mistakes it for an incident.
-  const title = incident ? incidentKey(incident.id) : 'test page';
+  const title = incident ? keyOf(incident) : 'test page';
   const name = incident ? escapeHtml(incidentName(incident)) : 'TEST PAGE — nothing is wrong';
   if (done) {
     sendPage(res, 200, `Acknowledged ${title}`, `<h1>Acknowledged</h1>\n<p>${name}</p>\n<p>${messageHtml(link.message, named)}</p>`);

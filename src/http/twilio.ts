@@ -146,7 +146,7 @@ export function twilioRoutes(deps: Deps): Route[] {
           ? 'That key does nothing.'
           : call.kind === 'test'
             ? 'This is a Firewatch TEST PAGE. Nothing is wrong.'
-            : `Firewatch page for ${call.key}, severity ${call.severity}${call.title ? `: ${call.title}` : ''}.`;
+            : `${call.drill ? 'This is a drill, a practice incident. ' : ''}Firewatch page for ${call.key}, severity ${call.severity}${call.title ? `: ${call.title}` : ''}.`;
         const keys = test ? 'Press 1 to acknowledge.' : 'Press 1 to acknowledge. Press 2 to escalate.';
         return `<Gather numDigits="1" action="${xml(`${env.PUBLIC_URL}/twilio/voice?${action}`)}" method="POST">${say(`${intro} ${keys}`)}</Gather>${goodbye('No key was pressed. Goodbye.')}`;
       };

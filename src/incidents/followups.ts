@@ -4,6 +4,7 @@ import type { Db, Tx } from '../db/client.js';
 import { followups, type Followup } from '../db/schema.js';
 import { recordEvent } from '../timeline/record.js';
 import { msg, person, refuse, type Outcome } from '../outcome.js';
+import { ofRealIncident } from './drills.js';
 import { incidentKey, lockIncident, noSuchIncident } from './queries.js';
 
 export const MAX_FOLLOWUP = 500;
@@ -104,11 +105,11 @@ export async function sweepOverdueFollowups(db: Db, batchSize = 100): Promise<nu
   });
 }
 
-/** Open follow-ups past their due date, across all incidents (for insights and digests). */
+/** Open follow-ups past their due date, across all incidents but drills (for insights and digests). */
 export async function overdueFollowupCount(tx: Tx, now: Date): Promise<number> {
   const [row] = await tx
     .select({ n: sql<number>`count(*)::int` })
     .from(followups)
-    .where(and(isNull(followups.doneAt), lte(followups.dueAt, now)));
+    .where(and(isNull(followups.doneAt), lte(followups.dueAt, now), ofRealIncident(followups.incidentId)));
   return Number(row?.n ?? 0);
 }

@@ -1,17 +1,19 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, not, or, sql } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Tx } from '../db/client.js';
 import { incidentMembers, incidents, type Incident } from '../db/schema.js';
+import { realIncidents } from './drills.js';
 import { OPEN_STATUSES } from './lifecycle.js';
 
-/** Open incidents the viewer may see, most severe first, then oldest first. */
-export async function openIncidentsFor(tx: Tx, config: Config, viewer: string): Promise<Incident[]> {
+/** Open incidents the viewer may see, most severe first, then oldest first: the real ones, or with `drills` the drills only. */
+export async function openIncidentsFor(tx: Tx, config: Config, viewer: string, options: { drills?: boolean } = {}): Promise<Incident[]> {
   const rows = await tx
     .select()
     .from(incidents)
     .where(
       and(
         inArray(incidents.status, [...OPEN_STATUSES]),
+        options.drills ? not(realIncidents) : realIncidents,
         or(
           eq(incidents.isPrivate, false),
           sql`exists (select 1 from ${incidentMembers} where ${incidentMembers.incidentId} = ${incidents.id} and ${incidentMembers.userId} = ${viewer})`,

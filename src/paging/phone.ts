@@ -77,6 +77,8 @@ export type PageCall =
       readonly severity: string;
       /** Left out for a private incident: whoever holds the phone may not be the person paged. */
       readonly title: string | undefined;
+      /** A practice incident: the call says so before anything else. */
+      readonly drill: boolean;
       /** The page's step when the call was read, so a key pressed on a stale call cannot skip a level. */
       readonly step: number;
     };
@@ -105,6 +107,7 @@ export async function pageCall(db: Db, config: Config, ids: { pageId: number; us
     key,
     severity: severity ? `${severity.id.toUpperCase()}, ${severity.label}` : incident.severity.toUpperCase(),
     title: incident.isPrivate ? undefined : incident.title,
+    drill: incident.drill,
     step: page.step,
   };
 }

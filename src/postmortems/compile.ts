@@ -45,6 +45,8 @@ export interface PostmortemInput {
     declaredBy: string;
     source: string;
     createdAt: Date;
+    /** A practice incident: the document says so at its top. */
+    drill?: boolean;
   };
   roles: Array<{ role: string; userId: string }>;
   /** In any order: the document orders them. */
@@ -205,7 +207,8 @@ export function compilePostmortem(input: PostmortemInput): string {
   const description = incident.description.trim() ? ['Description when declared:', blockquote(incident.description.trim())] : [];
 
   return `${[
-    `# Postmortem: ${incidentKey(incident.id)} — ${inline(incident.title, names)}`,
+    `# Postmortem: ${incident.drill ? 'DRILL · ' : ''}${incidentKey(incident.id)} — ${inline(incident.title, names)}`,
+    ...(incident.drill ? ['> **DRILL:** this was a practice incident. It is left out of insights, digests and the metrics.'] : []),
     facts(input),
     section('Summary', written(answers.summary), ...description),
     section('Impact', ...impact(input, metrics)),

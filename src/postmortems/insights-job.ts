@@ -2,6 +2,7 @@ import { and, gte, lt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { followups, incidents, jobRuns } from '../db/schema.js';
+import { ofRealIncident, realIncidents } from '../incidents/drills.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { computeInsights, type Insights } from './insights.js';
 
@@ -10,7 +11,7 @@ export const INSIGHTS_JOB = 'insights';
 export const DEFAULT_INSIGHT_DAYS = 30;
 const DAY_MS = 86_400_000;
 
-/** Insights over the last `days` (compared with the `days` before), from the incidents table. */
+/** Insights over the last `days` (compared with the `days` before), from the incidents table; drills are practice, not history. */
 export async function insightsFor(tx: Tx, config: Config, days: number, now = new Date()): Promise<Insights> {
   const from = new Date(now.getTime() - 2 * days * DAY_MS);
   const rows = await tx
@@ -27,8 +28,11 @@ export async function insightsFor(tx: Tx, config: Config, days: number, now = ne
       isPrivate: incidents.isPrivate,
     })
     .from(incidents)
-    .where(and(gte(incidents.createdAt, from), lt(incidents.createdAt, now)));
-  const items = await tx.select({ createdAt: followups.createdAt, dueAt: followups.dueAt, doneAt: followups.doneAt }).from(followups);
+    .where(and(realIncidents, gte(incidents.createdAt, from), lt(incidents.createdAt, now)));
+  const items = await tx
+    .select({ createdAt: followups.createdAt, dueAt: followups.dueAt, doneAt: followups.doneAt })
+    .from(followups)
+    .where(ofRealIncident(followups.incidentId));
   return computeInsights(
     // Private incidents count, but their titles say nothing to people outside them.
     rows.map(({ isPrivate, ...r }) => ({ ...r, title: isPrivate ? '' : r.title, alertGroup: r.source === 'slack' ? null : r.source })),

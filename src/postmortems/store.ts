@@ -89,6 +89,7 @@ export async function postmortemSource(tx: Tx, config: Config, incident: Inciden
       declaredBy: incident.declaredBy,
       source: incident.source,
       createdAt: incident.createdAt,
+      drill: incident.drill,
     },
     roles: await rolesOf(tx, incident.id),
     events: events.map((e) => ({ id: e.id, kind: e.kind, actor: e.actor, occurredAt: e.occurredAt, data: e.data })),

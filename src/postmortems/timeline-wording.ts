@@ -70,7 +70,7 @@ export function describeEvent(row: MetricEvent, updateTexts: ReadonlySet<string>
         ...(d.type ? [`type ${slack(d.type)}`] : []),
         ...(d.private ? ['private'] : []),
       ];
-      return { text: `🚨 Declared: ${d.title} (${details.join(', ')})` };
+      return { text: `🚨 ${d.drill ? 'Declared a drill' : 'Declared'}: ${d.title} (${details.join(', ')})` };
     }
     case 'status_changed': {
       const { from, to, message } = event.data;

@@ -41,6 +41,7 @@ export const timelineEventSchemas = {
     status: status.optional(),
     source: z.string().optional(),
     type: z.string().optional(),
+    drill: z.boolean().optional(),
   }),
   /** `message`: the update text, the resolution summary, the reason to reopen or to decline. */
   status_changed: z.object({ from: status, to: status, message: z.string().optional(), reopen: z.boolean().optional() }),

@@ -29,6 +29,8 @@ export interface Audience {
 /** What the recorder knows beyond the event: a status update that also moved the status or severity. */
 export interface AudienceContext {
   movedStatusOrSeverity?: boolean;
+  /** The incident is a drill: only its own channel and the people in it hear of it. */
+  drill?: boolean;
 }
 
 const NOBODY: Audience = {
@@ -99,8 +101,17 @@ function ruleFor<K extends TimelineKind>(entry: TimelineEntry<K>, context: Audie
   return rule(entry.data, context);
 }
 
+/** Stakeholders follow real incidents only: a drill has no announcement thread to reply in and tells no subscriber. */
+const withinDrill = (audience: Audience): Audience => ({ ...audience, thread: 'none', subscribers: false });
+
 export function audienceOf(entry: TimelineEntry, context: AudienceContext = {}): Audience {
-  return ruleFor(entry, context);
+  const audience = ruleFor(entry, context);
+  return context.drill ? withinDrill(audience) : audience;
+}
+
+/** Whether a new incident is announced in announcements_channel: a private one is not, nor is a drill. */
+export function announcedWhenDeclared(incident: { isPrivate: boolean; drill: boolean }): boolean {
+  return !incident.isPrivate && !incident.drill;
 }
 
 /** The effects an audience asks for, in the order Slack should see them. */

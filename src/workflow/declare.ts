@@ -4,7 +4,7 @@ import type { Db, Tx } from '../db/client.js';
 import { incidentMembers, incidents, timelineEvents, type Incident } from '../db/schema.js';
 import type { Effect, ReplyTarget } from '../outbox/effects.js';
 import { enqueueForIncidents } from '../outbox/enqueue.js';
-import { incidentChannelName } from '../incidents/channel-name.js';
+import { channelNameOf } from '../incidents/channel-name.js';
 import type { StartStatus } from '../incidents/lifecycle.js';
 import { isPerson } from '../incidents/people.js';
 import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../incidents/cadence.js';
@@ -14,6 +14,7 @@ import { triggerPage } from '../paging/pages.js';
 import { incidentKey } from '../incidents/queries.js';
 import { msg, refuse, type Done, type Refusal } from '../outcome.js';
 import { timelineRow } from '../timeline/record.js';
+import { announcedWhenDeclared } from './audience.js';
 import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from '../incidents/validate.js';
 
 export interface DeclareRequest {
@@ -30,6 +31,8 @@ export interface DeclareRequest {
   /** A person's declaration starts in investigating; an incident opened by an alert starts in triage. */
   initialStatus?: StartStatus;
   source?: string;
+  /** A practice incident: only `/incident drill` sets it (incidents/drills.ts says what it is left out of). */
+  drill?: boolean;
 }
 
 /** A refused declaration says what is wrong with each field, for a form to show beside each one. */
@@ -68,7 +71,8 @@ function planIncident(config: Config, { severity, request }: Opening, incidentId
   const status = request.initialStatus ?? 'investigating';
   const source = request.source ?? 'slack';
   const description = request.description.trim();
-  const announcementChannel = request.isPrivate ? null : (config.announcementsChannel ?? null);
+  const drill = request.drill ?? false;
+  const announcementChannel = announcedWhenDeclared({ isPrivate: request.isPrivate, drill }) ? (config.announcementsChannel ?? null) : null;
 
   const effects: Effect[] = [{ kind: 'channel.create', payload: { incidentId } }];
   if (people.length) effects.push({ kind: 'channel.invite', payload: { incidentId, users: people } });
@@ -92,8 +96,9 @@ function planIncident(config: Config, { severity, request }: Opening, incidentId
       leadId,
       declaredBy: request.declaredBy,
       isPrivate: request.isPrivate,
+      drill,
       announcementChannel,
-      channelName: incidentChannelName(incidentId, title),
+      channelName: channelNameOf({ id: incidentId, title, drill }),
       nextUpdateDueAt: nextUpdateDueAt(config, severity.id),
       leadNudgeAt: leadId ? null : later(LEAD_NUDGE_MS),
     },
@@ -112,6 +117,7 @@ function planIncident(config: Config, { severity, request }: Opening, incidentId
         status,
         source,
         ...(request.type ? { type: request.type } : {}),
+        ...(drill ? { drill } : {}),
       },
     }),
     effects: effects.map((effect) => ({ incidentId, effect })),
@@ -165,7 +171,7 @@ export async function openIncidents(tx: Tx, config: Config, openings: readonly O
         policy,
         rules: (rules ??= await freezeRules(tx, config)),
         actor: person ? request.declaredBy : null,
-        message: `${person ? 'Declared' : 'Opened by an alert'} as ${severity.id.toUpperCase()}`,
+        message: `${request.drill ? 'Drill declared' : person ? 'Declared' : 'Opened by an alert'} as ${severity.id.toUpperCase()}`,
       });
   }
   return opened;

@@ -221,6 +221,17 @@ describe('a page’s voice call', () => {
     expect(fw.slack.textOf(dm)).toContain('Acknowledged by <@U0ALICE>');
   });
 
+  it('says first that a drill’s page is a drill', async () => {
+    const drill = await fw.declareCommand('drill sev1 Failover practice');
+    await fw.slack.waitFor(() => fw.dmsTo('U0ALICE').find((m) => fw.slack.textOf(m).includes(`INC-${drill.id}*`)));
+    const [page] = await pagesOf(drill.id);
+    const answered = await twilio.answer(await call(page!.id), '1');
+    expect(answered.heard[0]!.says[0]).toBe(
+      `This is a drill, a practice incident. Firewatch page for INC-${drill.id}, severity SEV1, Critical: Failover practice. Press 1 to acknowledge. Press 2 to escalate.`,
+    );
+    expect((await pagesOf(drill.id))[0]).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'U0ALICE' });
+  });
+
   it('escalates to the next level when they press 2, and a stale call pressing 2 again does not skip a level', async () => {
     const { id, page } = await pageByPolicy('Queue backlog');
     const first = await twilio.answer(await call(page.id), '2');

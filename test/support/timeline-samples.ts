@@ -69,6 +69,7 @@ export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
     leadId: 'U0ALICE',
     declaredBy: 'U0ALICE',
     isPrivate: false,
+    drill: false,
     source: 'slack',
     channelName: null,
     channelId: null,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../../src/outbox/effects.js';
 import { isTimelineKind, timelineEventSchemas, type TimelineData, type TimelineKind } from '../../src/timeline/events.js';
-import { announce, audienceOf, effectsFor, recorded } from '../../src/workflow/audience.js';
+import { announce, announcedWhenDeclared, audienceOf, effectsFor, recorded } from '../../src/workflow/audience.js';
 import { samples } from '../support/timeline-samples.js';
 
 const incidentId = 7;
@@ -109,5 +109,39 @@ describe('who hears about other changes', () => {
     }
     expect(() => recorded({ id: eventId, incidentId, kind: 'status_changed', data: { to: 'resolved' } })).toThrow(/does not describe/);
     expect(() => recorded({ id: eventId, incidentId, kind: 'no_such_kind', data: {} })).toThrow();
+  });
+});
+
+describe('who hears about a drill', () => {
+  it('keeps every event of a drill in its own channel: no announcement thread, no broadcast, no subscriber DM', () => {
+    for (const kind of Object.keys(timelineEventSchemas).filter(isTimelineKind)) {
+      const known = recorded({ id: eventId, incidentId, kind, data: samples[kind] });
+      const effects = effectsFor(known, audienceOf(known, { drill: true }), ['U1']);
+      expect(kinds(effects), kind).not.toContain('timeline.post:announcement_thread');
+      expect(kinds(effects), kind).not.toContain('subscriber.dm');
+    }
+  });
+
+  it('still tells the channel, the summary and the topic of a drill what a real incident’s would hear', () => {
+    const resolved = moved('monitoring', 'resolved');
+    expect(kinds(effectsFor(resolved, audienceOf(resolved, { drill: true }), ['U1']))).toEqual([
+      'timeline.post:channel',
+      'summary.update',
+      'channel.topic',
+    ]);
+    expect(kinds(effectsFor(resolved, audienceOf(resolved, { drill: false }), ['U1']))).toEqual([
+      'timeline.post:channel',
+      'timeline.post:announcement_thread',
+      'summary.update',
+      'channel.topic',
+      'subscriber.dm',
+    ]);
+  });
+
+  it('announces a declaration only of a public incident that is not a drill', () => {
+    expect(announcedWhenDeclared({ isPrivate: false, drill: false })).toBe(true);
+    expect(announcedWhenDeclared({ isPrivate: true, drill: false })).toBe(false);
+    expect(announcedWhenDeclared({ isPrivate: false, drill: true })).toBe(false);
+    expect(announcedWhenDeclared({ isPrivate: true, drill: true })).toBe(false);
   });
 });

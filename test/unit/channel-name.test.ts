@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { incidentChannelName, MAX_CHANNEL_NAME, slugify } from '../../src/incidents/channel-name.js';
+import { channelNameOf, drillChannelName, incidentChannelName, MAX_CHANNEL_NAME, slugify } from '../../src/incidents/channel-name.js';
 
 describe('incident channel names', () => {
   it('names the channel inc-<n>-<slug of title>', () => {
@@ -61,6 +61,37 @@ describe('incident channel names', () => {
         const full = slugify(title);
         expect(full === slug || full.startsWith(`${slug}-`) || words[0]!.length > 70).toBe(true);
       }),
+    );
+  });
+});
+
+describe('drill channel names', () => {
+  it('names a drill’s channel drill-<n>-<slug of title>, and a real incident’s inc-<n>-…', () => {
+    expect(drillChannelName(12, 'Failover practice')).toBe('drill-12-failover-practice');
+    expect(channelNameOf({ id: 12, title: 'Failover practice', drill: true })).toBe('drill-12-failover-practice');
+    expect(channelNameOf({ id: 12, title: 'Failover practice', drill: false })).toBe('inc-12-failover-practice');
+  });
+
+  it('adds the name_taken suffix the same way, and falls back to "practice" when nothing of the title survives', () => {
+    expect(channelNameOf({ id: 5, title: 'Failover practice', drill: true }, 3)).toBe('drill-5-failover-practice-3');
+    expect(drillChannelName(9, '🧪🧪')).toBe('drill-9-practice');
+  });
+
+  it('always yields a valid Slack channel name with the drill prefix, within 80 characters', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.string({ maxLength: 300, unit: 'grapheme' }),
+        fc.integer({ min: 1, max: 99 }),
+        (n, title, attempt) => {
+          const name = channelNameOf({ id: n, title, drill: true }, attempt);
+          expect(name).toMatch(/^[a-z0-9-]+$/);
+          expect(name.length).toBeLessThanOrEqual(MAX_CHANNEL_NAME);
+          expect(name.startsWith(`drill-${n}-`)).toBe(true);
+          expect(name).not.toMatch(/--|-$/);
+          if (attempt > 1) expect(name.endsWith(`-${attempt}`)).toBe(true);
+        },
+      ),
     );
   });
 });

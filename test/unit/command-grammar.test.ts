@@ -52,6 +52,33 @@ describe('/incident grammar', () => {
     expect(parseCommand('  help ', SEVERITIES)).toEqual({ kind: 'help' });
   });
 
+  it('reads drill like declare: an optional severity, then an optional title', () => {
+    expect(parseCommand('drill sev2 Failover practice', SEVERITIES)).toEqual({
+      kind: 'drill',
+      severity: 'sev2',
+      title: 'Failover practice',
+    });
+    expect(parseCommand('DRILL Failover practice', SEVERITIES)).toEqual({ kind: 'drill', severity: undefined, title: 'Failover practice' });
+    expect(parseCommand('drill sev1', SEVERITIES)).toEqual({ kind: 'drill', severity: 'sev1', title: '' });
+    expect(parseCommand('drill', SEVERITIES)).toEqual({ kind: 'drill', severity: undefined, title: '' });
+  });
+
+  it('refuses a drill with an unknown severity, listing the configured ones', () => {
+    expect(parseCommand('drill sev9', SEVERITIES)).toEqual({
+      kind: 'invalid',
+      message: 'Unknown severity "sev9". Choose one of: sev1, sev2, sev3, sev4.',
+    });
+  });
+
+  it('lists real incidents by default, drills only when asked, and refuses anything else', () => {
+    expect(parseCommand('list', SEVERITIES)).toEqual({ kind: 'list', drills: false });
+    expect(parseCommand('list drills', SEVERITIES)).toEqual({ kind: 'list', drills: true });
+    expect(parseCommand('list everything', SEVERITIES)).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('list [drills]'),
+    });
+  });
+
   it('names an unknown subcommand', () => {
     expect(parseCommand('frobnicate now', SEVERITIES)).toEqual({ kind: 'unknown', name: 'frobnicate' });
   });
@@ -59,6 +86,7 @@ describe('/incident grammar', () => {
   it('lists every subcommand of the contract in help', () => {
     const names = [
       'declare',
+      'drill',
       'status',
       'update',
       'severity',
@@ -90,7 +118,7 @@ describe('/incident grammar', () => {
       fc.property(fc.string({ maxLength: 2000 }), (text) => {
         const parsed = parseCommand(text, SEVERITIES);
         expect(parsed.kind).toMatch(
-          /^(declare|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|oncall_test|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
+          /^(declare|drill|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|oncall_test|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
         );
       }),
     );

@@ -138,6 +138,16 @@ function sectionOf(markdown: string, heading: string): string {
   return markdown.slice(start, end === -1 ? undefined : end);
 }
 
+describe('compiling a drill’s postmortem', () => {
+  it('says DRILL in the title and in a note under it, and a real incident’s says neither', () => {
+    const input = multiDayIncident();
+    const lines = compilePostmortem({ ...input, incident: { ...input.incident, drill: true } }).split('\n');
+    expect(lines[0]).toMatch(/^# Postmortem: DRILL · INC-\d+ — /);
+    expect(lines[2]).toBe('> **DRILL:** this was a practice incident. It is left out of insights, digests and the metrics.');
+    expect(compilePostmortem({ ...input, incident: { ...input.incident, drill: false } })).not.toContain('DRILL');
+  });
+});
+
 describe('compiling a multi-day incident', () => {
   const input = multiDayIncident();
   const markdown = compilePostmortem(input);

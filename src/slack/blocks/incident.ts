@@ -2,6 +2,7 @@ import type { Button, KnownBlock } from '@slack/types';
 import type { Config } from '../../config/load.js';
 import { findSeverity } from '../../config/load.js';
 import type { Incident } from '../../db/schema.js';
+import { DRILL_MARK } from '../../incidents/drills.js';
 import { isWorking } from '../../incidents/lifecycle.js';
 import { isPerson } from '../../incidents/people.js';
 import { incidentKey } from '../../incidents/queries.js';
@@ -28,13 +29,21 @@ export function severityText(config: Config, id: string): string {
   return severity ? `${severity.id.toUpperCase()} (${severity.label})` : id.toUpperCase();
 }
 
+/** A drill's text starts with its mark, so that no glance at a channel, a DM or a notification takes it for an outage. */
+export function drillMarked(incident: Pick<Incident, 'drill'>, text: string): string {
+  return incident.drill ? `🧪 ${DRILL_MARK} · ${text}` : text;
+}
+
+/** What a drill's summary says under its header. */
+const DRILL_NOTICE = `🧪 *${DRILL_MARK}*: a practice incident. Its pages go out for real; it is left out of announcements, digests, insights and the metrics.`;
+
 /**
- * `SEV2 · Investigating · Lead: @alice`. A topic shows `<@U…>` as typed, not as a mention, so a lead whose name
- * Slack cannot give is pointed at in the summary, which does render mentions.
+ * `SEV2 · Investigating · Lead: @alice`, after `🧪 DRILL · ` in a drill. A topic shows `<@U…>` as typed, not
+ * as a mention, so a lead whose name Slack cannot give is pointed at in the summary, which does render mentions.
  */
 export function topicText(incident: Incident, leadName: string | undefined): string {
   const lead = incident.leadId ? `Lead: ${leadName ? `@${leadName}` : 'see the summary'}` : 'Lead: none';
-  return truncate(`${incident.severity.toUpperCase()} · ${statusLabel(incident.status)} · ${lead}`, 250);
+  return truncate(drillMarked(incident, `${incident.severity.toUpperCase()} · ${statusLabel(incident.status)} · ${lead}`), 250);
 }
 
 function headline(incident: Incident): string {
@@ -63,6 +72,8 @@ function summaryButtons(incident: Incident): Button[] {
     value,
     ...extra,
   });
+  // Subscribers hear of real incidents only (workflow/audience.ts): a drill offers nothing to subscribe to.
+  const subscribe = incident.drill ? [] : [button(SUMMARY_ACTIONS.subscribe, 'Subscribe')];
   if (incident.status === 'triage') {
     return [
       button(SUMMARY_ACTIONS.accept, 'Accept', { style: 'primary' }),
@@ -73,7 +84,7 @@ function summaryButtons(incident: Incident): Button[] {
     return [
       button(SUMMARY_ACTIONS.postUpdate, 'Post update', { style: 'primary' }),
       button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
-      button(SUMMARY_ACTIONS.subscribe, 'Subscribe'),
+      ...subscribe,
       button(SUMMARY_ACTIONS.resolve, 'Resolve', {
         confirm: {
           title: { type: 'plain_text', text: `Resolve ${incidentKey(incident.id)}?` },
@@ -85,11 +96,7 @@ function summaryButtons(incident: Incident): Button[] {
     ];
   }
   if (incident.status === 'resolved') {
-    return [
-      button(SUMMARY_ACTIONS.postUpdate, 'Post update'),
-      button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
-      button(SUMMARY_ACTIONS.subscribe, 'Subscribe'),
-    ];
+    return [button(SUMMARY_ACTIONS.postUpdate, 'Post update'), button(SUMMARY_ACTIONS.changeStatus, 'Change status'), ...subscribe];
   }
   return [];
 }
@@ -106,7 +113,15 @@ export function summaryMessage(config: Config, state: SummaryState): SlackMessag
   if (incident.type) fields.push(`*Type*\n${incident.type}`);
   for (const role of state.roles) fields.push(`*${role.role.charAt(0).toUpperCase()}${role.role.slice(1)}*\n${mention(role.userId)}`);
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(`🔥 ${headline(incident)}`, 150), emoji: true } },
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: truncate(incident.drill ? drillMarked(incident, headline(incident)) : `🔥 ${headline(incident)}`, 150),
+        emoji: true,
+      },
+    },
+    ...(incident.drill ? [{ type: 'context' as const, elements: [{ type: 'mrkdwn' as const, text: DRILL_NOTICE }] }] : []),
     { type: 'section', fields: fields.slice(0, 10).map((text) => ({ type: 'mrkdwn', text })) },
   ];
   if (incident.description) {
@@ -138,7 +153,10 @@ export function summaryMessage(config: Config, state: SummaryState): SlackMessag
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'incident_actions', elements: buttons });
   return {
     // The fallback text is mrkdwn (notifications show it): the title is escaped here too.
-    text: truncate(`${escapeMrkdwn(headline(incident))} (${incident.severity.toUpperCase()}, ${statusLabel(incident.status)})`, 3000),
+    text: truncate(
+      drillMarked(incident, `${escapeMrkdwn(headline(incident))} (${incident.severity.toUpperCase()}, ${statusLabel(incident.status)})`),
+      3000,
+    ),
     blocks,
   };
 }
@@ -188,6 +206,7 @@ export function declaredReply(config: Config, incident: Incident, replyTo: strin
     return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `⚠️ ${text}` } }] };
   }
   const role = incident.leadId === replyTo ? " You're the lead." : incident.leadId ? ` ${mention(incident.leadId)} is the lead.` : '';
-  const text = `🔥 ${incidentKey(incident.id)} declared (${severityText(config, incident.severity)}): ${channelLink(incident.channelId)}.${role}`;
+  const declared = `${incidentKey(incident.id)} declared (${severityText(config, incident.severity)}): ${channelLink(incident.channelId)}.${role}`;
+  const text = incident.drill ? `${drillMarked(incident, declared)} Nothing is announced; its pages go out for real.` : `🔥 ${declared}`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }

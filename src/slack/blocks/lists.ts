@@ -15,12 +15,29 @@ export function formatAge(ms: number): string {
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
-/** Open incidents, one section each while they fit in a message, then a count of the rest. */
-export function incidentListMessage(incidents: Incident[], now: Date): { text: string; blocks: KnownBlock[] } {
-  if (incidents.length === 0)
-    return { text: 'No open incidents. 🎉', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'No open incidents. 🎉' } }] };
+interface ListWords {
+  none: string;
+  heading: string;
+  /** The fallback text: how many, in words. */
+  count: (n: number) => string;
+}
+
+const INCIDENT_WORDS: ListWords = {
+  none: 'No open incidents. 🎉',
+  heading: 'Open incidents',
+  count: (n) => `${n} open incident${n === 1 ? '' : 's'}`,
+};
+
+const DRILL_WORDS: ListWords = {
+  none: 'No drills running. Start one: `/incident drill [sevN] [title]`.',
+  heading: '🧪 Drills running',
+  count: (n) => `${n} drill${n === 1 ? '' : 's'} running`,
+};
+
+function listMessage(words: ListWords, incidents: Incident[], now: Date): { text: string; blocks: KnownBlock[] } {
+  if (incidents.length === 0) return { text: words.none, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: words.none } }] };
   const shown = incidents.slice(0, 45);
-  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `Open incidents (${incidents.length})` } }];
+  const blocks: KnownBlock[] = [{ type: 'header', text: { type: 'plain_text', text: `${words.heading} (${incidents.length})` } }];
   for (const incident of shown) {
     const where = incident.channelId ? channelLink(incident.channelId) : '_channel pending_';
     const lead = incident.leadId ? mention(incident.leadId) : 'no lead';
@@ -29,7 +46,17 @@ export function incidentListMessage(incidents: Incident[], now: Date): { text: s
   }
   if (incidents.length > shown.length)
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `…and ${incidents.length - shown.length} more.` }] });
-  return { text: `${incidents.length} open incident${incidents.length === 1 ? '' : 's'}`, blocks };
+  return { text: words.count(incidents.length), blocks };
+}
+
+/** Open incidents, one section each while they fit in a message, then a count of the rest. */
+export function incidentListMessage(incidents: Incident[], now: Date): { text: string; blocks: KnownBlock[] } {
+  return listMessage(INCIDENT_WORDS, incidents, now);
+}
+
+/** The drills running, listed like incidents under a heading that says they are practice. */
+export function drillListMessage(drills: Incident[], now: Date): { text: string; blocks: KnownBlock[] } {
+  return listMessage(DRILL_WORDS, drills, now);
 }
 
 /** A follow-up list with a Done button on each open item. */

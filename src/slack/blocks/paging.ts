@@ -3,7 +3,8 @@ import type { Config } from '../../config/load.js';
 import type { Incident, Page } from '../../db/schema.js';
 import { incidentKey } from '../../incidents/queries.js';
 import { nextHandoffs, onCallAt, type ScheduleDef } from '../../paging/schedule.js';
-import { severityText, type SlackMessage } from './incident.js';
+import { DRILL_MARK } from '../../incidents/drills.js';
+import { drillMarked, severityText, type SlackMessage } from './incident.js';
 import { channelLink, escapeMrkdwn, mention, slackDate, truncate } from './text.js';
 
 export const PAGE_ACTIONS = { acknowledge: 'page_acknowledge', escalate: 'page_escalate' } as const;
@@ -17,8 +18,17 @@ function pageHeadline(config: Config, incident: Incident, page: Page): string {
 
 /** The DM a paged person gets, with Acknowledge and Escalate (the step makes a stale Escalate harmless). */
 export function pageDm(config: Config, incident: Incident, page: Page): SlackMessage {
-  const text = truncate(`🚨 You are being paged. ${pageHeadline(config, incident, page)}`, 3000);
+  const text = truncate(
+    incident.drill
+      ? drillMarked(incident, `You are being paged for a practice incident. ${pageHeadline(config, incident, page)}`)
+      : `🚨 You are being paged. ${pageHeadline(config, incident, page)}`,
+    3000,
+  );
   const blocks: KnownBlock[] = [
+    // A drill pages for real, so the person woken knows at once that nothing is down.
+    ...(incident.drill
+      ? [{ type: 'header' as const, text: { type: 'plain_text' as const, text: `🧪 ${DRILL_MARK}: practice page` } }]
+      : []),
     { type: 'section', text: { type: 'mrkdwn', text } },
     {
       type: 'actions',
@@ -51,7 +61,7 @@ export function pageDmEnded(config: Config, incident: Incident, page: Page): Sla
       : page.state === 'resolved'
         ? '✅ The incident was resolved; no action needed.'
         : '⚠️ Nobody acknowledged this page.';
-  const text = truncate(`${outcome}\n${pageHeadline(config, incident, page)}`, 3000);
+  const text = truncate(`${outcome}\n${drillMarked(incident, pageHeadline(config, incident, page))}`, 3000);
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 

@@ -37,6 +37,19 @@ export function invalid(message: string): Invalid {
   return { kind: 'invalid', message };
 }
 
+/** Words that look like a severity (`sev2`, `SEV12`) even when not configured, so a typo is not taken as a title. */
+const SEVERITY_LIKE = /^sev\d+$/i;
+
+/** `[sevN] [title]`, as declaring reads it: an unknown severity is refused with the configured ones. */
+export function severityAndTitle(rest: string, severities: readonly string[]): { severity: string | undefined; title: string } | Invalid {
+  const [word, afterWord] = splitFirst(rest);
+  if (!word) return { severity: undefined, title: '' };
+  const lower = word.toLowerCase();
+  if (severities.includes(lower)) return { severity: lower, title: afterWord };
+  if (SEVERITY_LIKE.test(word)) return invalid(`Unknown severity "${word}". Choose one of: ${severities.join(', ')}.`);
+  return { severity: undefined, title: rest.trim() };
+}
+
 export function usageHint(usage: string): string {
   return `Usage: \`/incident ${usage}\``;
 }

@@ -7,6 +7,7 @@ import { findTarget } from '../listeners/target.js';
 import { closeCommand } from './close.js';
 import { declareCommand } from './declare.js';
 import { digestCommand } from './digest.js';
+import { drillCommand } from './drill.js';
 import { followupCommand } from './followup.js';
 import { helpCommand } from './help.js';
 import { impactCommand } from './impact.js';
@@ -30,6 +31,7 @@ import { updateCommand } from './update.js';
 
 export const SUBCOMMANDS = [
   declareCommand,
+  drillCommand,
   statusCommand,
   updateCommand,
   severityCommand,

@@ -1,4 +1,5 @@
 import { subscribe, unsubscribe } from '../../digests/subscriptions.js';
+import { countsAsReal } from '../../incidents/drills.js';
 import { incidentByChannel, incidentKey } from '../../incidents/queries.js';
 import { findTarget } from '../listeners/target.js';
 import { ephemeral, type CommandContext, type GeneralSubcommand } from './subcommand.js';
@@ -23,6 +24,9 @@ async function changeSubscription({ services, command }: CommandContext, { kind,
   const target = await findTarget(services, { ref, channelId: command.channel_id, userId: command.user_id });
   if (!target.ok) return `⚠️ ${target.message}`;
   const key = incidentKey(target.incident.id);
+  // Subscribers hear of real incidents only (workflow/audience.ts): promising a drill's DMs would be a lie.
+  if (kind === 'subscribe' && !countsAsReal(target.incident))
+    return `${key} is a drill: it sends nobody DMs about its updates. Follow it in its channel.`;
   if (kind === 'subscribe') {
     const added = await subscribe(services.db, command.user_id, target.incident.id);
     return added

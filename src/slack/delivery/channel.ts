@@ -1,4 +1,4 @@
-import { incidentChannelName } from '../../incidents/channel-name.js';
+import { channelNameOf } from '../../incidents/channel-name.js';
 import type { Incident } from '../../db/schema.js';
 import { recordSlackRefs } from '../../incidents/queries.js';
 import { mayHaveRun } from '../../outbox/delivery-outcome.js';
@@ -45,7 +45,7 @@ async function findOwnChannel(ctx: DeliveryContext, name: string, incident: Inci
 export const createChannel: Handler<'channel.create'> = async (ctx, { incidentId }, row) => {
   const incident = await loadIncident(ctx, incidentId);
   if (incident.channelId) return DONE;
-  let name = incident.channelName ?? incidentChannelName(incident.id, incident.title);
+  let name = incident.channelName ?? channelNameOf(incident);
   // Only the name an earlier attempt was trying when it died can be ours; every later suffix is new.
   let mayBeOurs = mayHaveRun(row);
   for (let attempt = 2; attempt <= 20; attempt++) {
@@ -62,7 +62,7 @@ export const createChannel: Handler<'channel.create'> = async (ctx, { incidentId
         await recordSlackRefs(ctx.db, incident.id, { channelId: own, channelName: name });
         return { status: 'done', result: { channelId: own, name, adopted: true } };
       }
-      const next = incidentChannelName(incident.id, incident.title, attempt);
+      const next = channelNameOf(incident, attempt);
       if (next === name) continue;
       name = next;
       // Remembered before trying, so a crash resumes with this name and can recognise it as ours.

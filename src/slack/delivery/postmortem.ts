@@ -20,7 +20,12 @@ export const uploadPostmortem: Handler<'postmortem.upload'> = async (ctx, { inci
   await posted.arrayBuffer();
   if (!posted.ok) return { status: posted.status >= 500 ? 'retry' : 'failed', error: `upload answered HTTP ${posted.status}` };
   const done = await ctx.client.files.completeUploadExternal({
-    files: [{ id: target.file_id, title: `Postmortem of INC-${incident.id} (version ${postmortem.version})` }],
+    files: [
+      {
+        id: target.file_id,
+        title: `Postmortem of ${incident.drill ? 'the drill ' : ''}INC-${incident.id} (version ${postmortem.version})`,
+      },
+    ],
     channel_id: channel,
     initial_comment: summary,
   });
@@ -111,7 +116,7 @@ export const canvasPostmortem: Handler<'postmortem.canvas'> = async (ctx, { inci
   if (!canvasId) {
     try {
       const created = await ctx.client.canvases.create({
-        title: `Postmortem: INC-${incident.id} — ${incident.title}`,
+        title: `Postmortem: ${incident.drill ? 'DRILL · ' : ''}INC-${incident.id} — ${incident.title}`,
         channel_id: channel,
         document_content,
       });

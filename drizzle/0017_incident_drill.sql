@@ -1,0 +1,1 @@
+ALTER TABLE "incidents" ADD COLUMN "drill" boolean DEFAULT false NOT NULL;

@@ -4,6 +4,7 @@
  * Firewatch server process. Measures, for each first notification, how long after the page fell due its
  * provider had it, and, for each acknowledgement by e-mailed link, how long until the page's last pending
  * notification (the SMS) was cancelled. No SMS may go out: every page is acknowledged before its minute.
+ * BENCH_PAGES sets how many pages (default 1,000); BENCH_PROFILE=<dir> writes the server's CPU profile there.
  */
 import { sql } from 'drizzle-orm';
 import type { Database } from '../src/db/client.js';
@@ -76,7 +77,7 @@ export async function pagingBenchmarks(emu: SlackEmulator, database: Database, u
       TWILIO_FROM: twilio.numbers[0]!,
       TWILIO_API_URL: twilio.url,
     },
-    { compiled: true },
+    { compiled: true, ...(process.env.BENCH_PROFILE ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] } : {}) },
   );
   try {
     const due = Date.now() + 10_000;

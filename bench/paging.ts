@@ -72,10 +72,7 @@ export async function pagingBenchmarks(emu: SlackEmulator, database: Database, u
       SMTP_URL: smtp.url,
       SMTP_FROM: 'pager@firewatch.bench',
       NTFY_URL: ntfy.url,
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM: twilio.numbers[0]!,
-      TWILIO_API_URL: twilio.url,
+      ...twilio.env(),
     },
     { compiled: true, ...(process.env.BENCH_PROFILE ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] } : {}) },
   );

@@ -9,7 +9,7 @@ import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent } from '../timeline/record.js';
 import { command, msg, person, refuse, type Message, type Outcome, type Refusal } from '../outcome.js';
 import { cancelAttempts, markAcknowledgedBy, recordAttempt } from './attempts.js';
-import { incidentIdOf, isTestPage } from './page-kind.js';
+import { acknowledgedBy, incidentIdOf, isTestPage } from './page-kind.js';
 import { advance, note } from './pages.js';
 import { acknowledgeTestPage } from './test-pages.js';
 
@@ -71,14 +71,7 @@ export async function acknowledgePage(
     const incident = await lockIncident(tx, incidentIdOf(target));
     const [acked] = await tx
       .update(pages)
-      .set({
-        state: 'acknowledged',
-        acknowledgedBy: request.actor,
-        acknowledgedAt: sql`now()`,
-        nextEscalationAt: null,
-        endedAt: sql`now()`,
-        step: sql`${pages.step} + 1`,
-      })
+      .set(acknowledgedBy(request.actor))
       .where(and(eq(pages.id, request.pageId), inArray(pages.state, ['triggered', 'exhausted'])))
       .returning();
     if (!acked) {

@@ -17,6 +17,7 @@ import { enqueue, enqueueForIncidents } from '../outbox/enqueue.js';
 import { msg, person, refuse, type Message, type Outcome } from '../outcome.js';
 import { cancelAttempts, markAcknowledgedBy, METHOD_NAMES, recordAttempt, startAttempts, testPageOrderingKey } from './attempts.js';
 import { finishDrillsOf } from './drill-runs.js';
+import { acknowledgedBy } from './page-kind.js';
 import type { FrozenPolicy } from './policy.js';
 import { freezeRules, plannedAttempts, rulesFor, type FrozenRules, type PlannedAttempt } from './rules.js';
 
@@ -147,14 +148,7 @@ export async function acknowledgeTestPage(
   if (page.testTarget !== request.actor) return refuse('forbidden', msg`This test page is for ${person(page.testTarget ?? '')}.`);
   const [acked] = await tx
     .update(pages)
-    .set({
-      state: 'acknowledged',
-      acknowledgedBy: request.actor,
-      acknowledgedAt: sql`now()`,
-      nextEscalationAt: null,
-      endedAt: sql`now()`,
-      step: sql`${pages.step} + 1`,
-    })
+    .set(acknowledgedBy(request.actor))
     .where(and(eq(pages.id, page.id), eq(pages.state, 'triggered')))
     .returning();
   if (!acked) return over(page);

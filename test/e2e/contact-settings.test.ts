@@ -41,10 +41,7 @@ const fw = useFirewatch({
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     SMTP_URL: smtp.url,
     SMTP_FROM: 'pager@firewatch.test',
-    TWILIO_ACCOUNT_SID: twilio.accountSid,
-    TWILIO_AUTH_TOKEN: twilio.authToken,
-    TWILIO_FROM: twilio.numbers[0]!,
-    TWILIO_API_URL: twilio.url,
+    ...twilio.env(),
   }),
 });
 

@@ -31,10 +31,7 @@ const fw = useFirewatch({
   env: () => ({
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
-    TWILIO_ACCOUNT_SID: twilio.accountSid,
-    TWILIO_AUTH_TOKEN: twilio.authToken,
-    TWILIO_FROM: twilio.numbers[0]!,
-    TWILIO_API_URL: twilio.url,
+    ...twilio.env(),
   }),
 });
 

@@ -26,10 +26,7 @@ beforeAll(async () => {
 afterAll(() => twilio.stop());
 
 const twilioEnv = () => ({
-  TWILIO_ACCOUNT_SID: twilio.accountSid,
-  TWILIO_AUTH_TOKEN: twilio.authToken,
-  TWILIO_FROM: twilio.numbers[0]!,
-  TWILIO_API_URL: twilio.url,
+  ...twilio.env(),
 });
 
 const fw = useFirewatch({

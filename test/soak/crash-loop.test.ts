@@ -172,10 +172,7 @@ describe.runIf(process.env.DATABASE_URL)(
         await Promise.all([twilio.start(), smtp.start()]);
         twilio.answerDelayMs = 400;
         const providers = {
-          TWILIO_ACCOUNT_SID: twilio.accountSid,
-          TWILIO_AUTH_TOKEN: twilio.authToken,
-          TWILIO_FROM: twilio.numbers[0]!,
-          TWILIO_API_URL: twilio.url,
+          ...twilio.env(),
           SMTP_URL: smtp.url,
           SMTP_FROM: 'pager@firewatch.test',
         };

@@ -1,4 +1,4 @@
-import type { Incident } from '../../src/db/schema.js';
+import type { Incident, NotificationAttempt } from '../../src/db/schema.js';
 import type { TimelineData, TimelineKind } from '../../src/timeline/events.js';
 
 export const page = { pageId: 7, policy: 'primary' };
@@ -87,3 +87,25 @@ export function sampleIncident(overrides: Partial<Incident> = {}): Incident {
     ...overrides,
   };
 }
+
+/** A notification attempt as stored, made `reached` (when its page reached the person); `a` says the rest. */
+export const sampleAttempt = (
+  reached: Date,
+  a: Partial<NotificationAttempt> & Pick<NotificationAttempt, 'method' | 'state'>,
+): NotificationAttempt => ({
+  id: 1,
+  notificationId: 1,
+  pageId: 1,
+  incidentId: 4,
+  userId: 'U0ALICE',
+  step: 0,
+  dueAt: reached,
+  maskedAddress: null,
+  providerId: null,
+  error: null,
+  claimedAt: null,
+  sentAt: null,
+  deliveredAt: null,
+  updatedAt: reached,
+  ...a,
+});

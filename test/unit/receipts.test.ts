@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sampleAttempt } from '../support/timeline-samples.js';
 import type { NotificationAttempt } from '../../src/db/schema.js';
 import type { MetricEvent } from '../../src/postmortems/metrics.js';
 import { describeEvent } from '../../src/postmortems/timeline-wording.js';
@@ -6,23 +7,8 @@ import { elapsed, receiptText } from '../../src/slack/blocks/receipts.js';
 
 const reached = new Date('2026-12-01T03:00:00Z');
 const at = (s: number) => new Date(reached.getTime() + s * 1000);
-const attempt = (a: Partial<NotificationAttempt> & Pick<NotificationAttempt, 'method' | 'state'>): NotificationAttempt => ({
-  id: 1,
-  notificationId: 1,
-  pageId: 1,
-  incidentId: 4,
-  userId: 'U0ALICE',
-  step: 0,
-  dueAt: reached,
-  maskedAddress: null,
-  providerId: null,
-  error: null,
-  claimedAt: null,
-  sentAt: null,
-  deliveredAt: null,
-  updatedAt: reached,
-  ...a,
-});
+const attempt = (a: Partial<NotificationAttempt> & Pick<NotificationAttempt, 'method' | 'state'>): NotificationAttempt =>
+  sampleAttempt(reached, { ...a });
 
 describe('a page receipt', () => {
   it('says how far each attempt came and when, from when the page reached the person', () => {

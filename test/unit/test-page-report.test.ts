@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sampleAttempt } from '../support/timeline-samples.js';
 import type { NotificationAttempt, Page, PageNotification } from '../../src/db/schema.js';
 import { testPageDm, testPageDmEnded, testPageReport } from '../../src/slack/blocks/test-pages.js';
 
@@ -41,23 +42,8 @@ const notification: PageNotification = {
   lineTs: null,
   createdAt: reached,
 };
-const attempt = (a: Partial<NotificationAttempt> & Pick<NotificationAttempt, 'method' | 'state'>): NotificationAttempt => ({
-  id: 1,
-  notificationId: 3,
-  pageId: 7,
-  incidentId: null,
-  userId: 'U0BOB',
-  step: 0,
-  dueAt: reached,
-  maskedAddress: null,
-  providerId: null,
-  error: null,
-  claimedAt: null,
-  sentAt: null,
-  deliveredAt: null,
-  updatedAt: reached,
-  ...a,
-});
+const attempt = (a: Partial<NotificationAttempt> & Pick<NotificationAttempt, 'method' | 'state'>): NotificationAttempt =>
+  sampleAttempt(reached, { notificationId: 3, pageId: 7, incidentId: null, userId: 'U0BOB', ...a });
 
 describe('a test page report', () => {
   it('shows each receipt while it waits, and for how long it will', () => {

@@ -9,6 +9,15 @@ import { channelLink, escapeMrkdwn, mention, slackDate, truncate } from './text.
 
 export const PAGE_ACTIONS = { acknowledge: 'page_acknowledge', escalate: 'page_escalate' } as const;
 
+/** A page's Acknowledge button, the same on an incident's page DM and a test page's. */
+export const acknowledgeButton = (page: Pick<Page, 'id'>) => ({
+  type: 'button' as const,
+  action_id: PAGE_ACTIONS.acknowledge,
+  style: 'primary' as const,
+  text: { type: 'plain_text' as const, text: 'Acknowledge' },
+  value: String(page.id),
+});
+
 function pageHeadline(config: Config, incident: Incident, page: Page): string {
   const by = page.triggeredBy ? mention(page.triggeredBy) : 'an alert';
   const why = page.message ? `: ${escapeMrkdwn(page.message)}` : '';
@@ -34,13 +43,7 @@ export function pageDm(config: Config, incident: Incident, page: Page): SlackMes
       type: 'actions',
       block_id: 'page_actions',
       elements: [
-        {
-          type: 'button',
-          action_id: PAGE_ACTIONS.acknowledge,
-          style: 'primary',
-          text: { type: 'plain_text', text: 'Acknowledge' },
-          value: String(page.id),
-        },
+        acknowledgeButton(page),
         {
           type: 'button',
           action_id: PAGE_ACTIONS.escalate,

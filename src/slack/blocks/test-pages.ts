@@ -5,7 +5,7 @@ import type { TestPageReceipts } from '../../paging/test-pages.js';
 import type { Page } from '../../db/schema.js';
 import { mrkdwn } from '../outcome.js';
 import type { SlackMessage } from './incident.js';
-import { PAGE_ACTIONS } from './paging.js';
+import { acknowledgeButton } from './paging.js';
 import { elapsed, receiptText } from './receipts.js';
 import { mention, truncate } from './text.js';
 
@@ -26,15 +26,7 @@ export function testPageDm(page: Page, target: string): SlackMessage {
       {
         type: 'actions',
         block_id: 'page_actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: PAGE_ACTIONS.acknowledge,
-            style: 'primary',
-            text: { type: 'plain_text', text: 'Acknowledge' },
-            value: String(page.id),
-          },
-        ],
+        elements: [acknowledgeButton(page)],
       },
     ],
   };

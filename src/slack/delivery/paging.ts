@@ -13,7 +13,10 @@ import { receiptText } from '../blocks/receipts.js';
 import { truncate } from '../blocks/text.js';
 import { pageNotifiedLine } from '../blocks/timeline.js';
 import { platformCode } from '../errors.js';
-import { channelOf, DONE, loadIncident, Undeliverable, type Handler } from './context.js';
+import type { OutboxRow, PageNotification } from '../../db/schema.js';
+import type { DeliveryOutcome } from '../../outbox/delivery-outcome.js';
+import type { SlackMessage } from '../blocks/incident.js';
+import { channelOf, DONE, loadIncident, Undeliverable, type DeliveryContext, type Handler } from './context.js';
 import { postOnce } from './post-once.js';
 
 /** A page DM is known by its notification, so a retried DM finds the one it already sent. */
@@ -23,7 +26,7 @@ const PAGE_DM_EVENT = 'firewatch_page_dm';
  * Answers that mean this person cannot be DMed until someone changes a setting (the app's Messages tab,
  * its scopes, the person's account): trying again cannot help, and escalation must not wait on it.
  */
-export const DM_REFUSED: ReadonlySet<string> = new Set([
+const DM_REFUSED: ReadonlySet<string> = new Set([
   'messages_tab_disabled',
   'cannot_dm_bot',
   'user_not_found',
@@ -42,23 +45,40 @@ export const dmPage: Handler<'page.dm'> = async (ctx, { incidentId, pageId, noti
   // that ran out of levels while its DMs waited (Slack down) still notifies: it can still be acknowledged.
   if (page.state === 'acknowledged' || page.state === 'resolved') return { status: 'done', result: { skipped: page.state } };
   if (notification.dmTs) return DONE;
+  return postPageDm(ctx, row, notification, pageDm(ctx.config, incident, page), PAGE_DM_EVENT, (code) =>
+    recordNotificationFailed(ctx.db, found, code),
+  );
+};
+
+/**
+ * Posts a page's DM (an incident's or a test page's) once, known by its notification, and records where it
+ * went; a DM Slack refuses for good is handed to `refused` and ends the row, so escalation does not wait.
+ */
+export async function postPageDm(
+  ctx: DeliveryContext,
+  row: OutboxRow,
+  notification: Pick<PageNotification, 'id' | 'userId'>,
+  message: SlackMessage,
+  eventType: string,
+  refused: (code: string) => Promise<void>,
+): Promise<DeliveryOutcome> {
   let sent: { channel: string; ts: string };
   try {
     sent = await postOnce(
       ctx,
       row,
-      { channel: notification.userId, ...pageDm(ctx.config, incident, page) },
-      { eventType: PAGE_DM_EVENT, key: 'notification_id', id: notificationId },
+      { channel: notification.userId, ...message },
+      { eventType, key: 'notification_id', id: notification.id },
     );
   } catch (err) {
     const code = platformCode(err);
     if (!code || !DM_REFUSED.has(code)) throw err;
-    await recordNotificationFailed(ctx.db, found, code);
+    await refused(code);
     return { status: 'failed', error: code };
   }
-  await recordNotificationDm(ctx.db, notificationId, sent);
+  await recordNotificationDm(ctx.db, notification.id, sent);
   return { status: 'done', result: { ts: sent.ts } };
-};
+}
 
 export const updatePageDms: Handler<'page.dm.update'> = async (ctx, { incidentId, pageId }) => {
   const page = await getPage(ctx.db, pageId);

@@ -1,11 +1,9 @@
 import { buildDrillReport } from '../../paging/drill-report.js';
 import { drillReportData } from '../../paging/drills.js';
-import { recordNotificationDm } from '../../paging/notifications.js';
 import { recordTestDmFailed, recordTestReport, testPageReceipts } from '../../paging/test-pages.js';
 import { drillReportMessage, testPageDm, testPageDmEnded, testPageReport } from '../blocks/test-pages.js';
-import { platformCode } from '../errors.js';
 import { DONE, Undeliverable, type Handler } from './context.js';
-import { DM_REFUSED } from './paging.js';
+import { postPageDm } from './paging.js';
 import { postOnce } from './post-once.js';
 
 /** Test page DMs and reports are known by what they stand for, so a retried row finds the one it sent. */
@@ -18,22 +16,9 @@ export const dmTestPage: Handler<'testpage.dm'> = async (ctx, { pageId, notifica
   const { page, notification } = found;
   if (page.state !== 'triggered') return { status: 'done', result: { skipped: page.state } };
   if (notification.dmTs) return DONE;
-  let sent: { channel: string; ts: string };
-  try {
-    sent = await postOnce(
-      ctx,
-      row,
-      { channel: notification.userId, ...testPageDm(page, notification.userId) },
-      { eventType: TEST_PAGE_DM_EVENT, key: 'notification_id', id: notificationId },
-    );
-  } catch (err) {
-    const code = platformCode(err);
-    if (!code || !DM_REFUSED.has(code)) throw err;
-    await recordTestDmFailed(ctx.db, notification, code);
-    return { status: 'failed', error: code };
-  }
-  await recordNotificationDm(ctx.db, notificationId, sent);
-  return { status: 'done', result: { ts: sent.ts } };
+  return postPageDm(ctx, row, notification, testPageDm(page, notification.userId), TEST_PAGE_DM_EVENT, (code) =>
+    recordTestDmFailed(ctx.db, notification, code),
+  );
 };
 
 /** Re-renders a test page's report for whoever asked, and once it is over, the tested person's DM. */

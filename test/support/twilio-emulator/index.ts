@@ -69,6 +69,16 @@ export class TwilioEmulator {
     return this.server.stop();
   }
 
+  /** The TWILIO_* variables that point Firewatch at this account. */
+  env(): Record<'TWILIO_ACCOUNT_SID' | 'TWILIO_AUTH_TOKEN' | 'TWILIO_FROM' | 'TWILIO_API_URL', string> {
+    return {
+      TWILIO_ACCOUNT_SID: this.accountSid,
+      TWILIO_AUTH_TOKEN: this.authToken,
+      TWILIO_FROM: this.numbers[0]!,
+      TWILIO_API_URL: this.url,
+    };
+  }
+
   /** The next REST calls fail with these, in order: `ratelimit` is Twilio's 429 (20429), `error` a 500, `lost` no answer. */
   failNext(...faults: TwilioFault[]): void {
     this.faults.push(...faults);

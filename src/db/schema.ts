@@ -497,3 +497,12 @@ export const contactConfirmations = pgTable(
 );
 
 export type ContactConfirmation = typeof contactConfirmations.$inferSelect;
+
+/**
+ * Every inbound SMS Firewatch answered, by Twilio's MessageSid (a signed parameter): a captured ACK
+ * replayed later must not acknowledge the person's next page.
+ */
+export const inboundSms = pgTable('inbound_sms', {
+  messageSid: text('message_sid').primaryKey(),
+  receivedAt: timestamptz('received_at').notNull().defaultNow(),
+});

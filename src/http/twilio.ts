@@ -27,7 +27,11 @@ interface Deps {
 }
 
 // A sender need not be a phone number (a short code, an alphanumeric sender id): it is then nobody's.
-const smsSchema = z.object({ From: z.string().min(1).max(64), Body: z.string().max(1600).default('') });
+const smsSchema = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/),
+  From: z.string().min(1).max(64),
+  Body: z.string().max(1600).default(''),
+});
 const voiceQuery = z.object({
   page: z
     .string()
@@ -113,8 +117,10 @@ export function twilioRoutes(deps: Deps): Route[] {
       if (!form.ok) return plain(res, form.status, form.status === 403 ? 'forbidden' : 'bad request');
       const parsed = smsSchema.safeParse(Object.fromEntries(form.params));
       if (!parsed.success) return plain(res, 400, 'not an inbound SMS');
-      const answer = await answerSms(db, config, { from: parsed.data.From, body: parsed.data.Body });
+      const answer = await answerSms(db, config, { sid: parsed.data.MessageSid, from: parsed.data.From, body: parsed.data.Body });
       deps.delivered();
+      // A signed request seen before is a replay: a captured ACK must not acknowledge a later page.
+      if (!answer.reply && answer.replayed) return plain(res, 403, 'forbidden: this message was already answered');
       if (!answer.reply) return twiml(res, '');
       twiml(res, `<Message>${xml(spoken(answer.message, answer.sender))}</Message>`);
     },

@@ -4,7 +4,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import { findSeverity, type Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { incidents, pageNotifications, pages, type Incident, type Page } from '../db/schema.js';
+import { inboundSms, incidents, pageNotifications, pages, type Incident, type Page } from '../db/schema.js';
 import { incidentKey } from '../incidents/queries.js';
 import { msg, type Message } from '../outcome.js';
 import { acknowledgePage, escalateNow } from './acknowledge.js';
@@ -24,12 +24,26 @@ const TWILIO_KEYWORDS = new Set([
 ]);
 const ACK_WORDS = new Set(['ACK', '1']);
 
-/** How to answer an inbound SMS: leave it to Twilio, or reply with a message to the sender (a person, when known). */
+/**
+ * How to answer an inbound SMS: leave it to Twilio, reply with a message to the sender (a person, when
+ * known), or refuse a message already answered (a replay).
+ */
 export type SmsAnswer =
-  { readonly reply: false } | { readonly reply: true; readonly message: Message; readonly sender: string | undefined };
+  | { readonly reply: false; readonly replayed?: true }
+  | { readonly reply: true; readonly message: Message; readonly sender: string | undefined };
 
-/** An inbound SMS: `ACK` or `1` acknowledges the sender's latest open page; anything else changes nothing. */
-export async function answerSms(db: Db, config: Config, sms: { from: string; body: string }): Promise<SmsAnswer> {
+/**
+ * An inbound SMS: `ACK` or `1` acknowledges the sender's latest open page; anything else changes nothing.
+ * Each MessageSid is answered once, in the transaction that acts on it.
+ */
+export async function answerSms(db: Db, config: Config, sms: { sid: string; from: string; body: string }): Promise<SmsAnswer> {
+  return db.transaction(async (tx) => {
+    const [first] = await tx.insert(inboundSms).values({ messageSid: sms.sid }).onConflictDoNothing().returning();
+    return first ? answerOnce(tx, config, sms) : { reply: false, replayed: true };
+  });
+}
+
+async function answerOnce(db: Db, config: Config, sms: { from: string; body: string }): Promise<SmsAnswer> {
   const word = sms.body.replace(/\s+/g, '').toUpperCase();
   if (TWILIO_KEYWORDS.has(word)) return { reply: false };
   const user = await personByPhone(db, config, sms.from);

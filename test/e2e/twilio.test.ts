@@ -1,5 +1,6 @@
 // Paging by phone through Twilio: the REST client against the Twilio emulator, and the webhooks Twilio calls
 // back (inbound SMS, a page's call and its keys, delivery status), each signed as Twilio signs them.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { asc, eq } from 'drizzle-orm';
@@ -130,7 +131,13 @@ describe('acknowledging by SMS', () => {
 });
 
 describe('the signature on Twilio’s webhooks', () => {
-  const smsParams = (from: string) => ({ AccountSid: twilio.accountSid, Body: 'ACK', From: from, To: twilio.numbers[0]! });
+  const smsParams = (from: string) => ({
+    AccountSid: twilio.accountSid,
+    Body: 'ACK',
+    From: from,
+    MessageSid: `SM${randomBytes(16).toString('hex')}`,
+    To: twilio.numbers[0]!,
+  });
   const post = (url: string, params: Record<string, string>, signature?: string) =>
     fetch(url, {
       method: 'POST',
@@ -158,6 +165,19 @@ describe('the signature on Twilio’s webhooks', () => {
     expect((await pagesOf(id))[0]).toMatchObject({ state: 'triggered' });
     expect((await post(url, params, signed)).status).toBe(200);
     expect((await pagesOf(id))[0]).toMatchObject({ state: 'acknowledged' });
+  });
+
+  it('refuses a signed SMS replayed later with 403: it acknowledges neither its page again nor the next one', async () => {
+    const url = `${publicUrl}/twilio/sms`;
+    const first = await pageAlice('Replayed ack, first page');
+    const params = smsParams(ALICE_PHONE);
+    const signed = twilioSignature(twilio.authToken, url, params);
+    expect((await post(url, params, signed)).status).toBe(200);
+    expect((await pagesOf(first.id))[0]).toMatchObject({ state: 'acknowledged' });
+    const next = await pageAlice('Replayed ack, next page');
+    const replay = await post(url, params, signed);
+    expect(replay.status).toBe(403);
+    expect((await pagesOf(next.id))[0]).toMatchObject({ state: 'triggered' });
   });
 
   it('answers a body over 64 KiB with 413, and a signed request that is no webhook of its route with 400', async () => {

@@ -116,20 +116,16 @@ export async function attemptToSend(tx: Tx, attemptId: number): Promise<{ attemp
 }
 
 /**
- * Records that a try to send the attempt begins, before it is sent; answers when an earlier try began, if
- * one did, since that one may have reached the provider with nothing committed here to say so.
+ * Records that a try to send the attempt begins, before it is sent. The attempt was read FOR UPDATE in
+ * the caller's transaction: its `claimedAt`, when set, is when an earlier try began, which may have
+ * reached the provider with nothing committed here to say so.
  */
-export async function claimAttempt(tx: Tx, attemptId: number): Promise<Date | undefined> {
-  const [before] = await tx
-    .select({ claimedAt: notificationAttempts.claimedAt })
-    .from(notificationAttempts)
-    .where(eq(notificationAttempts.id, attemptId));
-  if (!before?.claimedAt)
+export async function claimAttempt(tx: Tx, attempt: Pick<NotificationAttempt, 'id' | 'claimedAt'>): Promise<void> {
+  if (!attempt.claimedAt)
     await tx
       .update(notificationAttempts)
       .set({ claimedAt: sql`now()` })
-      .where(eq(notificationAttempts.id, attemptId));
-  return before?.claimedAt ?? undefined;
+      .where(eq(notificationAttempts.id, attempt.id));
 }
 
 /** Of a provider's ids, those no attempt has recorded: an earlier try's lost answer can only be one of them. */

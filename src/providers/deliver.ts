@@ -42,8 +42,9 @@ type Ready =
   { attempt: NotificationAttempt; page: Page; address: string; maskedAddress: string; content: PageContent } | { outcome: DeliveryOutcome };
 
 /**
- * Delivers `notify.send`: one attempt, in two transactions. The first records that a try begins (and the
- * attempt's acknowledgement link) and commits; the second sends while the page is locked against
+ * Delivers `notify.send`: one attempt, in two transactions. The first settles what it says and where,
+ * records that a try begins (and the attempt's acknowledgement link) and commits; the second sends while
+ * the page is locked against
  * acknowledgement, so an acknowledgement that commits first cancels it and one that comes later waits for
  * the send to end. A try that finds an earlier one begun asks the provider whether that one got through
  * (the process died, or the answer was lost, after the provider took it) instead of sending again.
@@ -53,18 +54,22 @@ export function createProviderDeliverer(ctx: ProviderContext): Deliverer {
     const payload = effectSchemas['notify.send'].safeParse(row.payload);
     if (!payload.success) return { status: 'failed', error: `bad payload: ${payload.error.message}` };
     const { attemptId } = payload.data;
-    const claimed = await ctx.db.transaction(async (tx) => {
-      const ready = await prepare(ctx, tx, attemptId);
-      return 'outcome' in ready ? ready : { earlierTry: await claimAttempt(tx, attemptId) };
+    const ready = await ctx.db.transaction(async (tx) => {
+      const prepared = await prepare(ctx, tx, attemptId);
+      if (!('outcome' in prepared)) await claimAttempt(tx, prepared.attempt);
+      return prepared;
     });
-    if ('outcome' in claimed) return claimed.outcome;
+    if ('outcome' in ready) return ready.outcome;
+    // What it says and where were settled by the claim; only whether it may still go out is asked again.
+    const { address, maskedAddress, content } = ready;
+    const earlierTry = ready.attempt.claimedAt;
     return ctx.db.transaction(async (tx): Promise<DeliveryOutcome> => {
-      const ready = await prepare(ctx, tx, attemptId);
-      if ('outcome' in ready) return ready.outcome;
-      const { attempt, address, maskedAddress, content } = ready;
+      const still = await stillToSend(tx, attemptId);
+      if ('outcome' in still) return still.outcome;
+      const { attempt } = still;
       const sender = ctx.senders[attempt.method]!;
-      if (claimed.earlierTry && sender.find) {
-        const since = new Date(claimed.earlierTry.getTime() - CLOCK_SKEW_MS);
+      if (earlierTry && sender.find) {
+        const since = new Date(earlierTry.getTime() - CLOCK_SKEW_MS);
         const [providerId] = await providerIdsUnrecorded(tx, await sender.find(address, content, since).catch(() => []));
         if (providerId) {
           ctx.logger.info({ attemptId, providerId }, 'an earlier try of this page attempt got through; not sending it again');
@@ -84,8 +89,14 @@ export function createProviderDeliverer(ctx: ProviderContext): Deliverer {
   };
 }
 
-/** The attempt as it can be sent now, or why it will not be: gone, over, or without a way to reach the person. */
-async function prepare(ctx: ProviderContext, tx: Tx, attemptId: number): Promise<Ready> {
+/**
+ * The attempt, locked with its page, when it may still go out: an acknowledgement or a resolve that
+ * committed since cancels it, and one that comes later waits for this transaction.
+ */
+async function stillToSend(
+  tx: Tx,
+  attemptId: number,
+): Promise<{ attempt: NotificationAttempt; page: Page } | { outcome: DeliveryOutcome }> {
   const found = await attemptToSend(tx, attemptId);
   if (!found) return { outcome: { status: 'failed', error: `attempt ${attemptId} does not exist` } };
   const { attempt, page } = found;
@@ -94,6 +105,14 @@ async function prepare(ctx: ProviderContext, tx: Tx, attemptId: number): Promise
     await recordAttempt(tx, attempt.id, { state: 'cancelled' });
     return { outcome: { status: 'done', result: { skipped: page.state } } };
   }
+  return found;
+}
+
+/** The attempt as it can be sent now, or why it will not be: gone, over, or without a way to reach the person. */
+async function prepare(ctx: ProviderContext, tx: Tx, attemptId: number): Promise<Ready> {
+  const still = await stillToSend(tx, attemptId);
+  if ('outcome' in still) return still;
+  const { attempt, page } = still;
   const sender = ctx.senders[attempt.method];
   const address = await addressOf(tx, ctx.config, attempt.userId, attempt.method);
   if (!sender || !address) {

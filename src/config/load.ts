@@ -47,6 +47,8 @@ export interface Config {
   people: Person[];
   /** The rules of people who have none of their own. */
   notifyDefaults: NotificationRule[];
+  /** Slack user ids who may override anyone's shift (a schedule's members may override within it). */
+  admins: string[];
 }
 
 export interface Person {
@@ -119,6 +121,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     testAckWithinMs: file.paging_drills?.ack_within ?? DEFAULT_TEST_ACK_WITHIN_MS,
     people: file.people.map((p) => ({ user: p.user, email: p.email, phone: p.phone, ntfyTopic: p.ntfy_topic, rules: p.rules })),
     notifyDefaults: file.notify_defaults,
+    admins: file.admins,
   };
 }
 

@@ -71,6 +71,13 @@ const schedule = z.strictObject({
     users: z.array(slackUser).min(1, 'a rotation needs at least one user'),
   }),
   overrides: z.array(z.strictObject({ user: slackUser, start: localDateTime, end: localDateTime })).default([]),
+  /** The team's channel: hand-offs and cover requests are posted there. */
+  channel: slackChannel.optional(),
+  /** A Slack user group kept equal to whoever is on call. */
+  slack_user_group: z
+    .string()
+    .regex(/^S[A-Z0-9]+$/, 'expected a Slack user group id such as S0123ONCALL')
+    .optional(),
 });
 
 const integration = z.strictObject({
@@ -125,6 +132,8 @@ export const fileConfigSchema = z
     paging_drills: z.strictObject({ schedule: cron, ack_within: duration.prefault('10m') }).optional(),
     people: z.array(personContacts).default([]),
     notify_defaults: notificationRules.prefault(DEFAULT_NOTIFY),
+    /** People who may override anyone's shift. */
+    admins: z.array(slackUser).default([]),
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {

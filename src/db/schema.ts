@@ -5,3 +5,4 @@ export * from './schema/paging.js';
 export * from './schema/people.js';
 export * from './schema/postmortems.js';
 export * from './schema/alerts.js';
+export * from './schema/oncall.js';

@@ -8,12 +8,13 @@ import { jobRuns, notificationAttempts, pageNotifications, pages } from '../db/s
 import { enqueueDrillReport, PAGING_DRILLS_JOB } from './drill-runs.js';
 import type { DrillResult } from './drill-report.js';
 import { freezeRules } from './rules.js';
-import { onCallAt, scheduleDefFromConfig } from './schedule.js';
+import { currentSchedules } from './current-schedules.js';
+import { onCallAt, type ScheduleDef } from './schedule.js';
 import { triggerTestPage } from './test-pages.js';
 
 /** Everyone on call now in some schedule, each once, in the order of the schedules. */
-export function onCallPeople(config: Pick<Config, 'schedules'>, at: Date): string[] {
-  const people = config.schedules.map((s) => onCallAt(scheduleDefFromConfig(s), at)).filter((u): u is string => u !== null);
+export function onCallPeople(schedules: readonly ScheduleDef[], at: Date): string[] {
+  const people = schedules.map((s) => onCallAt(s, at)).filter((u): u is string => u !== null);
   return [...new Set(people)];
 }
 
@@ -23,7 +24,7 @@ export function onCallPeople(config: Pick<Config, 'schedules'>, at: Date): strin
  */
 export async function runPagingDrill(db: Db, config: Config, dueAt: Date, now = new Date()): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const people = onCallPeople(config, now);
+    const people = onCallPeople(await currentSchedules(tx, config), now);
     // The time to acknowledge is kept with the run: the report says what this drill allowed, whichever replica posts it.
     const data = { people, ackWithinMs: config.testAckWithinMs };
     const claimed = await tx.insert(jobRuns).values({ job: PAGING_DRILLS_JOB, dueAt, data }).onConflictDoNothing().returning();

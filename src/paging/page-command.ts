@@ -5,6 +5,7 @@ import { isOpen } from '../incidents/lifecycle.js';
 import { command, msg, person, refuse } from '../outcome.js';
 import { escalateNow, type PageOutcome } from './acknowledge.js';
 import { runningPage, triggerPage } from './pages.js';
+import { currentSchedules } from './current-schedules.js';
 import { freezePolicy, personPolicy } from './policy.js';
 import { freezeRules } from './rules.js';
 
@@ -21,7 +22,7 @@ export async function pageFor(
 ): Promise<PageOutcome> {
   let policy;
   if ('policy' in request.target) {
-    policy = freezePolicy(config, request.target.policy);
+    policy = freezePolicy(config, request.target.policy, await currentSchedules(db, config));
     if (!policy) {
       const known = config.escalationPolicies.map((p) => p.id);
       const policies = known.length ? `Policies: ${known.join(', ')}.` : 'None are configured.';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../config/load.js';
 import type { PageState } from '../db/schema.js';
-import { onCallAt, scheduleDefFromConfig, type ScheduleDef } from './schedule.js';
+import { onCallAt, type ScheduleDef } from './schedule.js';
 
 /** How long a one-person page (`/incident page @bob`) waits for an acknowledgement. */
 export const DEFAULT_PAGE_DELAY_MS = 5 * 60_000;
@@ -24,10 +24,11 @@ export const frozenPolicySchema = z.object({
 export type FrozenPolicy = z.infer<typeof frozenPolicySchema>;
 export type FrozenTarget = z.infer<typeof targetSchema>;
 
-export function freezePolicy(config: Config, policyId: string): FrozenPolicy | undefined {
+/** `schedules`: as they stand now (`currentSchedules`), Slack overrides included. */
+export function freezePolicy(config: Config, policyId: string, current: readonly ScheduleDef[]): FrozenPolicy | undefined {
   const policy = config.escalationPolicies.find((p) => p.id === policyId);
   if (!policy) return undefined;
-  const schedules = new Map(config.schedules.map((s) => [s.id, scheduleDefFromConfig(s)] as const));
+  const schedules = new Map(current.map((s) => [s.id, s] as const));
   return {
     id: policy.id,
     repeat: policy.repeat,

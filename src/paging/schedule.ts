@@ -4,7 +4,9 @@ import type { FileConfig } from '../config/schema.js';
 /**
  * One on-call schedule as plain JSON-safe data, so a page can keep a frozen copy of the schedule it
  * was sent under even after the config file changes. Date-times are local wall-clock times in
- * `timeZone` ("2026-01-05T09:00").
+ * `timeZone` ("2026-01-05T09:00"), except that an override may instead give instants with an offset
+ * ("2026-10-25T00:30:00.000Z"): overrides made in Slack are stored as instants, and a wall-clock time
+ * inside a fall-back's repeated hour would name the wrong one of the two.
  */
 export interface ScheduleDef {
   id: string;
@@ -17,6 +19,13 @@ export interface ScheduleDef {
 export interface Handoff {
   at: Date;
   user: string | null;
+}
+
+/** A stretch of time with one person on call (or nobody, when `user` is null), ending where the next begins. */
+export interface Shift {
+  user: string | null;
+  start: Date;
+  end: Date;
 }
 
 export function scheduleDefFromConfig(s: FileConfig['schedules'][number]): ScheduleDef {
@@ -60,6 +69,16 @@ function instantOf(wall: DateTime, zone: string): number {
   return Math.min(...inZone.getPossibleOffsets().map((candidate) => candidate.toMillis()));
 }
 
+const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** An override's bound: a wall-clock time in the schedule's zone, or an instant when it carries an offset. */
+function boundMs(text: string, zone: string): number {
+  if (!HAS_OFFSET.test(text)) return instantOf(wallClock(text), zone);
+  const instant = DateTime.fromISO(text, { setZone: true });
+  if (!instant.isValid) throw new RangeError(`invalid date-time "${text}"`);
+  return instant.toMillis();
+}
+
 function compile(def: ScheduleDef): Compiled {
   const { start, lengthMs, users } = def.rotation;
   // A zero or negative length would never reach the next shift, and without users no shift has an owner.
@@ -76,7 +95,7 @@ function compile(def: ScheduleDef): Compiled {
     days === null ? (k: number) => startMs + k * lengthMs : (k: number) => instantOf(startWall.plus({ days: k * days }), zone);
 
   const overrides = def.overrides
-    .map((o) => ({ user: o.user, startMs: instantOf(wallClock(o.start), zone), endMs: instantOf(wallClock(o.end), zone) }))
+    .map((o) => ({ user: o.user, startMs: boundMs(o.start, zone), endMs: boundMs(o.end, zone) }))
     .filter((o) => o.endMs > o.startMs);
 
   return { startMs, lengthMs, handoffMs, users, overrides };
@@ -111,35 +130,65 @@ export function onCallAt(schedule: ScheduleDef, at: Date): string | null {
 }
 
 /**
- * The next `count` moments strictly after `from` at which the on-call user changes, in time order:
- * rotation hand-offs and override starts and ends, except where the same person carries on.
- * Returns fewer than `count` when the schedule stops changing: a rotation whose users are all the
- * same person changes hands only at its start and at override boundaries.
+ * The moments strictly after `fromMs` at which the on-call user changes, in time order: rotation
+ * hand-offs and override starts and ends, except where the same person carries on. Ends when the
+ * schedule stops changing: a rotation whose users are all the same person changes hands only at its
+ * start and at override boundaries.
  */
-export function nextHandoffs(schedule: ScheduleDef, from: Date, count: number): Handoff[] {
-  const c = compile(schedule);
-  const fromMs = from.getTime();
+function* handoffsAfter(c: Compiled, fromMs: number): Generator<Handoff> {
   const boundaries = [...new Set(c.overrides.flatMap((o) => [o.startMs, o.endMs]))].filter((t) => t > fromMs).sort((a, b) => a - b);
   const rotationChangesHands = c.users.some((u) => u !== c.users[0]);
 
   const fromShift = shiftIndex(c, fromMs);
-  const handoffs: Handoff[] = [];
   let current = userAt(c, fromMs, fromShift);
   // k: the next rotation shift not yet started, and rotationNext its start.
   let k = (fromShift ?? -1) + 1;
   let rotationNext = c.handoffMs(k);
   let b = 0;
-  while (handoffs.length < count) {
+  for (;;) {
     const boundary = boundaries[b];
-    if (boundary === undefined && k > 0 && !rotationChangesHands) break;
+    if (boundary === undefined && k > 0 && !rotationChangesHands) return;
     const t = boundary === undefined ? rotationNext : Math.min(boundary, rotationNext);
     if (boundary === t) b++;
     while (rotationNext <= t) rotationNext = c.handoffMs(++k);
     const user = userAt(c, t, k === 0 ? null : k - 1);
     if (user !== current) {
-      handoffs.push({ at: new Date(t), user });
+      yield { at: new Date(t), user };
       current = user;
     }
   }
+}
+
+/** The next `count` hand-offs strictly after `from` (fewer when the schedule stops changing). */
+export function nextHandoffs(schedule: ScheduleDef, from: Date, count: number): Handoff[] {
+  const handoffs: Handoff[] = [];
+  if (count <= 0) return handoffs;
+  for (const handoff of handoffsAfter(compile(schedule), from.getTime())) {
+    handoffs.push(handoff);
+    if (handoffs.length >= count) break;
+  }
   return handoffs;
+}
+
+/**
+ * Who is on call over [from, to), as consecutive shifts clipped to the window: the first starts at
+ * `from`, the last ends at `to`, and a person's shift that an override interrupts is two shifts.
+ */
+export function shiftsBetween(schedule: ScheduleDef, from: Date, to: Date): Shift[] {
+  const c = compile(schedule);
+  const fromMs = from.getTime();
+  const toMs = to.getTime();
+  if (toMs <= fromMs) return [];
+  const shifts: Shift[] = [];
+  let start = fromMs;
+  let user = userAt(c, fromMs, shiftIndex(c, fromMs));
+  for (const handoff of handoffsAfter(c, fromMs)) {
+    const at = handoff.at.getTime();
+    if (at >= toMs) break;
+    shifts.push({ user, start: new Date(start), end: handoff.at });
+    start = at;
+    user = handoff.user;
+  }
+  shifts.push({ user, start: new Date(start), end: to });
+  return shifts;
 }

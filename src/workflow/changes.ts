@@ -19,6 +19,7 @@ import {
 import { clearReminders, scheduleNextUpdate } from '../incidents/cadence.js';
 import { postmortemWritten } from '../postmortems/store.js';
 import { refreshLifecycleTimes } from '../incidents/times.js';
+import { currentSchedules } from '../paging/current-schedules.js';
 import { freezePolicy } from '../paging/policy.js';
 import { freezeRules } from '../paging/rules.js';
 import { resolvePagesOf } from '../paging/acknowledge.js';
@@ -204,7 +205,7 @@ async function applySeverity(
   const rank = (id: string) => config.severities.findIndex((s) => s.id === id);
   const policyId = findSeverity(config, severity)?.page;
   if (policyId && rank(severity) < rank(incident.severity) && !(await runningPage(tx, changed.id, policyId))) {
-    const policy = freezePolicy(config, policyId);
+    const policy = freezePolicy(config, policyId, await currentSchedules(tx, config));
     const message = `Severity raised to ${severity.toUpperCase()}`;
     if (policy) await triggerPage(tx, { incident: changed, policy, rules: await freezeRules(tx, config), actor, message });
   }

@@ -8,7 +8,9 @@ import { channelNameOf } from '../incidents/channel-name.js';
 import type { StartStatus } from '../incidents/lifecycle.js';
 import { isPerson } from '../incidents/people.js';
 import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../incidents/cadence.js';
+import { currentSchedules } from '../paging/current-schedules.js';
 import { freezePolicy } from '../paging/policy.js';
+import type { ScheduleDef } from '../paging/schedule.js';
 import { freezeRules, type FrozenRules } from '../paging/rules.js';
 import { triggerPage } from '../paging/pages.js';
 import { incidentKey } from '../incidents/queries.js';
@@ -161,9 +163,10 @@ export async function openIncidents(tx: Tx, config: Config, openings: readonly O
   // Paging comes after the channel set-up in the outbox, so the DMs can link the channel.
   // One read of everyone's rules for the whole batch, however many incidents it opens.
   let rules: FrozenRules | undefined;
+  let schedules: ScheduleDef[] | undefined;
   for (const [i, { severity, request }] of openings.entries()) {
     const policyId = request.page ?? severity.page;
-    const policy = policyId ? freezePolicy(config, policyId) : undefined;
+    const policy = policyId ? freezePolicy(config, policyId, (schedules ??= await currentSchedules(tx, config))) : undefined;
     const person = isPerson(request.declaredBy);
     if (policy)
       await triggerPage(tx, {

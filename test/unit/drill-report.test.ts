@@ -150,16 +150,16 @@ describe('a test page', () => {
 });
 
 describe('who a paging drill tests', () => {
-  const rotation = (users: string[]) => ({ start: '2026-01-05T09:00', length: 604_800_000, users });
-  const schedule = (id: string, users: string[]) => ({ id, time_zone: 'UTC', rotation: rotation(users), overrides: [] });
+  const rotation = (users: string[]) => ({ start: '2026-01-05T09:00', lengthMs: 604_800_000, users });
+  const schedule = (id: string, users: string[]) => ({ id, timeZone: 'UTC', rotation: rotation(users), overrides: [] });
 
   it('takes whoever is on call now in every schedule, each person once', () => {
-    const config = { schedules: [schedule('platform', ['U0ALICE']), schedule('db', ['U0BOB']), schedule('web', ['U0ALICE'])] };
-    expect(onCallPeople(config, start)).toEqual(['U0ALICE', 'U0BOB']);
+    const schedules = [schedule('platform', ['U0ALICE']), schedule('db', ['U0BOB']), schedule('web', ['U0ALICE'])];
+    expect(onCallPeople(schedules, start)).toEqual(['U0ALICE', 'U0BOB']);
   });
 
   it('leaves out a schedule with nobody on call yet', () => {
     const later = { ...schedule('later', ['U0CAROL']), rotation: { ...rotation(['U0CAROL']), start: '2027-06-01T09:00' } };
-    expect(onCallPeople({ schedules: [later] }, start)).toEqual([]);
+    expect(onCallPeople([later], start)).toEqual([]);
   });
 });

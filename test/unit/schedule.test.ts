@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { fileConfigSchema } from '../../src/config/schema.js';
-import { nextHandoffs, onCallAt, scheduleDefFromConfig, shiftIndexAt, type ScheduleDef } from '../../src/paging/schedule.js';
+import { nextHandoffs, onCallAt, scheduleDefFromConfig, shiftIndexAt, shiftsBetween, type ScheduleDef } from '../../src/paging/schedule.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -259,6 +259,47 @@ describe('one-user rotation', () => {
   });
 });
 
+describe('overrides given as instants', () => {
+  it('cover the second of the two 02:30s of a fall-back night, which a wall-clock time cannot name', () => {
+    // 2026-10-25 in Berlin: 02:30 CEST is 00:30Z, 02:30 CET is 01:30Z.
+    const def = berlinWeekly([{ user: 'UC', start: '2026-10-25T01:30:00.000Z', end: '2026-10-25T02:00:00.000Z' }]);
+    expect(onCallAt(def, at('2026-10-25T00:45:00Z'))).toBe('UB');
+    expect(onCallAt(def, at('2026-10-25T01:45:00Z'))).toBe('UC');
+    expect(onCallAt(def, at('2026-10-25T02:00:00Z'))).toBe('UB');
+  });
+
+  it('mix with wall-clock overrides, the later listed winning where they overlap', () => {
+    const def = berlinWeekly([
+      { user: 'UC', start: '2026-02-02T09:00', end: '2026-02-03T09:00' },
+      { user: 'UD', start: '2026-02-02T20:00:00+01:00', end: '2026-02-02T22:00:00+01:00' },
+    ]);
+    expect(onCallAt(def, at('2026-02-02T18:00:00Z'))).toBe('UC');
+    expect(onCallAt(def, at('2026-02-02T19:30:00Z'))).toBe('UD');
+    expect(onCallAt(def, at('2026-02-02T21:00:00Z'))).toBe('UC');
+  });
+});
+
+describe('shiftsBetween', () => {
+  it('lists the rotation and override stretches clipped to the window', () => {
+    const def = berlinWeekly([{ user: 'UC', start: '2026-01-14T09:00', end: '2026-01-15T09:00' }]);
+    const shifts = shiftsBetween(def, at('2026-01-10T00:00:00Z'), at('2026-01-20T00:00:00Z'));
+    expect(shifts.map((s) => ({ user: s.user, start: iso(s.start), end: iso(s.end) }))).toEqual([
+      { user: 'UA', start: '2026-01-10T00:00:00.000Z', end: '2026-01-12T08:00:00.000Z' },
+      { user: 'UB', start: '2026-01-12T08:00:00.000Z', end: '2026-01-14T08:00:00.000Z' },
+      { user: 'UC', start: '2026-01-14T08:00:00.000Z', end: '2026-01-15T08:00:00.000Z' },
+      { user: 'UB', start: '2026-01-15T08:00:00.000Z', end: '2026-01-19T08:00:00.000Z' },
+      { user: 'UA', start: '2026-01-19T08:00:00.000Z', end: '2026-01-20T00:00:00.000Z' },
+    ]);
+  });
+
+  it('starts with nobody before the rotation begins, and is empty for an empty window', () => {
+    const def = berlinWeekly();
+    const shifts = shiftsBetween(def, at('2026-01-04T00:00:00Z'), at('2026-01-06T00:00:00Z'));
+    expect(shifts.map((s) => s.user)).toEqual([null, 'UA']);
+    expect(shiftsBetween(def, at('2026-01-06T00:00:00Z'), at('2026-01-06T00:00:00Z'))).toEqual([]);
+  });
+});
+
 describe('properties', () => {
   const ZONES = ['Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Asia/Kolkata', 'UTC'];
   const USERS = ['UA', 'UB', 'UC', 'UD', 'UE'];
@@ -365,6 +406,36 @@ describe('properties', () => {
           previous = h.at.getTime();
         }
       }),
+    );
+  });
+
+  it('shiftsBetween tiles the window with the person onCallAt names at each moment', () => {
+    const override = fc.record({ user: fc.constantFrom(...USERS), start: localDateTime, end: localDateTime });
+    const anySchedule = fc.record({
+      zone: fc.constantFrom(...ZONES),
+      start: localDateTime,
+      days: fc.integer({ min: 1, max: 14 }),
+      users: fc.array(fc.constantFrom(...USERS), { minLength: 1, maxLength: 5 }),
+      overrides: fc.array(override, { maxLength: 4 }),
+    });
+    const fromMs = fc.integer({ min: Date.parse('2024-12-01T00:00:00Z'), max: Date.parse('2028-01-01T00:00:00Z') });
+    fc.assert(
+      fc.property(anySchedule, fromMs, fc.integer({ min: 1, max: 120 * DAY }), ({ zone, start, days, users, overrides }, from, span) => {
+        const def = schedule(zone, start, days * DAY, users, overrides);
+        const shifts = shiftsBetween(def, new Date(from), new Date(from + span));
+        expect(shifts[0]!.start.getTime()).toBe(from);
+        expect(shifts.at(-1)!.end.getTime()).toBe(from + span);
+        shifts.forEach((s, i) => {
+          expect(s.end.getTime()).toBeGreaterThan(s.start.getTime());
+          if (i > 0) {
+            expect(s.start.getTime()).toBe(shifts[i - 1]!.end.getTime());
+            expect(s.user).not.toBe(shifts[i - 1]!.user);
+          }
+          expect(onCallAt(def, s.start)).toBe(s.user);
+          expect(onCallAt(def, new Date(s.end.getTime() - 1))).toBe(s.user);
+        });
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,4 +1,4 @@
-import { scheduleDefFromConfig } from '../../paging/schedule.js';
+import { currentSchedules } from '../../paging/current-schedules.js';
 import { oncallMessage } from '../blocks/paging.js';
 import { escapeMrkdwn } from '../blocks/text.js';
 import { handleOncallTest, ONCALL_TEST_USAGE, parseOncallTest, type OncallTest } from './oncall-test.js';
@@ -19,10 +19,10 @@ export const oncallCommand: GeneralSubcommand<{ kind: 'oncall'; schedule: string
     if (parsed.kind === 'oncall_test') return handleOncallTest(ctx, parsed);
     const { schedule } = parsed;
     const {
-      services: { config },
+      services: { config, db },
       ack,
     } = ctx;
-    const schedules = config.schedules.map(scheduleDefFromConfig).filter((s) => !schedule || s.id === schedule);
+    const schedules = (await currentSchedules(db, config)).filter((s) => !schedule || s.id === schedule);
     if (schedule && schedules.length === 0) {
       const known = config.schedules.map((s) => s.id).join(', ') || 'none are configured';
       await ack(ephemeral(`⚠️ Unknown schedule "${escapeMrkdwn(schedule)}". Schedules: ${known}.`));

@@ -24,7 +24,7 @@ import { configuredSenders } from './providers/senders.js';
 import type { Senders } from './providers/provider.js';
 import { twilioClient } from './providers/twilio.js';
 import { isEffectKind, isProviderEffect, type ProviderEffectKind } from './outbox/effects.js';
-import type { Deliverer } from './outbox/delivery-outcome.js';
+import { oneAtATime, type Deliverer } from './outbox/delivery-outcome.js';
 import { ChannelJoins } from './slack/delivery/joins.js';
 import { failureNotices } from './slack/failure-notices.js';
 import { platformCode } from './slack/errors.js';
@@ -113,8 +113,11 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
   // One e-mail sender (and its pooled connections) for pages and for confirmation codes.
   const email = emailSender(env);
   const senders = configuredSenders(env, email);
+  const providerAttempts = createProviderDeliverer({ db, config, logger, senders, unavailable, secret, publicUrl: env.PUBLIC_URL });
   const outbox = new OutboxWorker({
     db,
+    // Page attempts due together (an outage pages many people at once) are prepared and recorded together.
+    deliverMany: { kinds: ['notify.send'], deliver: providerAttempts },
     foreground,
     logger: logger.child({ component: 'outbox' }),
     deliver: routeDeliveries(
@@ -128,15 +131,7 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
         joins: new ChannelJoins(client, config, logger),
       }),
       {
-        'notify.send': createProviderDeliverer({
-          db,
-          config,
-          logger,
-          senders,
-          unavailable,
-          secret,
-          publicUrl: env.PUBLIC_URL,
-        }),
+        'notify.send': oneAtATime(providerAttempts),
         'contact.code': createCodeDeliverer({ db, logger, secret, email, twilio: twilioClient(env) }),
       },
     ),

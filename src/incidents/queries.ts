@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { incidents, timelineEvents, type Incident, type TimelineEvent } from '../db/schema.js';
 import { msg, refuse, type Refusal } from '../outcome.js';
@@ -6,6 +6,16 @@ import { msg, refuse, type Refusal } from '../outcome.js';
 export async function getIncident(tx: Tx, id: number): Promise<Incident | undefined> {
   const [row] = await tx.select().from(incidents).where(eq(incidents.id, id));
   return row;
+}
+
+/** Several incidents by id, in one read. */
+export async function getIncidents(tx: Tx, ids: readonly number[]): Promise<Map<number, Incident>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(incidents)
+    .where(inArray(incidents.id, [...new Set(ids)]));
+  return new Map(rows.map((row) => [row.id, row]));
 }
 
 /** Slack-side facts about an incident learned while delivering its effects. */

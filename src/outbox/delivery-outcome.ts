@@ -9,6 +9,15 @@ export type DeliveryOutcome =
 
 export type Deliverer = (row: OutboxRow) => Promise<DeliveryOutcome>;
 
+/** Delivers rows together; one outcome per row, in the rows' order. */
+export type BatchDeliverer = (rows: OutboxRow[]) => Promise<DeliveryOutcome[]>;
+
+/** A group deliverer used for one row at a time. */
+export const oneAtATime =
+  (deliver: BatchDeliverer): Deliverer =>
+  async (row) =>
+    (await deliver([row]))[0]!;
+
 const MAX_BACKOFF_MS = 5 * 60_000;
 /** Unexpected exceptions are bugs, not Slack weather: stop retrying them sooner. */
 export const MAX_UNEXPECTED_ATTEMPTS = 8;

@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/client.js';
-import { outbox, type OutboxRow } from '../db/schema.js';
+import type { OutboxRow } from '../db/schema.js';
 import type { Logger } from '../logger.js';
+import { claimRows, completeAndClaimNext, completeRows, releaseRow, renewRows, type Lessee } from './claims.js';
 import type { Foreground } from './foreground.js';
-import { backoffMs, MAX_UNEXPECTED_ATTEMPTS, type Deliverer, type DeliveryOutcome } from './delivery-outcome.js';
+import { backoffMs, MAX_UNEXPECTED_ATTEMPTS, type BatchDeliverer, type Deliverer, type DeliveryOutcome } from './delivery-outcome.js';
 
 export interface OutboxWorkerOptions {
   db: Db;
   deliver: Deliverer;
+  /**
+   * Kinds delivered a group at a time: the rows of such kinds claimed together go to one call, which can
+   * read and write for all of them in a few statements. Their ordering keys must hold one row each.
+   */
+  deliverMany?: { kinds: readonly string[]; deliver: BatchDeliverer };
   logger: Logger;
   /** How many rows (of different ordering keys) are delivered at once. */
   batchSize?: number;
@@ -32,6 +36,8 @@ export class OutboxWorker {
   private readonly id = randomUUID();
   private readonly db: Db;
   private readonly deliver: Deliverer;
+  private readonly deliverMany: OutboxWorkerOptions['deliverMany'];
+  private readonly lessee: Lessee;
   private readonly logger: Logger;
   private readonly batchSize: number;
   private readonly leaseMs: number;
@@ -49,6 +55,7 @@ export class OutboxWorker {
   constructor(options: OutboxWorkerOptions) {
     this.db = options.db;
     this.deliver = options.deliver;
+    this.deliverMany = options.deliverMany;
     this.logger = options.logger;
     this.batchSize = options.batchSize ?? 32;
     this.leaseMs = options.leaseMs ?? 15_000;
@@ -56,6 +63,7 @@ export class OutboxWorker {
     this.onFailed = options.onFailed;
     this.foreground = options.foreground;
     this.yieldMs = options.yieldMs ?? 250;
+    this.lessee = { db: this.db, id: this.id, leaseMs: this.leaseMs };
   }
 
   /** Delivers whatever is due now; called after a commit that enqueued work and by the periodic sweep. */
@@ -82,10 +90,7 @@ export class OutboxWorker {
   async renewLeases(): Promise<void> {
     if (this.inFlight.size === 0) return;
     try {
-      await this.db
-        .update(outbox)
-        .set({ lockedUntil: sql`now() + ${`${this.leaseMs} milliseconds`}::interval` })
-        .where(and(inArray(outbox.id, [...this.inFlight]), eq(outbox.lockedBy, this.id), eq(outbox.status, 'pending')));
+      await renewRows(this.lessee, [...this.inFlight]);
     } catch (err) {
       this.logger.warn({ err }, 'outbox: could not renew leases');
     }
@@ -120,13 +125,21 @@ export class OutboxWorker {
         // This claim sees everything committed before it: earlier wakes are answered by it.
         this.wakeAgain = false;
         try {
-          rows = await this.claim(room);
+          rows = await claimRows(this.lessee, room);
         } catch (err) {
           this.logger.warn({ err }, 'outbox: could not claim work; the next sweep tries again');
           break;
         }
       }
-      for (const row of rows) {
+      const grouped = rows.filter((row) => this.deliverMany?.kinds.includes(row.kind));
+      if (grouped.length > 0) {
+        const group = this.deliverGroup(grouped).finally(() => {
+          for (const row of grouped) running.delete(row.id);
+          finishedSinceClaim = true;
+        });
+        for (const row of grouped) running.set(row.id, group);
+      }
+      for (const row of rows.filter((r) => !grouped.includes(r))) {
         running.set(
           row.id,
           this.deliverOne(row).finally(() => {
@@ -143,79 +156,6 @@ export class OutboxWorker {
       } else if (running.size >= this.batchSize) await Promise.race(running.values());
     }
     await Promise.all(running.values());
-  }
-
-  /** Rows pending, due and not leased to anyone. */
-  private dueAndFree() {
-    return and(
-      eq(outbox.status, 'pending'),
-      lte(outbox.nextAttemptAt, sql`now()`),
-      or(isNull(outbox.lockedUntil), lt(outbox.lockedUntil, sql`now()`)),
-    );
-  }
-
-  /** Rows that may be delivered now: due, free, and the oldest pending row of their key. */
-  private claimable() {
-    const earlier = alias(outbox, 'earlier');
-    return and(
-      this.dueAndFree(),
-      notExists(
-        this.db
-          .select({ one: sql`1` })
-          .from(earlier)
-          .where(and(eq(earlier.orderingKey, outbox.orderingKey), eq(earlier.status, 'pending'), lt(earlier.id, outbox.id))),
-      ),
-    );
-  }
-
-  private lease() {
-    return { lockedUntil: sql`now() + ${`${this.leaseMs} milliseconds`}::interval`, lockedBy: this.id, claims: sql`${outbox.claims} + 1` };
-  }
-
-  /** One statement, no transaction: the rows are locked, skipped by other claimers, and leased at once. */
-  private async claim(limit: number): Promise<OutboxRow[]> {
-    const due = this.db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(this.claimable())
-      .orderBy(asc(outbox.id))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    return this.db.update(outbox).set(this.lease()).where(inArray(outbox.id, due)).returning();
-  }
-
-  /**
-   * Marks a delivered row done and, in the same statement, leases the next row of its ordering key if that
-   * is due: an incident's deliveries follow one another without a separate claim each.
-   */
-  private async completeAndClaimNext(
-    row: OutboxRow,
-    attempts: number,
-    result: Record<string, unknown> | null,
-  ): Promise<OutboxRow | undefined> {
-    const done = this.db.$with('done').as(
-      this.db
-        .update(outbox)
-        .set({ status: 'done', attempts, result, doneAt: sql`now()`, lockedUntil: null, lastError: null })
-        .where(and(eq(outbox.id, row.id), eq(outbox.lockedBy, this.id)))
-        .returning({ orderingKey: outbox.orderingKey }),
-    );
-    // The row just done was its key's head, so the next pending row of the key is the new head.
-    const following = this.db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(
-        and(sql`${outbox.orderingKey} = (select ${done.orderingKey} from ${done})`, eq(outbox.status, 'pending'), gt(outbox.id, row.id)),
-      )
-      .orderBy(asc(outbox.id))
-      .limit(1);
-    const [next] = await this.db
-      .with(done)
-      .update(outbox)
-      .set(this.lease())
-      .where(and(inArray(outbox.id, following), this.dueAndFree()))
-      .returning();
-    return next;
   }
 
   /** Delivers a row, then the rows of its key that follow it, as long as each is due when the last is done. */
@@ -235,15 +175,49 @@ export class OutboxWorker {
 
   /** Returns the next row of the same key when it was leased along with recording this one as done. */
   private async deliverAndRecord(row: OutboxRow): Promise<OutboxRow | undefined> {
-    let outcome: DeliveryOutcome;
-    let unexpected = false;
     try {
-      outcome = await this.deliver(row);
+      return await this.record(row, await this.deliver(row), false);
     } catch (err) {
-      unexpected = true;
-      this.logger.error({ err, outboxId: row.id, kind: row.kind }, 'outbox: delivery threw');
-      outcome = { status: 'retry', error: err instanceof Error ? err.message : String(err) };
+      return this.record(row, this.unexpected(row, err), true);
     }
+  }
+
+  /** Rows of one kind delivered in one call; those done are recorded in one statement. */
+  private async deliverGroup(rows: OutboxRow[]): Promise<void> {
+    for (const row of rows) this.inFlight.add(row.id);
+    try {
+      let outcomes: DeliveryOutcome[];
+      let unexpected = false;
+      try {
+        outcomes = await this.deliverMany!.deliver(rows);
+        if (outcomes.length !== rows.length) throw new Error(`a group of ${rows.length} rows got ${outcomes.length} outcomes`);
+      } catch (err) {
+        unexpected = true;
+        outcomes = rows.map((row) => this.unexpected(row, err));
+      }
+      const done = rows.flatMap((row, i) => {
+        const outcome = outcomes[i]!;
+        return outcome.status === 'done' ? [{ row, result: outcome.result }] : [];
+      });
+      try {
+        await completeRows(this.lessee, done);
+      } catch (err) {
+        this.logger.warn({ err, outboxIds: done.map((d) => d.row.id) }, 'outbox: could not record the delivery outcome');
+      }
+      for (const [i, row] of rows.entries()) if (outcomes[i]!.status !== 'done') await this.record(row, outcomes[i]!, unexpected);
+    } finally {
+      for (const row of rows) this.inFlight.delete(row.id);
+    }
+  }
+
+  private unexpected(row: OutboxRow, err: unknown): DeliveryOutcome {
+    this.logger.error({ err, outboxId: row.id, kind: row.kind }, 'outbox: delivery threw');
+    return { status: 'retry', error: err instanceof Error ? err.message : String(err) };
+  }
+
+  /** Records a row's outcome; a row done leases the next of its key, which is returned. */
+  private async record(row: OutboxRow, delivered: DeliveryOutcome, unexpected: boolean): Promise<OutboxRow | undefined> {
+    let outcome = delivered;
     const attempts = row.attempts + 1;
     if (outcome.status === 'retry') {
       const tooOld = Date.now() - row.createdAt.getTime() > this.giveUpAfterMs;
@@ -251,36 +225,21 @@ export class OutboxWorker {
         outcome = { status: 'failed', error: `gave up after ${attempts} attempts: ${outcome.error}` };
       }
     }
-    const mine = and(eq(outbox.id, row.id), eq(outbox.lockedBy, this.id));
     try {
       switch (outcome.status) {
         case 'done':
-          if (!this.stopped) return await this.completeAndClaimNext(row, attempts, outcome.result ?? null);
-          await this.db
-            .update(outbox)
-            .set({ status: 'done', attempts, result: outcome.result ?? null, doneAt: sql`now()`, lockedUntil: null, lastError: null })
-            .where(mine);
+          if (!this.stopped) return await completeAndClaimNext(this.lessee, row, attempts, outcome.result ?? null);
+          await completeRows(this.lessee, [{ row, result: outcome.result }]);
           break;
         case 'retry': {
           const delay = outcome.afterMs ?? backoffMs(attempts);
           this.logger.info({ outboxId: row.id, kind: row.kind, attempts, delay, error: outcome.error }, 'outbox: will retry');
-          await this.db
-            .update(outbox)
-            .set({
-              attempts,
-              lastError: outcome.error,
-              lockedUntil: null,
-              nextAttemptAt: sql`now() + ${`${delay} milliseconds`}::interval`,
-            })
-            .where(mine);
+          await releaseRow(this.lessee, row, { attempts, error: outcome.error, retryAfterMs: delay });
           break;
         }
         case 'failed':
           this.logger.warn({ outboxId: row.id, kind: row.kind, error: outcome.error }, 'outbox: delivery failed for good');
-          await this.db
-            .update(outbox)
-            .set({ status: 'failed', attempts, lastError: outcome.error, lockedUntil: null, doneAt: sql`now()` })
-            .where(mine);
+          await releaseRow(this.lessee, row, { attempts, error: outcome.error, failed: true });
           await this.onFailed?.(row, outcome.error);
           break;
       }

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.js';
 import { ackTokens, incidents, pages, type AckToken, type Incident, type Page } from '../db/schema.js';
 import { lockIncident } from '../incidents/queries.js';
@@ -45,17 +45,35 @@ export async function issueAckToken(
 }
 
 /**
- * The link of one notification attempt: issued on its first try and signed again from the same row on
- * every later one, so a retried SMS reads exactly as the first (which is how a retry recognises it).
+ * The links of notification attempts: each issued on its attempt's first try and signed again from the
+ * same row on every later one, so a retried SMS reads exactly as the first (which is how a retry
+ * recognises it). One read, and one insert for the attempts without a link yet.
  */
-export async function attemptAckToken(
+export async function attemptAckTokens(
   tx: Tx,
   secret: string,
-  attempt: { pageId: number; userId: string; attemptId: number },
-): Promise<string> {
-  const [row] = await tx.select().from(ackTokens).where(eq(ackTokens.attemptId, attempt.attemptId)).limit(1);
-  if (row) return signAck(secret, { pageId: row.pageId, userId: row.userId, nonce: row.nonce });
-  return issueAckToken(tx, secret, attempt);
+  attempts: ReadonlyArray<{ pageId: number; userId: string; attemptId: number }>,
+): Promise<string[]> {
+  if (attempts.length === 0) return [];
+  const rows = await tx
+    .select()
+    .from(ackTokens)
+    .where(
+      inArray(
+        ackTokens.attemptId,
+        attempts.map((a) => a.attemptId),
+      ),
+    );
+  const byAttempt = new Map<number | null, { pageId: number; userId: string; nonce: string }>(rows.map((row) => [row.attemptId, row]));
+  const issued = attempts
+    .filter((a) => !byAttempt.has(a.attemptId))
+    .map((a) => ({ nonce: newNonce(), pageId: a.pageId, userId: a.userId, attemptId: a.attemptId }));
+  if (issued.length > 0) await tx.insert(ackTokens).values(issued);
+  for (const row of issued) byAttempt.set(row.attemptId, row);
+  return attempts.map((a) => {
+    const row = byAttempt.get(a.attemptId)!;
+    return signAck(secret, { pageId: row.pageId, userId: row.userId, nonce: row.nonce });
+  });
 }
 
 /** The issued row a token names, when its signature and its page and person match what was issued. */

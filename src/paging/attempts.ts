@@ -104,15 +104,32 @@ export async function cancelAttempts(tx: Tx, pageIds: readonly number[]): Promis
 }
 
 /**
- * The attempt to send now with its page, or nothing when either is gone. The page is locked FOR SHARE
- * for the rest of the caller's transaction: an acknowledgement (which updates the page) waits for the
+ * The attempts to send now with their pages (nothing for an attempt or page that is gone), in two reads,
+ * in the order asked. The pages are locked FOR SHARE for the rest of the caller's transaction: an acknowledgement (which updates the page) waits for the
  * send to finish, so nothing goes out after an acknowledgement commits, whichever replica sends.
  */
-export async function attemptToSend(tx: Tx, attemptId: number): Promise<{ attempt: NotificationAttempt; page: Page } | undefined> {
-  const [attempt] = await tx.select().from(notificationAttempts).where(eq(notificationAttempts.id, attemptId)).for('update');
-  if (!attempt) return undefined;
-  const [page] = await tx.select().from(pages).where(eq(pages.id, attempt.pageId)).for('share');
-  return page && { attempt, page };
+export async function attemptsToSend(
+  tx: Tx,
+  attemptIds: readonly number[],
+): Promise<Array<{ attempt: NotificationAttempt; page: Page } | undefined>> {
+  if (attemptIds.length === 0) return [];
+  // In id order, as every claimer locks them, so two transactions never wait on each other in a circle.
+  const attempts = await tx
+    .select()
+    .from(notificationAttempts)
+    .where(inArray(notificationAttempts.id, [...attemptIds]))
+    .orderBy(asc(notificationAttempts.id))
+    .for('update');
+  const pageIds = [...new Set(attempts.map((a) => a.pageId))];
+  const locked =
+    pageIds.length === 0 ? [] : await tx.select().from(pages).where(inArray(pages.id, pageIds)).orderBy(asc(pages.id)).for('share');
+  const attemptById = new Map(attempts.map((a) => [a.id, a]));
+  const pageById = new Map(locked.map((p) => [p.id, p]));
+  return attemptIds.map((id) => {
+    const attempt = attemptById.get(id);
+    const page = attempt && pageById.get(attempt.pageId);
+    return attempt && page ? { attempt, page } : undefined;
+  });
 }
 
 /**
@@ -120,12 +137,13 @@ export async function attemptToSend(tx: Tx, attemptId: number): Promise<{ attemp
  * the caller's transaction: its `claimedAt`, when set, is when an earlier try began, which may have
  * reached the provider with nothing committed here to say so.
  */
-export async function claimAttempt(tx: Tx, attempt: Pick<NotificationAttempt, 'id' | 'claimedAt'>): Promise<void> {
-  if (!attempt.claimedAt)
+export async function claimAttempts(tx: Tx, attempts: ReadonlyArray<Pick<NotificationAttempt, 'id' | 'claimedAt'>>): Promise<void> {
+  const first = attempts.filter((a) => !a.claimedAt).map((a) => a.id);
+  if (first.length > 0)
     await tx
       .update(notificationAttempts)
       .set({ claimedAt: sql`now()` })
-      .where(eq(notificationAttempts.id, attempt.id));
+      .where(inArray(notificationAttempts.id, first));
 }
 
 /** Of a provider's ids, those no attempt has recorded: an earlier try's lost answer can only be one of them. */

@@ -1,5 +1,5 @@
 // Each person's own contact methods and rules, set with `/incident me`, over their config `people:` entry.
-import { eq, isNotNull } from 'drizzle-orm';
+import { eq, inArray, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Config } from '../config/load.js';
 import { CONTACT_METHODS, type NotificationRule } from '../config/people.js';
@@ -45,6 +45,16 @@ export const configuredPerson = (config: Pick<Config, 'people'>, userId: string)
 export async function settingsOf(tx: Tx, userId: string): Promise<PersonSettings | undefined> {
   const [row] = await tx.select().from(personSettings).where(eq(personSettings.userId, userId));
   return row;
+}
+
+/** Several people's settings, in one read. */
+export async function settingsOfMany(tx: Tx, userIds: readonly string[]): Promise<Map<string, PersonSettings>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(personSettings)
+    .where(inArray(personSettings.userId, [...new Set(userIds)]));
+  return new Map(rows.map((row) => [row.userId, row]));
 }
 
 export async function contactsOf(tx: Tx, config: Pick<Config, 'people'>, userId: string): Promise<Contacts> {

@@ -1,23 +1,23 @@
 import type { Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
-import type { Incident, NotificationAttempt, Page } from '../db/schema.js';
+import type { NotificationAttempt, Page } from '../db/schema.js';
 import type { Logger } from '../logger.js';
-import { getIncident } from '../incidents/queries.js';
-import type { Deliverer, DeliveryOutcome } from '../outbox/delivery-outcome.js';
+import { getIncidents } from '../incidents/queries.js';
+import type { BatchDeliverer, DeliveryOutcome } from '../outbox/delivery-outcome.js';
 import { effectSchemas } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
-import { ackUrl, attemptAckToken } from '../paging/ack-tokens.js';
+import { ackUrl, attemptAckTokens } from '../paging/ack-tokens.js';
 import {
   attemptEnqueueOptions,
-  attemptToSend,
-  claimAttempt,
+  attemptsToSend,
+  claimAttempts,
   failureNotice,
   METHOD_NAMES,
   pageIsOpen,
   providerIdsUnrecorded,
   recordAttempt,
 } from '../paging/attempts.js';
-import { addressOf } from '../paging/contacts.js';
+import { addressesOf } from '../paging/contacts.js';
 import { maskAddress } from '../paging/rules.js';
 import { pageContent } from './page-message.js';
 import { ProviderRefused, type PageContent, type Senders } from './provider.js';
@@ -42,62 +42,76 @@ type Ready =
   { attempt: NotificationAttempt; page: Page; address: string; maskedAddress: string; content: PageContent } | { outcome: DeliveryOutcome };
 
 /**
- * Delivers `notify.send`: one attempt, in two transactions. The first settles what it says and where,
- * records that a try begins (and the attempt's acknowledgement link) and commits; the second sends while
- * the page is locked against
- * acknowledgement, so an acknowledgement that commits first cancels it and one that comes later waits for
- * the send to end. A try that finds an earlier one begun asks the provider whether that one got through
- * (the process died, or the answer was lost, after the provider took it) instead of sending again.
+ * Delivers `notify.send` rows a group at a time, each attempt in two steps. The first, one transaction
+ * for the group, settles what each says and where, records that a try begins (and the attempt's
+ * acknowledgement link) and commits; the second, a transaction per attempt, sends while the page is
+ * locked against acknowledgement, so an acknowledgement that commits first cancels it and one that comes
+ * later waits for that send to end. A try that finds an earlier one begun asks the provider whether that
+ * one got through (the process died, or the answer was lost, after the provider took it) instead of
+ * sending again.
  */
-export function createProviderDeliverer(ctx: ProviderContext): Deliverer {
-  return async (row) => {
-    const payload = effectSchemas['notify.send'].safeParse(row.payload);
-    if (!payload.success) return { status: 'failed', error: `bad payload: ${payload.error.message}` };
-    const { attemptId } = payload.data;
-    const ready = await ctx.db.transaction(async (tx) => {
-      const prepared = await prepare(ctx, tx, attemptId);
-      if (!('outcome' in prepared)) await claimAttempt(tx, prepared.attempt);
-      return prepared;
+export function createProviderDeliverer(ctx: ProviderContext): BatchDeliverer {
+  return async (rows) => {
+    const payloads = rows.map((row) => effectSchemas['notify.send'].safeParse(row.payload));
+    const attemptIds = payloads.flatMap((p) => (p.success ? [p.data.attemptId] : []));
+    const prepared = await ctx.db.transaction(async (tx) => {
+      const ready = await prepare(ctx, tx, attemptIds);
+      await claimAttempts(
+        tx,
+        ready.flatMap((r) => ('outcome' in r ? [] : [r.attempt])),
+      );
+      return ready;
     });
-    if ('outcome' in ready) return ready.outcome;
-    // What it says and where were settled by the claim; only whether it may still go out is asked again.
-    const { address, maskedAddress, content } = ready;
-    const earlierTry = ready.attempt.claimedAt;
-    return ctx.db.transaction(async (tx): Promise<DeliveryOutcome> => {
-      const still = await stillToSend(tx, attemptId);
-      if ('outcome' in still) return still.outcome;
-      const { attempt } = still;
-      const sender = ctx.senders[attempt.method]!;
-      if (earlierTry && sender.find) {
-        const since = new Date(earlierTry.getTime() - CLOCK_SKEW_MS);
-        const [providerId] = await providerIdsUnrecorded(tx, await sender.find(address, content, since).catch(() => []));
-        if (providerId) {
-          ctx.logger.info({ attemptId, providerId }, 'an earlier try of this page attempt got through; not sending it again');
-          await recordAttempt(tx, attempt.id, { state: 'sent', maskedAddress, providerId, sentAt: new Date(), error: null });
-          return { status: 'done', result: { providerId, found: true } };
-        }
-      }
-      try {
-        const sent = await sender.send(address, content, `firewatch-attempt-${attempt.id}`);
-        await recordAttempt(tx, attempt.id, { state: 'sent', maskedAddress, providerId: sent.providerId, sentAt: new Date(), error: null });
-        return { status: 'done', result: { providerId: sent.providerId } };
-      } catch (err) {
-        if (!(err instanceof ProviderRefused)) throw err;
-        return refused(ctx, tx, attempt, maskedAddress, err);
-      }
-    });
+    let next = 0;
+    return Promise.all(
+      payloads.map((payload): Promise<DeliveryOutcome> | DeliveryOutcome => {
+        if (!payload.success) return { status: 'failed', error: `bad payload: ${payload.error.message}` };
+        const ready = prepared[next++]!;
+        return 'outcome' in ready ? ready.outcome : send(ctx, ready);
+      }),
+    );
   };
 }
 
+/** The second step: sent only if it may still go out; what it says and where were settled by the claim. */
+async function send(ctx: ProviderContext, ready: Exclude<Ready, { outcome: DeliveryOutcome }>): Promise<DeliveryOutcome> {
+  const { address, maskedAddress, content } = ready;
+  const earlierTry = ready.attempt.claimedAt;
+  return ctx.db.transaction(async (tx): Promise<DeliveryOutcome> => {
+    const [found] = await attemptsToSend(tx, [ready.attempt.id]);
+    const still = await stillToSend(tx, ready.attempt.id, found);
+    if ('outcome' in still) return still.outcome;
+    const { attempt } = still;
+    const sender = ctx.senders[attempt.method]!;
+    if (earlierTry && sender.find) {
+      const since = new Date(earlierTry.getTime() - CLOCK_SKEW_MS);
+      const [providerId] = await providerIdsUnrecorded(tx, await sender.find(address, content, since).catch(() => []));
+      if (providerId) {
+        ctx.logger.info({ attemptId: attempt.id, providerId }, 'an earlier try of this page attempt got through; not sending it again');
+        await recordAttempt(tx, attempt.id, { state: 'sent', maskedAddress, providerId, sentAt: new Date(), error: null });
+        return { status: 'done', result: { providerId, found: true } };
+      }
+    }
+    try {
+      const sent = await sender.send(address, content, `firewatch-attempt-${attempt.id}`);
+      await recordAttempt(tx, attempt.id, { state: 'sent', maskedAddress, providerId: sent.providerId, sentAt: new Date(), error: null });
+      return { status: 'done', result: { providerId: sent.providerId } };
+    } catch (err) {
+      if (!(err instanceof ProviderRefused)) throw err;
+      return refused(ctx, tx, attempt, maskedAddress, err);
+    }
+  });
+}
+
 /**
- * The attempt, locked with its page, when it may still go out: an acknowledgement or a resolve that
- * committed since cancels it, and one that comes later waits for this transaction.
+ * The attempt, locked with its page (by `attemptsToSend`), when it may still go out: an acknowledgement
+ * or a resolve that committed since cancels it, and one that comes later waits for this transaction.
  */
 async function stillToSend(
   tx: Tx,
   attemptId: number,
+  found: { attempt: NotificationAttempt; page: Page } | undefined,
 ): Promise<{ attempt: NotificationAttempt; page: Page } | { outcome: DeliveryOutcome }> {
-  const found = await attemptToSend(tx, attemptId);
   if (!found) return { outcome: { status: 'failed', error: `attempt ${attemptId} does not exist` } };
   const { attempt, page } = found;
   if (attempt.state !== 'queued') return { outcome: { status: 'done', result: { skipped: attempt.state } } };
@@ -108,45 +122,68 @@ async function stillToSend(
   return found;
 }
 
-/** The attempt as it can be sent now, or why it will not be: gone, over, or without a way to reach the person. */
-async function prepare(ctx: ProviderContext, tx: Tx, attemptId: number): Promise<Ready> {
-  const still = await stillToSend(tx, attemptId);
-  if ('outcome' in still) return still;
-  const { attempt, page } = still;
-  const sender = ctx.senders[attempt.method];
-  const address = await addressOf(tx, ctx.config, attempt.userId, attempt.method);
-  if (!sender || !address) {
-    const error = sender
-      ? `no address for ${METHOD_NAMES[attempt.method].replace(/^a /, '')}`
-      : (ctx.unavailable[attempt.method] ?? 'unavailable');
-    await recordAttempt(tx, attempt.id, { state: 'skipped', error });
-    return { outcome: { status: 'done', result: { skipped: error } } };
-  }
+/**
+ * The attempts as they can be sent now, or why each will not be: gone, over, or without a way to reach
+ * the person. A few reads for the whole group, whatever its size.
+ */
+async function prepare(ctx: ProviderContext, tx: Tx, attemptIds: readonly number[]): Promise<Ready[]> {
+  const locked = await attemptsToSend(tx, attemptIds);
+  const still: Array<Awaited<ReturnType<typeof stillToSend>>> = [];
+  for (const [i, id] of attemptIds.entries()) still.push(await stillToSend(tx, id, locked[i]));
+  const open = still.flatMap((s) => ('outcome' in s ? [] : [s]));
+  const addresses = await addressesOf(
+    tx,
+    ctx.config,
+    open.map(({ attempt }) => ({ userId: attempt.userId, method: attempt.method })),
+  );
+  const reachable = open.flatMap((s, i) => {
+    const address = addresses[i];
+    return ctx.senders[s.attempt.method] && address ? [{ ...s, address }] : [];
+  });
   // A test page has no incident: its content says it is a test.
-  const incident = page.incidentId === null ? undefined : await getIncident(tx, page.incidentId);
-  if (page.incidentId !== null && !incident) return { outcome: { status: 'failed', error: `incident ${page.incidentId} does not exist` } };
-  return {
-    attempt,
-    page,
-    address,
-    maskedAddress: maskAddress(attempt.method, address),
-    content: await content(ctx, tx, incident, page, attempt),
-  };
+  const incidents = await getIncidents(
+    tx,
+    reachable.flatMap(({ page }) => (page.incidentId === null ? [] : [page.incidentId])),
+  );
+  const tokens = await attemptAckTokens(
+    tx,
+    ctx.secret,
+    reachable.map(({ attempt, page }) => ({ pageId: page.id, userId: attempt.userId, attemptId: attempt.id })),
+  );
+  const readyById = new Map<number, Ready>();
+  reachable.forEach(({ attempt, page, address }, i) => {
+    const incident = page.incidentId === null ? undefined : incidents.get(page.incidentId);
+    if (page.incidentId !== null && !incident) {
+      readyById.set(attempt.id, { outcome: { status: 'failed', error: `incident ${page.incidentId} does not exist` } });
+      return;
+    }
+    const links = {
+      ackUrl: ackUrl(ctx.publicUrl, tokens[i]!),
+      callUrl: `${ctx.publicUrl}/twilio/voice?${new URLSearchParams({ page: String(page.id), user: attempt.userId })}`,
+    };
+    readyById.set(attempt.id, {
+      attempt,
+      page,
+      address,
+      maskedAddress: maskAddress(attempt.method, address),
+      content: pageContent(ctx.config, incident, page, links),
+    });
+  });
+  const ready: Ready[] = [];
+  for (const s of still) {
+    if ('outcome' in s) ready.push(s);
+    else ready.push(readyById.get(s.attempt.id) ?? (await unreachable(ctx, tx, s.attempt)));
+  }
+  return ready;
 }
 
-async function content(
-  ctx: ProviderContext,
-  tx: Tx,
-  incident: Incident | undefined,
-  page: Page,
-  attempt: NotificationAttempt,
-): Promise<PageContent> {
-  const token = await attemptAckToken(tx, ctx.secret, { pageId: page.id, userId: attempt.userId, attemptId: attempt.id });
-  const links = {
-    ackUrl: ackUrl(ctx.publicUrl, token),
-    callUrl: `${ctx.publicUrl}/twilio/voice?${new URLSearchParams({ page: String(page.id), user: attempt.userId })}`,
-  };
-  return pageContent(ctx.config, incident, page, links);
+/** No sender for the method, or no address for the person: the attempt is skipped, saying why. */
+async function unreachable(ctx: ProviderContext, tx: Tx, attempt: NotificationAttempt): Promise<Ready> {
+  const error = ctx.senders[attempt.method]
+    ? `no address for ${METHOD_NAMES[attempt.method].replace(/^a /, '')}`
+    : (ctx.unavailable[attempt.method] ?? 'unavailable');
+  await recordAttempt(tx, attempt.id, { state: 'skipped', error });
+  return { outcome: { status: 'done', result: { skipped: error } } };
 }
 
 /** A provider's refusal: tried again later when it may pass, otherwise the method failed and the person hears why. */

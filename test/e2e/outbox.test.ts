@@ -231,4 +231,75 @@ describe('the outbox worker', () => {
     expect(rows.map((r) => r.status)).toEqual(['done', 'pending']);
     expect(seen).toEqual([0]);
   });
+
+  it('hands rows of a grouped kind to one call and records each outcome, done ones with their results', async () => {
+    const tag = 'group';
+    await db.database.db
+      .insert(outbox)
+      .values([
+        ...[0, 1, 2, 3].map((i) => ({ orderingKey: `${tag}:${i}`, kind: 'grouped', payload: { i } })),
+        { orderingKey: `${tag}:single`, kind: 'test', payload: { i: 9 } },
+      ]);
+    const calls: number[][] = [];
+    const singles: string[] = [];
+    const worker = new OutboxWorker({
+      db: db.database.db,
+      logger,
+      deliver: async (row) => {
+        singles.push(row.orderingKey);
+        return { status: 'done' };
+      },
+      deliverMany: {
+        kinds: ['grouped'],
+        deliver: async (rows) => {
+          calls.push(rows.map((r) => (r.payload as { i: number }).i));
+          return rows.map((r) => {
+            const i = (r.payload as { i: number }).i;
+            if (i === 1) return { status: 'retry', error: 'busy', afterMs: 60_000 };
+            if (i === 2) return { status: 'failed', error: 'refused' };
+            return { status: 'done', result: { sent: i } };
+          });
+        },
+      },
+    });
+    worker.wake();
+    await worker.idle();
+    await worker.stop();
+    expect(calls).toEqual([[0, 1, 2, 3]]);
+    expect(singles.filter((key) => key.startsWith(`${tag}:`))).toEqual([`${tag}:single`]);
+    const rows = await rowsTagged(tag);
+    expect(rows.map((r) => [r.orderingKey, r.status, r.attempts, r.result, r.lastError])).toEqual([
+      [`${tag}:0`, 'done', 1, { sent: 0 }, null],
+      [`${tag}:1`, 'pending', 1, null, 'busy'],
+      [`${tag}:2`, 'failed', 1, null, 'refused'],
+      [`${tag}:3`, 'done', 1, { sent: 3 }, null],
+      [`${tag}:single`, 'done', 1, null, null],
+    ]);
+    expect(rows[1]!.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    expect(rows.every((r) => r.lockedUntil === null)).toBe(true);
+  });
+
+  it('retries every row of a group whose call throws', async () => {
+    const tag = 'groupthrow';
+    await db.database.db.insert(outbox).values([0, 1].map((i) => ({ orderingKey: `${tag}:${i}`, kind: 'grouped-throws', payload: { i } })));
+    const worker = new OutboxWorker({
+      db: db.database.db,
+      logger,
+      deliver: async () => ({ status: 'done' }),
+      deliverMany: {
+        kinds: ['grouped-throws'],
+        deliver: async () => {
+          throw new Error('database went away');
+        },
+      },
+    });
+    worker.wake();
+    await worker.idle();
+    await worker.stop();
+    const rows = await rowsTagged(tag);
+    expect(rows.map((r) => [r.status, r.attempts, r.lastError])).toEqual([
+      ['pending', 1, 'database went away'],
+      ['pending', 1, 'database went away'],
+    ]);
+  });
 });

@@ -1,13 +1,6 @@
 import type { Config } from '../config/load.js';
 import type { Tx } from '../db/client.js';
-import {
-  configuredPerson,
-  effectiveContacts,
-  settingsOf,
-  settingsOfMany,
-  settingsWithPhone,
-  type Contacts,
-} from './person-settings.js';
+import { configuredPerson, effectiveContacts, settingsOf, settingsOfMany, settingsWithPhone, type Contacts } from './person-settings.js';
 import type { ProviderMethod } from './rules.js';
 
 const addressIn = (contacts: Contacts, method: ProviderMethod) =>

@@ -6,6 +6,8 @@
  * notification (the SMS) was cancelled. No SMS may go out: every page is acknowledged before its minute.
  * BENCH_PAGES sets how many pages (default 1,000); BENCH_PROFILE=<dir> writes the server's CPU profile there.
  */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import type { Database } from '../src/db/client.js';
 import { incidents, notificationAttempts, pages, type NewIncident } from '../src/db/schema.js';
@@ -53,10 +55,45 @@ async function until<T>(what: string, timeoutMs: number, probe: () => T | undefi
   }
 }
 
+/** The same sends from Firewatch's senders alone, in a process of their own: what no database work can go below. */
+async function providerFloor(emu: SlackEmulator, rows: Row[]): Promise<void> {
+  const smtp = await new SmtpTestServer().start();
+  const ntfy = await new NtfyEmulator().start();
+  try {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      SLACK_BOT_TOKEN: emu.botToken,
+      SLACK_SIGNING_SECRET: 'bench-floor-signing-secret',
+      SLACK_API_URL: emu.url,
+      SMTP_URL: smtp.url,
+      SMTP_FROM: 'pager@firewatch.bench',
+      NTFY_URL: ntfy.url,
+      BENCH_PAGES: String(PAGES),
+    };
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bench/provider-floor.ts'], {
+      env,
+      maxBuffer: 1 << 20,
+    });
+    const floor = JSON.parse(stdout.trim().split('\n').at(-1)!) as { sends: number; wallMs: number; cpuMs: number };
+    rows.push({
+      what: `floor: the same ${floor.sends} sends from Firewatch's senders alone, no database (wall; CPU ${Math.round(floor.cpuMs)} ms)`,
+      n: floor.sends,
+      median: Math.round(floor.wallMs),
+      p99: Math.round(floor.wallMs),
+      target: '',
+      ok: true,
+    });
+  } finally {
+    await Promise.all([smtp.stop(), ntfy.stop()]);
+  }
+}
+
 export async function pagingBenchmarks(emu: SlackEmulator, database: Database, url: string, rows: Row[]): Promise<void> {
   const smtp = await new SmtpTestServer().start();
   const ntfy = await new NtfyEmulator().start();
   const twilio = await new TwilioEmulator().start();
+  await providerFloor(emu, rows);
   const people = Array.from({ length: PAGES }, (_, i) => ({
     user: userOf(i),
     email: emailOf(i),

@@ -24,6 +24,7 @@ const OPEN_PAGE = ['triggered', 'exhausted'] as const;
  * not hold back the incident's Slack deliveries, nor anyone else's attempts.
  */
 const sendEffect = (a: Pick<NotificationAttempt, 'id' | 'incidentId' | 'pageId'>) => ({
+  pageId: a.pageId,
   incidentId: a.incidentId,
   orderingKey: `attempt:${a.id}`,
   effect: { kind: 'notify.send', payload: { incidentId: a.incidentId, pageId: a.pageId, attemptId: a.id } } satisfies Effect,
@@ -37,7 +38,7 @@ export async function startAttempts(
   tx: Tx,
   notified: ReadonlyArray<{ page: Page; notification: PageNotification }>,
   now: Date,
-): Promise<Array<{ incidentId: number | null; effect: Effect; orderingKey?: string }>> {
+): Promise<Array<{ pageId: number; incidentId: number | null; effect: Effect; orderingKey?: string }>> {
   const rows = notified.flatMap(({ page, notification }) => {
     const rules = page.rules ? frozenRulesSchema.safeParse(page.rules) : undefined;
     if (!rules?.success) return [];

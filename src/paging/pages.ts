@@ -50,7 +50,8 @@ function eventKey(kind: string, data: Record<string, unknown>): string {
 /**
  * Writes the events, notifications and outbox rows of many page steps with one statement per table,
  * however many pages moved: a sweep of hundreds of due pages is a handful of round trips, not hundreds.
- * Per page its audience hears of the step, then each skipped schedule, then each person notified with their DM.
+ * Per page each person notified gets their DM, then its audience hears of the step, each skipped schedule
+ * and each person notified.
  */
 async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promise<void> {
   const events: TimelineRow[] = [];
@@ -113,20 +114,25 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
     const event = eventOf(key);
     return announce(event).map((effect) => ({ incidentId: event.incidentId, effect }));
   };
-  const effects = plans.flatMap(({ step, lines }, i) => {
+  // Each page's first notifications (the DMs and the attempts due at once) come before any channel line:
+  // the outbox takes the oldest rows first, so when hundreds of pages move at once people are woken
+  // before the channels hear of it. Within an incident's queue the DM still precedes its line.
+  const attemptsOf = new Map<number, typeof attempts>();
+  for (const a of attempts) {
+    attemptsOf.set(a.pageId, [...(attemptsOf.get(a.pageId) ?? []), a]);
+  }
+  const firsts = plans.flatMap(({ step }, i) => {
     const incidentId = incidentIdOf(step.page);
     return [
-      ...lines.flatMap(told),
-      ...(sent[i] ?? []).flatMap(({ key, notification }) => [
-        ...told(key),
-        {
-          incidentId,
-          effect: { kind: 'page.dm', payload: { incidentId, pageId: step.page.id, notificationId: notification.id } } satisfies Effect,
-        },
-      ]),
+      ...(sent[i] ?? []).map(({ notification }) => ({
+        incidentId,
+        effect: { kind: 'page.dm', payload: { incidentId, pageId: step.page.id, notificationId: notification.id } } satisfies Effect,
+      })),
+      ...(attemptsOf.get(step.page.id) ?? []),
     ];
   });
-  await enqueueForIncidents(tx, [...effects, ...attempts]);
+  const lines = plans.flatMap(({ lines: own }, i) => [...own.flatMap(told), ...(sent[i] ?? []).flatMap(({ key }) => told(key))]);
+  await enqueueForIncidents(tx, [...firsts, ...lines]);
 }
 
 /** Starts a page inside the caller's transaction and notifies its first level. */

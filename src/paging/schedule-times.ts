@@ -111,6 +111,10 @@ export function parseWindow(fromText: string, toText: string, zone: string, now:
   if (to.at.getTime() <= from.at.getTime())
     return { ok: false, field: 'to', message: `The end must come after the start; I read ${understood}.` };
   if (to.at.getTime() <= now.getTime())
-    return { ok: false, field: 'to', message: `That window is already over: I read ${understood}, and it is ${describeInstant(now, zone)} now.` };
+    return {
+      ok: false,
+      field: 'to',
+      message: `That window is already over: I read ${understood}, and it is ${describeInstant(now, zone)} now.`,
+    };
   return { ok: true, from: from.at, to: to.at, understood };
 }

@@ -17,13 +17,20 @@ const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/;
 const WALL_FORMAT = "yyyy-MM-dd'T'HH:mm";
 const MINUTE_MS = 60_000;
 
-/** "CEST", "EDT"; where no locale has a name for the offset (Lord Howe Island), "UTC+10:30". */
+const zoneNames = new Map<string, string>();
+
+/**
+ * "CEST", "EDT"; where no locale has a name for the offset (Lord Howe Island), "UTC+10:30". Kept per zone
+ * and offset: asking Intl for a name builds a formatter each time.
+ */
 function zoneName(at: DateTime): string {
-  for (const locale of ['en-US', 'en-GB']) {
-    const name = at.setLocale(locale).offsetNameShort;
-    if (name && !/^(GMT|UTC)/.test(name)) return name;
-  }
-  return `UTC${at.toFormat('ZZ')}`;
+  const key = `${at.zoneName ?? ''} ${at.offset}`;
+  const known = zoneNames.get(key);
+  if (known) return known;
+  const named = ['en-US', 'en-GB'].map((locale) => at.setLocale(locale).offsetNameShort).find((n) => n && !/^(GMT|UTC)/.test(n));
+  const name = named ?? `UTC${at.toFormat('ZZ')}`;
+  zoneNames.set(key, name);
+  return name;
 }
 
 /** An instant as a person reads it on the schedule's clock: "2026-03-29 03:00 CEST". */
@@ -60,7 +67,8 @@ function wallClock(text: string, zone: string, which: string): Bound {
   if (!match) return { ok: false, message: `"${text}" is not a time I can read for the ${which}. ${formatHint(zone)}` };
   const [year, month, day, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
   const wall = DateTime.fromObject({ year, month, day, hour, minute }, { zone: 'utc' });
-  if (!wall.isValid) return { ok: false, message: `${text} (the ${which}) is not a date and time on any calendar. ${formatHint(zone)}` };
+  // Luxon rolls 24:00 over into the next day; a person who typed it meant no such thing.
+  if (!wall.isValid || wall.toFormat(WALL_FORMAT) !== text) return { ok: false, message: `${text} (the ${which}) is not a date and time on any calendar. ${formatHint(zone)}` };
   const candidates = wall.setZone(zone, { keepLocalTime: true }).getPossibleOffsets();
   const shown = wall.toFormat('HH:mm');
   const first = candidates.reduce<DateTime | undefined>((a, b) => (a && a.toMillis() <= b.toMillis() ? a : b), undefined);

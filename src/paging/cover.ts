@@ -55,9 +55,9 @@ export async function requestCover(
 ): Promise<CoverRequested> {
   const schedule = findSchedule(config, typed.scheduleId);
   if ('ok' in schedule) return schedule;
-  const window = windowAsTyped(schedule, typed);
-  if ('ok' in window) return window;
-  const request = { ...typed, window };
+  const read = windowAsTyped(schedule, typed);
+  if ('ok' in read) return read;
+  const request = { ...typed, window: read.window };
   const channel = schedule.channel ?? request.fallbackChannel;
   if (!channel)
     return refuse(
@@ -71,11 +71,10 @@ export async function requestCover(
     const zone = schedule.time_zone;
     const mine = shiftsOf(def, request.requester, request.window);
     if (mine.length === 0) {
-      const asked = `${describeInstant(request.window.start, zone)} to ${describeInstant(request.window.end, zone)}`;
       return refuse(
         'invalid',
         [
-          ...msg`You are not on call on ${schedule.id} at any point from ${asked}, so there is nothing to cover. `,
+          ...msg`You are not on call on ${schedule.id} at any point from ${read.understood}, so there is nothing to cover. `,
           ...nextShift(def, request.requester, request.now),
         ],
         'from',

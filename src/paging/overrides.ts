@@ -138,9 +138,13 @@ export function shiftsText(shifts: readonly Shift[], zone: string): Message {
 }
 
 /** The window typed as `<from> <to>` on the schedule's clock, or the refusal naming the field at fault. */
-export function windowAsTyped(schedule: ConfigSchedule, typed: { from: string; to: string; now: Date }): Window | Refusal {
+export function windowAsTyped(
+  schedule: ConfigSchedule,
+  typed: { from: string; to: string; now: Date },
+): { window: Window; understood: string } | Refusal {
   const parsed = parseWindow(typed.from, typed.to, schedule.time_zone, typed.now);
-  return parsed.ok ? { start: parsed.from, end: parsed.to } : refuse('invalid', [parsed.message], parsed.field);
+  if (!parsed.ok) return refuse('invalid', [parsed.message], parsed.field);
+  return { window: { start: parsed.from, end: parsed.to }, understood: parsed.understood };
 }
 
 /**
@@ -155,9 +159,9 @@ export async function overrideShifts(
   const schedule = findSchedule(config, typed.scheduleId);
   if ('ok' in schedule) return schedule;
   if (!mayOverride(config, schedule, typed.actor)) return overrideForbidden(config, schedule);
-  const window = windowAsTyped(schedule, typed);
-  if ('ok' in window) return window;
-  const request = { ...typed, window };
+  const read = windowAsTyped(schedule, typed);
+  if ('ok' in read) return read;
+  const request = { ...typed, window: read.window };
   const made = await createOverride(
     db,
     config,
@@ -168,7 +172,7 @@ export async function overrideShifts(
   const zone = schedule.time_zone;
   const replaced = made.shiftsBefore.filter((s) => s.user !== request.userId);
   const message: Message = [
-    ...msg`✅ On ${schedule.id}, on call from ${describeInstant(request.window.start, zone)} to ${describeInstant(request.window.end, zone)}: `,
+    ...msg`✅ On ${schedule.id}, from ${read.understood}, on call: `,
     ...shiftsText(made.shiftsAfter, zone),
     ...(replaced.length > 0 ? [...msg`. This replaced: `, ...shiftsText(replaced, zone), '.'] : msg`. Nobody else’s shift was replaced.`),
   ];

@@ -68,7 +68,8 @@ function wallClock(text: string, zone: string, which: string): Bound {
   const [year, month, day, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
   const wall = DateTime.fromObject({ year, month, day, hour, minute }, { zone: 'utc' });
   // Luxon rolls 24:00 over into the next day; a person who typed it meant no such thing.
-  if (!wall.isValid || wall.toFormat(WALL_FORMAT) !== text) return { ok: false, message: `${text} (the ${which}) is not a date and time on any calendar. ${formatHint(zone)}` };
+  if (!wall.isValid || wall.toFormat(WALL_FORMAT) !== text)
+    return { ok: false, message: `${text} (the ${which}) is not a date and time on any calendar. ${formatHint(zone)}` };
   const candidates = wall.setZone(zone, { keepLocalTime: true }).getPossibleOffsets();
   const shown = wall.toFormat('HH:mm');
   const first = candidates.reduce<DateTime | undefined>((a, b) => (a && a.toMillis() <= b.toMillis() ? a : b), undefined);

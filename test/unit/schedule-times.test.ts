@@ -26,7 +26,9 @@ describe('parseWindow: wall-clock times on the schedule’s clock', () => {
       understood: '2026-02-03 09:00 CET to 2026-02-03 17:00 CET',
     });
     expect(ok('2026-07-01T09:00', '2026-07-01T17:00', 'America/New_York').from).toEqual(new Date('2026-07-01T13:00:00Z'));
-    expect(ok('2026-07-01T09:00', '+1h', 'Australia/Lord_Howe').understood).toBe('2026-07-01 09:00 UTC+10:30 to 2026-07-01 10:00 UTC+10:30');
+    expect(ok('2026-07-01T09:00', '+1h', 'Australia/Lord_Howe').understood).toBe(
+      '2026-07-01 09:00 UTC+10:30 to 2026-07-01 10:00 UTC+10:30',
+    );
   });
 
   it('refuses a time the spring-forward gap skips, naming the jump and the times either side of it', () => {
@@ -65,10 +67,15 @@ describe('parseWindow: wall-clock times on the schedule’s clock', () => {
     expect(garbage.message).toBe(
       '"tomorrow" is not a time I can read for the start. Use YYYY-MM-DDTHH:MM on the schedule\'s clock (Europe/Berlin), now, or +<duration> such as +30m, +8h, +2d, +1w (an end with + counts from the start).',
     );
-    expect(refused('2026-02-30T10:00', '+1h', 'Europe/Berlin').message).toMatch(/^2026-02-30T10:00 \(the start\) is not a date and time on any calendar/);
+    expect(refused('2026-02-30T10:00', '+1h', 'Europe/Berlin').message).toMatch(
+      /^2026-02-30T10:00 \(the start\) is not a date and time on any calendar/,
+    );
     expect(refused('2026-02-03T24:00', '+1h', 'Europe/Berlin').message).toContain('is not a date and time on any calendar');
     expect(refused('2026-02-03 09:00', '+1h', 'Europe/Berlin').message).toContain('"2026-02-03 09:00" is not a time');
-    expect(refused('now', '+0h', 'Europe/Berlin')).toMatchObject({ field: 'to', message: expect.stringContaining('"+0h" is not a duration') });
+    expect(refused('now', '+0h', 'Europe/Berlin')).toMatchObject({
+      field: 'to',
+      message: expect.stringContaining('"+0h" is not a duration'),
+    });
     expect(refused('now', '+8 hours', 'Europe/Berlin')).toMatchObject({ field: 'to' });
   });
 
@@ -89,7 +96,10 @@ describe('parseWindow: now and +<duration>', () => {
   it('reads now as the present, + as the start from now and + as the end from the start', () => {
     expect(ok('now', '+8h', 'Europe/Berlin')).toMatchObject({ from: NOW, to: new Date(NOW.getTime() + 8 * HOUR) });
     expect(ok('NOW', '+8h', 'Europe/Berlin').understood).toBe('now (2026-01-01 01:00 CET) to 2026-01-01 09:00 CET');
-    expect(ok('+2h', '+8h', 'Europe/Berlin')).toMatchObject({ from: new Date(NOW.getTime() + 2 * HOUR), to: new Date(NOW.getTime() + 10 * HOUR) });
+    expect(ok('+2h', '+8h', 'Europe/Berlin')).toMatchObject({
+      from: new Date(NOW.getTime() + 2 * HOUR),
+      to: new Date(NOW.getTime() + 10 * HOUR),
+    });
     expect(ok('2026-02-03T09:00', '+1d', 'Europe/Berlin').to).toEqual(new Date('2026-02-04T08:00:00Z'));
     // A started window is fine as long as it has not ended.
     expect(ok('2025-12-31T20:00', '+8h', 'Europe/Berlin').from).toEqual(new Date('2025-12-31T19:00:00Z'));

@@ -35,10 +35,12 @@ const homeRequestCover: Button = {
         await dm('⚠️ No on-call schedules are configured (`schedules:` in the config), so there is no shift to ask cover for.');
         return;
       }
-      await services.client.views.open({ trigger_id: clicked.data.trigger_id, view: coverModal(services.config) }).catch(async (err: unknown) => {
-        services.logger.warn({ err }, 'could not open the Request cover form');
-        await dm('⚠️ Slack did not open the Request cover form in time; click *Request cover* again.');
-      });
+      await services.client.views
+        .open({ trigger_id: clicked.data.trigger_id, view: coverModal(services.config) })
+        .catch(async (err: unknown) => {
+          services.logger.warn({ err }, 'could not open the Request cover form');
+          await dm('⚠️ Slack did not open the Request cover form in time; click *Request cover* again.');
+        });
     });
   },
 };

@@ -9,7 +9,9 @@ import { form, formAck, type Form } from './forms.js';
 
 const typed = z.object({ [FIELD_ACTION]: z.object({ value: z.string().nullish() }) }).optional();
 const state = z.object({
-  [COVER_FIELDS.schedule]: z.object({ [FIELD_ACTION]: z.object({ selected_option: z.object({ value: z.string() }).nullish() }) }).optional(),
+  [COVER_FIELDS.schedule]: z
+    .object({ [FIELD_ACTION]: z.object({ selected_option: z.object({ value: z.string() }).nullish() }) })
+    .optional(),
   [COVER_FIELDS.from]: typed,
   [COVER_FIELDS.to]: typed,
   [COVER_FIELDS.reason]: typed,
@@ -35,7 +37,8 @@ export const coverForm: Form = form(COVER_CALLBACK, async (services, { ack, body
         // A form has no channel it was typed in: only the schedule's channel will do.
         fallbackChannel: undefined,
       });
-      if (!outcome.ok) return { ok: false, errors: { [FIELD_BLOCKS[outcome.field ?? 'from'] ?? COVER_FIELDS.from]: mrkdwn(outcome.message) } };
+      if (!outcome.ok)
+        return { ok: false, errors: { [FIELD_BLOCKS[outcome.field ?? 'from'] ?? COVER_FIELDS.from]: mrkdwn(outcome.message) } };
       services.outbox.wake();
       const text = coverAnswer(outcome);
       return { ok: true, message: text, next: coverRequestedView(text) };

@@ -44,7 +44,7 @@ export function findSchedule(config: Config, id: string): ConfigSchedule | Refus
   const found = config.schedules.find((s) => s.id === id);
   if (found) return found;
   const known = config.schedules.map((s) => s.id).join(', ') || 'none are configured (`schedules:` in the config)';
-  return refuse('not_found', msg`Unknown schedule "${id}". Schedules: ${known}.`, 'schedule');
+  return refuse('not_found', msg`Unknown schedule "${id.slice(0, 80)}". Schedules: ${known}.`, 'schedule');
 }
 
 export interface Window {

@@ -42,6 +42,9 @@ export function describeInstant(at: Date, zone: string): string {
 const formatHint = (zone: string) =>
   `Use YYYY-MM-DDTHH:MM on the schedule's clock (${zone}), now, or +<duration> such as +30m, +8h, +2d, +1w (an end with + counts from the start).`;
 
+/** What was typed, quoted back short enough for any answer. */
+const quoted = (text: string) => `"${text.length > 40 ? `${text.slice(0, 40)}…` : text}"`;
+
 type Bound = { ok: true; at: Date; understood: string } | { ok: false; message: string };
 
 /**
@@ -64,7 +67,7 @@ function gapStart(shifted: DateTime, gapMs: number): DateTime {
 /** A wall-clock time on the schedule's clock, refused when that day has no such time or two of them are meant. */
 function wallClock(text: string, zone: string, which: string): Bound {
   const match = WALL_CLOCK.exec(text);
-  if (!match) return { ok: false, message: `"${text}" is not a time I can read for the ${which}. ${formatHint(zone)}` };
+  if (!match) return { ok: false, message: `${quoted(text)} is not a time I can read for the ${which}. ${formatHint(zone)}` };
   const [year, month, day, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number];
   const wall = DateTime.fromObject({ year, month, day, hour, minute }, { zone: 'utc' });
   // Luxon rolls 24:00 over into the next day; a person who typed it meant no such thing.
@@ -99,7 +102,7 @@ function bound(raw: string, zone: string, now: Date, base: Date, which: string):
   if (text.toLowerCase() === 'now') return { ok: true, at: now, understood: `now (${describeInstant(now, zone)})` };
   if (text.startsWith('+')) {
     const ms = parseDuration(text.slice(1));
-    if (ms === null) return { ok: false, message: `"${text}" is not a duration I can read for the ${which}. ${formatHint(zone)}` };
+    if (ms === null) return { ok: false, message: `${quoted(text)} is not a duration I can read for the ${which}. ${formatHint(zone)}` };
     const at = new Date(base.getTime() + ms);
     return { ok: true, at, understood: describeInstant(at, zone) };
   }

@@ -1,5 +1,6 @@
 import { requestCover } from '../../paging/cover.js';
 import { coverAnswer } from '../blocks/cover.js';
+import { markupIn } from './oncall-override.js';
 import { invalid, splitFirst, usageHint, type Invalid } from './parsing.js';
 import { ephemeral, type CommandContext } from './subcommand.js';
 
@@ -13,6 +14,8 @@ export function parseOncallCover(rest: string): OncallCover | Invalid {
   const [to, reason] = splitFirst(afterFrom);
   if (!schedule || !from || !to)
     return invalid(`Name the schedule, the start and the end, e.g. \`platform now +8h Dentist\`. ${usageHint(ONCALL_COVER_USAGE)}`);
+  const markup = markupIn([schedule, from, to], ONCALL_COVER_USAGE);
+  if (markup) return markup;
   return { kind: 'oncall_cover', schedule: schedule.toLowerCase(), from, to, reason: reason.slice(0, 500) || null };
 }
 

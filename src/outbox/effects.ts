@@ -71,6 +71,12 @@ export const effectSchemas = {
   'testpage.report': z.object({ pageId: z.number().int().positive() }),
   /** The report of one paging drill (a `paging-drills` run), posted in the admin channel once its test pages are over. */
   'drill.report': z.object({ dueAt: z.string() }),
+  /** Posts a cover request with its I'll cover button; rendered from the request as it stands (taken or not). */
+  'cover.post': z.object({ requestId: z.number().int().positive() }),
+  /** Edits the posted cover request to say who took it. */
+  'cover.update': z.object({ requestId: z.number().int().positive() }),
+  /** Tells the requester, or the person who took it, that a cover request was taken. */
+  'cover.dm': z.object({ requestId: z.number().int().positive(), userId: z.string() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

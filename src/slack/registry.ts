@@ -5,6 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import type { Button } from './listeners/actions/buttons.js';
+import { coverButtons } from './listeners/actions/cover.js';
 import { followupButtons } from './listeners/actions/followups.js';
 import { meButtons } from './listeners/actions/me.js';
 import { pageButtons } from './listeners/actions/paging.js';
@@ -14,6 +15,7 @@ import { summaryButtons } from './listeners/actions/summary.js';
 import { registerIncidentCommand } from './listeners/commands/incident.js';
 import { registerMemberEvents } from './listeners/events/members.js';
 import { registerPinEvents } from './listeners/events/pins.js';
+import { coverForm } from './listeners/views/cover.js';
 import { declareForm } from './listeners/views/declare.js';
 import type { Form } from './listeners/views/forms.js';
 import { incidentForms } from './listeners/views/incident-forms.js';
@@ -28,8 +30,9 @@ const BUTTONS: readonly Button[] = [
   ...postmortemButtons,
   ...followupButtons,
   ...meButtons,
+  ...coverButtons,
 ];
-const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm, ...meForms];
+const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm, ...meForms, coverForm];
 const EVENT_FAMILIES = [registerPinEvents, registerMemberEvents];
 
 /** Every button Firewatch puts in a message, and so listens for. */

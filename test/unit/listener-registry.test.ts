@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
+import { COVER_CALLBACK, COVER_TAKE_ACTION, HOME_REQUEST_COVER_ACTION } from '../../src/slack/blocks/cover.js';
 import { DECLARE_CALLBACK } from '../../src/slack/blocks/declare-modal.js';
 import { SUMMARY_ACTIONS } from '../../src/slack/blocks/incident.js';
 import { FOLLOWUP_DONE_ACTION } from '../../src/slack/blocks/lists.js';
@@ -31,6 +32,9 @@ describe('the listener registry', () => {
       FOLLOWUP_DONE_ACTION,
       POSTMORTEM_WRITE_ACTION,
       ENTER_CODE_ACTION,
+      COVER_TAKE_ACTION,
+      // Rendered by the App Home.
+      HOME_REQUEST_COVER_ACTION,
     ];
     expect([...HANDLED_ACTIONS].sort()).toEqual([...new Set(made)].sort());
   });
@@ -44,6 +48,7 @@ describe('the listener registry', () => {
       POSTMORTEM_CALLBACK,
       ME_CALLBACK,
       CODE_CALLBACK,
+      COVER_CALLBACK,
     ];
     expect([...HANDLED_VIEWS].sort()).toEqual([...opened].sort());
   });

@@ -1,5 +1,6 @@
 // Living on call: overrides made in Slack, and the audit log of who changed what.
-import { index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { timestamptz } from './columns.js';
 
 /**
@@ -23,6 +24,36 @@ export const scheduleOverrides = pgTable(
 );
 
 export type ScheduleOverride = typeof scheduleOverrides.$inferSelect;
+
+/**
+ * A request for cover of the requester's own shifts in [starts_at, ends_at), posted with an I'll cover
+ * button. Taken once: the first click sets taken_by where it is still null, and the takes become
+ * schedule_overrides rows in the same transaction.
+ */
+export const coverRequests = pgTable(
+  'cover_requests',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    scheduleId: text('schedule_id').notNull(),
+    requester: text('requester').notNull(),
+    startsAt: timestamptz('starts_at').notNull(),
+    endsAt: timestamptz('ends_at').notNull(),
+    reason: text('reason'),
+    state: text('state').$type<'open' | 'taken'>().notNull().default('open'),
+    takenBy: text('taken_by'),
+    takenAt: timestamptz('taken_at'),
+    /** Where the request is posted (the schedule's channel, else where it was asked for), and its ts once posted. */
+    messageChannel: text('message_channel').notNull(),
+    messageTs: text('message_ts'),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    check('cover_requests_window', sql`${t.endsAt} > ${t.startsAt}`),
+    check('cover_requests_taken', sql`(${t.state} = 'taken') = (${t.takenBy} is not null)`),
+  ],
+);
+
+export type CoverRequest = typeof coverRequests.$inferSelect;
 
 /** What changed on-call arrangements or config, by whom, with the state before and after. */
 export const auditLog = pgTable(

@@ -1,22 +1,31 @@
 import { currentSchedules } from '../../paging/current-schedules.js';
 import { oncallMessage } from '../blocks/paging.js';
 import { escapeMrkdwn } from '../blocks/text.js';
+import { handleOncallCover, ONCALL_COVER_USAGE, parseOncallCover, type OncallCover } from './oncall-cover.js';
+import { handleOncallOverride, ONCALL_OVERRIDE_USAGE, parseOncallOverride, type OncallOverride } from './oncall-override.js';
 import { handleOncallTest, ONCALL_TEST_USAGE, parseOncallTest, type OncallTest } from './oncall-test.js';
 import { splitFirst } from './parsing.js';
 import { ephemeral, type GeneralSubcommand } from './subcommand.js';
 
-export const oncallCommand: GeneralSubcommand<{ kind: 'oncall'; schedule: string | undefined } | OncallTest> = {
+export const oncallCommand: GeneralSubcommand<
+  { kind: 'oncall'; schedule: string | undefined } | OncallTest | OncallOverride | OncallCover
+> = {
   name: 'oncall',
-  usage: `oncall [schedule] · ${ONCALL_TEST_USAGE}`,
-  summary: 'who is on call now, and the next hand-offs · send a test page through a person’s whole chain (nobody else is paged)',
+  usage: `oncall [schedule] · ${ONCALL_TEST_USAGE} · ${ONCALL_OVERRIDE_USAGE} · ${ONCALL_COVER_USAGE}`,
+  summary:
+    'who is on call now, and the next hand-offs · send a test page through a person’s whole chain (nobody else is paged) · put someone on call over a window (members and admins) · ask for cover of your own shifts (times: YYYY-MM-DDTHH:MM on the schedule’s clock, now, or +8h; a + end counts from the start)',
   needsIncident: false,
   parse({ rest }) {
     const [schedule, after] = splitFirst(rest);
     if (schedule.toLowerCase() === 'test') return parseOncallTest(after);
+    if (schedule.toLowerCase() === 'override') return parseOncallOverride(after);
+    if (schedule.toLowerCase() === 'cover') return parseOncallCover(after);
     return { kind: 'oncall', schedule: schedule ? schedule.toLowerCase() : undefined };
   },
   async handle(ctx, parsed) {
     if (parsed.kind === 'oncall_test') return handleOncallTest(ctx, parsed);
+    if (parsed.kind === 'oncall_override') return handleOncallOverride(ctx, parsed);
+    if (parsed.kind === 'oncall_cover') return handleOncallCover(ctx, parsed);
     const { schedule } = parsed;
     const {
       services: { config, db },

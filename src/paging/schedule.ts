@@ -192,3 +192,18 @@ export function shiftsBetween(schedule: ScheduleDef, from: Date, to: Date): Shif
   shifts.push({ user, start: new Date(start), end: to });
   return shifts;
 }
+
+/**
+ * The rotation's own shifts (overrides ignored) that overlap [from, to), whole rather than clipped, so
+ * their real lengths can be checked against the rotation's: a whole-day shift across a DST change is
+ * shorter or longer than its nominal length.
+ */
+export function rotationShiftsBetween(schedule: ScheduleDef, from: Date, to: Date): Array<Shift & { user: string }> {
+  const c = compile(schedule);
+  const toMs = to.getTime();
+  const shifts: Array<Shift & { user: string }> = [];
+  for (let k = shiftIndex(c, from.getTime()) ?? 0; c.handoffMs(k) < toMs; k++) {
+    shifts.push({ user: c.users[k % c.users.length]!, start: new Date(c.handoffMs(k)), end: new Date(c.handoffMs(k + 1)) });
+  }
+  return shifts;
+}

@@ -71,6 +71,12 @@ export const effectSchemas = {
   'testpage.report': z.object({ pageId: z.number().int().positive() }),
   /** The report of one paging drill (a `paging-drills` run), posted in the admin channel once its test pages are over. */
   'drill.report': z.object({ dueAt: z.string() }),
+  /** Tells one person how a schedule change (a stored coverage_changes row) moved their shifts. */
+  'coverage.dm': z.object({ changeId: z.number().int().positive(), userId: z.string() }),
+  /** Posts the gaps, double cover and DST-length shifts a schedule change leaves in the admin channel. */
+  'coverage.admin': z.object({ changeId: z.number().int().positive() }),
+  /** Tells the admin channel that a reload refused a config file (a config_refusals row) and the last good one still runs. */
+  'config.refused': z.object({ key: z.string() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -123,6 +123,8 @@ export function coverageDiff(before: readonly ScheduleDef[], after: readonly Sch
   return diff;
 }
 
+/** Whether operators have anything to hear about: gaps, double cover or DST-length shifts. */
+export const hasAdminNews = (diff: CoverageDiff): boolean => diff.gaps.length + diff.doubleCover.length + diff.dstShifts.length > 0;
+
 /** Whether the diff has anything to tell anyone. */
-export const hasNews = (diff: CoverageDiff): boolean =>
-  diff.people.length > 0 || diff.gaps.length > 0 || diff.doubleCover.length > 0 || diff.dstShifts.length > 0;
+export const hasNews = (diff: CoverageDiff): boolean => diff.people.length > 0 || hasAdminNews(diff);

@@ -3,6 +3,7 @@ import { effectSchemas, isEffectKind, isProviderEffect, type EffectPayload, type
 import type { Deliverer, DeliveryOutcome } from '../../outbox/delivery-outcome.js';
 import { outcomeOf } from '../errors.js';
 import { archiveChannel, createChannel, inviteUsers, setTopic } from './channel.js';
+import { dmCoverage, postConfigRefused, postCoverage } from './coverage.js';
 import { Undeliverable, type DeliveryContext, type Handler } from './context.js';
 import { dmPage, updatePageDms, updateReceipt } from './paging.js';
 import { canvasPostmortem, uploadPostmortem } from './postmortem.js';
@@ -41,6 +42,9 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'testpage.dm': dmTestPage,
   'testpage.report': reportTestPage,
   'drill.report': postDrillReport,
+  'coverage.dm': dmCoverage,
+  'coverage.admin': postCoverage,
+  'config.refused': postConfigRefused,
 };
 
 function run<K extends SlackEffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

@@ -114,7 +114,7 @@ export class ConfigReloader {
   private async refuse(actor: ReloadActor, file: string | undefined, hash: string, message: string): Promise<void> {
     const { db, config, logger } = this.deps;
     this.refusedHash = hash;
-    logger.error({ file, hash, running: this.good.hash }, `config reload refused, keeping the last good config: ${message}`);
+    logger.error({ actor, file, hash, running: this.good.hash }, `config reload refused, keeping the last good config: ${message}`);
     const key = `${this.good.hash}..${hash}`;
     const told = await db.transaction(async (tx) => {
       await recordAudit(tx, {
@@ -146,7 +146,7 @@ export class ConfigReloader {
     this.good = good;
     this.refusedHash = undefined;
     await this.deps.applied(changed);
-    logger.info({ file, hash: good.hash, was: before.hash, changed }, `config reloaded; ${RESTART_ONLY}`);
+    logger.info({ actor, file, hash: good.hash, was: before.hash, changed }, `config reloaded; ${RESTART_ONLY}`);
 
     const scheduleChange = changedScheduleIds(previous.schedules.map(scheduleDefFromConfig), next.schedules.map(scheduleDefFromConfig));
     const announced = await db.transaction(async (tx) => {

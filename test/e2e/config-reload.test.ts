@@ -103,7 +103,12 @@ describe('config reload of a running process', () => {
     expect(adminTexts().filter((t) => t.includes('reload was refused'))).toHaveLength(1);
   });
 
-  it('recorded the reload and the refusals in the audit log, with hashes and keys but no values', { timeout: 30_000 }, async () => {
+  it('reschedules the timers a good file after the refused one sets: paging drills start running', { timeout: 60_000 }, async () => {
+    saveLikeAnEditor(file, configWith(after, { paging_drills: { schedule: '* * * * * *' } }));
+    await until(() => adminTexts().find((t) => t.includes('Paging drill: nobody is on call')), 'a drill report', 30_000);
+  });
+
+  it('recorded the reloads and the refusals in the audit log, with hashes and keys but no values', { timeout: 30_000 }, async () => {
     let read = db.database;
     if (!db.url) {
       await app.kill('SIGTERM');
@@ -111,7 +116,7 @@ describe('config reload of a running process', () => {
     }
     const rows = await read.db.select().from(auditLog).where(eq(auditLog.subject, file));
     const reloaded = rows.filter((r) => r.action === 'config.reloaded');
-    expect(reloaded).toHaveLength(1);
+    expect(reloaded.map((r) => (r.after as { changed: string[] }).changed)).toEqual([['schedules'], ['paging_drills']]);
     expect(reloaded[0]).toMatchObject({ actor: 'system', before: { hash: expect.stringMatching(/^[0-9a-f]{16}$/) }, after: { changed: ['schedules'] } });
     const refused = rows.filter((r) => r.action === 'config.refused');
     expect(refused.map((r) => r.actor)).toContain('signal');

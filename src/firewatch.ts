@@ -161,7 +161,14 @@ function configReloader(
   applied: (changed: string[]) => Promise<void>,
 ): ConfigReloader {
   try {
-    return new ConfigReloader({ db: services.db, config: services.config, logger, path: env.FIREWATCH_CONFIG, wake: () => services.outbox.wake(), applied });
+    return new ConfigReloader({
+      db: services.db,
+      config: services.config,
+      logger,
+      path: env.FIREWATCH_CONFIG,
+      wake: () => services.outbox.wake(),
+      applied,
+    });
   } catch (err) {
     if (err instanceof ConfigError) throw new StartupError(err.message);
     throw err;

@@ -70,7 +70,10 @@ function gapsOf(id: string, was: Map<string | null, Interval[]>, is: Map<string 
 }
 
 /** Overlaps of one person's time in two schedules, at least one of them changed, each pair once. */
-function doubleCoverOf(coverage: ReadonlyMap<string, Map<string | null, Interval[]>>, changed: ReadonlySet<string>): CoverageDiff['doubleCover'] {
+function doubleCoverOf(
+  coverage: ReadonlyMap<string, Map<string | null, Interval[]>>,
+  changed: ReadonlySet<string>,
+): CoverageDiff['doubleCover'] {
   const found: CoverageDiff['doubleCover'] = [];
   const ids = [...coverage.keys()];
   for (let i = 0; i < ids.length; i++) {
@@ -102,7 +105,12 @@ function dstShiftsOf(def: ScheduleDef, from: number, to: number): CoverageDiff['
  * changed are compared, so an unchanged one reports nothing, and gaps, double cover and DST notes describe
  * the changed schedules as they will be.
  */
-export function coverageDiff(before: readonly ScheduleDef[], after: readonly ScheduleDef[], from: Date, days = COVERAGE_DAYS): CoverageDiff {
+export function coverageDiff(
+  before: readonly ScheduleDef[],
+  after: readonly ScheduleDef[],
+  from: Date,
+  days = COVERAGE_DAYS,
+): CoverageDiff {
   const start = from.getTime();
   const end = start + days * DAY_MS;
   const changedIds = changedScheduleIds(before, after);

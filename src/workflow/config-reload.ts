@@ -17,12 +17,11 @@ import { announceCoverageDiff } from './coverage-change.js';
 export type ReloadActor = 'signal' | 'system';
 
 export type ReloadOutcome =
-  | { status: 'unchanged' }
-  | { status: 'reloaded'; hash: string; changed: string[] }
-  | { status: 'refused'; hash: string; message: string };
+  { status: 'unchanged' } | { status: 'reloaded'; hash: string; changed: string[] } | { status: 'refused'; hash: string; message: string };
 
 /** What a reload cannot change: they are read once, at start-up. */
-export const RESTART_ONLY = 'environment variables (PORT, DATABASE_URL, SLACK_*, and the values of ${VAR} in the file) take effect only on restart';
+export const RESTART_ONLY =
+  'environment variables (PORT, DATABASE_URL, SLACK_*, and the values of ${VAR} in the file) take effect only on restart';
 
 export interface ReloaderDeps {
   db: Db;

@@ -34,8 +34,16 @@ function saveLikeAnEditor(file: string, document: Record<string, unknown>): void
   renameSync(`${file}.swp`, file);
 }
 
-const dmTexts = (user: string) => emu.dm(user).messages().map((m) => emu.textOf(m));
-const adminTexts = () => emu.channel(admin).messages().map((m) => emu.textOf(m));
+const dmTexts = (user: string) =>
+  emu
+    .dm(user)
+    .messages()
+    .map((m) => emu.textOf(m));
+const adminTexts = () =>
+  emu
+    .channel(admin)
+    .messages()
+    .map((m) => emu.textOf(m));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let reopened: Database | undefined;
@@ -76,7 +84,11 @@ describe('config reload of a running process', () => {
 
     saveLikeAnEditor(file, configWith(after));
 
-    await until(async () => (await oncall()).includes('_nobody is on call_') && (await oncall()).includes('<@U0CAROL>'), 'the new rotation', 30_000);
+    await until(
+      async () => (await oncall()).includes('_nobody is on call_') && (await oncall()).includes('<@U0CAROL>'),
+      'the new rotation',
+      30_000,
+    );
     const alice = await until(() => dmTexts('U0ALICE').find((t) => t.includes('Your on-call shifts changed')), 'Alice’s DM', 30_000);
     expect(alice).toContain('the config file changed');
     expect(alice).toContain('no longer on call');
@@ -117,7 +129,11 @@ describe('config reload of a running process', () => {
     const rows = await read.db.select().from(auditLog).where(eq(auditLog.subject, file));
     const reloaded = rows.filter((r) => r.action === 'config.reloaded');
     expect(reloaded.map((r) => (r.after as { changed: string[] }).changed)).toEqual([['schedules'], ['paging_drills']]);
-    expect(reloaded[0]).toMatchObject({ actor: 'system', before: { hash: expect.stringMatching(/^[0-9a-f]{16}$/) }, after: { changed: ['schedules'] } });
+    expect(reloaded[0]).toMatchObject({
+      actor: 'system',
+      before: { hash: expect.stringMatching(/^[0-9a-f]{16}$/) },
+      after: { changed: ['schedules'] },
+    });
     const refused = rows.filter((r) => r.action === 'config.refused');
     expect(refused.map((r) => r.actor)).toContain('signal');
     expect(refused[0]?.after).toMatchObject({ error: expect.stringContaining('schedules[0].rotation.users[0]') });
@@ -138,7 +154,11 @@ describe.runIf(process.env.DATABASE_URL)('two replicas reloading the same change
 
     for (const file of files) saveLikeAnEditor(file, after);
 
-    await until(() => dmTexts('U0DAVE').length > 0 && dmTexts('U0ERIN').length > 0 && adminTexts().length > posts, 'the announcements', 60_000);
+    await until(
+      () => dmTexts('U0DAVE').length > 0 && dmTexts('U0ERIN').length > 0 && adminTexts().length > posts,
+      'the announcements',
+      60_000,
+    );
     for (const replica of replicas) await until(() => replica.output().includes('config reloaded'), 'both replicas reloaded', 30_000);
     // Give a duplicate time to show up.
     await sleep(3_000);

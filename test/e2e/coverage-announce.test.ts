@@ -22,8 +22,16 @@ const fw = useFirewatch({
 });
 
 const schedules = (): ScheduleDef[] => fw.config.schedules.map(scheduleDefFromConfig);
-const dms = (user: string) => fw.slack.dm(user).messages().map((m) => fw.slack.textOf(m));
-const adminPosts = () => fw.slack.channel(ADMIN).messages().map((m) => fw.slack.textOf(m));
+const dms = (user: string) =>
+  fw.slack
+    .dm(user)
+    .messages()
+    .map((m) => fw.slack.textOf(m));
+const adminPosts = () =>
+  fw.slack
+    .channel(ADMIN)
+    .messages()
+    .map((m) => fw.slack.textOf(m));
 
 describe('announceCoverageChange (what /incident oncall override calls after its override commits)', () => {
   it('DMs the person who gained and the one who lost, and posts double cover and DST-length shifts', { timeout: 30_000 }, async () => {

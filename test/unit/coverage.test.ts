@@ -9,7 +9,14 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe'];
 
-function schedule(id: string, zone: string, start: string, lengthMs: number, users: string[], overrides: ScheduleDef['overrides'] = []): ScheduleDef {
+function schedule(
+  id: string,
+  zone: string,
+  start: string,
+  lengthMs: number,
+  users: string[],
+  overrides: ScheduleDef['overrides'] = [],
+): ScheduleDef {
   return { id, timeZone: zone, rotation: { start, lengthMs, users }, overrides };
 }
 
@@ -28,7 +35,9 @@ describe('intervals', () => {
         const wrong: number[] = [];
         for (let t = 0; t <= 1100; t += 1) {
           const ok =
-            has(minus, t) === (has(a, t) && !has(b, t)) && has(both, t) === (has(a, t) && has(b, t)) && has(either, t) === (has(a, t) || has(b, t));
+            has(minus, t) === (has(a, t) && !has(b, t)) &&
+            has(both, t) === (has(a, t) && has(b, t)) &&
+            has(either, t) === (has(a, t) || has(b, t));
           if (!ok) wrong.push(t);
         }
         expect(wrong).toEqual([]);
@@ -77,7 +86,9 @@ describe('coverageDiff', () => {
     // Starting the rotation later leaves nobody on call until it starts.
     const later = schedule('primary', 'Europe/Berlin', '2026-03-16T09:00', 7 * DAY, ['U0ALICE', 'U0BOB']);
     const diff = coverageDiff([weekly], [later], from);
-    expect(diff.gaps).toEqual([{ scheduleId: 'primary', start: from.getTime(), end: at('2026-03-16T09:00', 'Europe/Berlin'), introduced: true }]);
+    expect(diff.gaps).toEqual([
+      { scheduleId: 'primary', start: from.getTime(), end: at('2026-03-16T09:00', 'Europe/Berlin'), introduced: true },
+    ]);
 
     const swapped = { ...later, rotation: { ...later.rotation, users: ['U0BOB', 'U0ALICE'] } };
     const again = coverageDiff([later], [swapped], from);
@@ -128,20 +139,27 @@ describe('coverageDiff', () => {
 
 describe('coverageDiff over DST zones (property)', () => {
   const users = fc.uniqueArray(fc.constantFrom('U0A', 'U0B', 'U0C', 'U0D'), { minLength: 1, maxLength: 4 });
-  const wall = fc
-    .tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 47 }))
-    .map(([day, half]) => DateTime.fromISO('2026-01-01T00:00', { zone: 'utc' }).plus({ days: day, minutes: half * 30 }).toFormat("yyyy-MM-dd'T'HH:mm"));
-  const override = fc.record({ user: fc.constantFrom('U0A', 'U0B', 'U0E'), start: wall, hours: fc.integer({ min: 1, max: 72 }) }).map((o) => ({
-    user: o.user,
-    start: o.start,
-    end: DateTime.fromISO(o.start, { zone: 'utc' }).plus({ hours: o.hours }).toFormat("yyyy-MM-dd'T'HH:mm"),
-  }));
+  const wall = fc.tuple(fc.integer({ min: 0, max: 400 }), fc.integer({ min: 0, max: 47 })).map(([day, half]) =>
+    DateTime.fromISO('2026-01-01T00:00', { zone: 'utc' })
+      .plus({ days: day, minutes: half * 30 })
+      .toFormat("yyyy-MM-dd'T'HH:mm"),
+  );
+  const override = fc
+    .record({ user: fc.constantFrom('U0A', 'U0B', 'U0E'), start: wall, hours: fc.integer({ min: 1, max: 72 }) })
+    .map((o) => ({
+      user: o.user,
+      start: o.start,
+      end: DateTime.fromISO(o.start, { zone: 'utc' }).plus({ hours: o.hours }).toFormat("yyyy-MM-dd'T'HH:mm"),
+    }));
   const def = (id: string) =>
     fc
       .record({
         zone: fc.constantFrom(...ZONES),
         start: wall,
-        length: fc.oneof(fc.integer({ min: 1, max: 14 }).map((d) => d * DAY), fc.integer({ min: 1, max: 48 }).map((h) => h * HOUR)),
+        length: fc.oneof(
+          fc.integer({ min: 1, max: 14 }).map((d) => d * DAY),
+          fc.integer({ min: 1, max: 48 }).map((h) => h * HOUR),
+        ),
         users,
         overrides: fc.array(override, { maxLength: 4 }),
       })

@@ -56,7 +56,9 @@ export function coverageAdminMessage(diff: CoverageDiff, actor: string): SlackMe
     parts.push(['*Gaps*', ...capped(lines)].join('\n'));
   }
   if (diff.doubleCover.length) {
-    const lines = diff.doubleCover.map((d) => `• ${mention(d.user)} in ${schedule(d.scheduleIds[0])} and ${schedule(d.scheduleIds[1])} ${span(d)}`);
+    const lines = diff.doubleCover.map(
+      (d) => `• ${mention(d.user)} in ${schedule(d.scheduleIds[0])} and ${schedule(d.scheduleIds[1])} ${span(d)}`,
+    );
     parts.push(['*Double cover* (one person on call in two schedules at once)', ...capped(lines)].join('\n'));
   }
   if (diff.dstShifts.length) {

@@ -4,7 +4,8 @@
  * one at 127.0.0.1:5432); the server-process rows (bench/server.ts) need Postgres, as several processes
  * share the database. `npm run bench -- storm` runs only the alert storm under Slack's rate limits
  * (bench/storm.ts, minutes long), `npm run bench -- paging` only the 1,000 pages that wake people
- * (bench/paging.ts); each rewrites only its section of bench/results.md.
+ * (bench/paging.ts), `npm run bench -- coverage` only the coverage diff of 20 schedules (bench/coverage.ts, no
+ * database); each rewrites only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { slashCommand } from '../test/support/slack-requests.js';
 import { percentile, serverBenchmarks, type Row } from './server.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
+import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -132,6 +134,17 @@ function pagingSection(rows: Row[], when: string): string {
   return `${PAGING_HEADING}\n\n${when}, \`npm run bench -- paging\`, Postgres, the compiled server process, a real SMTP server and the ntfy and Twilio emulators on loopback.\n\n${tableOf(rows)}\n`;
 }
 
+function coverageSection(when: string): string {
+  const { rows, notes } = coverageBenchmarks();
+  return `${COVERAGE_HEADING}\n\n${when}, \`npm run bench -- coverage\`, in-process, no database.\n\n${tableOf(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
+}
+
+/** Rewrites one section of results.md. */
+function writeSection(heading: string, section: string): void {
+  console.log(section);
+  writeFileSync(RESULTS, withSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', heading, section));
+}
+
 /** Runs one benchmark that has a section of its own against a fresh database, and rewrites only that section. */
 async function sectionOnly(heading: string, run: (database: Database, url: string) => Promise<string>): Promise<void> {
   if (heading === PAGING_HEADING) execFileSync('npm', ['run', 'build'], { cwd: path.join(HERE, '..'), stdio: 'inherit' });
@@ -139,9 +152,7 @@ async function sectionOnly(heading: string, run: (database: Database, url: strin
   const database = await openDatabase({ url, dataDir: '' });
   try {
     await database.migrate();
-    const section = await run(database, url);
-    console.log(section);
-    writeFileSync(RESULTS, withSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', heading, section));
+    writeSection(heading, await run(database, url));
   } finally {
     await database.close();
     await onPostgresAdmin(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
@@ -400,6 +411,7 @@ async function main(): Promise<void> {
   const when = new Date().toISOString();
   let results = `# Benchmark results\n\n${when}, ${db}, Slack emulator on loopback.\n\n${table}\n`;
   if (paging.length) results = withSection(results, PAGING_HEADING, pagingSection(paging, when));
+  results = withSection(results, COVERAGE_HEADING, coverageSection(when));
   writeFileSync(RESULTS, storm ? withSection(results, STORM_HEADING, stormSection(storm, when)) : results);
 }
 
@@ -407,6 +419,7 @@ const only = process.argv[2] ?? process.env.BENCH;
 const alone: Record<string, () => Promise<void>> = {
   storm: () => sectionOnly(STORM_HEADING, async (database) => stormSection(await alertStorm(database), new Date().toISOString())),
   paging: () => sectionOnly(PAGING_HEADING, pagingOnly),
+  coverage: async () => writeSection(COVERAGE_HEADING, coverageSection(new Date().toISOString())),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

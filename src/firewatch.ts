@@ -7,13 +7,16 @@ import { openDatabase, type Database } from './db/client.js';
 import { loadFirewatchSecret } from './db/secret.js';
 import { createHttpServer } from './http/server.js';
 import { Declarer } from './workflow/declare.js';
-import { firewatchJobs } from './jobs.js';
+import { firewatchJobs, JOB_CONFIG_KEYS } from './jobs.js';
+import { watchConfigFile } from './config/watch.js';
+import { configFileOf, ConfigError } from './config/load.js';
+import { ConfigReloader, type ReloadActor, type ReloadOutcome } from './workflow/config-reload.js';
 import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { Foreground } from './outbox/foreground.js';
 import { OutboxWorker } from './outbox/worker.js';
 import { firewatchRoutes } from './routes.js';
-import { startJobs } from './scheduler.js';
+import { startJobs, type RunningJobs } from './scheduler.js';
 import { createSlackApp, webClientOptions, type SlackApp } from './slack/app.js';
 import { CountingWebClient } from './slack/client.js';
 import { createDeliverer } from './slack/delivery/index.js';
@@ -44,6 +47,8 @@ export interface FirewatchOptions {
   /** node-cron expression for the outbox sweep that retries due deliveries. */
   outboxSweep?: string;
   outboxLeaseMs?: number;
+  /** Reload the config when its file changes (the process does; in-process tests reload by calling reload()). */
+  watchConfig?: boolean;
 }
 
 export interface Firewatch {
@@ -51,6 +56,8 @@ export interface Firewatch {
   url: string;
   services: Services;
   database: Database;
+  /** Re-reads the config file and, if it validates, runs on it from now on; a bad file is refused. */
+  reload(actor: ReloadActor): Promise<ReloadOutcome>;
   stop(): Promise<void>;
 }
 
@@ -142,6 +149,27 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
   return { services, slack: createSlackApp(env, services, identity), foreground, install, senders };
 }
 
+/** The reloader of the running config; the file it started from must still read as it did. */
+function configReloader(
+  { env, logger }: FirewatchOptions,
+  services: Services,
+  applied: (changed: string[]) => Promise<void>,
+): ConfigReloader {
+  try {
+    return new ConfigReloader({
+      db: services.db,
+      config: services.config,
+      logger,
+      path: env.FIREWATCH_CONFIG,
+      wake: () => services.outbox.wake(),
+      applied,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) throw new StartupError(err.message);
+    throw err;
+  }
+}
+
 /** Starts every part of Firewatch: database, outbox, Slack listeners, HTTP routes and timers. */
 export async function startFirewatch(options: FirewatchOptions): Promise<Firewatch> {
   const { env, logger } = options;
@@ -152,17 +180,33 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
     await database.migrate();
     const { services, slack, foreground, install, senders } = await wire(options, database);
     const { outbox } = services;
+    const jobContext = { logger, wake: () => outbox.wake() };
+    let jobs: RunningJobs | undefined;
+    const reloader = configReloader(options, services, async (changed) => {
+      for (const warning of pagingWarnings(env, services.config)) logger.warn(`paging: ${warning}`);
+      if (!jobs || !changed.some((key) => JOB_CONFIG_KEYS.includes(key))) return;
+      await jobs.stop();
+      jobs = await startJobs(firewatchJobs(services, options.outboxSweep), jobContext, { catchUp: false });
+      logger.info({ changed }, 'timers rescheduled for the new config');
+    });
 
     let stopping = false;
     server = createHttpServer(firewatchRoutes({ env, database, services, slack, foreground, install, stopping: () => stopping }), logger);
     const port = await listen(server, env.PORT);
     if (slack.socketMode) await slack.app.start();
 
-    const jobs = await startJobs(firewatchJobs(services, options.outboxSweep), { logger, wake: () => outbox.wake() });
+    jobs = await startJobs(firewatchJobs(services, options.outboxSweep), jobContext);
     // Deliveries left by a previous run (a crash after commit) go out now, not at the first tick.
     outbox.wake();
     logger.info({ port, mode: slack.socketMode ? 'socket' : 'http', database: database.kind }, 'Firewatch is running');
     for (const warning of pagingWarnings(env, services.config)) logger.warn(`paging: ${warning}`);
+    const file = configFileOf(env.FIREWATCH_CONFIG);
+    const watcher =
+      options.watchConfig && file
+        ? watchConfigFile(file, () => {
+            reloader.reload('system').catch((err: unknown) => logger.error({ err }, 'config reload failed'));
+          })
+        : undefined;
 
     const running = server;
     return {
@@ -170,13 +214,15 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       url: `http://127.0.0.1:${port}`,
       services,
       database,
+      reload: (actor) => reloader.reload(actor),
       async stop() {
         stopping = true;
+        watcher?.close();
         await new Promise<void>((resolve) => {
           running.close(() => resolve());
           running.closeIdleConnections();
         });
-        await jobs.stop();
+        await jobs?.stop();
         if (slack.socketMode) await slack.app.stop();
         await outbox.stop();
         for (const sender of Object.values(senders)) sender.close?.();

@@ -11,6 +11,9 @@ import type { Job } from './scheduler.js';
 import { insightsMessage } from './slack/blocks/insights.js';
 import type { Services } from './slack/services.js';
 
+/** The top-level config keys the timers below are derived from: a reload that changes one reschedules them. */
+export const JOB_CONFIG_KEYS: readonly string[] = ['digest', 'escalation_tick', 'insights', 'paging_drills'];
+
 /** Everything Firewatch does on a timer. */
 export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): Job[] {
   const { config } = services;

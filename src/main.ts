@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const logger = createLogger(env.LOG_LEVEL);
   let firewatch;
   try {
-    firewatch = await startFirewatch({ env, config, logger });
+    firewatch = await startFirewatch({ env, config, logger, watchConfig: true });
   } catch (err) {
     if (err instanceof StartupError) {
       console.error(`Firewatch cannot start: ${err.message}`);
@@ -40,6 +40,10 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
+  // SIGHUP re-reads the config, as daemons do; a file that does not validate is refused and logged.
+  process.on('SIGHUP', () => {
+    firewatch.reload('signal').catch((err: unknown) => logger.error({ err }, 'config reload failed'));
+  });
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

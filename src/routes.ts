@@ -41,7 +41,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
   return [
     healthz(database, install, stopping),
     ...twilioRoutes({ env, db, config, logger, delivered: () => outbox.wake() }),
-    postmortemRoute(db, config.apiToken),
+    postmortemRoute(db, () => config.apiToken),
     ...alertRoutes({ db, config, logger, metrics, delivered: () => outbox.wake() }),
     metricsRoute(metrics),
     ...ackRoutes({ db, secret, names: (ids) => users.namesOf(ids), delivered: () => outbox.wake() }),

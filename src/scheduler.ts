@@ -42,9 +42,12 @@ export function tick(job: Job, { logger, wake }: JobContext): () => Promise<void
   };
 }
 
-/** Catches up every job that can, then schedules them all; resolves once start-up owes nothing more. */
-export async function startJobs(jobs: Job[], context: JobContext): Promise<RunningJobs> {
-  for (const job of jobs) {
+/**
+ * Catches up every job that can, then schedules them all; resolves once start-up owes nothing more. A config
+ * reload reschedules without catching up: nothing was missed while the process kept running.
+ */
+export async function startJobs(jobs: Job[], context: JobContext, { catchUp = true }: { catchUp?: boolean } = {}): Promise<RunningJobs> {
+  for (const job of catchUp ? jobs : []) {
     if (job.catchUp && madeWork(await job.catchUp())) context.wake();
   }
   // noOverlap: a tick slower than its period (a slow database) is skipped, not stacked up behind itself.

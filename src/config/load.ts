@@ -142,22 +142,24 @@ export function parseConfig(document: unknown, source: string | undefined, env: 
   return toConfig(parsed.data, source);
 }
 
-/**
- * Reads the YAML config: the path given (FIREWATCH_CONFIG), else firewatch.yaml when present, else defaults.
- * A path that was named explicitly must exist.
- */
-export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
-  const file = path ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
-  if (!file) return parseConfig({}, undefined, env);
-  let text: string;
+/** The file a config path names: the path given (FIREWATCH_CONFIG), else firewatch.yaml when present, else none (defaults). */
+export function configFileOf(path: string | undefined): string | undefined {
+  return path ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+}
+
+/** The text of a config file, or the message naming why it cannot be read. */
+export function readConfigText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     throw new ConfigError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}); FIREWATCH_CONFIG names it`);
   }
-  let document: unknown;
+}
+
+/** The YAML document of a config file's text, or the message naming where it stops being YAML. */
+export function parseConfigYaml(text: string, file: string): unknown {
   try {
-    document = parseYaml(text);
+    return parseYaml(text);
   } catch (err) {
     if (err instanceof YAMLParseError) {
       const where = err.linePos?.[0] ? ` at line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '';
@@ -165,7 +167,24 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
     }
     throw err;
   }
-  return parseConfig(document, file, env);
+}
+
+/**
+ * Reads the YAML config: the path given (FIREWATCH_CONFIG), else firewatch.yaml when present, else defaults.
+ * A path that was named explicitly must exist.
+ */
+export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
+  const file = configFileOf(path);
+  if (!file) return parseConfig({}, undefined, env);
+  return parseConfig(parseConfigYaml(readConfigText(file), file), file, env);
+}
+
+/**
+ * Makes `next` the running config. The one Config object is shared by reference (services, deliverers,
+ * routes, jobs), so writing the new settings into it is what lets every reader see them at its next read.
+ */
+export function replaceConfig(live: Config, next: Config): void {
+  Object.assign(live, next);
 }
 
 /** The least severe configured severity: what a declare without one gets. */

@@ -15,13 +15,14 @@ function end(res: ServerResponse, status: number, type: string, body: string, ex
   res.end(body);
 }
 
-/** GET /incidents/INC-<n>/postmortem.md: the latest postmortem, for holders of the configured api_token. */
-export function postmortemRoute(db: Db, apiToken: string | undefined): Route {
+/** GET /incidents/INC-<n>/postmortem.md: the latest postmortem, for holders of the configured api_token (read per request: a reload may change it). */
+export function postmortemRoute(db: Db, apiTokenOf: () => string | undefined): Route {
   return {
     method: 'GET',
     path: /^\/incidents\/INC-(\d{1,9})\/postmortem\.md$/i,
     handler: async (req, res, [id]) => {
       const token = bearer(req);
+      const apiToken = apiTokenOf();
       if (!apiToken || !token || !sameSecret(token, apiToken)) {
         end(res, 401, 'text/plain; charset=utf-8', 'unauthorized: present the configured api_token as a bearer token', {
           'www-authenticate': 'Bearer',

@@ -77,6 +77,12 @@ export const effectSchemas = {
   'cover.update': z.object({ requestId: z.number().int().positive() }),
   /** Tells the requester, or the person who took it, that a cover request was taken. */
   'cover.dm': z.object({ requestId: z.number().int().positive(), userId: z.string() }),
+  /** Tells one person how a schedule change (a stored coverage_changes row) moved their shifts. */
+  'coverage.dm': z.object({ changeId: z.number().int().positive(), userId: z.string() }),
+  /** Posts the gaps, double cover and DST-length shifts a schedule change leaves in the admin channel. */
+  'coverage.admin': z.object({ changeId: z.number().int().positive() }),
+  /** Tells the admin channel that a reload refused a config file (a config_refusals row) and the last good one still runs. */
+  'config.refused': z.object({ key: z.string() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

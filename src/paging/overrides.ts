@@ -7,6 +7,8 @@ import type { Db, Tx } from '../db/client.js';
 import { scheduleOverrides, type ScheduleOverride } from '../db/schema.js';
 import { recordAudit } from '../audit/record.js';
 import { command, msg, person, refuse, type Message, type Refusal } from '../outcome.js';
+import { announceCoverageDiff } from './coverage-announce.js';
+import { coverageDiff } from './coverage.js';
 import { currentSchedules } from './current-schedules.js';
 import { describeInstant, parseWindow } from './schedule-times.js';
 import { shiftsBetween, type ScheduleDef, type Shift } from './schedule.js';
@@ -88,21 +90,22 @@ export async function createOverride(
   plan: (tx: Tx, before: ScheduleDef) => Promise<OverridePlan | Refusal>,
 ): Promise<OverrideMade | Refusal> {
   const { scheduleId, userId, window, createdBy, reason } = request;
-  const scheduleOf = async (tx: Tx) => {
-    const def = (await currentSchedules(tx, config)).find((s) => s.id === scheduleId);
+  const schedulesNow = async (tx: Tx) => {
+    const all = await currentSchedules(tx, config);
+    const def = all.find((s) => s.id === scheduleId);
     if (!def) throw new Error(`schedule ${scheduleId} is not configured`);
-    return def;
+    return { all, def };
   };
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`schedule:${scheduleId}`}))`);
-    const before = await scheduleOf(tx);
+    const { all: allBefore, def: before } = await schedulesNow(tx);
     const decided = await plan(tx, before);
     if ('ok' in decided) return decided;
     const overrides = await tx
       .insert(scheduleOverrides)
       .values(decided.windows.map((w) => ({ scheduleId, userId, startsAt: w.start, endsAt: w.end, createdBy, reason })))
       .returning();
-    const after = await scheduleOf(tx);
+    const { all: allAfter, def: after } = await schedulesNow(tx);
     const made: OverrideMade = {
       scheduleId,
       window,
@@ -123,6 +126,8 @@ export async function createOverride(
         ...decided.details,
       },
     });
+    // Whose shifts moved hear of it, and admin_channel of any gap or double cover it leaves, committed with it.
+    await announceCoverageDiff(tx, config, coverageDiff(allBefore, allAfter, new Date()), createdBy);
     return made;
   });
 }

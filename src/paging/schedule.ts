@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import type { FileConfig } from '../config/schema.js';
 
 /**
@@ -48,31 +48,58 @@ interface Compiled {
   overrides: ReadonlyArray<{ user: string; startMs: number; endMs: number }>;
 }
 
-/** A wall-clock date-time held in UTC, where adding calendar days is plain date arithmetic. */
-function wallClock(local: string): DateTime {
+/** A wall-clock date-time as milliseconds of a UTC clock, where adding calendar days is plain arithmetic. */
+function wallClock(local: string): number {
   const wall = DateTime.fromISO(local, { zone: 'utc' });
   if (!wall.isValid) throw new RangeError(`invalid local date-time "${local}"`);
-  return wall;
+  return wall.toMillis();
+}
+
+/** The zone's UTC offset in minutes at an instant. */
+type OffsetAt = (ms: number) => number;
+
+/**
+ * The zone's offsets, each asked of it once: consecutive daily hand-offs ask about the same days (the day
+ * after one is the day before the next), and each question costs an Intl formatting.
+ */
+function offsetsOf(name: string): OffsetAt {
+  const zone = IANAZone.create(name);
+  if (!zone.isValid) throw new RangeError(`invalid time zone "${name}"`);
+  const known = new Map<number, number>();
+  return (ms) => {
+    let offset = known.get(ms);
+    if (offset === undefined) known.set(ms, (offset = zone.offset(ms)));
+    return offset;
+  };
 }
 
 /**
- * The instant at which clocks in `zone` show `wall`.
+ * The instant at which clocks in `zone` show the wall-clock time `wallMs`.
  * - A nonexistent time (inside a spring-forward gap, e.g. 02:30 on 2026-03-29 in Europe/Berlin) is
  *   shifted forward by the gap (03:30 CEST), as luxon does by default.
  * - An ambiguous time (repeated by a fall-back) takes its earlier occurrence. Luxon on its own picks
  *   whichever offset it guesses first, and `DateTime.fromISO` guesses from today's date, so the same
  *   config would resolve differently depending on when it is read.
+ * Worked from the zone's offsets directly rather than through DateTime: a 90-day diff of daily rotations
+ * resolves thousands of hand-offs, and this is most of its time.
  */
-function instantOf(wall: DateTime, zone: string): number {
-  const inZone = wall.setZone(zone, { keepLocalTime: true });
-  if (!inZone.isValid) throw new RangeError(`invalid time zone "${zone}"`);
-  return Math.min(...inZone.getPossibleOffsets().map((candidate) => candidate.toMillis()));
+function instantOf(wallMs: number, offsetAt: OffsetAt): number {
+  // The offsets in force within a day either side: no zone changes its offset more than once in a day.
+  const before = offsetAt(wallMs - DAY_MS);
+  const after = offsetAt(wallMs + DAY_MS);
+  // No change near this time, by far the most common case: one offset, one instant.
+  if (before === after) return wallMs - before * 60_000;
+  const offsets = new Set([before, offsetAt(wallMs), after]);
+  const instants = [...offsets].map((o) => wallMs - o * 60_000).filter((t) => offsetAt(t) * 60_000 === wallMs - t);
+  if (instants.length) return Math.min(...instants);
+  // In a gap: read with the offset from before it, which lands as far past the gap as the time was into it.
+  return wallMs - before * 60_000;
 }
 
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** An override's bound: a wall-clock time in the schedule's zone, or an instant when it carries an offset. */
-function boundMs(text: string, zone: string): number {
+function boundMs(text: string, zone: OffsetAt): number {
   if (!HAS_OFFSET.test(text)) return instantOf(wallClock(text), zone);
   const instant = DateTime.fromISO(text, { setZone: true });
   if (!instant.isValid) throw new RangeError(`invalid date-time "${text}"`);
@@ -85,14 +112,20 @@ function compile(def: ScheduleDef): Compiled {
   if (!(Number.isFinite(lengthMs) && lengthMs > 0)) throw new RangeError(`schedule ${def.id}: rotation length must be positive`);
   if (users.length === 0) throw new RangeError(`schedule ${def.id}: rotation needs at least one user`);
 
-  const zone = def.timeZone;
+  const zone = offsetsOf(def.timeZone);
   const startWall = wallClock(start);
   const startMs = instantOf(startWall, zone);
   // Whole days advance on the zone's calendar so the hand-off keeps its local time across DST;
   // anything shorter (12h, 30m) is a fixed span of absolute time, like PagerDuty.
   const days = lengthMs % DAY_MS === 0 ? lengthMs / DAY_MS : null;
-  const handoffMs =
-    days === null ? (k: number) => startMs + k * lengthMs : (k: number) => instantOf(startWall.plus({ days: k * days }), zone);
+  // Kept per k: finding a shift and walking hand-offs ask for the same ones more than once.
+  const known = new Map<number, number>();
+  const calendarHandoff = (k: number) => {
+    let at = known.get(k);
+    if (at === undefined) known.set(k, (at = instantOf(startWall + k * days! * DAY_MS, zone)));
+    return at;
+  };
+  const handoffMs = days === null ? (k: number) => startMs + k * lengthMs : calendarHandoff;
 
   const overrides = def.overrides
     .map((o) => ({ user: o.user, startMs: boundMs(o.start, zone), endMs: boundMs(o.end, zone) }))
@@ -190,5 +223,20 @@ export function shiftsBetween(schedule: ScheduleDef, from: Date, to: Date): Shif
     user = handoff.user;
   }
   shifts.push({ user, start: new Date(start), end: to });
+  return shifts;
+}
+
+/**
+ * The rotation's own shifts (overrides ignored) that overlap [from, to), whole rather than clipped, so
+ * their real lengths can be checked against the rotation's: a whole-day shift across a DST change is
+ * shorter or longer than its nominal length.
+ */
+export function rotationShiftsBetween(schedule: ScheduleDef, from: Date, to: Date): Array<Shift & { user: string }> {
+  const c = compile(schedule);
+  const toMs = to.getTime();
+  const shifts: Array<Shift & { user: string }> = [];
+  for (let k = shiftIndex(c, from.getTime()) ?? 0; c.handoffMs(k) < toMs; k++) {
+    shifts.push({ user: c.users[k % c.users.length]!, start: new Date(c.handoffMs(k)), end: new Date(c.handoffMs(k + 1)) });
+  }
   return shifts;
 }

@@ -86,6 +86,11 @@ describe('/incident oncall override', () => {
     expect(audit).toMatchObject({ actor: 'U0ALICE' });
     expect(audit!.before).toMatchObject({ shifts: [{ user: 'U0ALICE' }] });
     expect(audit!.after).toMatchObject({ shifts: [{ user: 'U0BOB' }], overrides: [{ id: row!.id, user: 'U0BOB' }] });
+
+    // The coverage check runs on the override: Bob, who gained the shift, and Alice, who lost it, hear by DM.
+    const gained = await dmWith('U0BOB', 'Your on-call shifts changed');
+    expect(gained.content).toContain('<@U0ALICE> made an override');
+    await dmWith('U0ALICE', 'no longer on call');
   });
 
   it('is for the schedule’s members (a config override counts) and admins; anyone else is told who may', async () => {

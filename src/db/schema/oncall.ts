@@ -82,3 +82,30 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditEntry = typeof auditLog.$inferSelect;
+
+/**
+ * A coverage diff (src/paging/coverage.ts) computed for a config reload or an override, kept so each DM
+ * and admin post about it is rendered from what was computed, however late the outbox delivers it.
+ */
+export const coverageChanges = pgTable('coverage_changes', {
+  id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+  /**
+   * A config reload's claim, `<hash before>..<hash after>`: every replica reloads the same file change,
+   * and the one whose insert wins announces it. Null for an override, which one process makes.
+   */
+  claim: text('claim').unique(),
+  /** Who made the change: a Slack user id, `system` (the file changed) or `signal` (SIGHUP). */
+  actor: text('actor').notNull(),
+  diff: jsonb('diff').$type<Record<string, unknown>>().notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+/** A config file a reload refused, told in admin_channel once across replicas: keyed by the contents refused and the last good ones. */
+export const configRefusals = pgTable('config_refusals', {
+  key: text('key').primaryKey(),
+  /** The file, as named in the message. */
+  source: text('source').notNull(),
+  /** The same message start-up gives for this file. */
+  message: text('message').notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});

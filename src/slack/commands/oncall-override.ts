@@ -48,4 +48,6 @@ export async function handleOncallOverride({ services, command, ack }: CommandCo
     actor: command.user_id,
   });
   await ack(answer(outcome));
+  // The override's announcements (who moved, any gap) were enqueued with it.
+  if (outcome.ok) services.outbox.wake();
 }

@@ -4,6 +4,7 @@ import type { Deliverer, DeliveryOutcome } from '../../outbox/delivery-outcome.j
 import { outcomeOf } from '../errors.js';
 import { archiveChannel, createChannel, inviteUsers, setTopic } from './channel.js';
 import { dmCover, postCoverRequest, updateCoverRequest } from './cover.js';
+import { dmCoverage, postConfigRefused, postCoverage } from './coverage.js';
 import { Undeliverable, type DeliveryContext, type Handler } from './context.js';
 import { dmPage, updatePageDms, updateReceipt } from './paging.js';
 import { canvasPostmortem, uploadPostmortem } from './postmortem.js';
@@ -45,6 +46,9 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'cover.post': postCoverRequest,
   'cover.update': updateCoverRequest,
   'cover.dm': dmCover,
+  'coverage.dm': dmCoverage,
+  'coverage.admin': postCoverage,
+  'config.refused': postConfigRefused,
 };
 
 function run<K extends SlackEffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

@@ -71,6 +71,13 @@ export const effectSchemas = {
   'testpage.report': z.object({ pageId: z.number().int().positive() }),
   /** The report of one paging drill (a `paging-drills` run), posted in the admin channel once its test pages are over. */
   'drill.report': z.object({ dueAt: z.string() }),
+  /** Re-publishes one person's App Home from what is true now (their shifts, pages, incidents, follow-ups). */
+  'home.publish': z.object({ userId: z.string() }),
+  /**
+   * Makes a schedule's Slack user group hold whoever is on call; with nobody on call, the group is left as
+   * it is (Slack refuses an empty group) and admin_channel is told.
+   */
+  'usergroup.sync': z.object({ scheduleId: z.string(), userGroup: z.string(), users: z.array(z.string()) }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -186,6 +186,8 @@ export interface EmulatorOptions {
   homeTabEnabled?: boolean;
   /** False for a workspace on a plan without user groups (Slack's free plan): usergroups.* answer `paid_teams_only`. */
   userGroupsOnPlan?: boolean;
+  /** User groups the workspace has from the start. */
+  usergroups?: Array<{ id: string; handle: string; name?: string; users?: string[] }>;
 }
 export type SocketEnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 export interface SocketEnvelopeOptions {

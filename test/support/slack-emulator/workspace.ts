@@ -110,6 +110,7 @@ export class Workspace {
     this.addUser({ id: this.botUserId, name: this.botName, real_name: 'Firewatch', is_bot: true });
     for (const u of opts.users ?? []) this.addUser(u);
     for (const c of opts.channels ?? []) this.addChannel(c);
+    for (const g of opts.usergroups ?? []) this.addUsergroup(g);
   }
 
   /** What the app is granted from now on, as after a reinstall with another manifest. */

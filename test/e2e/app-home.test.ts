@@ -28,15 +28,13 @@ async function openHome(user: string): Promise<void> {
 describe('the App Home', () => {
   it('shows the shift, the open page, the incident and the follow-up, and its buttons act on them', async () => {
     // Bob on call now for the next two hours, whatever the rotation says today.
-    await fw.db
-      .insert(scheduleOverrides)
-      .values({
-        scheduleId: 'platform',
-        userId: 'U0BOB',
-        startsAt: new Date(Date.now() - 60_000),
-        endsAt: new Date(Date.now() + 2 * 3_600_000),
-        createdBy: 'U0BOB',
-      });
+    await fw.db.insert(scheduleOverrides).values({
+      scheduleId: 'platform',
+      userId: 'U0BOB',
+      startsAt: new Date(Date.now() - 60_000),
+      endsAt: new Date(Date.now() + 2 * 3_600_000),
+      createdBy: 'U0BOB',
+    });
     await openHome('U0BOB');
     await until(() => (homeText('U0BOB').includes('platform') ? true : undefined), 'the Home published on opening');
     expect(homeText('U0BOB')).toMatch(/On call now, until <!date\^\d+\^/);

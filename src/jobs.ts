@@ -4,6 +4,7 @@ import { sweepReminders } from './digests/reminders.js';
 import { sweepOverdueFollowups } from './incidents/followups.js';
 import { sweepDueAttempts } from './paging/attempts.js';
 import { runPagingDrill } from './paging/drills.js';
+import { watchOnCall } from './paging/oncall-watch.js';
 import { sweepDuePages } from './paging/pages.js';
 import { sweepExpiredTestPages } from './paging/test-pages.js';
 import { DEFAULT_INSIGHT_DAYS, insightsFor, runInsights } from './postmortems/insights-job.js';
@@ -21,12 +22,17 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
   // The insights report goes to the digest channel: without one it has nowhere to go.
   const insights = config.insights.schedule && config.digest.channel ? [insightsJob(services, config.insights.schedule)] : [];
   const drills = config.pagingDrills ? [pagingDrillsJob(services, config.pagingDrills.schedule)] : [];
+  // Hand-offs and overrides starting or ending: Homes refreshed and user groups synced, once across replicas.
+  const oncall = config.schedules.length
+    ? [{ name: 'oncall-watch', schedule: config.escalationTick, run: () => watchOnCall(services.db, services.config) }]
+    : [];
   return [
     { name: 'outbox-sweep', schedule: outboxSweep, run: () => sweepOutbox(services) },
     { name: 'escalation-sweep', schedule: config.escalationTick, run: () => sweepDue(services) },
     ...digests,
     ...insights,
     ...drills,
+    ...oncall,
   ];
 }
 

@@ -1,5 +1,6 @@
 import { and, asc, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { enqueue } from '../outbox/enqueue.js';
+import { refreshHomes } from '../outbox/home.js';
 import type { Db, Tx } from '../db/client.js';
 import { followups, type Followup } from '../db/schema.js';
 import { recordEvent } from '../timeline/record.js';
@@ -40,6 +41,7 @@ export async function addFollowup(
       actor: request.actor,
       data: { followupId: followup.id, text, owner, ...(request.due ? { due: request.due } : {}) },
     });
+    await refreshHomes(tx, [owner]);
     const due = request.due ? `, due ${request.due}` : '';
     return { ok: true, followup, message: msg`Follow-up recorded on ${incidentKey(incident.id)}, owned by ${person(owner)}${due}.` };
   });
@@ -73,6 +75,7 @@ export async function completeFollowup(db: Db, request: { followupId: number; ac
       actor: request.actor,
       data: { followupId: done.id, text: done.text },
     });
+    await refreshHomes(tx, [done.ownerId]);
     return { ok: true, followup: done, message: msg`Done: ${done.text}` };
   });
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { incidents, timelineEvents, type Incident, type TimelineEvent } from '../db/schema.js';
+import { refreshHomesOfIncident } from '../outbox/home.js';
 import { msg, refuse, type Refusal } from '../outcome.js';
 
 export async function getIncident(tx: Tx, id: number): Promise<Incident | undefined> {
@@ -25,6 +26,8 @@ export async function recordSlackRefs(
   refs: Partial<Pick<Incident, 'channelId' | 'channelName' | 'summaryTs' | 'announcementTs'>>,
 ): Promise<void> {
   await tx.update(incidents).set(refs).where(eq(incidents.id, id));
+  // Homes link an incident's channel once it has one.
+  if (refs.channelId) await refreshHomesOfIncident(tx, id);
 }
 
 export function incidentKey(id: number): string {

@@ -83,6 +83,13 @@ export const effectSchemas = {
   'coverage.admin': z.object({ changeId: z.number().int().positive() }),
   /** Tells the admin channel that a reload refused a config file (a config_refusals row) and the last good one still runs. */
   'config.refused': z.object({ key: z.string() }),
+  /** Re-publishes one person's App Home from what is true now (their shifts, pages, incidents, follow-ups). */
+  'home.publish': z.object({ userId: z.string() }),
+  /**
+   * Makes a schedule's Slack user group hold whoever is on call; with nobody on call, the group is left as
+   * it is (Slack refuses an empty group) and admin_channel is told.
+   */
+  'usergroup.sync': z.object({ scheduleId: z.string(), userGroup: z.string(), users: z.array(z.string()) }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -6,6 +6,7 @@ import { lockIncident } from '../incidents/queries.js';
 import { refreshLifecycleTimes } from '../incidents/times.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { refreshHomesOfPages } from '../outbox/home.js';
 import { recordEvent } from '../timeline/record.js';
 import { command, msg, person, refuse, type Message, type Outcome, type Refusal } from '../outcome.js';
 import { cancelAttempts, markAcknowledgedBy, recordAttempt } from './attempts.js';
@@ -103,6 +104,7 @@ export async function acknowledgePage(
     effects.push({ kind: 'channel.invite', payload: { incidentId, users: [request.actor] } });
     effects.push({ kind: 'page.dm.update', payload: { incidentId, pageId: acked.id } });
     await enqueue(tx, effects, { incidentId });
+    await refreshHomesOfPages(tx, [acked.id]);
     return { ok: true, page: acked, message: msg`Acknowledged: escalation stopped. You have been added to the incident channel.` };
   });
 }
@@ -125,6 +127,10 @@ export async function resolvePagesOf(tx: Tx, incidentId: number, actor: string |
     effects.push({ kind: 'page.dm.update', payload: { incidentId, pageId: page.id } });
   }
   await enqueue(tx, effects, { incidentId });
+  await refreshHomesOfPages(
+    tx,
+    ended.map((p) => p.id),
+  );
 }
 
 /** Acknowledgement by the alert source (PagerDuty's acknowledge): every running page of the incident stops. */
@@ -161,4 +167,8 @@ export async function acknowledgePagesOf(tx: Tx, incidentId: number, by: string)
   }
   if (incident) await refreshLifecycleTimes(tx, incident);
   await enqueue(tx, effects, { incidentId });
+  await refreshHomesOfPages(
+    tx,
+    acked.map((p) => p.id),
+  );
 }

@@ -146,6 +146,10 @@ export async function takeCover(db: Db, config: Config, request: { requestId: nu
     config,
     { scheduleId: seen.scheduleId, userId: request.taker, window, createdBy: request.taker, reason: seen.reason },
     async (tx, before) => {
+      // Under the schedule's lock: a click that won meanwhile has committed, and is what this one hears.
+      const [current] = await tx.select().from(coverRequests).where(eq(coverRequests.id, seen.id));
+      const late = notTakeable(current ?? seen, request.taker, request.now, zone);
+      if (late) return late;
       const windows = shiftsOf(before, seen.requester, window);
       if (windows.length === 0)
         return refuse(

@@ -7,6 +7,7 @@ import type { Db, Tx } from '../db/client.js';
 import { scheduleOverrides, type ScheduleOverride } from '../db/schema.js';
 import { recordAudit } from '../audit/record.js';
 import { command, msg, person, refuse, type Message, type Refusal } from '../outcome.js';
+import { refreshHomes } from '../outbox/home.js';
 import { announceCoverageDiff } from './coverage-announce.js';
 import { coverageDiff } from './coverage.js';
 import { currentSchedules } from './current-schedules.js';
@@ -127,7 +128,13 @@ export async function createOverride(
       },
     });
     // Whose shifts moved hear of it, and admin_channel of any gap or double cover it leaves, committed with it.
-    await announceCoverageDiff(tx, config, coverageDiff(allBefore, allAfter, new Date()), createdBy);
+    const diff = coverageDiff(allBefore, allAfter, new Date());
+    await announceCoverageDiff(tx, config, diff, createdBy);
+    // Their Homes list their shifts.
+    await refreshHomes(
+      tx,
+      diff.people.map((p) => p.user),
+    );
     return made;
   });
 }

@@ -3,6 +3,7 @@ import type { Db, Tx } from '../db/client.js';
 import { pageNotifications, pages, timelineEvents, type Incident, type Page } from '../db/schema.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueueForIncidents } from '../outbox/enqueue.js';
+import { refreshHomes } from '../outbox/home.js';
 import type { TimelineData, TimelineEntry, TimelineKind } from '../timeline/events.js';
 import { recordEvent, timelineRow, type TimelineRow } from '../timeline/record.js';
 import { announce } from '../workflow/audience.js';
@@ -133,6 +134,11 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
   });
   const lines = plans.flatMap(({ lines: own }, i) => [...own.flatMap(told), ...(sent[i] ?? []).flatMap(({ key }) => told(key))]);
   await enqueueForIncidents(tx, [...firsts, ...lines]);
+  // A page that reaches someone is open on their Home (test pages are not listed there).
+  await refreshHomes(
+    tx,
+    inserted.filter((n) => pageOf.get(n.pageId)?.kind === 'incident').map((n) => n.userId),
+  );
 }
 
 /** Starts a page inside the caller's transaction and notifies its first level. */

@@ -42,6 +42,7 @@ const EVENT_SHAPES: Partial<Record<string, z.ZodType>> = {
   pin_removed: event({ channel_id: z.string(), item: z.looseObject({ channel: channelField }) }),
   member_joined_channel: event({ channel: z.string() }),
   member_left_channel: event({ channel: z.string() }),
+  app_home_opened: event({ tab: z.string() }),
 };
 
 const eventsApi = z.union([

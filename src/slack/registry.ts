@@ -7,12 +7,14 @@ import type { App } from '@slack/bolt';
 import type { Button } from './listeners/actions/buttons.js';
 import { coverButtons } from './listeners/actions/cover.js';
 import { followupButtons } from './listeners/actions/followups.js';
+import { homeButtons } from './listeners/actions/home.js';
 import { meButtons } from './listeners/actions/me.js';
 import { pageButtons } from './listeners/actions/paging.js';
 import { postmortemButtons } from './listeners/actions/postmortem.js';
 import { reminderButtons } from './listeners/actions/reminders.js';
 import { summaryButtons } from './listeners/actions/summary.js';
 import { registerIncidentCommand } from './listeners/commands/incident.js';
+import { registerHomeEvents } from './listeners/events/home.js';
 import { registerMemberEvents } from './listeners/events/members.js';
 import { registerPinEvents } from './listeners/events/pins.js';
 import { coverForm } from './listeners/views/cover.js';
@@ -31,9 +33,10 @@ const BUTTONS: readonly Button[] = [
   ...followupButtons,
   ...meButtons,
   ...coverButtons,
+  ...homeButtons,
 ];
 const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm, ...meForms, coverForm];
-const EVENT_FAMILIES = [registerPinEvents, registerMemberEvents];
+const EVENT_FAMILIES = [registerPinEvents, registerMemberEvents, registerHomeEvents];
 
 /** Every button Firewatch puts in a message, and so listens for. */
 export const HANDLED_ACTIONS: ReadonlySet<string> = new Set(BUTTONS.map((b) => b.actionId));

@@ -26,6 +26,7 @@ export const SCOPE_CONSEQUENCES = {
   'files:write': 'postmortems are not uploaded to the incident channel',
   'files:read': 'a postmortem upload whose answer was lost cannot be found again, so a retry uploads it a second time',
   'canvases:write': 'postmortems are not written into the incident channel canvas',
+  'usergroups:write': "schedules' Slack user groups (slack_user_group) are not kept equal to who is on call",
 } as const satisfies Record<string, string>;
 
 export type BotScope = keyof typeof SCOPE_CONSEQUENCES;
@@ -43,6 +44,8 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly BotScope[]>> = {
   'chat.getPermalink': [],
   'views.open': [],
   'views.push': [],
+  'views.publish': [],
+  'usergroups.users.update': ['usergroups:write'],
   // chat:write.public lets it post in a public channel the bot has not joined, as the announcements channel may be.
   'chat.postMessage': ['chat:write', 'chat:write.public'],
   'chat.postEphemeral': ['chat:write'],
@@ -73,6 +76,7 @@ export const EVENT_SCOPES: Readonly<Record<string, readonly BotScope[]>> = {
   reaction_removed: ['reactions:read'],
   member_joined_channel: ['channels:read', 'groups:read'],
   member_left_channel: ['channels:read', 'groups:read'],
+  app_home_opened: [],
 };
 
 /** Scopes a manifest feature rather than a method or event needs: the slash command. */

@@ -3,6 +3,7 @@ import { findSeverity, type Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { alertGroups, incidents, type Incident, type TimelineEvent } from '../db/schema.js';
 import { enqueue } from '../outbox/enqueue.js';
+import { refreshHomesOfIncident } from '../outbox/home.js';
 import type { TimelineData, TimelineKind } from '../timeline/events.js';
 import { recordEvent } from '../timeline/record.js';
 import {
@@ -74,6 +75,7 @@ async function applyStatus(
     ...(message ? { message } : {}),
     ...(decision.reopen ? { reopen: true } : {}),
   });
+  await refreshHomesOfIncident(tx, moved.id);
   // An incident that is over stops paging anyone and owes nobody updates; a reopened one does again.
   if (isOver(to)) {
     await resolvePagesOf(tx, moved.id, actor);

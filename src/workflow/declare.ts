@@ -3,6 +3,7 @@ import { findSeverity, type Config, type Severity } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { incidentMembers, incidents, timelineEvents, type Incident } from '../db/schema.js';
 import type { Effect, ReplyTarget } from '../outbox/effects.js';
+import { refreshHomes } from '../outbox/home.js';
 import { enqueueForIncidents } from '../outbox/enqueue.js';
 import { channelNameOf } from '../incidents/channel-name.js';
 import type { StartStatus } from '../incidents/lifecycle.js';
@@ -149,6 +150,11 @@ export async function openIncidents(tx: Tx, config: Config, openings: readonly O
       .returning(),
     members.length ? tx.insert(incidentMembers).values(members).onConflictDoNothing() : undefined,
     tx.insert(timelineEvents).values(plans.map((p) => p.event)),
+    // Whoever is in an incident from its start has it on their Home.
+    refreshHomes(
+      tx,
+      members.map((m) => m.userId),
+    ),
     enqueueForIncidents(
       tx,
       plans.flatMap((p) => p.effects),

@@ -152,6 +152,15 @@ export const eventShapes = {
     ...(p.inviter ? { inviter: p.inviter } : {}),
     event_ts: eventTs(),
   }),
+  /** Someone opened the app's Home (`tab: 'home'`) or Messages tab; `view` is their Home as last published, if any. */
+  appHomeOpened: (p: { user: string; tab?: 'home' | 'messages'; view?: Record<string, unknown> }) => ({
+    type: 'app_home_opened',
+    user: p.user,
+    channel: `D${p.user.slice(1)}`,
+    tab: p.tab ?? 'home',
+    ...(p.view ? { view: p.view } : {}),
+    event_ts: eventTs(),
+  }),
   memberLeft: (p: { user: string; channel: string; channelType?: 'C' | 'G' }) => ({
     type: 'member_left_channel',
     user: p.user,

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { COVER_CALLBACK, COVER_TAKE_ACTION, HOME_REQUEST_COVER_ACTION } from '../../src/slack/blocks/cover.js';
 import { DECLARE_CALLBACK } from '../../src/slack/blocks/declare-modal.js';
 import { SUMMARY_ACTIONS } from '../../src/slack/blocks/incident.js';
+import { HOME_ACTIONS } from '../../src/slack/blocks/home.js';
 import { FOLLOWUP_DONE_ACTION } from '../../src/slack/blocks/lists.js';
 import { CODE_CALLBACK, ENTER_CODE_ACTION, ME_CALLBACK } from '../../src/slack/blocks/me-modal.js';
 import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, UPDATE_CALLBACK } from '../../src/slack/blocks/modals.js';
@@ -35,6 +36,8 @@ describe('the listener registry', () => {
       COVER_TAKE_ACTION,
       // Rendered by the App Home.
       HOME_REQUEST_COVER_ACTION,
+      // Request cover on the Home is the cover request's listener, registered with `oncall cover`.
+      HOME_ACTIONS.pagingSettings,
     ];
     expect([...HANDLED_ACTIONS].sort()).toEqual([...new Set(made)].sort());
   });
@@ -60,10 +63,18 @@ describe('the listener registry', () => {
     expect(new Set(seen.view)).toEqual(HANDLED_VIEWS);
   });
 
-  it('registers /incident and the pin and membership events', () => {
+  it('registers /incident and the pin, membership and App Home events', () => {
     expect(seen.command).toEqual(['/incident']);
     expect([...seen.event].sort()).toEqual(
-      ['member_joined_channel', 'member_left_channel', 'pin_added', 'pin_removed', 'reaction_added', 'reaction_removed'].sort(),
+      [
+        'app_home_opened',
+        'member_joined_channel',
+        'member_left_channel',
+        'pin_added',
+        'pin_removed',
+        'reaction_added',
+        'reaction_removed',
+      ].sort(),
     );
   });
 });

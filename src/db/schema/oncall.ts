@@ -1,6 +1,6 @@
 // Living on call: overrides made in Slack, and the audit log of who changed what.
-import { check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
+import { bigint, check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { timestamptz } from './columns.js';
 
 /**
@@ -108,4 +108,45 @@ export const configRefusals = pgTable('config_refusals', {
   /** The same message start-up gives for this file. */
   message: text('message').notNull(),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+/** Who has opened Firewatch's App Home: only their Home is re-published when what it shows changes. */
+export const homeTabs = pgTable('home_tabs', {
+  userId: text('user_id').primaryKey(),
+  openedAt: timestamptz('opened_at').notNull().defaultNow(),
+});
+
+/**
+ * Who each schedule had on call at the last on-call tick, and the Slack user group it had then. A tick
+ * that sees otherwise moves the row by compare-and-set on what it read, so of any number of replicas
+ * exactly one acts on each hand-off (refreshing Homes, syncing the group).
+ */
+export const oncallNow = pgTable('oncall_now', {
+  scheduleId: text('schedule_id').primaryKey(),
+  /** Null: nobody is on call. */
+  userId: text('user_id'),
+  userGroup: text('user_group'),
+  changedAt: timestamptz('changed_at').notNull().defaultNow(),
+});
+
+/** The members Slack last accepted for a schedule's user group (usergroups.users.update). */
+export const userGroupSyncs = pgTable('user_group_syncs', {
+  scheduleId: text('schedule_id').primaryKey(),
+  userGroup: text('user_group').notNull(),
+  /** Comma-separated user ids, as Slack takes them. */
+  users: text('users').notNull(),
+  syncedAt: timestamptz('synced_at').notNull().defaultNow(),
+});
+
+/**
+ * What Firewatch last said in admin_channel about a standing problem (`usergroups`: the plan or the scopes
+ * refuse user groups), so it is said once, not at every tick by every replica, until the problem changes
+ * or goes away.
+ */
+export const adminNotices = pgTable('admin_notices', {
+  topic: text('topic').primaryKey(),
+  said: text('said').notNull(),
+  /** The outbox row that says it: its retries may still say it, nothing else may. */
+  outboxId: bigint('outbox_id', { mode: 'number' }),
+  saidAt: timestamptz('said_at').notNull().defaultNow(),
 });

@@ -1,8 +1,15 @@
 import { readMe } from '../../paging/contact-settings.js';
 import { meModal } from '../blocks/me-modal.js';
 import { platformCode } from '../errors.js';
+import type { Services } from '../services.js';
 import { invalid } from './parsing.js';
 import { ephemeral, type GeneralSubcommand } from './subcommand.js';
+
+/** Opens the person's paging settings form (`/incident me`, the Home's Paging settings button). */
+export async function openMeForm(services: Services, userId: string, triggerId: string): Promise<void> {
+  const me = await readMe(services.db, services.config, userId);
+  await services.client.views.open({ trigger_id: triggerId, view: meModal(me, services.unavailable) });
+}
 
 export const meCommand: GeneralSubcommand<{ kind: 'me' }> = {
   name: 'me',
@@ -14,8 +21,7 @@ export const meCommand: GeneralSubcommand<{ kind: 'me' }> = {
     // Ack first: the trigger_id is valid for three seconds from the user's keystroke.
     await ack();
     try {
-      const me = await readMe(services.db, services.config, command.user_id);
-      await services.client.views.open({ trigger_id: command.trigger_id, view: meModal(me, services.unavailable) });
+      await openMeForm(services, command.user_id, command.trigger_id);
     } catch (err) {
       services.logger.warn({ err }, 'could not open the contact settings form');
       const why = platformCode(err) ?? 'Slack or the database did not answer';

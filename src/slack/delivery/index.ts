@@ -6,12 +6,14 @@ import { archiveChannel, createChannel, inviteUsers, setTopic } from './channel.
 import { dmCover, postCoverRequest, updateCoverRequest } from './cover.js';
 import { dmCoverage, postConfigRefused, postCoverage } from './coverage.js';
 import { Undeliverable, type DeliveryContext, type Handler } from './context.js';
+import { publishHome } from './home.js';
 import { dmPage, updatePageDms, updateReceipt } from './paging.js';
 import { canvasPostmortem, uploadPostmortem } from './postmortem.js';
 import { dmNotice, replyDeclared } from './replies.js';
 import { dmOverdueFollowup, postDigest } from './reports.js';
 import { announce, pinSummary, postSummary, updateSummary } from './summary.js';
 import { dmTestPage, postDrillReport, reportTestPage } from './test-pages.js';
+import { syncUserGroup } from './user-groups.js';
 import { dmRole, dmSubscriber, postReminder, postTimelineEvent, summariseAlerts } from './timeline.js';
 
 export type { DeliveryContext } from './context.js';
@@ -49,6 +51,8 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'coverage.dm': dmCoverage,
   'coverage.admin': postCoverage,
   'config.refused': postConfigRefused,
+  'home.publish': publishHome,
+  'usergroup.sync': syncUserGroup,
 };
 
 function run<K extends SlackEffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

@@ -5,5 +5,6 @@
 export { SlackEmulator } from './server.js';
 export { MANIFEST_SCOPES } from './scopes.js';
 export type * from './types.js';
+export type { HomeView } from './home.js';
 export type { ModalView, Submitted } from './modals.js';
 export type { ButtonView, ChannelView, ClickOptions, DmView, MessageView } from './assertions.js';

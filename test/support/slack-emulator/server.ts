@@ -18,6 +18,7 @@ import { teamMethods } from './methods/team.js';
 import { usergroupsMethods } from './methods/usergroups.js';
 import { usersMethods } from './methods/users.js';
 import { viewsMethods } from './methods/views.js';
+import { HomeView } from './home.js';
 import { ModalView } from './modals.js';
 import { APP_TOKEN_METHODS, requiredScopes, unmetScopes } from './scopes.js';
 import { ChannelView, DmView } from './assertions.js';
@@ -112,6 +113,17 @@ export class SlackEmulator extends Workspace {
   /** The bot's DM with `user`. */
   dm(user: string): DmView {
     return new DmView(this, user);
+  }
+
+  /** The App Home `user` sees now: the view last published for them, if any. */
+  home(user: string): HomeView | undefined {
+    const record = this.views.find((r) => r.user === user && r.view.type === 'home');
+    return record && new HomeView(this, record);
+  }
+
+  /** How many times a Home was published for `user`. */
+  homePublishesTo(user: string): number {
+    return this.homePublishes.filter((p) => p.user === user).length;
   }
 
   /** The modal view `user` sees now (the top of their newest open stack), if any. */

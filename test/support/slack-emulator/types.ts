@@ -52,6 +52,19 @@ export interface EmuView {
   /** The person closed it, or the app's answer to a submission did (an empty ack, `clear`). */
   closed?: boolean;
 }
+/** A user group (Slack's "subteam"): its handle is what people @-mention. */
+export interface EmuUsergroup {
+  id: string;
+  handle: string;
+  name: string;
+  users: string[];
+}
+/** One views.publish that Slack accepted: the Home `user` saw from then on. */
+export interface HomePublish {
+  user: string;
+  view: Record<string, unknown>;
+  at: number;
+}
 export interface RecordedCall {
   method: string;
   args: Record<string, unknown>;
@@ -169,6 +182,12 @@ export interface EmulatorOptions {
   appsMayCreateChannels?: boolean;
   /** How many pins a channel holds before pins.add answers `too_many_pins`. Default 100. */
   maxPinsPerChannel?: number;
+  /** The app's Home tab; off, views.publish answers `not_enabled`. Default on. */
+  homeTabEnabled?: boolean;
+  /** False for a workspace on a plan without user groups (Slack's free plan): usergroups.* answer `paid_teams_only`. */
+  userGroupsOnPlan?: boolean;
+  /** User groups the workspace has from the start. */
+  usergroups?: Array<{ id: string; handle: string; name?: string; users?: string[] }>;
 }
 export type SocketEnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 export interface SocketEnvelopeOptions {

@@ -13,7 +13,9 @@ import type {
   EmuReaction,
   EmulatorOptions,
   EmuUser,
+  EmuUsergroup,
   EmuView,
+  HomePublish,
   EphemeralMessage,
   RecordedCall,
   ResponseSource,
@@ -56,8 +58,16 @@ export class Workspace {
   /** False for a workspace whose plan or admins allow no canvases: canvases.* answer `canvas_disabled_user_team`. */
   canvasesAllowed = true;
   users = new Map<string, EmuUser>();
-  /** usergroups.users.list answers from here (unknown groups have no members). */
-  usergroups = new Map<string, string[]>();
+  /** The workspace's user groups by id (see addUsergroup); usergroups.* answer from here. */
+  usergroups = new Map<string, EmuUsergroup>();
+  /** False for a workspace on a plan without user groups: usergroups.* answer `paid_teams_only`. */
+  userGroupsOnPlan: boolean;
+  /** False where workspace settings let only admins change user groups: usergroups.users.update answers `permission_denied`. */
+  userGroupsEditableByApps = true;
+  /** The app's Home tab: when off, views.publish answers `not_enabled`. */
+  homeTabEnabled: boolean;
+  /** Every Home Slack accepted, in order (views.publish), for tests that count or read them. */
+  homePublishes: HomePublish[] = [];
   /** When true every API call answers HTTP 503 (a Slack outage). */
   down = false;
   /** The app's Messages tab (App Home): when off, every DM from the app answers `messages_tab_disabled`. */
@@ -95,9 +105,12 @@ export class Workspace {
     this.messagesTabEnabled = opts.messagesTabEnabled ?? true;
     this.appsMayCreateChannels = opts.appsMayCreateChannels ?? true;
     this.maxPinsPerChannel = opts.maxPinsPerChannel ?? 100;
+    this.homeTabEnabled = opts.homeTabEnabled ?? true;
+    this.userGroupsOnPlan = opts.userGroupsOnPlan ?? true;
     this.addUser({ id: this.botUserId, name: this.botName, real_name: 'Firewatch', is_bot: true });
     for (const u of opts.users ?? []) this.addUser(u);
     for (const c of opts.channels ?? []) this.addChannel(c);
+    for (const g of opts.usergroups ?? []) this.addUsergroup(g);
   }
 
   /** What the app is granted from now on, as after a reinstall with another manifest. */
@@ -124,6 +137,13 @@ export class Workspace {
     const id = `${++idSeq}${randomBytes(8).toString('hex')}`;
     this.responseUrls.set(id, { uses: 0, issued: Date.now(), source });
     return `${this.origin}/respond/${id}`;
+  }
+
+  /** A user group as a workspace admin makes one; `users` are its members now. */
+  addUsergroup(g: { id: string; handle: string; name?: string; users?: string[] }): EmuUsergroup {
+    const group: EmuUsergroup = { id: g.id, handle: g.handle, name: g.name ?? g.handle, users: [...(g.users ?? [])] };
+    this.usergroups.set(group.id, group);
+    return group;
   }
 
   addUser(u: EmuUser): void {

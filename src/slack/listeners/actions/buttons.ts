@@ -56,6 +56,8 @@ export interface Click<T> {
   userId: string;
   triggerId: string;
   reply: Respond;
+  /** The button is in a message (it has a response_url), not in a view such as the App Home. */
+  inMessage: boolean;
 }
 
 interface ButtonSpec<T> {
@@ -92,7 +94,14 @@ export function button<T>({
         return;
       }
       try {
-        await run({ services, value, userId: parsed.data.user.id, triggerId: parsed.data.trigger_id, reply });
+        await run({
+          services,
+          value,
+          userId: parsed.data.user.id,
+          triggerId: parsed.data.trigger_id,
+          reply,
+          inMessage: respond !== undefined,
+        });
         services.outbox.wake();
       } catch (err) {
         services.logger.error({ err, actionId }, 'button failed');

@@ -48,9 +48,11 @@ export function viewsMethods(ws: Workspace): Record<string, Handler> {
       if (!user) invalidArguments(['[ERROR] missing required field: user_id']);
       if (!ws.userExists(user)) fail('user_not_found');
       const view = viewArg(a, ['home']);
+      if (!ws.homeTabEnabled) fail('not_enabled');
       const existing = ws.views.find((r) => r.user === user && r.view.type === 'home');
       const hash = a.str('hash');
       if (hash && existing && hash !== existing.hash) fail('hash_conflict');
+      ws.homePublishes.push({ user, view, at: Date.now() });
       if (!existing) return { view: viewJson(ws, addView(ws, view, user)) };
       existing.view = view;
       existing.hash = newHash();

@@ -1,6 +1,6 @@
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { feedCalendar, feedShifts, feedWindow } from '../paging/calendar-feed.js';
+import { feedBody, feedWindow } from '../paging/calendar-feed.js';
 import { feedOfToken } from '../paging/calendar-tokens.js';
 import { currentSchedules } from '../paging/current-schedules.js';
 import type { Route } from './server.js';
@@ -33,10 +33,8 @@ export function calendarRoutes({ db, config, secret }: CalendarRouteOptions): Ro
           return;
         }
         const now = new Date();
-        const { from, to } = feedWindow(now);
-        const schedules = await currentSchedules(db, config, new Date(from.getTime() - OVERRIDES_BEFORE_MS));
-        const shifts = feedShifts(subject, schedules, from, to);
-        const body = feedCalendar({ subject, shifts, from, to, now });
+        const schedules = await currentSchedules(db, config, new Date(feedWindow(now).from.getTime() - OVERRIDES_BEFORE_MS));
+        const body = feedBody(subject, schedules, now);
         res.writeHead(200, {
           'content-type': 'text/calendar; charset=utf-8',
           // The URL is a secret: no shared cache keeps it, and calendar apps poll far less often than this.

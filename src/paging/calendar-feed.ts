@@ -23,17 +23,19 @@ export const FEED_AHEAD_MS = 366 * DAY_MS;
 /** How far back a shift that began before the window is followed to its start, at most. */
 const MAX_LOOKBACK_MS = 3 * 366 * DAY_MS;
 
-/** The window a feed fetched at `now` covers. */
-export function feedWindow(now: Date): { from: Date; to: Date } {
-  return { from: new Date(now.getTime() - FEED_PAST_MS), to: new Date(now.getTime() + FEED_AHEAD_MS) };
-}
+const HOUR_MS = 3_600_000;
 
 /**
- * The shifts of one schedule that overlap [from, to), each with its real start and end. shiftsBetween
- * clips the first and last to the window, and a clipped start would move with every fetch (and with it
- * the UID), so the search begins earlier, further back until the first shift starts inside it.
+ * The window a feed fetched at `now` covers, its edges on the hour: every fetch within an hour asks
+ * for the same shifts, which are then worked out once (see scheduleShifts).
  */
-export function scheduleShifts(def: ScheduleDef, from: Date, to: Date): FeedShift[] {
+export function feedWindow(now: Date): { from: Date; to: Date } {
+  const hour = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
+  return { from: new Date(hour - FEED_PAST_MS), to: new Date(hour + HOUR_MS + FEED_AHEAD_MS) };
+}
+
+/** The shifts of one schedule over its window, whole (see below). */
+function wholeShifts(def: ScheduleDef, from: Date, to: Date): FeedShift[] {
   const margin = Math.max(2 * def.rotation.lengthMs, 7 * DAY_MS);
   const end = new Date(to.getTime() + margin);
   let lookback = margin;
@@ -48,6 +50,33 @@ export function scheduleShifts(def: ScheduleDef, from: Date, to: Date): FeedShif
     }
     lookback = Math.min(lookback * 4, MAX_LOOKBACK_MS);
   }
+}
+
+/**
+ * A year of shifts costs milliseconds of time-zone arithmetic, and calendar apps poll: the answer for
+ * a schedule as it stands (its definition, overrides included, is the key) and a window is kept, the
+ * most recently used few. A new override or config changes the definition, so it is worked out anew.
+ */
+const computed = new Map<string, readonly FeedShift[]>();
+const COMPUTED_KEPT = 128;
+
+/**
+ * The shifts of one schedule that overlap [from, to), each with its real start and end. shiftsBetween
+ * clips the first and last to the window, and a clipped start would move with every fetch (and with it
+ * the UID), so the search begins earlier, further back until the first shift starts inside it.
+ */
+export function scheduleShifts(def: ScheduleDef, from: Date, to: Date): readonly FeedShift[] {
+  const key = `${from.getTime()}|${to.getTime()}|${JSON.stringify(def)}`;
+  const kept = computed.get(key);
+  if (kept) {
+    computed.delete(key);
+    computed.set(key, kept);
+    return kept;
+  }
+  const shifts = wholeShifts(def, from, to);
+  computed.set(key, shifts);
+  if (computed.size > COMPUTED_KEPT) computed.delete(computed.keys().next().value!);
+  return shifts;
 }
 
 /** The shifts a feed shows over [from, to), in start order; a schedule the subject names but that is gone shows none. */
@@ -124,4 +153,24 @@ export function feedCalendar({ subject, shifts, from, to, now }: FeedDocument): 
     ...shifts.flatMap((shift) => eventLines(subject, shift, stamp)),
     'END:VCALENDAR',
   ]);
+}
+
+const rendered = new Map<string, string>();
+const RENDERED_KEPT = 256;
+
+/**
+ * The feed as served at `now`: the same document for every fetch within the hour while its schedules
+ * stay as they are (its DTSTAMP says when it was made), so a poll costs a lookup and a changed schedule
+ * is shown at the next fetch. Each replica keeps its own; the answer is a function of what it is keyed by.
+ */
+export function feedBody(subject: FeedSubject, schedules: readonly ScheduleDef[], now: Date): string {
+  const { from, to } = feedWindow(now);
+  const relevant = subject.kind === 'schedule' ? schedules.filter((s) => s.id === subject.scheduleId) : schedules;
+  const key = `${JSON.stringify(subject)}|${from.getTime()}|${JSON.stringify(relevant)}`;
+  const kept = rendered.get(key);
+  if (kept !== undefined) return kept;
+  const body = feedCalendar({ subject, shifts: feedShifts(subject, relevant, from, to), from, to, now });
+  rendered.set(key, body);
+  if (rendered.size > RENDERED_KEPT) rendered.delete(rendered.keys().next().value!);
+  return body;
 }

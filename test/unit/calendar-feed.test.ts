@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import ICAL from 'ical.js';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { feedCalendar, feedShifts, feedWindow, shiftUid, type FeedSubject } from '../../src/paging/calendar-feed.js';
+import { feedBody, feedCalendar, feedShifts, feedWindow, shiftUid, type FeedSubject } from '../../src/paging/calendar-feed.js';
 import { onCallAt, shiftsBetween, type ScheduleDef } from '../../src/paging/schedule.js';
 
 const HOUR = 3_600_000;
@@ -234,5 +234,34 @@ describe('a person feed', () => {
       expect(events).toEqual([]);
       expect(zones).toEqual([]);
     }
+  });
+});
+
+describe('feedBody', () => {
+  const def: ScheduleDef = {
+    id: 'platform',
+    timeZone: 'Europe/Berlin',
+    rotation: { start: '2026-01-05T09:00', lengthMs: WEEK, users: ['U0ANA', 'U0BEN'] },
+    overrides: [],
+  };
+  const subject: FeedSubject = { kind: 'schedule', scheduleId: 'platform' };
+
+  it('serves the document made at the first fetch of the hour until the schedule changes', () => {
+    const first = feedBody(subject, [def], new Date('2026-05-01T10:05:00Z'));
+    expect(first).toContain('DTSTAMP:20260501T100500Z');
+    expect(feedBody(subject, [def], new Date('2026-05-01T10:55:00Z'))).toBe(first);
+    expect(first).toBe(render(subject, [def], new Date('2026-05-01T10:05:00Z')));
+    // A new override is in the very next fetch, and so is the next hour's window.
+    const overridden = { ...def, overrides: [{ user: 'U0CAT', start: '2026-05-02T12:00', end: '2026-05-02T18:00' }] };
+    const changed = feedBody(subject, [overridden], new Date('2026-05-01T10:56:00Z'));
+    expect(parse(changed).events.some((e) => e.summary === 'platform: U0CAT')).toBe(true);
+    expect(feedBody(subject, [def], new Date('2026-05-01T11:00:00Z'))).toContain('DTSTAMP:20260501T110000Z');
+  });
+
+  it('leaves a schedule feed alone when another schedule changes', () => {
+    const other: ScheduleDef = { ...def, id: 'db' };
+    const first = feedBody(subject, [def, other], new Date('2026-06-01T10:05:00Z'));
+    const otherChanged = { ...other, overrides: [{ user: 'U0CAT', start: '2026-06-02T12:00', end: '2026-06-02T18:00' }] };
+    expect(feedBody(subject, [def, otherChanged], new Date('2026-06-01T10:30:00Z'))).toBe(first);
   });
 });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { recentAudit } from '../../src/audit/record.js';
 import { calendarFeeds, scheduleOverrides } from '../../src/db/schema.js';
 import { feedWindow } from '../../src/paging/calendar-feed.js';
+import { calendarToken, feedOfToken, resetCalendarToken } from '../../src/paging/calendar-tokens.js';
 import { currentSchedules } from '../../src/paging/current-schedules.js';
 import { shiftsBetween } from '../../src/paging/schedule.js';
 import { useFirewatch } from '../support/harness.js';
@@ -149,6 +150,25 @@ describe('/incident oncall calendar', () => {
     expect(eventsOf((await fetchFeed(byMember!)).body).length).toBeGreaterThan(40);
     const audit = (await recentAudit(fw.db)).filter((a) => a.subject === 'calendar:schedule:platform');
     expect(audit.map((a) => a.actor)).toEqual(['U0BOB', 'U0ADMIN']);
+  });
+
+  it('gives one URL to first uses at the same moment, and leaves resets at the same moment one live URL', async () => {
+    const { secret } = fw.app.services;
+    const subject = { kind: 'person' as const, userId: 'U0RACE' };
+    const tokens = await Promise.all(Array.from({ length: 6 }, () => calendarToken(fw.db, secret, subject, 'U0RACE')));
+    expect(new Set(tokens).size).toBe(1);
+    const resets = await Promise.all(
+      Array.from({ length: 4 }, () => resetCalendarToken(fw.db, secret, fw.config, { subject, actor: 'U0RACE' })),
+    );
+    // Resets that overlap make one new URL between them; ones that do not, one each. Either way one lives.
+    const fresh = [...new Set(resets.map((r) => (r.ok ? r.token : 'refused')))];
+    const opened = await Promise.all([tokens[0]!, ...fresh].map((t) => feedOfToken(fw.db, secret, t)));
+    expect(opened.filter((o) => o !== undefined)).toEqual([subject]);
+    expect(opened[0]).toBeUndefined();
+    const rows = await fw.db.select().from(calendarFeeds).where(eq(calendarFeeds.subjectId, 'U0RACE'));
+    expect(rows.filter((r) => r.revokedAt === null)).toHaveLength(1);
+    expect(rows).toHaveLength(fresh.length + 1);
+    expect((await recentAudit(fw.db)).filter((a) => a.subject === 'calendar:person:U0RACE')).toHaveLength(fresh.length);
   });
 
   it('explains an unknown schedule and extra words', async () => {

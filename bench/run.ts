@@ -5,7 +5,8 @@
  * share the database. `npm run bench -- storm` runs only the alert storm under Slack's rate limits
  * (bench/storm.ts, minutes long), `npm run bench -- paging` only the 1,000 pages that wake people
  * (bench/paging.ts), `npm run bench -- coverage` only the coverage diff of 20 schedules (bench/coverage.ts, no
- * database); each rewrites only its section of bench/results.md.
+ * database), `npm run bench -- calendar` only the calendar feed over HTTP (bench/calendar.ts); each rewrites
+ * only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { insightsFor } from '../src/postmortems/insights-job.js';
 import { ANNOUNCE, startApp, startEmulator, testConfig } from '../test/support/app.js';
 import { slashCommand } from '../test/support/slack-requests.js';
 import { percentile, serverBenchmarks, type Row } from './server.js';
+import { calendarBenchmarks } from './calendar.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
@@ -111,6 +113,7 @@ async function alertIngestRate(
 const RESULTS = path.join(HERE, 'results.md');
 const STORM_HEADING = "## Alert storm under Slack's rate limits";
 const PAGING_HEADING = '## Pages that wake people';
+const CALENDAR_HEADING = '## Calendar feeds';
 
 /** results.md with a section put in place of the one with its heading (up to the next section), or added at the end. */
 function withSection(current: string, heading: string, section: string): string {
@@ -143,6 +146,16 @@ function coverageSection(when: string): string {
 function writeSection(heading: string, section: string): void {
   console.log(section);
   writeFileSync(RESULTS, withSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', heading, section));
+}
+
+function calendarSection(rows: Row[], when: string): string {
+  return `${CALENDAR_HEADING}\n\n${when}, \`npm run bench -- calendar\`, Postgres, Firewatch in the benchmark's process, one request at a time on loopback.\n\n${tableOf(rows)}\n`;
+}
+
+async function calendarOnly(database: Database): Promise<string> {
+  const rows: Row[] = [];
+  await calendarBenchmarks(database, rows);
+  return calendarSection(rows, new Date().toISOString());
 }
 
 /** Runs one benchmark that has a section of its own against a fresh database, and rewrites only that section. */
@@ -185,6 +198,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   let storm: Awaited<ReturnType<typeof alertStorm>> | undefined;
   const paging: Row[] = [];
+  const calendar: Row[] = [];
   try {
     const sequential = 50;
     const acks: number[] = [];
@@ -397,6 +411,7 @@ async function main(): Promise<void> {
     } finally {
       await pagingEmu.close();
     }
+    await calendarBenchmarks(database, calendar);
     storm = await alertStorm(database);
   } finally {
     await app.stop().catch(() => {});
@@ -412,6 +427,7 @@ async function main(): Promise<void> {
   let results = `# Benchmark results\n\n${when}, ${db}, Slack emulator on loopback.\n\n${table}\n`;
   if (paging.length) results = withSection(results, PAGING_HEADING, pagingSection(paging, when));
   results = withSection(results, COVERAGE_HEADING, coverageSection(when));
+  if (calendar.length) results = withSection(results, CALENDAR_HEADING, calendarSection(calendar, when));
   writeFileSync(RESULTS, storm ? withSection(results, STORM_HEADING, stormSection(storm, when)) : results);
 }
 
@@ -420,6 +436,7 @@ const alone: Record<string, () => Promise<void>> = {
   storm: () => sectionOnly(STORM_HEADING, async (database) => stormSection(await alertStorm(database), new Date().toISOString())),
   paging: () => sectionOnly(PAGING_HEADING, pagingOnly),
   coverage: async () => writeSection(COVERAGE_HEADING, coverageSection(new Date().toISOString())),
+  calendar: () => sectionOnly(CALENDAR_HEADING, calendarOnly),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

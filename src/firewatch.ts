@@ -145,7 +145,18 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
     ...(outboxLeaseMs ? { leaseMs: outboxLeaseMs } : {}),
     onFailed: failureNotices(db, () => outbox.wake()),
   });
-  const services: Services = { db, config, logger, outbox, client, metrics, declarer: new Declarer(db, config), secret, unavailable };
+  const services: Services = {
+    db,
+    config,
+    logger,
+    outbox,
+    client,
+    metrics,
+    declarer: new Declarer(db, config),
+    secret,
+    unavailable,
+    publicUrl: env.PUBLIC_URL,
+  };
   return { services, slack: createSlackApp(env, services, identity), foreground, install, senders };
 }
 

@@ -2,6 +2,7 @@ import { alertRoutes } from './alerts/routes.js';
 import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
 import { ackRoutes } from './http/ack.js';
+import { calendarRoutes } from './http/calendars.js';
 import { postmortemRoute } from './http/postmortem-route.js';
 import type { Route } from './http/server.js';
 import { twilioRoutes } from './http/twilio.js';
@@ -45,6 +46,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
     ...alertRoutes({ db, config, logger, metrics, delivered: () => outbox.wake() }),
     metricsRoute(metrics),
     ...ackRoutes({ db, secret, names: (ids) => users.namesOf(ids), delivered: () => outbox.wake() }),
+    ...calendarRoutes({ db, config, secret }),
     ...slackEvents,
   ];
 }

@@ -20,4 +20,6 @@ export interface Services {
   secret: string;
   /** Why each contact method this install cannot use is unavailable (its provider is not configured). */
   unavailable: Partial<Record<ContactMethod, string>>;
+  /** Where people reach Firewatch (PUBLIC_URL), for the links it hands out in Slack. */
+  publicUrl: string;
 }

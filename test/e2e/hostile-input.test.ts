@@ -89,8 +89,16 @@ async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise
   );
 }
 
-/** Every subcommand the registry knows (a new one is covered without being listed here), a two-word one, and one that does not exist. */
-const SUBCOMMANDS = [...REGISTERED.map((s) => s.name), 'oncall test', 'oncall override', 'oncall cover', 'frobnicate'];
+/** Every subcommand the registry knows (a new one is covered without being listed here), the ones of two and three words, and one that does not exist. */
+const SUBCOMMANDS = [
+  ...REGISTERED.map((s) => s.name),
+  'oncall test',
+  'oncall override',
+  'oncall cover',
+  'oncall calendar',
+  'oncall calendar reset',
+  'frobnicate',
+];
 
 describe('slash commands with hostile text', () => {
   const MATRIX = [

@@ -1,6 +1,6 @@
-// Living on call: overrides made in Slack, and the audit log of who changed what.
+// Living on call: overrides made in Slack, calendar feeds, and the audit log of who changed what.
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamptz } from './columns.js';
 
 /**
@@ -54,6 +54,36 @@ export const coverRequests = pgTable(
 );
 
 export type CoverRequest = typeof coverRequests.$inferSelect;
+export const CALENDAR_FEED_KINDS = ['person', 'schedule'] as const;
+export type CalendarFeedKind = (typeof CALENDAR_FEED_KINDS)[number];
+
+/**
+ * A private calendar URL: one person's shifts on every schedule, or everyone's on one schedule. The
+ * token in the URL is never stored: it is derived from `nonce` with the Firewatch secret (so the same
+ * URL can be shown again), and found by its keyed hash. A reset revokes the row and makes a new one;
+ * at most one row per subject is live, which keeps two replicas' first uses to one URL.
+ */
+export const calendarFeeds = pgTable(
+  'calendar_feeds',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    kind: text('kind').$type<CalendarFeedKind>().notNull(),
+    /** A Slack user id (person) or a schedule id (schedule). */
+    subjectId: text('subject_id').notNull(),
+    nonce: text('nonce').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    revokedAt: timestamptz('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('calendar_feeds_live_idx')
+      .on(t.kind, t.subjectId)
+      .where(sql`${t.revokedAt} is null`),
+  ],
+);
+
+export type CalendarFeed = typeof calendarFeeds.$inferSelect;
 
 /** What changed on-call arrangements or config, by whom, with the state before and after. */
 export const auditLog = pgTable(

@@ -71,6 +71,10 @@ export const effectSchemas = {
   'testpage.report': z.object({ pageId: z.number().int().positive() }),
   /** The report of one paging drill (a `paging-drills` run), posted in the admin channel once its test pages are over. */
   'drill.report': z.object({ dueAt: z.string() }),
+  /** A hand-off (a `schedule_handoffs` row) posted in its schedule's channel. */
+  'handoff.post': z.object({ scheduleId: z.string(), at: z.string() }),
+  /** A hand-off told by DM to the person coming on call. */
+  'handoff.dm': z.object({ scheduleId: z.string(), at: z.string() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

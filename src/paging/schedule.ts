@@ -63,7 +63,7 @@ function wallClock(local: string): DateTime {
  *   whichever offset it guesses first, and `DateTime.fromISO` guesses from today's date, so the same
  *   config would resolve differently depending on when it is read.
  */
-function instantOf(wall: DateTime, zone: string): number {
+export function instantOf(wall: DateTime, zone: string): number {
   const inZone = wall.setZone(zone, { keepLocalTime: true });
   if (!inZone.isValid) throw new RangeError(`invalid time zone "${zone}"`);
   return Math.min(...inZone.getPossibleOffsets().map((candidate) => candidate.toMillis()));

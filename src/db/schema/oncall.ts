@@ -1,5 +1,5 @@
 // Living on call: overrides made in Slack, and the audit log of who changed what.
-import { index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { timestamptz } from './columns.js';
 
 /**
@@ -23,6 +23,21 @@ export const scheduleOverrides = pgTable(
 );
 
 export type ScheduleOverride = typeof scheduleOverrides.$inferSelect;
+
+/**
+ * A hand-off that was announced: inserting its row claims it, so it is posted once however many replicas
+ * tick. `data` holds what the post and the DM say, as they were when it was claimed (paging/handoff-run.ts).
+ */
+export const scheduleHandoffs = pgTable(
+  'schedule_handoffs',
+  {
+    scheduleId: text('schedule_id').notNull(),
+    at: timestamptz('at').notNull(),
+    claimedAt: timestamptz('claimed_at').notNull().defaultNow(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.at] })],
+);
 
 /** What changed on-call arrangements or config, by whom, with the state before and after. */
 export const auditLog = pgTable(

@@ -4,6 +4,7 @@ import type { Deliverer, DeliveryOutcome } from '../../outbox/delivery-outcome.j
 import { outcomeOf } from '../errors.js';
 import { archiveChannel, createChannel, inviteUsers, setTopic } from './channel.js';
 import { Undeliverable, type DeliveryContext, type Handler } from './context.js';
+import { dmHandoff, postHandoff } from './handoffs.js';
 import { dmPage, updatePageDms, updateReceipt } from './paging.js';
 import { canvasPostmortem, uploadPostmortem } from './postmortem.js';
 import { dmNotice, replyDeclared } from './replies.js';
@@ -41,6 +42,8 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'testpage.dm': dmTestPage,
   'testpage.report': reportTestPage,
   'drill.report': postDrillReport,
+  'handoff.post': postHandoff,
+  'handoff.dm': dmHandoff,
 };
 
 function run<K extends SlackEffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

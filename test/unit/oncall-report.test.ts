@@ -62,7 +62,10 @@ describe('oncall report: the grammar', () => {
       kind: 'invalid',
       message: expect.stringContaining('"14d" is not a period: choose one of 7d, 30d, 90d.'),
     });
-    expect(parseCommand('oncall report 7d 30d', GRAMMAR)).toMatchObject({ kind: 'invalid', message: expect.stringContaining('7d, 30d, 90d') });
+    expect(parseCommand('oncall report 7d 30d', GRAMMAR)).toMatchObject({
+      kind: 'invalid',
+      message: expect.stringContaining('7d, 30d, 90d'),
+    });
   });
 
   it('refuses a second schedule, and shows a hostile word as text', () => {
@@ -96,7 +99,12 @@ describe('oncall report: the message', () => {
     const texts = sectionTexts(blocks);
     expect(texts.length).toBeGreaterThan(1);
     for (const t of texts) expect(t.length).toBeLessThanOrEqual(SECTION_LIMIT);
-    expect(texts.join('\n').split('\n').filter((l) => l.startsWith('• '))).toHaveLength(120);
+    expect(
+      texts
+        .join('\n')
+        .split('\n')
+        .filter((l) => l.startsWith('• ')),
+    ).toHaveLength(120);
   });
 
   it('stays within 50 blocks however many schedules, with a note saying what was left out and how to see it', () => {
@@ -116,7 +124,15 @@ describe('hand-off messages', () => {
     at: new Date('2026-06-01T07:00:00Z'),
     incoming: 'U0BOB',
     until: new Date('2026-06-08T07:00:00Z'),
-    ended: { user: 'U0ALICE', start: new Date('2026-05-25T07:00:00Z'), pages: 2, nightPages: 1, acknowledged: 1, medianAckMs: 90_000, incidents: 1 },
+    ended: {
+      user: 'U0ALICE',
+      start: new Date('2026-05-25T07:00:00Z'),
+      pages: 2,
+      nightPages: 1,
+      acknowledged: 1,
+      medianAckMs: 90_000,
+      incidents: 1,
+    },
     open: {
       incidents: [{ id: 7, title: 'Checkout <!here> down', severity: 'sev1', status: 'investigating' }],
       unacknowledged: [{ pageId: 3, incidentId: 7 }],

@@ -62,7 +62,17 @@ describe('shiftStats', () => {
         medianAckMs: 4 * MINUTE,
         incidents: 1,
       },
-      { userId: 'UB', onCallMs: DAY, nightMs: 10 * HOUR, weekendMs: 0, pages: 1, nightPages: 0, acknowledged: 0, medianAckMs: null, incidents: 1 },
+      {
+        userId: 'UB',
+        onCallMs: DAY,
+        nightMs: 10 * HOUR,
+        weekendMs: 0,
+        pages: 1,
+        nightPages: 0,
+        acknowledged: 0,
+        medianAckMs: null,
+        incidents: 1,
+      },
     ]);
   });
 
@@ -101,7 +111,12 @@ describe('shiftStats', () => {
           const from = Date.parse('2026-01-05T00:00:00Z') + offset;
           const shifts = shiftsBetween(def(['UA', 'UB']), new Date(from), new Date(from + span));
           const reaches = pages.map((p, i) =>
-            reach(i, p.user, new Date(from + p.at).toISOString(), p.ack ? { by: p.user, at: new Date(from + p.at + MINUTE).toISOString() } : undefined),
+            reach(
+              i,
+              p.user,
+              new Date(from + p.at).toISOString(),
+              p.ack ? { by: p.user, at: new Date(from + p.at + MINUTE).toISOString() } : undefined,
+            ),
           );
           const stats = shiftStats(shifts, 'Australia/Lord_Howe', { reaches, incidents: [] });
           const owned = shifts.filter((s) => s.user !== null).reduce((sum, s) => sum + s.end.getTime() - s.start.getTime(), 0);
@@ -133,7 +148,9 @@ describe('handoffsDue', () => {
   it('finds the hand-off of the last few minutes with who hands over, who takes over and until when', () => {
     // Monday 2026-06-01 09:00 CEST: the 21st week, Bob's (odd weeks are Bob's).
     const due = handoffsDue([weekly()], d('2026-06-01T07:00:30Z'));
-    expect(due).toEqual([{ scheduleId: 'platform', at: d('2026-06-01T07:00:00Z'), from: 'UA', to: 'UB', until: d('2026-06-08T07:00:00Z') }]);
+    expect(due).toEqual([
+      { scheduleId: 'platform', at: d('2026-06-01T07:00:00Z'), from: 'UA', to: 'UB', until: d('2026-06-08T07:00:00Z') },
+    ]);
   });
 
   it('lets a hand-off older than the look-back go, and finds nothing before one is due', () => {
@@ -150,7 +167,12 @@ describe('handoffsDue', () => {
   });
 
   it('reads past its batch for short shifts, each hand-off chained to the next', () => {
-    const def: ScheduleDef = { id: 'fast', timeZone: BERLIN, rotation: { start: '2026-06-01T00:00', lengthMs: 20_000, users: ['UA', 'UB'] }, overrides: [] };
+    const def: ScheduleDef = {
+      id: 'fast',
+      timeZone: BERLIN,
+      rotation: { start: '2026-06-01T00:00', lengthMs: 20_000, users: ['UA', 'UB'] },
+      overrides: [],
+    };
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 30 * DAY }), (offset) => {
         const now = new Date(Date.parse('2026-06-01T00:00:00Z') + offset);

@@ -91,7 +91,7 @@ describe('hand-off posts', () => {
       expect(await fw.run('oncall test', { user: 'U0ALICE' })).toContain('Test page sent');
       const drill = await fw.run('drill Practice run', { user: 'U0BOB' });
       const drillId = Number(/INC-(\d+)/.exec(drill)?.[1]);
-    await fw.drained(drillId);
+      await fw.drained(drillId);
       await fw.run('page <@U0ALICE>', { incident: drillId, user: 'U0BOB' });
       await fw.db.transaction(async (tx) => {
         const [secret] = await tx

@@ -4,7 +4,6 @@ import { daytimeMs, isNight, nightMs, weekendMs } from '../../src/paging/local-h
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 const ZONES = ['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe'] as const;
 

@@ -90,7 +90,7 @@ async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise
 }
 
 /** Every subcommand the registry knows (a new one is covered without being listed here), a two-word one, and one that does not exist. */
-const SUBCOMMANDS = [...REGISTERED.map((s) => s.name), 'oncall test', 'frobnicate'];
+const SUBCOMMANDS = [...REGISTERED.map((s) => s.name), 'oncall test', 'oncall report', 'frobnicate'];
 
 describe('slash commands with hostile text', () => {
   const MATRIX = [

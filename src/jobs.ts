@@ -5,6 +5,7 @@ import { sweepOverdueFollowups } from './incidents/followups.js';
 import { sweepDueAttempts } from './paging/attempts.js';
 import { runPagingDrill } from './paging/drills.js';
 import { watchOnCall } from './paging/oncall-watch.js';
+import { announceHandoffs } from './paging/handoff-run.js';
 import { sweepDuePages } from './paging/pages.js';
 import { sweepExpiredTestPages } from './paging/test-pages.js';
 import { DEFAULT_INSIGHT_DAYS, insightsFor, runInsights } from './postmortems/insights-job.js';
@@ -26,6 +27,8 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
   const oncall = config.schedules.length
     ? [{ name: 'oncall-watch', schedule: config.escalationTick, run: () => watchOnCall(services.db, services.config) }]
     : [];
+  // Hand-offs are looked for as often as escalations: a post a few seconds after the hand-off, not a minute.
+  const handoffs = config.schedules.length ? [handoffsJob(services)] : [];
   return [
     { name: 'outbox-sweep', schedule: outboxSweep, run: () => sweepOutbox(services) },
     { name: 'escalation-sweep', schedule: config.escalationTick, run: () => sweepDue(services) },
@@ -33,6 +36,7 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
     ...insights,
     ...drills,
     ...oncall,
+    ...handoffs,
   ];
 }
 
@@ -50,6 +54,19 @@ async function sweepDue({ db, config, metrics }: Services): Promise<number> {
   const escalated = await sweepDuePages(db, { onLate: (ms) => metrics.escalationLateness.observe(ms / 1000) });
   const expired = await sweepExpiredTestPages(db);
   return escalated + expired + (await sweepDueAttempts(db)) + (await sweepReminders(db, config)) + (await sweepOverdueFollowups(db));
+}
+
+/** Posts each hand-off of the last few minutes once across replicas (paging/handoffs.ts says how far back). */
+function handoffsJob({ db, config, logger }: Services): Job {
+  return {
+    name: 'handoffs',
+    schedule: config.escalationTick,
+    async run() {
+      const announced = await announceHandoffs(db, config);
+      if (announced) logger.info({ announced }, 'hand-offs announced');
+      return announced;
+    },
+  };
 }
 
 /** Test-pages everyone on call at each due time, once across replicas; missed runs are not caught up (a drill is a drill). */

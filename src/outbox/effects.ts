@@ -90,6 +90,10 @@ export const effectSchemas = {
    * it is (Slack refuses an empty group) and admin_channel is told.
    */
   'usergroup.sync': z.object({ scheduleId: z.string(), userGroup: z.string(), users: z.array(z.string()) }),
+  /** A hand-off (a `schedule_handoffs` row) posted in its schedule's channel. */
+  'handoff.post': z.object({ scheduleId: z.string(), at: z.string() }),
+  /** A hand-off told by DM to the person coming on call. */
+  'handoff.dm': z.object({ scheduleId: z.string(), at: z.string() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -96,6 +96,11 @@ function instantOf(wallMs: number, offsetAt: OffsetAt): number {
   return wallMs - before * 60_000;
 }
 
+/** `instantOf` for a wall-clock time held as a UTC DateTime (midnight UTC of a date, plus hours): the same rules. */
+export function instantOfWall(wall: DateTime, zone: string): number {
+  return instantOf(wall.toMillis(), offsetsOf(zone));
+}
+
 const HAS_OFFSET = /(Z|[+-]\d{2}:?\d{2})$/i;
 
 /** An override's bound: a wall-clock time in the schedule's zone, or an instant when it carries an offset. */

@@ -97,6 +97,7 @@ const SUBCOMMANDS = [
   'oncall cover',
   'oncall calendar',
   'oncall calendar reset',
+  'oncall report',
   'frobnicate',
 ];
 

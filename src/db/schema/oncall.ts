@@ -1,6 +1,6 @@
-// Living on call: overrides made in Slack, calendar feeds, and the audit log of who changed what.
+// Living on call: overrides made in Slack, cover requests, calendar feeds, hand-offs, and the audit log of who changed what.
 import { sql } from 'drizzle-orm';
-import { bigint, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, check, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamptz } from './columns.js';
 
 /**
@@ -84,6 +84,21 @@ export const calendarFeeds = pgTable(
 );
 
 export type CalendarFeed = typeof calendarFeeds.$inferSelect;
+
+/**
+ * A hand-off that was announced: inserting its row claims it, so it is posted once however many replicas
+ * tick. `data` holds what the post and the DM say, as they were when it was claimed (paging/handoff-run.ts).
+ */
+export const scheduleHandoffs = pgTable(
+  'schedule_handoffs',
+  {
+    scheduleId: text('schedule_id').notNull(),
+    at: timestamptz('at').notNull(),
+    claimedAt: timestamptz('claimed_at').notNull().defaultNow(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.at] })],
+);
 
 /** What changed on-call arrangements or config, by whom, with the state before and after. */
 export const auditLog = pgTable(

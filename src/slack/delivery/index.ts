@@ -7,6 +7,7 @@ import { dmCover, postCoverRequest, updateCoverRequest } from './cover.js';
 import { dmCoverage, postConfigRefused, postCoverage } from './coverage.js';
 import { Undeliverable, type DeliveryContext, type Handler } from './context.js';
 import { publishHome } from './home.js';
+import { dmHandoff, postHandoff } from './handoffs.js';
 import { dmPage, updatePageDms, updateReceipt } from './paging.js';
 import { canvasPostmortem, uploadPostmortem } from './postmortem.js';
 import { dmNotice, replyDeclared } from './replies.js';
@@ -53,6 +54,8 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'config.refused': postConfigRefused,
   'home.publish': publishHome,
   'usergroup.sync': syncUserGroup,
+  'handoff.post': postHandoff,
+  'handoff.dm': dmHandoff,
 };
 
 function run<K extends SlackEffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

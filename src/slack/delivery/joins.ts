@@ -4,7 +4,8 @@ import type { Logger } from '../../logger.js';
 import { platformCode } from '../errors.js';
 
 /**
- * Channels Firewatch posts in but did not create (the announcements and digest channels). A bot token
+ * Channels Firewatch posts in but did not create (the announcements and digest channels, the schedules'
+ * channels). A bot token
  * posts there with chat:write.public but reads history only as a member, and look-before-post needs the
  * history: so it joins once per process, and again when Slack says it is no longer in.
  */
@@ -19,7 +20,11 @@ export class ChannelJoins {
 
   /** Whether a channel is one Firewatch must join to read back what it posts there. */
   isTarget(channel: string): boolean {
-    return channel === this.config.announcementsChannel || channel === this.config.digest.channel;
+    return (
+      channel === this.config.announcementsChannel ||
+      channel === this.config.digest.channel ||
+      this.config.schedules.some((s) => s.channel === channel)
+    );
   }
 
   /**

@@ -1,6 +1,6 @@
 import { inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { homeTabs, incidentMembers, pageNotifications } from '../db/schema.js';
+import { homeTabs, incidentMembers, outbox, pageNotifications } from '../db/schema.js';
 
 /**
  * One statement that queues a Home re-publish for each person matching `who` who has opened the Home at
@@ -10,7 +10,7 @@ import { homeTabs, incidentMembers, pageNotifications } from '../db/schema.js';
  */
 async function queueFor(tx: Tx, who: SQL): Promise<void> {
   await tx.execute(
-    sql`insert into outbox (ordering_key, kind, payload)
+    sql`insert into ${outbox} (ordering_key, kind, payload)
         select 'home:' || ${homeTabs.userId}, 'home.publish', jsonb_build_object('userId', ${homeTabs.userId})
         from ${homeTabs} where ${who}`,
   );

@@ -47,6 +47,13 @@ export class OpenIdProvider {
 
   constructor(private readonly ws: Workspace) {}
 
+  /** GET /openid/connect/keys: the JWKS id_tokens are signed with, as Slack publishes it. */
+  onKeys(res: ServerResponse): void {
+    const jwk = this.key.publicKey.export({ format: 'jwk' });
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ keys: [{ ...jwk, kid: this.kid, alg: 'RS256', use: 'sig' }] }));
+  }
+
   /** GET /openid/connect/authorize (the page listing whom to sign in as) and …/approve (a choice made). */
   onAuthorize(url: URL, res: ServerResponse): void {
     const q = url.searchParams;

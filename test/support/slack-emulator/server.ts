@@ -219,6 +219,7 @@ export class SlackEmulator extends Workspace {
       else if (path.startsWith('/upload/')) this.onUpload(path.slice('/upload/'.length), req, body, res);
       else if (path.startsWith('/respond/')) this.onRespond(path.slice('/respond/'.length), body, res);
       else if (path === '/openid/connect/authorize' || path === '/openid/connect/authorize/approve') this.openid.onAuthorize(url, res);
+      else if (path === '/openid/connect/keys') this.openid.onKeys(res);
       else sendText(res, 404, 'not_found');
     } catch (e) {
       sendText(res, 500, e instanceof Error ? (e.stack ?? e.message) : String(e));

@@ -5,7 +5,7 @@ import { sameSecret } from '../http/secrets.js';
 /** The cookies a request carries, by name; a malformed pair is skipped, the first of a repeated name wins. */
 export function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};
-  for (const pair of (header ?? '').split(';')) {
+  for (const pair of (header ?? '').split(';').map((p) => p.trim())) {
     const at = pair.indexOf('=');
     if (at < 1) continue;
     const name = pair.slice(0, at).trim();
@@ -51,7 +51,7 @@ export function signValue(purpose: string, value: string, secret: string): strin
 export function unsignValue(purpose: string, signed: string | undefined, secret: string): string | undefined {
   if (!signed) return undefined;
   const at = signed.lastIndexOf('.');
-  if (at < 1) return undefined;
+  if (at < 0) return undefined;
   const value = signed.slice(0, at);
   return sameSecret(signed.slice(at + 1), mac(purpose, value, secret)) ? value : undefined;
 }

@@ -101,7 +101,12 @@ describe('Sign in with Slack', () => {
     const theirs = await startLogin(app.url);
     const back = await approve(emu, theirs.authorize, 'U0BOB');
     const before = callsTo('openid.connect.token').length;
-    for (const cookies of [{ firewatch_login: mine.loginCookie }, {}, { firewatch_login: `${theirs.loginCookie}x` }]) {
+    const attempts: Array<Record<string, string>> = [
+      { firewatch_login: mine.loginCookie },
+      {},
+      { firewatch_login: `${theirs.loginCookie}x` },
+    ];
+    for (const cookies of attempts) {
       const res = await get(back, cookies);
       expect(res.status).toBe(400);
       expect(await res.text()).toContain('This sign-in was not started in this browser');
@@ -154,7 +159,7 @@ describe('Sign in with Slack', () => {
     const bob = (await signIn(emu, app.url, 'U0BOB')).session!;
     const carol = (await signIn(emu, app.url, 'U0CAROL')).session!;
     const carolsToken = csrfIn(await (await get(`${app.url}/`, { firewatch_session: carol })).text())!;
-    const attempts = [{}, { _csrf: '' }, { _csrf: 'wrong' }, { _csrf: carolsToken }];
+    const attempts: Array<Record<string, string>> = [{}, { _csrf: '' }, { _csrf: 'wrong' }, { _csrf: carolsToken }];
     for (const form of attempts) {
       const res = await post(`${app.url}/logout`, form, { firewatch_session: bob });
       expect(res.status, JSON.stringify(form)).toBe(403);

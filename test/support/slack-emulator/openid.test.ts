@@ -1,7 +1,7 @@
 // The emulator's Sign in with Slack answers as Slack does: the authorize page redirects back with a code
 // (or access_denied), openid.connect.token checks the client, the code and the redirect URL, and
 // openid.connect.userInfo answers only the access token it issued, with Slack's claim names.
-import { createPublicKey, createVerify } from 'node:crypto';
+import { createPublicKey, createVerify, type JsonWebKey } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackEmulator } from './index.js';
@@ -103,7 +103,7 @@ describe('Sign in with Slack in the emulator', () => {
     expect(await errorOf(slack.openid.connect.token({ ...args, client_secret: 'nope' }))).toBe('bad_client_secret');
     expect(await errorOf(slack.openid.connect.token({ ...args, redirect_uri: 'https://elsewhere.example/cb' }))).toBe('bad_redirect_uri');
     expect(await errorOf(slack.openid.connect.token({ ...args, code: 'made-up' }))).toBe('invalid_code');
-    expect(await errorOf(slack.openid.connect.token({ ...args, grant_type: 'password' }))).toBe('invalid_grant_type');
+    expect(await errorOf(slack.apiCall('openid.connect.token', { ...args, grant_type: 'password' }))).toBe('invalid_grant_type');
     expect(await errorOf(slack.openid.connect.userInfo())).toBe('not_authed');
     expect(await errorOf(slack.openid.connect.userInfo({ token: 'xoxp-made-up' }))).toBe('invalid_auth');
     expect(await errorOf(slack.openid.connect.userInfo({ token: emu.botToken }))).toBe('invalid_auth');

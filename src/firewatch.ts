@@ -97,6 +97,7 @@ interface Wired {
   install: InstallCheck;
   /** The providers pages go out through; closed when Firewatch stops. */
   senders: Senders;
+  identity: BotIdentityCache;
 }
 
 /** Page attempts by e-mail, SMS, voice and push, and confirmation codes, go to their providers; everything else to Slack. */
@@ -157,7 +158,7 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
     unavailable,
     publicUrl: env.PUBLIC_URL,
   };
-  return { services, slack: createSlackApp(env, services, identity), foreground, install, senders };
+  return { services, slack: createSlackApp(env, services, identity), foreground, install, senders, identity };
 }
 
 /** The reloader of the running config; the file it started from must still read as it did. */
@@ -189,7 +190,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
   let server: Server | undefined;
   try {
     await database.migrate();
-    const { services, slack, foreground, install, senders } = await wire(options, database);
+    const { services, slack, foreground, install, senders, identity } = await wire(options, database);
     const { outbox } = services;
     const jobContext = { logger, wake: () => outbox.wake() };
     let jobs: RunningJobs | undefined;
@@ -202,7 +203,10 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
     });
 
     let stopping = false;
-    server = createHttpServer(firewatchRoutes({ env, database, services, slack, foreground, install, stopping: () => stopping }), logger);
+    server = createHttpServer(
+      firewatchRoutes({ env, database, services, slack, foreground, install, identity, stopping: () => stopping }),
+      logger,
+    );
     const port = await listen(server, env.PORT);
     if (slack.socketMode) await slack.app.start();
 

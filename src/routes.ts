@@ -3,6 +3,7 @@ import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
 import { ackRoutes } from './http/ack.js';
 import { calendarRoutes } from './http/calendars.js';
+import { consoleRoutes } from './http/console.js';
 import { postmortemRoute } from './http/postmortem-route.js';
 import type { Route } from './http/server.js';
 import { twilioRoutes } from './http/twilio.js';
@@ -10,8 +11,10 @@ import { slackEventsHandler } from './slack/events-endpoint.js';
 import type { Metrics } from './metrics.js';
 import type { Foreground } from './outbox/foreground.js';
 import type { SlackApp } from './slack/app.js';
+import type { BotIdentityCache } from './slack/identity.js';
 import type { InstallCheck } from './slack/install-check.js';
 import type { Services } from './slack/services.js';
+import { slackSignIn } from './slack/sign-in.js';
 import { UserNames } from './slack/users.js';
 
 export interface RouteContext {
@@ -22,12 +25,14 @@ export interface RouteContext {
   foreground: Foreground;
   /** What Slack granted against what manifest.yml asks for, shown below /healthz's status line. */
   install: InstallCheck;
+  /** Who the bot is: sign-in lets in only its workspace's members. */
+  identity: BotIdentityCache;
   /** True once stop() has begun, so /healthz turns away traffic before the server closes. */
   stopping: () => boolean;
 }
 
 /** Every HTTP route Firewatch answers. */
-export function firewatchRoutes({ env, database, services, slack, foreground, install, stopping }: RouteContext): Route[] {
+export function firewatchRoutes({ env, database, services, slack, foreground, install, identity, stopping }: RouteContext): Route[] {
   const { db, config, logger, metrics, outbox, client, secret } = services;
   const users = new UserNames(client);
   const slackEvents: Route[] = slack.httpReceiver
@@ -47,6 +52,19 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
     metricsRoute(metrics),
     ...ackRoutes({ db, secret, names: (ids) => users.namesOf(ids), delivered: () => outbox.wake() }),
     ...calendarRoutes({ db, config, secret }),
+    ...consoleRoutes({
+      db,
+      secret,
+      publicUrl: env.PUBLIC_URL,
+      signIn:
+        env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET
+          ? {
+              authorizeUrl: env.SLACK_AUTHORIZE_URL,
+              clientId: env.SLACK_CLIENT_ID,
+              verify: slackSignIn(env, logger, identity, env.SLACK_CLIENT_ID, env.SLACK_CLIENT_SECRET),
+            }
+          : undefined,
+    }),
     ...slackEvents,
   ];
 }

@@ -54,6 +54,16 @@ export const envSchema = z
       .pipe(z.url({ message: 'must be the URL of an ntfy server such as https://ntfy.sh' }).optional())
       .transform((v) => (v ?? 'https://ntfy.sh').replace(/\/+$/, '')),
     NTFY_TOKEN: optionalText,
+    SLACK_CLIENT_ID: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d+\.\d+$/, 'must be the app\'s Client ID from its "Basic Information" page, such as 1234567890.1234567890123')
+        .optional(),
+    ),
+    SLACK_CLIENT_SECRET: optionalText,
+    SLACK_AUTHORIZE_URL: optionalText
+      .pipe(z.url({ protocol: /^https?$/, message: 'must be a URL such as https://slack.com/openid/connect/authorize' }).optional())
+      .transform((v) => v ?? 'https://slack.com/openid/connect/authorize'),
   })
   .superRefine((env, ctx) => {
     if (!env.SLACK_BOT_TOKEN) {
@@ -81,6 +91,15 @@ export const envSchema = z
       for (const name of unset) {
         ctx.addIssue({ code: 'custom', path: [name], message: `is not set: SMS and voice need all of ${twilio.join(', ')}` });
       }
+    }
+    // The console needs both halves of the app's credentials; one alone is a typo, not "no console".
+    if (Boolean(env.SLACK_CLIENT_ID) !== Boolean(env.SLACK_CLIENT_SECRET)) {
+      const missing = env.SLACK_CLIENT_ID ? 'SLACK_CLIENT_SECRET' : 'SLACK_CLIENT_ID';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: `is not set: Sign in with Slack for the console needs both SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (your app's "Basic Information" page), or neither for no console`,
+      });
     }
     if (!env.SLACK_SIGNING_SECRET && env.SLACK_APP_TOKEN === undefined) {
       ctx.addIssue({

@@ -45,6 +45,10 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly BotScope[]>> = {
   'views.open': [],
   'views.push': [],
   'views.publish': [],
+  // Sign in with Slack: no bot scope. The first takes the app's client credentials, the second the signed-in
+  // person's token, granted the user scopes openid/profile/email that manifest.yml asks for.
+  'openid.connect.token': [],
+  'openid.connect.userInfo': [],
   'usergroups.users.update': ['usergroups:write'],
   // chat:write.public lets it post in a public channel the bot has not joined, as the announcements channel may be.
   'chat.postMessage': ['chat:write', 'chat:write.public'],

@@ -19,6 +19,7 @@ import { usergroupsMethods } from './methods/usergroups.js';
 import { usersMethods } from './methods/users.js';
 import { viewsMethods } from './methods/views.js';
 import { HomeView } from './home.js';
+import { OpenIdProvider } from './openid.js';
 import { ModalView } from './modals.js';
 import { APP_TOKEN_METHODS, requiredScopes, unmetScopes } from './scopes.js';
 import { ChannelView, DmView } from './assertions.js';
@@ -54,6 +55,8 @@ export class SlackEmulator extends Workspace {
   readonly url: string;
   /** Where the app listens, once it does: buttons clicked through `channel(id)` and `dm(user)` post there. */
   appUrl: string | undefined;
+  /** Sign in with Slack: the app's client credentials, the authorize page and the openid.connect.* methods. */
+  readonly openid = new OpenIdProvider(this);
 
   private readonly faults = new Map<string, Fault[]>();
   private readonly hangs = new Set<AbortController>();
@@ -215,6 +218,8 @@ export class SlackEmulator extends Workspace {
       if (path.startsWith('/api/')) await this.onApi(path.slice('/api/'.length), url, req, body, res);
       else if (path.startsWith('/upload/')) this.onUpload(path.slice('/upload/'.length), req, body, res);
       else if (path.startsWith('/respond/')) this.onRespond(path.slice('/respond/'.length), body, res);
+      else if (path === '/openid/connect/authorize' || path === '/openid/connect/authorize/approve') this.openid.onAuthorize(url, res);
+      else if (path === '/openid/connect/keys') this.openid.onKeys(res);
       else sendText(res, 404, 'not_found');
     } catch (e) {
       sendText(res, 500, e instanceof Error ? (e.stack ?? e.message) : String(e));
@@ -307,6 +312,8 @@ export class SlackEmulator extends Workspace {
     call: RecordedCall,
   ): Json {
     const handler = this.handlers.get(method);
+    const openid = this.openid.methods[method];
+    if (openid) return this.run(() => openid(a, token), call);
     if (!handler) return { ok: false, error: 'unknown_method' };
     if (!token) return { ok: false, error: 'not_authed' };
     // apps.connections.open takes only the app-level token; every other method only the bot token.
@@ -317,8 +324,12 @@ export class SlackEmulator extends Workspace {
     }
     const unmet = APP_TOKEN_METHODS.has(method) ? undefined : unmetScopes(required, this.scopes);
     if (unmet) return { ok: false, error: 'missing_scope', needed: unmet.join(','), provided: [...this.scopes].join(',') };
+    return this.run(() => handler(a), call);
+  }
+
+  private run(handler: () => Json, call: RecordedCall): Json {
     try {
-      return { ok: true, ...handler(a) };
+      return { ok: true, ...handler() };
     } catch (e) {
       if (e instanceof ApiFailure) return { ok: false, error: e.code, ...e.extra };
       call.exception = e instanceof Error ? (e.stack ?? e.message) : String(e);

@@ -4,6 +4,7 @@ import type { Database } from './db/client.js';
 import { ackRoutes } from './http/ack.js';
 import { calendarRoutes } from './http/calendars.js';
 import { postmortemRoute } from './http/postmortem-route.js';
+import { statusPageRoutes } from './http/status-page.js';
 import type { Route } from './http/server.js';
 import { twilioRoutes } from './http/twilio.js';
 import { slackEventsHandler } from './slack/events-endpoint.js';
@@ -47,6 +48,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
     metricsRoute(metrics),
     ...ackRoutes({ db, secret, names: (ids) => users.namesOf(ids), delivered: () => outbox.wake() }),
     ...calendarRoutes({ db, config, secret }),
+    ...statusPageRoutes({ db, config, publicUrl: env.PUBLIC_URL }),
     ...slackEvents,
   ];
 }

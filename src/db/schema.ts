@@ -6,3 +6,4 @@ export * from './schema/people.js';
 export * from './schema/postmortems.js';
 export * from './schema/alerts.js';
 export * from './schema/oncall.js';
+export * from './schema/statuspage.js';

@@ -31,7 +31,8 @@ export async function publishStatus(
   if (!page) return refuse('forbidden', msg`No status page is configured: add \`status_page\` to the config first.`);
   const known = new Set(page.components.map((c) => c.id));
   const unknown = request.components.filter((c) => !known.has(c));
-  if (unknown.length || !request.components.length)
+  if (!request.components.length) return refuse('invalid', msg`Say which components are affected: ${[...known].join(', ')}.`, 'components');
+  if (unknown.length)
     return refuse(
       'invalid',
       msg`Unknown component${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `"${c}"`).join(', ')}. Choose from: ${[...known].join(', ')}.`,

@@ -107,15 +107,19 @@ describe('/incident statuspage and the public page', () => {
       expect(again.headers.get('etag'), path).toBe(etag);
       tags.set(path, etag);
     }
-    await fw.run('resolve Search index rebuilt', { incident: id });
+    // Resolving offers to tell the public, naming what the page still shows as affected.
+    const resolved = await fw.run('resolve Search index rebuilt', { incident: id });
+    expect(resolved).toContain(
+      'The status page still shows db as affected. Tell the public it is over: `/incident statuspage db operational <public message>`',
+    );
     await fw.run('statuspage db operational Searches are fast again', { incident: id });
     for (const path of ROUTES) {
       const after = await get(path, { 'if-none-match': tags.get(path)! });
       expect(after.status, path).toBe(200);
     }
-    const resolved = (await json('/api/v2/incidents.json')).incidents.find((i) => i.name === 'Search is slow');
-    expect(resolved).toMatchObject({ status: 'resolved', impact: 'minor' });
-    expect(resolved!.incident_updates.map((u) => u.status)).toEqual(['resolved', 'investigating']);
+    const publicly = (await json('/api/v2/incidents.json')).incidents.find((i) => i.name === 'Search is slow');
+    expect(publicly).toMatchObject({ status: 'resolved', impact: 'minor' });
+    expect(publicly!.incident_updates.map((u) => u.status)).toEqual(['resolved', 'investigating']);
     expect((await json('/api/v2/incidents/unresolved.json')).incidents.some((i) => i.name === 'Search is slow')).toBe(false);
     expect((await get('/status')).body).not.toContain('Search is slow');
   });
@@ -130,6 +134,8 @@ describe('/incident statuspage and the public page', () => {
     );
     expect(await fw.db.select().from(statusPublications).where(eq(statusPublications.incidentId, id))).toEqual([]);
     expect(await fw.events(id, 'statuspage_published')).toEqual([]);
+    // Never published, so resolving it has nothing to tell the public.
+    expect(await fw.run('resolve Typo fixed', { incident: id })).not.toContain('status page');
   });
 
   it('refuses a private incident and a drill, saying why, and neither appears anywhere', async () => {

@@ -2,6 +2,7 @@
  * The public status page as plain server-rendered HTML: no script, no outside asset, readable with
  * JavaScript off. Every published text is escaped, so a title or message can never become markup.
  */
+import { HISTORY_DAYS, type HistoryDay } from '../statuspage/history.js';
 import type { PageModel, PublicIncident } from '../statuspage/model.js';
 import { stateLabel, type ComponentState } from '../statuspage/states.js';
 import { escapeHtml } from './html.js';
@@ -20,7 +21,8 @@ const STYLE =
   'h1{font-size:1.5rem;margin-top:0}.banner{padding:.8rem 1rem;border-radius:.5rem;color:#fff;font-weight:600}' +
   'ul{list-style:none;padding:0}li.component{display:flex;justify-content:space-between;padding:.6rem 0;border-bottom:1px solid #eee}' +
   '.state{font-weight:600}article{border-top:1px solid #ddd;margin-top:1rem;padding-top:.5rem}time{color:#616061;font-size:.9rem}' +
-  '.update p{margin:.25rem 0 .75rem}';
+  '.update p{margin:.25rem 0 .75rem}.history{display:flex;gap:1px;margin:-.3rem 0 .6rem}' +
+  '.history span{flex:1;height:1.6rem;border-radius:1px}.history-legend{display:flex;justify-content:space-between;font-size:.8rem;color:#616061}';
 
 const BANNER: Record<string, ComponentState> = {
   none: 'operational',
@@ -44,13 +46,29 @@ function incidentHtml(incident: PublicIncident): string {
   return `<article id="incident-${escapeHtml(incident.id)}">\n<h3>${escapeHtml(incident.name)}</h3>\n${updates.join('\n')}\n</article>`;
 }
 
-/** The whole page; `feedUrl` is the Atom feed's address, linked for feed readers. */
-export function statusPageHtml(model: PageModel, feedUrl: string): string {
+/** One bar a day, its date and state in the title (a tooltip, no script needed) and in text for screen readers. */
+function historyHtml(name: string, days: readonly HistoryDay[]): string {
+  const bars = days.map((d) => {
+    const label = escapeHtml(`${d.date}: ${stateLabel(d.state)}`);
+    return `<span title="${label}" role="img" aria-label="${label}" style="background:${COLOUR[d.state]}"></span>`;
+  });
+  return (
+    `<div class="history" data-history="${escapeHtml(name)}">${bars.join('')}</div>` +
+    `<div class="history-legend"><span>${HISTORY_DAYS} days ago</span><span>Today</span></div>`
+  );
+}
+
+/**
+ * The whole page; `feedUrl` is the Atom feed's address, linked for feed readers; `history` each
+ * component's last days by its id.
+ */
+export function statusPageHtml(model: PageModel, feedUrl: string, history: ReadonlyMap<string, readonly HistoryDay[]>): string {
   const banner = BANNER[model.indicator] ?? 'operational';
   const components = model.components.map(
     (c) =>
       `<li class="component" data-component="${escapeHtml(c.id)}"><span>${escapeHtml(c.name)}</span>` +
-      `<span class="state" style="color:${COLOUR[c.state]}">${escapeHtml(stateLabel(c.state))}</span></li>`,
+      `<span class="state" style="color:${COLOUR[c.state]}">${escapeHtml(stateLabel(c.state))}</span></li>\n` +
+      historyHtml(c.name, history.get(c.id) ?? []),
   );
   const active = model.incidents.filter((i) => i.status !== 'resolved');
   const body = [

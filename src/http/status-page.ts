@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import { atomFeed } from '../statuspage/atom.js';
-import { pageModel, type PageModel } from '../statuspage/model.js';
+import { componentHistory, publicIntervals } from '../statuspage/history.js';
+import { pageModel, type PageModel, type Publication } from '../statuspage/model.js';
 import { statuspageDocuments } from '../statuspage/statuspage-json.js';
 import { publicPublications } from '../statuspage/store.js';
 import { statusPageHtml } from './status-html.js';
@@ -48,18 +49,24 @@ const API_DOCUMENTS = ['summary.json', 'status.json', 'components.json', 'incide
 export function statusPageRoutes({ db, config, publicUrl }: StatusPageRouteOptions): Route[] {
   const pageUrl = `${publicUrl}/status`;
   const withModel =
-    (send: (req: IncomingMessage, res: ServerResponse, model: PageModel) => void) => async (req: IncomingMessage, res: ServerResponse) => {
+    (send: (req: IncomingMessage, res: ServerResponse, model: PageModel, publications: Publication[]) => void) =>
+    async (req: IncomingMessage, res: ServerResponse) => {
       const page = config.statusPage;
       if (!page?.public) return notFound(res);
-      send(req, res, pageModel(page, await publicPublications(db)));
+      const publications = await publicPublications(db);
+      send(req, res, pageModel(page, publications), publications);
     };
   return [
     {
       method: 'GET',
       path: '/status',
-      handler: withModel((req, res, model) =>
-        sendCached(req, res, 'text/html; charset=utf-8', statusPageHtml(model, `${pageUrl}/feed.atom`), { 'content-security-policy': CSP }),
-      ),
+      handler: withModel((req, res, model, publications) => {
+        const now = new Date();
+        const intervals = publicIntervals(publications, now);
+        const history = new Map(model.components.map((c) => [c.id, componentHistory(intervals, c.id, now)]));
+        const html = statusPageHtml(model, `${pageUrl}/feed.atom`, history);
+        sendCached(req, res, 'text/html; charset=utf-8', html, { 'content-security-policy': CSP });
+      }),
     },
     {
       method: 'GET',

@@ -68,6 +68,12 @@ describe('/incident statuspage and the public page', () => {
     expect(page.body).not.toContain('quokka');
     expect(page.body).toMatch(/data-component="api"><span>API<\/span><span class="state"[^>]*>Partial outage</);
     expect(page.body).toMatch(/data-component="db"><span>Database<\/span><span class="state"[^>]*>Operational</);
+    // The history bar: 90 days per component, today's the worst state published today.
+    const today = new Date().toISOString().slice(0, 10);
+    const bars = (name: string) => new RegExp(`<div class="history" data-history="${name}">(.*?)</div>`).exec(page.body)?.[1] ?? '';
+    expect(bars('API').match(/<span /g)).toHaveLength(90);
+    expect(bars('API')).toContain(`title="${today}: Partial outage"`);
+    expect(bars('Database')).toContain(`title="${today}: Operational"`);
 
     const summary = await json('/api/v2/summary.json');
     expect(summary.page).toMatchObject({ id: 'firewatch', name: STATUS_PAGE.title, url: `${PUBLIC}/status`, time_zone: 'Etc/UTC' });

@@ -5,6 +5,7 @@ import { ackRoutes } from './http/ack.js';
 import { calendarRoutes } from './http/calendars.js';
 import { consoleRoutes } from './http/console.js';
 import { postmortemRoute } from './http/postmortem-route.js';
+import { statusPageRoutes } from './http/status-page.js';
 import type { Route } from './http/server.js';
 import { twilioRoutes } from './http/twilio.js';
 import { slackEventsHandler } from './slack/events-endpoint.js';
@@ -65,6 +66,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
             }
           : undefined,
     }),
+    ...statusPageRoutes({ db, config, publicUrl: env.PUBLIC_URL }),
     ...slackEvents,
   ];
 }

@@ -49,6 +49,15 @@ export interface Config {
   notifyDefaults: NotificationRule[];
   /** Slack user ids who may override anyone's shift (a schedule's members may override within it). */
   admins: string[];
+  /** The public status page, when one is configured. */
+  statusPage: StatusPageConfig | undefined;
+}
+
+export interface StatusPageConfig {
+  title: string;
+  public: boolean;
+  /** In the order the page lists them. */
+  components: Array<{ id: string; name: string }>;
 }
 
 export interface Person {
@@ -122,6 +131,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     people: file.people.map((p) => ({ user: p.user, email: p.email, phone: p.phone, ntfyTopic: p.ntfy_topic, rules: p.rules })),
     notifyDefaults: file.notify_defaults,
     admins: file.admins,
+    statusPage: file.status_page,
   };
 }
 

@@ -92,6 +92,18 @@ const integration = z.strictObject({
   rate_limit: z.number().int().positive().default(600),
 });
 
+/** The states of Atlassian Statuspage's components, which the public JSON shapes carry as they are. */
+export const COMPONENT_STATES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'] as const;
+
+const statusPage = z.strictObject({
+  title: z.string().min(1, 'expected the title the public page shows, such as "Acme Status"').max(200),
+  /** False: the page is not served publicly (the console sign-in will guard it). */
+  public: z.boolean().default(true),
+  components: z
+    .array(z.strictObject({ id, name: z.string().min(1).max(200) }))
+    .min(1, 'list at least one component, such as { id: api, name: API }'),
+});
+
 const DEFAULT_SEVERITIES = [
   { id: 'sev1', label: 'Critical', update_every: '30m' },
   { id: 'sev2', label: 'Major', update_every: '1h' },
@@ -134,6 +146,8 @@ export const fileConfigSchema = z
     notify_defaults: notificationRules.prefault(DEFAULT_NOTIFY),
     /** People who may override anyone's shift. */
     admins: z.array(slackUser).default([]),
+    /** The public status page; unset, its routes answer 404. */
+    status_page: statusPage.optional(),
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {
@@ -148,6 +162,14 @@ export const fileConfigSchema = z
     unique(ids(cfg.escalation_policies), 'escalation_policies');
     unique(ids(cfg.schedules), 'schedules');
     unique(ids(cfg.integrations), 'integrations');
+    if (cfg.status_page) {
+      const seen = new Set<string>();
+      cfg.status_page.components.forEach((c, i) => {
+        if (seen.has(c.id))
+          ctx.addIssue({ code: 'custom', path: ['status_page', 'components', i, 'id'], message: `duplicate id "${c.id}"` });
+        seen.add(c.id);
+      });
+    }
     unique(
       cfg.people.map((p) => p.user),
       'people',

@@ -7,3 +7,4 @@ export * from './schema/postmortems.js';
 export * from './schema/alerts.js';
 export * from './schema/oncall.js';
 export * from './schema/console.js';
+export * from './schema/statuspage.js';

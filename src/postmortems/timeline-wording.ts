@@ -153,6 +153,11 @@ export function describeEvent(row: MetricEvent, updateTexts: ReadonlySet<string>
     }
     case 'postmortem_published':
       return { text: `📝 Published postmortem version ${event.data.version}` };
+    case 'statuspage_published': {
+      const { components, message } = event.data;
+      const states = components.map((c) => `${c.id} ${c.state.replace(/_/g, ' ')}`).join(', ');
+      return { text: `🌐 Published to the status page (${slack(states)})${message ? `: ${slack(message)}` : ''}` };
+    }
     // Alerts tell their own story in the channel; the postmortem only marks that they happened. An unpin
     // takes its pin off the timeline before any line is written, so it has no words of its own either.
     case 'alert_firing':

@@ -99,6 +99,14 @@ export const timelineEventSchemas = {
   reminders_stopped: z.object({}),
   postmortem_answers_saved: z.object({ fields: z.array(z.string()) }),
   postmortem_published: z.object({ version: z.number().int() }),
+  /** Published to the public status page: exactly what the public was shown. */
+  statuspage_published: z.object({
+    publicationId: z.number().int(),
+    title: z.string(),
+    status: z.string(),
+    components: z.array(z.object({ id: z.string(), state: z.string() })),
+    message: z.string(),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof timelineEventSchemas;

@@ -94,6 +94,7 @@ const AUDIENCES: { [K in TimelineKind]: Rule<K> } = {
   reminders_stopped: nobody,
   postmortem_answers_saved: nobody,
   postmortem_published: () => ({ ...NOBODY, summary: true }),
+  statuspage_published: aLine,
 };
 
 function ruleFor<K extends TimelineKind>(entry: TimelineEntry<K>, context: AudienceContext): Audience {

@@ -53,6 +53,13 @@ export const samples: { [K in TimelineKind]: TimelineData<K> } = {
   reminders_stopped: {},
   postmortem_answers_saved: { fields: ['impact', 'summary'] },
   postmortem_published: { version: 2 },
+  statuspage_published: {
+    publicationId: 1,
+    title: 'Payments down',
+    status: 'investigating',
+    components: [{ id: 'api', state: 'partial_outage' }],
+    message: 'Some card payments fail',
+  },
 };
 
 /** An incident row as the database holds one, for pure code that takes a row; override what the test is about. */

@@ -99,6 +99,7 @@ describe('/incident grammar', () => {
       'followup',
       'type',
       'impact',
+      'statuspage',
       'resolve',
       'close',
       'postmortem',

@@ -95,6 +95,12 @@ function describe(config: Config, incident: Incident, row: TimelineEvent): strin
       return `✅ Every alert of ${key} from *${event.data.integration}* has resolved.${incident.status === 'resolved' ? '' : ' Resolve the incident when you are sure it is over: `/incident resolve`.'}`;
     case 'alert_acknowledged':
       return `👍 *${event.data.integration}* acknowledged ${key} at the source`;
+    case 'statuspage_published': {
+      const { title, components, message } = event.data;
+      const states = components.map((c) => `*${escapeMrkdwn(c.id)}* ${c.state.replace(/_/g, ' ')}`).join(', ');
+      const said = message ? `\n>${escapeMrkdwn(message).replace(/\n/g, '\n>')}` : '';
+      return `🌐 ${who} published ${key} to the status page as “${escapeMrkdwn(title)}”: ${states}${said}`;
+    }
     case 'lead_nudge':
       return `👋 ${key} has no lead yet. Someone take it: \`/incident lead @you\``;
     // Not posted as lines of their own (a reminder has its own message): should one reach a line, it names what happened.

@@ -24,6 +24,7 @@ import { resolveCommand } from './resolve.js';
 import { roleCommand } from './role.js';
 import { severityCommand } from './severity.js';
 import { statusCommand } from './status.js';
+import { statuspageCommand } from './statuspage.js';
 import { subscribeCommand, unsubscribeCommand } from './subscriptions.js';
 import { ephemeral, type CommandContext, type Subcommand } from './subcommand.js';
 import { typeCommand } from './type.js';
@@ -44,6 +45,7 @@ export const SUBCOMMANDS = [
   followupCommand,
   typeCommand,
   impactCommand,
+  statuspageCommand,
   resolveCommand,
   closeCommand,
   postmortemCommand,

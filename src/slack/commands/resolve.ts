@@ -1,5 +1,6 @@
+import { stillPublicComponents } from '../../statuspage/store.js';
 import { changeStatus } from '../../workflow/changes.js';
-import { answer, type IncidentSubcommand } from './subcommand.js';
+import { answer, ephemeral, type IncidentSubcommand } from './subcommand.js';
 
 export const resolveCommand: IncidentSubcommand<{ kind: 'resolve'; ref: number | undefined; message: string }> = {
   name: 'resolve',
@@ -9,6 +10,16 @@ export const resolveCommand: IncidentSubcommand<{ kind: 'resolve'; ref: number |
   parse: ({ ref, rest }) => ({ kind: 'resolve', ref, message: rest }),
   async handle({ services, command, incident, ack }, parsed) {
     const change = { incidentId: incident.id, actor: command.user_id, to: 'resolved' as const, message: parsed.message };
-    await ack(answer(await changeStatus(services.db, services.config, change)));
+    const outcome = await changeStatus(services.db, services.config, change);
+    const reply = answer(outcome);
+    // The public page still shows the outage until someone publishes that it is over: offer the command.
+    const affected = outcome.ok ? await stillPublicComponents(services.db, incident.id) : [];
+    if (!affected.length) return ack(reply);
+    await ack(
+      ephemeral(
+        `${reply.text ?? ''}\nThe status page still shows ${affected.join(', ')} as affected. Tell the public it is over: ` +
+          `\`/incident statuspage ${affected.join(',')} operational <public message>\``,
+      ),
+    );
   },
 };

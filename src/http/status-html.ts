@@ -1,0 +1,88 @@
+/**
+ * The public status page as plain server-rendered HTML: no script, no outside asset, readable with
+ * JavaScript off. Every published text is escaped, so a title or message can never become markup.
+ */
+import { HISTORY_DAYS, type HistoryDay } from '../statuspage/history.js';
+import type { PageModel, PublicIncident } from '../statuspage/model.js';
+import { stateLabel, type ComponentState } from '../statuspage/states.js';
+import { escapeHtml } from './html.js';
+
+const COLOUR: Record<ComponentState, string> = {
+  operational: '#007a5a',
+  under_maintenance: '#1264a3',
+  degraded_performance: '#b58a00',
+  partial_outage: '#d4631e',
+  major_outage: '#c0262d',
+};
+
+const STYLE =
+  'body{font:1rem/1.5 system-ui,sans-serif;margin:0;padding:1.5rem;color:#1d1c1d;background:#f8f8f8}' +
+  'main{max-width:46rem;margin:0 auto;background:#fff;padding:1.5rem;border-radius:.75rem}' +
+  'h1{font-size:1.5rem;margin-top:0}.banner{padding:.8rem 1rem;border-radius:.5rem;color:#fff;font-weight:600}' +
+  'ul{list-style:none;padding:0}li.component{display:flex;justify-content:space-between;padding:.6rem 0;border-bottom:1px solid #eee}' +
+  '.state{font-weight:600}article{border-top:1px solid #ddd;margin-top:1rem;padding-top:.5rem}time{color:#616061;font-size:.9rem}' +
+  '.update p{margin:.25rem 0 .75rem}.history{display:flex;gap:1px;margin:-.3rem 0 .6rem}' +
+  '.history span{flex:1;height:1.6rem;border-radius:1px}.history-legend{display:flex;justify-content:space-between;font-size:.8rem;color:#616061}';
+
+const BANNER: Record<string, ComponentState> = {
+  none: 'operational',
+  maintenance: 'under_maintenance',
+  minor: 'degraded_performance',
+  major: 'partial_outage',
+  critical: 'major_outage',
+};
+
+const when = (at: Date) => `<time datetime="${at.toISOString()}">${escapeHtml(at.toISOString().replace('T', ' ').slice(0, 16))} UTC</time>`;
+const STATUS_WORD = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' } as const;
+
+function incidentHtml(incident: PublicIncident): string {
+  const updates = incident.updates.map((u) => {
+    const affected = u.affected.map((a) => `${escapeHtml(a.name)}: ${escapeHtml(stateLabel(a.to))}`).join(', ');
+    return (
+      `<div class="update"><strong>${STATUS_WORD[u.status]}</strong> ${when(u.at)}` +
+      `<p>${u.body ? escapeHtml(u.body) : ''}${affected ? `<br><small>${affected}</small>` : ''}</p></div>`
+    );
+  });
+  return `<article id="incident-${escapeHtml(incident.id)}">\n<h3>${escapeHtml(incident.name)}</h3>\n${updates.join('\n')}\n</article>`;
+}
+
+/** One bar a day, its date and state in the title (a tooltip, no script needed) and in text for screen readers. */
+function historyHtml(name: string, days: readonly HistoryDay[]): string {
+  const bars = days.map((d) => {
+    const label = escapeHtml(`${d.date}: ${stateLabel(d.state)}`);
+    return `<span title="${label}" role="img" aria-label="${label}" style="background:${COLOUR[d.state]}"></span>`;
+  });
+  return (
+    `<div class="history" data-history="${escapeHtml(name)}">${bars.join('')}</div>` +
+    `<div class="history-legend"><span>${HISTORY_DAYS} days ago</span><span>Today</span></div>`
+  );
+}
+
+/**
+ * The whole page; `feedUrl` is the Atom feed's address, linked for feed readers; `history` each
+ * component's last days by its id.
+ */
+export function statusPageHtml(model: PageModel, feedUrl: string, history: ReadonlyMap<string, readonly HistoryDay[]>): string {
+  const banner = BANNER[model.indicator] ?? 'operational';
+  const components = model.components.map(
+    (c) =>
+      `<li class="component" data-component="${escapeHtml(c.id)}"><span>${escapeHtml(c.name)}</span>` +
+      `<span class="state" style="color:${COLOUR[c.state]}">${escapeHtml(stateLabel(c.state))}</span></li>\n` +
+      historyHtml(c.name, history.get(c.id) ?? []),
+  );
+  const active = model.incidents.filter((i) => i.status !== 'resolved');
+  const body = [
+    `<h1>${escapeHtml(model.title)}</h1>`,
+    `<p class="banner" style="background:${COLOUR[banner]}">${escapeHtml(model.description)}</p>`,
+    '<h2>Components</h2>',
+    `<ul>\n${components.join('\n')}\n</ul>`,
+    '<h2>Active incidents</h2>',
+    active.length ? active.map(incidentHtml).join('\n') : '<p>No active incidents.</p>',
+    `<p><a href="${escapeHtml(feedUrl)}">Subscribe to updates (Atom)</a></p>`,
+  ];
+  return (
+    `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
+    `<title>${escapeHtml(model.title)}</title>\n<link rel="alternate" type="application/atom+xml" href="${escapeHtml(feedUrl)}">\n` +
+    `<style>${STYLE}</style>\n</head>\n<body>\n<main>\n${body.join('\n')}\n</main>\n</body>\n</html>\n`
+  );
+}

@@ -1,0 +1,195 @@
+// The public status page end to end: `/incident statuspage` through the real Bolt app publishes, and the
+// page, its Atom feed and the Statuspage-shaped JSON answer over real HTTP from what was published only:
+// titles and messages escaped, ETags that answer 304, private incidents and drills refused and absent,
+// unpublished incidents and internal updates never shown. With no `status_page`, or one not public, 404.
+import { eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { incidents, statusPublications } from '../../src/db/schema.js';
+import { useFirewatch } from '../support/harness.js';
+import { ackText, slashCommand } from '../support/slack-requests.js';
+
+const PUBLIC = 'https://firewatch.example.com';
+const STATUS_PAGE = {
+  title: 'Acme <Status> & Co',
+  components: [
+    { id: 'api', name: 'API' },
+    { id: 'web', name: 'Website' },
+    { id: 'db', name: 'Database' },
+  ],
+};
+const fw = useFirewatch({ env: () => ({ PUBLIC_URL: PUBLIC }), config: { status_page: STATUS_PAGE } });
+
+async function get(path: string, headers: Record<string, string> = {}, base = fw.app.url) {
+  const res = await fetch(`${base}${path}`, { headers });
+  return { status: res.status, headers: res.headers, body: await res.text() };
+}
+const json = async (path: string) =>
+  JSON.parse((await get(path)).body) as Record<string, unknown> & {
+    incidents: Array<Record<string, unknown> & { incident_updates: Array<Record<string, unknown>> }>;
+    components: Array<Record<string, unknown>>;
+  };
+const ROUTES = [
+  '/status',
+  '/status/feed.atom',
+  ...['summary', 'status', 'components', 'incidents', 'incidents/unresolved'].map((n) => `/api/v2/${n}.json`),
+];
+
+describe('/incident statuspage and the public page', () => {
+  it('publishes, and the page, the feed and the JSON show exactly what was published, escaped', async () => {
+    const title = '<script>alert("pwn")</script> Card payments & refunds';
+    const { id, channel } = await fw.declare(title, { severity: 'sev2' });
+    await fw.run('update Internal only: the quokka release broke it', { incident: id });
+    const ack = await fw.run('statuspage api,web partial_outage Some <b>card</b> payments fail & we are on it', { incident: id });
+    expect(ack).toContain(`Published INC-${id} to the status page`);
+
+    // A timeline event, and a line in the incident channel saying what went public.
+    const [event] = await fw.events(id, 'statuspage_published');
+    expect(event?.data).toMatchObject({
+      title,
+      status: 'investigating',
+      components: [
+        { id: 'api', state: 'partial_outage' },
+        { id: 'web', state: 'partial_outage' },
+      ],
+      message: 'Some <b>card</b> payments fail & we are on it',
+    });
+    expect(fw.slack.messagesIn(channel).some((m) => fw.slack.textOf(m).includes('to the status page'))).toBe(true);
+
+    const page = await get('/status');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('public, max-age=30');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.body).toContain('<h1>Acme &lt;Status&gt; &amp; Co</h1>');
+    expect(page.body).toContain('&lt;script&gt;alert(&quot;pwn&quot;)&lt;/script&gt; Card payments &amp; refunds');
+    expect(page.body).toContain('Some &lt;b&gt;card&lt;/b&gt; payments fail &amp; we are on it');
+    expect(page.body).not.toContain('<script');
+    expect(page.body).not.toContain('<b>card');
+    expect(page.body).not.toContain('quokka');
+    expect(page.body).toMatch(/data-component="api"><span>API<\/span><span class="state"[^>]*>Partial outage</);
+    expect(page.body).toMatch(/data-component="db"><span>Database<\/span><span class="state"[^>]*>Operational</);
+    // The history bar: 90 days per component, today's the worst state published today.
+    const today = new Date().toISOString().slice(0, 10);
+    const bars = (name: string) => new RegExp(`<div class="history" data-history="${name}">(.*?)</div>`).exec(page.body)?.[1] ?? '';
+    expect(bars('API').match(/<span /g)).toHaveLength(90);
+    expect(bars('API')).toContain(`title="${today}: Partial outage"`);
+    expect(bars('Database')).toContain(`title="${today}: Operational"`);
+
+    const summary = await json('/api/v2/summary.json');
+    expect(summary.page).toMatchObject({ id: 'firewatch', name: STATUS_PAGE.title, url: `${PUBLIC}/status`, time_zone: 'Etc/UTC' });
+    expect(summary.status).toEqual({ indicator: 'major', description: 'Partial System Outage' });
+    expect(summary.scheduled_maintenances).toEqual([]);
+    expect(summary.components.map((c) => [c.id, c.name, c.status])).toEqual([
+      ['api', 'API', 'partial_outage'],
+      ['web', 'Website', 'partial_outage'],
+      ['db', 'Database', 'operational'],
+    ]);
+    const mine = summary.incidents.find((i) => i.name === title);
+    expect(mine).toMatchObject({ status: 'investigating', impact: 'major', resolved_at: null });
+    expect(mine!.incident_updates).toHaveLength(1);
+    expect(mine!.incident_updates[0]).toMatchObject({ status: 'investigating', body: 'Some <b>card</b> payments fail & we are on it' });
+    expect(JSON.stringify(summary)).not.toContain('quokka');
+
+    const feed = await get('/status/feed.atom');
+    expect(feed.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
+    expect(feed.body).toContain('<title>&lt;script&gt;alert(&quot;pwn&quot;)&lt;/script&gt; Card payments &amp; refunds</title>');
+    expect(feed.body).not.toContain('<script');
+    expect(feed.body).not.toContain('quokka');
+  });
+
+  it('answers 304 to the ETag it gave, on every route, until something new is published', async () => {
+    const { id } = await fw.declare('Search is slow');
+    await fw.run('statuspage db degraded_performance Searches take longer than usual', { incident: id });
+    const tags = new Map<string, string>();
+    for (const path of ROUTES) {
+      const first = await get(path);
+      expect(first.status, path).toBe(200);
+      const etag = first.headers.get('etag')!;
+      expect(etag, path).toMatch(/^"[A-Za-z0-9_-]+"$/);
+      expect(first.headers.get('cache-control'), path).toBe('public, max-age=30');
+      const again = await get(path, { 'if-none-match': etag });
+      expect(again.status, path).toBe(304);
+      expect(again.body, path).toBe('');
+      expect(again.headers.get('etag'), path).toBe(etag);
+      tags.set(path, etag);
+    }
+    // Resolving offers to tell the public, naming what the page still shows as affected.
+    const resolved = await fw.run('resolve Search index rebuilt', { incident: id });
+    expect(resolved).toContain(
+      'The status page still shows db as affected. Tell the public it is over: `/incident statuspage db operational <public message>`',
+    );
+    await fw.run('statuspage db operational Searches are fast again', { incident: id });
+    for (const path of ROUTES) {
+      const after = await get(path, { 'if-none-match': tags.get(path)! });
+      expect(after.status, path).toBe(200);
+    }
+    const publicly = (await json('/api/v2/incidents.json')).incidents.find((i) => i.name === 'Search is slow');
+    expect(publicly).toMatchObject({ status: 'resolved', impact: 'minor' });
+    expect(publicly!.incident_updates.map((u) => u.status)).toEqual(['resolved', 'investigating']);
+    expect((await json('/api/v2/incidents/unresolved.json')).incidents.some((i) => i.name === 'Search is slow')).toBe(false);
+    expect((await get('/status')).body).not.toContain('Search is slow');
+  });
+
+  it('refuses an unknown component listing the components, and a bad state listing the states', async () => {
+    const { id } = await fw.declare('Typo check');
+    expect(await fw.run('statuspage api,cdn major_outage Down', { incident: id })).toContain(
+      'Unknown component "cdn". Choose from: api, web, db.',
+    );
+    expect(await fw.run('statuspage api down', { incident: id })).toContain(
+      'Unknown state "down". Choose one of: operational, degraded_performance, partial_outage, major_outage, under_maintenance.',
+    );
+    expect(await fw.db.select().from(statusPublications).where(eq(statusPublications.incidentId, id))).toEqual([]);
+    expect(await fw.events(id, 'statuspage_published')).toEqual([]);
+    // Never published, so resolving it has nothing to tell the public.
+    expect(await fw.run('resolve Typo fixed', { incident: id })).not.toContain('status page');
+  });
+
+  it('refuses a private incident and a drill, saying why, and neither appears anywhere', async () => {
+    const { id } = await fw.declare('Wombatleak credential exposure');
+    await fw.db.update(incidents).set({ isPrivate: true }).where(eq(incidents.id, id));
+    expect(await fw.run('statuspage api major_outage Wombatleak keys exposed', { incident: id })).toContain(
+      `INC-${id} is private: private incidents are never published to the status page.`,
+    );
+    const drill = await fw.declareCommand('drill sev3 Wombat failover practice');
+    expect(await fw.run('statuspage api major_outage Wombat failover', { incident: drill.id })).toContain(
+      `INC-${drill.id} is a drill: drills are never published to the status page.`,
+    );
+    for (const incidentId of [id, drill.id]) {
+      expect(await fw.db.select().from(statusPublications).where(eq(statusPublications.incidentId, incidentId))).toEqual([]);
+    }
+    for (const path of ROUTES) expect((await get(path)).body, path).not.toMatch(/wombat/i);
+  });
+
+  it('never shows an incident nobody published, nor one made private after it was published', async () => {
+    await fw.declare('Koalaquiet unpublished outage');
+    const later = await fw.declare('Platypus published then private');
+    await fw.run('statuspage web major_outage Platypus', { incident: later.id });
+    expect((await get('/status')).body).toContain('Platypus published then private');
+    await fw.db.update(incidents).set({ isPrivate: true }).where(eq(incidents.id, later.id));
+    for (const path of ROUTES) expect((await get(path)).body, path).not.toMatch(/koalaquiet|platypus/i);
+  });
+});
+
+describe('without a public status page', () => {
+  it('answers 404 on every route when none is configured, and when it is not public', async () => {
+    const none = await fw.startApp({});
+    const hidden = await fw.startApp({ status_page: { ...STATUS_PAGE, public: false } });
+    try {
+      const unknown = await get('/no-such-route');
+      for (const app of [none, hidden]) {
+        for (const path of ROUTES) {
+          const r = await get(path, {}, app.url);
+          expect(r.status, path).toBe(404);
+          expect(r.body).toBe(unknown.body);
+        }
+      }
+      // With no page configured, publishing is refused, saying what to configure.
+      const { channel } = await fw.declare('No page here');
+      const refused = await slashCommand(none.url, fw.slack, 'statuspage api major_outage Down', { channel });
+      expect(ackText(refused)).toContain('No status page is configured: add `status_page` to the config first.');
+    } finally {
+      await none.stop();
+      await hidden.stop();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { alertRoutes } from './alerts/routes.js';
 import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
 import { ackRoutes } from './http/ack.js';
+import { apiRoutes } from './http/api/routes.js';
 import { calendarRoutes } from './http/calendars.js';
 import { postmortemRoute } from './http/postmortem-route.js';
 import type { Route } from './http/server.js';
@@ -47,6 +48,14 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
     metricsRoute(metrics),
     ...ackRoutes({ db, secret, names: (ids) => users.namesOf(ids), delivered: () => outbox.wake() }),
     ...calendarRoutes({ db, config, secret }),
+    ...apiRoutes({
+      db,
+      config,
+      declarer: services.declarer,
+      logger,
+      delivered: () => outbox.wake(),
+      declared: () => metrics.declares.inc({ source: 'api' }),
+    }),
     ...slackEvents,
   ];
 }

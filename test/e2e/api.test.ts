@@ -10,6 +10,8 @@ import { settledOutbox } from '../support/outbox.js';
 const TOKEN = 'api-token-for-the-json-api-0123456789';
 const fw = useFirewatch({ config: { api_token: TOKEN } });
 const api = apiClient(() => fw.app.url, TOKEN);
+const ids = (page: { incidents: Array<{ id: string }> }) => page.incidents.map((i) => i.id);
+const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
 
 async function declare(body: Record<string, unknown>) {
   const r = await api('POST', '/api/v1/incidents', { body });
@@ -25,11 +27,20 @@ async function list(query: string) {
 
 describe('JSON API', () => {
   it('declares through the outbox: Slack gets the channel, its summary and the lead; the incident then shows it', async () => {
-    const r = await api('POST', '/api/v1/incidents', { body: { title: 'Checkout API 500s', severity: 'sev2', type: 'availability', lead: 'U0ALICE' } });
+    const r = await api('POST', '/api/v1/incidents', {
+      body: { title: 'Checkout API 500s', severity: 'sev2', type: 'availability', lead: 'U0ALICE' },
+    });
     expect(r.status, r.text).toBe(201);
     const declared = Incident.parse(r.json);
     expect(r.headers.get('location')).toBe(`/api/v1/incidents/${declared.id}`);
-    expect(declared).toMatchObject({ title: 'Checkout API 500s', severity: 'sev2', type: 'availability', lead: 'U0ALICE', declared_by: 'api:API', source: 'api' });
+    expect(declared).toMatchObject({
+      title: 'Checkout API 500s',
+      severity: 'sev2',
+      type: 'availability',
+      lead: 'U0ALICE',
+      declared_by: 'api:API',
+      source: 'api',
+    });
 
     await settledOutbox(fw.db, declared.number);
     const got = Incident.parse((await api('GET', `/api/v1/incidents/${declared.id}`)).json);
@@ -39,14 +50,19 @@ describe('JSON API', () => {
     expect(channel?.members.has('U0ALICE')).toBe(true);
     expect(got.channel!.url).toBe(`https://slack.com/app_redirect?channel=${got.channel!.id}`);
     expect(got.roles).toEqual([{ role: 'lead', user: 'U0ALICE' }]);
-    const summary = fw.slack.messagesIn(got.channel!.id).map((m) => fw.slack.textOf(m)).find((t) => t.includes(declared.id));
+    const summary = fw.slack
+      .messagesIn(got.channel!.id)
+      .map((m) => fw.slack.textOf(m))
+      .find((t) => t.includes(declared.id));
     expect(summary).toContain('through the API');
   });
 
   it('posts an update to the incident channel, moves its status, and puts it on the timeline', async () => {
     const declared = await declare({ title: 'Search is slow', severity: 'sev3' });
     await settledOutbox(fw.db, declared.number);
-    const r = await api('POST', `/api/v1/incidents/${declared.id}/updates`, { body: { message: 'Found the bad index; rebuilding it', status: 'identified' } });
+    const r = await api('POST', `/api/v1/incidents/${declared.id}/updates`, {
+      body: { message: 'Found the bad index; rebuilding it', status: 'identified' },
+    });
     expect(r.status, r.text).toBe(201);
     expect(Incident.parse(r.json).status).toBe('identified');
     await settledOutbox(fw.db, declared.number);
@@ -55,13 +71,18 @@ describe('JSON API', () => {
 
     const timeline = Timeline.parse((await api('GET', `/api/v1/incidents/${declared.id}/timeline`)).json);
     expect(timeline.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['declared', 'status_update']));
-    expect(timeline.events.find((e) => e.kind === 'status_update')).toMatchObject({ actor: 'api:API', data: { message: 'Found the bad index; rebuilding it' } });
+    expect(timeline.events.find((e) => e.kind === 'status_update')).toMatchObject({
+      actor: 'api:API',
+      data: { message: 'Found the bad index; rebuilding it' },
+    });
 
     // The timeline pages by key: one event a page walks the same events in the same order.
     const walked: number[] = [];
     let after: string | null = '';
     while (after !== null) {
-      const page = Timeline.parse((await api('GET', `/api/v1/incidents/${declared.id}/timeline?limit=1${after ? `&after=${after}` : ''}`)).json);
+      const page = Timeline.parse(
+        (await api('GET', `/api/v1/incidents/${declared.id}/timeline?limit=1${after ? `&after=${after}` : ''}`)).json,
+      );
       expect(page.events.length).toBeLessThanOrEqual(1);
       walked.push(...page.events.map((e) => e.id));
       after = page.next;
@@ -76,10 +97,15 @@ describe('JSON API', () => {
   it('filters by status, severity, type, time and text in titles and updates, and pages without gaps or repeats', async () => {
     const tag = `zq${Date.now().toString(36)}`;
     const a = await declare({ title: `${tag} database failover`, severity: 'sev1', type: 'data' });
+    // since/until are compared with instants to the millisecond: each declaration gets a millisecond of its own.
+    await tick();
     const b = await declare({ title: `${tag} login latency`, severity: 'sev3', type: 'performance' });
+    await tick();
     const c = await declare({ title: `${tag} cdn errors`, severity: 'sev3', type: 'availability' });
     const d = await declare({ title: 'Unrelated title', severity: 'sev4' });
-    await api('POST', `/api/v1/incidents/${d.id}/updates`, { body: { message: `root cause: ${tag} cache_key 100%`, status: 'monitoring' } });
+    await api('POST', `/api/v1/incidents/${d.id}/updates`, {
+      body: { message: `root cause: ${tag} cache_key 100%`, status: 'monitoring' },
+    });
 
     const ids = (page: { incidents: Array<{ id: string }> }) => page.incidents.map((i) => i.id);
     expect(ids(await list(`q=${tag}`))).toEqual([d.id, c.id, b.id, a.id]);
@@ -127,7 +153,11 @@ describe('JSON API', () => {
 
     const missing = await api('GET', '/api/v1/incidents/INC-987654');
     expect(missing.status).toBe(404);
-    for (const path of [`/api/v1/incidents/${secret.id}`, `/api/v1/incidents/${secret.id}/timeline`, `/api/v1/incidents/${secret.id.toLowerCase()}`]) {
+    for (const path of [
+      `/api/v1/incidents/${secret.id}`,
+      `/api/v1/incidents/${secret.id}/timeline`,
+      `/api/v1/incidents/${secret.id.toLowerCase()}`,
+    ]) {
       const r = await api('GET', path);
       expect(r.status).toBe(404);
       expect(r.text).toBe(missing.text);
@@ -180,8 +210,12 @@ describe('JSON API', () => {
     await bad('POST', '/api/v1/incidents', { body: { title: '   ' } }, 400, 'title');
     await bad('POST', '/api/v1/incidents', { body: { title: 'x'.repeat(201) } }, 400, 'title');
     await bad('POST', '/api/v1/incidents', { body: { title: 'Fine', severity: 7 } }, 400, 'severity');
-    expect((await bad('POST', '/api/v1/incidents', { body: { title: 'Fine', severity: 'sev9' } }, 400, 'severity')).error.message).toContain('sev1');
-    expect((await bad('POST', '/api/v1/incidents', { body: { title: 'Fine', type: 'weather' } }, 400, 'type')).error.message).toContain('availability');
+    expect(
+      (await bad('POST', '/api/v1/incidents', { body: { title: 'Fine', severity: 'sev9' } }, 400, 'severity')).error.message,
+    ).toContain('sev1');
+    expect((await bad('POST', '/api/v1/incidents', { body: { title: 'Fine', type: 'weather' } }, 400, 'type')).error.message).toContain(
+      'availability',
+    );
     await bad('POST', '/api/v1/incidents', { body: { title: 'Fine', lead: 'alice' } }, 400, 'lead');
     await bad('POST', '/api/v1/incidents', { body: { title: 'Fine', colour: 'red' } }, 400);
     await bad('POST', '/api/v1/incidents', { body: ['title'] }, 400);
@@ -203,5 +237,3 @@ describe('JSON API', () => {
     expect(await fw.events(d.number, 'status_update')).toEqual([]);
   });
 });
-
-const ids = (page: { incidents: Array<{ id: string }> }) => page.incidents.map((i) => i.id);

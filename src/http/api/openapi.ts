@@ -46,11 +46,23 @@ const errorResponse = (status: number) => ({
 function operation(endpoint: Endpoint): Record<string, unknown> {
   const parameters: Array<Record<string, unknown>> = [];
   if (endpoint.path.includes('{id}')) {
-    parameters.push({ name: 'id', in: 'path', required: true, description: 'The incident, as INC-<n>', schema: { type: 'string', pattern: '^INC-[0-9]+$' } });
+    parameters.push({
+      name: 'id',
+      in: 'path',
+      required: true,
+      description: 'The incident, as INC-<n>',
+      schema: { type: 'string', pattern: '^INC-[0-9]+$' },
+    });
   }
   for (const [name, schema] of Object.entries(endpoint.query ?? {})) {
     const json = bare(z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>);
-    parameters.push({ name, in: 'query', required: false, ...(schema.description ? { description: schema.description } : {}), schema: json });
+    parameters.push({
+      name,
+      in: 'query',
+      required: false,
+      ...(schema.description ? { description: schema.description } : {}),
+      schema: json,
+    });
   }
   const responses: Record<string, unknown> = {
     [endpoint.ok.status]: { description: endpoint.ok.description, content: { 'application/json': { schema: ref(endpoint.ok.schema) } } },

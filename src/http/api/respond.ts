@@ -93,7 +93,8 @@ type QueryShape = Record<string, z.ZodType>;
 export function readQuery<S extends QueryShape>(req: IncomingMessage, shape: S): { [K in keyof S]: z.output<S[K]> } {
   const params = new URL(req.url ?? '/', 'http://localhost').searchParams;
   for (const name of params.keys()) {
-    if (!(name in shape)) throw new ApiFailure(400, 'bad_request', `unknown query parameter "${name}"; known: ${Object.keys(shape).join(', ')}`, name);
+    if (!(name in shape))
+      throw new ApiFailure(400, 'bad_request', `unknown query parameter "${name}"; known: ${Object.keys(shape).join(', ')}`, name);
   }
   const out: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(shape)) {

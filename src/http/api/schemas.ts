@@ -98,7 +98,10 @@ const words = z.string().transform((text) =>
 );
 const statuses = words.pipe(z.array(status));
 const ids = words.pipe(z.array(z.string().min(1)));
-const cursor = z.string().regex(/^\d{1,15}$/, 'expected the `next` value of the previous page').transform(Number);
+const cursor = z
+  .string()
+  .regex(/^\d{1,15}$/, 'expected the `next` value of the previous page')
+  .transform(Number);
 const limit = z.coerce.number().int().min(1).max(MAX_LIMIT).default(DEFAULT_LIMIT);
 
 /** Query parameters, each on its own so the document can describe each. */

@@ -1,10 +1,12 @@
 // The JSON API end to end over real HTTP: a bearer api_token lists, reads, declares and updates incidents;
 // declaring and updating reach Slack through the outbox as Slack's own commands do; private incidents are
-// invisible (404 exactly as a missing one, absent from lists); bad requests are answered in JSON naming the field.
+// invisible (404 exactly as a missing one, absent from lists, and so is their postmortem.md); bad requests are answered in JSON naming the field.
 import { describe, expect, it } from 'vitest';
 import { Incident, IncidentList, Timeline } from '../../src/http/api/schemas.js';
+import { latestPostmortem } from '../../src/postmortems/store.js';
 import { apiClient } from '../support/api-client.js';
 import { useFirewatch } from '../support/harness.js';
+import { until } from '../support/hostile.js';
 import { settledOutbox } from '../support/outbox.js';
 
 const TOKEN = 'api-token-for-the-json-api-0123456789';
@@ -169,6 +171,16 @@ describe('JSON API', () => {
     expect(await fw.events(secret.number, 'status_update')).toEqual([]);
     expect(ids(await list('limit=100'))).not.toContain(secret.id);
     expect(ids(await list('q=Leaked'))).toEqual([]);
+
+    // The same rule holds for postmortem.md: its member writes one, and the token still sees nothing.
+    await fw.run('resolve Rotated the keys', { incident: secret.number, user: 'U0BOB' });
+    await fw.run('postmortem', { incident: secret.number, user: 'U0BOB' });
+    await until(() => latestPostmortem(fw.db, secret.number), 'the private incident has a postmortem');
+    const auth = { headers: { authorization: `Bearer ${TOKEN}` } };
+    const postmortem = await fetch(`${fw.app.url}/incidents/${secret.id}/postmortem.md`, auth);
+    const noPostmortem = await fetch(`${fw.app.url}/incidents/INC-987654/postmortem.md`, auth);
+    expect(postmortem.status).toBe(404);
+    expect(await postmortem.text()).toBe(await noPostmortem.text());
 
     const noLead = await api('POST', '/api/v1/incidents', { body: { title: 'Nobody could see this', private: true } });
     expect(noLead.status).toBe(400);

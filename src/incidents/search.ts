@@ -40,7 +40,8 @@ function conditions(viewer: Viewer, filter: IncidentFilter): SQL[] {
   const text = filter.text?.trim();
   if (text) {
     const pattern = containsPattern(text);
-    const inUpdates = sql`exists (select 1 from ${timelineEvents} where ${timelineEvents.incidentId} = ${incidents.id} and ${timelineEvents.kind} = 'status_update' and ${timelineEvents.data}->>'message' ilike ${pattern})`;
+    // Uncorrelated, so Postgres scans the updates once into a hashed set rather than once per incident.
+    const inUpdates = sql`${incidents.id} in (select ${timelineEvents.incidentId} from ${timelineEvents} where ${timelineEvents.kind} = 'status_update' and ${timelineEvents.data}->>'message' ilike ${pattern})`;
     where.push(or(sql`${incidents.title} ilike ${pattern}`, inUpdates) ?? inUpdates);
   }
   return where;

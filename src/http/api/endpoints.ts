@@ -60,8 +60,9 @@ async function visibleIncident(ctx: ApiContext, viewer: Viewer, id: string | und
   return incident;
 }
 
+/** A domain message as this surface renders it for a program: people by user id, commands as typed in Slack. */
 const plain = (message: Message): string =>
-  message.map((part) => (typeof part === 'string' ? part : 'user' in part ? part.user : `/incident ${part.command}`)).join('');
+  message.map((part) => (typeof part === 'string' ? part : 'user' in part ? part.user : ['/incident', part.command].join(' '))).join('');
 
 function refused(refusal: Refusal): ApiFailure {
   if (refusal.code === 'not_found') return notFound();
@@ -169,7 +170,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     operationId: 'postUpdate',
     summary: 'Post a status update',
     description:
-      'As `/incident update` does: posted in the incident channel and the announcement thread, optionally moving status or severity. 409 when the incident takes no update (closed, declined) or the move is not allowed.',
+      'As the /incident update command does: posted in the incident channel and the announcement thread, optionally moving status or severity. 409 when the incident takes no update (closed, declined) or the move is not allowed.',
     body: UpdateRequest,
     ok: { status: 201, schema: Incident, description: 'The incident after the update' },
     errors: [400, 401, 404, 409, 413, 415],

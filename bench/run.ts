@@ -5,11 +5,13 @@
  * share the database. `npm run bench -- storm` runs only the alert storm under Slack's rate limits
  * (bench/storm.ts, minutes long), `npm run bench -- paging` only the 1,000 pages that wake people
  * (bench/paging.ts), `npm run bench -- coverage` only the coverage diff of 20 schedules (bench/coverage.ts, no
- * database), `npm run bench -- calendar` only the calendar feed over HTTP (bench/calendar.ts); each rewrites
+ * database), `npm run bench -- calendar` only the calendar feed over HTTP (bench/calendar.ts), `npm run bench -- api` only
+ * the JSON API's list over 10,000 incidents (bench/api.ts); each rewrites
  * only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
@@ -23,6 +25,7 @@ import { ANNOUNCE, startApp, startEmulator, testConfig } from '../test/support/a
 import { slashCommand } from '../test/support/slack-requests.js';
 import { percentile, serverBenchmarks, type Row } from './server.js';
 import { calendarBenchmarks } from './calendar.js';
+import { apiBenchmarks } from './api.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
@@ -150,6 +153,16 @@ function writeSection(heading: string, section: string): void {
 
 function calendarSection(rows: Row[], when: string): string {
   return `${CALENDAR_HEADING}\n\n${when}, \`npm run bench -- calendar\`, Postgres, Firewatch in the benchmark's process, one request at a time on loopback.\n\n${tableOf(rows)}\n`;
+}
+
+const API_HEADING = '## JSON API incident list';
+
+async function apiOnly(database: Database): Promise<string> {
+  const rows: Row[] = [];
+  // A shared machine's load shows in the p99s; the section says what it was.
+  const load = os.loadavg()[0]!.toFixed(1);
+  await apiBenchmarks(database, rows);
+  return `${API_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- api\`, Postgres, Firewatch in the benchmark's process, one request at a time on loopback (so p99 includes the client), load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
 }
 
 async function calendarOnly(database: Database): Promise<string> {
@@ -437,6 +450,7 @@ const alone: Record<string, () => Promise<void>> = {
   paging: () => sectionOnly(PAGING_HEADING, pagingOnly),
   coverage: async () => writeSection(COVERAGE_HEADING, coverageSection(new Date().toISOString())),
   calendar: () => sectionOnly(CALENDAR_HEADING, calendarOnly),
+  api: () => sectionOnly(API_HEADING, apiOnly),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

@@ -2,6 +2,7 @@ import { alertRoutes } from './alerts/routes.js';
 import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
 import { ackRoutes } from './http/ack.js';
+import { apiRoutes } from './http/api/routes.js';
 import { calendarRoutes } from './http/calendars.js';
 import { consoleRoutes } from './http/console.js';
 import { postmortemRoute } from './http/postmortem-route.js';
@@ -67,6 +68,14 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
           : undefined,
     }),
     ...statusPageRoutes({ db, config, publicUrl: env.PUBLIC_URL }),
+    ...apiRoutes({
+      db,
+      config,
+      declarer: services.declarer,
+      logger,
+      delivered: () => outbox.wake(),
+      declared: () => metrics.declares.inc({ source: 'api' }),
+    }),
     ...slackEvents,
   ];
 }

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/client.js';
+import { API_TOKEN_VIEWER, canSee } from '../incidents/access.js';
+import { getIncident } from '../incidents/queries.js';
 import { latestPostmortem } from '../postmortems/store.js';
 import { sameSecret } from './secrets.js';
 import type { Route } from './server.js';
@@ -15,7 +17,7 @@ function end(res: ServerResponse, status: number, type: string, body: string, ex
   res.end(body);
 }
 
-/** GET /incidents/INC-<n>/postmortem.md: the latest postmortem, for holders of the configured api_token (read per request: a reload may change it). */
+/** GET /incidents/INC-<n>/postmortem.md: the latest postmortem of a public incident, for holders of the configured api_token (read per request: a reload may change it). */
 export function postmortemRoute(db: Db, apiTokenOf: () => string | undefined): Route {
   return {
     method: 'GET',
@@ -29,7 +31,9 @@ export function postmortemRoute(db: Db, apiTokenOf: () => string | undefined): R
         });
         return;
       }
-      const postmortem = await latestPostmortem(db, Number(id));
+      // The api_token is a member of nothing: a private incident's postmortem is as missing as a missing one's.
+      const incident = await getIncident(db, Number(id));
+      const postmortem = incident && (await canSee(db, incident, API_TOKEN_VIEWER)) ? await latestPostmortem(db, incident.id) : undefined;
       if (!postmortem) {
         end(res, 404, 'text/plain; charset=utf-8', 'no postmortem for that incident');
         return;

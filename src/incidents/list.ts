@@ -1,7 +1,8 @@
-import { and, eq, inArray, not, or, sql } from 'drizzle-orm';
+import { and, inArray, not } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Tx } from '../db/client.js';
-import { incidentMembers, incidents, type Incident } from '../db/schema.js';
+import { incidents, type Incident } from '../db/schema.js';
+import { personViewer, visibleTo } from './access.js';
 import { realIncidents } from './drills.js';
 import { OPEN_STATUSES } from './lifecycle.js';
 
@@ -14,10 +15,7 @@ export async function openIncidentsFor(tx: Tx, config: Config, viewer: string, o
       and(
         inArray(incidents.status, [...OPEN_STATUSES]),
         options.drills ? not(realIncidents) : realIncidents,
-        or(
-          eq(incidents.isPrivate, false),
-          sql`exists (select 1 from ${incidentMembers} where ${incidentMembers.incidentId} = ${incidents.id} and ${incidentMembers.userId} = ${viewer})`,
-        ),
+        visibleTo(personViewer(viewer)),
       ),
     );
   const rank = (id: string) => {

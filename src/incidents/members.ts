@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { incidentMembers, type Incident } from '../db/schema.js';
+import { canSee, personViewer } from './access.js';
 import { refreshHomes } from '../outbox/home.js';
 
 export async function addMembers(tx: Tx, incidentId: number, users: readonly string[]): Promise<void> {
@@ -17,12 +18,7 @@ export async function removeMember(tx: Tx, incidentId: number, userId: string): 
   await refreshHomes(tx, [userId]);
 }
 
-/** Anyone may see and act on a public incident; a private one only its members. */
-export async function canAccess(tx: Tx, incident: Incident, userId: string): Promise<boolean> {
-  if (!incident.isPrivate) return true;
-  const [row] = await tx
-    .select({ userId: incidentMembers.userId })
-    .from(incidentMembers)
-    .where(and(eq(incidentMembers.incidentId, incident.id), eq(incidentMembers.userId, userId)));
-  return row !== undefined;
+/** Anyone may see and act on a public incident; a private one only its members (the rule is incidents/access.ts). */
+export function canAccess(tx: Tx, incident: Incident, userId: string): Promise<boolean> {
+  return canSee(tx, incident, personViewer(userId));
 }

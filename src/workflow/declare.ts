@@ -7,7 +7,7 @@ import { refreshHomes } from '../outbox/home.js';
 import { enqueueForIncidents } from '../outbox/enqueue.js';
 import { channelNameOf } from '../incidents/channel-name.js';
 import type { StartStatus } from '../incidents/lifecycle.js';
-import { isPerson } from '../incidents/people.js';
+import { API_ACTOR, isPerson } from '../incidents/people.js';
 import { LEAD_NUDGE_MS, later, nextUpdateDueAt } from '../incidents/cadence.js';
 import { currentSchedules } from '../paging/current-schedules.js';
 import { freezePolicy } from '../paging/policy.js';
@@ -180,7 +180,7 @@ export async function openIncidents(tx: Tx, config: Config, openings: readonly O
         policy,
         rules: (rules ??= await freezeRules(tx, config)),
         actor: person ? request.declaredBy : null,
-        message: `${request.drill ? 'Drill declared' : person ? 'Declared' : 'Opened by an alert'} as ${severity.id.toUpperCase()}`,
+        message: `${request.drill ? 'Drill declared' : person ? 'Declared' : request.declaredBy === API_ACTOR ? 'Declared through the API' : 'Opened by an alert'} as ${severity.id.toUpperCase()}`,
       });
   }
   return opened;

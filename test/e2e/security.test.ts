@@ -555,7 +555,8 @@ describe('private incidents', () => {
     expect(item?.doneAt).toBeNull();
   });
 
-  it('serves its postmortem over HTTP only with the api_token (an admin’s view)', async () => {
+  // DESIGN.md: a bearer api_token is a member of nothing, so a private incident's postmortem is a 404 to it.
+  it('answers its postmortem over HTTP as missing, with or without the api_token', async () => {
     const url = `${fw.app.url}/incidents/INC-${p1.id}/postmortem.md`;
     const anonymous = await httpRequest(url);
     expect(anonymous.status).toBe(401);
@@ -563,9 +564,12 @@ describe('private incidents', () => {
     const wrong = await httpRequest(url, { headers: { authorization: `Bearer ${API_TOKEN.slice(0, -1)}X` } });
     expect(wrong.status).toBe(401);
     expect(wrong.text).not.toMatch(SECRET_WORD);
-    const admin = await httpRequest(url, { headers: { authorization: `Bearer ${API_TOKEN}` } });
-    expect(admin.status).toBe(200);
-    expect(admin.text).toContain(`INC-${p1.id}`);
+    const withToken = await httpRequest(url, { headers: { authorization: `Bearer ${API_TOKEN}` } });
+    const missing = await httpRequest(`${fw.app.url}/incidents/INC-987654/postmortem.md`, {
+      headers: { authorization: `Bearer ${API_TOKEN}` },
+    });
+    expect(withToken.status).toBe(404);
+    expect(withToken.text).toBe(missing.text);
   });
 
   it('keeps the words of their titles out of /incident insights for a non-member', async () => {

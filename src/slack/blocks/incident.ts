@@ -4,7 +4,7 @@ import { findSeverity } from '../../config/load.js';
 import type { Incident } from '../../db/schema.js';
 import { DRILL_MARK } from '../../incidents/drills.js';
 import { isWorking } from '../../incidents/lifecycle.js';
-import { isPerson } from '../../incidents/people.js';
+import { API_ACTOR, isPerson } from '../../incidents/people.js';
 import { incidentKey } from '../../incidents/queries.js';
 import { statusLabel } from '../../incidents/status.js';
 import { channelLink, escapeMrkdwn, mention, slackDate, truncate } from './text.js';
@@ -104,11 +104,16 @@ function summaryButtons(incident: Incident): Button[] {
 /** The pinned live summary in the incident channel, rendered from the incident's current state. */
 export function summaryMessage(config: Config, state: SummaryState): SlackMessage {
   const { incident } = state;
+  const opener = isPerson(incident.declaredBy)
+    ? mention(incident.declaredBy)
+    : incident.declaredBy === API_ACTOR
+      ? 'through the API'
+      : `🔔 alert from ${escapeMrkdwn(incident.source)}`;
   const fields = [
     `*Severity*\n${severityText(config, incident.severity)}`,
     `*Status*\n${statusLabel(incident.status)}`,
     `*Lead*\n${incident.leadId ? mention(incident.leadId) : '_none_'}`,
-    `*${isPerson(incident.declaredBy) ? 'Declared' : 'Opened'}*\n${isPerson(incident.declaredBy) ? mention(incident.declaredBy) : `🔔 alert from ${escapeMrkdwn(incident.source)}`} · ${slackDate(incident.createdAt)}`,
+    `*${isPerson(incident.declaredBy) ? 'Declared' : 'Opened'}*\n${opener} · ${slackDate(incident.createdAt)}`,
   ];
   if (incident.type) fields.push(`*Type*\n${incident.type}`);
   for (const role of state.roles) fields.push(`*${role.role.charAt(0).toUpperCase()}${role.role.slice(1)}*\n${mention(role.userId)}`);

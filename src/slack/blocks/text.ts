@@ -1,3 +1,4 @@
+import { actorName, isPerson } from '../../incidents/people.js';
 /** Escapes user text for mrkdwn so `<!channel>` or `<@U…>` in a title is shown, never acted on. */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -32,6 +33,6 @@ export function slackDate(date: Date): string {
   return `<!date^${seconds}^{date_short_pretty} at {time}|${fallback}>`;
 }
 
-/** A person as a mention; an alert source (`alert:<integration>`) by its integration's name. */
-export const mention = (userId: string) => (userId.startsWith('alert:') ? `*${userId.slice('alert:'.length)}*` : `<@${userId}>`);
+/** A person as a mention; an alert source (`alert:<integration>`) or the API by its name. */
+export const mention = (userId: string) => (isPerson(userId) ? `<@${userId}>` : `*${actorName(userId)}*`);
 export const channelLink = (channelId: string) => `<#${channelId}>`;

@@ -1,4 +1,6 @@
 // Calls Firewatch's JSON API over real HTTP, as an integration would.
+import { jsonOrUndefined } from './slack-requests.js';
+
 export interface ApiAnswer {
   status: number;
   headers: Headers;
@@ -27,12 +29,6 @@ export function apiClient(baseUrl: () => string, defaultToken: string) {
     }
     const res = await fetch(`${baseUrl()}${path}`, { method, headers: { ...headers, ...call.headers }, body });
     const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json };
+    return { status: res.status, headers: res.headers, text, json: jsonOrUndefined(text) };
   };
 }

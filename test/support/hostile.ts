@@ -15,7 +15,7 @@ import { loadEnv } from '../../src/config/env.js';
 import type { Database, Db } from '../../src/db/client.js';
 import { startFirewatch, type Firewatch } from '../../src/firewatch.js';
 import type { SlackEmulator } from './slack-emulator/index.js';
-import { signature, SIGNING_SECRET, TEAM_ID, type SignedResponse } from './slack-requests.js';
+import { jsonOrUndefined, signature, SIGNING_SECRET, TEAM_ID, type SignedResponse } from './slack-requests.js';
 
 /** Every request of these suites must be answered within this time: a hang is a failure, not a slow test. */
 export const REQUEST_TIMEOUT_MS = 5_000;
@@ -45,12 +45,7 @@ export interface RawOptions {
 
 async function answer(res: Response, started: number): Promise<SignedResponse> {
   const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = jsonOrUndefined(text);
   return { status: res.status, text, json, ms: performance.now() - started };
 }
 

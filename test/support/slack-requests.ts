@@ -12,6 +12,15 @@ export interface SignedResponse {
 }
 
 /** Slack's v0 signature: HMAC-SHA256 over `v0:{timestamp}:{body}` with the signing secret. */
+/** A body read as JSON when it is JSON; an HTML error page or plain text is undefined. */
+export function jsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export function signature(body: string, timestamp: number, secret = SIGNING_SECRET): Record<string, string> {
   const digest = createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex');
   return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': `v0=${digest}` };
@@ -33,12 +42,7 @@ export async function postSigned(appUrl: string, body: string, contentType: stri
     body,
   });
   const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
+  const json = jsonOrUndefined(text);
   return { status: res.status, text, json, ms: performance.now() - started };
 }
 

@@ -4,7 +4,8 @@ import type { Database } from './db/client.js';
 import { ackRoutes } from './http/ack.js';
 import { apiRoutes } from './http/api/routes.js';
 import { calendarRoutes } from './http/calendars.js';
-import { consoleRoutes } from './http/console.js';
+import { ConsoleAuth } from './http/console/auth.js';
+import { consoleRoutes } from './http/console/index.js';
 import { postmortemRoute } from './http/postmortem-route.js';
 import { statusPageRoutes } from './http/status-page.js';
 import type { Route } from './http/server.js';
@@ -37,6 +38,9 @@ export interface RouteContext {
 export function firewatchRoutes({ env, database, services, slack, foreground, install, identity, stopping }: RouteContext): Route[] {
   const { db, config, logger, metrics, outbox, client, secret } = services;
   const users = new UserNames(client);
+  // One console sign-in for its pages, the JSON API and a non-public status page; none without a Slack client.
+  const auth =
+    env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET ? new ConsoleAuth(db, secret, env.PUBLIC_URL.startsWith('https:')) : undefined;
   const slackEvents: Route[] = slack.httpReceiver
     ? [
         {
@@ -54,22 +58,31 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
     metricsRoute(metrics),
     ...ackRoutes({ db, secret, names: (ids) => users.namesOf(ids), delivered: () => outbox.wake() }),
     ...calendarRoutes({ db, config, secret }),
-    ...consoleRoutes({
-      db,
-      secret,
-      publicUrl: env.PUBLIC_URL,
-      signIn:
-        env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET
-          ? {
+    ...consoleRoutes(
+      auth && env.SLACK_CLIENT_ID && env.SLACK_CLIENT_SECRET
+        ? {
+            db,
+            config,
+            auth,
+            secret,
+            publicUrl: env.PUBLIC_URL,
+            declarer: services.declarer,
+            delivered: () => outbox.wake(),
+            names: (ids) => users.namesOf(ids),
+            teamId: () => identity.peek()?.teamId,
+            logger,
+            signIn: {
               authorizeUrl: env.SLACK_AUTHORIZE_URL,
               clientId: env.SLACK_CLIENT_ID,
               verify: slackSignIn(env, logger, identity, env.SLACK_CLIENT_ID, env.SLACK_CLIENT_SECRET),
-            }
-          : undefined,
-    }),
+            },
+          }
+        : undefined,
+    ),
     ...statusPageRoutes({ db, config, publicUrl: env.PUBLIC_URL }),
     ...apiRoutes({
       db,
+      auth,
       config,
       declarer: services.declarer,
       logger,

@@ -6,10 +6,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiClient, type ApiCall } from '../support/api-client.js';
+import { cookieHeader, visitAs } from '../support/console.js';
 import { useFirewatch } from '../support/harness.js';
 
 const TOKEN = 'api-token-for-the-openapi-walk-0123456789';
-const fw = useFirewatch({ config: { api_token: TOKEN } });
+const fw = useFirewatch({ config: { api_token: TOKEN }, console: true });
 const api = apiClient(() => fw.app.url, TOKEN);
 
 interface Operation {
@@ -22,6 +23,7 @@ interface Operation {
 type Doc = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, object> } };
 
 let doc: Doc;
+let sessionCookie = '';
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 // ajv-formats is CommonJS: its plugin is the module's `default`.
 formats.default(ajv);
@@ -48,6 +50,8 @@ const valid: Record<string, (id: string) => ApiCall & { query?: string }> = {
 const provoke: Record<string, (op: Operation) => { id?: string; call: ApiCall & { query?: string } }> = {
   400: (op) => (op.requestBody ? { call: { body: { unexpected: true } } } : { call: { query: '?limit=1000' } }),
   401: () => ({ call: { token: 'not-the-token', body: {} } }),
+  // A console session's change without the CSRF header: what another site's script could send.
+  403: () => ({ call: { token: null, body: { title: 'x', message: 'x' }, headers: { cookie: sessionCookie } } }),
   404: () => ({ id: 'INC-999999', call: { body: { title: 'x', message: 'x' } } }),
   409: () => ({ call: { body: { message: 'Cannot close with an update', status: 'closed' } } }),
   413: () => ({ call: { raw: JSON.stringify({ title: 'x'.repeat(80_000) }) } }),
@@ -66,6 +70,7 @@ async function freshIncident(): Promise<string> {
 }
 
 beforeAll(async () => {
+  sessionCookie = cookieHeader((await visitAs(fw.slack, fw.app.url, 'U0ALICE')).cookies);
   const r = await fetch(`${fw.app.url}/api/v1/openapi.json`);
   expect(r.status).toBe(200);
   doc = (await r.json()) as Doc;

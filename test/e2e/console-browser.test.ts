@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Firewatch } from '../../src/firewatch.js';
 import { startApp, startEmulator } from '../support/app.js';
-import { hasBrowser, launchBrowser } from '../support/browser.js';
+import { hasBrowser, keepScreenshot, launchBrowser, seriousA11yProblems, testContext } from '../support/browser.js';
 import { consoleEnv } from '../support/console.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import type { SlackEmulator } from '../support/slack-emulator/index.js';
@@ -29,12 +29,14 @@ afterAll(async () => {
 
 describe.runIf(hasBrowser)('signing in to the console in a browser', () => {
   it('goes to Slack, comes back signed in, and signs out', async () => {
-    const tab = await browser!.newPage();
+    const tab = await (await testContext(browser!)).newPage();
     await tab.goto(`${app.url}/`);
     await expect.poll(() => tab.locator('h1').textContent()).toBe('Sign in to Firewatch Test');
     await tab.getByRole('link', { name: 'Alice Doe (Firewatch Test)' }).click();
-    await expect.poll(() => tab.locator('main p').first().textContent()).toBe('Signed in as Alice Doe');
+    await expect.poll(() => tab.locator('header .who').textContent()).toContain('Signed in as Alice Doe');
     expect(tab.url()).toBe(`${app.url}/`);
+    expect(await seriousA11yProblems(tab)).toEqual([]);
+    await keepScreenshot(tab, 'console-home');
     const cookies = await tab.context().cookies(app.url);
     expect(cookies.find((c) => c.name === 'firewatch_session')).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
 

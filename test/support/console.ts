@@ -83,3 +83,27 @@ export async function consoleEnv(emu: SlackEmulator, extra: Record<string, strin
     ...extra,
   };
 }
+
+export interface ConsoleVisitor {
+  cookies: Record<string, string>;
+  csrf: string;
+  /** A console page, signed in. */
+  get: (path: string) => Promise<Response>;
+  /** A console form, signed in and carrying the CSRF token. */
+  post: (path: string, form: Record<string, string>) => Promise<Response>;
+}
+
+/** `user` signed in to the console of the app at `appUrl`, with what a browser would then hold. */
+export async function visitAs(emu: SlackEmulator, appUrl: string, user: string): Promise<ConsoleVisitor> {
+  const { callback, session } = await signIn(emu, appUrl, user);
+  expect(callback.status, `${user} signs in`).toBe(303);
+  const cookies = { firewatch_session: session! };
+  const csrf = csrfIn(await (await get(`${appUrl}/`, cookies)).text());
+  expect(csrf, 'the console page carries a CSRF token').toBeDefined();
+  return {
+    cookies,
+    csrf: csrf!,
+    get: (path) => get(`${appUrl}${path}`, cookies),
+    post: (path, form) => post(`${appUrl}${path}`, { _csrf: csrf!, ...form }, cookies),
+  };
+}

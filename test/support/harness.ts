@@ -5,6 +5,7 @@ import type { Db } from '../../src/db/client.js';
 import { incidents, outbox, timelineEvents, type OutboxRow } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { startApp, startEmulator, testConfig } from './app.js';
+import { consoleEnv } from './console.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { startLoggedApp, type LogLine } from './hostile.js';
 import { settledOutbox } from './outbox.js';
@@ -24,6 +25,8 @@ export interface HarnessOptions {
   healSlackAfterEach?: boolean;
   /** Environment variables besides Slack's, read when the app starts (after the file's own beforeAll hooks). */
   env?: () => Record<string, string>;
+  /** Configure the console (Sign in with Slack through the emulator, PUBLIC_URL on the app's own port). */
+  console?: boolean;
 }
 
 export interface DeclareOptions {
@@ -161,7 +164,7 @@ export class Harness {
     try {
       slack = await startEmulator(this.options.emulator);
       for (const c of this.options.channels ?? []) slack.addChannel(c);
-      const env = this.options.env?.() ?? {};
+      const env = { ...(this.options.console ? await consoleEnv(slack) : {}), ...this.options.env?.() };
       const { app, logs } = this.options.captureLogs
         ? await startLoggedApp(slack, database.database, this.config, env)
         : { app: await startApp(slack, database.database, this.config, env), logs: [] };

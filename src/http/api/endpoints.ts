@@ -4,7 +4,6 @@ import { defaultSeverity, type Config } from '../../config/load.js';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../logger.js';
 import { canSee, type Viewer } from '../../incidents/access.js';
-import { API_ACTOR } from '../../incidents/people.js';
 import { getIncident, incidentKey } from '../../incidents/queries.js';
 import { rolesOf } from '../../incidents/roles.js';
 import { findIncidents, timelinePage } from '../../incidents/search.js';
@@ -12,12 +11,15 @@ import type { Incident as IncidentRow } from '../../db/schema.js';
 import type { Message, Refusal } from '../../outcome.js';
 import { postStatusUpdate } from '../../workflow/changes.js';
 import type { Declarer } from '../../workflow/declare.js';
+import type { ConsoleAuth } from '../console/auth.js';
 import { eventJson, incidentJson, incidentSummaryJson } from './present.js';
 import { ApiFailure, apiCaller, notFound, readJson, readQuery, sendJson } from './respond.js';
 import { DeclareRequest, Incident, IncidentList, ListQuery, Timeline, TimelineQuery, UpdateRequest } from './schemas.js';
 
 export interface ApiContext {
   db: Db;
+  /** Console sign-in, when configured: a signed-in person may use the API as themselves. */
+  auth: ConsoleAuth | undefined;
   /** The running config; a reload rewrites it in place, so the api_token is read from it per request. */
   config: Config;
   declarer: Declarer;
@@ -70,7 +72,7 @@ function refused(refusal: Refusal): ApiFailure {
   return new ApiFailure(409, 'conflict', plain(refusal.message), refusal.field);
 }
 
-const caller = (ctx: ApiContext, req: IncomingMessage) => apiCaller(req, () => ctx.config.apiToken);
+const caller = (ctx: ApiContext, req: IncomingMessage) => apiCaller(req, () => ctx.config.apiToken, ctx.auth);
 
 export const ENDPOINTS: readonly Endpoint[] = [
   {
@@ -85,7 +87,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     errors: [400, 401],
     authenticated: true,
     async handle(ctx, req, res) {
-      const viewer = caller(ctx, req);
+      const { viewer } = await caller(ctx, req);
       const q = readQuery(req, ListQuery);
       const page = await findIncidents(
         ctx.db,
@@ -110,20 +112,20 @@ export const ENDPOINTS: readonly Endpoint[] = [
     operationId: 'declareIncident',
     summary: 'Declare an incident',
     description:
-      'Declared as Slack declares: the channel, its summary and the pages follow through the outbox, so `channel` is null until Slack has created it. Declared by `api:API`; only `lead` is invited.',
+      'Declared as Slack declares: the channel, its summary and the pages follow through the outbox, so `channel` is null until Slack has created it. Declared by `api:API` for the api_token, or by the signed-in person for a console session (whose POSTs carry `x-csrf-token`); only `lead` is invited.',
     body: DeclareRequest,
     ok: { status: 201, schema: Incident, description: 'The incident declared' },
-    errors: [400, 401, 413, 415],
+    errors: [400, 401, 403, 413, 415],
     authenticated: true,
     async handle(ctx, req, res) {
-      caller(ctx, req);
+      const { actor } = await caller(ctx, req);
       const body = await readJson(req, DeclareRequest);
       const result = await ctx.declarer.declare({
         title: body.title,
         severity: body.severity ?? defaultSeverity(ctx.config).id,
         description: body.description ?? '',
         isPrivate: body.private ?? false,
-        declaredBy: API_ACTOR,
+        declaredBy: actor,
         leadId: body.lead ?? null,
         source: 'api',
         ...(body.type === undefined ? {} : { type: body.type }),
@@ -144,7 +146,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     errors: [401, 404],
     authenticated: true,
     async handle(ctx, req, res, { id }) {
-      const incident = await visibleIncident(ctx, caller(ctx, req), id);
+      const incident = await visibleIncident(ctx, (await caller(ctx, req)).viewer, id);
       sendJson(res, 200, incidentJson(incident, await rolesOf(ctx.db, incident.id)));
     },
   },
@@ -158,7 +160,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     errors: [400, 401, 404],
     authenticated: true,
     async handle(ctx, req, res, { id }) {
-      const incident = await visibleIncident(ctx, caller(ctx, req), id);
+      const incident = await visibleIncident(ctx, (await caller(ctx, req)).viewer, id);
       const q = readQuery(req, TimelineQuery);
       const page = await timelinePage(ctx.db, incident.id, { after: q.after, limit: q.limit });
       sendJson(res, 200, { events: page.items.map(eventJson), next: page.next === undefined ? null : String(page.next) });
@@ -173,14 +175,15 @@ export const ENDPOINTS: readonly Endpoint[] = [
       'As the /incident update command does: posted in the incident channel and the announcement thread, optionally moving status or severity. 409 when the incident takes no update (closed, declined) or the move is not allowed.',
     body: UpdateRequest,
     ok: { status: 201, schema: Incident, description: 'The incident after the update' },
-    errors: [400, 401, 404, 409, 413, 415],
+    errors: [400, 401, 403, 404, 409, 413, 415],
     authenticated: true,
     async handle(ctx, req, res, { id }) {
-      const incident = await visibleIncident(ctx, caller(ctx, req), id);
+      const { viewer, actor } = await caller(ctx, req);
+      const incident = await visibleIncident(ctx, viewer, id);
       const body = await readJson(req, UpdateRequest);
       const result = await postStatusUpdate(ctx.db, ctx.config, {
         incidentId: incident.id,
-        actor: API_ACTOR,
+        actor,
         message: body.message,
         ...(body.status === undefined ? {} : { status: body.status }),
         ...(body.severity === undefined ? {} : { severity: body.severity }),

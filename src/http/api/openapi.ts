@@ -9,7 +9,8 @@ const NAMED = { ApiError, Incident, IncidentSummary, IncidentList, Timeline, Tim
 
 const ERROR_TEXT: Record<number, string> = {
   400: 'A query parameter, the JSON or a field is wrong; `error.field` names it',
-  401: 'No bearer token, or not the configured api_token',
+  401: 'No bearer token (or not the configured api_token) and no console session',
+  403: 'A console session sent a change without the page’s CSRF token in `x-csrf-token`',
   404: 'No such incident, or a private one the caller is not a member of (the same answer)',
   409: 'The incident takes no such change now',
   413: 'The body is over 64 KiB',
@@ -95,10 +96,18 @@ export function openApiDocument(endpoints: readonly Endpoint[]): OpenApiDocument
     openapi: '3.1.0',
     info: { title: 'Firewatch', version: '1', description: 'Incidents outside Slack, under the same rules as in Slack.' },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { console: [] }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'The `api_token` of the config file' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'The `api_token` of the config file' },
+        console: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'firewatch_session',
+          description: 'A console session (Sign in with Slack); requests that change something also send `x-csrf-token`',
+        },
+      },
       schemas: components(),
     },
   };

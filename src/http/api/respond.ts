@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { API_TOKEN_VIEWER, type Viewer } from '../../incidents/access.js';
+import { API_TOKEN_VIEWER, personViewer, type Viewer } from '../../incidents/access.js';
+import { API_ACTOR } from '../../incidents/people.js';
 import { BodyTooLarge, readBody } from '../body.js';
+import type { ConsoleAuth } from '../console/auth.js';
 import { sameSecret } from '../secrets.js';
 import type { ApiError } from './schemas.js';
 
@@ -43,15 +45,37 @@ function bearer(req: IncomingMessage): string | undefined {
   return match?.[1];
 }
 
+/** Who is asking, and who the timeline says did what they ask for. */
+export interface ApiCaller {
+  viewer: Viewer;
+  actor: string;
+}
+
 /**
  * Who is asking: the holder of the configured api_token (read per request, as a reload may change it,
- * and compared in constant time). Throws 401 for anyone else. Console sessions join here.
+ * and compared in constant time), or a person signed in to the console, whose POSTs must carry the
+ * session's CSRF token in `x-csrf-token` (a cookie alone could come from another site's form). Throws
+ * 401 for anyone else, 403 for a session POST without the token.
  */
-export function apiCaller(req: IncomingMessage, apiTokenOf: () => string | undefined): Viewer {
+export async function apiCaller(
+  req: IncomingMessage,
+  apiTokenOf: () => string | undefined,
+  auth: ConsoleAuth | undefined,
+): Promise<ApiCaller> {
   const token = bearer(req);
   const apiToken = apiTokenOf();
-  if (apiToken && token && sameSecret(token, apiToken)) return API_TOKEN_VIEWER;
-  throw new ApiFailure(401, 'unauthorized', 'present the configured api_token as `Authorization: Bearer <api_token>`');
+  if (apiToken && token && sameSecret(token, apiToken)) return { viewer: API_TOKEN_VIEWER, actor: API_ACTOR };
+  const session = token === undefined && auth ? await auth.session(req) : undefined;
+  if (session) {
+    if (req.method !== 'GET' && !auth?.csrfHeaderOk(req, session))
+      throw new ApiFailure(403, 'forbidden', 'a console request that changes something must carry the page’s CSRF token in `x-csrf-token`');
+    return { viewer: personViewer(session.userId), actor: session.userId };
+  }
+  throw new ApiFailure(
+    401,
+    'unauthorized',
+    'present the configured api_token as `Authorization: Bearer <api_token>`, or sign in to the console',
+  );
 }
 
 /** A zod issue as one line naming its field, and the field for `error.field`. */

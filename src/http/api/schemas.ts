@@ -15,7 +15,16 @@ const status = z.enum(STATUSES);
 
 export const ApiError = z.strictObject({
   error: z.strictObject({
-    code: z.enum(['bad_request', 'unauthorized', 'not_found', 'conflict', 'payload_too_large', 'unsupported_media_type', 'internal']),
+    code: z.enum([
+      'bad_request',
+      'unauthorized',
+      'forbidden',
+      'not_found',
+      'conflict',
+      'payload_too_large',
+      'unsupported_media_type',
+      'internal',
+    ]),
     message: z.string(),
     /** The request field at fault, when there is one. */
     field: z.string().optional(),

@@ -1,13 +1,13 @@
 // The console's session cookie and CSRF check, for every console route: who is signed in, and whether a
 // POST came from one of our own forms (its per-session token) rather than from another site.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseCookies, serializeCookie, signValue, unsignValue } from '../console/cookies.js';
-import { endSession, SESSION_TTL_MS, sessionOf } from '../console/sessions.js';
-import type { Db } from '../db/client.js';
-import type { ConsoleSession } from '../db/schema.js';
-import { BodyTooLarge, readBody } from './body.js';
-import { escapeHtml, sendPage } from './html.js';
-import { sameSecret } from './secrets.js';
+import { parseCookies, serializeCookie, signValue, unsignValue } from '../../console/cookies.js';
+import { endSession, SESSION_TTL_MS, sessionOf } from '../../console/sessions.js';
+import type { Db } from '../../db/client.js';
+import type { ConsoleSession } from '../../db/schema.js';
+import { BodyTooLarge, readBody } from '../body.js';
+import { escapeHtml, sendPage } from '../html.js';
+import { sameSecret } from '../secrets.js';
 
 export const SESSION_COOKIE = 'firewatch_session';
 const SESSION_PURPOSE = 'console session';
@@ -50,6 +50,12 @@ export class ConsoleAuth {
     const id = this.sessionId(req);
     if (id) await endSession(this.db, id);
     return serializeCookie(SESSION_COOKIE, '', { path: '/', maxAge: 0, secure: this.secure });
+  }
+
+  /** Whether a script's request carries the session's CSRF token in `x-csrf-token` (the console's API calls). */
+  csrfHeaderOk(req: IncomingMessage, session: ConsoleSession): boolean {
+    const header = req.headers['x-csrf-token'];
+    return typeof header === 'string' && sameSecret(header, session.csrfToken);
   }
 
   /**

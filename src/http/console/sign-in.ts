@@ -1,8 +1,8 @@
-// The console's routes: Sign in with Slack (GET /login, GET /auth/slack/callback), sign-out (POST
-// /logout) and the signed-in root page. Without SLACK_CLIENT_ID/SLACK_CLIENT_SECRET there is no console:
-// its routes answer a page that says so, and the rest of Firewatch works as before.
+// Sign in with Slack (GET /login, GET /auth/slack/callback) and sign-out (POST /logout). Without
+// SLACK_CLIENT_ID/SLACK_CLIENT_SECRET there is no console: its routes answer a page that says so, and the
+// rest of Firewatch works as before.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseCookies, serializeCookie, signValue, unsignValue } from '../console/cookies.js';
+import { parseCookies, serializeCookie, signValue, unsignValue } from '../../console/cookies.js';
 import {
   authorizeUrl,
   CALLBACK_PATH,
@@ -11,12 +11,12 @@ import {
   LOGIN_TTL_MS,
   newLoginState,
   type SignInVerifier,
-} from '../console/oidc.js';
-import { createSession } from '../console/sessions.js';
-import type { Db } from '../db/client.js';
-import { ConsoleAuth, csrfField } from './console-auth.js';
-import { escapeHtml, sendPage } from './html.js';
-import type { Route } from './server.js';
+} from '../../console/oidc.js';
+import { createSession } from '../../console/sessions.js';
+import type { Db } from '../../db/client.js';
+import { escapeHtml, sendPage } from '../html.js';
+import type { Route } from '../server.js';
+import type { ConsoleAuth } from './auth.js';
 
 const LOGIN_COOKIE = 'firewatch_login';
 const LOGIN_PURPOSE = 'console login';
@@ -27,12 +27,12 @@ export interface ConsoleSignIn {
   verify: SignInVerifier;
 }
 
-export interface ConsoleOptions {
+export interface SignInOptions {
   db: Db;
+  auth: ConsoleAuth;
   secret: string;
   publicUrl: string;
-  /** Undefined when SLACK_CLIENT_ID/SLACK_CLIENT_SECRET are unset: no console. */
-  signIn: ConsoleSignIn | undefined;
+  signIn: ConsoleSignIn;
 }
 
 function redirect(res: ServerResponse, status: 302 | 303, location: string, cookies: string[] = []): void {
@@ -43,25 +43,26 @@ function redirect(res: ServerResponse, status: 302 | 303, location: string, cook
 const paragraph = (text: string): string => `<p>${escapeHtml(text)}</p>`;
 const SIGN_IN_AGAIN = '<p><a href="/login">Sign in with Slack</a></p>';
 
-export function consoleRoutes({ db, secret, publicUrl, signIn }: ConsoleOptions): Route[] {
-  if (!signIn) {
-    const notConfigured = (_req: IncomingMessage, res: ServerResponse) =>
-      sendPage(
-        res,
-        404,
-        'Console not configured',
-        '<h1>The console is not configured</h1>\n' +
-          paragraph('Set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (see README.md, "The console") to sign in with Slack here.'),
-      );
-    return [
-      { method: 'GET', path: '/', handler: notConfigured },
-      { method: 'GET', path: '/login', handler: notConfigured },
-      { method: 'GET', path: CALLBACK_PATH, handler: notConfigured },
-      { method: 'POST', path: '/logout', handler: notConfigured },
-    ];
-  }
-  const secure = publicUrl.startsWith('https:');
-  const auth = new ConsoleAuth(db, secret, secure);
+/** The console's routes when it is not configured: each says how to configure it. */
+export function notConfiguredRoutes(): Route[] {
+  const notConfigured = (_req: IncomingMessage, res: ServerResponse) =>
+    sendPage(
+      res,
+      404,
+      'Console not configured',
+      '<h1>The console is not configured</h1>\n' +
+        paragraph('Set SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (see README.md, "The console") to sign in with Slack here.'),
+    );
+  return [
+    { method: 'GET', path: '/', handler: notConfigured },
+    { method: 'GET', path: '/login', handler: notConfigured },
+    { method: 'GET', path: CALLBACK_PATH, handler: notConfigured },
+    { method: 'POST', path: '/logout', handler: notConfigured },
+  ];
+}
+
+export function signInRoutes({ db, auth, secret, publicUrl, signIn }: SignInOptions): Route[] {
+  const secure = auth.secure;
   const redirectUri = `${publicUrl}${CALLBACK_PATH}`;
   const loginCookie = (value: string, maxAge: number) => serializeCookie(LOGIN_COOKIE, value, { path: CALLBACK_PATH, maxAge, secure });
 
@@ -122,24 +123,5 @@ export function consoleRoutes({ db, secret, publicUrl, signIn }: ConsoleOptions)
     },
   };
 
-  const root: Route = {
-    method: 'GET',
-    path: '/',
-    handler: async (req, res) => {
-      const session = await auth.session(req);
-      if (!session) {
-        redirect(res, 302, '/login');
-        return;
-      }
-      sendPage(
-        res,
-        200,
-        'Firewatch',
-        `<h1>Firewatch</h1>\n<p>Signed in as <strong>${escapeHtml(session.name)}</strong></p>\n` +
-          `<form method="post" action="/logout">${csrfField(session)}<button type="submit">Sign out</button></form>`,
-      );
-    },
-  };
-
-  return [login, callback, logout, root];
+  return [login, callback, logout];
 }

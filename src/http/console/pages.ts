@@ -1,0 +1,8 @@
+// Every console page, each section in its own module.
+import type { Route } from '../server.js';
+import type { ConsoleContext } from './context.js';
+import { homePage } from './home.js';
+
+export function consolePages(ctx: ConsoleContext): Route[] {
+  return [...homePage(ctx)];
+}

@@ -2,6 +2,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 import { timestamptz } from './columns.js';
+import type { Matcher } from '../../alerts/matchers.js';
 import { incidents } from './incidents.js';
 
 /**
@@ -48,3 +49,31 @@ export const alerts = pgTable(
 );
 
 export type AlertGroup = typeof alertGroups.$inferSelect;
+
+/**
+ * Silences and maintenance windows made in Slack, through the Alertmanager-shaped API or with a button
+ * (the config's own silences are not rows: they come with the config). Ending one early moves `endsAt`
+ * to the moment it was expired, so "what was silenced when" stays answerable.
+ */
+export const silences = pgTable(
+  'silences',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    matchers: jsonb('matchers').$type<Matcher[]>().notNull(),
+    startsAt: timestamptz('starts_at').notNull(),
+    endsAt: timestamptz('ends_at').notNull(),
+    /** A Slack user id, or what the API was told in `createdBy`. */
+    createdBy: text('created_by').notNull(),
+    comment: text('comment').notNull().default(''),
+    source: text('source').$type<'slack' | 'api' | 'button'>().notNull(),
+    stopPages: boolean('stop_pages').notNull().default(false),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+    /** Set when someone ended it before its time; `endsAt` is then that moment. */
+    expiredBy: text('expired_by'),
+    /** Set once the pipeline has taken in what was still firing when it ended (a sweep, on one replica). */
+    endHandledAt: timestamptz('end_handled_at'),
+  },
+  (t) => [index('silences_ends_idx').on(t.endsAt)],
+);
+
+export type SilenceRow = typeof silences.$inferSelect;

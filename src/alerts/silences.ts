@@ -1,0 +1,58 @@
+// Stored silences: made, listed, expired, and the ones in force, as the rules the pipeline matches with.
+import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.js';
+import { silences, type SilenceRow } from '../db/schema.js';
+import type { Matcher } from './matchers.js';
+import type { SilenceRule } from './silence-match.js';
+
+export interface NewSilence {
+  matchers: Matcher[];
+  startsAt: Date;
+  endsAt: Date;
+  createdBy: string;
+  comment: string;
+  source: SilenceRow['source'];
+  stopPages: boolean;
+}
+
+export async function createSilence(tx: Tx, silence: NewSilence): Promise<SilenceRow> {
+  const [row] = await tx.insert(silences).values(silence).returning();
+  return row!;
+}
+
+export const ruleOf = (row: SilenceRow): SilenceRule => ({
+  id: row.id,
+  matchers: row.matchers,
+  startsAt: row.startsAt,
+  endsAt: row.endsAt,
+  stopPages: row.stopPages,
+});
+
+/** Silences in force at `at`, or starting later (scheduled maintenance windows): everything not yet ended. */
+export async function unendedSilences(tx: Tx, at: Date): Promise<SilenceRow[]> {
+  return tx.select().from(silences).where(gt(silences.endsAt, at)).orderBy(asc(silences.startsAt), asc(silences.id));
+}
+
+/** The stored silences in force at `at`. */
+export async function activeSilences(tx: Tx, at: Date): Promise<SilenceRow[]> {
+  return tx
+    .select()
+    .from(silences)
+    .where(and(lte(silences.startsAt, at), gt(silences.endsAt, at)))
+    .orderBy(asc(silences.startsAt), asc(silences.id));
+}
+
+/**
+ * Ends a silence now, unless it already ended: answers the row as it is after, or undefined when there
+ * is no such silence. Expiring one that has not started moves its start too, so it never begins.
+ */
+export async function expireSilence(tx: Tx, id: number, by: string, at: Date): Promise<SilenceRow | undefined> {
+  const [updated] = await tx
+    .update(silences)
+    .set({ endsAt: at, startsAt: sql`least(${silences.startsAt}, ${at})`, expiredBy: by })
+    .where(and(eq(silences.id, id), gt(silences.endsAt, at)))
+    .returning();
+  if (updated) return updated;
+  const [row] = await tx.select().from(silences).where(eq(silences.id, id));
+  return row;
+}

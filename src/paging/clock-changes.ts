@@ -17,7 +17,7 @@ export interface ClockChange {
 }
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 86_400_000;
 
 /** "1 h", "30 min", "1 h 30 min". */
 function amount(minutes: number): string {
@@ -27,37 +27,39 @@ function amount(minutes: number): string {
 }
 
 /**
- * Every offset change in `zone` within [from, to), in time order. Offsets are compared an hour apart
- * (no zone has changed twice within an hour), and where two differ the minute of the change is found by
- * halving: every offset change so far has fallen on a whole minute.
+ * Every offset change in `zone` within [from, to), in time order. Offsets are compared a day apart, as
+ * schedule.ts does (no zone changes its offset twice in a day, and asking a zone costs an Intl call),
+ * and where two differ the minute of the change is found by halving: every change so far has fallen on
+ * a whole minute.
  */
 export function clockChanges(zone: string, from: Date, to: Date): ClockChange[] {
   const tz = IANAZone.create(zone);
   if (!tz.isValid) throw new RangeError(`invalid time zone "${zone}"`);
-  const fromMs = from.getTime();
   const toMs = to.getTime();
+  const lastMinute = Math.ceil(toMs / MINUTE_MS) * MINUTE_MS;
   const changes: ClockChange[] = [];
-  // The search runs over whole minutes from the one at or after `from`; each step compares t with t + 1 h.
-  let t = Math.ceil(fromMs / MINUTE_MS) * MINUTE_MS;
+  // Whole minutes from the one at or after `from`; each step compares t with a day later (or the end).
+  let t = Math.ceil(from.getTime() / MINUTE_MS) * MINUTE_MS;
   let offset = tz.offset(t);
   while (t < toMs) {
-    const next = Math.min(t + HOUR_MS, Math.ceil(toMs / MINUTE_MS) * MINUTE_MS);
+    const next = Math.min(t + DAY_MS, lastMinute);
     const nextOffset = tz.offset(next);
-    if (nextOffset !== offset) {
-      // The old offset holds at lo, the new at hi.
-      let lo = t;
-      let hi = next;
-      while (hi - lo > MINUTE_MS) {
-        const mid = lo + Math.floor((hi - lo) / MINUTE_MS / 2) * MINUTE_MS;
-        if (tz.offset(mid) === offset) lo = mid;
-        else hi = mid;
-      }
-      if (hi < toMs) changes.push(change(zone, new Date(hi), offset, tz.offset(hi)));
-      offset = tz.offset(hi);
-      t = hi;
+    if (nextOffset === offset) {
+      t = next;
       continue;
     }
-    t = next;
+    // The old offset holds at lo, the new at hi.
+    let lo = t;
+    let hi = next;
+    while (hi - lo > MINUTE_MS) {
+      const mid = lo + Math.floor((hi - lo) / MINUTE_MS / 2) * MINUTE_MS;
+      if (tz.offset(mid) === offset) lo = mid;
+      else hi = mid;
+    }
+    const after = tz.offset(hi);
+    if (hi < toMs) changes.push(change(zone, new Date(hi), offset, after));
+    offset = after;
+    t = hi;
   }
   return changes;
 }

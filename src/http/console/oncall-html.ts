@@ -1,10 +1,9 @@
 // The on-call page as HTML: who is on call now, the signed-in person's calendar link, the choice of
 // schedule and weeks, and each schedule's weeks as tables. Pure: the worked-out schedules in, escaped HTML out.
-import { DateTime } from 'luxon';
 import { clockJump } from '../../paging/clock-changes.js';
 import type { CalendarEntry, CalendarWeek, OnCallNow, ScheduleCalendar, Uncomputable } from '../../paging/oncall-calendar.js';
-import { describeInstant } from '../../paging/schedule-times.js';
 import { escapeHtml } from '../html.js';
+import { localDay, localTime } from './local-time.js';
 
 export const MAX_WEEKS = 8;
 
@@ -23,8 +22,7 @@ export interface OncallPageView {
 
 /** "Sun 2027-03-28 03:00 CEST", in a <time> element a machine can read too. */
 function when(at: Date, zone: string): string {
-  const weekday = DateTime.fromJSDate(at, { zone }).toFormat('ccc');
-  return `<time datetime="${escapeHtml(at.toISOString())}">${escapeHtml(`${weekday} ${describeInstant(at, zone)}`)}</time>`;
+  return `<time datetime="${escapeHtml(at.toISOString())}">${escapeHtml(localTime(at, zone))}</time>`;
 }
 
 const nameOf = (user: string | null, names: Record<string, string>) =>
@@ -77,7 +75,7 @@ function chooser(view: OncallPageView): string {
 function entryRow(entry: CalendarEntry, zone: string, names: Record<string, string>): string {
   if (entry.kind === 'clock') {
     const c = entry.change;
-    const day = DateTime.fromJSDate(c.at, { zone }).toFormat('ccc yyyy-MM-dd');
+    const day = localDay(c.at, zone);
     return (
       `<tr class="clock-change"><td><time datetime="${escapeHtml(c.at.toISOString())}">${escapeHtml(day)}</time></td>` +
       `<td colspan="3"><strong>Daylight saving:</strong> ${escapeHtml(`${c.text}, ${clockJump(c)}`)}</td></tr>`
@@ -90,7 +88,7 @@ function entryRow(entry: CalendarEntry, zone: string, names: Record<string, stri
 }
 
 function weekTable(id: string, week: CalendarWeek, zone: string, names: Record<string, string>): string {
-  const first = DateTime.fromJSDate(week.start, { zone }).toFormat('ccc yyyy-MM-dd');
+  const first = localDay(week.start, zone);
   const rows = week.entries.map((e) => entryRow(e, zone, names)).join('\n');
   return (
     `<table class="oncall-week"><caption>${escapeHtml(id)}: week from ${escapeHtml(first)}</caption>\n` +

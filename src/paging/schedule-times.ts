@@ -33,6 +33,9 @@ function zoneName(at: DateTime): string {
   return name;
 }
 
+/** The zone's short name in force at an instant: "CEST", or "UTC+10:30" where no locale names it. */
+export const zoneNameAt = (at: Date, zone: string): string => zoneName(DateTime.fromMillis(at.getTime(), { zone }));
+
 /** An instant as a person reads it on the schedule's clock: "2026-03-29 03:00 CEST". */
 export function describeInstant(at: Date, zone: string): string {
   const local = DateTime.fromMillis(at.getTime(), { zone });

@@ -168,6 +168,14 @@ export function onCallAt(schedule: ScheduleDef, at: Date): string | null {
 }
 
 /**
+ * The schedule's overrides as instants (those that end after they start), in listed order: where two
+ * overlap the later wins, as it does for `onCallAt`.
+ */
+export function overrideWindows(schedule: ScheduleDef): Array<Shift & { user: string }> {
+  return compile(schedule).overrides.map((o) => ({ user: o.user, start: new Date(o.startMs), end: new Date(o.endMs) }));
+}
+
+/**
  * The moments strictly after `fromMs` at which the on-call user changes, in time order: rotation
  * hand-offs and override starts and ends, except where the same person carries on. Ends when the
  * schedule stops changing: a rotation whose users are all the same person changes hands only at its

@@ -24,6 +24,8 @@ export interface ConsoleContext {
   /** The workspace's team id once known, for "open in Slack" links. */
   teamId: () => string | undefined;
   publicUrl: string;
+  /** The Firewatch secret, for the private links a page hands its signed-in person (calendar feeds). */
+  secret: string;
   logger: Logger;
 }
 

@@ -3,12 +3,12 @@
 import type { ServerResponse } from 'node:http';
 import { defaultSeverity } from '../../config/load.js';
 import type { ConsoleSession } from '../../db/schema.js';
-import { incidentKey } from '../../incidents/queries.js';
 import { MAX_DESCRIPTION, MAX_TITLE, type FieldErrors } from '../../incidents/validate.js';
 import { escapeHtml, messageHtml } from '../html.js';
 import type { Route } from '../server.js';
 import { csrfField } from './auth.js';
 import { signedIn, signedInPost, type ConsoleContext } from './context.js';
+import { incidentPath } from './incidents-list.js';
 import { sendConsolePage } from './layout.js';
 
 /** What the form holds, as typed: shown back as it was when the declaration is refused. */
@@ -123,7 +123,7 @@ export function declarePage(ctx: ConsoleContext): Route[] {
         }
         ctx.declared();
         ctx.delivered();
-        res.writeHead(303, { location: `/incidents/${incidentKey(result.incident.id)}`, 'cache-control': 'no-store' });
+        res.writeHead(303, { location: incidentPath(result.incident.id), 'cache-control': 'no-store' });
         res.end();
       }),
     },

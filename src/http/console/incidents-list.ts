@@ -10,6 +10,11 @@ import { signedIn, slackChannelUrl, viewerOf, type ConsoleContext } from './cont
 import { listQueryString, MAX_QUERY_TEXT, PAGE_SIZE, parseListQuery, type ListForm } from './incident-filters.js';
 import { sendConsolePage } from './layout.js';
 
+const LIST_PATH = '/incidents';
+
+/** Where an incident's console page is; every link to one is built here. */
+export const incidentPath = (id: number): string => `${LIST_PATH}/${incidentKey(id)}`;
+
 /** An instant as the list shows it: UTC to the minute, machine-readable in full. */
 export const utcTime = (at: Date): string =>
   `<time datetime="${at.toISOString()}">${at.toISOString().slice(0, 16).replace('T', ' ')} UTC</time>`;
@@ -66,7 +71,7 @@ function row(ctx: ConsoleContext, incident: Incident, names: Record<string, stri
     : '<span class="muted">no channel yet</span>';
   const marks = `${incident.isPrivate ? ' <span class="badge">private</span>' : ''}${incident.drill ? ' <span class="badge">drill</span>' : ''}`;
   return (
-    `<tr><td><a href="/incidents/${key}">${key}</a></td><td>${escapeHtml(incident.title)}${marks}</td>` +
+    `<tr><td><a href="${incidentPath(incident.id)}">${key}</a></td><td>${escapeHtml(incident.title)}${marks}</td>` +
     `<td>${escapeHtml(incident.severity.toUpperCase())}</td><td>${incident.type ? escapeHtml(incident.type) : '<span class="muted">—</span>'}</td>` +
     `<td>${escapeHtml(statusLabel(incident.status))}</td><td>${lead}</td><td>${utcTime(incident.createdAt)}</td><td>${slack}</td></tr>`
   );

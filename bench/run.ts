@@ -7,7 +7,8 @@
  * (bench/paging.ts), `npm run bench -- coverage` only the coverage diff of 20 schedules (bench/coverage.ts, no
  * database), `npm run bench -- calendar` only the calendar feed over HTTP (bench/calendar.ts), `npm run bench -- api` only
  * the JSON API's list over 10,000 incidents (bench/api.ts), `npm run bench -- oncall` only the console's on-call page
- * over 10 schedules (bench/oncall.ts); each rewrites
+ * over 10 schedules (bench/oncall.ts), `npm run bench -- console` only the console's pages over 10,000 incidents
+ * (bench/console.ts); each rewrites
  * only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -28,6 +29,7 @@ import { percentile, serverBenchmarks, type Row } from './server.js';
 import { calendarBenchmarks } from './calendar.js';
 import { apiBenchmarks } from './api.js';
 import { oncallBenchmarks } from './oncall.js';
+import { incidentListBenchmarks, startConsoleBench } from './console.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
@@ -174,6 +176,20 @@ async function oncallOnly(database: Database): Promise<string> {
   const load = os.loadavg()[0]!.toFixed(1);
   await oncallBenchmarks(database, rows);
   return `${ONCALL_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- oncall\`, Postgres, Firewatch in the benchmark's process, one signed-in request at a time on loopback, load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
+}
+
+const CONSOLE_HEADING = '## Console';
+
+async function consoleOnly(database: Database): Promise<string> {
+  const rows: Row[] = [];
+  const load = os.loadavg()[0]!.toFixed(1);
+  const bench = await startConsoleBench(database);
+  try {
+    await incidentListBenchmarks(bench, rows);
+  } finally {
+    await bench.stop();
+  }
+  return `${CONSOLE_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- console\`, Postgres, Firewatch in the benchmark's process, a signed-in console session, one request at a time on loopback, server time (request headers read to response finished), load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
 }
 
 async function calendarOnly(database: Database): Promise<string> {
@@ -463,6 +479,7 @@ const alone: Record<string, () => Promise<void>> = {
   calendar: () => sectionOnly(CALENDAR_HEADING, calendarOnly),
   api: () => sectionOnly(API_HEADING, apiOnly),
   oncall: () => sectionOnly(ONCALL_HEADING, oncallOnly),
+  console: () => sectionOnly(CONSOLE_HEADING, consoleOnly),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

@@ -17,7 +17,7 @@ export function createMetrics(db: Db) {
     registry,
     declares: new Counter({
       name: 'firewatch_declares_total',
-      help: 'Incidents declared or opened, by source (slack or an integration id)',
+      help: 'Incidents declared or opened, by source (slack, api, console, or an integration id)',
       labelNames: ['source'],
       registers: [registry],
     }),

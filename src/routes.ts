@@ -68,6 +68,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
             publicUrl: env.PUBLIC_URL,
             declarer: services.declarer,
             delivered: () => outbox.wake(),
+            declared: () => metrics.declares.inc({ source: 'console' }),
             names: (ids) => users.namesOf(ids),
             teamId: () => identity.peek()?.teamId,
             logger,

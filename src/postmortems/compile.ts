@@ -167,8 +167,8 @@ function resolution(input: PostmortemInput, events: readonly MetricEvent[]): str
 function detection(input: PostmortemInput, events: readonly MetricEvent[]): string {
   const { incident, names } = input;
   const opened =
-    incident.source === 'slack'
-      ? `- Declared by ${person(incident.declaredBy, names)} in Slack at ${stamp(incident.createdAt)} UTC.`
+    incident.source === 'slack' || incident.source === 'console'
+      ? `- Declared by ${person(incident.declaredBy, names)} in ${incident.source === 'slack' ? 'Slack' : 'the console'} at ${stamp(incident.createdAt)} UTC.`
       : `- Opened from an alert (${escapeInline(incident.source)}) at ${stamp(incident.createdAt)} UTC.`;
   const page = events.flatMap((e) => {
     const known = parseEvent(e);

@@ -6,6 +6,8 @@ import { ofRealIncident, realIncidents } from '../incidents/drills.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { computeInsights, type Insights } from './insights.js';
 
+/** Sources of incidents people declared; any other source is the alert integration that opened it. */
+const DECLARED_BY_HAND: readonly string[] = ['slack', 'console', 'api'];
 export const INSIGHTS_JOB = 'insights';
 /** The scheduled report is the same as `/incident insights` with no period given. */
 export const DEFAULT_INSIGHT_DAYS = 30;
@@ -35,7 +37,11 @@ export async function insightsFor(tx: Tx, config: Config, days: number, now = ne
     .where(ofRealIncident(followups.incidentId));
   return computeInsights(
     // Private incidents count, but their titles say nothing to people outside them.
-    rows.map(({ isPrivate, ...r }) => ({ ...r, title: isPrivate ? '' : r.title, alertGroup: r.source === 'slack' ? null : r.source })),
+    rows.map(({ isPrivate, ...r }) => ({
+      ...r,
+      title: isPrivate ? '' : r.title,
+      alertGroup: DECLARED_BY_HAND.includes(r.source) ? null : r.source,
+    })),
     items,
     { days, now, severities: config.severities.map((s) => s.id) },
   );

@@ -19,6 +19,8 @@ export interface ConsoleContext {
   declarer: Declarer;
   /** Wakes the outbox after a commit that enqueued Slack effects. */
   delivered: () => void;
+  /** Counts a declaration made from the console. */
+  declared: () => void;
   /** Display names for the people pages mention. */
   names: NamesOf;
   /** The workspace's team id once known, for "open in Slack" links. */

@@ -1,9 +1,10 @@
 // Every console page, each section in its own module.
 import type { Route } from '../server.js';
 import type { ConsoleContext } from './context.js';
-import { homePage } from './home.js';
+import { declarePage } from './incident-declare.js';
+import { incidentsListPage } from './incidents-list.js';
 import { oncallPage } from './oncall-page.js';
 
 export function consolePages(ctx: ConsoleContext): Route[] {
-  return [...homePage(ctx), ...oncallPage(ctx)];
+  return [...incidentsListPage(ctx), ...declarePage(ctx), ...oncallPage(ctx)];
 }

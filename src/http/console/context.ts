@@ -6,6 +6,7 @@ import type { Db } from '../../db/client.js';
 import type { ConsoleSession } from '../../db/schema.js';
 import { personViewer, type Viewer } from '../../incidents/access.js';
 import type { Logger } from '../../logger.js';
+import type { TimelineFeed } from '../../timeline/feed.js';
 import type { Declarer } from '../../workflow/declare.js';
 import type { NamesOf } from '../html.js';
 import type { RouteHandler } from '../server.js';
@@ -25,6 +26,8 @@ export interface ConsoleContext {
   teamId: () => string | undefined;
   publicUrl: string;
   logger: Logger;
+  /** New timeline events as they commit, from any process, for live pages. */
+  timeline: TimelineFeed;
 }
 
 export const viewerOf = (session: ConsoleSession): Viewer => personViewer(session.userId);

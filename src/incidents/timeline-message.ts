@@ -38,7 +38,7 @@ function attempt(d: TimelineData<'page_attempt'>): Message {
 const who = (actor: string | null): Part => (actor ? person(actor) : 'Firewatch');
 
 /** What happened, in one message; a kind this code cannot read still says that something happened. */
-export function timelineMessage(row: EventRow): Message {
+export function eventMessage(row: EventRow): Message {
   const event = parseEvent(row);
   const by = who(row.actor);
   if (!event) return msg`${by}: ${row.kind.replace(/_/g, ' ')}`;

@@ -182,30 +182,33 @@ describe('the console incident page', () => {
 });
 
 // Replicas share one database only on Postgres; PGlite is one process's embedded database.
-describe.runIf(process.env.DATABASE_URL)('the live timeline across two app processes on one Postgres', () => {
-  it('shows on app B’s stream a change made through app A', async () => {
-    const { openDatabase } = await import('../../src/db/client.js');
-    const { startApp, testConfig } = await import('../support/app.js');
-    const { consoleEnv } = await import('../support/console.js');
-    // App B has a database connection of its own: only the database's notifications can tell it.
-    const own = await openDatabase({ url: fw.database.url, dataDir: '' });
-    const b = await startApp(fw.slack, own, testConfig({}), await consoleEnv(fw.slack));
-    try {
-      const { id } = await fw.declare('Across replicas');
-      const alice = await visitAs(fw.slack, b.url, 'U0ALICE');
-      const live = await openEventStream(`${b.url}/incidents/INC-${id}/events`, alice.cookies, {
-        lastEventId: String(Math.max(...(await fw.events(id)).map((e) => e.id))),
-      });
+describe.runIf(process.env.DATABASE_URL)(
+  'the live timeline across two apps on one Postgres (skipped on PGlite: one process owns its database)',
+  () => {
+    it('shows on app B’s stream a change made through app A', async () => {
+      const { openDatabase } = await import('../../src/db/client.js');
+      const { startApp, testConfig } = await import('../support/app.js');
+      const { consoleEnv } = await import('../support/console.js');
+      // App B has a database connection of its own: only the database's notifications can tell it.
+      const own = await openDatabase({ url: fw.database.url, dataDir: '' });
+      const b = await startApp(fw.slack, own, testConfig({}), await consoleEnv(fw.slack));
       try {
-        await fw.run('update Made on app A', { incident: id });
-        const event = await live.next((e) => e.data.includes('Made on app A'), 2_000 + 3_000);
-        expect(event.event).toBe('timeline');
+        const { id } = await fw.declare('Across replicas');
+        const alice = await visitAs(fw.slack, b.url, 'U0ALICE');
+        const live = await openEventStream(`${b.url}/incidents/INC-${id}/events`, alice.cookies, {
+          lastEventId: String(Math.max(...(await fw.events(id)).map((e) => e.id))),
+        });
+        try {
+          await fw.run('update Made on app A', { incident: id });
+          const event = await live.next((e) => e.data.includes('Made on app A'), 2_000 + 3_000);
+          expect(event.event).toBe('timeline');
+        } finally {
+          live.close();
+        }
       } finally {
-        live.close();
+        await b.stop();
+        await own.close();
       }
-    } finally {
-      await b.stop();
-      await own.close();
-    }
-  });
-});
+    });
+  },
+);

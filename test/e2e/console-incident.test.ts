@@ -181,6 +181,20 @@ describe('the console incident page', () => {
   });
 });
 
+describe('stopping the app', () => {
+  it('ends the open live timelines, so stopping does not wait on them', async () => {
+    const { startApp, testConfig } = await import('../support/app.js');
+    const { consoleEnv } = await import('../support/console.js');
+    const { id } = await fw.declare('Stopping with a page open');
+    const other = await startApp(fw.slack, fw.database.database, testConfig({}), await consoleEnv(fw.slack));
+    const alice = await visitAs(fw.slack, other.url, 'U0ALICE');
+    const live = await openEventStream(`${other.url}/incidents/INC-${id}/events`, alice.cookies);
+    await live.next((e) => e.event === 'timeline');
+    await other.stop();
+    await live.ended;
+  });
+});
+
 // Replicas share one database only on Postgres; PGlite is one process's embedded database.
 describe.runIf(process.env.DATABASE_URL)(
   'the live timeline across two apps on one Postgres (skipped on PGlite: one process owns its database)',

@@ -16,6 +16,8 @@ export interface EventStream {
   next(match: (event: StreamEvent) => boolean, timeoutMs?: number): Promise<StreamEvent>;
   /** Comments (heartbeats) seen so far. */
   comments: string[];
+  /** Settles once the server has ended the stream (or close() aborted it). */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -71,8 +73,8 @@ export async function openEventStream(
       for (const wake of waiters) wake();
     }
   })();
-  void reading;
   return {
+    ended: reading,
     status: res.status,
     contentType: res.headers.get('content-type') ?? '',
     events,

@@ -8,7 +8,8 @@
  * database), `npm run bench -- calendar` only the calendar feed over HTTP (bench/calendar.ts), `npm run bench -- api` only
  * the JSON API's list over 10,000 incidents (bench/api.ts), `npm run bench -- oncall` only the console's on-call page
  * over 10 schedules (bench/oncall.ts), `npm run bench -- console` only the console's pages over 10,000 incidents
- * (bench/console.ts); each rewrites
+ * (bench/console.ts), `npm run bench -- incident-page` only the console's incident page with 5,000 events
+ * and its live timeline's fan-out to 200 streams (bench/incident-page.ts); each rewrites
  * only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -30,6 +31,7 @@ import { calendarBenchmarks } from './calendar.js';
 import { apiBenchmarks } from './api.js';
 import { oncallBenchmarks } from './oncall.js';
 import { incidentListBenchmarks, startConsoleBench } from './console.js';
+import { incidentPageBenchmarks } from './incident-page.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
@@ -190,6 +192,15 @@ async function consoleOnly(database: Database): Promise<string> {
     await bench.stop();
   }
   return `${CONSOLE_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- console\`, Postgres, Firewatch in the benchmark's process, a signed-in console session, one request at a time on loopback, server time (request headers read to response finished), load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
+}
+
+const INCIDENT_PAGE_HEADING = '## Console incident page';
+
+async function incidentPageOnly(database: Database): Promise<string> {
+  const rows: Row[] = [];
+  const load = os.loadavg()[0]!.toFixed(1);
+  await incidentPageBenchmarks(database, rows);
+  return `${INCIDENT_PAGE_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- incident-page\`, Postgres, Firewatch in the benchmark's process, pages fetched one at a time on loopback (so times include the client), load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
 }
 
 async function calendarOnly(database: Database): Promise<string> {
@@ -480,6 +491,7 @@ const alone: Record<string, () => Promise<void>> = {
   api: () => sectionOnly(API_HEADING, apiOnly),
   oncall: () => sectionOnly(ONCALL_HEADING, oncallOnly),
   console: () => sectionOnly(CONSOLE_HEADING, consoleOnly),
+  'incident-page': () => sectionOnly(INCIDENT_PAGE_HEADING, incidentPageOnly),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

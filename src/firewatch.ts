@@ -35,6 +35,7 @@ import { BotIdentityCache } from './slack/identity.js';
 import { InstallCheck } from './slack/install-check.js';
 import type { Services } from './slack/services.js';
 import { UserNames } from './slack/users.js';
+import { TimelineFeed } from './timeline/feed.js';
 
 export class StartupError extends Error {}
 
@@ -188,6 +189,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
   const database = options.database ?? (await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR }));
   const ownsDatabase = !options.database;
   let server: Server | undefined;
+  let timeline: TimelineFeed | undefined;
   try {
     await database.migrate();
     const { services, slack, foreground, install, senders, identity } = await wire(options, database);
@@ -203,8 +205,10 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
     });
 
     let stopping = false;
+    timeline = new TimelineFeed(database, logger);
+    await timeline.start();
     server = createHttpServer(
-      firewatchRoutes({ env, database, services, slack, foreground, install, identity, stopping: () => stopping }),
+      firewatchRoutes({ env, database, services, slack, foreground, install, identity, stopping: () => stopping, timeline }),
       logger,
     );
     const port = await listen(server, env.PORT);
@@ -224,6 +228,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
         : undefined;
 
     const running = server;
+    const feed = timeline;
     return {
       port,
       url: `http://127.0.0.1:${port}`,
@@ -233,6 +238,8 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       async stop() {
         stopping = true;
         watcher?.close();
+        // Live timelines are open responses: they end first, or the server would wait for them.
+        await feed.stop();
         await new Promise<void>((resolve) => {
           running.close(() => resolve());
           running.closeIdleConnections();
@@ -245,6 +252,7 @@ export async function startFirewatch(options: FirewatchOptions): Promise<Firewat
       },
     };
   } catch (err) {
+    await timeline?.stop();
     server?.close();
     if (ownsDatabase) await database.close().catch(() => {});
     throw err;

@@ -17,6 +17,7 @@ import type { SlackApp } from './slack/app.js';
 import type { BotIdentityCache } from './slack/identity.js';
 import type { InstallCheck } from './slack/install-check.js';
 import type { Services } from './slack/services.js';
+import type { TimelineFeed } from './timeline/feed.js';
 import { slackSignIn } from './slack/sign-in.js';
 import { UserNames } from './slack/users.js';
 
@@ -32,10 +33,22 @@ export interface RouteContext {
   identity: BotIdentityCache;
   /** True once stop() has begun, so /healthz turns away traffic before the server closes. */
   stopping: () => boolean;
+  /** The process's one listener for new timeline events, which the console's live pages watch. */
+  timeline: TimelineFeed;
 }
 
 /** Every HTTP route Firewatch answers. */
-export function firewatchRoutes({ env, database, services, slack, foreground, install, identity, stopping }: RouteContext): Route[] {
+export function firewatchRoutes({
+  env,
+  database,
+  services,
+  slack,
+  foreground,
+  install,
+  identity,
+  stopping,
+  timeline,
+}: RouteContext): Route[] {
   const { db, config, logger, metrics, outbox, client, secret } = services;
   const users = new UserNames(client);
   // One console sign-in for its pages, the JSON API and a non-public status page; none without a Slack client.
@@ -72,6 +85,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
             names: (ids) => users.namesOf(ids),
             teamId: () => identity.peek()?.teamId,
             logger,
+            timeline,
             signIn: {
               authorizeUrl: env.SLACK_AUTHORIZE_URL,
               clientId: env.SLACK_CLIENT_ID,

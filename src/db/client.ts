@@ -30,6 +30,12 @@ export interface Database {
   /** Throws when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Calls `onPayload` with each NOTIFY on `channel`, from any process, and `onListening` each time the
+   * listener is (re)connected (notifications sent while it was away are lost: catch up then). Answers the
+   * function that stops listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onListening: () => void): Promise<() => Promise<void>>;
 }
 
 export interface DatabaseOptions {
@@ -145,6 +151,10 @@ function openPostgres(url: string, max: number): Database {
     async close() {
       await client.end({ timeout: 5 });
     },
+    async listen(channel, onPayload, onListening) {
+      const { unlisten } = await client.listen(channel, onPayload, onListening);
+      return unlisten;
+    },
   };
 }
 
@@ -163,6 +173,13 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     async close() {
       if (!client.closed) await client.close();
+    },
+    async listen(channel, onPayload, onListening) {
+      const unlisten = await client.listen(channel, onPayload);
+      onListening();
+      return async () => {
+        if (!client.closed) await unlisten();
+      };
     },
   };
 }

@@ -17,6 +17,11 @@ export function dueAtEndOf(date: string): Date {
   return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000);
 }
 
+/** A due date is stored as the end of its day; people name the day. */
+export function dueDay(dueAt: Date): string {
+  return new Date(dueAt.getTime() - 1).toISOString().slice(0, 10);
+}
+
 export async function addFollowup(
   db: Db,
   request: { incidentId: number; actor: string; text: string; owner: string | undefined; due?: string | undefined },

@@ -6,6 +6,7 @@ import type { Db } from '../../db/client.js';
 import type { ConsoleSession } from '../../db/schema.js';
 import { personViewer, type Viewer } from '../../incidents/access.js';
 import type { Logger } from '../../logger.js';
+import type { TimelineFeed } from '../../timeline/feed.js';
 import type { Declarer } from '../../workflow/declare.js';
 import type { NamesOf } from '../html.js';
 import type { RouteHandler } from '../server.js';
@@ -29,6 +30,8 @@ export interface ConsoleContext {
   /** The Firewatch secret, for the private links a page hands its signed-in person (calendar feeds). */
   secret: string;
   logger: Logger;
+  /** New timeline events as they commit, from any process, for live pages. */
+  timeline: TimelineFeed;
 }
 
 export const viewerOf = (session: ConsoleSession): Viewer => personViewer(session.userId);

@@ -2,9 +2,10 @@
 import type { Route } from '../server.js';
 import type { ConsoleContext } from './context.js';
 import { declarePage } from './incident-declare.js';
+import { incidentPage } from './incident-page.js';
 import { incidentsListPage } from './incidents-list.js';
 import { oncallPage } from './oncall-page.js';
 
 export function consolePages(ctx: ConsoleContext): Route[] {
-  return [...incidentsListPage(ctx), ...declarePage(ctx), ...oncallPage(ctx)];
+  return [...incidentsListPage(ctx), ...declarePage(ctx), ...incidentPage(ctx), ...oncallPage(ctx)];
 }

@@ -3,6 +3,7 @@ import type { Followup, Incident } from '../../db/schema.js';
 import { incidentKey } from '../../incidents/queries.js';
 import { statusLabel } from '../../incidents/status.js';
 import { channelLink, escapeMrkdwn, mention, truncate } from './text.js';
+import { dueDay } from '../../incidents/followups.js';
 
 export const FOLLOWUP_DONE_ACTION = 'followup_done';
 
@@ -88,11 +89,6 @@ export function followupListMessage(incident: Incident, items: Followup[]): { te
   }
   const open = items.filter((i) => !i.doneAt).length;
   return { text: `${items.length} follow-ups on ${key}, ${open} open`, blocks };
-}
-
-/** A due date is stored as the end of its day; people name the day. */
-export function dueDay(dueAt: Date): string {
-  return new Date(dueAt.getTime() - 1).toISOString().slice(0, 10);
 }
 
 /** The one DM an owner gets when their follow-up's due date passed. */

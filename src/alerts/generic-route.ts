@@ -40,7 +40,11 @@ export function genericRoute({ config, reject, tookBudget, ingest }: GenericDeps
         json(res, body.status, { status: 'error', error: body.message });
         return;
       }
-      const mapped = mapGeneric(body.value, { fields: integration.fields, resolvedWhen: integration.resolved_when ?? ['resolved'] }, new Date());
+      const mapped = mapGeneric(
+        body.value,
+        { fields: integration.fields, resolvedWhen: integration.resolved_when ?? ['resolved'] },
+        new Date(),
+      );
       if (!mapped.ok) {
         reject(integration.id, 'invalid');
         json(res, 400, { status: 'error', error: mapped.errors.join('; '), errors: mapped.errors });

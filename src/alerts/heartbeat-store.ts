@@ -12,7 +12,10 @@ export async function recordBeat(db: Db, config: Config, heartbeat: Heartbeat, a
   return db.transaction(async (tx) => {
     await tx.insert(heartbeatsState).values({ id: heartbeat.id, firstSeenAt: at }).onConflictDoNothing();
     const [row] = await tx.select().from(heartbeatsState).where(eq(heartbeatsState.id, heartbeat.id)).for('update');
-    await tx.update(heartbeatsState).set({ lastBeatAt: at, missedSince: null, alertOpen: false }).where(eq(heartbeatsState.id, heartbeat.id));
+    await tx
+      .update(heartbeatsState)
+      .set({ lastBeatAt: at, missedSince: null, alertOpen: false })
+      .where(eq(heartbeatsState.id, heartbeat.id));
     if (!row?.alertOpen) return null;
     return ingestAlerts(tx, config, heartbeatIntegration(heartbeat), beatBatch(heartbeat, at));
   });

@@ -33,4 +33,3 @@ export function bearer(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   return typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
 }
-

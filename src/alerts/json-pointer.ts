@@ -5,7 +5,8 @@ export type Pointer = readonly string[];
 
 export type ParsedPointer = { ok: true; tokens: Pointer } | { ok: false; message: string };
 
-export const POINTER_HINT = 'a JSON pointer (RFC 6901) such as /title or /data/issue/id: "" or "/" followed by keys, "~1" for "/" and "~0" for "~"';
+export const POINTER_HINT =
+  'a JSON pointer (RFC 6901) such as /title or /data/issue/id: "" or "/" followed by keys, "~1" for "/" and "~0" for "~"';
 
 /** The reference tokens of a pointer, or why it is not one. */
 export function parsePointer(text: string): ParsedPointer {
@@ -15,7 +16,13 @@ export function parsePointer(text: string): ParsedPointer {
   const badEscape = /~(?![01])/.exec(text);
   if (badEscape) return { ok: false, message: `"${text}" has a "~" at character ${badEscape.index + 1} not followed by 0 or 1` };
   // ~1 first, then ~0, so "~01" becomes "~1" and not "/" (section 4).
-  return { ok: true, tokens: text.slice(1).split('/').map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~')) };
+  return {
+    ok: true,
+    tokens: text
+      .slice(1)
+      .split('/')
+      .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~')),
+  };
 }
 
 /** The pointer text of reference tokens, the inverse of parsePointer. */

@@ -72,12 +72,16 @@ describe('JSON pointers (RFC 6901)', () => {
 
   it('formats what it parses and parses what it formats, and the pointer of a key path reaches its value', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: fc.constantFrom('a', '/', '~', '0', '1', ' ', 'é') }), { maxLength: 5 }), fc.jsonValue(), (tokens, leaf) => {
-        const pointer = formatPointer(tokens);
-        expect(parsePointer(pointer)).toEqual({ ok: true, tokens });
-        const document = tokens.reduceRight<unknown>((inner, key) => ({ [key]: inner, other: 1 }), leaf);
-        expect(resolvePointer(document, tokens)).toEqual({ found: true, value: leaf });
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: fc.constantFrom('a', '/', '~', '0', '1', ' ', 'é') }), { maxLength: 5 }),
+        fc.jsonValue(),
+        (tokens, leaf) => {
+          const pointer = formatPointer(tokens);
+          expect(parsePointer(pointer)).toEqual({ ok: true, tokens });
+          const document = tokens.reduceRight<unknown>((inner, key) => ({ [key]: inner, other: 1 }), leaf);
+          expect(resolvePointer(document, tokens)).toEqual({ found: true, value: leaf });
+        },
+      ),
     );
   });
 });

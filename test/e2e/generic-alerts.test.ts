@@ -26,7 +26,13 @@ const CONFIG = {
       resolved_when: ['Recovered'],
       severity_map: { p1: 'sev1' },
     },
-    { id: 'script', type: 'generic', token: TOKENS.script, fields: { title: '/title', group: '/check', status: '/status' }, resolved_when: 'ok' },
+    {
+      id: 'script',
+      type: 'generic',
+      token: TOKENS.script,
+      fields: { title: '/title', group: '/check', status: '/status' },
+      resolved_when: 'ok',
+    },
   ],
 };
 
@@ -38,7 +44,11 @@ interface Reply {
   headers: Headers;
 }
 
-async function send(integration: string, body: unknown, token: string | null = (TOKENS as Record<string, string>)[integration] ?? null): Promise<Reply> {
+async function send(
+  integration: string,
+  body: unknown,
+  token: string | null = (TOKENS as Record<string, string>)[integration] ?? null,
+): Promise<Reply> {
   const res = await fetch(`${fw.app.url}/webhooks/generic/${integration}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
@@ -60,7 +70,9 @@ async function incident(id: number) {
 }
 
 async function kinds(id: number): Promise<string[]> {
-  return (await fw.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id)).orderBy(asc(timelineEvents.id))).map((e) => e.kind);
+  return (await fw.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, id)).orderBy(asc(timelineEvents.id))).map(
+    (e) => e.kind,
+  );
 }
 
 /** Accepts a triage incident with its summary's Accept button, so auto_resolve may resolve it. */
@@ -97,7 +109,10 @@ describe('generic JSON integrations', () => {
     expect(opened.json).toMatchObject({ status: 'success', opened: 1, changed: 1 });
     const id = incidentOf(opened);
     expect(await incident(id)).toMatchObject({ title: issue.title, severity: 'sev2', status: 'triage', source: 'sentry' });
-    const [group] = await fw.db.select().from(alertGroups).where(and(eq(alertGroups.integrationId, 'sentry'), eq(alertGroups.groupKey, fingerprint)));
+    const [group] = await fw.db
+      .select()
+      .from(alertGroups)
+      .where(and(eq(alertGroups.integrationId, 'sentry'), eq(alertGroups.groupKey, fingerprint)));
     const [alert] = await fw.db.select().from(alerts).where(eq(alerts.groupId, group!.id));
     expect(alert).toMatchObject({ status: 'firing', labels: { environment: 'production', release: 'payments@1.4.2' }, link: issue.url });
 
@@ -153,7 +168,10 @@ describe('generic JSON integrations', () => {
     const mistyped = await send('sentry', { title: 'x', fingerprint: unique('x'), status: 'unresolved', tags: 'env:prod' });
     expect(mistyped.status).toBe(400);
     expect(mistyped.json.error).toBe('field labels: /tags is a string, expected an object of values or a list of [key, value] pairs');
-    const listed = await send('script', [{ title: 't', check: 'c', status: 'firing' }, { title: 't', status: 'firing' }]);
+    const listed = await send('script', [
+      { title: 't', check: 'c', status: 'firing' },
+      { title: 't', status: 'firing' },
+    ]);
     expect(listed.json.error).toBe('[1] field group: /check is missing from the payload');
     expect((await send('script', '{"title": ')).json.error).toBe('body is not valid JSON');
   });

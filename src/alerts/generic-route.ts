@@ -4,7 +4,7 @@ import { sameSecret } from '../http/secrets.js';
 import type { Route } from '../http/server.js';
 import { incidentKey } from '../incidents/queries.js';
 import { mapGeneric } from './generic.js';
-import { bearer, json, readJson } from './http-io.js';
+import { bearer, json, queryToken, readJson } from './http-io.js';
 import type { IngestResult, Integration } from './ingest.js';
 import type { NormalizedBatch } from './payloads.js';
 
@@ -28,10 +28,15 @@ export function genericRoute({ config, reject, tookBudget, ingest }: GenericDeps
         json(res, 404, { status: 'error', error: `no generic integration "${id}" is configured` });
         return;
       }
-      const token = bearer(req);
+      const token = bearer(req) ?? queryToken(req);
       if (!token || !integration.token || !sameSecret(token, integration.token)) {
         reject(integration.id, 'unauthorized');
-        json(res, 401, { status: 'error', error: 'missing or wrong bearer token' }, { 'www-authenticate': 'Bearer' });
+        json(
+          res,
+          401,
+          { status: 'error', error: 'missing or wrong token (Authorization: Bearer <token>, or ?token=<token>)' },
+          { 'www-authenticate': 'Bearer' },
+        );
         return;
       }
       const body = await readJson(req);

@@ -33,3 +33,8 @@ export function bearer(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   return typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
 }
+
+/** The `token` query parameter, for senders that cannot set headers (Sentry's webhooks). */
+export function queryToken(req: IncomingMessage): string | undefined {
+  return new URL(req.url ?? '/', 'http://firewatch.invalid').searchParams.get('token') ?? undefined;
+}

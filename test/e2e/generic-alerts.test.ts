@@ -183,6 +183,17 @@ describe('generic JSON integrations', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('www-authenticate')).toBe('Bearer');
     expect((await send('nope', body, TOKENS.script)).status).toBe(404);
+    // Senders that cannot set headers (Sentry) put the token in the URL.
+    const inUrl = await fetch(`${fw.app.url}/webhooks/generic/script?token=${TOKENS.script}`, {
+      method: 'POST',
+      body: JSON.stringify({ ...body, status: 'ok' }),
+    });
+    expect(inUrl.status).toBe(202);
+    const wrongInUrl = await fetch(`${fw.app.url}/webhooks/generic/script?token=${TOKENS.sentry}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    expect(wrongInUrl.status).toBe(401);
     expect((await send('script', { ...body, pad: 'x'.repeat(1024 * 1024) })).status).toBe(413);
     expect(await fw.db.select().from(alertGroups).where(eq(alertGroups.groupKey, body.check))).toEqual([]);
   });

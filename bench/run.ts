@@ -6,7 +6,8 @@
  * (bench/storm.ts, minutes long), `npm run bench -- paging` only the 1,000 pages that wake people
  * (bench/paging.ts), `npm run bench -- coverage` only the coverage diff of 20 schedules (bench/coverage.ts, no
  * database), `npm run bench -- calendar` only the calendar feed over HTTP (bench/calendar.ts), `npm run bench -- api` only
- * the JSON API's list over 10,000 incidents (bench/api.ts); each rewrites
+ * the JSON API's list over 10,000 incidents (bench/api.ts), `npm run bench -- generic` only the mapping of generic JSON
+ * bodies by JSON pointers (bench/generic.ts, no database); each rewrites
  * only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -29,6 +30,7 @@ import { apiBenchmarks } from './api.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
+import { GENERIC_HEADING, genericBenchmarks } from './generic.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -149,6 +151,11 @@ function coverageSection(when: string): string {
 function writeSection(heading: string, section: string): void {
   console.log(section);
   writeFileSync(RESULTS, withSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', heading, section));
+}
+
+function genericSection(when: string): string {
+  const { rows, notes } = genericBenchmarks();
+  return `${GENERIC_HEADING}\n\n${when}, \`npm run bench -- generic\`, in-process, no database.\n\n${tableOf(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 }
 
 function calendarSection(rows: Row[], when: string): string {
@@ -440,6 +447,7 @@ async function main(): Promise<void> {
   let results = `# Benchmark results\n\n${when}, ${db}, Slack emulator on loopback.\n\n${table}\n`;
   if (paging.length) results = withSection(results, PAGING_HEADING, pagingSection(paging, when));
   results = withSection(results, COVERAGE_HEADING, coverageSection(when));
+  results = withSection(results, GENERIC_HEADING, genericSection(when));
   if (calendar.length) results = withSection(results, CALENDAR_HEADING, calendarSection(calendar, when));
   writeFileSync(RESULTS, storm ? withSection(results, STORM_HEADING, stormSection(storm, when)) : results);
 }
@@ -451,6 +459,7 @@ const alone: Record<string, () => Promise<void>> = {
   coverage: async () => writeSection(COVERAGE_HEADING, coverageSection(new Date().toISOString())),
   calendar: () => sectionOnly(CALENDAR_HEADING, calendarOnly),
   api: () => sectionOnly(API_HEADING, apiOnly),
+  generic: async () => writeSection(GENERIC_HEADING, genericSection(new Date().toISOString())),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

@@ -24,8 +24,15 @@ function kindOf(value: unknown): string {
 
 class Refused extends Error {}
 
+// Every alert of a body is read with the same few pointers.
+const parsedPointers = new Map<string, ReturnType<typeof parsePointer>>();
+
 function lookup(alert: unknown, field: Field, pointer: string): { found: true; value: unknown } | { found: false } {
-  const parsed = parsePointer(pointer);
+  let parsed = parsedPointers.get(pointer);
+  if (!parsed) {
+    parsed = parsePointer(pointer);
+    parsedPointers.set(pointer, parsed);
+  }
   // The config was validated at start-up: an unparsable pointer cannot reach here.
   if (!parsed.ok) throw new Refused(`field ${field}: ${parsed.message}`);
   return resolvePointer(alert, parsed.tokens);
@@ -123,7 +130,9 @@ export function mapGeneric(body: unknown, mapping: GenericMapping, now: Date): M
   list.forEach((alert, i) => {
     try {
       const mapped = mapOne(alert, mapping, now);
-      groups.set(mapped.groupKey, [...(groups.get(mapped.groupKey) ?? []), mapped.alert]);
+      const group = groups.get(mapped.groupKey);
+      if (group) group.push(mapped.alert);
+      else groups.set(mapped.groupKey, [mapped.alert]);
     } catch (err) {
       if (!(err instanceof Refused)) throw err;
       errors.push(Array.isArray(body) ? `[${i}] ${err.message}` : err.message);

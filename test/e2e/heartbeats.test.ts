@@ -51,7 +51,7 @@ describe('heartbeats', () => {
   });
 
   it('answers 401 to a missing or wrong token and records nothing, 404 to an unknown heartbeat', async () => {
-    await beat('guarded');
+    expect((await beat('guarded')).status).toBe(202);
     const before = (await state('guarded'))!.lastBeatAt;
     const wrong = await beat('guarded', 'not-the-token-0123456789');
     expect(wrong.status).toBe(401);

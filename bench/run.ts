@@ -9,7 +9,8 @@
  * the JSON API's list over 10,000 incidents (bench/api.ts), `npm run bench -- oncall` only the console's on-call page
  * over 10 schedules (bench/oncall.ts), `npm run bench -- console` only the console's pages over 10,000 incidents
  * (bench/console.ts), `npm run bench -- incident-page` only the console's incident page with 5,000 events
- * and its live timeline's fan-out to 200 streams (bench/incident-page.ts); each rewrites
+ * and its live timeline's fan-out to 200 streams (bench/incident-page.ts), `npm run bench -- generic` only the mapping of generic JSON
+ * bodies by JSON pointers (bench/generic.ts, no database); each rewrites
  * only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -35,6 +36,7 @@ import { incidentPageBenchmarks } from './incident-page.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
+import { GENERIC_HEADING, genericBenchmarks } from './generic.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -155,6 +157,11 @@ function coverageSection(when: string): string {
 function writeSection(heading: string, section: string): void {
   console.log(section);
   writeFileSync(RESULTS, withSection(existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '# Benchmark results\n', heading, section));
+}
+
+function genericSection(when: string): string {
+  const { rows, notes } = genericBenchmarks();
+  return `${GENERIC_HEADING}\n\n${when}, \`npm run bench -- generic\`, in-process, no database.\n\n${tableOf(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 }
 
 function calendarSection(rows: Row[], when: string): string {
@@ -478,6 +485,7 @@ async function main(): Promise<void> {
   let results = `# Benchmark results\n\n${when}, ${db}, Slack emulator on loopback.\n\n${table}\n`;
   if (paging.length) results = withSection(results, PAGING_HEADING, pagingSection(paging, when));
   results = withSection(results, COVERAGE_HEADING, coverageSection(when));
+  results = withSection(results, GENERIC_HEADING, genericSection(when));
   if (calendar.length) results = withSection(results, CALENDAR_HEADING, calendarSection(calendar, when));
   writeFileSync(RESULTS, storm ? withSection(results, STORM_HEADING, stormSection(storm, when)) : results);
 }
@@ -492,6 +500,7 @@ const alone: Record<string, () => Promise<void>> = {
   oncall: () => sectionOnly(ONCALL_HEADING, oncallOnly),
   console: () => sectionOnly(CONSOLE_HEADING, consoleOnly),
   'incident-page': () => sectionOnly(INCIDENT_PAGE_HEADING, incidentPageOnly),
+  generic: async () => writeSection(GENERIC_HEADING, genericSection(new Date().toISOString())),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

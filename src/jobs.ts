@@ -1,3 +1,4 @@
+import { sweepHeartbeats } from './alerts/heartbeat-store.js';
 import { catchUp, latestDueAt } from './digests/cron-times.js';
 import { DIGEST_JOB, lastRunDueAt, runDigest } from './digests/job.js';
 import { sweepReminders } from './digests/reminders.js';
@@ -14,7 +15,7 @@ import { insightsMessage } from './slack/blocks/insights.js';
 import type { Services } from './slack/services.js';
 
 /** The top-level config keys the timers below are derived from: a reload that changes one reschedules them. */
-export const JOB_CONFIG_KEYS: readonly string[] = ['digest', 'escalation_tick', 'insights', 'paging_drills'];
+export const JOB_CONFIG_KEYS: readonly string[] = ['digest', 'escalation_tick', 'insights', 'paging_drills', 'heartbeats'];
 
 /** Everything Firewatch does on a timer. */
 export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): Job[] {
@@ -29,6 +30,10 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
     : [];
   // Hand-offs are looked for as often as escalations: a post a few seconds after the hand-off, not a minute.
   const handoffs = config.schedules.length ? [handoffsJob(services)] : [];
+  // Missed heartbeats are looked for as often as escalations: a heartbeat's grace can be seconds.
+  const heartbeats = config.heartbeats.length
+    ? [{ name: 'heartbeat-sweep', schedule: config.escalationTick, run: () => sweepHeartbeats(services.db, services.config) }]
+    : [];
   return [
     { name: 'outbox-sweep', schedule: outboxSweep, run: () => sweepOutbox(services) },
     { name: 'escalation-sweep', schedule: config.escalationTick, run: () => sweepDue(services) },
@@ -37,6 +42,7 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
     ...drills,
     ...oncall,
     ...handoffs,
+    ...heartbeats,
   ];
 }
 

@@ -185,7 +185,7 @@ function labelTitle(labels: Record<string, string>): string | null {
   return `${name} (${parts.join(', ')})`;
 }
 
-function title(...candidates: Array<string | null | undefined>): string {
+export function title(...candidates: Array<string | null | undefined>): string {
   for (const candidate of candidates) {
     const line = oneLine(candidate ?? '');
     if (line !== '') return cut(line, TITLE_MAX);
@@ -235,7 +235,7 @@ export function normalizeAlertmanager(payload: AlertmanagerPayload): NormalizedB
   };
 }
 
-function detailText(value: unknown): string {
+export function detailText(value: unknown): string {
   const text =
     typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   return cut(text, ANNOTATION_MAX);

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
-import { BodyTooLarge, readBody } from '../http/body.js';
-import { cleanDeep } from '../http/sanitize.js';
 import { sameSecret } from '../http/secrets.js';
 import type { Route } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { incidentKey } from '../incidents/queries.js';
+import { genericRoute } from './generic-route.js';
+import { heartbeatRoute } from './heartbeat-route.js';
+import { bearer, json, readJson } from './http-io.js';
 import { acknowledgeFromSource, ingestAlerts, type Integration } from './ingest.js';
 import { alertmanagerPayloadSchema, issuePaths, normalizeAlertmanager, normalizePagerDuty, pagerDutyEventSchema } from './payloads.js';
 import { RateLimiter } from './rate-limit.js';
-
-const BODY_LIMIT = 1024 * 1024;
 
 interface Deps {
   db: Db;
@@ -24,36 +23,10 @@ interface Deps {
   delivered: () => void;
 }
 
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  // A 413 is sent while the client may still be sending: end the connection after it.
-  const close: Record<string, string> = status === 413 ? { connection: 'close' } : {};
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...close, ...headers });
-  res.end(JSON.stringify(body));
-}
-
-type Parsed = { ok: true; value: unknown } | { ok: false; status: 400 | 413; message: string };
-
-async function readJson(req: IncomingMessage): Promise<Parsed> {
-  let raw: Buffer;
-  try {
-    raw = await readBody(req, BODY_LIMIT);
-  } catch (err) {
-    if (err instanceof BodyTooLarge) return { ok: false, status: 413, message: 'body over 1 MiB' };
-    return { ok: false, status: 400, message: 'could not read the body' };
-  }
-  try {
-    return { ok: true, value: cleanDeep(JSON.parse(raw.toString('utf8'))) };
-  } catch {
-    return { ok: false, status: 400, message: 'body is not valid JSON' };
-  }
-}
-
-function bearer(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  return typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
-}
-
-/** POST /webhooks/alertmanager/<integration-id> and POST /v2/enqueue (PagerDuty Events API v2). */
+/**
+ * POST /webhooks/alertmanager/<integration-id>, POST /v2/enqueue (PagerDuty Events API v2),
+ * POST /webhooks/generic/<integration-id> and POST /heartbeats/<id>.
+ */
 export function alertRoutes(deps: Deps): Route[] {
   const limiter = new RateLimiter();
   const { metrics } = deps;
@@ -192,5 +165,10 @@ export function alertRoutes(deps: Deps): Route[] {
     return result;
   }
 
-  return [alertmanager, pagerduty];
+  return [
+    alertmanager,
+    pagerduty,
+    genericRoute({ config: deps.config, reject, tookBudget, ingest }),
+    heartbeatRoute({ db: deps.db, config: deps.config, logger: deps.logger, delivered: deps.delivered }),
+  ];
 }

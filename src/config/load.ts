@@ -51,6 +51,8 @@ export interface Config {
   admins: string[];
   /** The public status page, when one is configured. */
   statusPage: StatusPageConfig | undefined;
+  /** Dead-man's switches; interval and grace in milliseconds. */
+  heartbeats: FileConfig['heartbeats'];
 }
 
 export interface StatusPageConfig {
@@ -132,6 +134,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     notifyDefaults: file.notify_defaults,
     admins: file.admins,
     statusPage: file.status_page,
+    heartbeats: file.heartbeats,
   };
 }
 

@@ -1,5 +1,6 @@
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
+import { genericFields, heartbeatRefinements, resolvedWhen } from './sources.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { DEFAULT_NOTIFY, notificationRules, personContacts } from './people.js';
 
@@ -82,14 +83,26 @@ const schedule = z.strictObject({
 
 const integration = z.strictObject({
   id,
-  type: z.enum(['alertmanager', 'pagerduty']),
+  type: z.enum(['alertmanager', 'pagerduty', 'generic']),
   token: z.string().min(1).optional(),
   routing_key: z.string().min(1).optional(),
+  /** type: generic: where each field of an alert is in the payload. */
+  fields: genericFields.optional(),
+  resolved_when: resolvedWhen.optional(),
   severity: id.optional(),
   severity_map: z.record(z.string(), id).default({}),
   page: id.optional(),
   auto_resolve: z.boolean().default(false),
   rate_limit: z.number().int().positive().default(600),
+});
+
+const heartbeat = z.strictObject({
+  id,
+  interval: duration,
+  grace: duration,
+  severity: id.optional(),
+  page: id.optional(),
+  token: z.string().min(16, 'expected a token of at least 16 characters (the sender sends it as Authorization: Bearer <token>)'),
 });
 
 /** The states of Atlassian Statuspage's components, which the public JSON shapes carry as they are. */
@@ -148,6 +161,8 @@ export const fileConfigSchema = z
     admins: z.array(slackUser).default([]),
     /** The public status page; unset, its routes answer 404. */
     status_page: statusPage.optional(),
+    /** Dead-man's switches: an alert opens when one is not beaten within interval + grace. */
+    heartbeats: z.array(heartbeat).default([]),
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {
@@ -188,6 +203,8 @@ export const fileConfigSchema = z
     const schedules = new Set(cfg.schedules.map((s) => s.id));
     const severities = new Set(cfg.severities.map((s) => s.id));
     const allowed = (set: Set<string>) => (set.size ? [...set].join(', ') : 'none are configured');
+    unique(ids(cfg.heartbeats), 'heartbeats');
+    heartbeatRefinements(cfg.heartbeats, { policies, severities, allowed }, ctx);
 
     cfg.severities.forEach((s, i) => {
       if (s.page && !policies.has(s.page)) {
@@ -214,6 +231,24 @@ export const fileConfigSchema = z
     cfg.integrations.forEach((integ, i) => {
       if (integ.type === 'alertmanager' && !integ.token) {
         ctx.addIssue({ code: 'custom', path: ['integrations', i, 'token'], message: 'an alertmanager integration needs a token' });
+      }
+      if (integ.type === 'generic' && !integ.token) {
+        ctx.addIssue({ code: 'custom', path: ['integrations', i, 'token'], message: 'a generic integration needs a token' });
+      }
+      if (integ.type === 'generic' && !integ.fields) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['integrations', i, 'fields'],
+          message:
+            'a generic integration needs fields: { title, group, status } as JSON pointers, such as { title: /title, group: /id, status: /status }',
+        });
+      }
+      if (integ.type !== 'generic' && (integ.fields || integ.resolved_when)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['integrations', i, integ.fields ? 'fields' : 'resolved_when'],
+          message: `only a generic integration maps fields; a ${integ.type} integration reads its payload's own`,
+        });
       }
       if (integ.type === 'pagerduty' && !integ.routing_key) {
         ctx.addIssue({ code: 'custom', path: ['integrations', i, 'routing_key'], message: 'a pagerduty integration needs a routing_key' });

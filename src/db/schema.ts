@@ -8,3 +8,4 @@ export * from './schema/alerts.js';
 export * from './schema/oncall.js';
 export * from './schema/console.js';
 export * from './schema/statuspage.js';
+export * from './schema/heartbeats.js';

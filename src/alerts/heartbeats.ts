@@ -1,0 +1,89 @@
+// Heartbeats (dead-man's switches) as plain data: when one is missed, and the alert that says so.
+import type { Config } from '../config/load.js';
+import { formatDuration } from '../config/duration.js';
+import type { Integration } from './ingest.js';
+import type { NormalizedBatch } from './payloads.js';
+
+export type Heartbeat = Config['heartbeats'][number];
+
+/** The integration id its alerts carry: not a configured integration, so never one a sender can post to. */
+export const heartbeatIntegrationId = (id: string) => `heartbeat:${id}`;
+
+/** Seen last: the last beat, or, never beaten, when Firewatch first knew of it. */
+export function lastSeen(state: { lastBeatAt: Date | null; firstSeenAt: Date }): Date {
+  return state.lastBeatAt ?? state.firstSeenAt;
+}
+
+/** Missed once more than interval + grace has passed since it was last seen. */
+export function isMissed(heartbeat: Heartbeat, state: { lastBeatAt: Date | null; firstSeenAt: Date }, now: Date): boolean {
+  return now.getTime() - lastSeen(state).getTime() > heartbeat.interval + heartbeat.grace;
+}
+
+/**
+ * What ingestAlerts routes a heartbeat's alert by: its severity and page; auto_resolve, because the beat
+ * that resolves the alert is the all-clear itself.
+ */
+export function heartbeatIntegration(heartbeat: Heartbeat): Integration {
+  return {
+    id: heartbeatIntegrationId(heartbeat.id),
+    type: 'generic',
+    ...(heartbeat.severity ? { severity: heartbeat.severity } : {}),
+    ...(heartbeat.page ? { page: heartbeat.page } : {}),
+    severity_map: {},
+    auto_resolve: true,
+    rate_limit: 600,
+  };
+}
+
+const labelsOf = (heartbeat: Heartbeat) => ({ alertname: 'HeartbeatMissed', heartbeat: heartbeat.id });
+
+/** The firing alert of a missed heartbeat; one group and one fingerprint per heartbeat, so repeats de-duplicate. */
+export function missedBatch(heartbeat: Heartbeat, state: { lastBeatAt: Date | null; firstSeenAt: Date }): NormalizedBatch {
+  const seen = state.lastBeatAt ? `last seen ${state.lastBeatAt.toISOString()}` : `never seen since ${state.firstSeenAt.toISOString()}`;
+  const title = `Heartbeat ${heartbeat.id} missed (${seen})`;
+  return {
+    groupKey: heartbeat.id,
+    title,
+    sourceSeverity: null,
+    truncatedAlerts: 0,
+    alerts: [
+      {
+        fingerprint: heartbeat.id,
+        status: 'firing',
+        title,
+        labels: labelsOf(heartbeat),
+        annotations: {
+          summary: `No heartbeat from ${heartbeat.id} within its interval of ${formatDuration(heartbeat.interval)} and grace of ${formatDuration(heartbeat.grace)}`,
+        },
+        startsAt: new Date(lastSeen(state).getTime() + heartbeat.interval + heartbeat.grace).toISOString(),
+        endsAt: null,
+        link: null,
+        sourceSeverity: null,
+      },
+    ],
+  };
+}
+
+/** The resolved alert a beat after a miss sends. */
+export function beatBatch(heartbeat: Heartbeat, at: Date): NormalizedBatch {
+  const title = `Heartbeat ${heartbeat.id} beat again`;
+  return {
+    groupKey: heartbeat.id,
+    title,
+    sourceSeverity: null,
+    truncatedAlerts: 0,
+    alerts: [
+      {
+        fingerprint: heartbeat.id,
+        status: 'resolved',
+        title,
+        labels: labelsOf(heartbeat),
+        annotations: {},
+        startsAt: null,
+        endsAt: at.toISOString(),
+        link: null,
+        sourceSeverity: null,
+      },
+    ],
+  };
+}

@@ -51,6 +51,8 @@ export interface Config {
   admins: string[];
   /** The public status page, when one is configured. */
   statusPage: StatusPageConfig | undefined;
+  /** A silence made in Slack for longer than this is confirmed a second time. */
+  silenceMaxMs: number;
 }
 
 export interface StatusPageConfig {
@@ -132,6 +134,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     notifyDefaults: file.notify_defaults,
     admins: file.admins,
     statusPage: file.status_page,
+    silenceMaxMs: file.silence_max,
   };
 }
 

@@ -148,6 +148,8 @@ export const fileConfigSchema = z
     admins: z.array(slackUser).default([]),
     /** The public status page; unset, its routes answer 404. */
     status_page: statusPage.optional(),
+    // Silences (issue 17, silence commands): a silence longer than this asks to be confirmed a second time.
+    silence_max: duration.prefault('7d'),
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {

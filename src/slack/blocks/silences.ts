@@ -2,10 +2,9 @@
 // long one, the confirmation, and the list with an Expire button each. Every label and reason is user text.
 import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../config/duration.js';
-import { formatMatchers, type Matcher } from '../../alerts/matchers.js';
-import { PREVIEW_DAYS, type Preview } from '../../alerts/silence-preview.js';
 import type { SilenceRow } from '../../db/schema.js';
 import { isPerson } from '../../incidents/people.js';
+import { formatMatchers, PREVIEW_DAYS, type Matcher, type Preview } from '../../workflow/silence-offer.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from './text.js';
 
 export const SILENCE_ACTIONS = {

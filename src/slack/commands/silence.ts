@@ -1,6 +1,4 @@
-import { MATCHER_SYNTAX } from '../../alerts/matchers.js';
-import { parseSilenceRequest } from '../../alerts/silence-request.js';
-import { unendedSilences } from '../../alerts/silences.js';
+import { MATCHER_SYNTAX, parseSilenceRequest, unendedSilences } from '../../workflow/silence-offer.js';
 import { escapeMrkdwn } from '../blocks/text.js';
 import { silenceListMessage } from '../blocks/silences.js';
 import { offerMessage } from '../silence-offer.js';

@@ -1,12 +1,19 @@
 // The buttons of silences: Silence (and its second confirmation past silence_max), Cancel, Expire, and the
 // Silence 2h button under an alert line. Every value is re-read as untrusted: a click payload can be forged.
 import { eq } from 'drizzle-orm';
-import { alertLine } from '../../../alerts/alert-line.js';
-import { expireSilence, unendedSilences } from '../../../alerts/silences.js';
 import { silences } from '../../../db/schema.js';
 import { incidentKey } from '../../../incidents/queries.js';
 import { createdText, longSilenceMessage, SILENCE_ACTIONS, silenceListMessage } from '../../blocks/silences.js';
-import { decodeOffer, makeSilence, offerMessage, type SilenceOffer } from '../../silence-offer.js';
+import {
+  alertLine,
+  decodeOffer,
+  expireSilence,
+  makeSilence,
+  REASON_MAX,
+  unendedSilences,
+  type SilenceOffer,
+} from '../../../workflow/silence-offer.js';
+import { offerMessage } from '../../silence-offer.js';
 import { findTarget } from '../target.js';
 import { anId, button, tell, type Button, type Click } from './buttons.js';
 
@@ -32,7 +39,8 @@ async function create(click: Click<Carried>, confirmedLong: boolean): Promise<vo
     return;
   }
   const now = new Date();
-  const row = await makeSilence(services, offer, now);
+  const row = await makeSilence(services.db, services.config, offer, now);
+  services.logger.info({ silence: row.id, by: userId, source: offer.source }, 'silence made');
   await reply({ response_type: 'ephemeral', replace_original: true, text: createdText(row, now) });
 }
 
@@ -99,7 +107,7 @@ export const silenceButtons: readonly Button[] = [
         matchers: line.matchers,
         startsAt: undefined,
         durationMs: ALERT_SILENCE_MS,
-        reason: `From the alert “${line.title}” on ${incidentKey(line.incidentId)}`.slice(0, 500),
+        reason: `From the alert “${line.title}” on ${incidentKey(line.incidentId)}`.slice(0, REASON_MAX),
         userId,
         source: 'button',
       });

@@ -39,7 +39,7 @@ function forKeyword(text: string): number {
     const c = text[i];
     if (quoted && c === '\\') i++;
     else if (c === '"') quoted = !quoted;
-    else if (!quoted && /\s/.test(c ?? '') && /^\s+for(\s|$)/i.test(text.slice(i))) return i;
+    else if (!quoted && (i === 0 ? /^for(\s|$)/i.test(text) : /\s/.test(c ?? '') && /^\s+for(\s|$)/i.test(text.slice(i)))) return i;
   }
   return -1;
 }
@@ -63,20 +63,19 @@ export function parseStart(text: string, now: Date): Date | null {
 
 /** Reads the arguments of `/incident silence`; the error says what was wrong in words a person can act on. */
 export function parseSilenceRequest(text: string, now: Date): ParsedSilence {
-  const usage = 'Usage: `/incident silence <matchers> for <duration> [starting <HH:MM or ISO time>] [reason]`';
   const at = forKeyword(text);
   const matcherText = (at < 0 ? text : text.slice(0, at)).trim();
-  if (!matcherText) return { ok: false, error: `Say which alerts to silence: ${MATCHER_SYNTAX}. ${usage}` };
+  if (!matcherText) return { ok: false, error: `Say which alerts to silence: ${MATCHER_SYNTAX}.` };
   if (matcherText.length > MATCHERS_MAX) return { ok: false, error: `Those matchers are over ${MATCHERS_MAX} characters; write fewer.` };
   const parsed = parseMatchers(matcherText);
   if (!parsed.ok) return { ok: false, error: `Those matchers do not parse (${parsed.error}). Write them as ${MATCHER_SYNTAX}.` };
   const problem = matchersProblem(parsed.matchers);
   if (problem) return { ok: false, error: problem };
-  if (at < 0) return { ok: false, error: `Say for how long: \`for 2h\` (${DURATION_HINT}). ${usage}` };
+  if (at < 0) return { ok: false, error: `Say for how long: \`for 2h\` (${DURATION_HINT}).` };
   const words = text.slice(at).trim().split(/\s+/).slice(1);
   const durationText = words.shift() ?? '';
   const ms = parseDuration(durationText);
-  if (ms === null) return { ok: false, error: `"${durationText}" is not a duration: write ${DURATION_HINT}. ${usage}` };
+  if (ms === null) return { ok: false, error: `"${durationText}" is not a duration: write ${DURATION_HINT}.` };
   let startsAt = now;
   if (words[0]?.toLowerCase() === 'starting') {
     words.shift();

@@ -2,7 +2,7 @@ import { MATCHER_SYNTAX, parseSilenceRequest, unendedSilences } from '../../work
 import { escapeMrkdwn } from '../blocks/text.js';
 import { silenceListMessage } from '../blocks/silences.js';
 import { offerMessage } from '../silence-offer.js';
-import { invalid } from './parsing.js';
+import { invalid, usageHint } from './parsing.js';
 import type { GeneralSubcommand } from './subcommand.js';
 
 const USAGE = 'silence <matchers> for <duration> [starting <HH:MM or ISO time>] [reason]';
@@ -36,7 +36,7 @@ export const silenceCommand: GeneralSubcommand<Parsed> = {
     if (!parsed.ok) {
       await ack({
         response_type: 'ephemeral',
-        text: `⚠️ ${escapeMrkdwn(parsed.error)}\nMatchers are written ${escapeMrkdwn(MATCHER_SYNTAX)}.`,
+        text: `⚠️ ${escapeMrkdwn(parsed.error)}\nMatchers are written ${escapeMrkdwn(MATCHER_SYNTAX)}. ${usageHint(USAGE)}`,
       });
       return;
     }

@@ -59,7 +59,7 @@ export function checkPosted(body: PostableSilence, now: Date): { ok: true; silen
     try {
       anchored(m.value);
     } catch (err) {
-      return { ok: false, error: `matchers.${i}.value: ${JSON.stringify(m.value)} is not a valid regex (${(err as Error).message})` };
+      return { ok: false, error: `matchers[${i}].value: ${JSON.stringify(m.value)} is not a valid regex (${(err as Error).message})` };
     }
   }
   const problem = matchersProblem(matchers);

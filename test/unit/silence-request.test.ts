@@ -209,7 +209,7 @@ describe("Alertmanager's silence shapes", () => {
     });
     expect(checkPosted(posted({ matchers: [{ name: 'a', value: '(', isRegex: true, isEqual: true }] }), NOW)).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/^matchers\.0\.value: /),
+      error: expect.stringMatching(/^matchers\[0\]\.value: /),
     });
     expect(checkPosted(posted({ matchers: [{ name: 'a', value: '', isRegex: false, isEqual: true }] }), NOW)).toMatchObject({ ok: false });
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { MATCHER_SYNTAX } from '../../src/alerts/matchers.js';
-import { silences, timelineEvents } from '../../src/db/schema.js';
+import { incidents, silences, timelineEvents } from '../../src/db/schema.js';
 import { useFirewatch } from '../support/harness.js';
 import { clickButton, slashCommand } from '../support/slack-requests.js';
 
@@ -158,10 +158,9 @@ describe('/incident silence', () => {
 describe('the Silence 2h button on an alert line', () => {
   it('previews and silences the alert’s group for 2 hours', async () => {
     const { channel, run } = await openAlertIncident();
-    const line = await expect
-      .poll(() => fw.slack.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('alert_silence_2h')), { timeout: 10_000 })
-      .toBeDefined()
-      .then(() => fw.slack.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('alert_silence_2h'))!);
+    const alertLine = () => fw.slack.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('alert_silence_2h'));
+    await expect.poll(alertLine, { timeout: 10_000 }).toBeDefined();
+    const line = alertLine()!;
     const preview = await click(line, 'alert_silence_2h', 'U0ALICE', channel);
     expect(preview.replace_original).toBe(false);
     expect(preview.text).toContain('for *2h*');
@@ -174,6 +173,19 @@ describe('the Silence 2h button on an alert line', () => {
       { name: 'run', op: '=', value: run },
     ]);
     expect(row.endsAt.getTime() - row.startsAt.getTime()).toBe(2 * 3_600_000);
+  });
+});
+
+describe('silences and private incidents', () => {
+  it('neither previews the alerts of a private incident to an outsider nor lets them use its Silence 2h button', async () => {
+    const { id, channel, run } = await openAlertIncident();
+    await expect.poll(() => fw.slack.messagesIn(channel).some((m) => JSON.stringify(m.blocks).includes('alert_silence_2h'))).toBe(true);
+    await fw.db.update(incidents).set({ isPrivate: true }).where(eq(incidents.id, id));
+    const outsider = await command(`silence run="${run}" for 1h`, 'U0BOB');
+    expect(outsider.text).toContain('would have silenced *no alerts*');
+    expect(outsider.text).not.toContain('HighErrorRate');
+    const line = fw.slack.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('alert_silence_2h'))!;
+    expect((await click(line, 'alert_silence_2h', 'U0BOB', channel)).text).toContain(`There is no INC-${id} that you can see`);
   });
 });
 

@@ -1,4 +1,5 @@
 import { alertRoutes } from './alerts/routes.js';
+import { silenceApiRoutes } from './alerts/silence-api.js';
 import type { Env } from './config/env.js';
 import type { Database } from './db/client.js';
 import { ackRoutes } from './http/ack.js';
@@ -68,6 +69,7 @@ export function firewatchRoutes({
     ...twilioRoutes({ env, db, config, logger, delivered: () => outbox.wake() }),
     postmortemRoute(db, () => config.apiToken),
     ...alertRoutes({ db, config, logger, metrics, delivered: () => outbox.wake() }),
+    ...silenceApiRoutes({ db, config, logger, delivered: () => outbox.wake() }),
     metricsRoute(metrics),
     ...ackRoutes({ db, secret, names: (ids) => users.namesOf(ids), delivered: () => outbox.wake() }),
     ...calendarRoutes({ db, config, secret }),

@@ -44,12 +44,13 @@ export async function activeSilences(tx: Tx, at: Date): Promise<SilenceRow[]> {
 
 /**
  * Ends a silence now, unless it already ended: answers the row as it is after, or undefined when there
- * is no such silence. Expiring one that has not started moves its start too, so it never begins.
+ * is no such silence. Expiring one that has not started moves its start too, so it never begins. The
+ * moment goes as text: postgres.js cannot bind a bare Date inside raw SQL (PGlite can, which hid it).
  */
 export async function expireSilence(tx: Tx, id: number, by: string, at: Date): Promise<SilenceRow | undefined> {
   const [updated] = await tx
     .update(silences)
-    .set({ endsAt: at, startsAt: sql`least(${silences.startsAt}, ${at})`, expiredBy: by })
+    .set({ endsAt: at, startsAt: sql`least(${silences.startsAt}, ${at.toISOString()}::timestamptz)`, expiredBy: by })
     .where(and(eq(silences.id, id), gt(silences.endsAt, at)))
     .returning();
   if (updated) return updated;

@@ -53,6 +53,8 @@ export interface Config {
   statusPage: StatusPageConfig | undefined;
   /** Dead-man's switches; interval and grace in milliseconds. */
   heartbeats: FileConfig['heartbeats'];
+  /** A silence made in Slack for longer than this is confirmed a second time. */
+  silenceMaxMs: number;
 }
 
 export interface StatusPageConfig {
@@ -135,6 +137,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     admins: file.admins,
     statusPage: file.status_page,
     heartbeats: file.heartbeats,
+    silenceMaxMs: file.silence_max,
   };
 }
 

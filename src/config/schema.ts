@@ -163,6 +163,8 @@ export const fileConfigSchema = z
     status_page: statusPage.optional(),
     /** Dead-man's switches: an alert opens when one is not beaten within interval + grace. */
     heartbeats: z.array(heartbeat).default([]),
+    // Silences (issue 17, silence commands): a silence longer than this asks to be confirmed a second time.
+    silence_max: duration.prefault('7d'),
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {

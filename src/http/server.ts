@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, params: string[]) => Promise<void> | void;
 
 export interface Route {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** An exact path, or a pattern whose capture groups are passed to the handler. */
   path: string | RegExp;
   handler: RouteHandler;

@@ -12,6 +12,7 @@ import { meButtons } from './listeners/actions/me.js';
 import { pageButtons } from './listeners/actions/paging.js';
 import { postmortemButtons } from './listeners/actions/postmortem.js';
 import { reminderButtons } from './listeners/actions/reminders.js';
+import { silenceButtons } from './listeners/actions/silences.js';
 import { summaryButtons } from './listeners/actions/summary.js';
 import { registerIncidentCommand } from './listeners/commands/incident.js';
 import { registerHomeEvents } from './listeners/events/home.js';
@@ -34,6 +35,7 @@ const BUTTONS: readonly Button[] = [
   ...meButtons,
   ...coverButtons,
   ...homeButtons,
+  ...silenceButtons,
 ];
 const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm, ...meForms, coverForm];
 const EVENT_FAMILIES = [registerPinEvents, registerMemberEvents, registerHomeEvents];

@@ -100,6 +100,8 @@ describe('/incident grammar', () => {
       'type',
       'impact',
       'statuspage',
+      'silence',
+      'silences',
       'resolve',
       'close',
       'postmortem',

@@ -10,6 +10,7 @@ import { CHANGE_STATUS_CALLBACK, DECLINE_CALLBACK, UPDATE_CALLBACK } from '../..
 import { PAGE_ACTIONS } from '../../src/slack/blocks/paging.js';
 import { POSTMORTEM_CALLBACK, POSTMORTEM_WRITE_ACTION } from '../../src/slack/blocks/postmortem.js';
 import { REMINDER_ACTIONS } from '../../src/slack/blocks/timeline.js';
+import { SILENCE_ACTIONS } from '../../src/slack/blocks/silences.js';
 import { HANDLED_ACTIONS, HANDLED_VIEWS, registerListeners } from '../../src/slack/registry.js';
 import type { Services } from '../../src/slack/services.js';
 
@@ -38,6 +39,7 @@ describe('the listener registry', () => {
       HOME_REQUEST_COVER_ACTION,
       // Request cover on the Home is the cover request's listener, registered with `oncall cover`.
       HOME_ACTIONS.pagingSettings,
+      ...Object.values(SILENCE_ACTIONS),
     ];
     expect([...HANDLED_ACTIONS].sort()).toEqual([...new Set(made)].sort());
   });

@@ -8,6 +8,7 @@ import { statusLabel } from '../../incidents/status.js';
 import { severityText, type SlackMessage } from './incident.js';
 import { dmFailureReason } from './paging.js';
 import { writePostmortemButton } from './postmortem.js';
+import { alertSilenceButton } from './silences.js';
 import { parseEvent, acknowledgedVia } from '../../timeline/events.js';
 import { escapeMrkdwn, mention, truncate } from './text.js';
 
@@ -133,6 +134,8 @@ export function timelineMessage(config: Config, incident: Incident, event: Timel
   const known = parseEvent(event);
   // The resolution is where the postmortem starts: what only people know is asked for right there.
   if (inChannel && known?.kind === 'status_changed' && known.data.to === 'resolved') blocks.push(writePostmortemButton(incident.id));
+  // A firing alert can be quieted right where it is seen.
+  if (inChannel && known?.kind === 'alert_firing') blocks.push(alertSilenceButton(event.id));
   return { text, blocks };
 }
 

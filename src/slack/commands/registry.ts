@@ -23,6 +23,7 @@ import { postmortemCommand } from './postmortem.js';
 import { resolveCommand } from './resolve.js';
 import { roleCommand } from './role.js';
 import { severityCommand } from './severity.js';
+import { silenceCommand, silencesCommand } from './silence.js';
 import { statusCommand } from './status.js';
 import { statuspageCommand } from './statuspage.js';
 import { subscribeCommand, unsubscribeCommand } from './subscriptions.js';
@@ -46,6 +47,8 @@ export const SUBCOMMANDS = [
   typeCommand,
   impactCommand,
   statuspageCommand,
+  silenceCommand,
+  silencesCommand,
   resolveCommand,
   closeCommand,
   postmortemCommand,

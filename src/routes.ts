@@ -79,7 +79,7 @@ export function firewatchRoutes({ env, database, services, slack, foreground, in
           }
         : undefined,
     ),
-    ...statusPageRoutes({ db, config, publicUrl: env.PUBLIC_URL }),
+    ...statusPageRoutes({ db, config, publicUrl: env.PUBLIC_URL, auth, logger }),
     ...apiRoutes({
       db,
       auth,

@@ -1,7 +1,8 @@
 // The public status page end to end: `/incident statuspage` through the real Bolt app publishes, and the
 // page, its Atom feed and the Statuspage-shaped JSON answer over real HTTP from what was published only:
 // titles and messages escaped, ETags that answer 304, private incidents and drills refused and absent,
-// unpublished incidents and internal updates never shown. With no `status_page`, or one not public, 404.
+// unpublished incidents and internal updates never shown; one component's page, and an unknown one's 404.
+// With no `status_page`, or one not public and no console to sign in to, 404.
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { incidents, statusPublications } from '../../src/db/schema.js';
@@ -170,8 +171,49 @@ describe('/incident statuspage and the public page', () => {
   });
 });
 
+describe('one component’s page, ?component=<id>', () => {
+  it('shows its 90 days and every published incident that touched it, resolved ones too, and no others', async () => {
+    const touched = await fw.declare('Lyrebird queue backlog');
+    await fw.run('statuspage db major_outage Writes are queued', { incident: touched.id });
+    await fw.run('resolve Drained', { incident: touched.id });
+    await fw.run('statuspage db operational Writes flow again', { incident: touched.id });
+    const other = await fw.declare('Bowerbird CDN errors');
+    await fw.run('statuspage web partial_outage Images fail to load', { incident: other.id });
+
+    const page = await get('/status?component=db');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('public, max-age=30');
+    expect(page.body).toContain('<h1>Database <small>· Acme &lt;Status&gt; &amp; Co</small></h1>');
+    expect(page.body).toContain('Lyrebird queue backlog');
+    expect(page.body).toContain('Writes flow again');
+    expect(page.body).not.toContain('Bowerbird');
+    const today = new Date().toISOString().slice(0, 10);
+    expect(page.body).toContain(`title="${today}: Major outage"`);
+    expect(page.body.match(/<span title="/g)).toHaveLength(90);
+    // The main page links to it.
+    expect((await get('/status')).body).toContain('<a href="?component=db">Database history</a>');
+    const again = await get('/status?component=db', { 'if-none-match': page.headers.get('etag')! });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers an unknown component with a 404 page naming the components there are, escaped', async () => {
+    const r = await get(`/status?component=${encodeURIComponent('<script>cdn')}`);
+    expect(r.status).toBe(404);
+    expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(r.body).toContain('There is no component “&lt;script&gt;cdn” on this page.');
+    expect(r.body).not.toContain('<script');
+    for (const [id, name] of [
+      ['api', 'API'],
+      ['web', 'Website'],
+      ['db', 'Database'],
+    ]) {
+      expect(r.body).toContain(`<a href="?component=${id}">${name}</a>`);
+    }
+  });
+});
+
 describe('without a public status page', () => {
-  it('answers 404 on every route when none is configured, and when it is not public', async () => {
+  it('answers 404 on every route when none is configured, and when it is not public with no console to sign in to', async () => {
     const none = await fw.startApp({});
     const hidden = await fw.startApp({ status_page: { ...STATUS_PAGE, public: false } });
     try {

@@ -19,7 +19,7 @@ const STYLE =
   'body{font:1rem/1.5 system-ui,sans-serif;margin:0;padding:1.5rem;color:#1d1c1d;background:#f8f8f8}' +
   'main{max-width:46rem;margin:0 auto;background:#fff;padding:1.5rem;border-radius:.75rem}' +
   'h1{font-size:1.5rem;margin-top:0}.banner{padding:.8rem 1rem;border-radius:.5rem;color:#fff;font-weight:600}' +
-  'ul{list-style:none;padding:0}li.component{display:flex;justify-content:space-between;padding:.6rem 0;border-bottom:1px solid #eee}' +
+  'ul{list-style:none;padding:0}.component{display:flex;justify-content:space-between;padding:.6rem 0;border-bottom:1px solid #eee}' +
   '.state{font-weight:600}article{border-top:1px solid #ddd;margin-top:1rem;padding-top:.5rem}time{color:#616061;font-size:.9rem}' +
   '.update p{margin:.25rem 0 .75rem}.history{display:flex;gap:1px;margin:-.3rem 0 .6rem}' +
   '.history span{flex:1;height:1.6rem;border-radius:1px}.history-legend{display:flex;justify-content:space-between;font-size:.8rem;color:#616061}' +
@@ -72,9 +72,9 @@ export function statusPageHtml(model: PageModel, feedUrl: string, history: Reado
   const banner = BANNER[model.indicator] ?? 'operational';
   const components = model.components.map(
     (c) =>
-      `<li class="component" data-component="${escapeHtml(c.id)}"><span>${escapeHtml(c.name)}</span>` +
-      `<span class="state" style="color:${COLOUR[c.state]}">${escapeHtml(stateLabel(c.state))}</span></li>\n` +
-      historyHtml(c.name, history.get(c.id) ?? [], componentLink(c.id)),
+      `<li data-component="${escapeHtml(c.id)}"><div class="component"><span>${escapeHtml(c.name)}</span>` +
+      `<span class="state" style="color:${COLOUR[c.state]}">${escapeHtml(stateLabel(c.state))}</span></div>\n` +
+      `${historyHtml(c.name, history.get(c.id) ?? [], componentLink(c.id))}</li>`,
   );
   const active = model.incidents.filter((i) => i.status !== 'resolved');
   const body = [

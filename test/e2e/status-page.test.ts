@@ -67,8 +67,8 @@ describe('/incident statuspage and the public page', () => {
     expect(page.body).not.toContain('<script');
     expect(page.body).not.toContain('<b>card');
     expect(page.body).not.toContain('quokka');
-    expect(page.body).toMatch(/data-component="api"><span>API<\/span><span class="state"[^>]*>Partial outage</);
-    expect(page.body).toMatch(/data-component="db"><span>Database<\/span><span class="state"[^>]*>Operational</);
+    expect(page.body).toMatch(/data-component="api"><div class="component"><span>API<\/span><span class="state"[^>]*>Partial outage</);
+    expect(page.body).toMatch(/data-component="db"><div class="component"><span>Database<\/span><span class="state"[^>]*>Operational</);
     // The history bar: 90 days per component, today's the worst state published today.
     const today = new Date().toISOString().slice(0, 10);
     const bars = (name: string) => new RegExp(`<div class="history" data-history="${name}">(.*?)</div>`).exec(page.body)?.[1] ?? '';

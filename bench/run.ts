@@ -6,7 +6,8 @@
  * (bench/storm.ts, minutes long), `npm run bench -- paging` only the 1,000 pages that wake people
  * (bench/paging.ts), `npm run bench -- coverage` only the coverage diff of 20 schedules (bench/coverage.ts, no
  * database), `npm run bench -- calendar` only the calendar feed over HTTP (bench/calendar.ts), `npm run bench -- api` only
- * the JSON API's list over 10,000 incidents (bench/api.ts); each rewrites
+ * the JSON API's list over 10,000 incidents (bench/api.ts), `npm run bench -- status` only the status page
+ * under 50 concurrent clients (bench/status-page.ts); each rewrites
  * only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -29,6 +30,7 @@ import { apiBenchmarks } from './api.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
+import { STATUS_HEADING, statusPageSection } from './status-page.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -173,7 +175,8 @@ async function calendarOnly(database: Database): Promise<string> {
 
 /** Runs one benchmark that has a section of its own against a fresh database, and rewrites only that section. */
 async function sectionOnly(heading: string, run: (database: Database, url: string) => Promise<string>): Promise<void> {
-  if (heading === PAGING_HEADING) execFileSync('npm', ['run', 'build'], { cwd: path.join(HERE, '..'), stdio: 'inherit' });
+  if (heading === PAGING_HEADING || heading === STATUS_HEADING)
+    execFileSync('npm', ['run', 'build'], { cwd: path.join(HERE, '..'), stdio: 'inherit' });
   const url = await benchDatabaseUrl();
   const database = await openDatabase({ url, dataDir: '' });
   try {
@@ -451,6 +454,7 @@ const alone: Record<string, () => Promise<void>> = {
   coverage: async () => writeSection(COVERAGE_HEADING, coverageSection(new Date().toISOString())),
   calendar: () => sectionOnly(CALENDAR_HEADING, calendarOnly),
   api: () => sectionOnly(API_HEADING, apiOnly),
+  status: () => sectionOnly(STATUS_HEADING, statusPageSection),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

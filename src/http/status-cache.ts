@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 
 export interface Rendered {
-  body: string;
+  /** Encoded once, so a request only writes bytes. */
+  body: Buffer;
   etag: string;
 }
 
@@ -35,7 +36,7 @@ export class RenderedCache {
     }
     const held = this.documents.get(key);
     if (held) return held;
-    const body = await render();
+    const body = Buffer.from(await render(), 'utf8');
     const rendered = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
     // A newer version may have arrived while rendering: keep this one only if it is still current.
     if (this.version === version) {

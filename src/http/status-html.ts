@@ -23,7 +23,10 @@ const STYLE =
   '.state{font-weight:600}article{border-top:1px solid #ddd;margin-top:1rem;padding-top:.5rem}time{color:#616061;font-size:.9rem}' +
   '.update p{margin:.25rem 0 .75rem}.history{display:flex;gap:1px;margin:-.3rem 0 .6rem}' +
   '.history span{flex:1;height:1.6rem;border-radius:1px}.history-legend{display:flex;justify-content:space-between;font-size:.8rem;color:#616061}' +
-  'a{color:#1264a3}';
+  'a{color:#1264a3}' +
+  Object.entries(COLOUR)
+    .map(([state, colour]) => `.s-${state}{background:${colour}}`)
+    .join('');
 
 const BANNER: Record<string, ComponentState> = {
   none: 'operational',
@@ -48,20 +51,26 @@ export function incidentHtml(incident: PublicIncident): string {
 }
 
 /**
- * One bar a day, its date and state in the title (a tooltip, no script needed) and in text for screen
+ * One bar a day, its date and state in the title (a tooltip, no script needed), summed up for screen
  * readers; `link` is where the component's own history page is, when this is not it.
  */
 export function historyHtml(name: string, days: readonly HistoryDay[], link?: string): string {
-  const bars = days.map((d) => {
-    const label = escapeHtml(`${d.date}: ${stateLabel(d.state)}`);
-    return `<span title="${label}" role="img" aria-label="${label}" style="background:${COLOUR[d.state]}"></span>`;
-  });
+  // One class per state and the date in a tooltip: a bar per day costs some 50 bytes, not 150.
+  const bars = days.map((d) => `<span class="s-${d.state}" title="${escapeHtml(`${d.date}: ${stateLabel(d.state)}`)}"></span>`);
   return (
-    `<div class="history" data-history="${escapeHtml(name)}">${bars.join('')}</div>` +
+    `<div class="history" data-history="${escapeHtml(name)}" role="img" aria-label="${escapeHtml(historySummary(name, days))}">${bars.join('')}</div>` +
     `<div class="history-legend"><span>${HISTORY_DAYS} days ago</span>` +
     (link ? `<a href="${escapeHtml(link)}">${escapeHtml(name)} history</a>` : '') +
     '<span>Today</span></div>'
   );
+}
+
+/** What a screen reader says of the bar: how many days the component spent in each state. */
+function historySummary(name: string, days: readonly HistoryDay[]): string {
+  const counts = new Map<ComponentState, number>();
+  for (const d of days) counts.set(d.state, (counts.get(d.state) ?? 0) + 1);
+  const parts = [...counts].map(([state, n]) => `${n} ${n === 1 ? 'day' : 'days'} ${stateLabel(state).toLowerCase()}`);
+  return `${name}, the last ${days.length} days: ${parts.join(', ')}`;
 }
 
 /**

@@ -44,7 +44,7 @@ function sendCached(req: IncomingMessage, res: ServerResponse, type: string, doc
     res.end();
     return;
   }
-  res.writeHead(200, { ...all, 'content-type': type });
+  res.writeHead(200, { ...all, 'content-type': type, 'content-length': String(doc.body.length) });
   res.end(doc.body);
 }
 

@@ -10,7 +10,8 @@
  * over 10 schedules (bench/oncall.ts), `npm run bench -- console` only the console's pages over 10,000 incidents
  * (bench/console.ts), `npm run bench -- incident-page` only the console's incident page with 5,000 events
  * and its live timeline's fan-out to 200 streams (bench/incident-page.ts), `npm run bench -- generic` only the mapping of generic JSON
- * bodies by JSON pointers (bench/generic.ts, no database); each rewrites
+ * bodies by JSON pointers (bench/generic.ts, no database), `npm run bench -- status` only the status page
+ * under 50 concurrent clients (bench/status-page.ts); each rewrites
  * only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -37,6 +38,7 @@ import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
 import { GENERIC_HEADING, genericBenchmarks } from './generic.js';
+import { STATUS_HEADING, statusPageSection } from './status-page.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -218,7 +220,8 @@ async function calendarOnly(database: Database): Promise<string> {
 
 /** Runs one benchmark that has a section of its own against a fresh database, and rewrites only that section. */
 async function sectionOnly(heading: string, run: (database: Database, url: string) => Promise<string>): Promise<void> {
-  if (heading === PAGING_HEADING) execFileSync('npm', ['run', 'build'], { cwd: path.join(HERE, '..'), stdio: 'inherit' });
+  if (heading === PAGING_HEADING || heading === STATUS_HEADING)
+    execFileSync('npm', ['run', 'build'], { cwd: path.join(HERE, '..'), stdio: 'inherit' });
   const url = await benchDatabaseUrl();
   const database = await openDatabase({ url, dataDir: '' });
   try {
@@ -501,6 +504,7 @@ const alone: Record<string, () => Promise<void>> = {
   console: () => sectionOnly(CONSOLE_HEADING, consoleOnly),
   'incident-page': () => sectionOnly(INCIDENT_PAGE_HEADING, incidentPageOnly),
   generic: async () => writeSection(GENERIC_HEADING, genericSection(new Date().toISOString())),
+  status: () => sectionOnly(STATUS_HEADING, statusPageSection),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

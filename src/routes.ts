@@ -96,7 +96,7 @@ export function firewatchRoutes({
           }
         : undefined,
     ),
-    ...statusPageRoutes({ db, config, publicUrl: env.PUBLIC_URL }),
+    ...statusPageRoutes({ db, config, publicUrl: env.PUBLIC_URL, auth, logger }),
     ...apiRoutes({
       db,
       auth,

@@ -7,11 +7,11 @@ import type { PageModel, PublicIncident } from '../statuspage/model.js';
 import { stateLabel, type ComponentState } from '../statuspage/states.js';
 import { escapeHtml } from './html.js';
 
-const COLOUR: Record<ComponentState, string> = {
+export const COLOUR: Record<ComponentState, string> = {
   operational: '#007a5a',
   under_maintenance: '#1264a3',
-  degraded_performance: '#b58a00',
-  partial_outage: '#d4631e',
+  degraded_performance: '#8a6500',
+  partial_outage: '#b4480f',
   major_outage: '#c0262d',
 };
 
@@ -19,10 +19,14 @@ const STYLE =
   'body{font:1rem/1.5 system-ui,sans-serif;margin:0;padding:1.5rem;color:#1d1c1d;background:#f8f8f8}' +
   'main{max-width:46rem;margin:0 auto;background:#fff;padding:1.5rem;border-radius:.75rem}' +
   'h1{font-size:1.5rem;margin-top:0}.banner{padding:.8rem 1rem;border-radius:.5rem;color:#fff;font-weight:600}' +
-  'ul{list-style:none;padding:0}li.component{display:flex;justify-content:space-between;padding:.6rem 0;border-bottom:1px solid #eee}' +
+  'ul{list-style:none;padding:0}.component{display:flex;justify-content:space-between;padding:.6rem 0;border-bottom:1px solid #eee}' +
   '.state{font-weight:600}article{border-top:1px solid #ddd;margin-top:1rem;padding-top:.5rem}time{color:#616061;font-size:.9rem}' +
   '.update p{margin:.25rem 0 .75rem}.history{display:flex;gap:1px;margin:-.3rem 0 .6rem}' +
-  '.history span{flex:1;height:1.6rem;border-radius:1px}.history-legend{display:flex;justify-content:space-between;font-size:.8rem;color:#616061}';
+  '.history span{flex:1;height:1.6rem;border-radius:1px}.history-legend{display:flex;justify-content:space-between;font-size:.8rem;color:#616061}' +
+  'a{color:#1264a3}' +
+  Object.entries(COLOUR)
+    .map(([state, colour]) => `.s-${state}{background:${colour}}`)
+    .join('');
 
 const BANNER: Record<string, ComponentState> = {
   none: 'operational',
@@ -35,7 +39,7 @@ const BANNER: Record<string, ComponentState> = {
 const when = (at: Date) => `<time datetime="${at.toISOString()}">${escapeHtml(at.toISOString().replace('T', ' ').slice(0, 16))} UTC</time>`;
 const STATUS_WORD = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' } as const;
 
-function incidentHtml(incident: PublicIncident): string {
+export function incidentHtml(incident: PublicIncident): string {
   const updates = incident.updates.map((u) => {
     const affected = u.affected.map((a) => `${escapeHtml(a.name)}: ${escapeHtml(stateLabel(a.to))}`).join(', ');
     return (
@@ -46,16 +50,27 @@ function incidentHtml(incident: PublicIncident): string {
   return `<article id="incident-${escapeHtml(incident.id)}">\n<h3>${escapeHtml(incident.name)}</h3>\n${updates.join('\n')}\n</article>`;
 }
 
-/** One bar a day, its date and state in the title (a tooltip, no script needed) and in text for screen readers. */
-function historyHtml(name: string, days: readonly HistoryDay[]): string {
-  const bars = days.map((d) => {
-    const label = escapeHtml(`${d.date}: ${stateLabel(d.state)}`);
-    return `<span title="${label}" role="img" aria-label="${label}" style="background:${COLOUR[d.state]}"></span>`;
-  });
+/**
+ * One bar a day, its date and state in the title (a tooltip, no script needed), summed up for screen
+ * readers; `link` is where the component's own history page is, when this is not it.
+ */
+export function historyHtml(name: string, days: readonly HistoryDay[], link?: string): string {
+  // One class per state and the date in a tooltip: a bar per day costs some 50 bytes, not 150.
+  const bars = days.map((d) => `<span class="s-${d.state}" title="${escapeHtml(`${d.date}: ${stateLabel(d.state)}`)}"></span>`);
   return (
-    `<div class="history" data-history="${escapeHtml(name)}">${bars.join('')}</div>` +
-    `<div class="history-legend"><span>${HISTORY_DAYS} days ago</span><span>Today</span></div>`
+    `<div class="history" data-history="${escapeHtml(name)}" role="img" aria-label="${escapeHtml(historySummary(name, days))}">${bars.join('')}</div>` +
+    `<div class="history-legend"><span>${HISTORY_DAYS} days ago</span>` +
+    (link ? `<a href="${escapeHtml(link)}">${escapeHtml(name)} history</a>` : '') +
+    '<span>Today</span></div>'
   );
+}
+
+/** What a screen reader says of the bar: how many days the component spent in each state. */
+function historySummary(name: string, days: readonly HistoryDay[]): string {
+  const counts = new Map<ComponentState, number>();
+  for (const d of days) counts.set(d.state, (counts.get(d.state) ?? 0) + 1);
+  const parts = [...counts].map(([state, n]) => `${n} ${n === 1 ? 'day' : 'days'} ${stateLabel(state).toLowerCase()}`);
+  return `${name}, the last ${days.length} days: ${parts.join(', ')}`;
 }
 
 /**
@@ -66,9 +81,9 @@ export function statusPageHtml(model: PageModel, feedUrl: string, history: Reado
   const banner = BANNER[model.indicator] ?? 'operational';
   const components = model.components.map(
     (c) =>
-      `<li class="component" data-component="${escapeHtml(c.id)}"><span>${escapeHtml(c.name)}</span>` +
-      `<span class="state" style="color:${COLOUR[c.state]}">${escapeHtml(stateLabel(c.state))}</span></li>\n` +
-      historyHtml(c.name, history.get(c.id) ?? []),
+      `<li data-component="${escapeHtml(c.id)}"><div class="component"><span>${escapeHtml(c.name)}</span>` +
+      `<span class="state" style="color:${COLOUR[c.state]}">${escapeHtml(stateLabel(c.state))}</span></div>\n` +
+      `${historyHtml(c.name, history.get(c.id) ?? [], componentLink(c.id))}</li>`,
   );
   const active = model.incidents.filter((i) => i.status !== 'resolved');
   const body = [
@@ -80,9 +95,17 @@ export function statusPageHtml(model: PageModel, feedUrl: string, history: Reado
     active.length ? active.map(incidentHtml).join('\n') : '<p>No active incidents.</p>',
     `<p><a href="${escapeHtml(feedUrl)}">Subscribe to updates (Atom)</a></p>`,
   ];
+  return pageShell(model.title, feedUrl, body);
+}
+
+/** A component's own page, relative to /status so it works under any public address. */
+export const componentLink = (id: string): string => `?component=${encodeURIComponent(id)}`;
+
+/** The document around a page's `body` parts: one inline style, the feed linked, no script. */
+export function pageShell(title: string, feedUrl: string, body: readonly string[]): string {
   return (
     `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
-    `<title>${escapeHtml(model.title)}</title>\n<link rel="alternate" type="application/atom+xml" href="${escapeHtml(feedUrl)}">\n` +
+    `<title>${escapeHtml(title)}</title>\n<link rel="alternate" type="application/atom+xml" href="${escapeHtml(feedUrl)}">\n` +
     `<style>${STYLE}</style>\n</head>\n<body>\n<main>\n${body.join('\n')}\n</main>\n</body>\n</html>\n`
   );
 }

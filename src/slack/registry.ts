@@ -13,6 +13,7 @@ import { pageButtons } from './listeners/actions/paging.js';
 import { postmortemButtons } from './listeners/actions/postmortem.js';
 import { reminderButtons } from './listeners/actions/reminders.js';
 import { silenceButtons } from './listeners/actions/silences.js';
+import { statusPageButtons } from './listeners/actions/statuspage.js';
 import { summaryButtons } from './listeners/actions/summary.js';
 import { registerIncidentCommand } from './listeners/commands/incident.js';
 import { registerHomeEvents } from './listeners/events/home.js';
@@ -24,10 +25,12 @@ import type { Form } from './listeners/views/forms.js';
 import { incidentForms } from './listeners/views/incident-forms.js';
 import { meForms } from './listeners/views/me.js';
 import { postmortemForm } from './listeners/views/postmortem.js';
+import { statusPageForms } from './listeners/views/statuspage.js';
 import type { Services } from './services.js';
 
 const BUTTONS: readonly Button[] = [
   ...summaryButtons,
+  ...statusPageButtons,
   ...pageButtons,
   ...reminderButtons,
   ...postmortemButtons,
@@ -37,7 +40,7 @@ const BUTTONS: readonly Button[] = [
   ...homeButtons,
   ...silenceButtons,
 ];
-const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm, ...meForms, coverForm];
+const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm, ...meForms, coverForm, ...statusPageForms];
 const EVENT_FAMILIES = [registerPinEvents, registerMemberEvents, registerHomeEvents];
 
 /** Every button Firewatch puts in a message, and so listens for. */

@@ -1,9 +1,13 @@
-// The public status page in a real browser with JavaScript turned off: everything is there without it, a
-// published title that is HTML shows as text, and the page asks for nothing beyond itself.
+// The status page in a real browser, with JavaScript off and on: the same page either way (it has no
+// script), a published title that is HTML shows as text, and the page asks for nothing beyond itself. The
+// publication flow end to end: declared in Slack, nothing public; the summary's Status page button, the
+// preview, Publish; then the page shows the public message and never the internal update. No serious axe
+// problem on the page or a component's history.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasBrowser, launchBrowser } from '../support/browser.js';
+import { hasBrowser, keepScreenshot, launchBrowser, seriousA11yProblems, testContext } from '../support/browser.js';
 import { useFirewatch } from '../support/harness.js';
+import { clickButton } from '../support/slack-requests.js';
 
 const fw = useFirewatch({
   config: {
@@ -23,27 +27,93 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-describe.runIf(hasBrowser)('/status in a browser without JavaScript', () => {
-  it('shows the title, each component’s state and the published incident, with injected markup as text', async () => {
+/** What a person reads on /status: the heading, the banner, each component and the incidents' titles. */
+async function readPage(javaScriptEnabled: boolean, path = '/status') {
+  const context = await testContext(browser, { javaScriptEnabled });
+  const tab = await context.newPage();
+  const requested: string[] = [];
+  tab.on('request', (r) => requested.push(r.url()));
+  const response = await tab.goto(`${fw.app.url}${path}`);
+  const read = {
+    status: response?.status(),
+    h1: await tab.locator('h1').textContent(),
+    banner: await tab.locator('.banner').textContent(),
+    components: await tab.locator('li .component').allTextContents(),
+    incidents: await tab.locator('article h3').allTextContents(),
+    updates: await tab.locator('article .update p').allTextContents(),
+    requested,
+  };
+  return { tab, context, read };
+}
+
+describe.runIf(hasBrowser)('/status in a browser', () => {
+  it('is the same page with JavaScript off and on, injected markup shown as text', async () => {
     const title = '<img src=x onerror="document.title=1">Checkout errors';
     const { id } = await fw.declare(title, { severity: 'sev2' });
     await fw.run('statuspage web major_outage <i>Checkout</i> is failing for everyone', { incident: id });
 
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    const tab = await context.newPage();
-    const requested: string[] = [];
-    tab.on('request', (r) => requested.push(r.url()));
-    const response = await tab.goto(`${fw.app.url}/status`);
-    expect(response?.status()).toBe(200);
+    const off = await readPage(false);
+    expect(off.read.status).toBe(200);
+    expect(off.read.h1).toBe('Acme Status');
+    expect(await off.tab.title()).toBe('Acme Status');
+    expect(off.read.banner).toBe('Major System Outage');
+    expect(off.read.components).toEqual(['APIOperational', 'WebsiteMajor outage']);
+    expect(off.read.incidents).toEqual([title]);
+    expect(off.read.updates[0]).toContain('<i>Checkout</i> is failing for everyone');
+    expect(await off.tab.locator('article img, article i').count()).toBe(0);
+    expect(off.read.requested).toEqual([`${fw.app.url}/status`]);
+    await off.context.close();
 
-    expect(await tab.locator('h1').textContent()).toBe('Acme Status');
-    expect(await tab.title()).toBe('Acme Status');
-    expect(await tab.locator('.banner').textContent()).toBe('Major System Outage');
-    expect(await tab.locator('li.component').allTextContents()).toEqual(['APIOperational', 'WebsiteMajor outage']);
-    expect(await tab.locator('article h3').allTextContents()).toEqual([title]);
-    expect(await tab.locator('article .update p').first().textContent()).toContain('<i>Checkout</i> is failing for everyone');
-    expect(await tab.locator('article img, article i').count()).toBe(0);
-    expect(requested).toEqual([`${fw.app.url}/status`]);
-    await context.close();
+    const on = await readPage(true);
+    expect(on.read).toEqual(off.read);
+    expect(await on.tab.title()).toBe('Acme Status');
+    // The history link is a plain link: it works the same with or without JavaScript.
+    await on.tab.getByRole('link', { name: 'Website history' }).click();
+    await expect.poll(() => on.tab.locator('h1').textContent()).toBe('Website · Acme Status');
+    expect(on.tab.url()).toBe(`${fw.app.url}/status?component=web`);
+    await on.context.close();
+  });
+
+  it('publishes from Slack through the preview, and the page shows the public message, never the internal update', async () => {
+    const { id, channel } = await fw.declare('Kafka broker kf-7 lost its disk', { severity: 'sev2' });
+    await fw.run('update Internal: the numbat rebalance is stuck on kf-7', { incident: id });
+    const before = await readPage(false);
+    expect(before.read.incidents).not.toContain('Slow API responses');
+    await before.context.close();
+
+    const summary = fw.slack.messagesIn(channel).find((m) => JSON.stringify(m.blocks).includes('incident_status_page'));
+    await clickButton(fw.app.url, fw.slack, summary!, 'incident_status_page');
+    const form = await fw.slack.waitFor(() =>
+      fw.slack.modal('U0ALICE')?.callbackId === 'statuspage_form' ? fw.slack.modal('U0ALICE') : undefined,
+    );
+    await form.submit({
+      title: 'Slow API responses',
+      components: ['api'],
+      state: 'degraded_performance',
+      message: 'Some API calls are slow; we are on it.',
+    });
+    const preview = fw.slack.modal('U0ALICE')!;
+    expect(preview.callbackId).toBe('statuspage_preview');
+    expect(preview.text()).toContain('*Slow API responses*\n*Investigating* · Some API calls are slow; we are on it.');
+    expect((await preview.submit({})).errors).toBeUndefined();
+
+    // axe runs as a script in the page, so these are read with JavaScript on (the page has none of its own).
+    const after = await readPage(true);
+    expect(after.read.components[0]).toBe('APIDegraded performance');
+    expect(after.read.incidents).toContain('Slow API responses');
+    expect(after.read.updates.join('\n')).toContain('Some API calls are slow; we are on it.');
+    const text = (await after.tab.locator('body').textContent()) ?? '';
+    expect(text).not.toMatch(/numbat|kf-7|Kafka/);
+    expect(await seriousA11yProblems(after.tab)).toEqual([]);
+    await keepScreenshot(after.tab, 'status-page');
+    await after.context.close();
+
+    const history = await readPage(true, '/status?component=api');
+    expect(history.read.status).toBe(200);
+    expect(history.read.h1).toBe('API · Acme Status');
+    expect(history.read.incidents).toContain('Slow API responses');
+    expect(await seriousA11yProblems(history.tab)).toEqual([]);
+    await keepScreenshot(history.tab, 'status-history');
+    await history.context.close();
   });
 });

@@ -1,7 +1,8 @@
 // The public status page end to end: `/incident statuspage` through the real Bolt app publishes, and the
 // page, its Atom feed and the Statuspage-shaped JSON answer over real HTTP from what was published only:
 // titles and messages escaped, ETags that answer 304, private incidents and drills refused and absent,
-// unpublished incidents and internal updates never shown. With no `status_page`, or one not public, 404.
+// unpublished incidents and internal updates never shown; one component's page, and an unknown one's 404.
+// With no `status_page`, or one not public and no console to sign in to, 404.
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { incidents, statusPublications } from '../../src/db/schema.js';
@@ -66,14 +67,18 @@ describe('/incident statuspage and the public page', () => {
     expect(page.body).not.toContain('<script');
     expect(page.body).not.toContain('<b>card');
     expect(page.body).not.toContain('quokka');
-    expect(page.body).toMatch(/data-component="api"><span>API<\/span><span class="state"[^>]*>Partial outage</);
-    expect(page.body).toMatch(/data-component="db"><span>Database<\/span><span class="state"[^>]*>Operational</);
+    expect(page.body).toMatch(/data-component="api"><div class="component"><span>API<\/span><span class="state"[^>]*>Partial outage</);
+    expect(page.body).toMatch(/data-component="db"><div class="component"><span>Database<\/span><span class="state"[^>]*>Operational</);
     // The history bar: 90 days per component, today's the worst state published today.
     const today = new Date().toISOString().slice(0, 10);
-    const bars = (name: string) => new RegExp(`<div class="history" data-history="${name}">(.*?)</div>`).exec(page.body)?.[1] ?? '';
+    const bars = (name: string) => new RegExp(`<div class="history" data-history="${name}"[^>]*>(.*?)</div>`).exec(page.body)?.[1] ?? '';
     expect(bars('API').match(/<span /g)).toHaveLength(90);
     expect(bars('API')).toContain(`title="${today}: Partial outage"`);
     expect(bars('Database')).toContain(`title="${today}: Operational"`);
+    // Screen readers hear the bar summed up, not 90 images.
+    expect(page.body).toContain(
+      'data-history="API" role="img" aria-label="API, the last 90 days: 89 days operational, 1 day partial outage"',
+    );
 
     const summary = await json('/api/v2/summary.json');
     expect(summary.page).toMatchObject({ id: 'firewatch', name: STATUS_PAGE.title, url: `${PUBLIC}/status`, time_zone: 'Etc/UTC' });
@@ -170,8 +175,49 @@ describe('/incident statuspage and the public page', () => {
   });
 });
 
+describe('one component’s page, ?component=<id>', () => {
+  it('shows its 90 days and every published incident that touched it, resolved ones too, and no others', async () => {
+    const touched = await fw.declare('Lyrebird queue backlog');
+    await fw.run('statuspage db major_outage Writes are queued', { incident: touched.id });
+    await fw.run('resolve Drained', { incident: touched.id });
+    await fw.run('statuspage db operational Writes flow again', { incident: touched.id });
+    const other = await fw.declare('Bowerbird CDN errors');
+    await fw.run('statuspage web partial_outage Images fail to load', { incident: other.id });
+
+    const page = await get('/status?component=db');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('public, max-age=30');
+    expect(page.body).toContain('<h1>Database <small>· Acme &lt;Status&gt; &amp; Co</small></h1>');
+    expect(page.body).toContain('Lyrebird queue backlog');
+    expect(page.body).toContain('Writes flow again');
+    expect(page.body).not.toContain('Bowerbird');
+    const today = new Date().toISOString().slice(0, 10);
+    expect(page.body).toContain(`title="${today}: Major outage"`);
+    expect(page.body.match(/<span class="s-/g)).toHaveLength(90);
+    // The main page links to it.
+    expect((await get('/status')).body).toContain('<a href="?component=db">Database history</a>');
+    const again = await get('/status?component=db', { 'if-none-match': page.headers.get('etag')! });
+    expect(again.status).toBe(304);
+  });
+
+  it('answers an unknown component with a 404 page naming the components there are, escaped', async () => {
+    const r = await get(`/status?component=${encodeURIComponent('<script>cdn')}`);
+    expect(r.status).toBe(404);
+    expect(r.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(r.body).toContain('There is no component “&lt;script&gt;cdn” on this page.');
+    expect(r.body).not.toContain('<script');
+    for (const [id, name] of [
+      ['api', 'API'],
+      ['web', 'Website'],
+      ['db', 'Database'],
+    ]) {
+      expect(r.body).toContain(`<a href="?component=${id}">${name}</a>`);
+    }
+  });
+});
+
 describe('without a public status page', () => {
-  it('answers 404 on every route when none is configured, and when it is not public', async () => {
+  it('answers 404 on every route when none is configured, and when it is not public with no console to sign in to', async () => {
     const none = await fw.startApp({});
     const hidden = await fw.startApp({ status_page: { ...STATUS_PAGE, public: false } });
     try {

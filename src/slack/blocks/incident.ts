@@ -22,6 +22,7 @@ export const SUMMARY_ACTIONS = {
   accept: 'incident_accept',
   decline: 'incident_decline',
   subscribe: 'incident_subscribe',
+  statusPage: 'incident_status_page',
 } as const;
 
 export function severityText(config: Config, id: string): string {
@@ -63,7 +64,7 @@ export function summaryButtonValue(incident: Pick<Incident, 'id' | 'status'>): s
   return `${incident.id}:${incident.status}`;
 }
 
-function summaryButtons(incident: Incident): Button[] {
+function summaryButtons(config: Config, incident: Incident): Button[] {
   const value = summaryButtonValue(incident);
   const button = (action_id: string, text: string, extra: Pick<Button, 'style' | 'confirm'> = {}): Button => ({
     type: 'button',
@@ -74,6 +75,8 @@ function summaryButtons(incident: Incident): Button[] {
   });
   // Subscribers hear of real incidents only (workflow/audience.ts): a drill offers nothing to subscribe to.
   const subscribe = incident.drill ? [] : [button(SUMMARY_ACTIONS.subscribe, 'Subscribe')];
+  // Private incidents and drills are never public, so they are not offered the form.
+  const statusPage = config.statusPage && !incident.isPrivate && !incident.drill ? [button(SUMMARY_ACTIONS.statusPage, 'Status page')] : [];
   if (incident.status === 'triage') {
     return [
       button(SUMMARY_ACTIONS.accept, 'Accept', { style: 'primary' }),
@@ -85,6 +88,7 @@ function summaryButtons(incident: Incident): Button[] {
       button(SUMMARY_ACTIONS.postUpdate, 'Post update', { style: 'primary' }),
       button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
       ...subscribe,
+      ...statusPage,
       button(SUMMARY_ACTIONS.resolve, 'Resolve', {
         confirm: {
           title: { type: 'plain_text', text: `Resolve ${incidentKey(incident.id)}?` },
@@ -96,7 +100,12 @@ function summaryButtons(incident: Incident): Button[] {
     ];
   }
   if (incident.status === 'resolved') {
-    return [button(SUMMARY_ACTIONS.postUpdate, 'Post update'), button(SUMMARY_ACTIONS.changeStatus, 'Change status'), ...subscribe];
+    return [
+      button(SUMMARY_ACTIONS.postUpdate, 'Post update'),
+      button(SUMMARY_ACTIONS.changeStatus, 'Change status'),
+      ...subscribe,
+      ...statusPage,
+    ];
   }
   return [];
 }
@@ -154,7 +163,7 @@ export function summaryMessage(config: Config, state: SummaryState): SlackMessag
   if (incident.isPrivate) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: '🔒 Private incident: only members of this channel can see it.' }] });
   }
-  const buttons = summaryButtons(incident);
+  const buttons = summaryButtons(config, incident);
   if (buttons.length) blocks.push({ type: 'actions', block_id: 'incident_actions', elements: buttons });
   return {
     // The fallback text is mrkdwn (notifications show it): the title is escaped here too.

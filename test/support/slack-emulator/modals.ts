@@ -52,17 +52,16 @@ export class ModalView {
 
   /**
    * Submits the form with `typed` over the inputs' initial values (a field left out keeps what it showed),
-   * and applies the app's answer to the modal.
+   * and applies the app's answer to the modal. A select is typed as the value of its option (a multi-select
+   * as a list of them) and reaches the app as Slack sends it, `selected_option(s)` with the option's text.
    */
-  async submit(typed: Record<string, string>, user = this.record.user ?? 'U0ALICE'): Promise<Submitted> {
+  async submit(typed: Record<string, string | string[]>, user = this.record.user ?? 'U0ALICE'): Promise<Submitted> {
     if (this.closed) throw new Error(`view ${this.id} is closed: nobody can submit it`);
     for (const blockId of Object.keys(typed)) this.input(blockId);
     const values: Record<string, Record<string, unknown>> = {};
     for (const block of this.blocks) {
       if (block.type !== 'input' || !block.block_id || !block.element) continue;
-      const actionId = String(block.element.action_id);
-      const value = typed[block.block_id] ?? (typeof block.element.initial_value === 'string' ? block.element.initial_value : null);
-      values[block.block_id] = { [actionId]: { type: block.element.type, value: value === '' ? null : value } };
+      values[block.block_id] = { [String(block.element.action_id)]: fieldValue(block.element, typed[block.block_id]) };
     }
     const payload = viewSubmissionPayload(this.slack, { ...this.view, id: this.id, hash: this.record.hash }, values, user);
     const response = await interaction(this.appUrl(), payload);
@@ -132,4 +131,28 @@ export class ModalView {
         throw new Error(`Slack knows no response_action "${String(body.response_action)}"`);
     }
   }
+}
+
+type Option = { value?: unknown };
+
+/** What Slack sends for one input: a text's value, a select's chosen option(s), which must be among its options. */
+function fieldValue(element: Json, typed: string | string[] | undefined): Record<string, unknown> {
+  const type = element.type;
+  if (type === 'static_select' || type === 'multi_static_select') {
+    const options = (Array.isArray(element.options) ? element.options : []) as Option[];
+    const pick = (value: string) => {
+      const found = options.find((o) => o.value === value);
+      if (!found) throw new Error(`the select offers no option "${value}"`);
+      return found;
+    };
+    if (type === 'static_select') {
+      const chosen = typed === undefined ? ((element.initial_option as Option | undefined) ?? null) : pick(String(typed));
+      return { type, selected_option: chosen };
+    }
+    const initial = (Array.isArray(element.initial_options) ? element.initial_options : []) as Option[];
+    const chosen = typed === undefined ? initial : (Array.isArray(typed) ? typed : [typed]).map(pick);
+    return { type, selected_options: chosen };
+  }
+  const value = typed ?? (typeof element.initial_value === 'string' ? element.initial_value : null);
+  return { type, value: value === '' ? null : value };
 }

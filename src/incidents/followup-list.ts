@@ -31,11 +31,7 @@ const stateCondition = (state: FollowupState, now: Date): SQL | undefined =>
 /** After `key` in the order due date ascending, undated last, then id. */
 function afterKey(key: FollowupKey): SQL | undefined {
   if (key.dueAt === null) return and(isNull(followups.dueAt), gt(followups.id, key.id));
-  return or(
-    gt(followups.dueAt, key.dueAt),
-    and(eq(followups.dueAt, key.dueAt), gt(followups.id, key.id)),
-    isNull(followups.dueAt),
-  );
+  return or(gt(followups.dueAt, key.dueAt), and(eq(followups.dueAt, key.dueAt), gt(followups.id, key.id)), isNull(followups.dueAt));
 }
 
 const visibleFollowups = (viewer: Viewer): SQL | undefined => and(visibleTo(viewer), realIncidents);

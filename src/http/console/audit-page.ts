@@ -86,10 +86,16 @@ export function auditPageRoutes(ctx: ConsoleContext): Route[] {
           : '<p class="notice">No entries match.</p>';
         const links = [
           before !== undefined ? `<a href="/audit${escapeHtml(queryString({ action, actor }))}">Newest entries</a>` : '',
-          page.next !== undefined ? `<a href="/audit${escapeHtml(queryString({ action, actor, before: page.next }))}">Older entries</a>` : '',
+          page.next !== undefined
+            ? `<a href="/audit${escapeHtml(queryString({ action, actor, before: page.next }))}">Older entries</a>`
+            : '',
         ].filter(Boolean);
         const pager = links.length ? `<nav class="pager" aria-label="Pages">${links.join('')}</nav>` : '';
-        sendConsolePage(res, 200, session, { title: 'Audit log', section: 'audit', body: `<h1>Audit log</h1>\n${form}\n${table}\n${pager}` });
+        sendConsolePage(res, 200, session, {
+          title: 'Audit log',
+          section: 'audit',
+          body: `<h1>Audit log</h1>\n${form}\n${table}\n${pager}`,
+        });
       }),
     },
   ];

@@ -33,12 +33,16 @@ const GRID = '#d6d6d6';
 /** Numbers as SVG writes them: at most two decimals, never NaN or exponent notation. */
 export const n = (value: number): string => (Number.isFinite(value) ? String(Math.round(value * 100) / 100) : '0');
 
-/** A round top for the axis at or above `max`: 1, 2 or 5 times a power of ten (at least 1). */
-export function niceCeiling(max: number): number {
-  if (!(max > 1)) return 1;
-  const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 5, 10]) if (step * power >= max) return step * power;
-  return 10 * power;
+/**
+ * The top of the y axis at or above `max`: four gridline steps, each 1, 2, 2.5 or 5 times a power of ten,
+ * so every gridline label is a round number (a whole one for counts).
+ */
+export function axisTop(max: number, whole: boolean): number {
+  // Below a millionth nothing is drawn apart from zero, and 10 ** log10 of a subnormal would underflow.
+  const wanted = max > 1e-6 && Number.isFinite(max) ? max / 4 : 0.25;
+  const power = 10 ** Math.floor(Math.log10(wanted));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= wanted && (!whole || Number.isInteger(s))) ?? 10 * power;
+  return 4 * (whole ? Math.max(1, Math.ceil(step)) : step);
 }
 
 /** The y gridlines and their labels, from 0 to `top` in quarters. */

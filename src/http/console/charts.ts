@@ -11,7 +11,7 @@ import {
   emptyPlot,
   legend,
   n,
-  niceCeiling,
+  axisTop,
   xLabels,
   yAxis,
   type ChartFrame,
@@ -46,7 +46,7 @@ export function stackedBarChart(frame: ChartFrame, data: CategoryChart): string 
   let plot: string;
   if (max === 0) plot = emptyPlot(data.empty);
   else {
-    const top = niceCeiling(max);
+    const top = axisTop(max, true);
     const width = slot(data.labels.length) * 0.7;
     const bars = data.labels.map((label, i) => {
       let base = 0;
@@ -76,7 +76,7 @@ export function groupedBarChart(frame: ChartFrame, data: CategoryChart): string 
   let plot: string;
   if (max === 0) plot = emptyPlot(data.empty);
   else {
-    const top = niceCeiling(max);
+    const top = axisTop(max, true);
     const width = (slot(data.labels.length) * 0.8) / Math.max(1, data.series.length);
     const bars = data.labels.flatMap((label, i) =>
       data.series.map((s, k) => {
@@ -102,7 +102,7 @@ export function lineChart(frame: ChartFrame, data: CategoryChart<number | null> 
   let plot: string;
   if (known.length === 0) plot = emptyPlot(data.empty);
   else {
-    const top = niceCeiling(Math.max(...known)) || 1;
+    const top = axisTop(Math.max(...known), false);
     const x = centre(data.labels.length);
     const lines = data.series.map((s, k) => {
       const runs: string[][] = [[]];
@@ -119,7 +119,10 @@ export function lineChart(frame: ChartFrame, data: CategoryChart<number | null> 
       });
       const paths = runs
         .filter((r) => r.length > 1)
-        .map((r) => `<polyline points="${r.join(' ')}" fill="none" stroke="${colour(k)}" stroke-width="2"${k > 0 ? ' stroke-dasharray="6 3"' : ''}/>`);
+        .map(
+          (r) =>
+            `<polyline points="${r.join(' ')}" fill="none" stroke="${colour(k)}" stroke-width="2"${k > 0 ? ' stroke-dasharray="6 3"' : ''}/>`,
+        );
       return paths.join('') + dots.join('');
     });
     plot = yAxis(top, data.format) + lines.join('') + xLabels(data.axisLabels ?? data.labels, x);
@@ -140,12 +143,15 @@ export function lineChart(frame: ChartFrame, data: CategoryChart<number | null> 
 const LABEL_WIDTH = 200;
 
 /** One horizontal bar per row, largest as given first; long labels are cut in the picture, whole in the table. */
-export function barChart(frame: ChartFrame, data: { rows: ReadonlyArray<{ label: string; value: number }>; empty: string; unit: string }): string {
+export function barChart(
+  frame: ChartFrame,
+  data: { rows: ReadonlyArray<{ label: string; value: number }>; empty: string; unit: string },
+): string {
   const max = Math.max(0, ...data.rows.map((r) => r.value));
   let plot: string;
   if (max === 0) plot = emptyPlot(data.empty);
   else {
-    const top = niceCeiling(max);
+    const top = axisTop(max, true);
     const band = Math.min(28, PLOT_HEIGHT / data.rows.length);
     const span = WIDTH - PLOT.right - LABEL_WIDTH - 40;
     plot = data.rows
@@ -161,5 +167,9 @@ export function barChart(frame: ChartFrame, data: { rows: ReadonlyArray<{ label:
       })
       .join('');
   }
-  return chartFigure(frame, plot, { corner: frame.title, columns: [data.unit], rows: data.rows.map((r) => ({ label: r.label, cells: [String(r.value)] })) });
+  return chartFigure(frame, plot, {
+    corner: frame.title,
+    columns: [data.unit],
+    rows: data.rows.map((r) => ({ label: r.label, cells: [String(r.value)] })),
+  });
 }

@@ -37,7 +37,9 @@ const instant = (at: Date) => `<time datetime="${at.toISOString()}">${at.toISOSt
 function row(f: FollowupRow, names: Record<string, string>, now: Date): string {
   const name = (id: string | null) => (id ? escapeHtml(names[id] ?? id) : '<span class="muted">nobody</span>');
   const overdue = !f.doneAt && f.dueAt !== null && f.dueAt.getTime() <= now.getTime();
-  const due = f.dueAt ? escapeHtml(dueDay(f.dueAt)) + (overdue ? ' <strong class="badge overdue">Overdue</strong>' : '') : '<span class="muted">no date</span>';
+  const due = f.dueAt
+    ? escapeHtml(dueDay(f.dueAt)) + (overdue ? ' <strong class="badge overdue">Overdue</strong>' : '')
+    : '<span class="muted">no date</span>';
   const done = f.doneAt ? `Done by ${name(f.doneBy)} at ${instant(f.doneAt)}` : 'Open';
   const key = incidentKey(f.incidentId);
   return (

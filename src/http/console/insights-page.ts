@@ -19,10 +19,13 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** One unit for a whole chart, chosen by its largest value, so the axis reads in the same unit as the points. */
-export function durationFormat(maxMs: number): (ms: number) => string {
+/**
+ * One unit for a whole chart, chosen by its largest value, so the axis reads in the same unit as the
+ * points and its gridlines fall on round numbers of that unit.
+ */
+export function durationUnit(maxMs: number): { size: number; format: (value: number) => string } {
   const [unit, size] = maxMs < 3 * HOUR ? ['min', MINUTE] : maxMs < 3 * DAY ? ['h', HOUR] : ['d', DAY];
-  return (ms) => `${Math.round((ms / size) * 10) / 10} ${unit}`;
+  return { size, format: (value) => `${Math.round(value * 100) / 100} ${unit}` };
 }
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
@@ -35,24 +38,33 @@ export function insightsBody(data: WeeklyInsights, config: Pick<Config, 'severit
   const severityLabel = new Map(config.severities.map((s) => [s.id, `${s.id} ${s.label}`]));
   const none = 'No incidents in these weeks';
   const durations = (name: string, id: string, series: WeeklyInsights['timeToAcknowledge']) => {
-    const max = Math.max(0, ...series.flatMap((w) => [w.p50 ?? 0, w.p90 ?? 0]));
+    const unit = durationUnit(Math.max(0, ...series.flatMap((w) => [w.p50 ?? 0, w.p90 ?? 0])));
+    const inUnit = (ms: number | null) => (ms === null ? null : ms / unit.size);
     return lineChart(
-      { id, title: name, desc: `${name} of the incidents declared each week: the median (p50, solid) and the 90th percentile (p90, dashed).` },
+      {
+        id,
+        title: name,
+        desc: `${name} of the incidents declared each week: the median (p50, solid) and the 90th percentile (p90, dashed).`,
+      },
       {
         labels,
         axisLabels,
         empty: `No incident in these weeks has a ${id === 'mtta' ? 'first acknowledgement' : 'resolution'} yet`,
-        format: durationFormat(max),
+        format: unit.format,
         series: [
-          { name: 'p50', values: series.map((w) => w.p50) },
-          { name: 'p90', values: series.map((w) => w.p90) },
+          { name: 'p50', values: series.map((w) => inUnit(w.p50)) },
+          { name: 'p90', values: series.map((w) => inUnit(w.p90)) },
         ],
       },
     );
   };
   const charts = [
     stackedBarChart(
-      { id: 'per-week', title: 'Incidents per week by severity', desc: `Incidents declared each week (weeks start on Monday, UTC), stacked by severity; ${total} in all.` },
+      {
+        id: 'per-week',
+        title: 'Incidents per week by severity',
+        desc: `Incidents declared each week (weeks start on Monday, UTC), stacked by severity; ${total} in all.`,
+      },
       {
         labels,
         axisLabels,

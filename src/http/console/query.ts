@@ -8,11 +8,14 @@ import { sendConsolePage, type Section } from './layout.js';
 
 export type QueryResult<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** The query string as one value per name (the first, if a name is repeated), parsed by `schema`. */
+/**
+ * The query string as one value per name (the first, if a name is repeated), parsed by `schema`. An empty
+ * value is no value: a filter form's "Anyone" option submits `owner=`.
+ */
 export function parseQuery<S extends z.ZodType>(req: IncomingMessage, schema: S): QueryResult<z.infer<S>> {
   const params = new URL(req.url ?? '/', 'http://console.invalid').searchParams;
   const raw: Record<string, string> = {};
-  for (const [name, value] of params) if (!Object.hasOwn(raw, name)) raw[name] = value;
+  for (const [name, value] of params) if (value !== '' && !Object.hasOwn(raw, name)) raw[name] = value;
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, value: parsed.data };
   const message = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'query'}: ${issue.message}`).join('; ');

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, lt, ne } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, lt, ne, or } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
 import { alertGroups, followups, incidents } from '../db/schema.js';
 import { visibleTo, type Viewer } from '../incidents/access.js';
@@ -35,12 +35,12 @@ export async function weeklyInsightsFor(
     })
     .from(incidents)
     .where(and(counted, gte(incidents.createdAt, from), lt(incidents.createdAt, options.now)));
-  // Follow-ups of any age may be done within the range, so they are not limited by their incident's date.
+  // Follow-ups of any age may be done within the range, so they are chosen by their own dates, not their incident's.
   const items = await tx
     .select({ createdAt: followups.createdAt, doneAt: followups.doneAt })
     .from(followups)
     .innerJoin(incidents, eq(incidents.id, followups.incidentId))
-    .where(counted);
+    .where(and(counted, or(gte(followups.createdAt, from), gte(followups.doneAt, from))));
   const opened = count(alertGroups.id);
   const groups = await tx
     .select({ integration: alertGroups.integrationId, group: alertGroups.groupKey, incidents: opened })

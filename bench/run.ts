@@ -11,7 +11,8 @@
  * (bench/console.ts), `npm run bench -- incident-page` only the console's incident page with 5,000 events
  * and its live timeline's fan-out to 200 streams (bench/incident-page.ts), `npm run bench -- generic` only the mapping of generic JSON
  * bodies by JSON pointers (bench/generic.ts, no database), `npm run bench -- status` only the status page
- * under 50 concurrent clients (bench/status-page.ts); each rewrites
+ * under 50 concurrent clients (bench/status-page.ts), `npm run bench -- console-insights` only the queries
+ * of the console's insights, follow-up and audit pages (bench/console-insights.ts); each rewrites
  * only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -34,6 +35,7 @@ import { apiBenchmarks } from './api.js';
 import { oncallBenchmarks } from './oncall.js';
 import { incidentListBenchmarks, startConsoleBench } from './console.js';
 import { incidentPageBenchmarks } from './incident-page.js';
+import { consoleInsightsBenchmarks } from './console-insights.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
@@ -210,6 +212,15 @@ async function incidentPageOnly(database: Database): Promise<string> {
   const load = os.loadavg()[0]!.toFixed(1);
   await incidentPageBenchmarks(database, rows);
   return `${INCIDENT_PAGE_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- incident-page\`, Postgres, Firewatch in the benchmark's process, pages fetched one at a time on loopback (so times include the client), load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
+}
+
+const CONSOLE_INSIGHTS_HEADING = '## Console insights, follow-ups and audit log';
+
+async function consoleInsightsOnly(database: Database): Promise<string> {
+  const rows: Row[] = [];
+  const load = os.loadavg()[0]!.toFixed(1);
+  await consoleInsightsBenchmarks(database, rows);
+  return `${CONSOLE_INSIGHTS_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- console-insights\`, Postgres, the pages' queries called in the benchmark's process, load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
 }
 
 async function calendarOnly(database: Database): Promise<string> {
@@ -505,6 +516,7 @@ const alone: Record<string, () => Promise<void>> = {
   'incident-page': () => sectionOnly(INCIDENT_PAGE_HEADING, incidentPageOnly),
   generic: async () => writeSection(GENERIC_HEADING, genericSection(new Date().toISOString())),
   status: () => sectionOnly(STATUS_HEADING, statusPageSection),
+  'console-insights': () => sectionOnly(CONSOLE_INSIGHTS_HEADING, consoleInsightsOnly),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

@@ -44,6 +44,7 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly BotScope[]>> = {
   'chat.getPermalink': [],
   'views.open': [],
   'views.push': [],
+  'views.update': [],
   'views.publish': [],
   // Sign in with Slack: no bot scope. The first takes the app's client credentials, the second the signed-in
   // person's token, granted the user scopes openid/profile/email that manifest.yml asks for.

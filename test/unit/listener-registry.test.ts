@@ -11,6 +11,12 @@ import { PAGE_ACTIONS } from '../../src/slack/blocks/paging.js';
 import { POSTMORTEM_CALLBACK, POSTMORTEM_WRITE_ACTION } from '../../src/slack/blocks/postmortem.js';
 import { REMINDER_ACTIONS } from '../../src/slack/blocks/timeline.js';
 import { SILENCE_ACTIONS } from '../../src/slack/blocks/silences.js';
+import {
+  PUBLISH_RESOLUTION_ACTION,
+  STATUSPAGE_BACK_ACTION,
+  STATUSPAGE_FORM_CALLBACK,
+  STATUSPAGE_PREVIEW_CALLBACK,
+} from '../../src/slack/blocks/statuspage-modal.js';
 import { HANDLED_ACTIONS, HANDLED_VIEWS, registerListeners } from '../../src/slack/registry.js';
 import type { Services } from '../../src/slack/services.js';
 
@@ -40,6 +46,9 @@ describe('the listener registry', () => {
       // Request cover on the Home is the cover request's listener, registered with `oncall cover`.
       HOME_ACTIONS.pagingSettings,
       ...Object.values(SILENCE_ACTIONS),
+      // The status page form's Back, and the resolve reply's offer to publish the resolution.
+      STATUSPAGE_BACK_ACTION,
+      PUBLISH_RESOLUTION_ACTION,
     ];
     expect([...HANDLED_ACTIONS].sort()).toEqual([...new Set(made)].sort());
   });
@@ -54,6 +63,8 @@ describe('the listener registry', () => {
       ME_CALLBACK,
       CODE_CALLBACK,
       COVER_CALLBACK,
+      STATUSPAGE_FORM_CALLBACK,
+      STATUSPAGE_PREVIEW_CALLBACK,
     ];
     expect([...HANDLED_VIEWS].sort()).toEqual([...opened].sort());
   });

@@ -51,6 +51,12 @@ export interface Config {
   admins: string[];
   /** The public status page, when one is configured. */
   statusPage: StatusPageConfig | undefined;
+  /** In order: the first matching route sets a field, later ones (after `continue`) only what is still unset. */
+  alertRoutes: FileConfig['alert_routes'];
+  alertGrouping: FileConfig['alert_grouping'];
+  /** Maintenance windows written into the file (the stored silences come from Slack and the API). */
+  silences: FileConfig['silences'];
+  services: FileConfig['services'];
 }
 
 export interface StatusPageConfig {
@@ -132,6 +138,10 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     notifyDefaults: file.notify_defaults,
     admins: file.admins,
     statusPage: file.status_page,
+    alertRoutes: file.alert_routes,
+    alertGrouping: file.alert_grouping,
+    silences: file.silences,
+    services: file.services,
   };
 }
 

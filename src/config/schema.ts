@@ -1,5 +1,6 @@
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
+import { alertingKeys, checkAlerting } from './alerting.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { DEFAULT_NOTIFY, notificationRules, personContacts } from './people.js';
 
@@ -148,6 +149,7 @@ export const fileConfigSchema = z
     admins: z.array(slackUser).default([]),
     /** The public status page; unset, its routes answer 404. */
     status_page: statusPage.optional(),
+    ...alertingKeys,
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {
@@ -238,6 +240,17 @@ export const fileConfigSchema = z
         }
       }
     });
+    checkAlerting(
+      cfg,
+      {
+        severities,
+        policies,
+        schedules,
+        types: new Set(cfg.incident_types),
+        integrations: new Set(cfg.integrations.map((i) => i.id)),
+      },
+      ctx,
+    );
   });
 
 export type FileConfig = z.output<typeof fileConfigSchema>;

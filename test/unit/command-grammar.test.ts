@@ -100,6 +100,7 @@ describe('/incident grammar', () => {
       'type',
       'impact',
       'statuspage',
+      'alerts',
       'resolve',
       'close',
       'postmortem',

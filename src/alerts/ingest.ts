@@ -90,7 +90,8 @@ export async function ingestIn(tx: Tx, config: Config, integration: Integration,
     incidentId: last?.incidentId ?? null,
     opened: outcomes.some((o) => o.opened),
     changed,
-    duplicates: batch.alerts.length - changed,
+    // Changes may include waiting alerts taken along: what was new is counted over the batch's own alerts.
+    duplicates: batch.alerts.length - events.filter((e) => ['opened', 'joined', 'resolved'].includes(e.outcome)).length,
   };
 }
 

@@ -6,7 +6,8 @@
  * (bench/storm.ts, minutes long), `npm run bench -- paging` only the 1,000 pages that wake people
  * (bench/paging.ts), `npm run bench -- coverage` only the coverage diff of 20 schedules (bench/coverage.ts, no
  * database), `npm run bench -- calendar` only the calendar feed over HTTP (bench/calendar.ts), `npm run bench -- api` only
- * the JSON API's list over 10,000 incidents (bench/api.ts); each rewrites
+ * the JSON API's list over 10,000 incidents (bench/api.ts), `npm run bench -- ingest` only sustained alert ingest
+ * through routes, grouping and silences (bench/ingest.ts); each rewrites
  * only its section of bench/results.md.
  */
 import { execFileSync } from 'node:child_process';
@@ -26,6 +27,7 @@ import { slashCommand } from '../test/support/slack-requests.js';
 import { percentile, serverBenchmarks, type Row } from './server.js';
 import { calendarBenchmarks } from './calendar.js';
 import { apiBenchmarks } from './api.js';
+import { ingestBenchmarks } from './ingest.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
@@ -163,6 +165,15 @@ async function apiOnly(database: Database): Promise<string> {
   const load = os.loadavg()[0]!.toFixed(1);
   await apiBenchmarks(database, rows);
   return `${API_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- api\`, Postgres, Firewatch in the benchmark's process, one request at a time on loopback (so p99 includes the client), load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
+}
+
+const INGEST_HEADING = '## Alert ingest';
+
+async function ingestOnly(database: Database): Promise<string> {
+  const rows: Row[] = [];
+  const load = os.loadavg()[0]!.toFixed(1);
+  await ingestBenchmarks(database, rows);
+  return `${INGEST_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- ingest\`, Postgres, Firewatch in the benchmark's process, senders on loopback, load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
 }
 
 async function calendarOnly(database: Database): Promise<string> {
@@ -451,6 +462,7 @@ const alone: Record<string, () => Promise<void>> = {
   coverage: async () => writeSection(COVERAGE_HEADING, coverageSection(new Date().toISOString())),
   calendar: () => sectionOnly(CALENDAR_HEADING, calendarOnly),
   api: () => sectionOnly(API_HEADING, apiOnly),
+  ingest: () => sectionOnly(INGEST_HEADING, ingestOnly),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

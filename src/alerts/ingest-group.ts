@@ -1,6 +1,6 @@
 // One group of a batch through the pipeline's decision, in the caller's transaction: the group row is
 // locked (or made) first, so concurrent deliveries of a group are decided one after the other.
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
 import { findSeverity, type Config } from '../config/load.js';
 import type { Tx } from '../db/client.js';
 import { alertEvents, alertGroups, alerts, type AlertGroup } from '../db/schema.js';
@@ -76,7 +76,22 @@ export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, i
         passing.some((i) => i.alert.status === 'firing'),
       )
     : undefined;
-  const rows = group ? await tx.select().from(alerts).where(eq(alerts.groupId, group.id)) : [];
+  // Only what the decision reads: the batch's own alerts, and while the group waits, those firing within the window.
+  const fingerprints = items.map((i) => i.alert.fingerprint);
+  const since = new Date(at.getTime() - (pipeline.openAfter?.within ?? 0));
+  const rows = group
+    ? await tx
+        .select()
+        .from(alerts)
+        .where(
+          and(
+            eq(alerts.groupId, group.id),
+            group.incidentId
+              ? inArray(alerts.fingerprint, fingerprints)
+              : or(inArray(alerts.fingerprint, fingerprints), and(eq(alerts.status, 'firing'), gte(alerts.lastReceivedAt, since))),
+          ),
+        )
+    : [];
   const plan = planGroup(
     {
       hasIncident: !!group?.incidentId,

@@ -2,18 +2,21 @@
  * Benchmarks: `npm run bench`. Prints a table and writes it to bench/results.md. Runs against the Slack
  * emulator and a fresh database of its own on Postgres (the server named by DATABASE_URL, else the local
  * one at 127.0.0.1:5432); the server-process rows (bench/server.ts) need Postgres, as several processes
- * share the database. `npm run bench -- storm` runs only the alert storm under Slack's rate limits
- * (bench/storm.ts, minutes long), `npm run bench -- paging` only the 1,000 pages that wake people
- * (bench/paging.ts), `npm run bench -- coverage` only the coverage diff of 20 schedules (bench/coverage.ts, no
- * database), `npm run bench -- calendar` only the calendar feed over HTTP (bench/calendar.ts), `npm run bench -- api` only
- * the JSON API's list over 10,000 incidents (bench/api.ts), `npm run bench -- oncall` only the console's on-call page
- * over 10 schedules (bench/oncall.ts), `npm run bench -- console` only the console's pages over 10,000 incidents
- * (bench/console.ts), `npm run bench -- incident-page` only the console's incident page with 5,000 events
- * and its live timeline's fan-out to 200 streams (bench/incident-page.ts), `npm run bench -- generic` only the mapping of generic JSON
- * bodies by JSON pointers (bench/generic.ts, no database), `npm run bench -- status` only the status page
- * under 50 concurrent clients (bench/status-page.ts), `npm run bench -- console-insights` only the queries
- * of the console's insights, follow-up and audit pages (bench/console-insights.ts); each rewrites
- * only its section of bench/results.md.
+ * share the database. `npm run bench -- <section>` runs one section alone and rewrites only its part of
+ * bench/results.md:
+ *   storm            the alert storm under Slack's rate limits (bench/storm.ts, minutes long)
+ *   paging           the 1,000 pages that wake people (bench/paging.ts)
+ *   coverage         the coverage diff of 20 schedules (bench/coverage.ts, no database)
+ *   calendar         the calendar feed over HTTP (bench/calendar.ts)
+ *   api              the JSON API's list over 10,000 incidents (bench/api.ts)
+ *   oncall           the console's on-call page over 10 schedules (bench/oncall.ts)
+ *   console          the console's incident list over 10,000 incidents (bench/console.ts)
+ *   incident-page    the console's incident page with 5,000 events, and its live timeline's fan-out to 200
+ *                    streams (bench/incident-page.ts)
+ *   console-insights the queries of the insights, follow-up and audit pages (bench/console-insights.ts)
+ *   status           the status page under 50 concurrent clients (bench/status-page.ts)
+ *   generic          mapping generic JSON bodies by JSON pointers (bench/generic.ts, no database)
+ *   ingest           sustained alert ingest through routes, grouping and silences (bench/ingest.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,6 +39,7 @@ import { oncallBenchmarks } from './oncall.js';
 import { incidentListBenchmarks, startConsoleBench } from './console.js';
 import { incidentPageBenchmarks } from './incident-page.js';
 import { consoleInsightsBenchmarks } from './console-insights.js';
+import { ingestBenchmarks } from './ingest.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
@@ -221,6 +225,15 @@ async function consoleInsightsOnly(database: Database): Promise<string> {
   const load = os.loadavg()[0]!.toFixed(1);
   await consoleInsightsBenchmarks(database, rows);
   return `${CONSOLE_INSIGHTS_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- console-insights\`, Postgres, the pages' queries called in the benchmark's process, load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
+}
+
+const INGEST_HEADING = '## Alert ingest';
+
+async function ingestOnly(database: Database): Promise<string> {
+  const rows: Row[] = [];
+  const load = os.loadavg()[0]!.toFixed(1);
+  await ingestBenchmarks(database, rows);
+  return `${INGEST_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- ingest\`, Postgres, Firewatch in the benchmark's process, senders on loopback, load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
 }
 
 async function calendarOnly(database: Database): Promise<string> {
@@ -517,6 +530,7 @@ const alone: Record<string, () => Promise<void>> = {
   generic: async () => writeSection(GENERIC_HEADING, genericSection(new Date().toISOString())),
   status: () => sectionOnly(STATUS_HEADING, statusPageSection),
   'console-insights': () => sectionOnly(CONSOLE_INSIGHTS_HEADING, consoleInsightsOnly),
+  ingest: () => sectionOnly(INGEST_HEADING, ingestOnly),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

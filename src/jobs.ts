@@ -3,6 +3,7 @@ import { catchUp, latestDueAt } from './digests/cron-times.js';
 import { DIGEST_JOB, lastRunDueAt, runDigest } from './digests/job.js';
 import { sweepReminders } from './digests/reminders.js';
 import { sweepOverdueFollowups } from './incidents/followups.js';
+import { sweepEndedSilences } from './alerts/silence-end.js';
 import { sweepDueAttempts } from './paging/attempts.js';
 import { runPagingDrill } from './paging/drills.js';
 import { watchOnCall } from './paging/oncall-watch.js';
@@ -43,6 +44,8 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
     ...oncall,
     ...handoffs,
     ...heartbeats,
+    // Alerts a silence held that still fire when it ends go on through the pipeline, once across replicas.
+    { name: 'silence-ends', schedule: config.escalationTick, run: () => sweepEndedSilences(services.db, services.config) },
   ];
 }
 

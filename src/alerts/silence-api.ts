@@ -11,7 +11,7 @@ import { sameSecret } from '../http/secrets.js';
 import type { Route } from '../http/server.js';
 import { API_ACTOR } from '../incidents/people.js';
 import type { Logger } from '../logger.js';
-import { afterSilenceCreated } from '../workflow/silence-made.js';
+import { silenceCreated } from '../workflow/silences.js';
 import { parseMatchers, type Matcher } from './matchers.js';
 import { issuePaths } from './payloads.js';
 import {
@@ -139,7 +139,7 @@ export function silenceApiRoutes(deps: Deps): Route[] {
           source: 'api',
           stopPages: false,
         });
-        await afterSilenceCreated(tx, config, made, now);
+        await silenceCreated(tx, config, made, now);
         return made;
       });
       if (!outcome) return send(res, 404, `silence ${body.data.id} not found`);

@@ -55,6 +55,12 @@ export interface Config {
   heartbeats: FileConfig['heartbeats'];
   /** A silence made in Slack for longer than this is confirmed a second time. */
   silenceMaxMs: number;
+  /** In order: the first matching route sets a field, later ones (after `continue`) only what is still unset. */
+  alertRoutes: FileConfig['alert_routes'];
+  alertGrouping: FileConfig['alert_grouping'];
+  /** Maintenance windows written into the file (the stored silences come from Slack and the API). */
+  silences: FileConfig['silences'];
+  services: FileConfig['services'];
 }
 
 export interface StatusPageConfig {
@@ -138,6 +144,10 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     statusPage: file.status_page,
     heartbeats: file.heartbeats,
     silenceMaxMs: file.silence_max,
+    alertRoutes: file.alert_routes,
+    alertGrouping: file.alert_grouping,
+    silences: file.silences,
+    services: file.services,
   };
 }
 

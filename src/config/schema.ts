@@ -1,6 +1,7 @@
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { genericFields, heartbeatRefinements, resolvedWhen } from './sources.js';
+import { alertingKeys, checkAlerting } from './alerting.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { DEFAULT_NOTIFY, notificationRules, personContacts } from './people.js';
 
@@ -165,6 +166,7 @@ export const fileConfigSchema = z
     heartbeats: z.array(heartbeat).default([]),
     // Silences (issue 17, silence commands): a silence longer than this asks to be confirmed a second time.
     silence_max: duration.prefault('7d'),
+    ...alertingKeys,
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {
@@ -275,6 +277,17 @@ export const fileConfigSchema = z
         }
       }
     });
+    checkAlerting(
+      cfg,
+      {
+        severities,
+        policies,
+        schedules,
+        types: new Set(cfg.incident_types),
+        integrations: new Set(cfg.integrations.map((i) => i.id)),
+      },
+      ctx,
+    );
   });
 
 export type FileConfig = z.output<typeof fileConfigSchema>;

@@ -23,6 +23,8 @@ const alertChange = z.object({
   labels: z.record(z.string(), z.string()),
   link: z.string().nullable(),
   severity: z.string().nullable(),
+  /** Why the pipeline put it there (alerts/reason.ts); rows from before the pipeline have none. */
+  reason: z.string().optional(),
 });
 const alertGroup = z.object({ integration: z.string(), groupKey: z.string() });
 

@@ -11,7 +11,7 @@ import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import type { SilenceRow } from '../db/schema.js';
 import { personViewer } from '../incidents/access.js';
-import { afterSilenceCreated } from './silence-made.js';
+import { silenceCreated } from './silences.js';
 
 export { alertLine } from '../alerts/alert-line.js';
 export { formatMatchers, MATCHER_SYNTAX, type Matcher } from '../alerts/matchers.js';
@@ -92,7 +92,7 @@ export async function makeSilence(db: Db, config: Config, offer: SilenceOffer, n
       source: offer.source,
       stopPages: false,
     });
-    await afterSilenceCreated(tx, config, made, now);
+    await silenceCreated(tx, config, made, now);
     return made;
   });
 }

@@ -102,6 +102,7 @@ describe('/incident grammar', () => {
       'statuspage',
       'silence',
       'silences',
+      'alerts',
       'resolve',
       'close',
       'postmortem',

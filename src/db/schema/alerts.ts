@@ -50,6 +50,56 @@ export const alerts = pgTable(
 
 export type AlertGroup = typeof alertGroups.$inferSelect;
 
+export type AlertOutcome = 'opened' | 'joined' | 'waiting' | 'silenced' | 'dropped' | 'duplicate' | 'resolved';
+
+/**
+ * Every alert received, as it came (enough to run it through the pipeline again, as replay does) and what
+ * the pipeline decided for it, with the reason people read in `/incident alerts` and the console.
+ */
+export const alertEvents = pgTable(
+  'alert_events',
+  {
+    id: integer('id').primaryKey().generatedAlwaysAsIdentity(),
+    integrationId: text('integration_id').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    status: text('status').$type<'firing' | 'resolved'>().notNull(),
+    title: text('title').notNull(),
+    labels: jsonb('labels').$type<Record<string, string>>().notNull(),
+    annotations: jsonb('annotations').$type<Record<string, string>>().notNull(),
+    link: text('link'),
+    sourceSeverity: text('source_severity'),
+    startsAt: timestamptz('starts_at'),
+    endsAt: timestamptz('ends_at'),
+    /** The source's own group key (Alertmanager's groupKey, PagerDuty's dedup_key) and the batch's title. */
+    sourceGroupKey: text('source_group_key').notNull(),
+    batchTitle: text('batch_title').notNull(),
+    receivedAt: timestamptz('received_at').notNull(),
+    /** Indexes into alert_routes of the config it was decided under. */
+    routes: jsonb('routes').$type<number[]>().notNull(),
+    set: jsonb('set').$type<Record<string, string>>().notNull().default({}),
+    groupKey: text('group_key').notNull(),
+    groupId: integer('group_id').references(() => alertGroups.id),
+    outcome: text('outcome').$type<AlertOutcome>().notNull(),
+    /** "#12" for a stored silence, the config's id for a maintenance window in the file. */
+    silence: text('silence'),
+    incidentId: integer('incident_id').references(() => incidents.id),
+    reason: text('reason').notNull(),
+  },
+  (t) => [
+    index('alert_events_incident_idx').on(t.incidentId, t.id),
+    index('alert_events_alert_idx').on(t.integrationId, t.fingerprint, t.id),
+    index('alert_events_silence_idx')
+      .on(t.silence)
+      .where(sql`silence is not null`),
+    index('alert_events_received_idx').on(t.receivedAt),
+    index('alert_events_waiting_idx')
+      .on(t.groupId, t.fingerprint)
+      .where(sql`outcome = 'waiting' and incident_id is null`),
+  ],
+);
+
+export type AlertEventRow = typeof alertEvents.$inferSelect;
+
 /**
  * Silences and maintenance windows made in Slack, through the Alertmanager-shaped API or with a button
  * (the config's own silences are not rows: they come with the config). Ending one early moves `endsAt`

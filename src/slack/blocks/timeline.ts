@@ -88,10 +88,10 @@ function describe(config: Config, incident: Incident, row: TimelineEvent): strin
     }
     case 'alert_firing': {
       const link = safeLink(event.data.link ?? '');
-      return `🔔 Alert firing from *${event.data.integration}*: ${escapeMrkdwn(event.data.title)}${link}`;
+      return `🔔 Alert firing from *${event.data.integration}*: ${escapeMrkdwn(event.data.title)}${link}${alertReason(event.data.reason)}`;
     }
     case 'alert_resolved':
-      return `✅ Alert resolved at *${event.data.integration}*: ${escapeMrkdwn(event.data.title)}`;
+      return `✅ Alert resolved at *${event.data.integration}*: ${escapeMrkdwn(event.data.title)}${alertReason(event.data.reason)}`;
     case 'alert_group_resolved':
       return `✅ Every alert of ${key} from *${event.data.integration}* has resolved.${incident.status === 'resolved' ? '' : ' Resolve the incident when you are sure it is over: `/incident resolve`.'}`;
     case 'alert_acknowledged':
@@ -214,4 +214,9 @@ export function alertSummaryMessage(incident: Incident, minute: Date, counts: { 
   const to = new Date(minute.getTime() + 60_000).toISOString().slice(11, 16);
   const text = `📈 …and ${total} more alert change${total === 1 ? '' : 's'} on ${incidentKey(incident.id)} between ${from} and ${to} UTC (${counts.firing} firing, ${counts.resolved} resolved). Every one is on the timeline.`;
   return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+/** The pipeline's short reason, set apart at the end of an alert line. */
+function alertReason(reason: string | undefined): string {
+  return reason ? ` — _${escapeMrkdwn(reason)}_` : '';
 }

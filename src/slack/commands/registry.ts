@@ -17,6 +17,7 @@ import { listCommand } from './list.js';
 import { meCommand } from './me.js';
 import { noteCommand } from './note.js';
 import { oncallCommand } from './oncall.js';
+import { alertsCommand } from './alerts.js';
 import { pageCommand } from './page.js';
 import { INCIDENT_REF, invalid, splitFirst, type Args, type GrammarContext, type Invalid, type Ref } from './parsing.js';
 import { postmortemCommand } from './postmortem.js';
@@ -49,6 +50,7 @@ export const SUBCOMMANDS = [
   statuspageCommand,
   silenceCommand,
   silencesCommand,
+  alertsCommand,
   resolveCommand,
   closeCommand,
   postmortemCommand,

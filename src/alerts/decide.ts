@@ -1,0 +1,103 @@
+// The open decision of each alert of a group, as plain data: the same function runs live and in replay.
+import type { Labels } from './matchers.js';
+import { silenceFor, type SilenceRule } from './silence-match.js';
+import { route, type AlertRoute, type Routing } from './route.js';
+import { groupKeyOf } from './grouping.js';
+
+export type Outcome = 'opened' | 'joined' | 'waiting' | 'silenced' | 'dropped' | 'duplicate' | 'resolved';
+
+export interface OpenAfter {
+  count: number;
+  /** Milliseconds. */
+  within: number;
+}
+
+/** A silence as the pipeline matches it, with the reference an alert event stores (a stored id or a config id). */
+export interface PipelineSilence extends SilenceRule {
+  ref: string;
+}
+
+export interface Pipeline {
+  routes: readonly AlertRoute[];
+  groupBy: readonly string[] | undefined;
+  openAfter: OpenAfter | undefined;
+  silences: readonly PipelineSilence[];
+}
+
+export interface IncomingAlert {
+  integration: string;
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  labels: Labels;
+  /** The source's own group key: Alertmanager's groupKey, PagerDuty's dedup_key. */
+  sourceGroupKey: string;
+}
+
+export interface Classified {
+  routing: Routing;
+  groupKey: string;
+  silence: PipelineSilence | undefined;
+}
+
+/** Route, group key and the silence holding it: what does not depend on the group's state. */
+export function classify(alert: IncomingAlert, pipeline: Pipeline, at: Date): Classified {
+  const routing = route(alert, pipeline.routes);
+  const silence = alert.status === 'firing' && !routing.dropped ? silenceFor(alert.labels, at, pipeline.silences) : undefined;
+  return { routing, groupKey: groupKeyOf(alert.labels, pipeline.groupBy, alert.sourceGroupKey), silence };
+}
+
+/** What the pipeline knows of a group before a batch: whether it has an open incident, and its alerts' latest states. */
+export interface GroupState {
+  hasIncident: boolean;
+  alerts: ReadonlyMap<string, { status: 'firing' | 'resolved'; lastReceivedAt: Date }>;
+}
+
+export interface Decision {
+  outcome: Outcome;
+  /** For 'opened': how many alerts of the group were firing within the window. */
+  firingInWindow?: number;
+}
+
+export interface GroupPlan {
+  decisions: Decision[];
+  /** The index of the alert that opened the incident, if one opened. */
+  openedBy: number | undefined;
+  /** Fingerprints of the group's alerts (earlier ones included) that the new incident holds. */
+  attach: string[];
+  /** The group's alerts' latest states after the batch (silenced and dropped alerts are not among them). */
+  alerts: Map<string, { status: 'firing' | 'resolved'; lastReceivedAt: Date }>;
+}
+
+/**
+ * The decisions for the alerts of one group arriving together at `at`. An alert of a group with an open
+ * incident joins it; otherwise the group opens one once `openAfter.count` of its alerts fired within
+ * `openAfter.within` (this batch included) and takes the waiting ones along. The batch is taken as a whole,
+ * so the order of its alerts never changes which incident opens or what it holds. Silenced and dropped
+ * alerts never open, join or count.
+ */
+export function planGroup(
+  state: GroupState,
+  batch: ReadonlyArray<{ alert: IncomingAlert; classified: Classified }>,
+  openAfter: OpenAfter | undefined,
+  at: Date,
+): GroupPlan {
+  const alerts = new Map(state.alerts);
+  const passes = (i: number) => !batch[i]!.classified.routing.dropped && !batch[i]!.classified.silence;
+  const known = batch.map(({ alert }) => state.alerts.get(alert.fingerprint)?.status);
+  batch.forEach(({ alert }, i) => {
+    if (passes(i)) alerts.set(alert.fingerprint, { status: alert.status, lastReceivedAt: at });
+  });
+  const since = at.getTime() - (openAfter?.within ?? 0);
+  const inWindow = [...alerts].filter(([, a]) => a.status === 'firing' && a.lastReceivedAt.getTime() >= since).map(([fp]) => fp);
+  const firstFiring = batch.findIndex(({ alert }, i) => passes(i) && alert.status === 'firing');
+  const opens = !state.hasIncident && firstFiring >= 0 && inWindow.length >= (openAfter?.count ?? 1);
+  const decisions = batch.map(({ alert, classified }, i): Decision => {
+    if (classified.routing.dropped) return { outcome: 'dropped' };
+    if (classified.silence) return { outcome: 'silenced' };
+    if (alert.status === 'resolved') return { outcome: known[i] === 'firing' ? 'resolved' : 'duplicate' };
+    if (opens) return i === firstFiring ? { outcome: 'opened', firingInWindow: inWindow.length } : { outcome: 'joined' };
+    if (state.hasIncident) return { outcome: known[i] === 'firing' ? 'duplicate' : 'joined' };
+    return { outcome: 'waiting' };
+  });
+  return { decisions, openedBy: opens ? firstFiring : undefined, attach: opens ? inWindow : [], alerts };
+}

@@ -1,0 +1,242 @@
+// One group of a batch through the pipeline's decision, in the caller's transaction: the group row is
+// locked (or made) first, so concurrent deliveries of a group are decided one after the other.
+import { and, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
+import { findSeverity, type Config } from '../config/load.js';
+import type { Tx } from '../db/client.js';
+import { alertEvents, alertGroups, alerts, type AlertGroup } from '../db/schema.js';
+import { alertActor } from '../incidents/people.js';
+import { incidentKey } from '../incidents/queries.js';
+import { openIncident } from '../workflow/declare.js';
+import { planGroup, type Classified, type IncomingAlert, type Pipeline } from './decide.js';
+import type { NormalizedAlert } from './payloads.js';
+import { reasonOf } from './reason.js';
+import { severityFor, type Integration } from './severity.js';
+
+export interface Item {
+  alert: NormalizedAlert;
+  incoming: IncomingAlert;
+  classified: Classified;
+}
+
+export interface BatchContext {
+  config: Config;
+  integration: Integration;
+  pipeline: Pipeline;
+  at: Date;
+  title: string;
+  sourceSeverity: string | null;
+  /** How many alerts the whole batch holds: a group that is all of it takes the batch's title. */
+  batchSize: number;
+}
+
+export interface AlertChange {
+  status: 'firing' | 'resolved';
+  alert: Pick<NormalizedAlert, 'fingerprint' | 'title' | 'labels' | 'link' | 'sourceSeverity'>;
+  reason: string;
+}
+
+export interface GroupOutcome {
+  group: AlertGroup | undefined;
+  incidentId: number | null;
+  opened: boolean;
+  /** Alerts that start firing in the incident (the waiting ones it took along included) or resolve. */
+  changes: AlertChange[];
+  events: Array<typeof alertEvents.$inferInsert>;
+  resolvedAny: boolean;
+}
+
+async function lockedGroup(tx: Tx, integrationId: string, groupKey: string, create: boolean): Promise<AlertGroup | undefined> {
+  const find = async () => {
+    const [row] = await tx
+      .select()
+      .from(alertGroups)
+      .where(and(eq(alertGroups.integrationId, integrationId), eq(alertGroups.groupKey, groupKey), eq(alertGroups.open, true)))
+      .for('update');
+    return row;
+  };
+  const existing = await find();
+  if (existing || !create) return existing;
+  // Races other deliveries on the partial unique index: the loser waits for the winner's commit, then finds its row.
+  const [inserted] = await tx
+    .insert(alertGroups)
+    .values({ integrationId, groupKey })
+    .onConflictDoNothing({ target: [alertGroups.integrationId, alertGroups.groupKey], where: sql`open` })
+    .returning();
+  return inserted ?? (await find());
+}
+
+export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, items: Item[]): Promise<GroupOutcome> {
+  const { config, integration, pipeline, at } = ctx;
+  const passing = items.filter((i) => !i.classified.routing.dropped && !i.classified.silence);
+  const group = passing.length
+    ? await lockedGroup(
+        tx,
+        integration.id,
+        groupKey,
+        passing.some((i) => i.alert.status === 'firing'),
+      )
+    : undefined;
+  // Only what the decision reads: the batch's own alerts, and while the group waits, those firing within the window.
+  const fingerprints = items.map((i) => i.alert.fingerprint);
+  const since = new Date(at.getTime() - (pipeline.openAfter?.within ?? 0));
+  const rows = group
+    ? await tx
+        .select()
+        .from(alerts)
+        .where(
+          and(
+            eq(alerts.groupId, group.id),
+            group.incidentId
+              ? inArray(alerts.fingerprint, fingerprints)
+              : or(inArray(alerts.fingerprint, fingerprints), and(eq(alerts.status, 'firing'), gte(alerts.lastReceivedAt, since))),
+          ),
+        )
+    : [];
+  const plan = planGroup(
+    {
+      hasIncident: !!group?.incidentId,
+      alerts: new Map(rows.map((r) => [r.fingerprint, { status: r.status, lastReceivedAt: r.lastReceivedAt }])),
+    },
+    items.map((i) => ({ alert: i.incoming, classified: i.classified })),
+    pipeline.openAfter,
+    at,
+  );
+
+  let incidentId = group?.incidentId ?? null;
+  const opener = plan.openedBy === undefined ? undefined : items[plan.openedBy];
+  if (group && opener) {
+    const { set } = opener.classified.routing;
+    const severity =
+      (set.severity ? findSeverity(config, set.severity) : undefined) ??
+      severityFor(config, integration, opener.alert.sourceSeverity ?? ctx.sourceSeverity);
+    const page = set.page ?? integration.page;
+    const incident = await openIncident(tx, config, severity, {
+      title: items.length === ctx.batchSize ? ctx.title : opener.alert.title,
+      severity: severity.id,
+      description: '',
+      isPrivate: false,
+      declaredBy: alertActor(integration.id),
+      leadId: null,
+      initialStatus: 'triage',
+      source: integration.id,
+      ...(set.type ? { type: set.type } : {}),
+      ...(page ? { page } : {}),
+    });
+    incidentId = incident.id;
+    await tx.update(alertGroups).set({ incidentId }).where(eq(alertGroups.id, group.id));
+  }
+
+  if (group) {
+    const latest = new Map(passing.map((i) => [i.alert.fingerprint, i.alert]));
+    if (latest.size)
+      await tx
+        .insert(alerts)
+        .values(
+          [...latest.values()].map((alert) => ({
+            groupId: group.id,
+            fingerprint: alert.fingerprint,
+            status: alert.status,
+            title: alert.title,
+            labels: alert.labels,
+            annotations: alert.annotations,
+            link: alert.link,
+            startsAt: alert.startsAt ? new Date(alert.startsAt) : null,
+            endsAt: alert.endsAt ? new Date(alert.endsAt) : null,
+            lastReceivedAt: at,
+          })),
+        )
+        .onConflictDoUpdate({
+          target: [alerts.groupId, alerts.fingerprint],
+          set: {
+            status: sql`excluded.status`,
+            title: sql`excluded.title`,
+            labels: sql`excluded.labels`,
+            annotations: sql`excluded.annotations`,
+            link: sql`excluded.link`,
+            startsAt: sql`excluded.starts_at`,
+            endsAt: sql`excluded.ends_at`,
+            lastReceivedAt: sql`excluded.last_received_at`,
+          },
+        });
+  }
+
+  const key = incidentId === null ? undefined : incidentKey(incidentId);
+  const byLabels = !!pipeline.groupBy?.length;
+  const changes: AlertChange[] = [];
+  const events = items.map(({ alert, classified }, i) => {
+    const decision = plan.decisions[i]!;
+    const tied = ['opened', 'joined', 'resolved'].includes(decision.outcome) || (decision.outcome === 'duplicate' && key !== undefined);
+    const reason = reasonOf({
+      routing: classified.routing,
+      routes: pipeline.routes,
+      groupKey,
+      byLabels,
+      decision,
+      openAfter: pipeline.openAfter,
+      silence: classified.silence?.ref,
+      incident: tied ? key : undefined,
+    });
+    if (key && (decision.outcome === 'opened' || decision.outcome === 'joined')) changes.push({ status: 'firing', alert, reason });
+    if (key && decision.outcome === 'resolved') changes.push({ status: 'resolved', alert, reason });
+    return {
+      integrationId: integration.id,
+      fingerprint: alert.fingerprint,
+      status: alert.status,
+      title: alert.title,
+      labels: alert.labels,
+      annotations: alert.annotations,
+      link: alert.link,
+      sourceSeverity: alert.sourceSeverity,
+      startsAt: alert.startsAt ? new Date(alert.startsAt) : null,
+      endsAt: alert.endsAt ? new Date(alert.endsAt) : null,
+      sourceGroupKey: items[i]!.incoming.sourceGroupKey,
+      batchTitle: ctx.title,
+      receivedAt: at,
+      routes: classified.routing.routes,
+      set: Object.fromEntries(Object.entries(classified.routing.set).filter((e): e is [string, string] => e[1] !== undefined)),
+      groupKey,
+      groupId: group && !classified.silence && !classified.routing.dropped ? group.id : null,
+      outcome: decision.outcome,
+      silence: classified.silence?.ref ?? null,
+      incidentId: tied && incidentId !== null ? incidentId : null,
+      reason,
+    };
+  });
+
+  if (group && opener && incidentId !== null) {
+    // The alerts that waited for open_after come along: their lines in the channel, their events on the incident.
+    const inBatch = new Set(items.map((i) => i.alert.fingerprint));
+    const earlier = plan.attach.filter((fp) => !inBatch.has(fp));
+    if (earlier.length) {
+      const waited = await tx
+        .update(alertEvents)
+        .set({ incidentId, reason: sql`${alertEvents.reason} || ${` → taken into ${key}`}` })
+        .where(
+          and(
+            eq(alertEvents.groupId, group.id),
+            eq(alertEvents.outcome, 'waiting'),
+            isNull(alertEvents.incidentId),
+            inArray(alertEvents.fingerprint, earlier),
+          ),
+        )
+        .returning({ fingerprint: alertEvents.fingerprint, reason: alertEvents.reason });
+      const reasons = new Map(waited.map((w) => [w.fingerprint, w.reason]));
+      for (const row of rows)
+        if (earlier.includes(row.fingerprint))
+          changes.unshift({
+            status: 'firing',
+            alert: { ...row, sourceSeverity: null },
+            reason: reasons.get(row.fingerprint) ?? `taken into ${key}`,
+          });
+    }
+  }
+
+  return {
+    group,
+    incidentId,
+    opened: opener !== undefined,
+    changes,
+    events,
+    resolvedAny: plan.decisions.some((d) => d.outcome === 'resolved'),
+  };
+}

@@ -1,0 +1,218 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { createSilence } from '../../src/alerts/silences.js';
+import { alertEvents, incidents, timelineEvents } from '../../src/db/schema.js';
+import type { Firewatch } from '../../src/firewatch.js';
+import { alertDecisionsOf } from '../../src/workflow/alert-decisions.js';
+import { changeStatusIn } from '../../src/workflow/changes.js';
+import { silenceCreated } from '../../src/workflow/silences.js';
+import { testConfig } from '../support/app.js';
+import { useFirewatch } from '../support/harness.js';
+import { until } from '../support/hostile.js';
+
+const TOKEN = 'pipe-token-0123456789';
+const CONFIG = {
+  escalation_tick: '* * * * * *',
+  escalation_policies: [
+    { id: 'primary', levels: [{ delay: '1h', targets: [{ user: 'U0ONCALL' }] }] },
+    { id: 'db-primary', levels: [{ delay: '1h', targets: [{ user: 'U0DBA' }] }] },
+  ],
+  services: [{ id: 'postgres', name: 'Postgres', tier: 1 }],
+  integrations: [{ id: 'prom', type: 'alertmanager', token: TOKEN, severity: 'sev4', page: 'primary', rate_limit: 1_000_000 }],
+  alert_routes: [
+    { match: '{alertname="Watchdog"}', drop: true },
+    { match: '{team="db"}', set: { severity: 'sev1', type: 'data' }, continue: true },
+    { match: '{team="db"}', set: { severity: 'sev3', page: 'db-primary', service: 'postgres' } },
+  ],
+  silences: [{ id: 'maint', matchers: '{env="staging"}', starts_at: '2026-01-01T00:00:00Z', ends_at: '2099-01-01T00:00:00Z' }],
+};
+
+const fw = useFirewatch({ config: CONFIG });
+
+let seq = 0;
+const unique = (base: string) => `${base}-${++seq}-${Date.now()}`;
+
+interface Alert {
+  fingerprint: string;
+  labels: Record<string, string>;
+  status?: 'firing' | 'resolved';
+}
+
+/** An Alertmanager webhook notification (version 4) of one group. */
+function notification(groupKey: string, alerts: Alert[]) {
+  const status = alerts.some((a) => (a.status ?? 'firing') === 'firing') ? 'firing' : 'resolved';
+  return {
+    version: '4',
+    groupKey,
+    truncatedAlerts: 0,
+    status,
+    receiver: 'firewatch',
+    groupLabels: {},
+    commonLabels: {},
+    commonAnnotations: {},
+    externalURL: 'http://alertmanager:9093',
+    alerts: alerts.map((a) => ({
+      status: a.status ?? 'firing',
+      labels: a.labels,
+      annotations: { summary: `${a.labels.alertname ?? 'Alert'} ${a.fingerprint}` },
+      startsAt: new Date().toISOString(),
+      endsAt: '0001-01-01T00:00:00Z',
+      fingerprint: a.fingerprint,
+    })),
+  };
+}
+
+async function send(groupKey: string, alerts: Alert[], url = fw.app.url): Promise<{ status: number; incident: string | undefined }> {
+  const res = await fetch(`${url}/webhooks/alertmanager/prom`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify(notification(groupKey, alerts)),
+  });
+  const json = (await res.json()) as { incident?: string };
+  return { status: res.status, incident: json.incident };
+}
+
+const eventsOf = (fingerprint: string) =>
+  fw.db.select().from(alertEvents).where(eq(alertEvents.fingerprint, fingerprint)).orderBy(asc(alertEvents.id));
+const idOf = (key: string | undefined) => Number(/^INC-(\d+)$/.exec(key ?? '')?.[1]);
+
+describe('the alert pipeline through Alertmanager webhooks', () => {
+  it('routes with set and continue: the first route sets severity, the continued one adds what is unset', async () => {
+    const fp = unique('db');
+    const reply = await send(unique('g'), [{ fingerprint: fp, labels: { alertname: 'DiskFull', team: 'db' } }]);
+    expect(reply.status).toBe(202);
+    const incident = await fw.incident(idOf(reply.incident));
+    expect(incident).toMatchObject({ severity: 'sev1', type: 'data', status: 'triage' });
+    const [event] = await eventsOf(fp);
+    expect(event).toMatchObject({
+      outcome: 'opened',
+      routes: [1, 2],
+      set: { severity: 'sev1', type: 'data', page: 'db-primary', service: 'postgres' },
+    });
+    expect(event!.reason).toMatch(
+      /^route 2 \{team="db"\} \+ route 3 \{team="db"\} → sev1, data, postgres, db-primary · group .* · opened INC-\d+$/,
+    );
+  });
+
+  it('drops what a drop route matches: stored, nothing opened', async () => {
+    const fp = unique('wd');
+    const reply = await send(unique('g'), [{ fingerprint: fp, labels: { alertname: 'Watchdog' } }]);
+    expect(reply.incident).toBeFalsy();
+    expect(await eventsOf(fp)).toMatchObject([
+      { outcome: 'dropped', incidentId: null, routes: [0], reason: 'route 1 {alertname="Watchdog"} → dropped · dropped' },
+    ]);
+  });
+
+  it('joins the open incident of a group, and opens a new one after it is resolved', async () => {
+    const group = unique('join');
+    const first = await send(group, [{ fingerprint: unique('a'), labels: { alertname: 'Latency' } }]);
+    const id = idOf(first.incident);
+    const b = unique('b');
+    expect((await send(group, [{ fingerprint: b, labels: { alertname: 'Latency' } }])).incident).toBe(`INC-${id}`);
+    expect((await eventsOf(b))[0]).toMatchObject({ outcome: 'joined', incidentId: id });
+    // Accepted, then resolved: the group closes with its incident.
+    for (const to of ['investigating', 'resolved'] as const)
+      expect(
+        (
+          await fw.db.transaction((tx) =>
+            changeStatusIn(tx, testConfig(CONFIG), { incidentId: id, actor: 'U0ALICE', to, message: 'fixed' }),
+          )
+        ).ok,
+      ).toBe(true);
+    const again = await send(group, [{ fingerprint: unique('c'), labels: { alertname: 'Latency' } }]);
+    expect(idOf(again.incident)).toBeGreaterThan(id);
+  });
+
+  it('stores an alert a config maintenance window holds, opening nothing', async () => {
+    const fp = unique('stg');
+    expect((await send(unique('g'), [{ fingerprint: fp, labels: { alertname: 'X', env: 'staging' } }])).incident).toBeFalsy();
+    expect(await eventsOf(fp)).toMatchObject([{ outcome: 'silenced', silence: 'maint', incidentId: null }]);
+  });
+
+  it('holds an alert while a stored silence lasts, and opens it when the silence ends while it still fires', async () => {
+    const label = unique('quiet');
+    const silence = await fw.db.transaction((tx) =>
+      createSilence(tx, {
+        matchers: [{ name: 'quiet', op: '=', value: label }],
+        startsAt: new Date(Date.now() - 1000),
+        endsAt: new Date(Date.now() + 3000),
+        createdBy: 'U0ALICE',
+        comment: 'deploy',
+        source: 'slack',
+        stopPages: false,
+      }),
+    );
+    const fp = unique('held');
+    expect((await send(unique('g'), [{ fingerprint: fp, labels: { alertname: 'Held', quiet: label } }])).incident).toBeFalsy();
+    expect(await eventsOf(fp)).toMatchObject([{ outcome: 'silenced', silence: `#${silence.id}` }]);
+    await until(async () => (await eventsOf(fp)).length === 2, 'the silence to end and release the alert', 20_000);
+    const [, released] = await eventsOf(fp);
+    expect(released).toMatchObject({ outcome: 'opened' });
+    expect(released!.incidentId).not.toBeNull();
+  });
+
+  it('notes an open incident whose firing alerts a new silence matches, leaving its pages alone', async () => {
+    const cluster = unique('eu');
+    const reply = await send(unique('g'), [{ fingerprint: unique('n'), labels: { alertname: 'Noisy', cluster } }]);
+    const id = idOf(reply.incident);
+    const noted = await fw.db.transaction(async (tx) => {
+      const silence = await createSilence(tx, {
+        matchers: [{ name: 'cluster', op: '=', value: cluster }],
+        startsAt: new Date(Date.now() - 1000),
+        endsAt: new Date(Date.now() + 3_600_000),
+        createdBy: 'U0ALICE',
+        comment: '',
+        source: 'slack',
+        stopPages: false,
+      });
+      return silenceCreated(tx, testConfig(CONFIG), silence);
+    });
+    expect(noted).toEqual([id]);
+    const notes = await fw.db
+      .select()
+      .from(timelineEvents)
+      .where(and(eq(timelineEvents.incidentId, id), eq(timelineEvents.kind, 'note')));
+    expect(JSON.stringify(notes[0]?.data)).toMatch(/matches 1 firing alert of this incident.*its pages go on/);
+  });
+
+  it('shows each alert with its reason in /incident alerts', async () => {
+    const group = unique('why');
+    const reply = await send(group, [
+      { fingerprint: unique('w1'), labels: { alertname: 'Why' } },
+      { fingerprint: unique('w2'), labels: { alertname: 'Why' } },
+    ]);
+    const id = idOf(reply.incident);
+    const text = await fw.run(`alerts INC-${id}`);
+    expect(text).toContain(`INC-${id}: 2 alerts`);
+    expect(text).toContain(`opened INC-${id}`);
+    expect(text).toContain(`joined INC-${id}`);
+  });
+});
+
+describe('open_after', () => {
+  it('waits for the third alert of a group within the window, then opens one incident holding all three', async () => {
+    const app: Firewatch = await fw.startApp({
+      ...CONFIG,
+      alert_grouping: { group_by: ['alertname'], open_after: { count: 3, within: '5m' } },
+    });
+    try {
+      const name = unique('Burst');
+      const fps = [unique('o1'), unique('o2'), unique('o3')];
+      expect((await send(unique('s'), [{ fingerprint: fps[0]!, labels: { alertname: name } }], app.url)).incident).toBeFalsy();
+      expect((await send(unique('s'), [{ fingerprint: fps[1]!, labels: { alertname: name } }], app.url)).incident).toBeFalsy();
+      expect((await eventsOf(fps[1]!))[0]).toMatchObject({ outcome: 'waiting', incidentId: null });
+      const third = await send(unique('s'), [{ fingerprint: fps[2]!, labels: { alertname: name } }], app.url);
+      const id = idOf(third.incident);
+      const decisions = await fw.db.transaction((tx) => alertDecisionsOf(tx, id));
+      expect(decisions.map((d) => d.fingerprint).sort()).toEqual([...fps].sort());
+      expect(decisions.find((d) => d.fingerprint === fps[2])?.reason).toBe(
+        `no route · group alertname=${name} · opened INC-${id} (3 alerts in 5m)`,
+      );
+      expect(decisions.find((d) => d.fingerprint === fps[0])?.reason).toContain(`→ taken into INC-${id}`);
+      const [row] = await fw.db.select().from(incidents).where(eq(incidents.id, id));
+      expect(row?.severity).toBe('sev4');
+    } finally {
+      await app.stop();
+    }
+  });
+});

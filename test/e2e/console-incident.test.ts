@@ -6,11 +6,13 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incidents, postmortems } from '../../src/db/schema.js';
 import { cookieHeader, visitAs } from '../support/console.js';
+import { escapeHtml } from '../../src/http/html.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
 import { SmtpTestServer } from '../support/smtp-server.js';
 import { openEventStream } from '../support/event-stream.js';
 
+const ALERT_TOKEN = 'console-alerts-token-0123456789';
 const smtp = new SmtpTestServer();
 beforeAll(() => smtp.start());
 afterAll(() => smtp.stop());
@@ -20,6 +22,8 @@ const fw = useFirewatch({
   env: () => ({ SMTP_URL: smtp.url, SMTP_FROM: 'pager@firewatch.test' }),
   config: {
     escalation_tick: '* * * * * *',
+    integrations: [{ id: 'prom', type: 'alertmanager', token: ALERT_TOKEN, severity: 'sev3' }],
+    alert_routes: [{ match: '{team="db"}', set: { severity: 'sev2' } }],
     people: [{ user: 'U0BOB', email: 'bob@example.com', rules: [{ after: '0m', via: ['slack', 'email'] }] }],
   },
 });
@@ -33,6 +37,42 @@ async function page(path: string, user = 'U0ALICE') {
 }
 
 describe('the console incident page', () => {
+  it('lists the alerts that opened the incident, each with why it went where it went, labels escaped', async () => {
+    const group = `{}:{alertname="DiskFull${Date.now()}"}`;
+    const res = await fetch(`${fw.app.url}/webhooks/alertmanager/prom`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ALERT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        version: '4',
+        groupKey: group,
+        status: 'firing',
+        receiver: 'firewatch',
+        groupLabels: {},
+        commonLabels: {},
+        commonAnnotations: {},
+        externalURL: 'http://alertmanager:9093',
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: 'DiskFull', team: 'db', note: INJECTION },
+            annotations: { summary: 'Disk full on db-1' },
+            startsAt: new Date().toISOString(),
+            endsAt: '0001-01-01T00:00:00Z',
+            fingerprint: `fp-${Date.now()}`,
+          },
+        ],
+      }),
+    });
+    expect(res.status).toBe(202);
+    const { incident } = (await res.json()) as { incident: string };
+    const { status, body } = await page(`/incidents/${incident}`);
+    expect(status).toBe(200);
+    expect(body).toContain('Alerts (1)');
+    expect(body).toMatch(/route 1 \{team=(&quot;|")db(&quot;|")\} → sev2[^<]*opened INC-/);
+    expect(body).not.toContain(INJECTION);
+    expect(body).toContain(escapeHtml(`note=${JSON.stringify(INJECTION)}`));
+  });
+
   it('shows the summary, roles, timeline, pages with receipts and follow-ups, with every typed string escaped', async () => {
     const { id, channel } = await fw.declare(`Checkout down ${INJECTION}`);
     await fw.run(`update Rolling back ${INJECTION}`, { incident: id });

@@ -10,6 +10,7 @@ import { postStatusUpdate } from '../../workflow/changes.js';
 import { messageHtml, peopleIn } from '../html.js';
 import type { Route } from '../server.js';
 import { signedIn, signedInPost, slackChannelUrl, viewerOf, type ConsoleContext } from './context.js';
+import { alertsHtml } from './incident/alerts-html.js';
 import { incidentView, visibleIncident } from './incident/data.js';
 import { liveTimelineRoute } from './incident/live.js';
 import {
@@ -77,6 +78,7 @@ async function sendIncident(
     formsHtml(incident, ctx.config, session),
     rolesHtml(incident, view.roles, names),
     timelineHtml(items, lastId),
+    alertsHtml(view.alerts),
     pagesHtml(view.pages, names),
     followupsHtml(view.followups, names),
     postmortemHtml(view, names),

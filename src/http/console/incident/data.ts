@@ -18,6 +18,7 @@ import { followupsOf } from '../../../incidents/followups.js';
 import { getIncident } from '../../../incidents/queries.js';
 import { rolesOf } from '../../../incidents/roles.js';
 import { timelineOf } from '../../../timeline/read.js';
+import { alertDecisionsOf, type AlertDecision } from '../../../workflow/alert-decisions.js';
 
 /** A person notified on a page, with each method Firewatch tried to reach them by. */
 export interface PagedPerson {
@@ -42,6 +43,8 @@ export interface IncidentView {
   timeline: TimelineEvent[];
   pages: PageWithReceipts[];
   followups: Followup[];
+  /** Its alerts, each with the decision that brought it in. */
+  alerts: AlertDecision[];
   versions: PostmortemVersion[];
   /** The version asked for, or the newest. */
   postmortem: { version: number; markdown: string } | undefined;
@@ -90,11 +93,12 @@ async function postmortemOf(tx: Tx, incidentId: number, version: number | undefi
 }
 
 export async function incidentView(tx: Tx, incident: Incident, version: number | undefined): Promise<IncidentView> {
-  const [roles, timeline, paged, followups, versions, postmortem] = await Promise.all([
+  const [roles, timeline, paged, followups, alerts, versions, postmortem] = await Promise.all([
     rolesOf(tx, incident.id),
     timelineOf(tx, incident.id),
     pagesOf(tx, incident.id),
     followupsOf(tx, incident.id),
+    alertDecisionsOf(tx, incident.id),
     tx
       .select({ version: postmortems.version, createdBy: postmortems.createdBy, createdAt: postmortems.createdAt })
       .from(postmortems)
@@ -102,5 +106,5 @@ export async function incidentView(tx: Tx, incident: Incident, version: number |
       .orderBy(desc(postmortems.version)),
     postmortemOf(tx, incident.id, version),
   ]);
-  return { incident, roles, timeline, pages: paged, followups, versions, postmortem };
+  return { incident, roles, timeline, pages: paged, followups, alerts, versions, postmortem };
 }

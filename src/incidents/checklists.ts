@@ -31,12 +31,24 @@ export async function ticksOf(tx: Tx, incidentChecklistId: number): Promise<Tick
 
 /** The incident's checklists in the order they were added, each with its ticks. */
 export async function checklistsOf(tx: Tx, incidentId: number): Promise<ChecklistState[]> {
-  const lists = await tx.select().from(incidentChecklists).where(eq(incidentChecklists.incidentId, incidentId)).orderBy(asc(incidentChecklists.id));
+  const lists = await tx
+    .select()
+    .from(incidentChecklists)
+    .where(eq(incidentChecklists.incidentId, incidentId))
+    .orderBy(asc(incidentChecklists.id));
   if (!lists.length) return [];
   const rows = await tx
     .select()
     .from(checklistTicks)
-    .where(and(inArray(checklistTicks.incidentChecklistId, lists.map((l) => l.id)), isNull(checklistTicks.untickedAt)))
+    .where(
+      and(
+        inArray(
+          checklistTicks.incidentChecklistId,
+          lists.map((l) => l.id),
+        ),
+        isNull(checklistTicks.untickedAt),
+      ),
+    )
     .orderBy(asc(checklistTicks.step));
   return lists.map((checklist) => ({
     checklist,

@@ -210,9 +210,7 @@ function checklists(events: readonly MetricEvent[], names: Names): string | unde
     .map((list) => {
       const steps = list.data.steps.map((text, step) => {
         const state = last.get(`${list.data.checklist}\u0000${step}`);
-        const how = state?.done
-          ? `done by ${state.actor ? person(state.actor, names) : 'Firewatch'} at ${stamp(state.at)}`
-          : 'not done';
+        const how = state?.done ? `done by ${state.actor ? person(state.actor, names) : 'Firewatch'} at ${stamp(state.at)}` : 'not done';
         return `- [${state?.done ? 'x' : ' '}] ${escapeInline(text)} — ${how}`;
       });
       return [`### ${escapeInline(list.data.title)}`, steps.join('\n')].join('\n\n');

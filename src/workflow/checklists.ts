@@ -36,10 +36,7 @@ export async function addChecklist(tx: Tx, config: Config, incidentId: number, c
   });
   await enqueue(
     tx,
-    [
-      { kind: 'checklist.post', payload: { incidentId, incidentChecklistId: added.id } },
-      ...(event ? await effectsOfEvent(tx, event) : []),
-    ],
+    [{ kind: 'checklist.post', payload: { incidentId, incidentChecklistId: added.id } }, ...(event ? await effectsOfEvent(tx, event) : [])],
     { incidentId },
   );
   return { ok: true, message: msg`Added the checklist ${checklistId} to ${key} (${added.steps.length} steps).` };

@@ -34,7 +34,9 @@ describe('checklists in the config', () => {
     const one = { id: 'a', steps: ['x'] };
     expect(refusal([one, one])).toMatch(/firewatch\.yaml[\s\S]*checklists\[1\]\.id: duplicate id "a"/);
     expect(refusal([{ id: 'a', steps: [] }])).toMatch(/checklists\[0\]\.steps: a checklist needs at least one step/);
-    expect(refusal([{ id: 'a', steps: Array.from({ length: 51 }, (_, i) => `s${i}`) }])).toMatch(/checklists\[0\]\.steps: at most 50 steps/);
+    expect(refusal([{ id: 'a', steps: Array.from({ length: 51 }, (_, i) => `s${i}`) }])).toMatch(
+      /checklists\[0\]\.steps: at most 50 steps/,
+    );
     expect(refusal([{ id: 'a', steps: ['ok', 'y'.repeat(201)] }])).toMatch(/checklists\[0\]\.steps\[1\]: expected a step of at most 200/);
     expect(refusal([{ id: 'Not An Id', steps: ['x'] }])).toMatch(/checklists\[0\]\.id/);
     expect(refusal([{ id: 'a', steps: ['x'], extra: 1 }])).toMatch(/checklists\[0\]/);
@@ -49,7 +51,12 @@ const view = (steps: string[], ticked: number[] = []): ChecklistView => ({
   ticks: ticked.map((step) => ({ step, by: 'U0ALICE', at: new Date('2026-01-05T09:30:00Z') })),
 });
 
-type Checkboxes = { type: string; action_id: string; options: Array<{ text: { type: string; text: string }; value: string }>; initial_options?: unknown[] };
+type Checkboxes = {
+  type: string;
+  action_id: string;
+  options: Array<{ text: { type: string; text: string }; value: string }>;
+  initial_options?: unknown[];
+};
 const groups = (blocks: unknown[]) =>
   (blocks as Array<{ type: string; block_id?: string; elements?: Checkboxes[] }>).filter((b) => b.type === 'actions');
 
@@ -88,7 +95,12 @@ describe('a checklist message', () => {
     expect(split.map((g) => g.elements?.[0]?.initial_options?.length)).toEqual([1, 1, 1]);
     expect(split[2]?.elements?.[0]?.options.map((o) => o.value)).toEqual(['20', '21', '22']);
 
-    const longest = checklistMessage(view(Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(200, 'x')), [0, 49]));
+    const longest = checklistMessage(
+      view(
+        Array.from({ length: 50 }, (_, i) => `${i}`.padEnd(200, 'x')),
+        [0, 49],
+      ),
+    );
     expect(groups(longest.blocks)).toHaveLength(5);
     expect(blockErrors(longest.blocks)).toBeUndefined();
   });

@@ -42,8 +42,7 @@ function groupNotes(view: ChecklistView, steps: readonly number[]): ContextBlock
   const cut = steps.filter((s) => optionText(s, view.steps[s] ?? '') !== `${s + 1}. ${view.steps[s] ?? ''}`);
   const ticks = view.ticks.filter((t) => steps.includes(t.step));
   const elements: ContextBlock['elements'] = [];
-  if (cut.length)
-    elements.push({ type: 'mrkdwn', text: cut.map((s) => `${s + 1}. ${escapeMrkdwn(view.steps[s] ?? '')}`).join('\n') });
+  if (cut.length) elements.push({ type: 'mrkdwn', text: cut.map((s) => `${s + 1}. ${escapeMrkdwn(view.steps[s] ?? '')}`).join('\n') });
   if (ticks.length)
     elements.push({ type: 'mrkdwn', text: ticks.map((t) => `✔️ ${t.step + 1} · ${mention(t.by)} · ${slackDate(t.at)}`).join('\n') });
   return elements.length ? { type: 'context', elements } : undefined;
@@ -67,7 +66,9 @@ export function checklistMessage(view: ChecklistView): SlackMessage {
     blocks.push({
       type: 'actions',
       block_id: checklistBlockId(view.id, group),
-      elements: [{ type: 'checkboxes', action_id: CHECKLIST_TICK_ACTION, options, ...(initial.length ? { initial_options: initial } : {}) }],
+      elements: [
+        { type: 'checkboxes', action_id: CHECKLIST_TICK_ACTION, options, ...(initial.length ? { initial_options: initial } : {}) },
+      ],
     });
     const notes = groupNotes(view, steps);
     if (notes) blocks.push(notes);

@@ -9,7 +9,10 @@ import { say } from '../../outcome.js';
 import type { Services } from '../../services.js';
 import { tell, type Button, type Respond } from './buttons.js';
 
-const step = z.string().regex(/^\d{1,2}$/).transform(Number);
+const step = z
+  .string()
+  .regex(/^\d{1,2}$/)
+  .transform(Number);
 
 const clickBody = z.object({
   user: z.object({ id: z.string().min(1) }),

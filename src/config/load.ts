@@ -61,6 +61,8 @@ export interface Config {
   /** Maintenance windows written into the file (the stored silences come from Slack and the API). */
   silences: FileConfig['silences'];
   services: FileConfig['services'];
+  /** Lists of steps an incident can be given and tick off in Slack. */
+  checklists: FileConfig['checklists'];
 }
 
 export interface StatusPageConfig {
@@ -148,6 +150,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     alertGrouping: file.alert_grouping,
     silences: file.silences,
     services: file.services,
+    checklists: file.checklists,
   };
 }
 

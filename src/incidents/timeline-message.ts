@@ -121,5 +121,11 @@ export function eventMessage(row: EventRow): Message {
       return msg`${by} published postmortem version ${event.data.version}`;
     case 'statuspage_published':
       return msg`${by} published to the status page (${event.data.status}): ${event.data.message}`;
+    case 'checklist_added':
+      return msg`${by} added the checklist ${event.data.title} (${event.data.steps.length} steps)`;
+    case 'checklist_step_done':
+      return msg`${by} ticked off “${event.data.text}” (${event.data.checklist}, step ${event.data.step + 1})`;
+    case 'checklist_step_undone':
+      return msg`${by} unticked “${event.data.text}” (${event.data.checklist}, step ${event.data.step + 1})`;
   }
 }

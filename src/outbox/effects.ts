@@ -94,6 +94,10 @@ export const effectSchemas = {
   'handoff.post': z.object({ scheduleId: z.string(), at: z.string() }),
   /** A hand-off told by DM to the person coming on call. */
   'handoff.dm': z.object({ scheduleId: z.string(), at: z.string() }),
+  /** Posts a checklist given to the incident in its channel, its steps as checkboxes. */
+  'checklist.post': z.object({ ...incidentRef, incidentChecklistId: z.number().int().positive() }),
+  /** Re-renders a posted checklist with its ticks as they are now, so everyone sees what the clicker saw. */
+  'checklist.update': z.object({ ...incidentRef, incidentChecklistId: z.number().int().positive() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -96,6 +96,9 @@ function section(title: string, ...blocks: string[]): string {
   return [`## ${title}`, ...blocks].join('\n\n');
 }
 
+/** A section only a document with something to put in it has. */
+const optional = (title: string, body: string | undefined): string[] => (body === undefined ? [] : [section(title, body)]);
+
 const written = (text: string | undefined) => (text?.trim() ? escapeBlock(text.trim()) : NOT_WRITTEN);
 
 function metricsTable(metrics: IncidentMetrics, names: Names): string {
@@ -188,6 +191,33 @@ function followupsTable(input: PostmortemInput): string {
   return ['| Action | Owner | Due | Done |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
+/**
+ * Each checklist given to the incident, each step with who ticked it off and when, as the timeline last
+ * left it (a step unticked again is not done). Undefined when the incident had none.
+ */
+function checklists(events: readonly MetricEvent[], names: Names): string | undefined {
+  const known = events.flatMap((e) => {
+    const event = parseEvent(e);
+    return event ? [{ ...event, occurredAt: e.occurredAt, actor: e.actor }] : [];
+  });
+  const added = known.flatMap((e) => (e.kind === 'checklist_added' ? [e] : []));
+  if (!added.length) return undefined;
+  const last = new Map<string, { done: boolean; actor: string | null; at: Date }>();
+  for (const e of known)
+    if (e.kind === 'checklist_step_done' || e.kind === 'checklist_step_undone')
+      last.set(`${e.data.checklist}\u0000${e.data.step}`, { done: e.kind === 'checklist_step_done', actor: e.actor, at: e.occurredAt });
+  return added
+    .map((list) => {
+      const steps = list.data.steps.map((text, step) => {
+        const state = last.get(`${list.data.checklist}\u0000${step}`);
+        const how = state?.done ? `done by ${state.actor ? person(state.actor, names) : 'Firewatch'} at ${stamp(state.at)}` : 'not done';
+        return `- [${state?.done ? 'x' : ' '}] ${escapeInline(text)} — ${how}`;
+      });
+      return [`### ${escapeInline(list.data.title)}`, steps.join('\n')].join('\n\n');
+    })
+    .join('\n\n');
+}
+
 function participants(people: readonly string[], names: Names): string {
   if (!people.length) return 'None recorded.';
   return people
@@ -218,6 +248,7 @@ export function compilePostmortem(input: PostmortemInput): string {
     section('Resolution', ...resolution(input, shown)),
     section('Detection', detection(input, shown)),
     section('Timeline (UTC)', timeline(shown, names)),
+    ...optional('Checklists', checklists(events, names)),
     section('Follow-ups', followupsTable(input)),
     section(
       'Lessons learned',

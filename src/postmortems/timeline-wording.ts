@@ -158,6 +158,12 @@ export function describeEvent(row: MetricEvent, updateTexts: ReadonlySet<string>
       const states = components.map((c) => `${c.id} ${c.state.replace(/_/g, ' ')}`).join(', ');
       return { text: `🌐 Published to the status page (${slack(states)})${message ? `: ${slack(message)}` : ''}` };
     }
+    case 'checklist_added':
+      return { text: `☑️ Added the checklist ${slack(event.data.title)} (${event.data.steps.length} steps)` };
+    case 'checklist_step_done':
+      return { text: `✔️ Ticked off “${slack(event.data.text)}” (${slack(event.data.checklist)})` };
+    case 'checklist_step_undone':
+      return { text: `↩️ Unticked “${slack(event.data.text)}” (${slack(event.data.checklist)})` };
     // Alerts tell their own story in the channel; the postmortem only marks that they happened. An unpin
     // takes its pin off the timeline before any line is written, so it has no words of its own either.
     case 'alert_firing':

@@ -5,6 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import type { Button } from './listeners/actions/buttons.js';
+import { checklistActions } from './listeners/actions/checklists.js';
 import { coverButtons } from './listeners/actions/cover.js';
 import { followupButtons } from './listeners/actions/followups.js';
 import { homeButtons } from './listeners/actions/home.js';
@@ -39,6 +40,7 @@ const BUTTONS: readonly Button[] = [
   ...coverButtons,
   ...homeButtons,
   ...silenceButtons,
+  ...checklistActions,
 ];
 const FORMS: readonly Form[] = [declareForm, ...incidentForms, postmortemForm, ...meForms, coverForm, ...statusPageForms];
 const EVENT_FAMILIES = [registerPinEvents, registerMemberEvents, registerHomeEvents];

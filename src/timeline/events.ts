@@ -109,6 +109,11 @@ export const timelineEventSchemas = {
     components: z.array(z.object({ id: z.string(), state: z.string() })),
     message: z.string(),
   }),
+  /** A configured checklist given to the incident, with its steps as they were then (ticks name steps by position). */
+  checklist_added: z.object({ checklist: z.string(), title: z.string(), steps: z.array(z.string()) }),
+  /** `step` counts from zero; `text` is the step's as it was given. */
+  checklist_step_done: z.object({ checklist: z.string(), step: z.number().int(), text: z.string() }),
+  checklist_step_undone: z.object({ checklist: z.string(), step: z.number().int(), text: z.string() }),
 } as const;
 
 export type TimelineKind = keyof typeof timelineEventSchemas;

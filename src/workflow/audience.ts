@@ -95,6 +95,10 @@ const AUDIENCES: { [K in TimelineKind]: Rule<K> } = {
   postmortem_answers_saved: nobody,
   postmortem_published: () => ({ ...NOBODY, summary: true }),
   statuspage_published: aLine,
+  // The checklist's own message shows its steps and ticks; the summary counts them.
+  checklist_added: () => ({ ...NOBODY, summary: true }),
+  checklist_step_done: () => ({ ...NOBODY, summary: true }),
+  checklist_step_undone: () => ({ ...NOBODY, summary: true }),
 };
 
 function ruleFor<K extends TimelineKind>(entry: TimelineEntry<K>, context: AudienceContext): Audience {

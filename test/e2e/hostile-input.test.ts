@@ -230,6 +230,7 @@ const ACTION_IDS = [
   'reminder_stop',
   'postmortem_write',
   'followup_done',
+  'checklist_tick',
 ] as const;
 /** Callback ids the view listeners register (src/slack/listeners/views). */
 const CALLBACK_IDS = ['declare_incident', 'status_update', 'change_status', 'decline_incident', 'postmortem_answers'] as const;

@@ -53,6 +53,9 @@ export const samples: { [K in TimelineKind]: TimelineData<K> } = {
   reminders_stopped: {},
   postmortem_answers_saved: { fields: ['impact', 'summary'] },
   postmortem_published: { version: 2 },
+  checklist_added: { checklist: 'sev1-basics', title: 'Sev1 basics', steps: ['Name a lead', 'Post the first update'] },
+  checklist_step_done: { checklist: 'sev1-basics', step: 0, text: 'Name a lead' },
+  checklist_step_undone: { checklist: 'sev1-basics', step: 0, text: 'Name a lead' },
   statuspage_published: {
     publicationId: 1,
     title: 'Payments down',

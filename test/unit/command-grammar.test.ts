@@ -97,6 +97,7 @@ describe('/incident grammar', () => {
       'me',
       'note',
       'followup',
+      'checklist',
       'type',
       'impact',
       'statuspage',
@@ -122,10 +123,19 @@ describe('/incident grammar', () => {
       fc.property(fc.string({ maxLength: 2000 }), (text) => {
         const parsed = parseCommand(text, SEVERITIES);
         expect(parsed.kind).toMatch(
-          /^(declare|drill|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|oncall_test|oncall_calendar|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
+          /^(declare|drill|status|resolve|close|update|severity|lead|role|note|followup|checklist|type|impact|list|help|page|oncall|oncall_test|oncall_calendar|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
         );
       }),
     );
+  });
+});
+
+describe('/incident checklist', () => {
+  it('names one checklist, or none to list them', () => {
+    expect(parseCommand('checklist', SEVERITIES)).toEqual({ kind: 'checklist', ref: undefined, id: undefined });
+    expect(parseCommand('checklist Sev1-Basics', SEVERITIES)).toEqual({ kind: 'checklist', ref: undefined, id: 'sev1-basics' });
+    expect(parseCommand('INC-4 checklist sev1-basics', SEVERITIES)).toEqual({ kind: 'checklist', ref: 4, id: 'sev1-basics' });
+    expect(parseCommand('checklist a b', SEVERITIES).kind).toBe('invalid');
   });
 });
 

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
+import { CHECKLIST_TICK_ACTION } from '../../src/slack/blocks/checklist.js';
 import { COVER_CALLBACK, COVER_TAKE_ACTION, HOME_REQUEST_COVER_ACTION } from '../../src/slack/blocks/cover.js';
 import { DECLARE_CALLBACK } from '../../src/slack/blocks/declare-modal.js';
 import { SUMMARY_ACTIONS } from '../../src/slack/blocks/incident.js';
@@ -49,6 +50,8 @@ describe('the listener registry', () => {
       // The status page form's Back, and the resolve reply's offer to publish the resolution.
       STATUSPAGE_BACK_ACTION,
       PUBLISH_RESOLUTION_ACTION,
+      // A checklist's checkboxes.
+      CHECKLIST_TICK_ACTION,
     ];
     expect([...HANDLED_ACTIONS].sort()).toEqual([...new Set(made)].sort());
   });

@@ -57,6 +57,8 @@ export interface SummaryState {
   roles: Array<{ role: string; userId: string }>;
   lastUpdate: { message: string; actor: string | null; at: Date } | undefined;
   postmortem?: { version: number; permalink: string | null } | undefined;
+  /** The incident's checklists and how many of their steps are ticked. */
+  checklists?: Array<{ title: string; done: number; total: number }>;
 }
 
 /** A summary button's value: the incident and the status the person saw, so a click can compare-and-set. */
@@ -153,6 +155,10 @@ export function summaryMessage(config: Config, state: SummaryState): SlackMessag
         text: truncate(`*Last update* (${slackDate(state.lastUpdate.at)}${by})\n${escapeMrkdwn(state.lastUpdate.message)}`, 3000),
       },
     });
+  }
+  if (state.checklists?.length) {
+    const lines = state.checklists.map((c) => `${c.done === c.total ? '✅' : '☑️'} ${escapeMrkdwn(c.title)}: ${c.done}/${c.total} done`);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Checklists*\n${lines.join('\n')}`, 3000) } });
   }
   if (state.postmortem) {
     const link = state.postmortem.permalink

@@ -119,6 +119,9 @@ function describe(config: Config, incident: Incident, row: TimelineEvent): strin
     case 'reminders_stopped':
     case 'postmortem_answers_saved':
     case 'postmortem_published':
+    case 'checklist_added':
+    case 'checklist_step_done':
+    case 'checklist_step_undone':
       return genericLine(who, event.kind, key);
     default: {
       const unreachable: never = event;

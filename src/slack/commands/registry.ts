@@ -4,6 +4,7 @@
  */
 import { escapeMrkdwn } from '../blocks/text.js';
 import { findTarget } from '../listeners/target.js';
+import { checklistCommand } from './checklist.js';
 import { closeCommand } from './close.js';
 import { declareCommand } from './declare.js';
 import { digestCommand } from './digest.js';
@@ -45,6 +46,7 @@ export const SUBCOMMANDS = [
   meCommand,
   noteCommand,
   followupCommand,
+  checklistCommand,
   typeCommand,
   impactCommand,
   statuspageCommand,

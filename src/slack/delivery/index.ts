@@ -2,6 +2,7 @@ import type { OutboxRow } from '../../db/schema.js';
 import { effectSchemas, isEffectKind, isProviderEffect, type EffectPayload, type SlackEffectKind } from '../../outbox/effects.js';
 import type { Deliverer, DeliveryOutcome } from '../../outbox/delivery-outcome.js';
 import { outcomeOf } from '../errors.js';
+import { postChecklist, updateChecklist } from './checklists.js';
 import { archiveChannel, createChannel, inviteUsers, setTopic } from './channel.js';
 import { dmCover, postCoverRequest, updateCoverRequest } from './cover.js';
 import { dmCoverage, postConfigRefused, postCoverage } from './coverage.js';
@@ -56,6 +57,8 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'usergroup.sync': syncUserGroup,
   'handoff.post': postHandoff,
   'handoff.dm': dmHandoff,
+  'checklist.post': postChecklist,
+  'checklist.update': updateChecklist,
 };
 
 function run<K extends SlackEffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

@@ -1,5 +1,6 @@
 import type { Incident } from '../../db/schema.js';
 import { latestEvent, recordSlackRefs } from '../../incidents/queries.js';
+import { checklistsOf } from '../../incidents/checklists.js';
 import { rolesOf } from '../../incidents/roles.js';
 import { supersededBy } from '../../outbox/supersede.js';
 import { latestPostmortem } from '../../postmortems/store.js';
@@ -21,6 +22,11 @@ async function summaryState(ctx: DeliveryContext, incident: Incident): Promise<S
     incident,
     postmortem: postmortem ? { version: postmortem.version, permalink: postmortem.permalink } : undefined,
     roles: await rolesOf(ctx.db, incident.id),
+    checklists: (await checklistsOf(ctx.db, incident.id)).map((c) => ({
+      title: c.checklist.title,
+      done: c.ticks.length,
+      total: c.checklist.steps.length,
+    })),
     lastUpdate: update ? { message: String(update.data.message ?? ''), actor: update.actor, at: update.occurredAt } : undefined,
   };
 }

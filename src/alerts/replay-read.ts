@@ -81,5 +81,5 @@ export async function replayStored(db: Db, config: Config, range: ReplayRange, l
     if (!last || rows.length < page) break;
     after = { at: last.receivedAt, id: last.id };
   }
-  return diffReplay(replay.finish(), limit);
+  return diffReplay(replay.finish().records, limit);
 }

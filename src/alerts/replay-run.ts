@@ -49,8 +49,8 @@ interface ReplayGroup {
 export interface Replay {
   /** Events in received order (then id); a batch may run over into the next call. */
   feed(events: readonly StoredEvent[]): void;
-  /** Every record, once the last batch is decided. */
-  finish(): ReplayRecord[];
+  /** Every record once the last batch is decided, and when each replayed incident's group closed. */
+  finish(): { records: ReplayRecord[]; ends: Map<number, Date> };
 }
 
 const TIED: readonly Outcome[] = ['opened', 'joined', 'resolved'];
@@ -67,6 +67,7 @@ const sameBatch = (a: StoredEvent, b: StoredEvent) =>
 export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<number, Date>): Replay {
   const groups = new Map<string, ReplayGroup>();
   const records: ReplayRecord[] = [];
+  const ends = new Map<number, Date>();
   let pending: StoredEvent[] = [];
   let nextIncident = 1;
 
@@ -76,7 +77,8 @@ export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<numbe
     for (const [groupKey, items] of classifyBatch(pipeline, first.integrationId, first.sourceGroupKey, batch, at)) {
       const key = `${first.integrationId}\n${groupKey}`;
       let group = groups.get(key);
-      if (group?.endsAt && group.endsAt.getTime() <= at.getTime()) {
+      if (group?.endsAt && group.endsAt.getTime() < at.getTime()) {
+        if (group.incident !== undefined) ends.set(group.incident, group.endsAt);
         groups.delete(key);
         group = undefined;
       }
@@ -141,7 +143,8 @@ export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<numbe
     finish() {
       if (pending.length) decide(pending);
       pending = [];
-      return records;
+      for (const g of groups.values()) if (g.incident !== undefined && g.endsAt) ends.set(g.incident, g.endsAt);
+      return { records, ends };
     },
   };
 }

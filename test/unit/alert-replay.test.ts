@@ -42,9 +42,7 @@ const batchArb = fc.record({
 });
 
 /** Events as webhooks brought them, before anything was decided. */
-function eventsOf(
-  batches: Array<fc.RecordValue<{ dt: number; source: string; alerts: Array<{ i: number; firing: boolean }> }>>,
-): StoredEvent[] {
+function eventsOf(batches: Array<{ dt: number; source: string; alerts: Array<{ i: number; firing: boolean }> }>): StoredEvent[] {
   let at = T0;
   let id = 0;
   return batches.flatMap((b) => {

@@ -17,6 +17,7 @@
  *   status           the status page under 50 concurrent clients (bench/status-page.ts)
  *   generic          mapping generic JSON bodies by JSON pointers (bench/generic.ts, no database)
  *   ingest           sustained alert ingest through routes, grouping and silences (bench/ingest.ts)
+ *   replay           100,000 stored alert events replayed under another config (bench/replay.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,7 @@ import { incidentListBenchmarks, startConsoleBench } from './console.js';
 import { incidentPageBenchmarks } from './incident-page.js';
 import { consoleInsightsBenchmarks } from './console-insights.js';
 import { ingestBenchmarks } from './ingest.js';
+import { REPLAY_HEADING, replayBenchmarks } from './replay.js';
 import { pagingBenchmarks } from './paging.js';
 import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
@@ -234,6 +236,13 @@ async function ingestOnly(database: Database): Promise<string> {
   const load = os.loadavg()[0]!.toFixed(1);
   await ingestBenchmarks(database, rows);
   return `${INGEST_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- ingest\`, Postgres, Firewatch in the benchmark's process, senders on loopback, load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n`;
+}
+
+async function replayOnly(database: Database): Promise<string> {
+  const rows: Row[] = [];
+  const load = os.loadavg()[0]!.toFixed(1);
+  const notes = await replayBenchmarks(database, rows);
+  return `${REPLAY_HEADING}\n\n${new Date().toISOString()}, \`npm run bench -- replay\`, Postgres, the replay in the benchmark's process (seeding not counted), load average ${load} on ${os.cpus().length} cores at the start.\n\n${tableOf(rows)}\n\n${notes.map((n) => `- ${n}`).join('\n')}\n`;
 }
 
 async function calendarOnly(database: Database): Promise<string> {
@@ -531,6 +540,7 @@ const alone: Record<string, () => Promise<void>> = {
   status: () => sectionOnly(STATUS_HEADING, statusPageSection),
   'console-insights': () => sectionOnly(CONSOLE_INSIGHTS_HEADING, consoleInsightsOnly),
   ingest: () => sectionOnly(INGEST_HEADING, ingestOnly),
+  replay: () => sectionOnly(REPLAY_HEADING, replayOnly),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

@@ -101,3 +101,40 @@ export function planGroup(
   });
   return { decisions, openedBy: opens ? firstFiring : undefined, attach: opens ? inWindow : [], alerts };
 }
+
+/** One alert of a batch with its classification; `item` is what the caller came with (a normalized alert, a stored event). */
+export interface BatchItem<T> {
+  item: T;
+  incoming: IncomingAlert;
+  classified: Classified;
+}
+
+/**
+ * A batch's alerts classified and put into their groups, keys in the order groups are decided (and locked)
+ * in. The last word on an alert within one batch is its last entry. Live ingest and replay both start here.
+ */
+export function classifyBatch<T extends { fingerprint: string; status: 'firing' | 'resolved'; labels: Labels }>(
+  pipeline: Pipeline,
+  integration: string,
+  sourceGroupKey: string,
+  items: readonly T[],
+  at: Date,
+): Array<[string, BatchItem<T>[]]> {
+  const latest = [...new Map(items.map((a) => [a.fingerprint, a])).values()];
+  const byGroup = new Map<string, BatchItem<T>[]>();
+  for (const item of latest) {
+    const incoming: IncomingAlert = {
+      integration,
+      fingerprint: item.fingerprint,
+      status: item.status,
+      labels: item.labels,
+      sourceGroupKey,
+    };
+    const classified = classify(incoming, pipeline, at);
+    const group = byGroup.get(classified.groupKey) ?? [];
+    group.push({ item, incoming, classified });
+    byGroup.set(classified.groupKey, group);
+  }
+  // Groups are taken in one order everywhere, so two batches sharing groups never deadlock.
+  return [...byGroup.keys()].sort().map((key) => [key, byGroup.get(key)!]);
+}

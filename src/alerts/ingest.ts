@@ -12,8 +12,8 @@ import { enqueue } from '../outbox/enqueue.js';
 import { recordEvent, timelineRow } from '../timeline/record.js';
 import { acknowledgePagesOf } from '../paging/acknowledge.js';
 import { activeSilences } from './silences.js';
-import { classify } from './decide.js';
-import { ingestGroup, type BatchContext, type GroupOutcome, type Item } from './ingest-group.js';
+import { classifyBatch } from './decide.js';
+import { ingestGroup, type BatchContext, type GroupOutcome } from './ingest-group.js';
 import { alertPosts, enqueueAlertPosts } from './ingest-posts.js';
 import type { NormalizedAlert } from './payloads.js';
 import { pipelineOf } from './pipeline.js';
@@ -53,22 +53,7 @@ export async function ingestAlerts(db: Db, config: Config, integration: Integrat
 export async function ingestIn(tx: Tx, config: Config, integration: Integration, batch: IngestBatch, at: Date): Promise<IngestResult> {
   // Silences are read once a batch, however many alerts it holds.
   const pipeline = pipelineOf(config, await activeSilences(tx, at));
-  // The last word on an alert within one batch is its last entry.
-  const latest = [...new Map(batch.alerts.map((a) => [a.fingerprint, a])).values()];
-  const byGroup = new Map<string, Item[]>();
-  for (const alert of latest) {
-    const incoming = {
-      integration: integration.id,
-      fingerprint: alert.fingerprint,
-      status: alert.status,
-      labels: alert.labels,
-      sourceGroupKey: batch.groupKey,
-    };
-    const classified = classify(incoming, pipeline, at);
-    const items = byGroup.get(classified.groupKey) ?? [];
-    items.push({ alert, incoming, classified });
-    byGroup.set(classified.groupKey, items);
-  }
+  const groups = classifyBatch(pipeline, integration.id, batch.groupKey, batch.alerts, at);
   const ctx: BatchContext = {
     config,
     integration,
@@ -76,11 +61,18 @@ export async function ingestIn(tx: Tx, config: Config, integration: Integration,
     at,
     title: batch.title,
     sourceSeverity: batch.sourceSeverity,
-    batchSize: latest.length,
+    batchSize: groups.reduce((n, [, items]) => n + items.length, 0),
   };
   const outcomes: GroupOutcome[] = [];
-  // Groups are locked in one order everywhere, so two batches sharing groups never deadlock.
-  for (const key of [...byGroup.keys()].sort()) outcomes.push(await ingestGroup(tx, ctx, key, byGroup.get(key)!));
+  for (const [key, items] of groups)
+    outcomes.push(
+      await ingestGroup(
+        tx,
+        ctx,
+        key,
+        items.map(({ item, incoming, classified }) => ({ alert: item, incoming, classified })),
+      ),
+    );
   const events = outcomes.flatMap((o) => o.events);
   if (events.length) await tx.insert(alertEvents).values(events);
   let changed = 0;

@@ -10,19 +10,26 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** Where the data lives: what the app and the tools that read its database (replay) agree on. */
+const storage = {
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .optional(),
+  ),
+  DATA_DIR: optionalText.transform((v) => v ?? '.firewatch'),
+};
+
+export const storageEnvSchema = z.object(storage);
+
 export const envSchema = z
   .object({
     SLACK_BOT_TOKEN: optionalText,
     SLACK_SIGNING_SECRET: optionalText,
     SLACK_APP_TOKEN: optionalText,
     SLACK_API_URL: optionalText.pipe(z.url({ message: 'must be a URL such as https://slack.com/api/' }).optional()),
-    DATABASE_URL: optionalText.pipe(
-      z
-        .string()
-        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
-        .optional(),
-    ),
-    DATA_DIR: optionalText.transform((v) => v ?? '.firewatch'),
+    ...storage,
     PORT: optionalText
       .pipe(z.string().regex(/^\d+$/, 'must be a port number').optional())
       .transform((v) => (v === undefined ? 3000 : Number(v)))

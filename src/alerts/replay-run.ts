@@ -1,0 +1,154 @@
+// Stored alert events run through the pipeline again, under another config, over a group state kept in
+// memory: the same classifyBatch and planGroup the live ingest runs, and no database.
+import type { AlertOutcome } from '../db/schema.js';
+import { classifyBatch, planGroup, type Outcome, type Pipeline } from './decide.js';
+import type { Labels } from './matchers.js';
+import type { RouteSet } from './route.js';
+
+/** What replay reads of a stored alert event: the alert as it came, and what was decided for it then. */
+export interface StoredEvent {
+  id: number;
+  integrationId: string;
+  fingerprint: string;
+  status: 'firing' | 'resolved';
+  labels: Labels;
+  sourceGroupKey: string;
+  receivedAt: Date;
+  set: Record<string, string>;
+  outcome: AlertOutcome;
+  silence: string | null;
+  incidentId: number | null;
+}
+
+/** One side of an alert event's decision: what happened, or what would have. */
+export interface Side {
+  outcome: Outcome;
+  set: Record<string, string>;
+  silence: string | null;
+  /** A stored incident's id on the actual side, a replayed incident's number (1, 2, …) on the replayed side. */
+  incident: number | null;
+}
+
+export interface ReplayRecord {
+  event: StoredEvent;
+  actual: Side;
+  replayed: Side;
+}
+
+interface ReplayGroup {
+  incident: number | undefined;
+  /** When the stored incident standing for the replayed one ended: the group closes then, as live. */
+  endsAt: Date | undefined;
+  /** Whether the replayed incident has a stored counterpart (else it ends once all its alerts resolved). */
+  counterpart: boolean;
+  alerts: Map<string, { status: 'firing' | 'resolved'; lastReceivedAt: Date }>;
+  /** Records still waiting for open_after, by fingerprint: an opening takes them along. */
+  waiting: Map<string, ReplayRecord[]>;
+}
+
+export interface Replay {
+  /** Events in received order (then id); a batch may run over into the next call. */
+  feed(events: readonly StoredEvent[]): void;
+  /** Every record once the last batch is decided, and when each replayed incident's group closed. */
+  finish(): { records: ReplayRecord[]; ends: Map<number, Date> };
+}
+
+const TIED: readonly Outcome[] = ['opened', 'joined', 'resolved'];
+const compact = (set: RouteSet): Record<string, string> =>
+  Object.fromEntries(Object.entries(set).filter((e): e is [string, string] => e[1] !== undefined));
+const sameBatch = (a: StoredEvent, b: StoredEvent) =>
+  a.receivedAt.getTime() === b.receivedAt.getTime() && a.integrationId === b.integrationId && a.sourceGroupKey === b.sourceGroupKey;
+
+/**
+ * A replay under `pipeline`. Events stored together (one moment, integration and source group key) are one
+ * batch again. A replayed group closes when the stored incident it stands for ended (`incidentEnds`), or,
+ * for an incident that never was, once every alert of it resolved.
+ */
+export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<number, Date>): Replay {
+  const groups = new Map<string, ReplayGroup>();
+  const records: ReplayRecord[] = [];
+  const ends = new Map<number, Date>();
+  let pending: StoredEvent[] = [];
+  let nextIncident = 1;
+
+  const decide = (batch: StoredEvent[]) => {
+    const first = batch[0]!;
+    const at = first.receivedAt;
+    for (const [groupKey, items] of classifyBatch(pipeline, first.integrationId, first.sourceGroupKey, batch, at)) {
+      const key = `${first.integrationId}\n${groupKey}`;
+      let group = groups.get(key);
+      if (group?.endsAt && group.endsAt.getTime() < at.getTime()) {
+        if (group.incident !== undefined) ends.set(group.incident, group.endsAt);
+        groups.delete(key);
+        group = undefined;
+      }
+      const passingFiring = items.some((i) => !i.classified.routing.dropped && !i.classified.silence && i.item.status === 'firing');
+      if (!group && passingFiring) {
+        group = { incident: undefined, endsAt: undefined, counterpart: false, alerts: new Map(), waiting: new Map() };
+        groups.set(key, group);
+      }
+      const plan = planGroup(
+        { hasIncident: group?.incident !== undefined, alerts: group?.alerts ?? new Map() },
+        items.map((i) => ({ alert: i.incoming, classified: i.classified })),
+        pipeline.openAfter,
+        at,
+      );
+      if (group && plan.openedBy !== undefined) {
+        group.incident = nextIncident++;
+        const inBatch = new Set(items.map((i) => i.item.fingerprint));
+        for (const fp of plan.attach.filter((f) => !inBatch.has(f))) {
+          for (const r of group.waiting.get(fp) ?? []) r.replayed.incident = group.incident;
+          group.waiting.delete(fp);
+        }
+      }
+      items.forEach(({ item, classified }, i) => {
+        const decision = plan.decisions[i]!;
+        const incident = group?.incident;
+        const tied = TIED.includes(decision.outcome) || (decision.outcome === 'duplicate' && incident !== undefined);
+        const record: ReplayRecord = {
+          event: item,
+          actual: { outcome: item.outcome, set: item.set, silence: item.silence, incident: item.incidentId },
+          replayed: {
+            outcome: decision.outcome,
+            set: compact(classified.routing.set),
+            silence: classified.silence?.ref ?? null,
+            incident: tied && incident !== undefined ? incident : null,
+          },
+        };
+        records.push(record);
+        if (group && decision.outcome === 'waiting')
+          group.waiting.set(item.fingerprint, [...(group.waiting.get(item.fingerprint) ?? []), record]);
+        if (group && record.replayed.incident !== null && item.incidentId !== null) {
+          const end = incidentEnds.get(item.incidentId);
+          group.counterpart = true;
+          if (end && (!group.endsAt || end < group.endsAt)) group.endsAt = end;
+        }
+      });
+      if (group) group.alerts = plan.alerts;
+      if (group?.incident !== undefined && !group.counterpart && [...group.alerts.values()].every((a) => a.status === 'resolved'))
+        group.endsAt = at;
+    }
+  };
+
+  return {
+    feed(events) {
+      for (const event of events) {
+        if (pending.length && !sameBatch(pending[0]!, event)) {
+          decide(pending);
+          pending = [];
+        }
+        pending.push(event);
+      }
+    },
+    finish() {
+      if (pending.length) decide(pending);
+      pending = [];
+      for (const g of groups.values()) if (g.incident !== undefined && g.endsAt) ends.set(g.incident, g.endsAt);
+      return { records, ends };
+    },
+  };
+}
+
+/** Received order, then the order they were stored in: how replay takes events however they were listed. */
+export const inReceivedOrder = (events: readonly StoredEvent[]): StoredEvent[] =>
+  [...events].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id - b.id);

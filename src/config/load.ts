@@ -61,6 +61,8 @@ export interface Config {
   /** Maintenance windows written into the file (the stored silences come from Slack and the API). */
   silences: FileConfig['silences'];
   services: FileConfig['services'];
+  /** Outbound webhooks (src/config/webhooks.ts). */
+  webhooks: FileConfig['webhooks'];
 }
 
 export interface StatusPageConfig {
@@ -148,6 +150,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     alertGrouping: file.alert_grouping,
     silences: file.silences,
     services: file.services,
+    webhooks: file.webhooks,
   };
 }
 

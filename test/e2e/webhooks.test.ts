@@ -10,6 +10,7 @@ import { parseConfig } from '../../src/config/load.js';
 import { outbox, webhookDeliveries } from '../../src/db/schema.js';
 import { declareIncident } from '../../src/workflow/declare.js';
 import { sendWorkflowWebhook } from '../../src/workflow/webhooks.js';
+import { SEVERITIES_PAGING_PRIMARY } from '../support/app.js';
 import { visitAs } from '../support/console.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
@@ -54,7 +55,13 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const fw = useFirewatch({ console: true });
+const fw = useFirewatch({
+  console: true,
+  config: {
+    severities: SEVERITIES_PAGING_PRIMARY,
+    escalation_policies: [{ id: 'primary', repeat: 0, levels: [{ delay: '1m', targets: [{ user: 'U0BOB' }] }] }],
+  },
+});
 
 beforeAll(() => {
   // As a reload would: the running config object takes the new webhooks (their URLs need the receiver's port).
@@ -62,7 +69,12 @@ beforeAll(() => {
   fw.app.services.config.webhooks = parseConfig(
     {
       webhooks: [
-        { id: 'public-only', url: `${receiverUrl}/public`, secret: SECRET, events: [...declared, 'incident.updated'] },
+        {
+          id: 'public-only',
+          url: `${receiverUrl}/public`,
+          secret: SECRET,
+          events: [...declared, 'incident.updated', 'page.triggered', 'followup.created'],
+        },
         { id: 'everything', url: `${receiverUrl}/private`, secret: PLAIN_SECRET, events: declared, include_private: true },
         { id: 'flaky', url: `${receiverUrl}/flaky`, secret: SECRET, events: [] },
         { id: 'bad', url: `${receiverUrl}/bad`, secret: SECRET, events: [] },
@@ -134,6 +146,16 @@ describe('outbound webhooks', () => {
     await fw.run('update Rolled back the deploy', { incident: id });
     const got = await until(() => forIncident('/public', id).find((r) => bodyOf(r).type === 'incident.updated'), 'incident.updated');
     expect(verified(SECRET, got)).toBe(true);
+  });
+
+  it('sends page.triggered when a declare pages, and followup.created', async () => {
+    const { id } = await fw.declare('Webhook paging', { severity: 'sev1' });
+    const paged = await until(() => forIncident('/public', id).find((r) => bodyOf(r).type === 'page.triggered'), 'page.triggered');
+    expect(JSON.parse(paged.body).data.event).toMatchObject({ policy: 'primary' });
+    await fw.run('followup Add a canary <@U0CAROL>', { incident: id });
+    const followup = await until(() => forIncident('/public', id).find((r) => bodyOf(r).type === 'followup.created'), 'followup.created');
+    expect(JSON.parse(followup.body).data.event).toMatchObject({ text: 'Add a canary', owner: 'U0CAROL' });
+    expect(verified(SECRET, followup)).toBe(true);
   });
 
   it('sends a private incident only to the webhook that takes private incidents', async () => {

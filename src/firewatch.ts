@@ -22,6 +22,8 @@ import { CountingWebClient } from './slack/client.js';
 import { createDeliverer } from './slack/delivery/index.js';
 import { createProviderDeliverer } from './providers/deliver.js';
 import { createCodeDeliverer } from './providers/contact-codes.js';
+import { createWebhookDeliverer } from './providers/webhooks.js';
+import { useWebhooks } from './webhooks/active.js';
 import { emailSender } from './providers/email.js';
 import { configuredSenders } from './providers/senders.js';
 import type { Senders } from './providers/provider.js';
@@ -117,6 +119,7 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
   await checkToken(identity, logger);
 
   const secret = await loadFirewatchSecret(db, env.FIREWATCH_SECRET);
+  useWebhooks({ config, publicUrl: env.PUBLIC_URL });
   const unavailable = unavailableMethods(env);
   const foreground = new Foreground();
   // One e-mail sender (and its pooled connections) for pages and for confirmation codes.
@@ -142,6 +145,7 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
       {
         'notify.send': oneAtATime(providerAttempts),
         'contact.code': createCodeDeliverer({ db, logger, secret, email, twilio: twilioClient(env) }),
+        'webhook.deliver': createWebhookDeliverer({ db, config }),
       },
     ),
     ...(outboxLeaseMs ? { leaseMs: outboxLeaseMs } : {}),

@@ -63,6 +63,8 @@ export interface Config {
   services: FileConfig['services'];
   /** Lists of steps an incident can be given and tick off in Slack. */
   checklists: FileConfig['checklists'];
+  /** Outbound webhooks (src/config/webhooks.ts). */
+  webhooks: FileConfig['webhooks'];
 }
 
 export interface StatusPageConfig {
@@ -151,6 +153,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     silences: file.silences,
     services: file.services,
     checklists: file.checklists,
+    webhooks: file.webhooks,
   };
 }
 

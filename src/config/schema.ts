@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { genericFields, heartbeatRefinements, resolvedWhen } from './sources.js';
 import { alertingKeys, checkAlerting } from './alerting.js';
 import { checkChecklists, checklistKeys } from './checklists.js';
+import { checkWebhooks, webhookKeys } from './webhooks.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { DEFAULT_NOTIFY, notificationRules, personContacts } from './people.js';
 
@@ -169,6 +170,7 @@ export const fileConfigSchema = z
     silence_max: duration.prefault('7d'),
     ...alertingKeys,
     ...checklistKeys,
+    ...webhookKeys,
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {
@@ -291,6 +293,7 @@ export const fileConfigSchema = z
       ctx,
     );
     checkChecklists(cfg, ctx);
+    checkWebhooks(cfg, ctx);
   });
 
 export type FileConfig = z.output<typeof fileConfigSchema>;

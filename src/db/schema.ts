@@ -10,3 +10,4 @@ export * from './schema/console.js';
 export * from './schema/statuspage.js';
 export * from './schema/heartbeats.js';
 export * from './schema/checklists.js';
+export * from './schema/webhooks.js';

@@ -98,6 +98,8 @@ export const effectSchemas = {
   'checklist.post': z.object({ ...incidentRef, incidentChecklistId: z.number().int().positive() }),
   /** Re-renders a posted checklist with its ticks as they are now, so everyone sees what the clicker saw. */
   'checklist.update': z.object({ ...incidentRef, incidentChecklistId: z.number().int().positive() }),
+  /** One attempt to deliver an outbound webhook (a `webhook_deliveries` row) to its receiver. */
+  'webhook.deliver': z.object({ deliveryId: z.number().int().positive() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;
@@ -105,7 +107,7 @@ export type EffectPayload<K extends EffectKind> = z.infer<(typeof effectSchemas)
 export type Effect = { [K in EffectKind]: { kind: K; payload: EffectPayload<K> } }[EffectKind];
 
 /** The effects a provider other than Slack delivers (src/providers/); Slack delivers every other kind. */
-export const PROVIDER_EFFECTS = ['notify.send', 'contact.code'] as const satisfies readonly EffectKind[];
+export const PROVIDER_EFFECTS = ['notify.send', 'contact.code', 'webhook.deliver'] as const satisfies readonly EffectKind[];
 export type ProviderEffectKind = (typeof PROVIDER_EFFECTS)[number];
 export type SlackEffectKind = Exclude<EffectKind, ProviderEffectKind>;
 

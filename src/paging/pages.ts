@@ -6,6 +6,7 @@ import { enqueueForIncidents } from '../outbox/enqueue.js';
 import { refreshHomes } from '../outbox/home.js';
 import type { TimelineData, TimelineEntry, TimelineKind } from '../timeline/events.js';
 import { recordEvent, timelineRow, type TimelineRow } from '../timeline/record.js';
+import { enqueueWebhookEvents } from '../webhooks/enqueue.js';
 import { announce } from '../workflow/audience.js';
 import { startAttempts } from './attempts.js';
 import { incidentIdOf } from './page-kind.js';
@@ -105,6 +106,7 @@ async function writeSteps(tx: Tx, steps: readonly StepWrite[], now: Date): Promi
         .values(events)
         .returning({ id: timelineEvents.id, incidentId: timelineEvents.incidentId, kind: timelineEvents.kind, data: timelineEvents.data })
     : [];
+  await enqueueWebhookEvents(tx, recorded);
   const byKey = new Map(recorded.map((e) => [eventKey(e.kind, e.data), e]));
   const eventOf = (key: string) => {
     const event = byKey.get(key);

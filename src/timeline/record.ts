@@ -1,5 +1,6 @@
 import { timelineEvents, type TimelineEvent } from '../db/schema.js';
 import type { Tx } from '../db/client.js';
+import { enqueueWebhookEvents } from '../webhooks/enqueue.js';
 import type { TimelineData, TimelineKind } from './events.js';
 
 export interface NewTimelineEvent<K extends TimelineKind> {
@@ -29,5 +30,6 @@ export function timelineRow<K extends TimelineKind>(event: NewTimelineEvent<K>):
 /** Appends an event; returns undefined when an event with the same dedup key already exists. */
 export async function recordEvent<K extends TimelineKind>(tx: Tx, event: NewTimelineEvent<K>): Promise<TimelineEvent | undefined> {
   const [row] = await tx.insert(timelineEvents).values(timelineRow(event)).onConflictDoNothing().returning();
+  if (row) await enqueueWebhookEvents(tx, [row]);
   return row;
 }

@@ -17,6 +17,7 @@ import { triggerPage } from '../paging/pages.js';
 import { incidentKey } from '../incidents/queries.js';
 import { msg, refuse, type Done, type Refusal } from '../outcome.js';
 import { timelineRow } from '../timeline/record.js';
+import { enqueueWebhookEvents } from '../webhooks/enqueue.js';
 import { announcedWhenDeclared } from './audience.js';
 import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from '../incidents/validate.js';
 
@@ -142,14 +143,17 @@ export async function openIncidents(tx: Tx, config: Config, openings: readonly O
   const ids = numbered.map((n) => n.id).sort((a, b) => a - b);
   const plans = openings.map((opening, i) => planIncident(config, opening, ids[i]!));
   const members = plans.flatMap((p) => p.members);
-  const [inserted] = await Promise.all([
+  const [inserted, , recorded] = await Promise.all([
     tx
       .insert(incidents)
       .overridingSystemValue()
       .values(plans.map((p) => p.incident))
       .returning(),
     members.length ? tx.insert(incidentMembers).values(members).onConflictDoNothing() : undefined,
-    tx.insert(timelineEvents).values(plans.map((p) => p.event)),
+    tx
+      .insert(timelineEvents)
+      .values(plans.map((p) => p.event))
+      .returning(),
     // Whoever is in an incident from its start has it on their Home.
     refreshHomes(
       tx,
@@ -160,6 +164,7 @@ export async function openIncidents(tx: Tx, config: Config, openings: readonly O
       plans.flatMap((p) => p.effects),
     ),
   ]);
+  await enqueueWebhookEvents(tx, recorded);
   const byId = new Map(inserted.map((row) => [row.id, row]));
   const opened = plans.map((p) => {
     const row = byId.get(p.incident.id);

@@ -11,6 +11,7 @@ import { messageHtml, peopleIn } from '../html.js';
 import type { Route } from '../server.js';
 import { signedIn, signedInPost, slackChannelUrl, viewerOf, type ConsoleContext } from './context.js';
 import { alertsHtml } from './incident/alerts-html.js';
+import { webhooksHtml } from './incident/webhooks-html.js';
 import { incidentView, visibleIncident } from './incident/data.js';
 import { liveTimelineRoute } from './incident/live.js';
 import {
@@ -81,6 +82,7 @@ async function sendIncident(
     alertsHtml(view.alerts),
     pagesHtml(view.pages, names),
     followupsHtml(view.followups, names),
+    webhooksHtml(view.webhooks),
     postmortemHtml(view, names),
   ].join('\n');
   sendConsolePage(res, options.problem?.status ?? 200, session, {

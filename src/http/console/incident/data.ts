@@ -12,12 +12,14 @@ import {
   type Page,
   type PageNotification,
   type TimelineEvent,
+  type WebhookDelivery,
 } from '../../../db/schema.js';
 import { canSee, type Viewer } from '../../../incidents/access.js';
 import { followupsOf } from '../../../incidents/followups.js';
 import { getIncident } from '../../../incidents/queries.js';
 import { rolesOf } from '../../../incidents/roles.js';
 import { timelineOf } from '../../../timeline/read.js';
+import { deliveriesOf } from '../../../webhooks/deliveries.js';
 import { alertDecisionsOf, type AlertDecision } from '../../../workflow/alert-decisions.js';
 
 /** A person notified on a page, with each method Firewatch tried to reach them by. */
@@ -45,6 +47,7 @@ export interface IncidentView {
   followups: Followup[];
   /** Its alerts, each with the decision that brought it in. */
   alerts: AlertDecision[];
+  webhooks: WebhookDelivery[];
   versions: PostmortemVersion[];
   /** The version asked for, or the newest. */
   postmortem: { version: number; markdown: string } | undefined;
@@ -93,12 +96,13 @@ async function postmortemOf(tx: Tx, incidentId: number, version: number | undefi
 }
 
 export async function incidentView(tx: Tx, incident: Incident, version: number | undefined): Promise<IncidentView> {
-  const [roles, timeline, paged, followups, alerts, versions, postmortem] = await Promise.all([
+  const [roles, timeline, paged, followups, alerts, webhooks, versions, postmortem] = await Promise.all([
     rolesOf(tx, incident.id),
     timelineOf(tx, incident.id),
     pagesOf(tx, incident.id),
     followupsOf(tx, incident.id),
     alertDecisionsOf(tx, incident.id),
+    deliveriesOf(tx, incident.id),
     tx
       .select({ version: postmortems.version, createdBy: postmortems.createdBy, createdAt: postmortems.createdAt })
       .from(postmortems)
@@ -106,5 +110,5 @@ export async function incidentView(tx: Tx, incident: Incident, version: number |
       .orderBy(desc(postmortems.version)),
     postmortemOf(tx, incident.id, version),
   ]);
-  return { incident, roles, timeline, pages: paged, followups, alerts, versions, postmortem };
+  return { incident, roles, timeline, pages: paged, followups, alerts, webhooks, versions, postmortem };
 }

@@ -84,9 +84,15 @@ export async function ingestIn(tx: Tx, config: Config, integration: Integration,
   // Groups are locked in one order everywhere, so two batches sharing groups never deadlock.
   for (const key of [...byGroup.keys()].sort()) outcomes.push(await ingestGroup(tx, ctx, key, byGroup.get(key)!));
   const events = outcomes.flatMap((o) => o.events);
-  await insertAlertEvents(tx, events);
-  let changed = 0;
-  for (const outcome of outcomes) changed += await tellIncident(tx, config, integration, outcome, at);
+  // Issued together: the connection runs them in this order, without waiting a round trip between.
+  const [, changed] = await Promise.all([
+    insertAlertEvents(tx, events),
+    (async () => {
+      let n = 0;
+      for (const outcome of outcomes) n += await tellIncident(tx, config, integration, outcome, at);
+      return n;
+    })(),
+  ]);
   const last = outcomes.filter((o) => o.incidentId !== null).at(-1);
   return {
     incidentId: last?.incidentId ?? null,

@@ -58,7 +58,8 @@ export interface StoredAlert {
 /**
  * Stores the batch's latest state of a group's alerts and answers, from the same statement, their states
  * before it: the batch's own alerts, and with `firingSince` also those firing since then (what open_after
- * counts). The group row is locked, so nobody else writes its alerts between the two.
+ * counts). The group row is locked, so nobody else writes its alerts between the two. `= any(array(…))`
+ * looks each fingerprint up in the primary key; `in (select …)` had Postgres read all of the group's alerts.
  */
 export async function upsertAlerts(
   tx: Tx,
@@ -83,7 +84,7 @@ export async function upsertAlerts(
     with before as (
       select fingerprint, status, title, labels, link, last_received_at from alerts
       where group_id = ${groupId}
-        and (fingerprint in (select jsonb_array_elements_text(${fingerprints}::jsonb))${window})
+        and (fingerprint = any(array(select jsonb_array_elements_text(${fingerprints}::jsonb)))${window})
     ), stored as (
       insert into alerts (group_id, fingerprint, status, title, labels, annotations, link, starts_at, ends_at, last_received_at)
       select ${groupId}, x.fingerprint, x.status, x.title, x.labels, x.annotations, x.link, x.starts_at, x.ends_at,

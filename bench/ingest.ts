@@ -1,7 +1,9 @@
 /**
  * Sustained alert ingest on Postgres: Alertmanager notifications of 100 alerts each from several concurrent
  * senders, through 50 routes, grouping by alertname and cluster, with 20 stored silences in force, into
- * Firewatch running in this process. Reports alerts a second and the latency of each POST.
+ * Firewatch running in this process. Reports alerts a second and the latency of each POST, for two loads:
+ * every alert new (each joins an incident: an alert event, an alert row and a timeline line each), and
+ * Alertmanager's steady state, where each group_interval sends a group's firing alerts again with a few new.
  */
 import { createSilence } from '../src/alerts/silences.js';
 import type { Database } from '../src/db/client.js';
@@ -30,30 +32,34 @@ const config = testConfig({
   alert_grouping: { group_by: ['alertname', 'cluster'] },
 });
 
-let sequence = 0;
-function notification() {
-  // One Alertmanager group a POST, as Alertmanager sends them, going round the groups.
-  const group = Math.floor(sequence / PER_POST) % (ALERTNAMES * CLUSTERS);
-  const alerts = Array.from({ length: PER_POST }, () => {
-    const n = sequence++;
-    return {
-      status: 'firing',
-      labels: {
-        alertname: `Bench${group % ALERTNAMES}`,
-        cluster: `c${Math.floor(group / ALERTNAMES)}`,
-        team: `team-${n % 60}`,
-        service: `svc-${n % 60}-api`,
-        instance: `host-${n}`,
-        severity: n % 3 ? 'warning' : 'critical',
-      },
-      annotations: { summary: `bench alert ${n}` },
-      startsAt: new Date().toISOString(),
-      fingerprint: `bench-${n}`,
-    };
-  });
+const GROUPS = ALERTNAMES * CLUSTERS;
+/** Of a repeat POST's alerts, how many Alertmanager sends again (still firing, already recorded): the rest are new. */
+const REPEATED_PER_POST = 90;
+
+let firstPassPosts = 0;
+/** The alerts of POST `post` of the first pass: one Alertmanager group a POST, going round the groups. */
+const firstPass = (post: number) => Array.from({ length: PER_POST }, (_, i) => post * PER_POST + i);
+const groupOfPost = (post: number) => post % GROUPS;
+
+function notification(group: number, numbers: readonly number[]) {
+  const alerts = numbers.map((n) => ({
+    status: 'firing',
+    labels: {
+      alertname: `Bench${group % ALERTNAMES}`,
+      cluster: `c${Math.floor(group / ALERTNAMES)}`,
+      team: `team-${n % 60}`,
+      service: `svc-${n % 60}-api`,
+      instance: `host-${n}`,
+      severity: n % 3 ? 'warning' : 'critical',
+    },
+    annotations: { summary: `bench alert ${n}` },
+    // Alertmanager sends an alert's own start again with each repeat.
+    startsAt: new Date(1_800_000_000_000 + n).toISOString(),
+    fingerprint: `bench-${n}`,
+  }));
   return JSON.stringify({
     version: '4',
-    groupKey: `{}:{batch="${sequence}"}`,
+    groupKey: `{}:{group="${group}"}`,
     status: 'firing',
     receiver: 'fw',
     groupLabels: {},
@@ -61,6 +67,25 @@ function notification() {
     commonAnnotations: {},
     alerts,
   });
+}
+
+/** A POST of new alerts: each alert fires for the first time and joins (or opens) its group's incident. */
+function newAlerts() {
+  const post = firstPassPosts++;
+  return notification(groupOfPost(post), firstPass(post));
+}
+
+/**
+ * A POST as Alertmanager's group_interval repeats look: most alerts of the group fire still and come again
+ * (duplicates: stored as events, no timeline line), a few are new.
+ */
+let repeatPosts = 0;
+let freshAlerts = 0;
+function repeats() {
+  const again = repeatPosts++ % firstPassPosts;
+  // Numbered past the first pass's alerts, so they are new to every group.
+  const fresh = Array.from({ length: PER_POST - REPEATED_PER_POST }, () => 1_000_000 + freshAlerts++);
+  return notification(groupOfPost(again), [...firstPass(again).slice(0, REPEATED_PER_POST), ...fresh]);
 }
 
 export async function ingestBenchmarks(database: Database, rows: Row[]): Promise<void> {
@@ -80,8 +105,7 @@ export async function ingestBenchmarks(database: Database, rows: Row[]): Promise
   const emu = await startEmulator();
   const app = await startApp(emu, database, config);
   const url = `${app.url}/webhooks/alertmanager/am`;
-  const post = async () => {
-    const body = notification();
+  const post = async (body: string) => {
     const started = performance.now();
     const res = await fetch(url, {
       method: 'POST',
@@ -92,26 +116,30 @@ export async function ingestBenchmarks(database: Database, rows: Row[]): Promise
     if (res.status !== 202) throw new Error(`ingest answered ${res.status}`);
     return performance.now() - started;
   };
-  try {
-    for (let i = 0; i < WARM_UP_POSTS; i++) await post();
+  const sustained = async (what: string, body: () => string) => {
     const times: number[] = [];
     let left = POSTS;
     const started = performance.now();
     await Promise.all(
       Array.from({ length: SENDERS }, async () => {
-        while (left-- > 0) times.push(await post());
+        while (left-- > 0) times.push(await post(body()));
       }),
     );
     const seconds = (performance.now() - started) / 1000;
     const perSecond = Math.round((POSTS * PER_POST) / seconds);
     rows.push({
-      what: `${POSTS * PER_POST} alerts in POSTs of ${PER_POST}, ${SENDERS} senders, ${ROUTES} routes, ${SILENCES} silences: ${perSecond.toLocaleString('en-US')} alerts/s (latency of a POST, ms)`,
+      what: `${POSTS * PER_POST} ${what} in POSTs of ${PER_POST}, ${SENDERS} senders, ${ROUTES} routes, ${SILENCES} silences: ${perSecond.toLocaleString('en-US')} alerts/s (latency of a POST, ms)`,
       n: times.length,
       median: percentile(times, 50),
       p99: percentile(times, 99),
       target: `≥ ${TARGET_PER_SECOND.toLocaleString('en-US')} alerts/s`,
       ok: perSecond >= TARGET_PER_SECOND,
     });
+  };
+  try {
+    for (let i = 0; i < WARM_UP_POSTS; i++) await post(newAlerts());
+    await sustained('new alerts', newAlerts);
+    await sustained(`alerts, ${REPEATED_PER_POST}% repeats of firing ones`, repeats);
   } finally {
     await app.stop();
     await emu.close();

@@ -1,14 +1,15 @@
 // One group of a batch through the pipeline's decision, in the caller's transaction: the group row is
 // locked (or made) first, so concurrent deliveries of a group are decided one after the other.
-import { and, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { findSeverity, type Config } from '../config/load.js';
 import type { Tx } from '../db/client.js';
-import { alertEvents, alertGroups, alerts, type AlertGroup } from '../db/schema.js';
+import { alertEvents, alertGroups, type AlertGroup } from '../db/schema.js';
 import { alertActor } from '../incidents/people.js';
 import { incidentKey } from '../incidents/queries.js';
 import { openIncident } from '../workflow/declare.js';
 import { planGroup, type Classified, type IncomingAlert, type Pipeline } from './decide.js';
 import type { NormalizedAlert } from './payloads.js';
+import { upsertAlerts } from './ingest-sql.js';
 import { reasonOf } from './reason.js';
 import { severityFor, type Integration } from './severity.js';
 
@@ -77,21 +78,9 @@ export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, i
       )
     : undefined;
   // Only what the decision reads: the batch's own alerts, and while the group waits, those firing within the window.
-  const fingerprints = items.map((i) => i.alert.fingerprint);
-  const since = new Date(at.getTime() - (pipeline.openAfter?.within ?? 0));
-  const rows = group
-    ? await tx
-        .select()
-        .from(alerts)
-        .where(
-          and(
-            eq(alerts.groupId, group.id),
-            group.incidentId
-              ? inArray(alerts.fingerprint, fingerprints)
-              : or(inArray(alerts.fingerprint, fingerprints), and(eq(alerts.status, 'firing'), gte(alerts.lastReceivedAt, since))),
-          ),
-        )
-    : [];
+  const since = group && !group.incidentId ? new Date(at.getTime() - (pipeline.openAfter?.within ?? 0)) : undefined;
+  const latest = [...new Map(passing.map((i) => [i.alert.fingerprint, i.alert])).values()];
+  const rows = group ? await upsertAlerts(tx, group.id, latest, since, at) : [];
   const plan = planGroup(
     {
       hasIncident: !!group?.incidentId,
@@ -124,40 +113,6 @@ export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, i
     });
     incidentId = incident.id;
     await tx.update(alertGroups).set({ incidentId }).where(eq(alertGroups.id, group.id));
-  }
-
-  if (group) {
-    const latest = new Map(passing.map((i) => [i.alert.fingerprint, i.alert]));
-    if (latest.size)
-      await tx
-        .insert(alerts)
-        .values(
-          [...latest.values()].map((alert) => ({
-            groupId: group.id,
-            fingerprint: alert.fingerprint,
-            status: alert.status,
-            title: alert.title,
-            labels: alert.labels,
-            annotations: alert.annotations,
-            link: alert.link,
-            startsAt: alert.startsAt ? new Date(alert.startsAt) : null,
-            endsAt: alert.endsAt ? new Date(alert.endsAt) : null,
-            lastReceivedAt: at,
-          })),
-        )
-        .onConflictDoUpdate({
-          target: [alerts.groupId, alerts.fingerprint],
-          set: {
-            status: sql`excluded.status`,
-            title: sql`excluded.title`,
-            labels: sql`excluded.labels`,
-            annotations: sql`excluded.annotations`,
-            link: sql`excluded.link`,
-            startsAt: sql`excluded.starts_at`,
-            endsAt: sql`excluded.ends_at`,
-            lastReceivedAt: sql`excluded.last_received_at`,
-          },
-        });
   }
 
   const key = incidentId === null ? undefined : incidentKey(incidentId);

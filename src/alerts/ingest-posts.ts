@@ -3,16 +3,15 @@
 import type { Tx } from '../db/client.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
-import { ALERT_LINES_PER_MINUTE, alertChangesSince, minuteOf } from '../timeline/alert-lines.js';
+import { ALERT_LINES_PER_MINUTE, minuteOf } from '../timeline/alert-lines.js';
 
-export async function alertPosts(tx: Tx, incidentId: number, eventIds: number[], at: Date): Promise<Effect[]> {
-  if (eventIds.length === 0) return [];
+/** The posts of alert changes just recorded, `before` being how many the incident had in their minute already. */
+export function alertPosts(incidentId: number, recorded: { ids: readonly number[]; before: number }, at: Date): Effect[] {
   // The minute of the events themselves, not of a later clock read that may have crossed into the next.
   const minute = minuteOf(at);
-  const before = (await alertChangesSince(tx, incidentId, minute)) - eventIds.length;
   const effects: Effect[] = [];
-  eventIds.forEach((eventId, i) => {
-    const position = before + i;
+  recorded.ids.forEach((eventId, i) => {
+    const position = recorded.before + i;
     if (position < ALERT_LINES_PER_MINUTE)
       effects.push({ kind: 'timeline.post', payload: { incidentId, eventId, where: 'channel', broadcast: false } });
     if (position === ALERT_LINES_PER_MINUTE)

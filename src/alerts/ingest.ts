@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
-import { alertEvents, alertGroups, alerts, timelineEvents } from '../db/schema.js';
+import { alertGroups, alerts } from '../db/schema.js';
 import { changeStatusIn } from '../workflow/changes.js';
 import { announce } from '../workflow/audience.js';
 import { isWorking } from '../incidents/lifecycle.js';
@@ -9,12 +9,14 @@ import { alertActor } from '../incidents/people.js';
 import { getIncident } from '../incidents/queries.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue } from '../outbox/enqueue.js';
-import { recordEvent, timelineRow } from '../timeline/record.js';
+import { recordEvent } from '../timeline/record.js';
+import { recordAlertChanges } from '../timeline/alert-lines.js';
 import { acknowledgePagesOf } from '../paging/acknowledge.js';
 import { activeSilences } from './silences.js';
 import { classifyBatch } from './decide.js';
 import { ingestGroup, type BatchContext, type GroupOutcome } from './ingest-group.js';
 import { alertPosts, enqueueAlertPosts } from './ingest-posts.js';
+import { insertAlertEvents } from './ingest-sql.js';
 import type { NormalizedAlert } from './payloads.js';
 import { pipelineOf } from './pipeline.js';
 import type { Integration } from './severity.js';
@@ -74,9 +76,15 @@ export async function ingestIn(tx: Tx, config: Config, integration: Integration,
       ),
     );
   const events = outcomes.flatMap((o) => o.events);
-  if (events.length) await tx.insert(alertEvents).values(events);
-  let changed = 0;
-  for (const outcome of outcomes) changed += await tellIncident(tx, config, integration, outcome, at);
+  // Issued together: the connection runs them in this order, without waiting a round trip between.
+  const [, changed] = await Promise.all([
+    insertAlertEvents(tx, events),
+    (async () => {
+      let n = 0;
+      for (const outcome of outcomes) n += await tellIncident(tx, config, integration, outcome, at);
+      return n;
+    })(),
+  ]);
   const last = outcomes.filter((o) => o.incidentId !== null).at(-1);
   return {
     incidentId: last?.incidentId ?? null,
@@ -91,34 +99,25 @@ export async function ingestIn(tx: Tx, config: Config, integration: Integration,
 async function tellIncident(tx: Tx, config: Config, integration: Integration, outcome: GroupOutcome, at: Date): Promise<number> {
   const { incidentId, group, changes } = outcome;
   if (incidentId === null || !group || changes.length === 0) return 0;
-  const recorded = await tx
-    .insert(timelineEvents)
-    .values(
-      changes.map(({ status, alert, reason }) =>
-        timelineRow({
-          incidentId,
-          kind: status === 'firing' ? 'alert_firing' : 'alert_resolved',
-          actor: alertActor(integration.id),
-          occurredAt: at,
-          data: {
-            integration: integration.id,
-            fingerprint: alert.fingerprint,
-            title: alert.title,
-            labels: alert.labels,
-            link: alert.link,
-            severity: alert.sourceSeverity,
-            reason,
-          },
-        }),
-      ),
-    )
-    .returning({ id: timelineEvents.id });
-  const effects: Effect[] = await alertPosts(
+  const recorded = await recordAlertChanges(
     tx,
     incidentId,
-    recorded.map((r) => r.id),
     at,
+    changes.map(({ status, alert, reason }) => ({
+      kind: status === 'firing' ? 'alert_firing' : 'alert_resolved',
+      actor: alertActor(integration.id),
+      data: {
+        integration: integration.id,
+        fingerprint: alert.fingerprint,
+        title: alert.title,
+        labels: alert.labels,
+        link: alert.link,
+        severity: alert.sourceSeverity,
+        reason,
+      },
+    })),
   );
+  const effects: Effect[] = alertPosts(incidentId, recorded, at);
   if (outcome.resolvedAny) {
     const [stillFiring] = await tx
       .select({ n: sql<number>`count(*)::int` })
@@ -144,7 +143,7 @@ async function tellIncident(tx: Tx, config: Config, integration: Integration, ou
     }
   }
   await enqueueAlertPosts(tx, incidentId, effects);
-  return recorded.length;
+  return recorded.ids.length;
 }
 
 /** PagerDuty's acknowledge: the incident's running pages are acknowledged by the source. */

@@ -1,7 +1,8 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
+import { rowsOf } from '../db/rows.js';
 import { timelineEvents } from '../db/schema.js';
-import type { TimelineKind } from './events.js';
+import type { TimelineData, TimelineKind } from './events.js';
 
 /**
  * The budget of alert lines in an incident channel: an alert storm must not bury the people working in
@@ -27,13 +28,42 @@ function alertChanges(incidentId: number, from: Date, until?: Date) {
   );
 }
 
-/** How many alert changes the incident has recorded since the start of `minute`. */
-export async function alertChangesSince(tx: Tx, incidentId: number, minute: Date): Promise<number> {
-  const [row] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(timelineEvents)
-    .where(alertChanges(incidentId, minute));
-  return Number(row?.n ?? 0);
+/** A change of an alert, as recorded on an incident's timeline. */
+export interface AlertChangeRow {
+  kind: 'alert_firing' | 'alert_resolved';
+  actor: string;
+  data: TimelineData<'alert_firing'>;
+}
+
+/**
+ * Records an incident's alert changes at `at` in one statement (its rows as one JSON parameter, however
+ * many), with how many alert changes the incident had recorded since the start of that minute before
+ * them: the statement's count sees the table as it was before its own insert.
+ */
+export async function recordAlertChanges(
+  tx: Tx,
+  incidentId: number,
+  at: Date,
+  changes: readonly AlertChangeRow[],
+): Promise<{ ids: number[]; before: number }> {
+  if (changes.length === 0) return { ids: [], before: 0 };
+  const occurred = at.toISOString();
+  const kinds = sql.join(
+    ALERT_CHANGE_KINDS.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  const result = await tx.execute(sql`
+    with added as (
+      insert into timeline_events (incident_id, kind, actor, occurred_at, data)
+      select ${incidentId}, x.kind, x.actor, ${occurred}::timestamptz, x.data
+      from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb) as x(kind text, actor text, data jsonb)
+      returning id
+    )
+    select id::float8 as id, (select count(*)::int from timeline_events
+      where incident_id = ${incidentId} and kind in (${kinds}) and occurred_at >= ${minuteOf(at).toISOString()}::timestamptz) as before
+    from added order by id`);
+  const rows = rowsOf<{ id: number; before: number }>(result);
+  return { ids: rows.map((r) => Number(r.id)), before: Number(rows[0]?.before ?? 0) };
 }
 
 /** The alert changes of one minute past its budget of lines: what its summary counts. */

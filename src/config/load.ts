@@ -61,6 +61,8 @@ export interface Config {
   /** Maintenance windows written into the file (the stored silences come from Slack and the API). */
   silences: FileConfig['silences'];
   services: FileConfig['services'];
+  /** Tiers whose owning policy is paged when a service is marked affected. */
+  pageTiers: number[];
 }
 
 export interface StatusPageConfig {
@@ -148,6 +150,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     alertGrouping: file.alert_grouping,
     silences: file.silences,
     services: file.services,
+    pageTiers: file.page_tiers,
   };
 }
 

@@ -2,6 +2,7 @@ import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { genericFields, heartbeatRefinements, resolvedWhen } from './sources.js';
 import { alertingKeys, checkAlerting } from './alerting.js';
+import { checkServices, servicesKeys } from './services.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { DEFAULT_NOTIFY, notificationRules, personContacts } from './people.js';
 
@@ -167,6 +168,7 @@ export const fileConfigSchema = z
     // Silences (issue 17, silence commands): a silence longer than this asks to be confirmed a second time.
     silence_max: duration.prefault('7d'),
     ...alertingKeys,
+    ...servicesKeys,
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {
@@ -288,6 +290,7 @@ export const fileConfigSchema = z
       },
       ctx,
     );
+    checkServices(cfg, ctx);
   });
 
 export type FileConfig = z.output<typeof fileConfigSchema>;

@@ -11,6 +11,7 @@ import { drillCommand } from './drill.js';
 import { followupCommand } from './followup.js';
 import { helpCommand } from './help.js';
 import { impactCommand } from './impact.js';
+import { serviceCommand } from './service.js';
 import { insightsCommand } from './insights.js';
 import { leadCommand } from './lead.js';
 import { listCommand } from './list.js';
@@ -47,6 +48,7 @@ export const SUBCOMMANDS = [
   followupCommand,
   typeCommand,
   impactCommand,
+  serviceCommand,
   statuspageCommand,
   silenceCommand,
   silencesCommand,

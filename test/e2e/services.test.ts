@@ -48,7 +48,10 @@ describe('/incident service', () => {
     expect(members?.has('U0BOB')).toBe(true);
     expect(members?.has('U0CAROL')).toBe(true);
     expect((await pagesOf(id)).map((p) => p.policyId)).toEqual(['payments-primary']);
-    await until(() => fw.dmsTo('U0DAVE').some((m) => fw.slack.textOf(m).includes(`INC-${id}`)));
+    await until(
+      () => fw.dmsTo('U0DAVE').some((m) => fw.slack.textOf(m).includes(`INC-${id}`)),
+      'the page DM to the on-call of payments-primary',
+    );
     expect(fw.slack.bookmarks.filter((b) => b.channel_id === channel)).toEqual([
       expect.objectContaining({ title: 'Runbook: Payments API', link: 'https://wiki.example.com/payments', type: 'link' }),
     ]);

@@ -7,6 +7,7 @@ import { alertEvents, alertGroups, type AlertGroup } from '../db/schema.js';
 import { alertActor } from '../incidents/people.js';
 import { incidentKey } from '../incidents/queries.js';
 import { openIncident } from '../workflow/declare.js';
+import { attachRoutedServices } from '../workflow/services.js';
 import { planGroup, type Classified, type IncomingAlert, type Pipeline } from './decide.js';
 import type { NormalizedAlert } from './payloads.js';
 import { upsertAlerts } from './ingest-sql.js';
@@ -185,6 +186,15 @@ export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, i
           });
     }
   }
+
+  if (incidentId !== null)
+    await attachRoutedServices(
+      tx,
+      config,
+      incidentId,
+      alertActor(integration.id),
+      items.map((item, i) => ({ service: item.classified.routing.set.service, outcome: plan.decisions[i]!.outcome })),
+    );
 
   return {
     group,

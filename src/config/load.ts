@@ -65,6 +65,8 @@ export interface Config {
   checklists: FileConfig['checklists'];
   /** Outbound webhooks (src/config/webhooks.ts). */
   webhooks: FileConfig['webhooks'];
+  /** Tiers whose owning policy is paged when a service is marked affected. */
+  pageTiers: number[];
 }
 
 export interface StatusPageConfig {
@@ -154,6 +156,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     services: file.services,
     checklists: file.checklists,
     webhooks: file.webhooks,
+    pageTiers: file.page_tiers,
   };
 }
 

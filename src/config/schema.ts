@@ -4,6 +4,7 @@ import { genericFields, heartbeatRefinements, resolvedWhen } from './sources.js'
 import { alertingKeys, checkAlerting } from './alerting.js';
 import { checkChecklists, checklistKeys } from './checklists.js';
 import { checkWebhooks, webhookKeys } from './webhooks.js';
+import { checkServices, servicesKeys } from './services.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { DEFAULT_NOTIFY, notificationRules, personContacts } from './people.js';
 
@@ -171,6 +172,7 @@ export const fileConfigSchema = z
     ...alertingKeys,
     ...checklistKeys,
     ...webhookKeys,
+    ...servicesKeys,
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {
@@ -294,6 +296,7 @@ export const fileConfigSchema = z
     );
     checkChecklists(cfg, ctx);
     checkWebhooks(cfg, ctx);
+    checkServices(cfg, ctx);
   });
 
 export type FileConfig = z.output<typeof fileConfigSchema>;

@@ -11,3 +11,4 @@ export * from './schema/statuspage.js';
 export * from './schema/heartbeats.js';
 export * from './schema/checklists.js';
 export * from './schema/webhooks.js';
+export * from './schema/services.js';

@@ -5,6 +5,7 @@ import { incidents, timelineEvents } from '../db/schema.js';
 import { realIncidents } from '../incidents/drills.js';
 import { OPEN_STATUSES, RESOLVED_STATUSES } from '../incidents/lifecycle.js';
 import { overdueFollowupCount } from '../incidents/followups.js';
+import { affectedServices, serviceLabel } from '../incidents/services.js';
 
 export interface DigestIncident {
   id: number;
@@ -14,6 +15,8 @@ export interface DigestIncident {
   channelId: string | null;
   createdAt: string;
   lastUpdate: { at: string; firstLine: string } | null;
+  /** The affected services as they read (name and tier); absent in digests stored before there were services. */
+  services?: string[];
 }
 
 export interface DigestData {
@@ -21,7 +24,7 @@ export interface DigestData {
   /** Resolved incidents are those resolved at or after this time (the previous digest). */
   since: string;
   open: Array<{ severity: string; label: string; incidents: DigestIncident[] }>;
-  resolved: Array<{ id: number; title: string; severity: string; channelId: string | null; durationMs: number }>;
+  resolved: Array<{ id: number; title: string; severity: string; channelId: string | null; durationMs: number; services?: string[] }>;
   /** Open follow-ups past their due date, across every incident. */
   overdueFollowups?: number;
 }
@@ -76,6 +79,11 @@ export async function buildDigest(tx: Tx, config: Config, options: { now: Date; 
     if (!groups.some((g) => g.severity === incident.severity)) groups.push({ severity: incident.severity, label: incident.severity });
   }
   const overdue = await overdueFollowupCount(tx, options.now);
+  const affected = await affectedServices(
+    tx,
+    [...open, ...resolved].map((i) => i.id),
+  );
+  const servicesOf = (id: number) => (affected.get(id) ?? []).map((s) => serviceLabel(config, s.serviceId));
   return {
     overdueFollowups: overdue,
     generatedAt: options.now.toISOString(),
@@ -96,6 +104,7 @@ export async function buildDigest(tx: Tx, config: Config, options: { now: Date; 
               leadId: i.leadId,
               channelId: i.channelId,
               createdAt: i.createdAt.toISOString(),
+              services: servicesOf(i.id),
               lastUpdate: update
                 ? {
                     at: update.at.toISOString(),
@@ -116,6 +125,7 @@ export async function buildDigest(tx: Tx, config: Config, options: { now: Date; 
       severity: i.severity,
       channelId: i.channelId,
       durationMs: (i.resolvedAt ?? options.now).getTime() - i.createdAt.getTime(),
+      services: servicesOf(i.id),
     })),
   };
 }

@@ -60,6 +60,8 @@ export function eventMessage(row: EventRow): Message {
       return msg`${by} changed the severity from ${sev(event.data.from)} to ${sev(event.data.to)}`;
     case 'type_changed':
       return msg`${by} set the type to ${event.data.to}${event.data.from ? ` (was ${event.data.from})` : ''}`;
+    case 'service_added':
+      return msg`${by} marked affected: ${event.data.services.join(', ')}`;
     case 'impact_set':
       return msg`${by} set the impact: ${event.data.text}`;
     case 'note':

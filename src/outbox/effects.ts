@@ -18,6 +18,8 @@ export const effectSchemas = {
   'channel.create': z.object(incidentRef),
   'channel.invite': z.object({ ...incidentRef, users: z.array(z.string()).min(1) }),
   'channel.topic': z.object(incidentRef),
+  /** Adds a link to the incident channel's bookmarks bar (a service's runbook), once per title. */
+  'channel.bookmark': z.object({ ...incidentRef, title: z.string().min(1), link: z.url() }),
   'summary.post': z.object(incidentRef),
   'summary.pin': z.object(incidentRef),
   'incident.announce': z.object(incidentRef),

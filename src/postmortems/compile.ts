@@ -5,6 +5,7 @@ import { acknowledgedVia, parseEvent } from '../timeline/events.js';
 import { activePins } from '../timeline/pins.js';
 import { blockquote, escapeBlock, escapeInline, quoteMarkdown, slackToMarkdown, tableCell } from './markdown.js';
 import { byOccurrence, formatDurationMs, incidentMetrics, type IncidentMetrics, type MetricEvent } from './metrics.js';
+import { servicesSection, type PostmortemService } from './services-section.js';
 import { describeEvent, mention, policyName, updateKey } from './timeline-wording.js';
 
 export interface PostmortemAnswers {
@@ -53,6 +54,8 @@ export interface PostmortemInput {
   events: MetricEvent[];
   followups: Array<{ text: string; ownerId: string | null; dueAt: Date | null; doneAt: Date | null }>;
   answers: PostmortemAnswers;
+  /** The services marked affected; the section is left out of documents that never had any. */
+  services?: PostmortemService[];
   /** User id → display name. */
   names: Names;
   version: number;
@@ -242,6 +245,7 @@ export function compilePostmortem(input: PostmortemInput): string {
     facts(input),
     section('Summary', written(answers.summary), ...description),
     section('Impact', ...impact(input, metrics)),
+    ...(input.services?.length ? [section('Affected services', servicesSection(input.services))] : []),
     section('Key metrics', metricsTable(metrics, input.names)),
     section('Root cause', written(answers.rootCause)),
     section('Trigger', written(answers.trigger)),

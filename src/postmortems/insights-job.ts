@@ -3,8 +3,10 @@ import type { Config } from '../config/load.js';
 import type { Db, Tx } from '../db/client.js';
 import { followups, incidents, jobRuns } from '../db/schema.js';
 import { ofRealIncident, realIncidents } from '../incidents/drills.js';
+import { affectedServices } from '../incidents/services.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { computeInsights, type Insights } from './insights.js';
+import { serviceInsights } from './service-insights.js';
 
 /** Sources of incidents people declared; any other source is the alert integration that opened it. */
 const DECLARED_BY_HAND: readonly string[] = ['slack', 'console', 'api'];
@@ -35,7 +37,12 @@ export async function insightsFor(tx: Tx, config: Config, days: number, now = ne
     .select({ createdAt: followups.createdAt, dueAt: followups.dueAt, doneAt: followups.doneAt })
     .from(followups)
     .where(ofRealIncident(followups.incidentId));
-  return computeInsights(
+  const affected = await affectedServices(
+    tx,
+    rows.map((r) => r.id),
+  );
+  const withServices = rows.map((r) => ({ ...r, services: (affected.get(r.id) ?? []).map((s) => s.serviceId) }));
+  const insights = computeInsights(
     // Private incidents count, but their titles say nothing to people outside them.
     rows.map(({ isPrivate, ...r }) => ({
       ...r,
@@ -45,6 +52,7 @@ export async function insightsFor(tx: Tx, config: Config, days: number, now = ne
     items,
     { days, now, severities: config.severities.map((s) => s.id) },
   );
+  return { ...insights, ...serviceInsights(config, withServices, { days, now }) };
 }
 
 /**

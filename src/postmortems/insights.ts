@@ -1,4 +1,5 @@
 import type { Status } from '../incidents/status.js';
+import type { ServiceInsights } from './service-insights.js';
 import { titleWordsOf } from './title-words.js';
 
 export interface InsightIncident {
@@ -32,7 +33,7 @@ export interface Comparison<T> {
   previous: T;
 }
 
-export interface Insights {
+export interface Insights extends Partial<ServiceInsights> {
   days: number;
   /** The current period is [from, to), the previous one [previousFrom, from). */
   from: Date;

@@ -5,11 +5,13 @@ import { followups, incidents, postmortemAnswers, postmortems, type Incident, ty
 import { isResolved } from '../incidents/lifecycle.js';
 import { incidentKey, noSuchIncident } from '../incidents/queries.js';
 import { rolesOf } from '../incidents/roles.js';
+import { affectedServices } from '../incidents/services.js';
 import { enqueue } from '../outbox/enqueue.js';
 import { msg, refuse, type Outcome, type Refusal } from '../outcome.js';
 import { timelineOf } from '../timeline/read.js';
 import { recordEvent } from '../timeline/record.js';
 import { announce } from '../workflow/audience.js';
+import { postmortemServices } from './services-section.js';
 import { compilePostmortem, postmortemAnswersSchema, type PostmortemAnswers, type PostmortemInput } from './compile.js';
 
 export async function latestPostmortem(tx: Tx, incidentId: number): Promise<Postmortem | undefined> {
@@ -95,6 +97,7 @@ export async function postmortemSource(tx: Tx, config: Config, incident: Inciden
     events: events.map((e) => ({ id: e.id, kind: e.kind, actor: e.actor, occurredAt: e.occurredAt, data: e.data })),
     followups: items.map((f) => ({ text: f.text, ownerId: f.ownerId, dueAt: f.dueAt, doneAt: f.doneAt })),
     answers: await answersOf(tx, incident.id),
+    services: postmortemServices(config, (await affectedServices(tx, [incident.id])).get(incident.id) ?? []),
   };
 }
 

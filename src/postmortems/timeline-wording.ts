@@ -92,6 +92,8 @@ export function describeEvent(row: MetricEvent, updateTexts: ReadonlySet<string>
       return { text: `⚠️ Severity: ${severityWord(event.data.from)} → ${severityWord(event.data.to)}` };
     case 'type_changed':
       return { text: `🏷️ Type: ${event.data.from ? slack(event.data.from) : 'none'} → ${slack(event.data.to)}` };
+    case 'service_added':
+      return { text: `🧩 Affected: ${event.data.services.map(slack).join(', ')}` };
     case 'impact_set':
       return textOrQuote('💥 Impact:', event.data.text);
     case 'note':

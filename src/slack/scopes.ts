@@ -26,6 +26,7 @@ export const SCOPE_CONSEQUENCES = {
   'files:write': 'postmortems are not uploaded to the incident channel',
   'files:read': 'a postmortem upload whose answer was lost cannot be found again, so a retry uploads it a second time',
   'canvases:write': 'postmortems are not written into the incident channel canvas',
+  'bookmarks:write': "services' runbooks are not bookmarked in incident channels",
   'usergroups:write': "schedules' Slack user groups (slack_user_group) are not kept equal to who is on call",
 } as const satisfies Record<string, string>;
 
@@ -57,6 +58,7 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly BotScope[]>> = {
   'chat.update': ['chat:write'],
   'conversations.create': ['channels:manage', 'groups:write'],
   'conversations.invite': ['channels:manage', 'groups:write'],
+  'bookmarks.add': ['bookmarks:write'],
   'conversations.setTopic': ['channels:manage', 'groups:write'],
   'conversations.archive': ['channels:manage', 'groups:write'],
   'conversations.list': ['channels:read', 'groups:read'],

@@ -51,6 +51,8 @@ export const timelineEventSchemas = {
   status_update: z.object({ message: z.string(), status, severity: z.string(), nextUpdateMs: z.number().nullable().optional() }),
   severity_changed: z.object({ from: z.string(), to: z.string() }),
   type_changed: z.object({ from: z.string().nullable(), to: z.string() }),
+  /** Services of the catalogue marked affected, by id; only those not already affected. */
+  service_added: z.object({ services: z.array(z.string()).min(1) }),
   impact_set: z.object({ text: z.string(), previous: z.string().nullable() }),
   note: z.object({ text: z.string() }),
   role_assigned: z.object({ role: z.string(), user, previous: user.nullable() }),

@@ -69,6 +69,7 @@ const AUDIENCES: { [K in TimelineKind]: Rule<K> } = {
   severity_changed: () => ({ ...line, summary: true, topic: true }),
   type_changed: () => ({ ...line, summary: true }),
   impact_set: () => ({ ...line, summary: true }),
+  service_added: () => ({ ...line, summary: true }),
   note: nobody,
   role_assigned: ({ role }) => ({ ...line, invite: true, roleDm: true, summary: true, topic: role === 'lead' }),
   followup_added: nobody,

@@ -28,6 +28,7 @@ export const samples: { [K in TimelineKind]: TimelineData<K> } = {
   severity_changed: { from: 'sev2', to: 'sev1' },
   type_changed: { from: null, to: 'availability' },
   impact_set: { text: 'EU checkouts fail', previous: null },
+  service_added: { services: ['payments-api'] },
   note: { text: 'Canary is clean' },
   role_assigned: { role: 'comms', user: 'U0DAVE', previous: null },
   followup_added: { followupId: 1, text: 'Alert on timeouts', owner: 'U0CAROL', due: '2026-12-05' },

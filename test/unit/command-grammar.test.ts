@@ -100,6 +100,7 @@ describe('/incident grammar', () => {
       'checklist',
       'type',
       'impact',
+      'service',
       'statuspage',
       'silence',
       'silences',
@@ -123,7 +124,7 @@ describe('/incident grammar', () => {
       fc.property(fc.string({ maxLength: 2000 }), (text) => {
         const parsed = parseCommand(text, SEVERITIES);
         expect(parsed.kind).toMatch(
-          /^(declare|drill|status|resolve|close|update|severity|lead|role|note|followup|checklist|type|impact|list|help|page|oncall|oncall_test|oncall_calendar|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
+          /^(declare|drill|status|resolve|close|update|severity|lead|role|note|followup|checklist|type|impact|service|list|help|page|oncall|oncall_test|oncall_calendar|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
         );
       }),
     );

@@ -79,6 +79,26 @@ export function insightsBody(data: WeeklyInsights, config: Pick<Config, 'severit
       { rows: data.byType.map((t) => ({ label: t.type, value: t.count })), empty: none, unit: 'Incidents' },
     ),
     barChart(
+      { id: 'by-service', title: 'Incidents by service', desc: 'Incidents in these weeks that affected each service, most first.' },
+      {
+        rows: data.byService.map((s) => ({ label: s.service, value: s.current })),
+        empty: 'No service was marked affected in these weeks',
+        unit: 'Incidents',
+      },
+    ),
+    barChart(
+      {
+        id: 'dependencies-affected',
+        title: 'Services whose dependencies were affected',
+        desc: 'Incidents in these weeks where something a service depends on was affected but the service itself was not marked.',
+      },
+      {
+        rows: data.dependenciesAffected.map((d) => ({ label: `${d.service} (via ${d.via.join(', ')})`, value: d.count })),
+        empty: 'No dependency of a service was affected in these weeks',
+        unit: 'Incidents',
+      },
+    ),
+    barChart(
       { id: 'alert-groups', title: 'Recurring alert groups', desc: 'The ten alert groups that opened the most incidents in these weeks.' },
       {
         rows: data.recurringAlertGroups.map((g) => ({ label: `${g.integration}: ${g.group}`, value: g.incidents })),
@@ -119,7 +139,12 @@ export function insightsPage(ctx: ConsoleContext): Route[] {
         if (!query.ok) return sendBadQuery(res, session, 'insights', '/insights', query.message);
         const weekCount = query.value.weeks;
         const data = await ctx.db.transaction((tx) =>
-          weeklyInsightsFor(tx, viewerOf(session), { weekCount, now: new Date(), severities: ctx.config.severities.map((s) => s.id) }),
+          weeklyInsightsFor(tx, viewerOf(session), {
+            weekCount,
+            now: new Date(),
+            severities: ctx.config.severities.map((s) => s.id),
+            services: ctx.config.services,
+          }),
         );
         sendConsolePage(res, 200, session, { title: 'Insights', section: 'insights', body: insightsBody(data, ctx.config, weekCount) });
       }),

@@ -12,6 +12,10 @@ const MAX_SECTION = 3_000;
 /** One line per incident, whatever its title holds. */
 const oneLine = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ');
 
+/** " · affects Payments API (tier 1), Postgres (tier 1)", or nothing. */
+const affects = (services: readonly string[] | undefined) =>
+  services?.length ? ` · affects ${escapeMrkdwn(truncate(services.join(', '), 300))}` : '';
+
 function openLine(incident: DigestData['open'][number]['incidents'][number], now: Date): string {
   const lead = incident.leadId ? `Lead ${mention(incident.leadId)}` : 'no lead';
   const age = formatAge(now.getTime() - Date.parse(incident.createdAt));
@@ -19,12 +23,12 @@ function openLine(incident: DigestData['open'][number]['incidents'][number], now
     ? `last update ${formatAge(now.getTime() - Date.parse(incident.lastUpdate.at))} ago: _${escapeMrkdwn(truncate(oneLine(incident.lastUpdate.firstLine), 150))}_`
     : 'no update yet';
   const where = incident.channelId ? ` · ${channelLink(incident.channelId)}` : '';
-  return `• *${incidentKey(incident.id)}* ${escapeMrkdwn(truncate(oneLine(incident.title), 150))} — ${statusLabel(incident.status)} · ${lead} · open ${age} · ${update}${where}`;
+  return `• *${incidentKey(incident.id)}* ${escapeMrkdwn(truncate(oneLine(incident.title), 150))} — ${statusLabel(incident.status)} · ${lead} · open ${age} · ${update}${affects(incident.services)}${where}`;
 }
 
 function resolvedLine(incident: DigestData['resolved'][number]): string {
   const where = incident.channelId ? ` · ${channelLink(incident.channelId)}` : '';
-  return `• *${incidentKey(incident.id)}* ${escapeMrkdwn(truncate(oneLine(incident.title), 150))} (${incident.severity.toUpperCase()}) — resolved after ${formatAge(incident.durationMs)}${where}`;
+  return `• *${incidentKey(incident.id)}* ${escapeMrkdwn(truncate(oneLine(incident.title), 150))} (${incident.severity.toUpperCase()}) — resolved after ${formatAge(incident.durationMs)}${affects(incident.services)}${where}`;
 }
 
 /** Packs lines into as few sections as Slack's 3,000-character limit allows, counting the lines in each. */

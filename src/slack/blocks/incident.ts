@@ -6,6 +6,7 @@ import { DRILL_MARK } from '../../incidents/drills.js';
 import { isWorking } from '../../incidents/lifecycle.js';
 import { API_ACTOR, isPerson } from '../../incidents/people.js';
 import { incidentKey } from '../../incidents/queries.js';
+import { serviceLabel } from '../../incidents/services.js';
 import { statusLabel } from '../../incidents/status.js';
 import { channelLink, escapeMrkdwn, mention, slackDate, truncate } from './text.js';
 
@@ -59,6 +60,8 @@ export interface SummaryState {
   postmortem?: { version: number; permalink: string | null } | undefined;
   /** The incident's checklists and how many of their steps are ticked. */
   checklists?: Array<{ title: string; done: number; total: number }>;
+  /** The ids of the affected services, in the order they were marked. */
+  services?: readonly string[];
 }
 
 /** A summary button's value: the incident and the status the person saw, so a click can compare-and-set. */
@@ -145,6 +148,10 @@ export function summaryMessage(config: Config, state: SummaryState): SlackMessag
   }
   if (incident.impact) {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Impact*\n${escapeMrkdwn(incident.impact)}`, 3000) } });
+  }
+  if (state.services?.length) {
+    const list = state.services.map((id) => escapeMrkdwn(serviceLabel(config, id))).join(', ');
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Affected services*\n${list}`, 3000) } });
   }
   if (state.lastUpdate) {
     const by = state.lastUpdate.actor ? ` by ${mention(state.lastUpdate.actor)}` : '';

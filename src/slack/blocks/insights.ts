@@ -24,6 +24,12 @@ export function insightsMessage(insights: Insights): SlackMessage {
   const types = insights.byType.map((t) => `${escapeMrkdwn(t.type)} ${t.current} (${change(t.current, t.previous)})`).join(' · ') || 'none';
   const groups = insights.topAlertGroups.map((g) => `\`${escapeMrkdwn(truncate(g.group, 80))}\` ×${g.count}`).join(', ') || 'none';
   const words = insights.topTitleWords.map((w) => `${escapeMrkdwn(w.word)} ×${w.count}`).join(', ') || 'none';
+  const services =
+    insights.byService?.map((s) => `${escapeMrkdwn(s.service)} ${s.current} (${change(s.current, s.previous)})`).join(' · ') || 'none';
+  const exposed =
+    insights.dependenciesAffected
+      ?.map((d) => `${escapeMrkdwn(d.service)} ×${d.count} (via ${escapeMrkdwn(d.via.join(', '))})`)
+      .join(', ') || 'none';
   const f = insights.followups;
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `📈 Incident insights: ${period}` } },
@@ -50,6 +56,13 @@ export function insightsMessage(insights: Insights): SlackMessage {
     {
       type: 'section',
       text: { type: 'mrkdwn', text: truncate(`*Recurring alert groups:* ${groups}\n*Recurring words in titles:* ${words}`, 3000) },
+    },
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: truncate(`*Incidents by service:* ${services}\n*Services whose dependencies were affected:* ${exposed}`, 3000),
+      },
     },
     {
       type: 'section',

@@ -70,6 +70,13 @@ function describe(config: Config, incident: Incident, row: TimelineEvent): strin
     }
     case 'type_changed':
       return `🏷️ ${who} set the type of ${key} to *${event.data.to}*`;
+    case 'service_added': {
+      const names = event.data.services.map((id) => {
+        const service = config.services.find((s) => s.id === id);
+        return service ? `*${escapeMrkdwn(service.name)}* (tier ${service.tier})` : `*${escapeMrkdwn(id)}*`;
+      });
+      return `🧩 ${who} marked ${names.join(', ')} affected on ${key}; owners are invited`;
+    }
     case 'impact_set':
       return `💥 ${who} recorded the impact of ${key}:\n>${escapeMrkdwn(event.data.text).replace(/\n/g, '\n>')}`;
     case 'page_notified':

@@ -12,6 +12,7 @@ import { drillCommand } from './drill.js';
 import { followupCommand } from './followup.js';
 import { helpCommand } from './help.js';
 import { impactCommand } from './impact.js';
+import { serviceCommand } from './service.js';
 import { insightsCommand } from './insights.js';
 import { leadCommand } from './lead.js';
 import { listCommand } from './list.js';
@@ -49,6 +50,7 @@ export const SUBCOMMANDS = [
   checklistCommand,
   typeCommand,
   impactCommand,
+  serviceCommand,
   statuspageCommand,
   silenceCommand,
   silencesCommand,

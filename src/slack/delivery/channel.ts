@@ -118,6 +118,23 @@ export const setTopic: Handler<'channel.topic'> = async (ctx, { incidentId }) =>
   return DONE;
 };
 
+/** Bookmark answers that no retry changes: the bar is full, Slack will not take the link, or the app was removed from the channel. */
+const BOOKMARK_FINAL = new Set(['invalid_link', 'too_many_bookmarks', 'is_archived', 'not_in_channel']);
+
+export const addBookmark: Handler<'channel.bookmark'> = async (ctx, { incidentId, title, link }) => {
+  const channel = channelOf(await loadIncident(ctx, incidentId));
+  try {
+    await ctx.client.bookmarks.add({ channel_id: channel, title, type: 'link', link });
+  } catch (err) {
+    const code = platformCode(err);
+    if (!code || !BOOKMARK_FINAL.has(code)) throw err;
+    // A runbook that cannot be bookmarked is still linked from the summary; nothing to retry.
+    ctx.logger.warn({ incidentId, channel, link, code }, 'the runbook could not be bookmarked in the incident channel');
+    return { status: 'done', result: { skipped: code } };
+  }
+  return DONE;
+};
+
 export const archiveChannel: Handler<'channel.archive'> = async (ctx, { incidentId }) => {
   const channel = channelOf(await loadIncident(ctx, incidentId));
   try {

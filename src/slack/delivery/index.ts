@@ -3,7 +3,7 @@ import { effectSchemas, isEffectKind, isProviderEffect, type EffectPayload, type
 import type { Deliverer, DeliveryOutcome } from '../../outbox/delivery-outcome.js';
 import { outcomeOf } from '../errors.js';
 import { postChecklist, updateChecklist } from './checklists.js';
-import { archiveChannel, createChannel, inviteUsers, setTopic } from './channel.js';
+import { addBookmark, archiveChannel, createChannel, inviteUsers, setTopic } from './channel.js';
 import { dmCover, postCoverRequest, updateCoverRequest } from './cover.js';
 import { dmCoverage, postConfigRefused, postCoverage } from './coverage.js';
 import { Undeliverable, type DeliveryContext, type Handler } from './context.js';
@@ -25,6 +25,7 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'channel.create': createChannel,
   'channel.invite': inviteUsers,
   'channel.topic': setTopic,
+  'channel.bookmark': addBookmark,
   'summary.post': postSummary,
   'summary.pin': pinSummary,
   'incident.announce': announce,

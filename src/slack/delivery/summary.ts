@@ -2,6 +2,7 @@ import type { Incident } from '../../db/schema.js';
 import { latestEvent, recordSlackRefs } from '../../incidents/queries.js';
 import { checklistsOf } from '../../incidents/checklists.js';
 import { rolesOf } from '../../incidents/roles.js';
+import { affectedServices } from '../../incidents/services.js';
 import { supersededBy } from '../../outbox/supersede.js';
 import { latestPostmortem } from '../../postmortems/store.js';
 import { announcementMessage, summaryMessage, type SummaryState } from '../blocks/incident.js';
@@ -27,6 +28,7 @@ async function summaryState(ctx: DeliveryContext, incident: Incident): Promise<S
       done: c.ticks.length,
       total: c.checklist.steps.length,
     })),
+    services: ((await affectedServices(ctx.db, [incident.id])).get(incident.id) ?? []).map((s) => s.serviceId),
     lastUpdate: update ? { message: String(update.data.message ?? ''), actor: update.actor, at: update.occurredAt } : undefined,
   };
 }

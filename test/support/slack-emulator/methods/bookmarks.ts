@@ -7,6 +7,8 @@ export function bookmarksMethods(ws: Workspace): Record<string, Handler> {
   return {
     'bookmarks.add': (a) => {
       const c = ws.channelArg(a, 'channel_id');
+      ws.requireMember(c);
+      ws.requireActive(c);
       const title = a.str('title');
       if (!title) invalidArguments(['[ERROR] missing required field: title']);
       const type = a.str('type');

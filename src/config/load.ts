@@ -61,6 +61,8 @@ export interface Config {
   /** Maintenance windows written into the file (the stored silences come from Slack and the API). */
   silences: FileConfig['silences'];
   services: FileConfig['services'];
+  /** In file order; templates parsed, durations in milliseconds. */
+  workflows: FileConfig['workflows'];
 }
 
 export interface StatusPageConfig {
@@ -148,6 +150,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     alertGrouping: file.alert_grouping,
     silences: file.silences,
     services: file.services,
+    workflows: file.workflows,
   };
 }
 

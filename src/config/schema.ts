@@ -2,6 +2,9 @@ import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
 import { genericFields, heartbeatRefinements, resolvedWhen } from './sources.js';
 import { alertingKeys, checkAlerting } from './alerting.js';
+import { checkWorkflows, workflowKeys } from './workflows.js';
+import { STATUSES } from '../incidents/status.js';
+import { PERSON_SOURCES } from '../automation/conditions.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { DEFAULT_NOTIFY, notificationRules, personContacts } from './people.js';
 
@@ -167,6 +170,7 @@ export const fileConfigSchema = z
     // Silences (issue 17, silence commands): a silence longer than this asks to be confirmed a second time.
     silence_max: duration.prefault('7d'),
     ...alertingKeys,
+    ...workflowKeys,
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {
@@ -285,6 +289,19 @@ export const fileConfigSchema = z
         schedules,
         types: new Set(cfg.incident_types),
         integrations: new Set(cfg.integrations.map((i) => i.id)),
+      },
+      ctx,
+    );
+    checkWorkflows(
+      cfg,
+      {
+        severities,
+        types: new Set(cfg.incident_types),
+        services: new Set(cfg.services.map((s) => s.id)),
+        policies,
+        roles: new Set(cfg.roles),
+        statuses: new Set(STATUSES),
+        sources: new Set([...PERSON_SOURCES, 'alert', ...cfg.integrations.map((i) => i.id)]),
       },
       ctx,
     );

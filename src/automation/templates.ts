@@ -48,10 +48,13 @@ export const escapeMrkdwn = (value: string): string => value.replace(/&/g, '&amp
 
 /**
  * Renders for Slack: the config's own text is the operator's mrkdwn, kept as written; every value comes
- * from incidents (titles people typed) and is escaped.
+ * from incidents (titles people typed) and is escaped. `markup`: values the Slack surface built itself
+ * from ids it validated (the lead's mention, the channel's link), inserted as they are.
  */
-export function renderMrkdwn(template: Template, values: TemplateValues): string {
-  return template.parts.map((part) => ('text' in part ? part.text : escapeMrkdwn(values[part.variable]))).join('');
+export function renderMrkdwn(template: Template, values: TemplateValues, markup: Partial<TemplateValues> = {}): string {
+  return template.parts
+    .map((part) => ('text' in part ? part.text : (markup[part.variable] ?? escapeMrkdwn(values[part.variable]))))
+    .join('');
 }
 
 /** Renders as a JSON string literal (quotes included), so the result always parses back to the plain rendering. */
@@ -62,4 +65,31 @@ export function renderJsonString(template: Template, values: TemplateValues): st
 /** The values substituted as they are, for places that escape on their own (plan output, a JSON body built with JSON.stringify). */
 export function renderPlain(template: Template, values: TemplateValues): string {
   return template.parts.map((part) => ('text' in part ? part.text : values[part.variable])).join('');
+}
+
+/** What the variables stand for, from plain incident data; `lead` and `channel` as the surface names them. */
+export function templateValues(input: {
+  key: string;
+  title: string;
+  severity: string;
+  status: string;
+  type: string | null;
+  channel: string;
+  url: string;
+  lead: string;
+  services: readonly string[];
+  workflowId: string;
+}): TemplateValues {
+  return {
+    'incident.key': input.key,
+    'incident.title': input.title,
+    'incident.severity': input.severity,
+    'incident.status': input.status,
+    'incident.type': input.type ?? '',
+    'incident.channel': input.channel,
+    'incident.url': input.url,
+    lead: input.lead,
+    services: input.services.join(', '),
+    'workflow.id': input.workflowId,
+  };
 }

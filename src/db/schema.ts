@@ -9,3 +9,4 @@ export * from './schema/oncall.js';
 export * from './schema/console.js';
 export * from './schema/statuspage.js';
 export * from './schema/heartbeats.js';
+export * from './schema/workflows.js';

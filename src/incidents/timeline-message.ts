@@ -121,5 +121,9 @@ export function eventMessage(row: EventRow): Message {
       return msg`${by} published postmortem version ${event.data.version}`;
     case 'statuspage_published':
       return msg`${by} published to the status page (${event.data.status}): ${event.data.message}`;
+    case 'workflow_ran': {
+      const done = event.data.actions.map((a) => `${a.ok ? '✓' : '✗'} ${a.action}: ${a.detail}`).join('; ');
+      return msg`Workflow ${event.data.workflow} ran (${event.data.trigger.replace(/_/g, ' ')}): ${done || 'no actions'}`;
+    }
   }
 }

@@ -94,6 +94,24 @@ export const effectSchemas = {
   'handoff.post': z.object({ scheduleId: z.string(), at: z.string() }),
   /** A hand-off told by DM to the person coming on call. */
   'handoff.dm': z.object({ scheduleId: z.string(), at: z.string() }),
+  /**
+   * Runs the workflows a timeline event starts (the trigger of each is matched and its conditions read
+   * when this is delivered); no eventId: the incident's declaration, which is recorded in bulk.
+   */
+  'workflow.match': z.object({ ...incidentRef, eventId: z.number().int().positive().optional() }),
+  /**
+   * A workflow's post: its template (as the config wrote it) rendered from the incident when delivered;
+   * `channel` absent posts in the incident channel, `user` is a DM.
+   */
+  'workflow.post': z.object({
+    ...incidentRef,
+    workflowId: z.string(),
+    template: z.string(),
+    channel: z.string().optional(),
+    user: z.string().optional(),
+  }),
+  /** A link bookmark in the incident channel (Slack's bookmarks.add). */
+  'bookmark.add': z.object({ ...incidentRef, title: z.string(), url: z.string() }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

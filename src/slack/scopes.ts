@@ -27,6 +27,9 @@ export const SCOPE_CONSEQUENCES = {
   'files:read': 'a postmortem upload whose answer was lost cannot be found again, so a retry uploads it a second time',
   'canvases:write': 'postmortems are not written into the incident channel canvas',
   'usergroups:write': "schedules' Slack user groups (slack_user_group) are not kept equal to who is on call",
+  'usergroups:read': 'a workflow cannot invite a Slack user group (invite: { user_group })',
+  'bookmarks:write': "a workflow's bookmark action cannot add its link to the incident channel",
+  'bookmarks:read': 'a retried workflow bookmark whose first answer was lost may be added twice',
 } as const satisfies Record<string, string>;
 
 export type BotScope = keyof typeof SCOPE_CONSEQUENCES;
@@ -51,6 +54,9 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly BotScope[]>> = {
   'openid.connect.token': [],
   'openid.connect.userInfo': [],
   'usergroups.users.update': ['usergroups:write'],
+  'usergroups.users.list': ['usergroups:read'],
+  'bookmarks.add': ['bookmarks:write'],
+  'bookmarks.list': ['bookmarks:read'],
   // chat:write.public lets it post in a public channel the bot has not joined, as the announcements channel may be.
   'chat.postMessage': ['chat:write', 'chat:write.public'],
   'chat.postEphemeral': ['chat:write'],

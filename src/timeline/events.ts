@@ -109,6 +109,12 @@ export const timelineEventSchemas = {
     components: z.array(z.object({ id: z.string(), state: z.string() })),
     message: z.string(),
   }),
+  /** A workflow ran on the incident: each of its actions, whether it worked and what it did or why not. */
+  workflow_ran: z.object({
+    workflow: z.string(),
+    trigger: z.string(),
+    actions: z.array(z.object({ action: z.string(), ok: z.boolean(), detail: z.string() })),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof timelineEventSchemas;

@@ -1,6 +1,7 @@
 import { timelineEvents, type TimelineEvent } from '../db/schema.js';
 import type { Tx } from '../db/client.js';
 import type { TimelineData, TimelineKind } from './events.js';
+import { enqueueWorkflowMatch } from '../automation/occurrences.js';
 
 export interface NewTimelineEvent<K extends TimelineKind> {
   incidentId: number;
@@ -29,5 +30,6 @@ export function timelineRow<K extends TimelineKind>(event: NewTimelineEvent<K>):
 /** Appends an event; returns undefined when an event with the same dedup key already exists. */
 export async function recordEvent<K extends TimelineKind>(tx: Tx, event: NewTimelineEvent<K>): Promise<TimelineEvent | undefined> {
   const [row] = await tx.insert(timelineEvents).values(timelineRow(event)).onConflictDoNothing().returning();
+  await enqueueWorkflowMatch(tx, row);
   return row;
 }

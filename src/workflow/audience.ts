@@ -95,6 +95,7 @@ const AUDIENCES: { [K in TimelineKind]: Rule<K> } = {
   postmortem_answers_saved: nobody,
   postmortem_published: () => ({ ...NOBODY, summary: true }),
   statuspage_published: aLine,
+  workflow_ran: aLine,
 };
 
 function ruleFor<K extends TimelineKind>(entry: TimelineEntry<K>, context: AudienceContext): Audience {

@@ -15,6 +15,7 @@ import { dmOverdueFollowup, postDigest } from './reports.js';
 import { announce, pinSummary, postSummary, updateSummary } from './summary.js';
 import { dmTestPage, postDrillReport, reportTestPage } from './test-pages.js';
 import { syncUserGroup } from './user-groups.js';
+import { addBookmark, postWorkflowMessage, runMatchedWorkflows } from './workflows.js';
 import { dmRole, dmSubscriber, postReminder, postTimelineEvent, summariseAlerts } from './timeline.js';
 
 export type { DeliveryContext } from './context.js';
@@ -56,6 +57,9 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'usergroup.sync': syncUserGroup,
   'handoff.post': postHandoff,
   'handoff.dm': dmHandoff,
+  'workflow.match': runMatchedWorkflows,
+  'workflow.post': postWorkflowMessage,
+  'bookmark.add': addBookmark,
 };
 
 function run<K extends SlackEffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

@@ -1,0 +1,48 @@
+// Workflow effects in Slack: matching and running a timeline event's workflows, a workflow's post, and
+// its bookmark in the incident channel.
+import { parseTemplate, renderMrkdwn } from '../../automation/templates.js';
+import { incidentKey } from '../../incidents/queries.js';
+import { matchWorkflows, plainValues } from '../../workflow/workflow-runs.js';
+import { servicesOf } from '../../workflow/workflow-facts.js';
+import { channelLink, mention } from '../blocks/text.js';
+import { channelOf, DONE, loadIncident, Undeliverable, type DeliveryContext, type Handler } from './context.js';
+import { postOnce } from './post-once.js';
+
+async function userGroupMembers(ctx: DeliveryContext, usergroup: string): Promise<string[]> {
+  const answer = await ctx.client.usergroups.users.list({ usergroup });
+  return answer.users ?? [];
+}
+
+export const runMatchedWorkflows: Handler<'workflow.match'> = async (ctx, { incidentId, eventId }) => {
+  const ran = await matchWorkflows(
+    { db: ctx.db, config: ctx.config, userGroupMembers: (id) => userGroupMembers(ctx, id) },
+    { incidentId, eventId },
+  );
+  if (ran) ctx.logger.info({ incidentId, eventId, ran }, 'workflows ran');
+  return DONE;
+};
+
+export const postWorkflowMessage: Handler<'workflow.post'> = async (ctx, payload, row) => {
+  const incident = await loadIncident(ctx, payload.incidentId);
+  const parsed = parseTemplate(payload.template);
+  if (!parsed.ok) throw new Undeliverable(parsed.error);
+  const values = plainValues(ctx.config, incident, await servicesOf(ctx.db, incident.id), payload.workflowId);
+  const markup = {
+    ...(incident.leadId ? { lead: mention(incident.leadId) } : {}),
+    ...(incident.channelId ? { 'incident.channel': channelLink(incident.channelId) } : {}),
+  };
+  const text = renderMrkdwn(parsed.template, values, markup);
+  const channel = payload.user ?? payload.channel ?? channelOf(incident);
+  await postOnce(ctx, row, { channel, text, unfurl_links: false });
+  return DONE;
+};
+
+export const addBookmark: Handler<'bookmark.add'> = async (ctx, { incidentId, title, url }) => {
+  const channel = channelOf(await loadIncident(ctx, incidentId));
+  // A retried add whose first answer was lost finds its bookmark already there.
+  const listed = await ctx.client.bookmarks.list({ channel_id: channel });
+  if (listed.bookmarks?.some((b) => b.title === title && b.link === url)) return DONE;
+  await ctx.client.bookmarks.add({ channel_id: channel, title, type: 'link', link: url });
+  ctx.logger.debug({ incident: incidentKey(incidentId), title }, 'bookmark added');
+  return DONE;
+};

@@ -15,6 +15,8 @@ import { factsOf, servicesOfMany } from './workflow-facts.js';
 /** The events that count as an update for no_update_for: the declaration, a status update or a status change. */
 export const UPDATE_KINDS = ['declared', 'status_update', 'status_changed'] as const;
 
+type Row = { incident_id: number; occurrence: string };
+
 interface Due {
   incidentId: number;
   occurrence: string;
@@ -52,8 +54,10 @@ async function dueStretches(db: Db, workflowId: string, trigger: DurationTrigger
           and i.status in (${open}) and ${notRun(sql`'page:' || p.id`)}`;
       break;
   }
-  const rows = (await db.execute(query)) as unknown as Array<{ incident_id: number; occurrence: string }>;
-  return [...rows].map((r) => ({ incidentId: Number(r.incident_id), occurrence: String(r.occurrence) }));
+  // postgres.js answers the rows themselves, PGlite an object holding them.
+  const answer = (await db.execute(query)) as unknown as Row[] | { rows: Row[] };
+  const rows = Array.isArray(answer) ? answer : answer.rows;
+  return rows.map((r) => ({ incidentId: Number(r.incident_id), occurrence: String(r.occurrence) }));
 }
 
 /**

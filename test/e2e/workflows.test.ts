@@ -69,7 +69,9 @@ describe('workflows', () => {
     expect(texts(ANNOUNCE).find((t) => t.startsWith('EXEC'))).toBe(`EXEC INC-${id} Payments &lt;!channel&gt; down (sev1)`);
     await until(() => fw.slack.bookmarks.find((b) => b.channel_id === channel && b.title === 'Runbook'));
     await until(() => fw.slack.channels.get(channel)?.members.has('U0BOB'));
-    expect(await fw.db.select().from(followups).where(eq(followups.incidentId, id))).toMatchObject([{ ownerId: 'U0CAROL', text: `Review INC-${id}` }]);
+    expect(await fw.db.select().from(followups).where(eq(followups.incidentId, id))).toMatchObject([
+      { ownerId: 'U0CAROL', text: `Review INC-${id}` },
+    ]);
     await until(() => texts(channel).find((t) => t.includes('Workflow *sev1-exec* ran')));
     // The role it gave started on-role, which ran once.
     await until(async () => (await runsOf('on-role', id)).length === 1);
@@ -78,15 +80,17 @@ describe('workflows', () => {
   });
 
   it('runs status_changed, severity_changed, role_assigned, resolved and closed once each, as they happen', async () => {
-    const { id, channel } = await fw.declare('Checkout slow', { severity: 'sev3' });
-    await fw.run('severity sev2', { incident: id });
+    const { id, channel } = await fw.declare('Checkout slow', { severity: 'sev4' });
+    await fw.run('severity sev3', { incident: id });
     await fw.run('status identified', { incident: id });
     await fw.run('role scribe <@U0BOB>', { incident: id });
     await fw.run('resolve fixed', { incident: id });
-    await fw.run('close', { incident: id });
-    await until(() => texts(channel).some((t) => t.startsWith('CLOSED')));
+    expect(await fw.run('close', { incident: id })).toContain('closed');
+    await until(() => texts(channel).some((t) => t.startsWith('CLOSED'))).catch((err) => {
+      throw new Error(`${String(err)}\n${texts(channel).join('\n')}`);
+    });
     await until(() => texts(channel).some((t) => t === `ROLE INC-${id} lead <@U0ALICE>`));
-    expect(texts(channel)).toEqual(expect.arrayContaining([`SEVERITY INC-${id} now sev2`, `STATUS INC-${id} is identified`]));
+    expect(texts(channel)).toEqual(expect.arrayContaining([`SEVERITY INC-${id} now sev3`, `STATUS INC-${id} is identified`]));
     await until(() => fw.slack.messagesIn(fw.slack.openIm('U0ALICE').id).some((m) => m.text === `RESOLVED INC-${id}`));
     for (const w of ['on-severity', 'on-role', 'on-resolved', 'on-closed']) expect(await runsOf(w, id), w).toHaveLength(1);
     // identified, resolved and closed are three status changes.

@@ -16,6 +16,7 @@ import { insightsMessage } from './slack/blocks/insights.js';
 import type { Services } from './slack/services.js';
 import { isDurationTrigger } from './automation/triggers.js';
 import { sweepWorkflows } from './workflow/workflow-sweep.js';
+import { userGroupMembers } from './slack/delivery/workflows.js';
 
 /** The top-level config keys the timers below are derived from: a reload that changes one reschedules them. */
 export const JOB_CONFIG_KEYS: readonly string[] = ['digest', 'escalation_tick', 'insights', 'paging_drills', 'heartbeats', 'workflows'];
@@ -47,7 +48,7 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
             sweepWorkflows({
               db: services.db,
               config: services.config,
-              userGroupMembers: async (usergroup: string) => (await services.client.usergroups.users.list({ usergroup })).users ?? [],
+              userGroupMembers: (usergroup: string) => userGroupMembers(services.client, usergroup),
             }),
         },
       ]

@@ -24,7 +24,7 @@ export interface ActionDeps {
 
 /** A message as plain words: people by user id, commands as typed. */
 export const plainText = (message: Message): string =>
-  message.map((part) => (typeof part === 'string' ? part : 'user' in part ? part.user : `/incident ${part.command}`)).join('');
+  message.map((part) => (typeof part === 'string' ? part : 'user' in part ? part.user : ['/incident', part.command].join(' '))).join('');
 
 const fromOutcome = (action: string, outcome: Outcome): ActionResult => ({ action, ok: outcome.ok, detail: plainText(outcome.message) });
 

@@ -119,3 +119,14 @@ describe('workflows', () => {
     );
   });
 });
+
+describe('/incident workflows', () => {
+  it('lists each workflow with its trigger, conditions and last runs', async () => {
+    const { id } = await fw.declare('Listed', { severity: 'sev1' });
+    await until(async () => (await runsOf('sev1-exec', id))[0]?.finishedAt);
+    const text = await fw.run('workflows');
+    expect(text).toContain('*sev1-exec* — when declared, if severity sev1 → invite, post, checklist, bookmark, followup, page, role');
+    expect(text).toContain(`INC-${id} · 1 of 7 actions failed`);
+    expect(text).toContain('*quiet* — when no update for 2s, if severity sev4');
+  });
+});

@@ -107,6 +107,7 @@ describe('/incident grammar', () => {
       'close',
       'postmortem',
       'insights',
+      'workflows',
       'digest',
       'list',
       'subscribe',
@@ -122,7 +123,7 @@ describe('/incident grammar', () => {
       fc.property(fc.string({ maxLength: 2000 }), (text) => {
         const parsed = parseCommand(text, SEVERITIES);
         expect(parsed.kind).toMatch(
-          /^(declare|drill|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|oncall_test|oncall_calendar|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
+          /^(declare|drill|status|resolve|close|update|severity|lead|role|note|followup|type|impact|list|help|page|oncall|oncall_test|oncall_calendar|me|digest|postmortem|insights|workflows|subscribe|unsubscribe|unknown|invalid)$/,
         );
       }),
     );

@@ -12,6 +12,7 @@ import { followupCommand } from './followup.js';
 import { helpCommand } from './help.js';
 import { impactCommand } from './impact.js';
 import { insightsCommand } from './insights.js';
+import { workflowsCommand } from './workflows.js';
 import { leadCommand } from './lead.js';
 import { listCommand } from './list.js';
 import { meCommand } from './me.js';
@@ -55,6 +56,7 @@ export const SUBCOMMANDS = [
   closeCommand,
   postmortemCommand,
   insightsCommand,
+  workflowsCommand,
   digestCommand,
   listCommand,
   subscribeCommand,

@@ -1,21 +1,23 @@
 // Workflow effects in Slack: matching and running a timeline event's workflows, a workflow's post, and
 // its bookmark in the incident channel.
+import type { WebClient } from '@slack/web-api';
 import { parseTemplate, renderMrkdwn } from '../../automation/templates.js';
 import { incidentKey } from '../../incidents/queries.js';
 import { matchWorkflows, plainValues } from '../../workflow/workflow-runs.js';
 import { servicesOf } from '../../workflow/workflow-facts.js';
 import { channelLink, mention } from '../blocks/text.js';
-import { channelOf, DONE, loadIncident, Undeliverable, type DeliveryContext, type Handler } from './context.js';
+import { channelOf, DONE, loadIncident, Undeliverable, type Handler } from './context.js';
 import { postOnce } from './post-once.js';
 
-async function userGroupMembers(ctx: DeliveryContext, usergroup: string): Promise<string[]> {
-  const answer = await ctx.client.usergroups.users.list({ usergroup });
+/** A Slack user group's members (invite: { user_group }). */
+export async function userGroupMembers(client: WebClient, usergroup: string): Promise<string[]> {
+  const answer = (await client.apiCall('usergroups.users.list', { usergroup })) as { users?: string[] };
   return answer.users ?? [];
 }
 
 export const runMatchedWorkflows: Handler<'workflow.match'> = async (ctx, { incidentId, eventId }) => {
   const ran = await matchWorkflows(
-    { db: ctx.db, config: ctx.config, userGroupMembers: (id) => userGroupMembers(ctx, id) },
+    { db: ctx.db, config: ctx.config, userGroupMembers: (id) => userGroupMembers(ctx.client, id) },
     { incidentId, eventId },
   );
   if (ran) ctx.logger.info({ incidentId, eventId, ran }, 'workflows ran');

@@ -25,6 +25,8 @@ async function main(args: string[]): Promise<number> {
   const config = loadConfig(process.env.FIREWATCH_CONFIG);
   const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATA_DIR ?? '.firewatch' });
   try {
+    // The schema the app would migrate to; on a database the app already runs on, this does nothing.
+    await database.migrate();
     const until = new Date();
     const rows = await database.db
       .select()

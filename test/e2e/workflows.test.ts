@@ -130,3 +130,29 @@ describe('/incident workflows', () => {
     expect(text).toContain('*quiet* — when no update for 2s, if severity sev4');
   });
 });
+
+// Several replicas share one database only on Postgres; PGlite is one process by design.
+describe.runIf(process.env.DATABASE_URL)('workflows on two replicas of one Postgres', () => {
+  it('runs each occurrence once, event and sweep alike, however many replicas see it', { timeout: 60_000 }, async () => {
+    const second = await fw.startApp();
+    try {
+      const declared = [];
+      for (let i = 0; i < 4; i++) declared.push(await fw.declare(`Twice ${i}`, { severity: 'sev4' }));
+      for (const { id, channel } of declared) {
+        await until(() => texts(channel).includes(`QUIET INC-${id}`), 20_000);
+        // Both replicas keep sweeping: a further sweep finds the stretch run already.
+        await until(async () => (await runsOf('quiet', id))[0]?.finishedAt);
+      }
+      for (const { id, channel } of declared) {
+        expect(texts(channel).filter((t) => t === `QUIET INC-${id}`)).toHaveLength(1);
+        const ran = await fw.db
+          .select()
+          .from(timelineEvents)
+          .where(and(eq(timelineEvents.incidentId, id), eq(timelineEvents.kind, 'workflow_ran')));
+        expect(ran.filter((e) => (e.data as { workflow?: string }).workflow === 'quiet')).toHaveLength(1);
+      }
+    } finally {
+      await second.stop();
+    }
+  });
+});

@@ -45,6 +45,7 @@ import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
 import { GENERIC_HEADING, genericBenchmarks } from './generic.js';
 import { STATUS_HEADING, statusPageSection } from './status-page.js';
+import { WORKFLOWS_HEADING, workflowsSection } from './workflows.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -531,6 +532,7 @@ const alone: Record<string, () => Promise<void>> = {
   status: () => sectionOnly(STATUS_HEADING, statusPageSection),
   'console-insights': () => sectionOnly(CONSOLE_INSIGHTS_HEADING, consoleInsightsOnly),
   ingest: () => sectionOnly(INGEST_HEADING, ingestOnly),
+  workflows: () => sectionOnly(WORKFLOWS_HEADING, workflowsSection),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

@@ -18,6 +18,7 @@
  *   generic          mapping generic JSON bodies by JSON pointers (bench/generic.ts, no database)
  *   ingest           sustained alert ingest through routes, grouping and silences (bench/ingest.ts)
  *   replay           100,000 stored alert events replayed under another config (bench/replay.ts)
+ *   workflows        sweeping 10,000 open incidents for duration triggers (bench/workflows.ts)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -47,6 +48,7 @@ import { alertStorm, stormSection } from './storm.js';
 import { COVERAGE_HEADING, coverageBenchmarks } from './coverage.js';
 import { GENERIC_HEADING, genericBenchmarks } from './generic.js';
 import { STATUS_HEADING, statusPageSection } from './status-page.js';
+import { WORKFLOWS_HEADING, workflowsSection } from './workflows.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -541,6 +543,7 @@ const alone: Record<string, () => Promise<void>> = {
   'console-insights': () => sectionOnly(CONSOLE_INSIGHTS_HEADING, consoleInsightsOnly),
   ingest: () => sectionOnly(INGEST_HEADING, ingestOnly),
   replay: () => sectionOnly(REPLAY_HEADING, replayOnly),
+  workflows: () => sectionOnly(WORKFLOWS_HEADING, workflowsSection),
 };
 if (only !== undefined && !alone[only])
   throw new Error(`unknown benchmark ${only}: the ones that run alone are ${Object.keys(alone).join(', ')}`);

@@ -14,9 +14,12 @@ import { DEFAULT_INSIGHT_DAYS, insightsFor, runInsights } from './postmortems/in
 import type { Job } from './scheduler.js';
 import { insightsMessage } from './slack/blocks/insights.js';
 import type { Services } from './slack/services.js';
+import { isDurationTrigger } from './automation/triggers.js';
+import { sweepWorkflows } from './workflow/workflow-sweep.js';
+import { userGroupMembers } from './slack/delivery/workflows.js';
 
 /** The top-level config keys the timers below are derived from: a reload that changes one reschedules them. */
-export const JOB_CONFIG_KEYS: readonly string[] = ['digest', 'escalation_tick', 'insights', 'paging_drills', 'heartbeats'];
+export const JOB_CONFIG_KEYS: readonly string[] = ['digest', 'escalation_tick', 'insights', 'paging_drills', 'heartbeats', 'workflows'];
 
 /** Everything Firewatch does on a timer. */
 export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): Job[] {
@@ -35,6 +38,21 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
   const heartbeats = config.heartbeats.length
     ? [{ name: 'heartbeat-sweep', schedule: config.escalationTick, run: () => sweepHeartbeats(services.db, services.config) }]
     : [];
+  // The *_for workflow triggers are looked for as often as escalations; a stretch runs once across replicas (workflow_runs).
+  const workflows = config.workflows.some((w) => isDurationTrigger(w.when))
+    ? [
+        {
+          name: 'workflow-sweep',
+          schedule: config.escalationTick,
+          run: () =>
+            sweepWorkflows({
+              db: services.db,
+              config: services.config,
+              userGroupMembers: (usergroup: string) => userGroupMembers(services.client, usergroup),
+            }),
+        },
+      ]
+    : [];
   return [
     { name: 'outbox-sweep', schedule: outboxSweep, run: () => sweepOutbox(services) },
     { name: 'escalation-sweep', schedule: config.escalationTick, run: () => sweepDue(services) },
@@ -44,6 +62,7 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
     ...oncall,
     ...handoffs,
     ...heartbeats,
+    ...workflows,
     // Alerts a silence held that still fire when it ends go on through the pipeline, once across replicas.
     { name: 'silence-ends', schedule: config.escalationTick, run: () => sweepEndedSilences(services.db, services.config) },
   ];

@@ -67,6 +67,8 @@ export interface Config {
   webhooks: FileConfig['webhooks'];
   /** Tiers whose owning policy is paged when a service is marked affected. */
   pageTiers: number[];
+  /** In file order; templates parsed, durations in milliseconds. */
+  workflows: FileConfig['workflows'];
 }
 
 export interface StatusPageConfig {
@@ -157,6 +159,7 @@ function toConfig(file: FileConfig, source: string | undefined): Config {
     checklists: file.checklists,
     webhooks: file.webhooks,
     pageTiers: file.page_tiers,
+    workflows: file.workflows,
   };
 }
 

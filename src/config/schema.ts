@@ -5,6 +5,9 @@ import { alertingKeys, checkAlerting } from './alerting.js';
 import { checkChecklists, checklistKeys } from './checklists.js';
 import { checkWebhooks, webhookKeys } from './webhooks.js';
 import { checkServices, servicesKeys } from './services.js';
+import { checkWorkflows, workflowKeys } from './workflows.js';
+import { STATUSES } from '../incidents/status.js';
+import { PERSON_SOURCES } from '../automation/conditions.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
 import { DEFAULT_NOTIFY, notificationRules, personContacts } from './people.js';
 
@@ -173,6 +176,7 @@ export const fileConfigSchema = z
     ...checklistKeys,
     ...webhookKeys,
     ...servicesKeys,
+    ...workflowKeys,
   })
   .superRefine((cfg, ctx) => {
     const unique = (ids: string[], path: string, field = 'id') => {
@@ -297,6 +301,19 @@ export const fileConfigSchema = z
     checkChecklists(cfg, ctx);
     checkWebhooks(cfg, ctx);
     checkServices(cfg, ctx);
+    checkWorkflows(
+      cfg,
+      {
+        severities,
+        types: new Set(cfg.incident_types),
+        services: new Set(cfg.services.map((s) => s.id)),
+        policies,
+        roles: new Set(cfg.roles),
+        statuses: new Set(STATUSES),
+        sources: new Set([...PERSON_SOURCES, 'alert', ...cfg.integrations.map((i) => i.id)]),
+      },
+      ctx,
+    );
   });
 
 export type FileConfig = z.output<typeof fileConfigSchema>;

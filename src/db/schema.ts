@@ -12,3 +12,4 @@ export * from './schema/heartbeats.js';
 export * from './schema/checklists.js';
 export * from './schema/webhooks.js';
 export * from './schema/services.js';
+export * from './schema/workflows.js';

@@ -1,8 +1,11 @@
 /**
  * People declare incidents; integrations open them from alerts (declared_by `alert:<integration>`), and
- * holders of the api_token act through the JSON API (`api:API`). Slack user ids never hold a colon.
+ * holders of the api_token act through the JSON API (`api:API`), workflows act as `workflow:<id>`. Slack user ids never hold a colon.
  */
-export const isPerson = (id: string) => !id.startsWith('alert:') && !id.startsWith('api:');
+export const isPerson = (id: string) => !id.startsWith('alert:') && !id.startsWith('api:') && !id.startsWith('workflow:');
+
+/** What a workflow did (its page, its role, its follow-up) is done as the workflow. */
+export const workflowActor = (workflowId: string) => `workflow:${workflowId}`;
 
 export const alertActor = (integrationId: string) => `alert:${integrationId}`;
 

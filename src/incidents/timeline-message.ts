@@ -129,5 +129,9 @@ export function eventMessage(row: EventRow): Message {
       return msg`${by} ticked off “${event.data.text}” (${event.data.checklist}, step ${event.data.step + 1})`;
     case 'checklist_step_undone':
       return msg`${by} unticked “${event.data.text}” (${event.data.checklist}, step ${event.data.step + 1})`;
+    case 'workflow_ran': {
+      const done = event.data.actions.map((a) => `${a.ok ? '✓' : '✗'} ${a.action}: ${a.detail}`).join('; ');
+      return msg`Workflow ${event.data.workflow} ran (${event.data.trigger.replace(/_/g, ' ')}): ${done || 'no actions'}`;
+    }
   }
 }

@@ -18,7 +18,7 @@ export const effectSchemas = {
   'channel.create': z.object(incidentRef),
   'channel.invite': z.object({ ...incidentRef, users: z.array(z.string()).min(1) }),
   'channel.topic': z.object(incidentRef),
-  /** Adds a link to the incident channel's bookmarks bar (a service's runbook), once per title. */
+  /** Adds a link to the incident channel's bookmarks bar (a service's runbook, a workflow's bookmark), once. */
   'channel.bookmark': z.object({ ...incidentRef, title: z.string().min(1), link: z.url() }),
   'summary.post': z.object(incidentRef),
   'summary.pin': z.object(incidentRef),
@@ -102,6 +102,22 @@ export const effectSchemas = {
   'checklist.update': z.object({ ...incidentRef, incidentChecklistId: z.number().int().positive() }),
   /** One attempt to deliver an outbound webhook (a `webhook_deliveries` row) to its receiver. */
   'webhook.deliver': z.object({ deliveryId: z.number().int().positive() }),
+  /**
+   * Runs the workflows a timeline event starts (the trigger of each is matched and its conditions read
+   * when this is delivered); no eventId: the incident's declaration, which is recorded in bulk.
+   */
+  'workflow.match': z.object({ ...incidentRef, eventId: z.number().int().positive().optional() }),
+  /**
+   * A workflow's post: its template (as the config wrote it) rendered from the incident when delivered;
+   * `channel` absent posts in the incident channel, `user` is a DM.
+   */
+  'workflow.post': z.object({
+    ...incidentRef,
+    workflowId: z.string(),
+    template: z.string(),
+    channel: z.string().optional(),
+    user: z.string().optional(),
+  }),
 } as const;
 
 export type EffectKind = keyof typeof effectSchemas;

@@ -166,6 +166,11 @@ export function describeEvent(row: MetricEvent, updateTexts: ReadonlySet<string>
       return { text: `✔️ Ticked off “${slack(event.data.text)}” (${slack(event.data.checklist)})` };
     case 'checklist_step_undone':
       return { text: `↩️ Unticked “${slack(event.data.text)}” (${slack(event.data.checklist)})` };
+    case 'workflow_ran': {
+      const { workflow, actions } = event.data;
+      const failed = actions.filter((a) => !a.ok).length;
+      return { text: `⚙️ Workflow ${slack(workflow)} ran ${actions.length} action(s)${failed ? `, ${failed} failed` : ''}` };
+    }
     // Alerts tell their own story in the channel; the postmortem only marks that they happened. An unpin
     // takes its pin off the timeline before any line is written, so it has no words of its own either.
     case 'alert_firing':

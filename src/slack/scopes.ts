@@ -26,8 +26,10 @@ export const SCOPE_CONSEQUENCES = {
   'files:write': 'postmortems are not uploaded to the incident channel',
   'files:read': 'a postmortem upload whose answer was lost cannot be found again, so a retry uploads it a second time',
   'canvases:write': 'postmortems are not written into the incident channel canvas',
-  'bookmarks:write': "services' runbooks are not bookmarked in incident channels",
+  'bookmarks:write': "services' runbooks and workflows' bookmark actions are not added to incident channels",
   'usergroups:write': "schedules' Slack user groups (slack_user_group) are not kept equal to who is on call",
+  'usergroups:read': 'a workflow cannot invite a Slack user group (invite: { user_group })',
+  'bookmarks:read': 'a retried bookmark whose first answer was lost may be added twice',
 } as const satisfies Record<string, string>;
 
 export type BotScope = keyof typeof SCOPE_CONSEQUENCES;
@@ -52,13 +54,15 @@ export const METHOD_SCOPES: Readonly<Record<string, readonly BotScope[]>> = {
   'openid.connect.token': [],
   'openid.connect.userInfo': [],
   'usergroups.users.update': ['usergroups:write'],
+  'usergroups.users.list': ['usergroups:read'],
+  'bookmarks.add': ['bookmarks:write'],
+  'bookmarks.list': ['bookmarks:read'],
   // chat:write.public lets it post in a public channel the bot has not joined, as the announcements channel may be.
   'chat.postMessage': ['chat:write', 'chat:write.public'],
   'chat.postEphemeral': ['chat:write'],
   'chat.update': ['chat:write'],
   'conversations.create': ['channels:manage', 'groups:write'],
   'conversations.invite': ['channels:manage', 'groups:write'],
-  'bookmarks.add': ['bookmarks:write'],
   'conversations.setTopic': ['channels:manage', 'groups:write'],
   'conversations.archive': ['channels:manage', 'groups:write'],
   'conversations.list': ['channels:read', 'groups:read'],

@@ -116,6 +116,12 @@ export const timelineEventSchemas = {
   /** `step` counts from zero; `text` is the step's as it was given. */
   checklist_step_done: z.object({ checklist: z.string(), step: z.number().int(), text: z.string() }),
   checklist_step_undone: z.object({ checklist: z.string(), step: z.number().int(), text: z.string() }),
+  /** A workflow ran on the incident: each of its actions, whether it worked and what it did or why not. */
+  workflow_ran: z.object({
+    workflow: z.string(),
+    trigger: z.string(),
+    actions: z.array(z.object({ action: z.string(), ok: z.boolean(), detail: z.string() })),
+  }),
 } as const;
 
 export type TimelineKind = keyof typeof timelineEventSchemas;

@@ -2,6 +2,7 @@ import { timelineEvents, type TimelineEvent } from '../db/schema.js';
 import type { Tx } from '../db/client.js';
 import { enqueueWebhookEvents } from '../webhooks/enqueue.js';
 import type { TimelineData, TimelineKind } from './events.js';
+import { enqueueWorkflowMatch } from '../automation/occurrences.js';
 
 export interface NewTimelineEvent<K extends TimelineKind> {
   incidentId: number;
@@ -31,5 +32,6 @@ export function timelineRow<K extends TimelineKind>(event: NewTimelineEvent<K>):
 export async function recordEvent<K extends TimelineKind>(tx: Tx, event: NewTimelineEvent<K>): Promise<TimelineEvent | undefined> {
   const [row] = await tx.insert(timelineEvents).values(timelineRow(event)).onConflictDoNothing().returning();
   if (row) await enqueueWebhookEvents(tx, [row]);
+  await enqueueWorkflowMatch(tx, row);
   return row;
 }

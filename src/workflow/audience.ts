@@ -100,6 +100,7 @@ const AUDIENCES: { [K in TimelineKind]: Rule<K> } = {
   checklist_added: () => ({ ...NOBODY, summary: true }),
   checklist_step_done: () => ({ ...NOBODY, summary: true }),
   checklist_step_undone: () => ({ ...NOBODY, summary: true }),
+  workflow_ran: aLine,
 };
 
 function ruleFor<K extends TimelineKind>(entry: TimelineEntry<K>, context: AudienceContext): Audience {

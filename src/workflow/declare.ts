@@ -87,6 +87,8 @@ function planIncident(config: Config, { severity, request }: Opening, incidentId
   );
   if (announcementChannel) effects.push({ kind: 'incident.announce', payload: { incidentId } });
   if (request.reply) effects.push({ kind: 'reply.declared', payload: { incidentId, target: request.reply } });
+  // Declarations are recorded in bulk, past recordEvent's hook: they ask for workflows here, once the channel is set up.
+  if (config.workflows.some((w) => w.when === 'declared')) effects.push({ kind: 'workflow.match', payload: { incidentId } });
 
   return {
     incident: {

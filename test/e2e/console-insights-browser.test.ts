@@ -56,7 +56,8 @@ describe.runIf(hasBrowser)('the insights, follow-up and audit pages in a browser
 
       await tab.getByRole('link', { name: 'Insights' }).click();
       await expect.poll(() => tab.locator('h1').textContent()).toBe('Insights');
-      expect(await tab.locator('svg.chart[role="img"]').count()).toBe(6);
+      // Six charts of incidents, follow-ups and alert groups, and two of the services they affected.
+      expect(await tab.locator('svg.chart[role="img"]').count()).toBe(8);
       await tab.getByRole('figure', { name: 'Incidents per week by severity' }).getByText('The numbers').click();
       await expect.poll(() => tab.getByRole('table').first().isVisible()).toBe(true);
       if (javaScriptEnabled) {

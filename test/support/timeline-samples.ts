@@ -64,6 +64,14 @@ export const samples: { [K in TimelineKind]: TimelineData<K> } = {
     components: [{ id: 'api', state: 'partial_outage' }],
     message: 'Some card payments fail',
   },
+  workflow_ran: {
+    workflow: 'sev1-exec',
+    trigger: 'declared',
+    actions: [
+      { action: 'invite', ok: true, detail: 'invited U0CTO' },
+      { action: 'webhook', ok: false, detail: 'no such webhook' },
+    ],
+  },
 };
 
 /** An incident row as the database holds one, for pure code that takes a row; override what the test is about. */

@@ -109,6 +109,7 @@ describe('/incident grammar', () => {
       'close',
       'postmortem',
       'insights',
+      'workflows',
       'digest',
       'list',
       'subscribe',
@@ -124,7 +125,7 @@ describe('/incident grammar', () => {
       fc.property(fc.string({ maxLength: 2000 }), (text) => {
         const parsed = parseCommand(text, SEVERITIES);
         expect(parsed.kind).toMatch(
-          /^(declare|drill|status|resolve|close|update|severity|lead|role|note|followup|checklist|type|impact|service|list|help|page|oncall|oncall_test|oncall_calendar|me|digest|postmortem|insights|subscribe|unsubscribe|unknown|invalid)$/,
+          /^(declare|drill|status|resolve|close|update|severity|lead|role|note|followup|checklist|type|impact|service|list|help|page|oncall|oncall_test|oncall_calendar|me|digest|postmortem|insights|workflows|subscribe|unsubscribe|unknown|invalid)$/,
         );
       }),
     );

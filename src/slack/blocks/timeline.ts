@@ -109,6 +109,11 @@ function describe(config: Config, incident: Incident, row: TimelineEvent): strin
       const said = message ? `\n>${escapeMrkdwn(message).replace(/\n/g, '\n>')}` : '';
       return `🌐 ${who} published ${key} to the status page as “${escapeMrkdwn(title)}”: ${states}${said}`;
     }
+    case 'workflow_ran': {
+      const { workflow, trigger, actions } = event.data;
+      const lines = actions.map((a) => `${a.ok ? '✅' : '⚠️'} ${escapeMrkdwn(a.action)}: ${escapeMrkdwn(a.detail)}`);
+      return `⚙️ Workflow *${escapeMrkdwn(workflow)}* ran on ${key} (${trigger.replace(/_/g, ' ')})${lines.length ? `\n${lines.join('\n')}` : ''}`;
+    }
     case 'lead_nudge':
       return `👋 ${key} has no lead yet. Someone take it: \`/incident lead @you\``;
     // Not posted as lines of their own (a reminder has its own message): should one reach a line, it names what happened.

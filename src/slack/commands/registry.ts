@@ -14,6 +14,7 @@ import { helpCommand } from './help.js';
 import { impactCommand } from './impact.js';
 import { serviceCommand } from './service.js';
 import { insightsCommand } from './insights.js';
+import { workflowsCommand } from './workflows.js';
 import { leadCommand } from './lead.js';
 import { listCommand } from './list.js';
 import { meCommand } from './me.js';
@@ -59,6 +60,7 @@ export const SUBCOMMANDS = [
   closeCommand,
   postmortemCommand,
   insightsCommand,
+  workflowsCommand,
   digestCommand,
   listCommand,
   subscribeCommand,

@@ -124,12 +124,15 @@ const BOOKMARK_FINAL = new Set(['invalid_link', 'too_many_bookmarks', 'is_archiv
 export const addBookmark: Handler<'channel.bookmark'> = async (ctx, { incidentId, title, link }) => {
   const channel = channelOf(await loadIncident(ctx, incidentId));
   try {
+    // A retried add whose first answer was lost finds its bookmark already there.
+    const listed = await ctx.client.bookmarks.list({ channel_id: channel });
+    if (listed.bookmarks?.some((b) => b.title === title && b.link === link)) return DONE;
     await ctx.client.bookmarks.add({ channel_id: channel, title, type: 'link', link });
   } catch (err) {
     const code = platformCode(err);
     if (!code || !BOOKMARK_FINAL.has(code)) throw err;
-    // A runbook that cannot be bookmarked is still linked from the summary; nothing to retry.
-    ctx.logger.warn({ incidentId, channel, link, code }, 'the runbook could not be bookmarked in the incident channel');
+    // Nothing a retry changes; the link is still in the summary (a runbook) or the workflow's run.
+    ctx.logger.warn({ incidentId, channel, link, code }, 'the link could not be bookmarked in the incident channel');
     return { status: 'done', result: { skipped: code } };
   }
   return DONE;

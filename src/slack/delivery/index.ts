@@ -16,6 +16,7 @@ import { dmOverdueFollowup, postDigest } from './reports.js';
 import { announce, pinSummary, postSummary, updateSummary } from './summary.js';
 import { dmTestPage, postDrillReport, reportTestPage } from './test-pages.js';
 import { syncUserGroup } from './user-groups.js';
+import { postWorkflowMessage, runMatchedWorkflows } from './workflows.js';
 import { dmRole, dmSubscriber, postReminder, postTimelineEvent, summariseAlerts } from './timeline.js';
 
 export type { DeliveryContext } from './context.js';
@@ -60,6 +61,8 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'handoff.dm': dmHandoff,
   'checklist.post': postChecklist,
   'checklist.update': updateChecklist,
+  'workflow.match': runMatchedWorkflows,
+  'workflow.post': postWorkflowMessage,
 };
 
 function run<K extends SlackEffectKind>(ctx: DeliveryContext, kind: K, payload: unknown, row: OutboxRow): Promise<DeliveryOutcome> {

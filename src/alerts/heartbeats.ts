@@ -37,53 +37,41 @@ export function heartbeatIntegration(heartbeat: Heartbeat): Integration {
 
 const labelsOf = (heartbeat: Heartbeat) => ({ alertname: 'HeartbeatMissed', heartbeat: heartbeat.id });
 
-/** The firing alert of a missed heartbeat; one group and one fingerprint per heartbeat, so repeats de-duplicate. */
-export function missedBatch(heartbeat: Heartbeat, state: { lastBeatAt: Date | null; firstSeenAt: Date }): NormalizedBatch {
-  const seen = state.lastBeatAt ? `last seen ${state.lastBeatAt.toISOString()}` : `never seen since ${state.firstSeenAt.toISOString()}`;
-  const title = `Heartbeat ${heartbeat.id} missed (${seen})`;
+/** A heartbeat's one alert: one group and one fingerprint per heartbeat, so repeats de-duplicate. */
+function heartbeatBatch(
+  heartbeat: Heartbeat,
+  alert: Pick<NormalizedBatch['alerts'][number], 'status' | 'title' | 'annotations' | 'startsAt' | 'endsAt'>,
+): NormalizedBatch {
   return {
     groupKey: heartbeat.id,
-    title,
+    title: alert.title,
     sourceSeverity: null,
     truncatedAlerts: 0,
-    alerts: [
-      {
-        fingerprint: heartbeat.id,
-        status: 'firing',
-        title,
-        labels: labelsOf(heartbeat),
-        annotations: {
-          summary: `No heartbeat from ${heartbeat.id} within its interval of ${formatDuration(heartbeat.interval)} and grace of ${formatDuration(heartbeat.grace)}`,
-        },
-        startsAt: new Date(lastSeen(state).getTime() + heartbeat.interval + heartbeat.grace).toISOString(),
-        endsAt: null,
-        link: null,
-        sourceSeverity: null,
-      },
-    ],
+    alerts: [{ ...alert, fingerprint: heartbeat.id, labels: labelsOf(heartbeat), link: null, sourceSeverity: null }],
   };
+}
+
+/** The firing alert of a missed heartbeat. */
+export function missedBatch(heartbeat: Heartbeat, state: { lastBeatAt: Date | null; firstSeenAt: Date }): NormalizedBatch {
+  const seen = state.lastBeatAt ? `last seen ${state.lastBeatAt.toISOString()}` : `never seen since ${state.firstSeenAt.toISOString()}`;
+  return heartbeatBatch(heartbeat, {
+    status: 'firing',
+    title: `Heartbeat ${heartbeat.id} missed (${seen})`,
+    annotations: {
+      summary: `No heartbeat from ${heartbeat.id} within its interval of ${formatDuration(heartbeat.interval)} and grace of ${formatDuration(heartbeat.grace)}`,
+    },
+    startsAt: new Date(lastSeen(state).getTime() + heartbeat.interval + heartbeat.grace).toISOString(),
+    endsAt: null,
+  });
 }
 
 /** The resolved alert a beat after a miss sends. */
 export function beatBatch(heartbeat: Heartbeat, at: Date): NormalizedBatch {
-  const title = `Heartbeat ${heartbeat.id} beat again`;
-  return {
-    groupKey: heartbeat.id,
-    title,
-    sourceSeverity: null,
-    truncatedAlerts: 0,
-    alerts: [
-      {
-        fingerprint: heartbeat.id,
-        status: 'resolved',
-        title,
-        labels: labelsOf(heartbeat),
-        annotations: {},
-        startsAt: null,
-        endsAt: at.toISOString(),
-        link: null,
-        sourceSeverity: null,
-      },
-    ],
-  };
+  return heartbeatBatch(heartbeat, {
+    status: 'resolved',
+    title: `Heartbeat ${heartbeat.id} beat again`,
+    annotations: {},
+    startsAt: null,
+    endsAt: at.toISOString(),
+  });
 }

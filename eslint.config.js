@@ -12,4 +12,12 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    // The console's island scripts run in the browser, not in Node.
+    files: ['web/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: { document: 'readonly', window: 'readonly', location: 'readonly', EventSource: 'readonly', console: 'readonly' },
+    },
+  },
 );

@@ -24,6 +24,7 @@ import { createProviderDeliverer } from './providers/deliver.js';
 import { createCodeDeliverer } from './providers/contact-codes.js';
 import { createWebhookDeliverer } from './providers/webhooks.js';
 import { useWebhooks } from './webhooks/active.js';
+import { useWorkflows } from './automation/occurrences.js';
 import { emailSender } from './providers/email.js';
 import { configuredSenders } from './providers/senders.js';
 import type { Senders } from './providers/provider.js';
@@ -120,6 +121,7 @@ async function wire({ env, config, logger, outboxLeaseMs }: FirewatchOptions, { 
 
   const secret = await loadFirewatchSecret(db, env.FIREWATCH_SECRET);
   useWebhooks({ config, publicUrl: env.PUBLIC_URL });
+  useWorkflows(config);
   const unavailable = unavailableMethods(env);
   const foreground = new Foreground();
   // One e-mail sender (and its pooled connections) for pages and for confirmation codes.

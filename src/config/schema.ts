@@ -1,6 +1,7 @@
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
-import { genericFields, heartbeatRefinements, resolvedWhen } from './sources.js';
+import { heartbeat, heartbeatRefinements, integration } from './sources.js';
+import { duration, id } from './primitives.js';
 import { alertingKeys, checkAlerting } from './alerting.js';
 import { checkChecklists, checklistKeys } from './checklists.js';
 import { checkWebhooks, webhookKeys } from './webhooks.js';
@@ -8,23 +9,11 @@ import { checkServices, servicesKeys } from './services.js';
 import { checkWorkflows, workflowKeys } from './workflows.js';
 import { STATUSES } from '../incidents/status.js';
 import { PERSON_SOURCES } from '../automation/conditions.js';
-import { DURATION_HINT, parseDuration } from './duration.js';
 import { DEFAULT_NOTIFY, notificationRules, personContacts } from './people.js';
-
-const duration = z.string({ message: `expected a duration: ${DURATION_HINT}` }).transform((text, ctx) => {
-  const ms = parseDuration(text);
-  if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration: ${DURATION_HINT}; got "${text}"` });
-    return z.NEVER;
-  }
-  return ms;
-});
 
 const cron = z.string().refine((expr) => isValidCron(expr), {
   message: 'expected a node-cron expression such as "0 9,17 * * 1-5" (five fields, or six with seconds first)',
 });
-
-const id = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'expected an id of lowercase letters, digits, "-" and "_" (e.g. sev1, primary)');
 
 // Severities and incident types are offered as options of Slack menus, which hold at most 100 options
 // and take a value of at most 150 characters.
@@ -86,30 +75,6 @@ const schedule = z.strictObject({
     .string()
     .regex(/^S[A-Z0-9]+$/, 'expected a Slack user group id such as S0123ONCALL')
     .optional(),
-});
-
-const integration = z.strictObject({
-  id,
-  type: z.enum(['alertmanager', 'pagerduty', 'generic']),
-  token: z.string().min(1).optional(),
-  routing_key: z.string().min(1).optional(),
-  /** type: generic: where each field of an alert is in the payload. */
-  fields: genericFields.optional(),
-  resolved_when: resolvedWhen.optional(),
-  severity: id.optional(),
-  severity_map: z.record(z.string(), id).default({}),
-  page: id.optional(),
-  auto_resolve: z.boolean().default(false),
-  rate_limit: z.number().int().positive().default(600),
-});
-
-const heartbeat = z.strictObject({
-  id,
-  interval: duration,
-  grace: duration,
-  severity: id.optional(),
-  page: id.optional(),
-  token: z.string().min(16, 'expected a token of at least 16 characters (the sender sends it as Authorization: Bearer <token>)'),
 });
 
 /** The states of Atlassian Statuspage's components, which the public JSON shapes carry as they are. */

@@ -1,6 +1,7 @@
 // The config of alert sources that are not a known sender's shape: generic JSON integrations and heartbeats.
 import { z } from 'zod';
 import { parsePointer, POINTER_HINT } from '../alerts/json-pointer.js';
+import { duration, id } from './primitives.js';
 
 const pointer = z.string({ message: `expected ${POINTER_HINT}` }).superRefine((text, ctx) => {
   const parsed = parsePointer(text);
@@ -63,3 +64,29 @@ export function heartbeatRefinements(
       });
   });
 }
+
+/** One source of alerts: Alertmanager (and Grafana), PagerDuty's Events API, or any JSON mapped by `fields`. */
+export const integration = z.strictObject({
+  id,
+  type: z.enum(['alertmanager', 'pagerduty', 'generic']),
+  token: z.string().min(1).optional(),
+  routing_key: z.string().min(1).optional(),
+  /** type: generic: where each field of an alert is in the payload. */
+  fields: genericFields.optional(),
+  resolved_when: resolvedWhen.optional(),
+  severity: id.optional(),
+  severity_map: z.record(z.string(), id).default({}),
+  page: id.optional(),
+  auto_resolve: z.boolean().default(false),
+  rate_limit: z.number().int().positive().default(600),
+});
+
+/** A dead-man's switch: an alert opens when it is not beaten within interval + grace. */
+export const heartbeat = z.strictObject({
+  id,
+  interval: duration,
+  grace: duration,
+  severity: id.optional(),
+  page: id.optional(),
+  token: z.string().min(16, 'expected a token of at least 16 characters (the sender sends it as Authorization: Bearer <token>)'),
+});

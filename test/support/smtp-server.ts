@@ -38,6 +38,9 @@ export class SmtpTestServer {
 
   private keepButFail = 0;
 
+  /** Connections that ended in an error, such as a client reset by its process being killed. */
+  readonly connectionErrors: Error[] = [];
+
   async start(): Promise<this> {
     this.server = new SMTPServer({
       disabledCommands: ['STARTTLS'],
@@ -67,6 +70,9 @@ export class SmtpTestServer {
           .catch((err: Error) => done(err));
       },
     });
+    // A client that vanishes mid-conversation (a Firewatch process killed while it sends) resets its
+    // connection; smtp-server reports that as an 'error' event, which unheard would crash the test process.
+    this.server.on('error', (err) => this.connectionErrors.push(err));
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
     this.port = (this.server.server.address() as AddressInfo).port;
     return this;

@@ -14,7 +14,7 @@ import { DEFAULT_INSIGHT_DAYS, insightsFor, runInsights } from './postmortems/in
 import type { Job } from './scheduler.js';
 import { insightsMessage } from './slack/blocks/insights.js';
 import type { Services } from './slack/services.js';
-import { isDurationTrigger } from './automation/triggers.js';
+import { resumeStalledRuns } from './workflow/workflow-runs.js';
 import { sweepWorkflows } from './workflow/workflow-sweep.js';
 import { userGroupMembers } from './slack/delivery/workflows.js';
 
@@ -38,18 +38,22 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
   const heartbeats = config.heartbeats.length
     ? [{ name: 'heartbeat-sweep', schedule: config.escalationTick, run: () => sweepHeartbeats(services.db, services.config) }]
     : [];
-  // The *_for workflow triggers are looked for as often as escalations; a stretch runs once across replicas (workflow_runs).
-  const workflows = config.workflows.some((w) => isDurationTrigger(w.when))
+  // The *_for workflow triggers are looked for as often as escalations; a stretch runs once across replicas
+  // (workflow_runs). The same tick carries on runs whose process died mid-way.
+  const workflowDeps = {
+    db: services.db,
+    config: services.config,
+    userGroupMembers: (usergroup: string) => userGroupMembers(services.client, usergroup),
+  };
+  const workflows = config.workflows.length
     ? [
         {
           name: 'workflow-sweep',
           schedule: config.escalationTick,
-          run: () =>
-            sweepWorkflows({
-              db: services.db,
-              config: services.config,
-              userGroupMembers: (usergroup: string) => userGroupMembers(services.client, usergroup),
-            }),
+          run: async () => {
+            await resumeStalledRuns(workflowDeps);
+            await sweepWorkflows(workflowDeps);
+          },
         },
       ]
     : [];

@@ -1,7 +1,8 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { asc, count, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import {
+  followups,
   incidents,
   jobRuns,
   notificationAttempts,
@@ -15,6 +16,8 @@ import {
   type Page,
   type PageNotification,
   type TimelineEvent,
+  type WorkflowRun,
+  workflowRuns,
 } from '../../src/db/schema.js';
 import { DIGEST_JOB } from '../../src/digests/job.js';
 import { ANNOUNCE, startEmulator } from '../support/app.js';
@@ -28,6 +31,7 @@ import { TwilioEmulator } from '../support/twilio-emulator/index.js';
 /** Kills per run: at least 20 in a real soak (SOAK_KILLS), fewer in CI's modest run. */
 const KILLS = Number(process.env.SOAK_KILLS ?? 5);
 const DIGEST = 'C0DIGEST';
+const STEPS = 'C0STEPS';
 const LEVEL_ONE = 'U0LEVELONE';
 const LEVEL_TWO = 'U0LEVELTWO';
 /** Each paged person is texted and e-mailed at once, beside the Slack DM. */
@@ -59,6 +63,18 @@ const CONFIG = {
     },
   ],
   digest: { channel: DIGEST, schedule: '*/2 * * * * *' },
+  // Three steps for every declaration, so kills land between a workflow's actions too.
+  workflows: [
+    {
+      id: 'steps',
+      when: 'declared',
+      do: [
+        { post: { channel: STEPS, text: 'STEP1 {{incident.key}}' } },
+        { followup: { text: 'STEP2 {{incident.key}}', owner: LEVEL_ONE } },
+        { post: { channel: STEPS, text: 'STEP3 {{incident.key}}' } },
+      ],
+    },
+  ],
   people: [LEVEL_ONE, LEVEL_TWO].map((user) => ({
     user,
     phone: PHONES[user],
@@ -121,9 +137,10 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 /**
- * Waits until nothing is left to deliver and no page is still escalating, twice in a row a moment apart,
- * so a late duplicate shows. Nobody acknowledges here, so every page runs out within seconds of falling
- * due; rows leased by a killed process come back when its lease (15 s) runs out.
+ * Waits until nothing is left to deliver, no page is still escalating and no workflow run is unfinished,
+ * twice in a row a moment apart, so a late duplicate shows. Nobody acknowledges here, so every page runs
+ * out within seconds of falling due; rows leased by a killed process come back when its lease (15 s) runs
+ * out, and a run it left half done is carried on once it has stalled (STALLED_AFTER_MS).
  */
 async function settle(watch: Db, timeoutMs: number): Promise<void> {
   const started = Date.now();
@@ -131,9 +148,12 @@ async function settle(watch: Db, timeoutMs: number): Promise<void> {
   while (quiet < 2) {
     const [pending] = await watch.select({ n: count() }).from(outbox).where(eq(outbox.status, 'pending'));
     const [escalating] = await watch.select({ n: count() }).from(pages).where(eq(pages.state, 'triggered'));
-    quiet = pending?.n === 0 && escalating?.n === 0 ? quiet + 1 : 0;
+    const [running] = await watch.select({ n: count() }).from(workflowRuns).where(isNull(workflowRuns.finishedAt));
+    quiet = pending?.n === 0 && escalating?.n === 0 && running?.n === 0 ? quiet + 1 : 0;
     if (Date.now() - started > timeoutMs)
-      throw new Error(`still ${pending?.n} outbox rows pending and ${escalating?.n} pages escalating after ${timeoutMs} ms`);
+      throw new Error(
+        `still ${pending?.n} outbox rows pending, ${escalating?.n} pages escalating and ${running?.n} workflow runs unfinished after ${timeoutMs} ms`,
+      );
     await sleep(quiet ? 2_000 : 500);
   }
 }
@@ -155,6 +175,8 @@ let outboxRows: OutboxRow[] = [];
 let pageRows: Page[] = [];
 let notifications: PageNotification[] = [];
 let events: TimelineEvent[] = [];
+let runs: WorkflowRun[] = [];
+let followupTexts: string[] = [];
 
 const pageDmCalls = (): RecordedCall[] => emu.okCallsOf('chat.postMessage').filter((c) => pageIdIn(c.args.blocks) !== undefined);
 
@@ -169,6 +191,7 @@ describe.runIf(process.env.DATABASE_URL)(
         await db.database.close();
         emu = await startEmulator();
         emu.addChannel({ id: DIGEST, name: 'stakeholders', members: new Set([emu.botUserId]) });
+        emu.addChannel({ id: STEPS, name: 'steps', members: new Set([emu.botUserId]) });
         await Promise.all([twilio.start(), smtp.start()]);
         twilio.answerDelayMs = 400;
         const providers = {
@@ -206,8 +229,9 @@ describe.runIf(process.env.DATABASE_URL)(
           // What the killed processes got done, so a run shows whether escalations and digests were under way.
           const [escalated] = await watcher.db.select({ n: count() }).from(timelineEvents).where(eq(timelineEvents.kind, 'page_escalated'));
           const [digests] = await watcher.db.select({ n: count() }).from(outbox).where(eq(outbox.kind, 'digest.post'));
+          const [halfDone] = await watcher.db.select({ n: count() }).from(workflowRuns).where(isNull(workflowRuns.finishedAt));
           console.info(
-            `before the last restart: ${acked.length} declares answered, ${escalated?.n} escalations, ${pageDmCalls().length} page DMs, ${digests?.n} digests claimed, ${emu.messagesIn(DIGEST).length} posted, ${twilio.messages.length} SMS (${twilio.answersLost} unanswered), ${smtp.received.length} e-mails`,
+            `before the last restart: ${acked.length} declares answered, ${escalated?.n} escalations, ${pageDmCalls().length} page DMs, ${digests?.n} digests claimed, ${emu.messagesIn(DIGEST).length} posted, ${twilio.messages.length} SMS (${twilio.answersLost} unanswered), ${smtp.received.length} e-mails, ${halfDone?.n} workflow runs unfinished`,
           );
 
           const last = await spawnApp(emu, db, FINAL_CONFIG, providers);
@@ -234,6 +258,8 @@ describe.runIf(process.env.DATABASE_URL)(
           notifications = await watcher.db.select().from(pageNotifications).orderBy(asc(pageNotifications.id));
           events = await watcher.db.select().from(timelineEvents).orderBy(asc(timelineEvents.id));
           attempts = await watcher.db.select().from(notificationAttempts).orderBy(asc(notificationAttempts.id));
+          runs = await watcher.db.select().from(workflowRuns).orderBy(asc(workflowRuns.id));
+          followupTexts = (await watcher.db.select({ text: followups.text }).from(followups)).map((f) => f.text);
         } finally {
           await watcher.close();
         }
@@ -359,6 +385,26 @@ describe.runIf(process.env.DATABASE_URL)(
       // How late a sweep ran differs between two escalations of the same step; nothing else may.
       const identity = (e: TimelineEvent) => JSON.stringify([e.incidentId, e.kind, e.actor, { ...e.data, lateMs: undefined }]);
       expect([...countBy(events, identity)].filter(([, n]) => n > 1)).toEqual([]);
+    });
+
+    it('runs every declaration’s workflow once, each of its actions once, killed mid-run or not', () => {
+      expect(runs.map((r) => r.incidentId).sort((a, b) => a - b)).toEqual(incidentRows.map((i) => i.id));
+      const steps = emu.messagesIn(STEPS).map((m) => m.text);
+      for (const run of runs) {
+        const key = `INC-${run.incidentId}`;
+        expect(
+          run.results.map((r) => [r.action, r.ok]),
+          `${key} results`,
+        ).toEqual([
+          ['post', true],
+          ['followup', true],
+          ['post', true],
+        ]);
+        expect(steps.filter((t) => t === `STEP1 ${key}`).length, `${key} STEP1`).toBe(1);
+        expect(followupTexts.filter((t) => t === `STEP2 ${key}`).length, `${key} STEP2`).toBe(1);
+        expect(steps.filter((t) => t === `STEP3 ${key}`).length, `${key} STEP3`).toBe(1);
+        expect(events.filter((e) => e.kind === 'workflow_ran' && e.incidentId === run.incidentId).length, `${key} workflow_ran`).toBe(1);
+      }
     });
 
     it('delivers every outbox row', () => {

@@ -1,0 +1,2 @@
+ALTER TABLE "workflow_runs" ADD COLUMN "progressed_at" timestamp with time zone DEFAULT now() NOT NULL;--> statement-breakpoint
+CREATE INDEX "workflow_runs_unfinished_idx" ON "workflow_runs" USING btree ("progressed_at") WHERE "workflow_runs"."finished_at" is null;

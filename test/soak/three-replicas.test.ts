@@ -1,8 +1,9 @@
 import type { FrozenRules } from '../../src/paging/rules.js';
-import { and, asc, count, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import {
+  followups,
   incidents,
   outbox,
   pageNotifications,
@@ -12,7 +13,10 @@ import {
   type OutboxRow,
   type Page,
   type PageNotification,
+  type Followup,
   type TimelineEvent,
+  type WorkflowRun,
+  workflowRuns,
 } from '../../src/db/schema.js';
 import { decideStatusChange } from '../../src/incidents/lifecycle.js';
 import type { Status } from '../../src/incidents/status.js';
@@ -40,7 +44,18 @@ const SLACK_ACK_MS = 3_000;
  * released, a pool run dry), not slow. How fast answers are is for `npm run bench`, not for a test.
  */
 const STUCK_MS = 20_000;
-const CONFIG = { announcements_channel: ANNOUNCE, escalation_tick: '* * * * * *' };
+const CONFIG = {
+  announcements_channel: ANNOUNCE,
+  escalation_tick: '* * * * * *',
+  // Every declaration's workflow, matched by whichever process delivers it, must run once.
+  workflows: [
+    {
+      id: 'review',
+      when: 'declared',
+      do: [{ followup: { text: 'Review {{incident.key}}', owner: 'U0CAROL' } }, { post: { text: 'WORKFLOW {{incident.key}}' } }],
+    },
+  ],
+};
 const MASS_POLICY: FrozenPolicy = {
   id: 'mass',
   repeat: 0,
@@ -103,6 +118,8 @@ let events: TimelineEvent[] = [];
 let outboxRows: OutboxRow[] = [];
 let pageRows: Page[] = [];
 let notifications: PageNotification[] = [];
+let runs: WorkflowRun[] = [];
+let followupRows: Followup[] = [];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const appAt = (i: number): AppProcess => apps[i % apps.length]!;
@@ -330,7 +347,7 @@ async function raceAcksAgainstEscalation(): Promise<void> {
   );
 }
 
-/** Waits until nothing is left to deliver or escalate, twice in a row a moment apart, so a late duplicate shows. */
+/** Waits until nothing is left to deliver, escalate or run, twice in a row a moment apart, so a late duplicate shows. */
 async function settle(own: Db, timeoutMs: number): Promise<void> {
   const started = Date.now();
   let quiet = 0;
@@ -340,9 +357,12 @@ async function settle(own: Db, timeoutMs: number): Promise<void> {
       .select({ n: count() })
       .from(pages)
       .where(and(eq(pages.state, 'triggered'), lte(pages.nextEscalationAt, sql`now()`)));
-    quiet = pending?.n === 0 && due?.n === 0 ? quiet + 1 : 0;
+    const [running] = await own.select({ n: count() }).from(workflowRuns).where(isNull(workflowRuns.finishedAt));
+    quiet = pending?.n === 0 && due?.n === 0 && running?.n === 0 ? quiet + 1 : 0;
     if (Date.now() - started > timeoutMs)
-      throw new Error(`still ${pending?.n} outbox rows pending and ${due?.n} pages due after ${timeoutMs} ms`);
+      throw new Error(
+        `still ${pending?.n} outbox rows pending, ${due?.n} pages due and ${running?.n} workflow runs unfinished after ${timeoutMs} ms`,
+      );
     await sleep(quiet ? 2_000 : 250);
   }
 }
@@ -423,6 +443,8 @@ describe.runIf(process.env.DATABASE_URL)(
       outboxRows = await own.select().from(outbox).orderBy(asc(outbox.id));
       pageRows = await own.select().from(pages).orderBy(asc(pages.id));
       notifications = await own.select().from(pageNotifications).orderBy(asc(pageNotifications.id));
+      runs = await own.select().from(workflowRuns).orderBy(asc(workflowRuns.id));
+      followupRows = await own.select().from(followups).orderBy(asc(followups.id));
     }, 170_000);
 
     afterAll(async () => {
@@ -555,6 +577,26 @@ describe.runIf(process.env.DATABASE_URL)(
         expect(kinds(pageId, 'page_resolved'), `page ${pageId}`).toBe(page.state === 'resolved' ? 1 : 0);
       }
       for (const pageId of racedMassPages) expect(pageRows.find((p) => p.id === pageId)?.state, `page ${pageId}`).toBe('acknowledged');
+    });
+
+    it('runs each declaration’s workflow once, whichever process matched it, each action once', () => {
+      for (const id of declared.values()) {
+        const key = `INC-${id}`;
+        const own = runs.filter((r) => r.incidentId === id);
+        expect(
+          own.map((r) => r.results.map((a) => [a.action, a.ok])),
+          key,
+        ).toEqual([
+          [
+            ['followup', true],
+            ['post', true],
+          ],
+        ]);
+        expect(followupRows.filter((f) => f.incidentId === id && f.text === `Review ${key}`).length, `${key} follow-ups`).toBe(1);
+        const channel = incidentRows.find((r) => r.id === id)?.channelId ?? '';
+        expect(emu.messagesIn(channel).filter((m) => m.text === `WORKFLOW ${key}`).length, `${key} posts`).toBe(1);
+        expect(events.filter((e) => e.incidentId === id && e.kind === 'workflow_ran').length, `${key} workflow_ran`).toBe(1);
+      }
     });
 
     it('records no timeline event twice', () => {

@@ -1,7 +1,6 @@
 // Outbound webhooks end to end: a local receiver gets each event signed as Standard Webhooks (verified
 // here from the spec, not with Firewatch's code), private incidents go only where allowed, 5xx and
 // timeouts are retried until delivered, a 400 is final, and the console incident page lists each delivery.
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
@@ -14,6 +13,7 @@ import { SEVERITIES_PAGING_PRIMARY } from '../support/app.js';
 import { visitAs } from '../support/console.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
+import { verifyStandardWebhook } from '../support/standard-webhooks.js';
 
 const SECRET = `whsec_${Buffer.from('firewatch-test-signing-key-0123456789').toString('base64')}`;
 const PLAIN_SECRET = 'a plain shared secret';
@@ -85,16 +85,7 @@ beforeAll(() => {
   ).webhooks;
 });
 
-/** Standard Webhooks verification written from the spec. */
-function verified(secret: string, r: Received): boolean {
-  const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice(6), 'base64') : Buffer.from(secret);
-  const id = String(r.headers['webhook-id']);
-  const timestamp = String(r.headers['webhook-timestamp']);
-  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${r.body}`).digest();
-  const [version, mac] = String(r.headers['webhook-signature']).split(',');
-  const given = Buffer.from(mac ?? '', 'base64');
-  return version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected);
-}
+const verified = (secret: string, r: Received): boolean => verifyStandardWebhook(secret, r.headers, r.body);
 
 const bodyOf = (r: Received) =>
   JSON.parse(r.body) as {

@@ -44,7 +44,7 @@ const MASS_POLICY: FrozenPolicy = {
 };
 
 /** Waits until the server has delivered everything queued, so one benchmark's backlog does not slow the next. */
-async function drained(database: Database, timeoutMs = 120_000): Promise<void> {
+export async function drained(database: Database, timeoutMs = 120_000): Promise<void> {
   const started = Date.now();
   for (;;) {
     const [row] = await database.db

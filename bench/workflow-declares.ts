@@ -120,6 +120,6 @@ export function declareRows({ none, twenty, loadBefore, loadAfter }: DeclareAcks
     '',
     `- The workflows themselves run after the ack, through the outbox: the declaration only asks whether any workflow starts on \`declared\`, and if so writes one \`workflow.match\` row with its other effects, whatever their number. Their ${WORKFLOWS * 5} actions a declare are not in these times.`,
     `- A p99 of ${none.length} is the second-slowest ack: one stray stall sets it, and stalls of 50–180 ms came in either case on this machine, so the p99 difference is mostly noise.`,
-    `- \`/proc/loadavg\` ${loadBefore} before and ${loadAfter} after, on a 2-core machine that others run tests on at the same time: the p99s carry their load.`,
+    `- \`/proc/loadavg\` ${loadBefore} before and ${loadAfter} after, on a 2-core machine that may run other work at the same time: the p99s carry its load.`,
   ];
 }

@@ -76,10 +76,13 @@ export async function enqueueWorkflowWebhook(
   webhookId: string,
   incidentId: number,
   workflowId: string,
-): Promise<void> {
+): Promise<string | undefined> {
   const webhook = webhooks.find((w) => w.id === webhookId);
   if (!webhook) throw new Error(`no webhook "${webhookId}" is configured`);
   const [incident] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
-  if (!incident || incident.drill || (incident.isPrivate && !webhook.include_private)) return;
+  if (!incident) return 'the incident is gone';
+  if (incident.drill) return 'a drill is never sent';
+  if (incident.isPrivate && !webhook.include_private) return `the incident is private and ${webhookId} has no include_private`;
   await write(tx, [{ webhook, type: 'workflow.triggered', incident, data: { workflow: workflowId }, at: new Date() }], publicUrl);
+  return undefined;
 }

@@ -106,8 +106,13 @@ export async function runAction(
     }
     case 'checklist':
       return fromOutcome('checklist', await db.transaction((tx) => addChecklist(tx, config, incident.id, action.checklist, actor)));
-    case 'webhook':
-      await db.transaction((tx) => sendWorkflowWebhook(tx, config, action.webhook, incident.id, workflow.id));
-      return { action: 'webhook', ok: true, detail: `workflow.triggered queued for webhook ${action.webhook}` };
+    case 'webhook': {
+      const unsent = await db.transaction((tx) => sendWorkflowWebhook(tx, config, action.webhook, incident.id, workflow.id));
+      // Not sending to a webhook that must not hear of the incident is the rule working, not a failure.
+      const detail = unsent
+        ? `not sent to webhook ${action.webhook}: ${unsent}`
+        : `workflow.triggered queued for webhook ${action.webhook}`;
+      return { action: 'webhook', ok: true, detail };
+    }
   }
 }

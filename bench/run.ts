@@ -141,10 +141,13 @@ const CALENDAR_HEADING = '## Calendar feeds';
 
 /** results.md with a section put in place of the one with its heading (up to the next section), or added at the end. */
 function withSection(current: string, heading: string, section: string): string {
-  const at = current.indexOf(heading);
-  if (at === -1) return `${current.trimEnd()}\n\n${section}`;
+  // A whole heading line, so '## Console' is not found inside '## Console incident page'.
+  const line = current.indexOf(`\n${heading}\n`);
+  if (line === -1) return `${current.trimEnd()}\n\n${section.trimEnd()}\n`;
+  const at = line + 1;
   const next = current.indexOf('\n## ', at + heading.length);
-  return `${current.slice(0, at)}${section}${next === -1 ? '' : current.slice(next + 1)}`;
+  const rest = next === -1 ? '\n' : `\n\n${current.slice(next + 1)}`;
+  return `${current.slice(0, at)}${section.trimEnd()}${rest}`;
 }
 
 const TABLE_HEADER = '| what | n | median ms | p99 ms | target | met |\n|---|---|---|---|---|---|';

@@ -3,7 +3,6 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { checklistTicks, incidentChecklists, postmortems } from '../../src/db/schema.js';
-import { declareIncident } from '../../src/workflow/declare.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
 import { settledOutbox } from '../support/outbox.js';
@@ -161,16 +160,7 @@ describe('checklists in Slack', () => {
   });
 
   it('refuses a click by someone who cannot see the private incident, and a forged block', async () => {
-    const declared = await declareIncident(fw.app.services.db, fw.app.services.config, {
-      title: 'Private checklist',
-      severity: 'sev2',
-      description: '',
-      isPrivate: true,
-      declaredBy: 'U0ALICE',
-      reply: { userId: 'U0ALICE' },
-    });
-    if (!declared.ok) throw new Error('declare refused');
-    const id = declared.incident.id;
+    const id = await fw.declareDirect('Private checklist', { severity: 'sev2', isPrivate: true });
     await settledOutbox(fw.db, id);
     const { channelId } = await fw.incident(id);
     expect(await fw.run('checklist sev1-basics', { incident: id })).toContain('Added the checklist');

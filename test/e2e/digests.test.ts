@@ -1,7 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { incidents, jobRuns, outbox, timelineEvents } from '../../src/db/schema.js';
-import { declareIncident } from '../../src/workflow/declare.js';
 import { postStatusUpdate } from '../../src/workflow/changes.js';
 import { latestDueAt } from '../../src/digests/cron-times.js';
 import { runDigest } from '../../src/digests/job.js';
@@ -34,15 +33,7 @@ describe('the stakeholder digest', () => {
     const critical = await fw.declare('Checkout down in EU', { severity: 'sev1' });
     await fw.run('update Payment provider failing over\nsecond line not shown', { channel: critical.channel });
     // Declared before the resolve, so any digest that saw the resolve also had the private incident to leave out.
-    const secret = await declareIncident(fw.app.services.db, fw.app.services.config, {
-      title: 'Secret breach',
-      severity: 'sev1',
-      description: '',
-      isPrivate: true,
-      declaredBy: 'U0ALICE',
-      reply: { userId: 'U0ALICE' },
-    });
-    if (!secret.ok) throw new Error('not declared');
+    const secretId = await fw.declareDirect('Secret breach', { severity: 'sev1', isPrivate: true });
     const done = await fw.declare('Brief DNS blip', { severity: 'sev3' });
     await fw.run('resolve DNS recovered', { channel: done.channel });
     const resolvedAt = Date.now();
@@ -62,7 +53,7 @@ describe('the stakeholder digest', () => {
     expect(text).toContain('no update yet');
     expect(text).toMatch(new RegExp(`INC-${done.id}\\*[^\\n]*resolved after`));
     expect(text).not.toContain('Secret breach');
-    expect(text).not.toContain(`INC-${secret.incident.id}*`);
+    expect(text).not.toContain(`INC-${secretId}*`);
     expect(digest.blocks.length).toBeLessThanOrEqual(50);
   });
 
@@ -231,19 +222,7 @@ describe('status-update reminders', () => {
   });
 
   it('nudges an incident without a lead once, ten minutes after it opened', async () => {
-    const result = await declareIncident(fw.app.services.db, fw.app.services.config, {
-      title: 'Leaderless alert',
-      severity: 'sev3',
-      description: '',
-      isPrivate: false,
-      declaredBy: 'U0ALICE',
-      leadId: null,
-      reply: { userId: 'U0ALICE' },
-      initialStatus: 'triage',
-      source: 'alert',
-    });
-    if (!result.ok) throw new Error('not declared');
-    const id = result.incident.id;
+    const id = await fw.declareDirect('Leaderless alert', { leadId: null, initialStatus: 'triage', source: 'alert' });
     const [opened] = await fw.db.select().from(incidents).where(eq(incidents.id, id));
     expect(opened!.leadNudgeAt!.getTime() - opened!.createdAt.getTime()).toBe(10 * 60_000);
     await fw.db

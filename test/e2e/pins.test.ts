@@ -1,7 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { incidentMembers, slackEvents } from '../../src/db/schema.js';
-import { declareIncident } from '../../src/workflow/declare.js';
 import { activePins } from '../../src/timeline/pins.js';
 import { GENERAL } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
@@ -208,18 +207,9 @@ describe("Slack's own pins in an incident channel", () => {
 
 describe('membership of a private incident channel', () => {
   async function declarePrivate(title: string): Promise<{ id: number; channel: string }> {
-    const result = await declareIncident(fw.app.services.db, fw.app.services.config, {
-      title,
-      severity: 'sev3',
-      description: '',
-      isPrivate: true,
-      declaredBy: 'U0ALICE',
-      reply: { userId: 'U0ALICE' },
-    });
-    if (!result.ok) throw new Error(`declare failed: ${JSON.stringify(result.errors)}`);
-    fw.app.services.outbox.wake();
-    await settledOutbox(fw.db, result.incident.id);
-    const incident = await fw.incident(result.incident.id);
+    const incidentId = await fw.declareDirect(title, { isPrivate: true });
+    await settledOutbox(fw.db, incidentId);
+    const incident = await fw.incident(incidentId);
     if (!incident.channelId) throw new Error(`INC-${incident.id} has no channel`);
     expect(fw.slack.channels.get(incident.channelId)?.is_private).toBe(true);
     return { id: incident.id, channel: incident.channelId };

@@ -12,7 +12,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { followups, incidents, jobRuns, outbox, postmortems, subscriptions, timelineEvents } from '../../src/db/schema.js';
 import { runDigest } from '../../src/digests/job.js';
 import { sameSecret } from '../../src/http/secrets.js';
-import { declareIncident } from '../../src/workflow/declare.js';
 import { ANNOUNCE, GENERAL } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
 import {
@@ -390,18 +389,9 @@ describe('private incidents', () => {
     p1 = { id: row.id, channel, followupId: followup!.id };
 
     // Private incident 2, through the domain, still open.
-    const declared = await declareIncident(fw.app.services.db, fw.app.services.config, {
-      title: 'Quokkaleak second exposure',
-      severity: 'sev2',
-      description: '',
-      isPrivate: true,
-      declaredBy: 'U0ALICE',
-      reply: { userId: 'U0ALICE' },
-    });
-    if (!declared.ok) throw new Error('private incident 2 not declared');
-    fw.app.services.outbox.wake();
-    await settledOutbox(fw.db, declared.incident.id);
-    p2 = { id: declared.incident.id, channel: (await fw.incident(declared.incident.id)).channelId! };
+    const incidentId = await fw.declareDirect('Quokkaleak second exposure', { severity: 'sev2', isPrivate: true });
+    await settledOutbox(fw.db, incidentId);
+    p2 = { id: incidentId, channel: (await fw.incident(incidentId)).channelId! };
     await fw.run('update Quokkaleak keys being revoked', { channel: p2.channel });
     await settledOutbox(fw.db, p2.id);
   });

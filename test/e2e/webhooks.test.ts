@@ -7,7 +7,6 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import { outbox, webhookDeliveries } from '../../src/db/schema.js';
-import { declareIncident } from '../../src/workflow/declare.js';
 import { sendWorkflowWebhook } from '../../src/workflow/webhooks.js';
 import { SEVERITIES_PAGING_PRIMARY } from '../support/app.js';
 import { visitAs } from '../support/console.js';
@@ -150,17 +149,7 @@ describe('outbound webhooks', () => {
   });
 
   it('sends a private incident only to the webhook that takes private incidents', async () => {
-    const result = await declareIncident(fw.app.services.db, fw.app.services.config, {
-      title: 'Webhook private matter',
-      severity: 'sev3',
-      description: '',
-      isPrivate: true,
-      declaredBy: 'U0ALICE',
-      reply: { userId: 'U0ALICE' },
-    });
-    if (!result.ok) throw new Error(JSON.stringify(result));
-    const id = result.incident.id;
-    fw.app.services.outbox.wake();
+    const id = await fw.declareDirect('Webhook private matter', { isPrivate: true });
     const got = await until(() => forIncident('/private', id)[0], 'the private delivery');
     expect(bodyOf(got).data.incident.private).toBe(true);
     expect(verified(PLAIN_SECRET, got)).toBe(true);

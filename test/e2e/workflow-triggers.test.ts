@@ -6,7 +6,6 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { followups, incidents, pages, webhookDeliveries, workflowRuns } from '../../src/db/schema.js';
-import { declareIncident } from '../../src/workflow/declare.js';
 import { apiClient } from '../support/api-client.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
@@ -248,17 +247,7 @@ describe('webhook action', () => {
     });
   });
   it('sends nothing for a private incident to a webhook without include_private, and says so on the run', async () => {
-    const result = await declareIncident(fw.app.services.db, fw.app.services.config, {
-      title: 'Private card matter',
-      severity: 'sev2',
-      description: '',
-      isPrivate: true,
-      declaredBy: 'U0ALICE',
-      reply: { userId: 'U0ALICE' },
-    });
-    if (!result.ok) throw new Error(JSON.stringify(result));
-    const id = result.incident.id;
-    fw.app.services.outbox.wake();
+    const id = await fw.declareDirect('Private card matter', { severity: 'sev2', isPrivate: true });
     await until(async () => (await runsOf(id, 'notify')).length === 1, 'the private run', WAIT_MS);
     const [run] = await runsOf(id, 'notify');
     expect(run?.results).toEqual([

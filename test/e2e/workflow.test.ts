@@ -1,6 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { declareIncident } from '../../src/workflow/declare.js';
 import { followups, incidents, outbox } from '../../src/db/schema.js';
 import { ANNOUNCE, GENERAL } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
@@ -56,20 +55,14 @@ async function holdIncident(id: number): Promise<{ released: Promise<void> }> {
 const lastPostIn = (channel: string) => fw.slack.messagesIn(channel).at(-1)!;
 
 async function triageIncident(title: string) {
-  const result = await declareIncident(fw.app.services.db, fw.app.services.config, {
-    title,
+  const incidentId = await fw.declareDirect(title, {
     severity: 'sev2',
     description: 'Opened from an alert',
-    isPrivate: false,
-    declaredBy: 'U0ALICE',
-    reply: { userId: 'U0ALICE' },
     initialStatus: 'triage',
     source: 'alert',
   });
-  if (!result.ok) throw new Error('triage incident not declared');
-  fw.app.services.outbox.wake();
-  await settledOutbox(fw.db, result.incident.id);
-  return fw.incident(result.incident.id);
+  await settledOutbox(fw.db, incidentId);
+  return fw.incident(incidentId);
 }
 
 describe('status changes', () => {
@@ -459,18 +452,9 @@ describe('follow-ups', () => {
 
 describe('listing and private incidents', () => {
   async function declarePrivate(title: string) {
-    const result = await declareIncident(fw.app.services.db, fw.app.services.config, {
-      title,
-      severity: 'sev1',
-      description: '',
-      isPrivate: true,
-      declaredBy: 'U0ALICE',
-      reply: { userId: 'U0ALICE' },
-    });
-    if (!result.ok) throw new Error('not declared');
-    fw.app.services.outbox.wake();
-    await settledOutbox(fw.db, result.incident.id);
-    return result.incident.id;
+    const incidentId = await fw.declareDirect(title, { severity: 'sev1', isPrivate: true });
+    await settledOutbox(fw.db, incidentId);
+    return incidentId;
   }
 
   it('lists open incidents most severe first, with private ones only for their members', async () => {

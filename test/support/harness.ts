@@ -4,6 +4,7 @@ import type { Config } from '../../src/config/load.js';
 import type { Db } from '../../src/db/client.js';
 import { incidents, outbox, timelineEvents, type OutboxRow } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
+import { declareIncident, type DeclareRequest } from '../../src/workflow/declare.js';
 import { startApp, startEmulator, testConfig } from './app.js';
 import { consoleEnv } from './console.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
@@ -96,6 +97,26 @@ export class Harness {
   /** Declares `/incident declare <severity> <title>` and waits until every side effect is delivered. */
   declare(title: string, options: DeclareOptions & { severity?: string } = {}): Promise<Declared> {
     return this.declareCommand(`declare ${options.severity ?? 'sev3'} ${title}`, options);
+  }
+
+  /**
+   * Declares through the domain call the API and alert sources use, for what a slash command cannot open
+   * (a private incident without a modal, a triage incident as an alert opens it), and wakes the outbox.
+   * Defaults: sev3, public, declared by and answered to U0ALICE. Returns the incident's number.
+   */
+  async declareDirect(title: string, request: Partial<Omit<DeclareRequest, 'title'>> = {}): Promise<number> {
+    const result = await declareIncident(this.app.services.db, this.app.services.config, {
+      severity: 'sev3',
+      description: '',
+      isPrivate: false,
+      declaredBy: 'U0ALICE',
+      reply: { userId: 'U0ALICE' },
+      ...request,
+      title,
+    });
+    if (!result.ok) throw new Error(`declare refused: ${JSON.stringify(result.errors)}`);
+    this.app.services.outbox.wake();
+    return result.incident.id;
   }
 
   /** Sends `/incident <text>` (a declare, written as a person would) and waits until every side effect is delivered. */

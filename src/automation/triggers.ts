@@ -32,7 +32,8 @@ export function triggersOfEvent(kind: string, data: unknown): EventTrigger[] {
   const to = (data as { to?: unknown } | null)?.to;
   switch (kind) {
     case 'declared':
-      return ['declared'];
+      // A type chosen when declaring (the modal, the API) sets it as much as a later `/incident type` does.
+      return typeof (data as { type?: unknown } | null)?.type === 'string' ? ['declared', 'type_set'] : ['declared'];
     case 'status_changed':
       return ['status_changed', ...(to === 'resolved' ? (['resolved'] as const) : to === 'closed' ? (['closed'] as const) : [])];
     case 'severity_changed':

@@ -17,6 +17,7 @@ import { triggerPage } from '../paging/pages.js';
 import { incidentKey } from '../incidents/queries.js';
 import { msg, refuse, type Done, type Refusal } from '../outcome.js';
 import { timelineRow } from '../timeline/record.js';
+import { triggersOfEvent, type Trigger } from '../automation/triggers.js';
 import { enqueueWebhookEvents } from '../webhooks/enqueue.js';
 import { announcedWhenDeclared } from './audience.js';
 import { MAX_DESCRIPTION, severityError, titleError, type FieldErrors } from '../incidents/validate.js';
@@ -88,7 +89,8 @@ function planIncident(config: Config, { severity, request }: Opening, incidentId
   if (announcementChannel) effects.push({ kind: 'incident.announce', payload: { incidentId } });
   if (request.reply) effects.push({ kind: 'reply.declared', payload: { incidentId, target: request.reply } });
   // Declarations are recorded in bulk, past recordEvent's hook: they ask for workflows here, once the channel is set up.
-  if (config.workflows.some((w) => w.when === 'declared')) effects.push({ kind: 'workflow.match', payload: { incidentId } });
+  const triggers: readonly Trigger[] = triggersOfEvent('declared', request.type ? { type: request.type } : {});
+  if (config.workflows.some((w) => triggers.includes(w.when))) effects.push({ kind: 'workflow.match', payload: { incidentId } });
 
   return {
     incident: {

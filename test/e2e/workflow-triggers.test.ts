@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { followups, incidents, pages, webhookDeliveries, workflowRuns } from '../../src/db/schema.js';
 import { apiClient } from '../support/api-client.js';
 import { useFirewatch } from '../support/harness.js';
+import { settledOutbox } from '../support/outbox.js';
 import { until } from '../support/hostile.js';
 import { LocalServer, readBody } from '../support/local-server.js';
 import { verifyStandardWebhook } from '../support/standard-webhooks.js';
@@ -132,6 +133,18 @@ describe('type_set', () => {
     expect(texts(channel).filter((t) => t.startsWith('DATA'))).toEqual([]);
     const shown = texts(channel).flatMap((t) => (t.startsWith('⚙️ Workflow') ? [t.split('\n')[0]] : []));
     expect(shown.sort()).toEqual(['security', 'typed', 'typed'].map((w) => `⚙️ Workflow *${w}* ran on *INC-${id}* (type set)`));
+  });
+
+  // Once an incident's outbox is delivered, its workflow.match has run (a run is claimed before it is delivered).
+  it('runs for a type given when declaring through the API, and not for a declaration without one', async () => {
+    const typed = await api('POST', '/api/v1/incidents', { body: { title: 'Typed from the API', type: 'security' } });
+    expect(typed.status).toBe(201);
+    const id = (typed.json as { number: number }).number;
+    await settledOutbox(fw.db, id);
+    expect(await countRuns(id)).toEqual({ typed: 1, security: 1 });
+    const untyped = (await api('POST', '/api/v1/incidents', { body: { title: 'Untyped from the API' } })).json as { number: number };
+    await settledOutbox(fw.db, untyped.number);
+    expect(await countRuns(untyped.number)).toEqual({});
   });
 });
 

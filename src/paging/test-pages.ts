@@ -14,7 +14,7 @@ import {
 } from '../db/schema.js';
 import type { Effect } from '../outbox/effects.js';
 import { enqueue, enqueueForIncidents } from '../outbox/enqueue.js';
-import { msg, person, refuse, type Message, type Outcome } from '../outcome.js';
+import { command, msg, person, refuse, type Message, type Outcome } from '../outcome.js';
 import { cancelAttempts, markAcknowledgedBy, METHOD_NAMES, recordAttempt, startAttempts, testPageOrderingKey } from './attempts.js';
 import { finishDrillsOf } from './drill-runs.js';
 import { acknowledgedBy } from './page-kind.js';
@@ -91,11 +91,25 @@ function chainText(planned: readonly PlannedAttempt[]): string {
 }
 
 /**
- * `/incident oncall test [@user]`: a test page of the person through their whole chain. Anyone may test
- * anyone in the workspace (a test page asks nothing of its person but an acknowledgement, and says it is
- * a test); one test page of a person runs at a time.
+ * Anyone may test themselves. Testing someone else makes their phone ring, so with `admins:` configured
+ * it is for the admins; without, anyone may (a test page asks nothing of its person but an
+ * acknowledgement, and says it is a test).
+ */
+export const mayTestPage = (config: Pick<Config, 'admins'>, requestedBy: string, target: string): boolean =>
+  target === requestedBy || config.admins.length === 0 || config.admins.includes(requestedBy);
+
+/**
+ * `/incident oncall test [@user]`: a test page of the person through their whole chain (mayTestPage says
+ * who may ask); one test page of a person runs at a time.
  */
 export async function startTestPage(db: Db, config: Config, request: { requestedBy: string; target: string }): Promise<TestPageOutcome> {
+  if (!mayTestPage(config, request.requestedBy, request.target)) {
+    return refuse('forbidden', [
+      ...msg`Only Firewatch admins (`,
+      ...config.admins.flatMap((u, i) => (i === 0 ? [person(u)] : [', ', person(u)])),
+      ...msg`) may test-page someone else. To test your own chain: ${command('oncall test')}.`,
+    ]);
+  }
   return db.transaction(async (tx) => {
     // Serialises two requests for the same person, so one test page of them runs at a time.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`testpage:${request.target}`}))`);

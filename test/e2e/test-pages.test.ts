@@ -163,4 +163,21 @@ describe('/incident oncall test', () => {
     await until(() => fw.slack.responses.find((r) => JSON.stringify(r.body).includes('This test page is for <@U0BOB>')), 'the refusal');
     expect((await fw.db.select().from(pages).where(eq(pages.id, page!.id)))[0]?.state).toBe('triggered');
   });
+
+  it('with admins configured, lets only them test someone else, and anyone test themselves', async () => {
+    // The config object is changed in place, as a reload that adds `admins:` changes it.
+    const { admins } = fw.app.services.config;
+    admins.push('U0ALICE');
+    try {
+      const before = (await testPagesOf('U0CAROL')).length;
+      const refused = await fw.run('oncall test <@U0CAROL>', { user: 'U0BOB' });
+      expect(refused).toContain('Only Firewatch admins (<@U0ALICE>) may test-page someone else.');
+      expect(refused).toContain('/incident oncall test');
+      expect(await testPagesOf('U0CAROL')).toHaveLength(before);
+      expect(await fw.run('oncall test', { user: 'U0CAROL' })).toContain('🧪 Test page sent to you');
+      expect(await testPagesOf('U0CAROL')).toHaveLength(before + 1);
+    } finally {
+      admins.splice(0);
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttemptState } from '../../src/db/schema.js';
 import { buildDrillReport, drillReportLines, tookText, type DrillResult } from '../../src/paging/drill-report.js';
 import { onCallPeople } from '../../src/paging/drills.js';
-import { testPageDeadlineMs } from '../../src/paging/test-pages.js';
+import { mayTestPage, testPageDeadlineMs } from '../../src/paging/test-pages.js';
 import { mrkdwn } from '../../src/slack/outcome.js';
 
 const start = new Date('2026-12-01T10:00:00Z');
@@ -161,5 +161,14 @@ describe('who a paging drill tests', () => {
   it('leaves out a schedule with nobody on call yet', () => {
     const later = { ...schedule('later', ['U0CAROL']), rotation: { ...rotation(['U0CAROL']), start: '2027-06-01T09:00' } };
     expect(onCallPeople([later], start)).toEqual([]);
+  });
+});
+
+describe('mayTestPage', () => {
+  it('lets anyone test themselves, and only admins test others once admins are configured', () => {
+    expect(mayTestPage({ admins: [] }, 'U0BOB', 'U0CAROL')).toBe(true);
+    expect(mayTestPage({ admins: ['U0ALICE'] }, 'U0BOB', 'U0BOB')).toBe(true);
+    expect(mayTestPage({ admins: ['U0ALICE'] }, 'U0BOB', 'U0CAROL')).toBe(false);
+    expect(mayTestPage({ admins: ['U0ALICE'] }, 'U0ALICE', 'U0CAROL')).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvError, loadEnv } from '../../src/config/env.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
-import { consoleSessions } from '../../src/db/schema.js';
+import { auditLog, consoleSessions } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { startApp, startEmulator } from '../support/app.js';
 import { approve, consoleEnv, csrfIn, get, post, setCookies, signIn, startLogin } from '../support/console.js';
@@ -40,6 +40,8 @@ afterAll(async () => {
 const db = () => app.services.db;
 const sessionsOf = (userId: string) => db().select().from(consoleSessions).where(eq(consoleSessions.userId, userId));
 const callsTo = (method: string) => emu.calls.filter((c) => c.method === method);
+const auditOf = async (userId: string) =>
+  (await db().select().from(auditLog).where(eq(auditLog.actor, userId)).orderBy(auditLog.id)).map((r) => r.action);
 
 describe('Sign in with Slack', () => {
   it('redirects to Slack, signs in on the callback, shows the name, and signs out', async () => {
@@ -73,6 +75,8 @@ describe('Sign in with Slack', () => {
     });
     expect(callsTo('openid.connect.userInfo').at(-1)!.ok).toBe(true);
 
+    // Signing in is on the audit log.
+    expect((await auditOf('U0ALICE')).at(-1)).toBe('console.signed_in');
     // Only a hash of the cookie's id is stored.
     const [row] = await sessionsOf('U0ALICE');
     expect(row).toMatchObject({ teamId: emu.teamId, name: 'Alice Doe', email: 'alice@firewatch-test.example' });
@@ -90,6 +94,7 @@ describe('Sign in with Slack', () => {
     expect(await out.text()).toContain('You are signed out');
     expect(setCookies(out).firewatch_session!.attributes).toContain('Max-Age=0');
     expect(await sessionsOf('U0ALICE')).toEqual([]);
+    expect((await auditOf('U0ALICE')).slice(-2)).toEqual(['console.signed_in', 'console.signed_out']);
     const after = await get(`${app.url}/`, { firewatch_session: session });
     expect(after.status).toBe(302);
     expect(after.headers.get('location')).toBe('/login');
@@ -137,6 +142,7 @@ describe('Sign in with Slack', () => {
     expect(session).toBeUndefined();
     expect(callsTo('openid.connect.userInfo').at(-1)!.response).toMatchObject({ 'https://slack.com/team_id': STRANGER.teamId });
     expect(await sessionsOf(STRANGER.id)).toEqual([]);
+    expect(await auditOf(STRANGER.id)).toEqual([]);
   });
 
   it('refuses a code used twice, as Slack does (invalid_code)', async () => {

@@ -124,6 +124,8 @@ export const AUDIT_ACTIONS = [
   'calendar.reset',
   'config.reloaded',
   'config.refused',
+  'console.signed_in',
+  'console.signed_out',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditEntry = typeof auditLog.$inferSelect;

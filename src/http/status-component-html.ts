@@ -7,9 +7,9 @@ import { HISTORY_DAYS, type HistoryDay } from '../statuspage/history.js';
 import type { PageModel, PublicComponent } from '../statuspage/model.js';
 import { stateLabel } from '../statuspage/states.js';
 import { escapeHtml } from './html.js';
-import { COLOUR, componentLink, historyHtml, incidentHtml, pageShell } from './status-html.js';
+import { COLOUR, componentLink, HISTORY_LINK, historyHtml, incidentHtml, pageShell } from './status-html.js';
 
-const BACK = '<p><a href="status">All components</a></p>';
+const BACK = `<p><a href="status">All components</a> · <a href="${HISTORY_LINK}">Incident history</a></p>`;
 
 export function componentPageHtml(model: PageModel, component: PublicComponent, days: readonly HistoryDay[], feedUrl: string): string {
   const touched = model.incidents.filter((i) => i.componentIds.includes(component.id));
@@ -19,7 +19,9 @@ export function componentPageHtml(model: PageModel, component: PublicComponent, 
     `<h2>The last ${HISTORY_DAYS} days</h2>`,
     historyHtml(component.name, days),
     '<h2>Incidents</h2>',
-    touched.length ? touched.map(incidentHtml).join('\n') : `<p>No incident has been published about ${escapeHtml(component.name)}.</p>`,
+    touched.length
+      ? touched.map((i) => incidentHtml(i)).join('\n')
+      : `<p>No incident has been published about ${escapeHtml(component.name)}.</p>`,
     BACK,
   ];
   return pageShell(`${component.name} · ${model.title}`, feedUrl, body);

@@ -23,7 +23,8 @@ const STYLE =
   '.state{font-weight:600}article{border-top:1px solid #ddd;margin-top:1rem;padding-top:.5rem}time{color:#616061;font-size:.9rem}' +
   '.update p{margin:.25rem 0 .75rem}.history{display:flex;gap:1px;margin:-.3rem 0 .6rem}' +
   '.history span{flex:1;height:1.6rem;border-radius:1px}.history-legend{display:flex;justify-content:space-between;font-size:.8rem;color:#616061}' +
-  'a{color:#1264a3}' +
+  'a{color:#1264a3}.meta{color:#616061;font-size:.9rem;margin:.25rem 0 .5rem}' +
+  '.pager{display:flex;justify-content:space-between;gap:1rem;margin:1rem 0}' +
   Object.entries(COLOUR)
     .map(([state, colour]) => `.s-${state}{background:${colour}}`)
     .join('');
@@ -36,10 +37,17 @@ const BANNER: Record<string, ComponentState> = {
   critical: 'major_outage',
 };
 
-const when = (at: Date) => `<time datetime="${at.toISOString()}">${escapeHtml(at.toISOString().replace('T', ' ').slice(0, 16))} UTC</time>`;
-const STATUS_WORD = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' } as const;
+export const when = (at: Date) =>
+  `<time datetime="${at.toISOString()}">${escapeHtml(at.toISOString().replace('T', ' ').slice(0, 16))} UTC</time>`;
+export const STATUS_WORD = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+} as const;
 
-export function incidentHtml(incident: PublicIncident): string {
+/** `extra` goes between the title and the updates (the history page's when and which components). */
+export function incidentHtml(incident: PublicIncident, extra = ''): string {
   const updates = incident.updates.map((u) => {
     const affected = u.affected.map((a) => `${escapeHtml(a.name)}: ${escapeHtml(stateLabel(a.to))}`).join(', ');
     return (
@@ -47,7 +55,7 @@ export function incidentHtml(incident: PublicIncident): string {
       `<p>${u.body ? escapeHtml(u.body) : ''}${affected ? `<br><small>${affected}</small>` : ''}</p></div>`
     );
   });
-  return `<article id="incident-${escapeHtml(incident.id)}">\n<h3>${escapeHtml(incident.name)}</h3>\n${updates.join('\n')}\n</article>`;
+  return `<article id="incident-${escapeHtml(incident.id)}">\n<h3>${escapeHtml(incident.name)}</h3>\n${extra}${updates.join('\n')}\n</article>`;
 }
 
 /**
@@ -92,11 +100,14 @@ export function statusPageHtml(model: PageModel, feedUrl: string, history: Reado
     '<h2>Components</h2>',
     `<ul>\n${components.join('\n')}\n</ul>`,
     '<h2>Active incidents</h2>',
-    active.length ? active.map(incidentHtml).join('\n') : '<p>No active incidents.</p>',
-    `<p><a href="${escapeHtml(feedUrl)}">Subscribe to updates (Atom)</a></p>`,
+    active.length ? active.map((i) => incidentHtml(i)).join('\n') : '<p>No active incidents.</p>',
+    `<p><a href="${HISTORY_LINK}">Incident history</a> · <a href="${escapeHtml(feedUrl)}">Subscribe to updates (Atom)</a></p>`,
   ];
   return pageShell(model.title, feedUrl, body);
 }
+
+/** The page-wide incident history, relative to /status (and to /status?component=…). */
+export const HISTORY_LINK = 'status/history';
 
 /** A component's own page, relative to /status so it works under any public address. */
 export const componentLink = (id: string): string => `?component=${encodeURIComponent(id)}`;

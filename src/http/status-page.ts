@@ -4,12 +4,14 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { atomFeed } from '../statuspage/atom.js';
 import { componentHistory, publicIntervals } from '../statuspage/history.js';
+import { incidentHistoryPage, parseHistoryPage } from '../statuspage/incident-history.js';
 import { pageModel, type PageModel, type Publication } from '../statuspage/model.js';
 import { statuspageDocuments } from '../statuspage/statuspage-json.js';
 import { publicationsVersion, publicPublications } from '../statuspage/store.js';
 import type { ConsoleAuth } from './console/auth.js';
 import { RenderedCache, type Rendered } from './status-cache.js';
 import { componentPageHtml, unknownComponentHtml } from './status-component-html.js';
+import { badHistoryPageHtml, historyPageHtml } from './status-history-html.js';
 import { statusPageHtml } from './status-html.js';
 import type { Route } from './server.js';
 
@@ -54,9 +56,9 @@ const API_DOCUMENTS = ['summary.json', 'status.json', 'components.json', 'incide
 type Access = { page: StatusPageConfig; cacheControl: string } | undefined;
 
 /**
- * `GET /status` (and `?component=<id>`, one component's history), its Atom feed and the Statuspage-shaped
- * `/api/v2/*.json`. The config is read per request, since it can be reloaded: with no `status_page` each
- * answers the very 404 an unknown path gets. A page that is not `public` is served to people signed in to
+ * `GET /status` (and `?component=<id>`, one component's history), the page-wide incident history
+ * (`/status/history`), its Atom feed and the Statuspage-shaped `/api/v2/*.json`. The config is read per
+ * request, since it can be reloaded: with no `status_page` each answers the very 404 an unknown path gets. A page that is not `public` is served to people signed in to
  * the console, never to a shared cache; without the console configured there is no one to sign in, so it
  * stays a 404 (said once in the log).
  */
@@ -115,6 +117,25 @@ export function statusPageRoutes({ db, config, publicUrl, auth, logger }: Status
     sendCached(req, res, HTML, doc, headers);
   };
 
+  /** `GET /status/history?page=N`: three months a page; a page that is not a number is a 400 saying which are. */
+  const historyPage = async (req: IncomingMessage, res: ServerResponse) => {
+    const allowed = await access(req, res, 'page');
+    if (!allowed) return;
+    const { page, cacheControl } = allowed;
+    const raw = new URL(req.url ?? '/', 'http://status').searchParams.get('page');
+    const number = parseHistoryPage(raw);
+    const headers = { 'cache-control': cacheControl, 'content-security-policy': CSP };
+    if (number === undefined) {
+      res.writeHead(400, { ...headers, 'content-type': HTML });
+      res.end(badHistoryPageHtml(page.title, raw ?? '', feedUrl));
+      return;
+    }
+    const doc = await documentOf(page, `history:${number}`, ({ model, now }) =>
+      historyPageHtml(model, incidentHistoryPage(model.incidents, now, number), feedUrl),
+    );
+    sendCached(req, res, HTML, doc, headers);
+  };
+
   const data =
     (type: string, key: string, render: (loaded: Loaded) => string, extra: Record<string, string> = {}) =>
     async (req: IncomingMessage, res: ServerResponse) => {
@@ -127,6 +148,7 @@ export function statusPageRoutes({ db, config, publicUrl, auth, logger }: Status
 
   return [
     { method: 'GET', path: '/status', handler: statusPage },
+    { method: 'GET', path: '/status/history', handler: historyPage },
     {
       method: 'GET',
       path: '/status/feed.atom',

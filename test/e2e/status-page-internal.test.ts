@@ -1,6 +1,6 @@
-// `status_page.public: false`: an internal status page behind the console's sign-in. Signed out, the page
-// sends the browser to /login and the feed and JSON answer 401; signed in, everything is served, never to
-// a shared cache. (Without the console configured it stays a 404: status-page.test.ts.)
+// `status_page.public: false`: an internal status page behind the console's sign-in. Signed out, the page,
+// a component's and the incident history send the browser to /login and the feed and JSON answer 401;
+// signed in, everything is served, never to a shared cache. (Without the console configured it stays a 404: status-page.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { visitAs } from '../support/console.js';
 import { useFirewatch } from '../support/harness.js';
@@ -9,6 +9,7 @@ const fw = useFirewatch({
   console: true,
   config: { status_page: { title: 'Internal Status', public: false, components: [{ id: 'api', name: 'API' }] } },
 });
+const PAGES = ['/status', '/status?component=api', '/status/history', '/status/history?page=2'];
 const DATA = [
   '/status/feed.atom',
   ...['summary', 'status', 'components', 'incidents', 'incidents/unresolved'].map((n) => `/api/v2/${n}.json`),
@@ -18,7 +19,7 @@ describe('an internal status page', () => {
   it('redirects the page to the sign-in and refuses the feed and JSON with 401 when signed out', async () => {
     const { id } = await fw.declare('Internal outage');
     await fw.run('statuspage api major_outage Down for staff', { incident: id });
-    for (const path of ['/status', '/status?component=api']) {
+    for (const path of PAGES) {
       const page = await fetch(`${fw.app.url}${path}`, { redirect: 'manual' });
       expect(page.status, path).toBe(302);
       expect(page.headers.get('location')).toBe('/login');
@@ -36,7 +37,7 @@ describe('an internal status page', () => {
     const { id } = await fw.declare('Staff-only incident');
     await fw.run('statuspage api degraded_performance Slow for staff', { incident: id });
     const alice = await visitAs(fw.slack, fw.app.url, 'U0ALICE');
-    for (const path of ['/status', '/status?component=api', ...DATA]) {
+    for (const path of [...PAGES, ...DATA]) {
       const r = await alice.get(path);
       expect(r.status, path).toBe(200);
       expect(r.headers.get('cache-control'), path).toBe('private, no-store');
@@ -46,5 +47,6 @@ describe('an internal status page', () => {
       expect(body, path).toMatch(/Slow for staff|Internal Status|"API"/);
     }
     expect(await (await alice.get('/status')).text()).toContain('Slow for staff');
+    expect(await (await alice.get('/status/history')).text()).toContain('Slow for staff');
   });
 });

@@ -1,8 +1,9 @@
 // The public status page end to end: `/incident statuspage` through the real Bolt app publishes, and the
 // page, its Atom feed and the Statuspage-shaped JSON answer over real HTTP from what was published only:
 // titles and messages escaped, ETags that answer 304, private incidents and drills refused and absent,
-// unpublished incidents and internal updates never shown; one component's page, and an unknown one's 404.
-// With no `status_page`, or one not public and no console to sign in to, 404.
+// unpublished incidents and internal updates never shown; one component's page, and an unknown one's 404;
+// the page-wide incident history, by month and three months a page. With no `status_page`, or one not
+// public and no console to sign in to, 404. Nothing under the page takes a POST.
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { incidents, statusPublications } from '../../src/db/schema.js';
@@ -31,6 +32,7 @@ const json = async (path: string) =>
   };
 const ROUTES = [
   '/status',
+  '/status/history',
   '/status/feed.atom',
   ...['summary', 'status', 'components', 'incidents', 'incidents/unresolved'].map((n) => `/api/v2/${n}.json`),
 ];
@@ -213,6 +215,150 @@ describe('one component’s page, ?component=<id>', () => {
     ]) {
       expect(r.body).toContain(`<a href="?component=${id}">${name}</a>`);
     }
+  });
+});
+
+/** The `<article>` of the incident titled `title` (as the page escapes it), or '' when there is none. */
+const articleOf = (body: string, title: string) => body.split('<article').find((a) => a.includes(`<h3>${title}</h3>`)) ?? '';
+/** The `<section>` of month `key` (`YYYY-MM`). */
+const monthOf = (body: string, key: string) => new RegExp(`<section[^>]*data-month="${key}">([\\s\\S]*?)</section>`).exec(body)?.[1] ?? '';
+/** Noon UTC on `day` of the month `k` months before this one, and that month's `YYYY-MM`. */
+function monthsAgo(k: number, day = 15) {
+  const now = new Date();
+  const at = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - k, day, 12));
+  return { at, key: at.toISOString().slice(0, 7) };
+}
+/** A publication written as the page reads it, at a time of the test's choosing (the command stamps now). */
+async function publishAt(incidentId: number, at: Date, status: 'investigating' | 'resolved', message: string) {
+  const [row] = await fw.db.select({ title: incidents.title }).from(incidents).where(eq(incidents.id, incidentId));
+  await fw.db.insert(statusPublications).values({
+    incidentId,
+    title: row!.title,
+    status,
+    components: [{ id: 'web', state: status === 'resolved' ? 'operational' : 'major_outage' }],
+    message,
+    publishedBy: 'U0ALICE',
+    publishedAt: at,
+  });
+}
+
+describe('the incident history, /status/history', () => {
+  it('lists every published incident, active and resolved, with its public updates, components and resolution, never an internal update', async () => {
+    const resolved = await fw.declare('Numbat <b>queue</b> stall', { severity: 'sev2' });
+    await fw.run('update Internal only: the echidna deploy wedged the consumers', { incident: resolved.id });
+    await fw.run('statuspage api,web partial_outage Queue <i>stalled</i>, jobs are late', { incident: resolved.id });
+    await fw.run('resolve Consumers restarted', { incident: resolved.id });
+    await fw.run('statuspage api,web operational Queue drained', { incident: resolved.id });
+    const active = await fw.declare('Quoll login errors');
+    await fw.run('statuspage web degraded_performance Logins are slow', { incident: active.id });
+    await fw.declare('Dingo never published');
+
+    const page = await get('/status/history');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('public, max-age=30');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.body).toContain('<h1>Incident history <small>· Acme &lt;Status&gt; &amp; Co</small></h1>');
+    expect(page.body).not.toContain('<script');
+
+    const thisMonth = monthOf(page.body, monthsAgo(0).key);
+    const numbat = articleOf(thisMonth, 'Numbat &lt;b&gt;queue&lt;/b&gt; stall');
+    expect(numbat).toMatch(/Began <time[^>]*>[^<]+<\/time> · Resolved <time[^>]*>[^<]+<\/time> · Components: API, Website/);
+    expect(numbat).toContain('Queue &lt;i&gt;stalled&lt;/i&gt;, jobs are late');
+    expect(numbat).toContain('Queue drained');
+    // Updates newest first, as on the page.
+    expect(numbat.indexOf('Queue drained')).toBeLessThan(numbat.indexOf('jobs are late'));
+    const quoll = articleOf(thisMonth, 'Quoll login errors');
+    expect(quoll).toContain('Ongoing: Investigating · Components: Website');
+    expect(quoll).toContain('Logins are slow');
+    // Newest first: the later incident comes before the earlier.
+    expect(thisMonth.indexOf('Quoll login errors')).toBeLessThan(thisMonth.indexOf('Numbat'));
+    expect(page.body).not.toMatch(/echidna|Consumers restarted|Dingo/);
+
+    // /status and the component pages link to it.
+    expect((await get('/status')).body).toContain('<a href="status/history">Incident history</a>');
+    expect((await get('/status?component=api')).body).toContain('<a href="status/history">Incident history</a>');
+    expect(page.body).toContain('<a href="../status">Current status</a>');
+  });
+
+  it('groups by the month each incident began, three months a page, paged with plain older and newer links', async () => {
+    const recent = await fw.declare('Wallaby cache misses');
+    await publishAt(recent.id, monthsAgo(1, 10).at, 'investigating', 'Wallaby: caches cold');
+    await publishAt(recent.id, monthsAgo(0, 1).at, 'resolved', 'Wallaby: caches warm');
+    const earlier = await fw.declare('Bilby DNS failures');
+    await publishAt(earlier.id, monthsAgo(4, 3).at, 'investigating', 'Bilby: lookups fail');
+    const later = await fw.declare('Kiwi TLS renewal');
+    await publishAt(later.id, monthsAgo(4, 20).at, 'investigating', 'Kiwi: certificates expired');
+    const oldest = await fw.declare('Emu disk full');
+    await publishAt(oldest.id, monthsAgo(7).at, 'investigating', 'Emu: writes refused');
+
+    const first = await get('/status/history');
+    expect(first.status).toBe(200);
+    expect([...first.body.matchAll(/<section[^>]*data-month="([\d-]+)"/g)].map((m) => m[1])).toEqual(
+      [0, 1, 2].map((k) => monthsAgo(k).key),
+    );
+    // Under the month it began, though it was resolved in the next.
+    expect(articleOf(monthOf(first.body, monthsAgo(1).key), 'Wallaby cache misses')).toContain('Wallaby: caches warm');
+    expect(monthOf(first.body, monthsAgo(0).key)).not.toContain('Wallaby');
+    expect(first.body).not.toMatch(/Bilby|Kiwi|Emu/);
+    expect(first.body).toContain('<a href="?page=2" rel="next">Older →</a>');
+    expect(first.body).not.toContain('rel="prev"');
+
+    const second = await get('/status/history?page=2');
+    expect(second.status).toBe(200);
+    const august = monthOf(second.body, monthsAgo(4).key);
+    expect(august.indexOf('Kiwi TLS renewal')).toBeGreaterThan(-1);
+    expect(august.indexOf('Kiwi TLS renewal')).toBeLessThan(august.indexOf('Bilby DNS failures'));
+    expect(monthOf(second.body, monthsAgo(3).key)).toContain('No incidents reported this month.');
+    expect(second.body).not.toMatch(/Wallaby|Emu/);
+    expect(second.body).toContain('<a href="history" rel="prev">← Newer</a>');
+    expect(second.body).toContain('<a href="?page=3" rel="next">Older →</a>');
+
+    const third = await get('/status/history?page=3');
+    expect(articleOf(monthOf(third.body, monthsAgo(7).key), 'Emu disk full')).toContain('Ongoing: Investigating');
+    expect(third.body).toContain('<a href="?page=2" rel="prev">← Newer</a>');
+    expect(third.body).not.toContain('rel="next"');
+
+    const again = await get('/status/history?page=2', { 'if-none-match': second.headers.get('etag')! });
+    expect(again.status).toBe(304);
+    expect(again.body).toBe('');
+    expect(second.headers.get('etag')).not.toBe(first.headers.get('etag'));
+  });
+
+  it('answers a page that is not a page with a 400 saying which are, escaped', async () => {
+    for (const bad of ['0', '-1', 'two', '1.5', '1001', '<script>x']) {
+      const r = await get(`/status/history?page=${encodeURIComponent(bad)}`);
+      expect(r.status, bad).toBe(400);
+      expect(r.headers.get('content-type'), bad).toBe('text/html; charset=utf-8');
+      expect(r.headers.get('content-security-policy'), bad).toContain("default-src 'none'");
+      expect(r.body, bad).toContain('pages are numbered from 1 to 1000');
+      expect(r.body, bad).toContain('<a href="history">The latest incidents</a>');
+      expect(r.body, bad).not.toContain('<script');
+    }
+    expect((await get('/status/history?page=%3Cscript%3Ex')).body).toContain('There is no page “&lt;script&gt;x” of the incident history');
+  });
+
+  it('never shows a private incident or a drill, even with a publication row written past the refusal', async () => {
+    const secret = await fw.declare('Cassowary breach');
+    await fw.db.update(incidents).set({ isPrivate: true }).where(eq(incidents.id, secret.id));
+    const drill = await fw.declareCommand('drill sev3 Cassowary failover practice');
+    for (const { id } of [secret, drill]) await publishAt(id, new Date(), 'investigating', 'Cassowary down');
+    for (const path of ROUTES) expect((await get(path)).body, path).not.toMatch(/cassowary/i);
+  });
+});
+
+describe('nothing under the status page takes a POST', () => {
+  it('answers a POST with no session and no CSRF token 405 on every status route, and publishes nothing', async () => {
+    const before = await fw.db.select().from(statusPublications);
+    for (const path of ROUTES) {
+      const r = await fetch(`${fw.app.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example.com' },
+        body: 'component=api&state=major_outage&message=pwned',
+      });
+      expect(r.status, path).toBe(405);
+    }
+    expect(await fw.db.select().from(statusPublications)).toEqual(before);
   });
 });
 

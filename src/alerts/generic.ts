@@ -66,8 +66,8 @@ function optionalText(alert: unknown, field: Field, pointer: string | undefined)
 }
 
 /**
- * Labels and annotations from an object of values, or from a list of [key, value] pairs or { key, value }
- * objects (Sentry's tags come in both shapes). Values are text as they are, nested values their JSON; the
+ * Labels and annotations from an object of values, or from a list of [key, value] pairs, { key, value } or
+ * { name, value } objects (Sentry's tags come in the first two shapes, CloudWatch's alarm dimensions in the last). Values are text as they are, nested values their JSON; the
  * last of a repeated key wins.
  */
 function pairs(alert: unknown, field: Field, pointer: string | undefined): Record<string, string> {
@@ -85,6 +85,7 @@ function pairs(alert: unknown, field: Field, pointer: string | undefined): Recor
     for (const entry of got.value) {
       if (Array.isArray(entry) && entry.length === 2) put(entry[0], entry[1]);
       else if (entry !== null && typeof entry === 'object' && 'key' in entry && 'value' in entry) put(entry.key, entry.value);
+      else if (entry !== null && typeof entry === 'object' && 'name' in entry && 'value' in entry) put(entry.name, entry.value);
       else throw wrongShape();
     }
   } else if (typeof got.value === 'object') {

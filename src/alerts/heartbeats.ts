@@ -1,13 +1,11 @@
 // Heartbeats (dead-man's switches) as plain data: when one is missed, and the alert that says so.
 import type { Config } from '../config/load.js';
 import { formatDuration } from '../config/duration.js';
+import { heartbeatIntegrationId } from '../config/sources.js';
 import type { Integration } from './ingest.js';
 import type { NormalizedBatch } from './payloads.js';
 
 export type Heartbeat = Config['heartbeats'][number];
-
-/** The integration id its alerts carry: not a configured integration, so never one a sender can post to. */
-export const heartbeatIntegrationId = (id: string) => `heartbeat:${id}`;
 
 /** Seen last: the last beat, or, never beaten, when Firewatch first knew of it. */
 export function lastSeen(state: { lastBeatAt: Date | null; firstSeenAt: Date }): Date {

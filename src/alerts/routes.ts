@@ -168,7 +168,7 @@ export function alertRoutes(deps: Deps): Route[] {
   return [
     alertmanager,
     pagerduty,
-    genericRoute({ config: deps.config, reject, tookBudget, ingest }),
+    genericRoute({ db: deps.db, config: deps.config, logger: deps.logger, delivered: deps.delivered, reject, tookBudget, ingest }),
     heartbeatRoute({ db: deps.db, config: deps.config, logger: deps.logger, delivered: deps.delivered }),
   ];
 }

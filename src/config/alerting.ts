@@ -20,9 +20,14 @@ const instant = z.iso
   .datetime({ offset: true, message: 'expected an ISO 8601 instant with a zone, such as "2026-01-05T22:00:00Z"' })
   .transform((text) => new Date(text));
 
+// A configured integration's id, or a heartbeat's alerts' `heartbeat:<id>`.
+const integrationRef = z
+  .string()
+  .regex(/^(heartbeat:)?[a-z0-9][a-z0-9_-]*$/, "expected an integration id (e.g. prom), or heartbeat:<id> for a heartbeat's alerts");
+
 const route = z.strictObject({
   match: matchers,
-  integration: id.optional(),
+  integration: integrationRef.optional(),
   set: z
     .strictObject({ severity: id.optional(), type: z.string().min(1).optional(), service: id.optional(), page: id.optional() })
     .optional(),

@@ -1,6 +1,6 @@
 import { validate as isValidCron } from 'node-cron';
 import { z } from 'zod';
-import { heartbeat, heartbeatRefinements, integration } from './sources.js';
+import { heartbeat, heartbeatIntegrationId, heartbeatRefinements, integration } from './sources.js';
 import { duration, id } from './primitives.js';
 import { alertingKeys, checkAlerting } from './alerting.js';
 import { checkChecklists, checklistKeys } from './checklists.js';
@@ -222,10 +222,10 @@ export const fileConfigSchema = z
             'a generic integration needs fields: { title, group, status } as JSON pointers, such as { title: /title, group: /id, status: /status }',
         });
       }
-      if (integ.type !== 'generic' && (integ.fields || integ.resolved_when)) {
+      if (integ.type !== 'generic' && (integ.fields || integ.resolved_when || integ.envelope)) {
         ctx.addIssue({
           code: 'custom',
-          path: ['integrations', i, integ.fields ? 'fields' : 'resolved_when'],
+          path: ['integrations', i, integ.fields ? 'fields' : integ.resolved_when ? 'resolved_when' : 'envelope'],
           message: `only a generic integration maps fields; a ${integ.type} integration reads its payload's own`,
         });
       }
@@ -259,7 +259,8 @@ export const fileConfigSchema = z
         policies,
         schedules,
         types: new Set(cfg.incident_types),
-        integrations: new Set(cfg.integrations.map((i) => i.id)),
+        // A heartbeat's alerts carry an integration id of their own, which a route may name.
+        integrations: new Set([...cfg.integrations.map((i) => i.id), ...cfg.heartbeats.map((hb) => heartbeatIntegrationId(hb.id))]),
       },
       ctx,
     );

@@ -74,12 +74,20 @@ export const integration = z.strictObject({
   /** type: generic: where each field of an alert is in the payload. */
   fields: genericFields.optional(),
   resolved_when: resolvedWhen.optional(),
+  /** type: generic: the wrapper the payload comes in; `sns`: Amazon SNS's HTTP/HTTPS envelope, fields read from its Message. */
+  envelope: z.enum(['sns']).optional(),
   severity: id.optional(),
   severity_map: z.record(z.string(), id).default({}),
   page: id.optional(),
   auto_resolve: z.boolean().default(false),
   rate_limit: z.number().int().positive().default(600),
 });
+
+/**
+ * The integration id a heartbeat's alerts carry, which a route's `integration` may name: not a configured
+ * integration's (the colon is outside an id), so never one a sender can post to.
+ */
+export const heartbeatIntegrationId = (id: string) => `heartbeat:${id}`;
 
 /** A dead-man's switch: an alert opens when it is not beaten within interval + grace. */
 export const heartbeat = z.strictObject({

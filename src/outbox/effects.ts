@@ -85,6 +85,11 @@ export const effectSchemas = {
   'coverage.admin': z.object({ changeId: z.number().int().positive() }),
   /** Tells the admin channel that a reload refused a config file (a config_refusals row) and the last good one still runs. */
   'config.refused': z.object({ key: z.string() }),
+  /**
+   * Tells the admin channel that Amazon SNS asks a generic integration to confirm a topic's subscription,
+   * with the SubscribeURL for an admin to visit: Firewatch never visits it itself.
+   */
+  'sns.subscription': z.object({ integration: z.string(), topicArn: z.string(), subscribeUrl: z.url() }),
   /** Re-publishes one person's App Home from what is true now (their shifts, pages, incidents, follow-ups). */
   'home.publish': z.object({ userId: z.string() }),
   /**

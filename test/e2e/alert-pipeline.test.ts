@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createSilence } from '../../src/alerts/silences.js';
-import { alertEvents, incidents, timelineEvents } from '../../src/db/schema.js';
+import { alertEvents, incidents, pageNotifications, pages, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { alertDecisionsOf } from '../../src/workflow/alert-decisions.js';
 import { changeStatusIn } from '../../src/workflow/changes.js';
@@ -92,6 +92,59 @@ describe('the alert pipeline through Alertmanager webhooks', () => {
     expect(event!.reason).toMatch(
       /^route 2 \{team="db"\} \+ route 3 \{team="db"\} → sev1, data, postgres, db-primary · group .* · opened INC-\d+$/,
     );
+  });
+
+  it("pages the escalation policy a route's set names, not the integration's page", async () => {
+    const routed = idOf(
+      (await send(unique('g'), [{ fingerprint: unique('lag'), labels: { alertname: 'ReplicationLag', team: 'db' } }])).incident,
+    );
+    // The control: an alert no route sets a page for pages the integration's policy.
+    const plain = idOf((await send(unique('g'), [{ fingerprint: unique('cpu'), labels: { alertname: 'CpuHigh' } }])).incident);
+    const policiesOf = async (id: number) => (await fw.db.select().from(pages).where(eq(pages.incidentId, id))).map((p) => p.policyId);
+    expect(await policiesOf(routed)).toEqual(['db-primary']);
+    expect(await policiesOf(plain)).toEqual(['primary']);
+    await fw.drained(routed);
+    await fw.drained(plain);
+    const paged = async (id: number) =>
+      (
+        await fw.db
+          .select({ user: pageNotifications.userId })
+          .from(pageNotifications)
+          .innerJoin(pages, eq(pages.id, pageNotifications.pageId))
+          .where(eq(pages.incidentId, id))
+      ).map((n) => n.user);
+    expect(await paged(routed)).toEqual(['U0DBA']);
+    expect(await paged(plain)).toEqual(['U0ONCALL']);
+    const dmed = (user: string, id: number) =>
+      fw.slack
+        .dm(user)
+        .messages()
+        .some((m) => m.content.includes(`INC-${id}`));
+    expect(dmed('U0DBA', routed)).toBe(true);
+    expect(dmed('U0ONCALL', routed)).toBe(false);
+  });
+
+  it("ends each alert line in the incident channel with the pipeline's reason: the route it matched, or the group it joined", async () => {
+    const group = unique('lines');
+    const first = unique('l1');
+    const second = unique('l2');
+    const id = idOf((await send(group, [{ fingerprint: first, labels: { alertname: 'DiskFull', team: 'db' } }])).incident);
+    expect((await send(group, [{ fingerprint: second, labels: { alertname: 'DiskFull', team: 'db' } }])).incident).toBe(`INC-${id}`);
+    const [opened] = await eventsOf(first);
+    const [joined] = await eventsOf(second);
+    expect(opened!.reason).toMatch(new RegExp(`^route 2 \\{team="db"\\} \\+ route 3 .* · opened INC-${id}$`));
+    expect(joined!.reason).toMatch(new RegExp(`^route 2 .* · joined INC-${id}$`));
+    await fw.drained(id);
+    const channel = (await fw.incident(id)).channelId!;
+    // The posted text, as Slack shows it in notifications (the section block carries the same, the Silence 2h button after it).
+    const lines = fw.slack
+      .messagesIn(channel)
+      .map((m) => m.text)
+      .filter((t) => t.startsWith('🔔 Alert firing from *prom*'));
+    expect(lines).toEqual([
+      `🔔 Alert firing from *prom*: DiskFull ${first} — _${opened!.reason}_`,
+      `🔔 Alert firing from *prom*: DiskFull ${second} — _${joined!.reason}_`,
+    ]);
   });
 
   it('drops what a drop route matches: stored, nothing opened', async () => {

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { alertGroups, alerts, heartbeatsState, incidents, outbox } from '../../src/db/schema.js';
+import { alertEvents, alertGroups, alerts, heartbeatsState, incidents, outbox } from '../../src/db/schema.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
 import { clickButton } from '../support/slack-requests.js';
@@ -15,7 +15,12 @@ const CONFIG = {
     { id: 'quick', interval: '1s', grace: '1s', severity: 'sev2', page: 'primary', token: TOKEN },
     { id: 'steady', interval: '1h', grace: '1h', token: TOKEN },
     { id: 'guarded', interval: '1h', grace: '1h', token: TOKEN },
+    { id: 'routed', interval: '1s', grace: '1s', severity: 'sev4', token: TOKEN },
+    { id: 'hushed', interval: '1s', grace: '1s', severity: 'sev2', token: TOKEN },
   ],
+  // Every missed heartbeat's alert has these labels; the route names one heartbeat's integration, so quick keeps its own sev2.
+  alert_routes: [{ match: '{alertname="HeartbeatMissed"}', integration: 'heartbeat:routed', set: { severity: 'sev1', type: 'security' } }],
+  silences: [{ id: 'backup-window', matchers: '{heartbeat="hushed"}', starts_at: '2026-01-01T00:00:00Z', ends_at: '2099-01-01T00:00:00Z' }],
 };
 
 const fw = useFirewatch({ config: CONFIG });
@@ -88,6 +93,26 @@ describe('heartbeats', () => {
     expect((await incident(id)).status).toBe('resolved');
     const [after] = await fw.db.select().from(alerts).where(eq(alerts.groupId, group.id));
     expect(after?.status).toBe('resolved');
+  });
+
+  it("routes a missed heartbeat's alert by alert_routes: a route naming integration heartbeat:<id> sets its severity and type", async () => {
+    const group = await until(() => openGroup('routed'), 'the missed heartbeat to open an incident');
+    const opened = await incident(group.incidentId!);
+    expect(opened).toMatchObject({ severity: 'sev1', type: 'security', source: 'heartbeat:routed' });
+    const [event] = await fw.db.select().from(alertEvents).where(eq(alertEvents.integrationId, 'heartbeat:routed'));
+    expect(event).toMatchObject({ outcome: 'opened', routes: [0], set: { severity: 'sev1', type: 'security' } });
+    expect(event!.reason).toMatch(/^route 1 \{alertname="HeartbeatMissed"\} → sev1, security · /);
+  });
+
+  it("holds a missed heartbeat's alert in a silence that matches it: stored with the silence, no incident", async () => {
+    const [event] = await until(async () => {
+      const rows = await fw.db.select().from(alertEvents).where(eq(alertEvents.integrationId, 'heartbeat:hushed'));
+      return rows.length > 0 && rows;
+    }, 'the missed heartbeat to be swept');
+    expect(event).toMatchObject({ outcome: 'silenced', silence: 'backup-window', incidentId: null, status: 'firing' });
+    expect(await state('hushed')).toMatchObject({ alertOpen: true });
+    expect(await openGroup('hushed')).toBeUndefined();
+    expect(await fw.db.select().from(incidents).where(eq(incidents.source, 'heartbeat:hushed'))).toEqual([]);
   });
 
   it('keeps quiet while beaten in time: a heartbeat beaten within interval + grace opens nothing', async () => {

@@ -61,6 +61,25 @@ describe('alert_routes, alert_grouping, silences and services in the config', ()
     expect(refusal({ alert_routes: [{ match: 'a="b"', set: { owner: 'x' } }] })).toContain('alert_routes[0].set: unknown key "owner"');
   });
 
+  it("lets a route name a heartbeat's alerts as integration heartbeat:<id>, and refuses an unknown heartbeat", () => {
+    const heartbeats = [{ id: 'nightly-backup', interval: '1d', grace: '1h', token: 'hb-token-0123456789' }];
+    const config = parseConfig(
+      {
+        ...base,
+        heartbeats,
+        alert_routes: [{ match: '{alertname="HeartbeatMissed"}', integration: 'heartbeat:nightly-backup', set: { severity: 'sev1' } }],
+      },
+      'firewatch.yaml',
+    );
+    expect(config.alertRoutes[0]).toMatchObject({ integration: 'heartbeat:nightly-backup' });
+    expect(refusal({ heartbeats, alert_routes: [{ match: 'a="b"', integration: 'heartbeat:weekly' }] })).toContain(
+      'alert_routes[0].integration: unknown integration "heartbeat:weekly"; allowed: prom, heartbeat:nightly-backup',
+    );
+    expect(refusal({ alert_routes: [{ match: 'a="b"', integration: 'Prom!' }] })).toContain(
+      "alert_routes[0].integration: expected an integration id (e.g. prom), or heartbeat:<id> for a heartbeat's alerts",
+    );
+  });
+
   it('refuses references to unknown integrations, severities, types, services and policies', () => {
     expect(refusal({ alert_routes: [{ match: 'a="b"', integration: 'nope' }] })).toContain(
       'alert_routes[0].integration: unknown integration "nope"; allowed: prom',

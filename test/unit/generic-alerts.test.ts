@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatPointer } from '../../src/alerts/json-pointer.js';
 import { mapGeneric, type GenericMapping } from '../../src/alerts/generic.js';
+import { openSnsEnvelope } from '../../src/alerts/sns.js';
 import { ConfigError, parseConfig } from '../../src/config/load.js';
 
 const NOW = new Date('2026-05-01T12:00:00Z');
@@ -74,6 +75,29 @@ describe('mapping a generic payload', () => {
       NOW,
     );
     expect(object.ok && object.batches[0]!.alerts[0]!.labels).toEqual({ n: '1', ok: 'true', deep: '{"x":[1]}', none: 'null' });
+  });
+
+  it("reads labels from { name, value } objects, as CloudWatch writes an alarm's dimensions", () => {
+    const mapping: GenericMapping = {
+      fields: { title: '/t', group: '/g', status: '/s', labels: '/Trigger/Dimensions' },
+      resolvedWhen: ['OK'],
+    };
+    const mapped = mapGeneric(
+      {
+        t: 'x',
+        g: 'g',
+        s: 'ALARM',
+        Trigger: {
+          Dimensions: [
+            { value: 'i-0abc', name: 'InstanceId' },
+            { name: 'AutoScalingGroupName', value: 'web' },
+          ],
+        },
+      },
+      mapping,
+      NOW,
+    );
+    expect(mapped.ok && mapped.batches[0]!.alerts[0]!.labels).toEqual({ InstanceId: 'i-0abc', AutoScalingGroupName: 'web' });
   });
 
   it('maps link, annotations and a fingerprint of their own; numbers are text', () => {
@@ -164,6 +188,82 @@ describe('mapping a generic payload', () => {
   });
 });
 
+// The shapes of Amazon SNS's HTTP/HTTPS messages (docs.aws.amazon.com/sns/latest/dg/http-notification-json.html).
+const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:firewatch-alarms';
+const snsBase = {
+  MessageId: '165545c9-2a5c-472c-8df2-7ff2be2b3b1b',
+  TopicArn: TOPIC,
+  Timestamp: '2026-05-01T12:00:00.000Z',
+  SignatureVersion: '1',
+  Signature:
+    'EXAMPLEpH+DcEwjAPg8O9mY8dReBSwksfg2S7WKQcikcNKWLQjwu6A4VbeS0QHVCkhRS7fUQvi2egU3N858fiTDN6bkkOxYDVrY0Ad8L10Hs3zH81mtnPk5uvvolIC1CXGu43obcgFxeL3khZl8IKvO61GWB6jI9b5+gLPoBc1Q=',
+  SigningCertURL: 'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
+};
+const SUBSCRIBE_URL = `https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=${TOPIC}&Token=2336412f37fb687f5d51e6e2425dacbba`;
+
+describe('opening an Amazon SNS envelope', () => {
+  const alarm = {
+    AlarmName: 'payments-5xx',
+    NewStateValue: 'ALARM',
+    AlarmArn: 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:payments-5xx',
+  };
+
+  it("parses a notification's Message, a JSON string, as what the fields map", () => {
+    const body = { ...snsBase, Type: 'Notification', Subject: 'ALARM: "payments-5xx" in EU (Ireland)', Message: JSON.stringify(alarm) };
+    expect(openSnsEnvelope('Notification', body)).toEqual({ type: 'Notification', topicArn: TOPIC, message: alarm });
+    // Without the header (a relay that drops it), the body's Type says.
+    expect(openSnsEnvelope(undefined, body)).toMatchObject({ type: 'Notification', message: alarm });
+  });
+
+  it('reads a subscription confirmation and an unsubscription', () => {
+    const confirmation = {
+      ...snsBase,
+      Type: 'SubscriptionConfirmation',
+      Token: '2336412f37fb687f5d51e6e2425dacbba',
+      Message: `You have chosen to subscribe to the topic ${TOPIC}.\nTo confirm the subscription, visit the SubscribeURL included in this message.`,
+      SubscribeURL: SUBSCRIBE_URL,
+    };
+    expect(openSnsEnvelope('SubscriptionConfirmation', confirmation)).toEqual({
+      type: 'SubscriptionConfirmation',
+      topicArn: TOPIC,
+      subscribeUrl: SUBSCRIBE_URL,
+    });
+    expect(openSnsEnvelope('UnsubscribeConfirmation', { ...confirmation, Type: 'UnsubscribeConfirmation' })).toEqual({
+      type: 'UnsubscribeConfirmation',
+      topicArn: TOPIC,
+    });
+  });
+
+  it('refuses a Message that is not JSON, saying so', () => {
+    expect(openSnsEnvelope('Notification', { ...snsBase, Type: 'Notification', Message: 'ALARM: payments-5xx' })).toEqual({
+      type: 'refused',
+      error: 'Message is not JSON: the fields are read from the published message, which must be a JSON document',
+    });
+  });
+
+  it('refuses what is not an SNS message: no or another type, a type the body contradicts, fields missing', () => {
+    const refusal = (header: string | undefined, body: unknown) => {
+      const opened = openSnsEnvelope(header, body);
+      return opened.type === 'refused' ? opened.error : `not refused: ${opened.type}`;
+    };
+    expect(refusal(undefined, alarm)).toMatch(/^not an Amazon SNS message: x-amz-sns-message-type \(or Type\) must be one of Notification/);
+    expect(refusal('Publish', { ...snsBase, Type: 'Publish' })).toMatch(/must be one of/);
+    expect(refusal('Notification', [alarm])).toMatch(/^not an Amazon SNS message: expected a JSON object/);
+    expect(refusal('Notification', { ...snsBase, Type: 'SubscriptionConfirmation', SubscribeURL: SUBSCRIBE_URL })).toBe(
+      'x-amz-sns-message-type says Notification but the body\'s Type is "SubscriptionConfirmation"',
+    );
+    expect(refusal('Notification', { ...snsBase, Type: 'Notification', Message: { already: 'parsed' } })).toBe(
+      'Notification: Message: expected a string',
+    );
+    expect(refusal('SubscriptionConfirmation', { ...snsBase, SubscribeURL: 'file:///etc/passwd' })).toBe(
+      'SubscriptionConfirmation: SubscribeURL: expected an http(s) URL',
+    );
+    expect(refusal('UnsubscribeConfirmation', { Type: 'UnsubscribeConfirmation' })).toBe(
+      'UnsubscribeConfirmation: TopicArn: expected the topic ARN',
+    );
+  });
+});
+
 const generic = (extra: Record<string, unknown>) => ({
   integrations: [
     { id: 'sentry', type: 'generic', token: 'tok', fields: { title: '/title', group: '/fingerprint', status: '/status' }, ...extra },
@@ -213,6 +313,16 @@ describe('config of generic integrations', () => {
     );
     expect(() => parseConfig({ integrations: [{ id: 'prom', type: 'alertmanager', token: 't', resolved_when: 'ok' }] }, 'f.yaml')).toThrow(
       /integrations\[0\]\.resolved_when: only a generic integration maps fields/,
+    );
+  });
+
+  it('takes envelope: sns, and refuses another envelope or one on an integration of another type, naming the field', () => {
+    expect(parseConfig(generic({ envelope: 'sns' }), 'f.yaml').integrations[0]).toMatchObject({ envelope: 'sns' });
+    expect(() => parseConfig(generic({ envelope: 'sqs' }), 'f.yaml')).toThrow(
+      /f\.yaml is not valid:\n {2}integrations\[0\]\.envelope: expected one of "sns"$/,
+    );
+    expect(() => parseConfig({ integrations: [{ id: 'prom', type: 'alertmanager', token: 't', envelope: 'sns' }] }, 'f.yaml')).toThrow(
+      /integrations\[0\]\.envelope: only a generic integration maps fields/,
     );
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.js';
 import type { Incident, TimelineEvent } from '../../src/db/schema.js';
 import { compilePostmortem, type PostmortemInput } from '../../src/postmortems/compile.js';
-import { timelineMessage } from '../../src/slack/blocks/timeline.js';
+import { alertReason, timelineMessage } from '../../src/slack/blocks/timeline.js';
 import { isTimelineKind, parseEvent, timelineEventSchemas } from '../../src/timeline/events.js';
 import { timelineRow } from '../../src/timeline/record.js';
 import { page, samples, sampleIncident } from '../support/timeline-samples.js';
@@ -85,6 +85,23 @@ describe('readers of rows outside the catalogue', () => {
     const resolved = timelineMessage(config, incident, row('status_changed', { from: 'monitoring', to: 'resolved' }), true);
     expect(resolved.text).toBe('✅ <@U0ALICE> resolved *INC-42*');
     expect(resolved.blocks).toHaveLength(2);
+  });
+
+  it("ends an alert's line with the pipeline's reason, set apart in italics and escaped", () => {
+    const reason = 'route 2 {team="db"} → sev1, db-primary · group alertname=DiskFull · opened INC-42';
+    expect(alertReason(reason)).toBe(` — _${reason}_`);
+    expect(alertReason('no route · group <!channel> · joined INC-42')).toBe(' — _no route · group &lt;!channel&gt; · joined INC-42_');
+    // Rows from before the pipeline carry no reason, and end where their words end.
+    expect(alertReason(undefined)).toBe('');
+    expect(alertReason('')).toBe('');
+    const alert = { integration: 'prom', fingerprint: 'f1', title: 'Disk full', labels: {}, link: null, severity: null };
+    expect(timelineMessage(config, incident, row('alert_firing', { ...alert, reason }), true).text).toBe(
+      `🔔 Alert firing from *prom*: Disk full — _${reason}_`,
+    );
+    expect(
+      timelineMessage(config, incident, row('alert_resolved', { ...alert, reason: 'no route · group g · resolved in INC-42' })).text,
+    ).toBe('✅ Alert resolved at *prom*: Disk full — _no route · group g · resolved in INC-42_');
+    expect(timelineMessage(config, incident, row('alert_firing', alert)).text).toBe('🔔 Alert firing from *prom*: Disk full');
   });
 
   it('gives the postmortem a line naming the kind for an unknown kind or unreadable data', () => {

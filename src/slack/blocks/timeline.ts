@@ -232,6 +232,6 @@ export function alertSummaryMessage(incident: Incident, minute: Date, counts: { 
 }
 
 /** The pipeline's short reason, set apart at the end of an alert line. */
-function alertReason(reason: string | undefined): string {
+export function alertReason(reason: string | undefined): string {
   return reason ? ` — _${escapeMrkdwn(reason)}_` : '';
 }

@@ -13,6 +13,7 @@ import { dmPage, updatePageDms, updateReceipt } from './paging.js';
 import { canvasPostmortem, uploadPostmortem } from './postmortem.js';
 import { dmNotice, replyDeclared } from './replies.js';
 import { dmOverdueFollowup, postDigest } from './reports.js';
+import { postSnsSubscription } from './sns.js';
 import { announce, pinSummary, postSummary, updateSummary } from './summary.js';
 import { dmTestPage, postDrillReport, reportTestPage } from './test-pages.js';
 import { syncUserGroup } from './user-groups.js';
@@ -55,6 +56,7 @@ const handlers: { [K in SlackEffectKind]: Handler<K> } = {
   'coverage.dm': dmCoverage,
   'coverage.admin': postCoverage,
   'config.refused': postConfigRefused,
+  'sns.subscription': postSnsSubscription,
   'home.publish': publishHome,
   'usergroup.sync': syncUserGroup,
   'handoff.post': postHandoff,

@@ -31,6 +31,8 @@ export interface SilenceOffer {
   /** Who asked: only they may click Silence. */
   userId: string;
   source: 'slack' | 'button';
+  /** The silence also stops the running pages of the open incidents it matches. */
+  stopPages: boolean;
 }
 
 const valueSchema = z.strictObject({
@@ -40,6 +42,7 @@ const valueSchema = z.strictObject({
   r: z.string().max(REASON_MAX),
   u: z.string().regex(/^[UW][A-Z0-9]+$/),
   o: z.enum(['slack', 'button']),
+  p: z.literal(true).optional(),
 });
 
 export function encodeOffer(offer: SilenceOffer): string {
@@ -50,6 +53,7 @@ export function encodeOffer(offer: SilenceOffer): string {
     r: offer.reason,
     u: offer.userId,
     o: offer.source,
+    ...(offer.stopPages ? { p: true } : {}),
   });
 }
 
@@ -72,6 +76,7 @@ export function decodeOffer(value: string): SilenceOffer | undefined {
     reason: v.data.r,
     userId: v.data.u,
     source: v.data.o,
+    stopPages: v.data.p === true,
   };
 }
 
@@ -90,7 +95,7 @@ export async function makeSilence(db: Db, config: Config, offer: SilenceOffer, n
       createdBy: offer.userId,
       comment: offer.reason,
       source: offer.source,
-      stopPages: false,
+      stopPages: offer.stopPages,
     });
     await silenceCreated(tx, config, made, now);
     return made;

@@ -2,14 +2,18 @@ import { readFileSync } from 'node:fs';
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { MATCHER_SYNTAX } from '../../src/alerts/matchers.js';
-import { incidents, silences, timelineEvents } from '../../src/db/schema.js';
+import { incidents, pages, silences, timelineEvents } from '../../src/db/schema.js';
 import { useFirewatch } from '../support/harness.js';
 import { clickButton, slashCommand } from '../support/slack-requests.js';
 
 const PROM_TOKEN = 'prom-token-0123456789';
 const API_TOKEN = 'api-token-0123456789abcdef';
 const fw = useFirewatch({
-  config: { api_token: API_TOKEN, integrations: [{ id: 'prom', type: 'alertmanager', token: PROM_TOKEN }] },
+  config: {
+    api_token: API_TOKEN,
+    escalation_policies: [{ id: 'primary', levels: [{ delay: '1h', targets: [{ user: 'U0ONCALL' }] }] }],
+    integrations: [{ id: 'prom', type: 'alertmanager', token: PROM_TOKEN, page: 'primary' }],
+  },
 });
 
 interface Payload {
@@ -69,6 +73,16 @@ async function click(message: { blocks: unknown[] }, actionId: string, user = 'U
     replace_original: body.replace_original,
   };
 }
+
+/** The incident's pages' states, once its alert page has started. */
+async function pageStates(incidentId: number): Promise<string[]> {
+  const rows = await fw.db.select({ state: pages.state }).from(pages).where(eq(pages.incidentId, incidentId));
+  return rows.map((r) => r.state);
+}
+const notesOf = async (incidentId: number) =>
+  (await fw.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, incidentId)))
+    .filter((e) => e.kind === 'note')
+    .map((e) => JSON.stringify(e.data));
 
 const latestSilence = async () => (await fw.db.select().from(silences).orderBy(desc(silences.id)).limit(1))[0];
 const silenceCount = async () => (await fw.db.select({ id: silences.id }).from(silences)).length;
@@ -152,6 +166,32 @@ describe('/incident silence', () => {
     const row = (await latestSilence())!;
     expect(row.startsAt.toISOString()).toBe('2099-01-01T02:00:00.000Z');
     expect((await command('silences')).text).toContain(`*#${row.id}* scheduled`);
+  });
+});
+
+describe('stop_pages', () => {
+  it('without it, a silence matching an open incident notes it and leaves its page running', async () => {
+    const { id, run } = await openAlertIncident();
+    expect(await pageStates(id)).toEqual(['triggered']);
+    const preview = await command(`silence run="${run}" for 1h deploy`);
+    expect(preview.text).toContain('add `stop_pages` to stop them');
+    await click(preview, 'silence_create');
+    expect((await latestSilence())!.stopPages).toBe(false);
+    expect((await notesOf(id)).join()).toContain('its pages go on');
+    expect(await pageStates(id)).toEqual(['triggered']);
+  });
+
+  it('with `stop_pages` in the command, the matched incident’s running page stops and the note says so', async () => {
+    const { id, run } = await openAlertIncident();
+    expect(await pageStates(id)).toEqual(['triggered']);
+    const preview = await command(`silence run="${run}" for 1h stop_pages deploy of payments`);
+    expect(preview.text).toContain('stops the running pages');
+    expect(preview.text).toContain('deploy of payments');
+    const made = await click(preview, 'silence_create');
+    expect(made.text).toContain('stopping the pages');
+    expect(await latestSilence()).toMatchObject({ stopPages: true, comment: 'deploy of payments' });
+    expect((await notesOf(id)).join()).toContain('its pages are stopped (stop_pages)');
+    expect(await pageStates(id)).toEqual(['acknowledged']);
   });
 });
 
@@ -252,6 +292,45 @@ describe("Alertmanager's silence API", () => {
     expect((await api('DELETE', '/api/v2/silence/999999')).status).toBe(404);
     expect((await api('DELETE', '/api/v2/silence/not-an-id')).status).toBe(404);
     expect((await api('POST', '/api/v2/silences', { ...postable(), id: '999999' })).status).toBe(404);
+  });
+
+  it('takes an optional stopPages, which stops the matched incident’s page and survives an amtool update', async () => {
+    const { id, run } = await openAlertIncident();
+    const body = { ...postable(), matchers: [{ name: 'run', value: run, isRegex: false, isEqual: true }] };
+    const made = await api('POST', '/api/v2/silences', { ...body, stopPages: true });
+    expect(made.status).toBe(200);
+    const { silenceID } = (await made.json()) as { silenceID: string };
+    expect(await pageStates(id)).toEqual(['acknowledged']);
+    expect((await notesOf(id)).join()).toContain('its pages are stopped (stop_pages)');
+    // amtool's update posts only Alertmanager's fields: the silence keeps stopping pages.
+    const row = (
+      await fw.db
+        .select()
+        .from(silences)
+        .where(eq(silences.id, Number(silenceID)))
+    )[0]!;
+    const updated = await api('POST', '/api/v2/silences', { ...body, id: silenceID, startsAt: row.startsAt.toISOString() });
+    expect(((await updated.json()) as { silenceID: string }).silenceID).toBe(silenceID);
+    expect(
+      (
+        await fw.db
+          .select()
+          .from(silences)
+          .where(eq(silences.id, Number(silenceID)))
+      )[0]!.stopPages,
+    ).toBe(true);
+    expect((await api('POST', '/api/v2/silences', { ...body, stopPages: 'yes' })).status).toBe(400);
+  });
+
+  it('without stopPages, as amtool posts, leaves the matched incident’s page running', async () => {
+    const { id, run } = await openAlertIncident();
+    const made = await api('POST', '/api/v2/silences', {
+      ...postable(),
+      matchers: [{ name: 'run', value: run, isRegex: false, isEqual: true }],
+    });
+    expect(made.status).toBe(200);
+    expect((await notesOf(id)).join()).toContain('its pages go on');
+    expect(await pageStates(id)).toEqual(['triggered']);
   });
 
   it('filters the list as Alertmanager does', async () => {

@@ -36,6 +36,7 @@ export interface PreviewInput {
   startsAt: Date;
   durationMs: number;
   reason: string;
+  stopPages: boolean;
   preview: Preview;
   /** The Silence button's value, which carries the request back. */
   value: string;
@@ -52,12 +53,16 @@ export function previewMessage(p: PreviewInput): SilenceMessage {
       : `In the last ${PREVIEW_DAYS} days it would have silenced *${preview.total} alert${preview.total === 1 ? '' : 's'}*:\n${preview.lines
           .map((l) => `• ${escapeMrkdwn(l.title)}${l.count > 1 ? ` ×${l.count}` : ''} (last ${slackDate(l.lastReceivedAt)})`)
           .join('\n')}${preview.moreTitles ? `\n…and ${preview.moreTitles} more` : ''}`;
-  const text = `${head}\n${seen}`;
+  const pages = p.stopPages
+    ? 'It also *stops the running pages* of the open incidents whose firing alerts it matches (stop_pages).'
+    : 'The pages of open incidents whose alerts it matches go on; add `stop_pages` to stop them.';
+  const text = `${head}\n${seen}\n${pages}`;
   return {
     text: truncate(text, 3000),
     blocks: [
       section(head),
       section(seen),
+      section(pages),
       {
         type: 'actions',
         block_id: 'silence_preview',
@@ -103,7 +108,7 @@ export function longSilenceMessage(matchers: readonly Matcher[], durationMs: num
 }
 
 export function createdText(row: SilenceRow, now: Date): string {
-  return `🔕 Silence #${row.id} made: ${matchersText(row.matchers)} ${window(row.startsAt, row.endsAt, now)}. \`/incident silences\` lists it; Expire ends it early.`;
+  return `🔕 Silence #${row.id} made: ${matchersText(row.matchers)} ${window(row.startsAt, row.endsAt, now)}${row.stopPages ? ', stopping the pages of the open incidents it matches' : ''}. \`/incident silences\` lists it; Expire ends it early.`;
 }
 
 const who = (createdBy: string, source: SilenceRow['source']) =>

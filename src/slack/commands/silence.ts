@@ -5,7 +5,7 @@ import { offerMessage } from '../silence-offer.js';
 import { invalid, usageHint } from './parsing.js';
 import type { GeneralSubcommand } from './subcommand.js';
 
-const USAGE = 'silence <matchers> for <duration> [starting <HH:MM or ISO time>] [reason]';
+const USAGE = 'silence <matchers> for <duration> [starting <HH:MM or ISO time>] [stop_pages] [reason]';
 
 type Parsed = { kind: 'silence'; text: string };
 
@@ -50,6 +50,7 @@ export const silenceCommand: GeneralSubcommand<Parsed> = {
         reason: request.reason,
         userId: command.user_id,
         source: 'slack',
+        stopPages: request.stopPages,
       },
       now,
     );

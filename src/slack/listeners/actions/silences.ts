@@ -110,6 +110,7 @@ export const silenceButtons: readonly Button[] = [
         reason: `From the alert “${line.title}” on ${incidentKey(line.incidentId)}`.slice(0, REASON_MAX),
         userId,
         source: 'button',
+        stopPages: false,
       });
       await reply({ response_type: 'ephemeral', replace_original: false, ...message });
     },

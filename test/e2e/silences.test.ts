@@ -13,6 +13,7 @@ const fw = useFirewatch({
     api_token: API_TOKEN,
     escalation_policies: [{ id: 'primary', levels: [{ delay: '1h', targets: [{ user: 'U0ONCALL' }] }] }],
     integrations: [{ id: 'prom', type: 'alertmanager', token: PROM_TOKEN, page: 'primary' }],
+    alert_routes: [{ match: '{drop="yes"}', drop: true }],
   },
 });
 
@@ -25,13 +26,13 @@ const AM_FIRING = JSON.parse(readFileSync(new URL('../fixtures/alerts/alertmanag
 
 let seq = 0;
 /** The fixture's two HighErrorRate alerts under a label set of their own, so tests do not see each other's. */
-async function openAlertIncident(): Promise<{ id: number; channel: string; run: string }> {
+async function openAlertIncident(extra: Record<string, string> = {}): Promise<{ id: number; channel: string; run: string }> {
   const run = `r${++seq}-${Date.now()}`;
   const payload = structuredClone(AM_FIRING);
   payload.groupKey = `{}/{severity="critical"}:{alertname="HighErrorRate", run="${run}"}`;
   payload.groupLabels = { alertname: 'HighErrorRate', run };
   payload.alerts.forEach((a, i) => {
-    a.labels.run = run;
+    Object.assign(a.labels, extra, { run });
     a.fingerprint = `${run}-${i}`;
   });
   const res = await fetch(`${fw.app.url}/webhooks/alertmanager/prom`, {
@@ -39,7 +40,8 @@ async function openAlertIncident(): Promise<{ id: number; channel: string; run: 
     headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` },
     body: JSON.stringify(payload),
   });
-  const body = (await res.json()) as { incident: string };
+  const body = (await res.json()) as { incident?: string };
+  if (!body.incident) return { id: 0, channel: '', run };
   const id = Number(body.incident.slice(4));
   await fw.drained(id);
   const { channelId } = await fw.incident(id);
@@ -129,6 +131,26 @@ describe('/incident silence', () => {
 
     const again = await click(listed, 'silence_expire');
     expect(again.text).toContain(`Silence #${row.id} had already ended`);
+  });
+
+  it('previews every alert received, also those dropped or already silenced that opened nothing', async () => {
+    const dropped = await openAlertIncident({ drop: 'yes' });
+    expect(dropped.id).toBe(0);
+    const held = `h${++seq}-${Date.now()}`;
+    await fw.db.insert(silences).values({
+      matchers: [{ name: 'held', op: '=', value: held }],
+      startsAt: new Date(Date.now() - 1000),
+      endsAt: new Date(Date.now() + 3_600_000),
+      createdBy: 'U0ALICE',
+      source: 'slack',
+    });
+    const silenced = await openAlertIncident({ held });
+    expect(silenced.id).toBe(0);
+    // Neither belongs to an incident, so anyone may see them.
+    expect((await command(`silence run="${dropped.run}" for 1h`, 'U0BOB')).text).toContain('would have silenced *2 alerts*');
+    const again = await command(`silence run="${silenced.run}" for 1h`, 'U0BOB');
+    expect(again.text).toContain('would have silenced *2 alerts*');
+    expect(again.text).toContain('payments-api-0 is returning');
   });
 
   it('makes nothing on Cancel, and only for the person who asked', async () => {

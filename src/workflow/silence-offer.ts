@@ -19,6 +19,24 @@ export { PREVIEW_DAYS, type Preview } from '../alerts/silence-preview.js';
 export { parseSilenceRequest, REASON_MAX } from '../alerts/silence-request.js';
 export { expireSilence, unendedSilences } from '../alerts/silences.js';
 
+/** A maintenance window of the config file, as a list shows it: read-only, the file is where it changes. */
+export interface ConfigWindow {
+  id: string;
+  matchers: Matcher[];
+  startsAt: Date;
+  endsAt: Date;
+  comment: string;
+  stopPages: boolean;
+}
+
+/** The config's windows in force at `at` or starting later, soonest start first. */
+export function unendedWindows(config: Config, at: Date): ConfigWindow[] {
+  return config.silences
+    .filter((s) => s.ends_at.getTime() > at.getTime())
+    .map((s) => ({ id: s.id, matchers: s.matchers, startsAt: s.starts_at, endsAt: s.ends_at, comment: s.comment, stopPages: s.stop_pages }))
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id));
+}
+
 /** A year: no one means a longer silence, and a forged value must not make one. */
 const LONGEST_MS = 366 * 86_400_000;
 

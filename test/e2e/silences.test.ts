@@ -14,6 +14,23 @@ const fw = useFirewatch({
     escalation_policies: [{ id: 'primary', levels: [{ delay: '1h', targets: [{ user: 'U0ONCALL' }] }] }],
     integrations: [{ id: 'prom', type: 'alertmanager', token: PROM_TOKEN, page: 'primary' }],
     alert_routes: [{ match: '{drop="yes"}', drop: true }],
+    silences: [
+      {
+        id: 'nightly-vacuum',
+        matchers: '{job="vacuum"}',
+        starts_at: '2026-01-01T00:00:00Z',
+        ends_at: '2099-01-01T00:00:00Z',
+        comment: 'every night',
+      },
+      {
+        id: 'db-upgrade',
+        matchers: '{cluster="eu-9"}',
+        starts_at: '2098-01-01T00:00:00Z',
+        ends_at: '2098-01-02T00:00:00Z',
+        stop_pages: true,
+      },
+      { id: 'long-gone', matchers: '{cluster="eu-8"}', starts_at: '2020-01-01T00:00:00Z', ends_at: '2020-01-02T00:00:00Z' },
+    ],
   },
 });
 
@@ -180,6 +197,19 @@ describe('/incident silence', () => {
     expect(refused.text).toContain(MATCHER_SYNTAX.replace(/</g, '&lt;'));
     expect(refused.text).not.toContain('<!channel>');
     expect((await command('silence env="" for 2h')).text).toContain('silence every alert');
+  });
+
+  it('lists the config file’s active and scheduled windows too, read-only and marked from config', async () => {
+    const list = await command('silences');
+    expect(list.text).toContain('*nightly-vacuum* active `{job=\\"vacuum\\"}`');
+    expect(list.text).toContain('from config');
+    expect(list.text).toContain('every night');
+    expect(list.text).toContain('*db-upgrade* scheduled');
+    expect(list.text).toContain('stops pages');
+    expect(list.text).not.toContain('long-gone');
+    const windows = list.blocks.filter((b) => JSON.stringify(b).includes('from config'));
+    expect(windows).toHaveLength(2);
+    for (const block of windows) expect(JSON.stringify(block)).not.toContain('silence_expire');
   });
 
   it('schedules a window with starting', async () => {

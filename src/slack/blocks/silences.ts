@@ -4,7 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../config/duration.js';
 import type { SilenceRow } from '../../db/schema.js';
 import { isPerson } from '../../incidents/people.js';
-import { formatMatchers, PREVIEW_DAYS, type Matcher, type Preview } from '../../workflow/silence-offer.js';
+import { formatMatchers, PREVIEW_DAYS, type ConfigWindow, type Matcher, type Preview } from '../../workflow/silence-offer.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from './text.js';
 
 export const SILENCE_ACTIONS = {
@@ -114,26 +114,36 @@ export function createdText(row: SilenceRow, now: Date): string {
 const who = (createdBy: string, source: SilenceRow['source']) =>
   source === 'api' || !isPerson(createdBy) ? `*${escapeMrkdwn(createdBy)}* (API)` : mention(createdBy);
 
-export function silenceListMessage(rows: readonly SilenceRow[], now: Date, notice = ''): SilenceMessage {
-  const head = rows.length
-    ? `🔕 *${rows.length} silence${rows.length === 1 ? '' : 's'}* active or scheduled${rows.length > LIST_MAX ? ` (the first ${LIST_MAX} shown)` : ''}:`
+const quoted = (comment: string) => (comment ? `\n>${escapeMrkdwn(comment).replace(/\n/g, '\n>')}` : '');
+const stateAt = (startsAt: Date, now: Date) => (startsAt.getTime() > now.getTime() ? 'scheduled' : 'active');
+const stopsPages = (stopPages: boolean) => (stopPages ? ' · stops pages' : '');
+
+/** The stored silences, each with an Expire button, then the config's windows, read-only: the file is where they change. */
+export function silenceListMessage(rows: readonly SilenceRow[], windows: readonly ConfigWindow[], now: Date, notice = ''): SilenceMessage {
+  const total = rows.length + windows.length;
+  const head = total
+    ? `🔕 *${total} silence${total === 1 ? '' : 's'}* active or scheduled${total > LIST_MAX ? ` (the first ${LIST_MAX} shown)` : ''}:`
     : '🔕 No silences are active or scheduled.';
   const blocks: KnownBlock[] = notice ? [section(notice), section(head)] : [section(head)];
   for (const row of rows.slice(0, LIST_MAX)) {
-    const state = row.startsAt.getTime() > now.getTime() ? 'scheduled' : 'active';
-    const comment = row.comment ? `\n>${escapeMrkdwn(row.comment).replace(/\n/g, '\n>')}` : '';
     blocks.push({
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: truncate(
-          `*#${row.id}* ${state} ${matchersText(row.matchers)}\n${window(row.startsAt, row.endsAt, now)} · by ${who(row.createdBy, row.source)}${comment}`,
+          `*#${row.id}* ${stateAt(row.startsAt, now)} ${matchersText(row.matchers)}\n${window(row.startsAt, row.endsAt, now)} · by ${who(row.createdBy, row.source)}${stopsPages(row.stopPages)}${quoted(row.comment)}`,
           3000,
         ),
       },
       accessory: { type: 'button', action_id: SILENCE_ACTIONS.expire, text: { type: 'plain_text', text: 'Expire' }, value: String(row.id) },
     });
   }
+  for (const w of windows.slice(0, Math.max(0, LIST_MAX - rows.length)))
+    blocks.push(
+      section(
+        `*${escapeMrkdwn(w.id)}* ${stateAt(w.startsAt, now)} ${matchersText(w.matchers)}\n${window(w.startsAt, w.endsAt, now)} · from config${stopsPages(w.stopPages)}${quoted(w.comment)}`,
+      ),
+    );
   return { text: truncate([notice, head].filter(Boolean).join('\n'), 3000), blocks };
 }
 

@@ -1,4 +1,4 @@
-import { MATCHER_SYNTAX, parseSilenceRequest, unendedSilences } from '../../workflow/silence-offer.js';
+import { MATCHER_SYNTAX, parseSilenceRequest, unendedSilences, unendedWindows } from '../../workflow/silence-offer.js';
 import { escapeMrkdwn } from '../blocks/text.js';
 import { silenceListMessage } from '../blocks/silences.js';
 import { offerMessage } from '../silence-offer.js';
@@ -63,11 +63,14 @@ type ListParsed = { kind: 'silences' };
 export const silencesCommand: GeneralSubcommand<ListParsed> = {
   name: 'silences',
   usage: 'silences',
-  summary: 'list the active and scheduled silences, each with an Expire button',
+  summary: 'list the active and scheduled silences, each with an Expire button, and the config file’s windows',
   needsIncident: false,
   parse: ({ rest }) => (rest ? invalid('`/incident silences` takes nothing after it.') : { kind: 'silences' }),
   async handle({ services, ack }) {
     const now = new Date();
-    await ack({ response_type: 'ephemeral', ...silenceListMessage(await unendedSilences(services.db, now), now) });
+    await ack({
+      response_type: 'ephemeral',
+      ...silenceListMessage(await unendedSilences(services.db, now), unendedWindows(services.config, now), now),
+    });
   },
 };

@@ -302,4 +302,37 @@ describe('open_after', () => {
       await app.stop();
     }
   });
+
+  it('neither counts nor takes along a waiting alert that a silence made since holds', async () => {
+    const app: Firewatch = await fw.startApp({
+      ...CONFIG,
+      alert_grouping: { group_by: ['alertname'], open_after: { count: 3, within: '5m' } },
+    });
+    try {
+      const name = unique('Held');
+      const host = unique('host');
+      const [held, b, c, d] = [unique('h'), unique('b'), unique('c'), unique('d')];
+      expect((await send(unique('s'), [{ fingerprint: held, labels: { alertname: name, host } }], app.url)).incident).toBeFalsy();
+      await fw.db.transaction((tx) =>
+        createSilence(tx, {
+          matchers: [{ name: 'host', op: '=', value: host }],
+          startsAt: new Date(Date.now() - 1000),
+          endsAt: new Date(Date.now() + 3_600_000),
+          createdBy: 'U0ALICE',
+          comment: '',
+          source: 'slack',
+          stopPages: false,
+        }),
+      );
+      expect((await send(unique('s'), [{ fingerprint: b, labels: { alertname: name } }], app.url)).incident).toBeFalsy();
+      // The held alert would have been the third: two count, nothing opens.
+      expect((await send(unique('s'), [{ fingerprint: c, labels: { alertname: name } }], app.url)).incident).toBeFalsy();
+      const id = idOf((await send(unique('s'), [{ fingerprint: d, labels: { alertname: name } }], app.url)).incident);
+      const decisions = await fw.db.transaction((tx) => alertDecisionsOf(tx, id));
+      expect(decisions.map((x) => x.fingerprint).sort()).toEqual([b, c, d].sort());
+      expect(await eventsOf(held)).toMatchObject([{ outcome: 'waiting', incidentId: null }]);
+    } finally {
+      await app.stop();
+    }
+  });
 });

@@ -15,6 +15,7 @@ import type { Job } from './scheduler.js';
 import { insightsMessage } from './slack/blocks/insights.js';
 import type { Services } from './slack/services.js';
 import { resumeStalledRuns } from './workflow/workflow-runs.js';
+import { sweepStartedSilences } from './workflow/silences.js';
 import { sweepWorkflows } from './workflow/workflow-sweep.js';
 import { userGroupMembers } from './slack/delivery/workflows.js';
 
@@ -69,6 +70,8 @@ export function firewatchJobs(services: Services, outboxSweep = '* * * * * *'): 
     ...workflows,
     // Alerts a silence held that still fire when it ends go on through the pipeline, once across replicas.
     { name: 'silence-ends', schedule: config.escalationTick, run: () => sweepEndedSilences(services.db, services.config) },
+    // A silence that begins to hold (scheduled, or a config window) notes the open incidents it matches, once.
+    { name: 'silence-starts', schedule: config.escalationTick, run: () => sweepStartedSilences(services.db, services.config) },
   ];
 }
 

@@ -46,10 +46,17 @@ export function classify(alert: IncomingAlert, pipeline: Pipeline, at: Date): Cl
   return { routing, groupKey: groupKeyOf(alert.labels, pipeline.groupBy, alert.sourceGroupKey), silence };
 }
 
+/** A group's alert as the decision knows it; its labels say whether a silence holds it now. */
+export interface KnownAlert {
+  status: 'firing' | 'resolved';
+  lastReceivedAt: Date;
+  labels: Labels;
+}
+
 /** What the pipeline knows of a group before a batch: whether it has an open incident, and its alerts' latest states. */
 export interface GroupState {
   hasIncident: boolean;
-  alerts: ReadonlyMap<string, { status: 'firing' | 'resolved'; lastReceivedAt: Date }>;
+  alerts: ReadonlyMap<string, KnownAlert>;
 }
 
 export interface Decision {
@@ -65,7 +72,7 @@ export interface GroupPlan {
   /** Fingerprints of the group's alerts (earlier ones included) that the new incident holds. */
   attach: string[];
   /** The group's alerts' latest states after the batch (silenced and dropped alerts are not among them). */
-  alerts: Map<string, { status: 'firing' | 'resolved'; lastReceivedAt: Date }>;
+  alerts: Map<string, KnownAlert>;
 }
 
 /**
@@ -73,22 +80,26 @@ export interface GroupPlan {
  * incident joins it; otherwise the group opens one once `openAfter.count` of its alerts fired within
  * `openAfter.within` (this batch included) and takes the waiting ones along. The batch is taken as a whole,
  * so the order of its alerts never changes which incident opens or what it holds. Silenced and dropped
- * alerts never open, join or count.
+ * alerts never open, join or count; nor does an alert that waited before a silence that holds it now began
+ * (`silences`): it stays stored as waiting, and is never both silenced and opened.
  */
 export function planGroup(
   state: GroupState,
   batch: ReadonlyArray<{ alert: IncomingAlert; classified: Classified }>,
   openAfter: OpenAfter | undefined,
   at: Date,
+  silences: readonly SilenceRule[],
 ): GroupPlan {
   const alerts = new Map(state.alerts);
   const passes = (i: number) => !batch[i]!.classified.routing.dropped && !batch[i]!.classified.silence;
   const known = batch.map(({ alert }) => state.alerts.get(alert.fingerprint)?.status);
   batch.forEach(({ alert }, i) => {
-    if (passes(i)) alerts.set(alert.fingerprint, { status: alert.status, lastReceivedAt: at });
+    if (passes(i)) alerts.set(alert.fingerprint, { status: alert.status, lastReceivedAt: at, labels: alert.labels });
   });
   const since = at.getTime() - (openAfter?.within ?? 0);
-  const inWindow = [...alerts].filter(([, a]) => a.status === 'firing' && a.lastReceivedAt.getTime() >= since).map(([fp]) => fp);
+  const counts = (a: KnownAlert) =>
+    a.status === 'firing' && a.lastReceivedAt.getTime() >= since && silenceFor(a.labels, at, silences) === undefined;
+  const inWindow = [...alerts].filter(([, a]) => counts(a)).map(([fp]) => fp);
   const firstFiring = batch.findIndex(({ alert }, i) => passes(i) && alert.status === 'firing');
   const opens = !state.hasIncident && firstFiring >= 0 && inWindow.length >= (openAfter?.count ?? 1);
   const decisions = batch.map(({ alert, classified }, i): Decision => {

@@ -85,11 +85,12 @@ export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, i
   const plan = planGroup(
     {
       hasIncident: !!group?.incidentId,
-      alerts: new Map(rows.map((r) => [r.fingerprint, { status: r.status, lastReceivedAt: r.lastReceivedAt }])),
+      alerts: new Map(rows.map((r) => [r.fingerprint, { status: r.status, lastReceivedAt: r.lastReceivedAt, labels: r.labels }])),
     },
     items.map((i) => ({ alert: i.incoming, classified: i.classified })),
     pipeline.openAfter,
     at,
+    pipeline.silences,
   );
 
   let incidentId = group?.incidentId ?? null;

@@ -3,8 +3,9 @@ import type { Config } from '../config/load.js';
 import type { SilenceRow } from '../db/schema.js';
 import type { Pipeline, PipelineSilence } from './decide.js';
 
-/** How an alert event names a stored silence; the config's windows are named by their own ids. */
-export const storedSilenceRef = (id: number): string => `#${id}`;
+/** How an alert event names a stored silence (`#<id>`); the config's windows are named by their own ids, which never start so. */
+export const STORED_REF_PREFIX = '#';
+export const storedSilenceRef = (id: number): string => `${STORED_REF_PREFIX}${id}`;
 
 /**
  * The config's maintenance windows as rules. Their ids are negative so that they never collide with stored

@@ -1,7 +1,7 @@
 // Stored alert events run through the pipeline again, under another config, over a group state kept in
 // memory: the same classifyBatch and planGroup the live ingest runs, and no database.
 import type { AlertOutcome } from '../db/schema.js';
-import { classifyBatch, planGroup, type Outcome, type Pipeline } from './decide.js';
+import { classifyBatch, planGroup, type KnownAlert, type Outcome, type Pipeline } from './decide.js';
 import type { Labels } from './matchers.js';
 import type { RouteSet } from './route.js';
 
@@ -41,7 +41,7 @@ interface ReplayGroup {
   endsAt: Date | undefined;
   /** Whether the replayed incident has a stored counterpart (else it ends once all its alerts resolved). */
   counterpart: boolean;
-  alerts: Map<string, { status: 'firing' | 'resolved'; lastReceivedAt: Date }>;
+  alerts: Map<string, KnownAlert>;
   /** Records still waiting for open_after, by fingerprint: an opening takes them along. */
   waiting: Map<string, ReplayRecord[]>;
 }
@@ -92,6 +92,7 @@ export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<numbe
         items.map((i) => ({ alert: i.incoming, classified: i.classified })),
         pipeline.openAfter,
         at,
+        pipeline.silences,
       );
       if (group && plan.openedBy !== undefined) {
         group.incident = nextIncident++;

@@ -120,7 +120,12 @@ export function silenceApiRoutes(deps: Deps): Route[] {
       const outcome = await db.transaction(async (tx) => {
         const [prev] = prevId === undefined ? [] : await tx.select().from(silences).where(eq(silences.id, prevId)).for('update');
         if (prevId !== undefined && !prev) return undefined;
-        const fields = { createdBy: body.data.createdBy, comment: body.data.comment };
+        // amtool's update posts the silence without stopPages: it keeps what the silence had.
+        const fields = {
+          createdBy: body.data.createdBy,
+          comment: body.data.comment,
+          stopPages: body.data.stopPages ?? prev?.stopPages ?? false,
+        };
         if (prev && canUpdateInPlace(prev, next, now)) {
           const [updated] = await tx
             .update(silences)
@@ -137,7 +142,6 @@ export function silenceApiRoutes(deps: Deps): Route[] {
           startsAt: next.startsAt < now ? now : next.startsAt,
           endsAt: next.endsAt,
           source: 'api',
-          stopPages: false,
         });
         await silenceCreated(tx, config, made, now);
         return made;

@@ -1,8 +1,8 @@
 // What a new silence would have silenced: the alerts received over the last days whose labels it matches,
 // grouped by title, so the person sees what they are about to quiet before they do it.
-import { and, eq, gte } from 'drizzle-orm';
+import { eq, gte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.js';
-import { alertGroups, alerts, incidents } from '../db/schema.js';
+import { alertEvents, incidents } from '../db/schema.js';
 import { visibleTo, type Viewer } from '../incidents/access.js';
 import { matchesAll, type Labels, type Matcher } from './matchers.js';
 
@@ -50,14 +50,24 @@ export function previewOf(matchers: readonly Matcher[], seen: readonly SeenAlert
   return { total: all.size, lines: lines.slice(0, limit), moreTitles: Math.max(0, lines.length - limit) };
 }
 
-/** Alerts received since `since`, from incidents the viewer may see (a private incident's alerts stay private). */
+/**
+ * Every alert received since `since`, whatever became of it (waiting for open_after, silenced already,
+ * dropped: the noise a silence is for), by its latest title and labels. A private incident's alerts stay
+ * private: an alert any of whose events then went to an incident the viewer may not see is left out.
+ */
 export async function alertsSeenSince(tx: Tx, since: Date, viewer: Viewer): Promise<SeenAlert[]> {
   return tx
-    .select({ fingerprint: alerts.fingerprint, title: alerts.title, labels: alerts.labels, lastReceivedAt: alerts.lastReceivedAt })
-    .from(alerts)
-    .innerJoin(alertGroups, eq(alertGroups.id, alerts.groupId))
-    .innerJoin(incidents, eq(incidents.id, alertGroups.incidentId))
-    .where(and(gte(alerts.lastReceivedAt, since), visibleTo(viewer)));
+    .select({
+      fingerprint: alertEvents.fingerprint,
+      title: sql<string>`(array_agg(${alertEvents.title} order by ${alertEvents.id} desc))[1]`,
+      labels: sql<Labels>`(array_agg(${alertEvents.labels} order by ${alertEvents.id} desc))[1]`.mapWith(alertEvents.labels),
+      lastReceivedAt: sql<Date>`max(${alertEvents.receivedAt})`.mapWith(alertEvents.receivedAt),
+    })
+    .from(alertEvents)
+    .leftJoin(incidents, eq(incidents.id, alertEvents.incidentId))
+    .where(gte(alertEvents.receivedAt, since))
+    .groupBy(alertEvents.integrationId, alertEvents.fingerprint)
+    .having(sql`bool_and(${alertEvents.incidentId} is null or coalesce(${visibleTo(viewer)}, false))`);
 }
 
 /** The preview of a silence over the last PREVIEW_DAYS days, as the viewer may see it. */

@@ -1,4 +1,4 @@
-// What `/incident silence <matchers> for <duration> [starting <when>] [reason]` asks for, read as pure text,
+// What `/incident silence <matchers> for <duration> [starting <when>] [stop_pages] [reason]` asks for, read as pure text,
 // and the checks every way of making a silence shares (Slack, buttons, the Alertmanager-shaped API).
 import { DURATION_HINT, parseDuration } from '../config/duration.js';
 import { MATCHER_SYNTAX, matcherHolds, parseMatchers, type Matcher } from './matchers.js';
@@ -8,7 +8,12 @@ export interface SilenceRequest {
   startsAt: Date;
   endsAt: Date;
   reason: string;
+  /** `stop_pages`: the silence also stops the running pages of the open incidents it matches. */
+  stopPages: boolean;
 }
+
+/** The keyword that makes a silence stop pages, as the config's `stop_pages: true` does. */
+export const STOP_PAGES = 'stop_pages';
 
 export type ParsedSilence = { ok: true; request: SilenceRequest } | { ok: false; error: string };
 
@@ -77,15 +82,23 @@ export function parseSilenceRequest(text: string, now: Date): ParsedSilence {
   const ms = parseDuration(durationText);
   if (ms === null) return { ok: false, error: `"${durationText}" is not a duration: write ${DURATION_HINT}.` };
   let startsAt = now;
-  if (words[0]?.toLowerCase() === 'starting') {
-    words.shift();
-    const whenText = words.shift() ?? '';
-    const when = parseStart(whenText, now);
-    if (!when)
-      return { ok: false, error: `"${whenText}" is not a time to come: write HH:MM (UTC) or an ISO time such as 2026-05-01T22:00Z.` };
-    startsAt = when;
+  let stopPages = false;
+  // `starting <when>` and `stop_pages` come before the reason, in either order, each at most once.
+  for (;;) {
+    const word = words[0]?.toLowerCase();
+    if (word === 'starting' && startsAt === now) {
+      words.shift();
+      const whenText = words.shift() ?? '';
+      const when = parseStart(whenText, now);
+      if (!when)
+        return { ok: false, error: `"${whenText}" is not a time to come: write HH:MM (UTC) or an ISO time such as 2026-05-01T22:00Z.` };
+      startsAt = when;
+    } else if (word === STOP_PAGES && !stopPages) {
+      words.shift();
+      stopPages = true;
+    } else break;
   }
   const reason = words.join(' ');
   if (reason.length > REASON_MAX) return { ok: false, error: `The reason is over ${REASON_MAX} characters; say it in fewer.` };
-  return { ok: true, request: { matchers: parsed.matchers, startsAt, endsAt: new Date(startsAt.getTime() + ms), reason } };
+  return { ok: true, request: { matchers: parsed.matchers, startsAt, endsAt: new Date(startsAt.getTime() + ms), reason, stopPages } };
 }

@@ -25,6 +25,8 @@ export const postableSilenceSchema = z.looseObject({
   createdBy: z.string().max(200),
   comment: z.string().max(5000),
   annotations: z.record(z.string(), z.string()).optional(),
+  // Firewatch's own, which Alertmanager's clients never send: also stop the pages of the open incidents it matches.
+  stopPages: z.boolean().optional(),
 });
 export type PostableSilence = z.infer<typeof postableSilenceSchema>;
 

@@ -17,6 +17,7 @@ export async function offerMessage(services: Services, offer: SilenceOffer, now 
     startsAt: offer.startsAt ?? now,
     durationMs: offer.durationMs,
     reason: offer.reason,
+    stopPages: offer.stopPages,
     preview: await previewOffer(services.db, offer, now),
     value,
     now,

@@ -19,6 +19,24 @@ export { PREVIEW_DAYS, type Preview } from '../alerts/silence-preview.js';
 export { parseSilenceRequest, REASON_MAX } from '../alerts/silence-request.js';
 export { expireSilence, unendedSilences } from '../alerts/silences.js';
 
+/** A maintenance window of the config file, as a list shows it: read-only, the file is where it changes. */
+export interface ConfigWindow {
+  id: string;
+  matchers: Matcher[];
+  startsAt: Date;
+  endsAt: Date;
+  comment: string;
+  stopPages: boolean;
+}
+
+/** The config's windows in force at `at` or starting later, soonest start first. */
+export function unendedWindows(config: Config, at: Date): ConfigWindow[] {
+  return config.silences
+    .filter((s) => s.ends_at.getTime() > at.getTime())
+    .map((s) => ({ id: s.id, matchers: s.matchers, startsAt: s.starts_at, endsAt: s.ends_at, comment: s.comment, stopPages: s.stop_pages }))
+    .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a.id.localeCompare(b.id));
+}
+
 /** A year: no one means a longer silence, and a forged value must not make one. */
 const LONGEST_MS = 366 * 86_400_000;
 
@@ -31,6 +49,8 @@ export interface SilenceOffer {
   /** Who asked: only they may click Silence. */
   userId: string;
   source: 'slack' | 'button';
+  /** The silence also stops the running pages of the open incidents it matches. */
+  stopPages: boolean;
 }
 
 const valueSchema = z.strictObject({
@@ -40,6 +60,7 @@ const valueSchema = z.strictObject({
   r: z.string().max(REASON_MAX),
   u: z.string().regex(/^[UW][A-Z0-9]+$/),
   o: z.enum(['slack', 'button']),
+  p: z.literal(true).optional(),
 });
 
 export function encodeOffer(offer: SilenceOffer): string {
@@ -50,6 +71,7 @@ export function encodeOffer(offer: SilenceOffer): string {
     r: offer.reason,
     u: offer.userId,
     o: offer.source,
+    ...(offer.stopPages ? { p: true } : {}),
   });
 }
 
@@ -72,6 +94,7 @@ export function decodeOffer(value: string): SilenceOffer | undefined {
     reason: v.data.r,
     userId: v.data.u,
     source: v.data.o,
+    stopPages: v.data.p === true,
   };
 }
 
@@ -90,7 +113,7 @@ export async function makeSilence(db: Db, config: Config, offer: SilenceOffer, n
       createdBy: offer.userId,
       comment: offer.reason,
       source: offer.source,
-      stopPages: false,
+      stopPages: offer.stopPages,
     });
     await silenceCreated(tx, config, made, now);
     return made;

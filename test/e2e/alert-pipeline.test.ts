@@ -1,11 +1,12 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createSilence } from '../../src/alerts/silences.js';
+import { sweepEndedSilences } from '../../src/alerts/silence-end.js';
 import { alertEvents, incidents, pageNotifications, pages, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { alertDecisionsOf } from '../../src/workflow/alert-decisions.js';
 import { changeStatusIn } from '../../src/workflow/changes.js';
-import { silenceCreated } from '../../src/workflow/silences.js';
+import { silenceCreated, sweepStartedSilences } from '../../src/workflow/silences.js';
 import { testConfig } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
@@ -74,6 +75,9 @@ async function send(groupKey: string, alerts: Alert[], url = fw.app.url): Promis
 
 const eventsOf = (fingerprint: string) =>
   fw.db.select().from(alertEvents).where(eq(alertEvents.fingerprint, fingerprint)).orderBy(asc(alertEvents.id));
+const notesOf = async (incidentId: number) => (await fw.events(incidentId, 'note')).map((e) => JSON.stringify(e.data));
+const pageStates = async (incidentId: number) =>
+  (await fw.db.select({ state: pages.state }).from(pages).where(eq(pages.incidentId, incidentId))).map((p) => p.state);
 const idOf = (key: string | undefined) => Number(/^INC-(\d+)$/.exec(key ?? '')?.[1]);
 
 describe('the alert pipeline through Alertmanager webhooks', () => {
@@ -228,6 +232,89 @@ describe('the alert pipeline through Alertmanager webhooks', () => {
     expect(JSON.stringify(notes[0]?.data)).toMatch(/matches 1 firing alert of this incident.*its pages go on/);
   });
 
+  it('notes an open incident once when a scheduled stored silence starts, its page left running', async () => {
+    const cluster = unique('sched');
+    const id = idOf((await send(unique('g'), [{ fingerprint: unique('s'), labels: { alertname: 'Later', cluster } }])).incident);
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const silence = await fw.db.transaction(async (tx) => {
+      const row = await createSilence(tx, {
+        matchers: [{ name: 'cluster', op: '=', value: cluster }],
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + 3_600_000),
+        createdBy: 'U0ALICE',
+        comment: 'window',
+        source: 'slack',
+        stopPages: false,
+      });
+      expect(await silenceCreated(tx, fw.config, row)).toEqual([]);
+      return row;
+    });
+    expect(await notesOf(id)).toEqual([]);
+    const at = new Date(startsAt.getTime() + 1000);
+    expect(await sweepStartedSilences(fw.db, fw.config, at)).toBeGreaterThanOrEqual(1);
+    await sweepStartedSilences(fw.db, fw.config, at);
+    const notes = await notesOf(id);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(new RegExp(`Silence #${silence.id} .*matches 1 firing alert of this incident.*its pages go on`));
+    expect(await pageStates(id)).toEqual(['triggered']);
+  });
+
+  it('notes an open incident once when a config maintenance window with stop_pages starts, and stops its page', async () => {
+    const cluster = unique('win');
+    const id = idOf((await send(unique('g'), [{ fingerprint: unique('w'), labels: { alertname: 'Window', cluster } }])).incident);
+    expect(await pageStates(id)).toEqual(['triggered']);
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const window = unique('upgrade');
+    const config = testConfig({
+      ...CONFIG,
+      silences: [
+        ...CONFIG.silences,
+        {
+          id: window,
+          matchers: `{cluster="${cluster}"}`,
+          starts_at: startsAt.toISOString(),
+          ends_at: new Date(startsAt.getTime() + 3_600_000).toISOString(),
+          stop_pages: true,
+        },
+      ],
+    });
+    const at = new Date(startsAt.getTime() + 1000);
+    await sweepStartedSilences(fw.db, config, at);
+    await sweepStartedSilences(fw.db, config, at);
+    const notes = await fw.events(id, 'note');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.actor).toBe('config:Config');
+    expect(JSON.stringify(notes[0]!.data)).toMatch(new RegExp(`maintenance window ${window} .*its pages are stopped \\(stop_pages\\)`));
+    expect(await pageStates(id)).toEqual(['acknowledged']);
+  });
+
+  it('releases a config window’s alerts again when its ends_at is moved past an end already handled', async () => {
+    const window = unique('ext');
+    const label = unique('extended');
+    const endedAt = new Date(Date.now() - 3_600_000);
+    const entry = (endsAt: Date) => ({
+      id: window,
+      matchers: `{ext="${label}"}`,
+      starts_at: new Date(endsAt.getTime() - 7_200_000).toISOString(),
+      ends_at: endsAt.toISOString(),
+    });
+    // The first end passes and is handled with nothing held.
+    await sweepEndedSilences(fw.db, testConfig({ ...CONFIG, silences: [entry(endedAt)] }), new Date());
+    // Then the file moves the end to later; an app on it holds a new alert under the same window.
+    const later = new Date(Date.now() + 3_600_000);
+    const extended = { ...CONFIG, silences: [entry(later)] };
+    const app: Firewatch = await fw.startApp(extended);
+    try {
+      const fp = unique('x');
+      expect((await send(unique('g'), [{ fingerprint: fp, labels: { alertname: 'Ext', ext: label } }], app.url)).incident).toBeFalsy();
+      expect(await eventsOf(fp)).toMatchObject([{ outcome: 'silenced', silence: window }]);
+      expect(await sweepEndedSilences(fw.db, testConfig(extended), new Date(later.getTime() + 1000))).toBeGreaterThanOrEqual(1);
+      expect((await eventsOf(fp)).map((e) => e.outcome)).toEqual(['silenced', 'opened']);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('shows each alert with its reason in /incident alerts', async () => {
     const group = unique('why');
     const reply = await send(group, [
@@ -264,6 +351,39 @@ describe('open_after', () => {
       expect(decisions.find((d) => d.fingerprint === fps[0])?.reason).toContain(`→ taken into INC-${id}`);
       const [row] = await fw.db.select().from(incidents).where(eq(incidents.id, id));
       expect(row?.severity).toBe('sev4');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('neither counts nor takes along a waiting alert that a silence made since holds', async () => {
+    const app: Firewatch = await fw.startApp({
+      ...CONFIG,
+      alert_grouping: { group_by: ['alertname'], open_after: { count: 3, within: '5m' } },
+    });
+    try {
+      const name = unique('Held');
+      const host = unique('host');
+      const [held, b, c, d] = [unique('h'), unique('b'), unique('c'), unique('d')];
+      expect((await send(unique('s'), [{ fingerprint: held, labels: { alertname: name, host } }], app.url)).incident).toBeFalsy();
+      await fw.db.transaction((tx) =>
+        createSilence(tx, {
+          matchers: [{ name: 'host', op: '=', value: host }],
+          startsAt: new Date(Date.now() - 1000),
+          endsAt: new Date(Date.now() + 3_600_000),
+          createdBy: 'U0ALICE',
+          comment: '',
+          source: 'slack',
+          stopPages: false,
+        }),
+      );
+      expect((await send(unique('s'), [{ fingerprint: b, labels: { alertname: name } }], app.url)).incident).toBeFalsy();
+      // The held alert would have been the third: two count, nothing opens.
+      expect((await send(unique('s'), [{ fingerprint: c, labels: { alertname: name } }], app.url)).incident).toBeFalsy();
+      const id = idOf((await send(unique('s'), [{ fingerprint: d, labels: { alertname: name } }], app.url)).incident);
+      const decisions = await fw.db.transaction((tx) => alertDecisionsOf(tx, id));
+      expect(decisions.map((x) => x.fingerprint).sort()).toEqual([b, c, d].sort());
+      expect(await eventsOf(held)).toMatchObject([{ outcome: 'waiting', incidentId: null }]);
     } finally {
       await app.stop();
     }

@@ -2,14 +2,36 @@ import { readFileSync } from 'node:fs';
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { MATCHER_SYNTAX } from '../../src/alerts/matchers.js';
-import { incidents, silences, timelineEvents } from '../../src/db/schema.js';
+import { incidents, pages, silences, timelineEvents } from '../../src/db/schema.js';
 import { useFirewatch } from '../support/harness.js';
 import { clickButton, slashCommand } from '../support/slack-requests.js';
 
 const PROM_TOKEN = 'prom-token-0123456789';
 const API_TOKEN = 'api-token-0123456789abcdef';
 const fw = useFirewatch({
-  config: { api_token: API_TOKEN, integrations: [{ id: 'prom', type: 'alertmanager', token: PROM_TOKEN }] },
+  config: {
+    api_token: API_TOKEN,
+    escalation_policies: [{ id: 'primary', levels: [{ delay: '1h', targets: [{ user: 'U0ONCALL' }] }] }],
+    integrations: [{ id: 'prom', type: 'alertmanager', token: PROM_TOKEN, page: 'primary' }],
+    alert_routes: [{ match: '{drop="yes"}', drop: true }],
+    silences: [
+      {
+        id: 'nightly-vacuum',
+        matchers: '{job="vacuum"}',
+        starts_at: '2026-01-01T00:00:00Z',
+        ends_at: '2099-01-01T00:00:00Z',
+        comment: 'every night',
+      },
+      {
+        id: 'db-upgrade',
+        matchers: '{cluster="eu-9"}',
+        starts_at: '2098-01-01T00:00:00Z',
+        ends_at: '2098-01-02T00:00:00Z',
+        stop_pages: true,
+      },
+      { id: 'long-gone', matchers: '{cluster="eu-8"}', starts_at: '2020-01-01T00:00:00Z', ends_at: '2020-01-02T00:00:00Z' },
+    ],
+  },
 });
 
 interface Payload {
@@ -21,13 +43,13 @@ const AM_FIRING = JSON.parse(readFileSync(new URL('../fixtures/alerts/alertmanag
 
 let seq = 0;
 /** The fixture's two HighErrorRate alerts under a label set of their own, so tests do not see each other's. */
-async function openAlertIncident(): Promise<{ id: number; channel: string; run: string }> {
+async function openAlertIncident(extra: Record<string, string> = {}): Promise<{ id: number; channel: string; run: string }> {
   const run = `r${++seq}-${Date.now()}`;
   const payload = structuredClone(AM_FIRING);
   payload.groupKey = `{}/{severity="critical"}:{alertname="HighErrorRate", run="${run}"}`;
   payload.groupLabels = { alertname: 'HighErrorRate', run };
   payload.alerts.forEach((a, i) => {
-    a.labels.run = run;
+    Object.assign(a.labels, extra, { run });
     a.fingerprint = `${run}-${i}`;
   });
   const res = await fetch(`${fw.app.url}/webhooks/alertmanager/prom`, {
@@ -35,7 +57,8 @@ async function openAlertIncident(): Promise<{ id: number; channel: string; run: 
     headers: { 'content-type': 'application/json', authorization: `Bearer ${PROM_TOKEN}` },
     body: JSON.stringify(payload),
   });
-  const body = (await res.json()) as { incident: string };
+  const body = (await res.json()) as { incident?: string };
+  if (!body.incident) return { id: 0, channel: '', run };
   const id = Number(body.incident.slice(4));
   await fw.drained(id);
   const { channelId } = await fw.incident(id);
@@ -69,6 +92,16 @@ async function click(message: { blocks: unknown[] }, actionId: string, user = 'U
     replace_original: body.replace_original,
   };
 }
+
+/** The incident's pages' states, once its alert page has started. */
+async function pageStates(incidentId: number): Promise<string[]> {
+  const rows = await fw.db.select({ state: pages.state }).from(pages).where(eq(pages.incidentId, incidentId));
+  return rows.map((r) => r.state);
+}
+const notesOf = async (incidentId: number) =>
+  (await fw.db.select().from(timelineEvents).where(eq(timelineEvents.incidentId, incidentId)))
+    .filter((e) => e.kind === 'note')
+    .map((e) => JSON.stringify(e.data));
 
 const latestSilence = async () => (await fw.db.select().from(silences).orderBy(desc(silences.id)).limit(1))[0];
 const silenceCount = async () => (await fw.db.select({ id: silences.id }).from(silences)).length;
@@ -117,6 +150,26 @@ describe('/incident silence', () => {
     expect(again.text).toContain(`Silence #${row.id} had already ended`);
   });
 
+  it('previews every alert received, also those dropped or already silenced that opened nothing', async () => {
+    const dropped = await openAlertIncident({ drop: 'yes' });
+    expect(dropped.id).toBe(0);
+    const held = `h${++seq}-${Date.now()}`;
+    await fw.db.insert(silences).values({
+      matchers: [{ name: 'held', op: '=', value: held }],
+      startsAt: new Date(Date.now() - 1000),
+      endsAt: new Date(Date.now() + 3_600_000),
+      createdBy: 'U0ALICE',
+      source: 'slack',
+    });
+    const silenced = await openAlertIncident({ held });
+    expect(silenced.id).toBe(0);
+    // Neither belongs to an incident, so anyone may see them.
+    expect((await command(`silence run="${dropped.run}" for 1h`, 'U0BOB')).text).toContain('would have silenced *2 alerts*');
+    const again = await command(`silence run="${silenced.run}" for 1h`, 'U0BOB');
+    expect(again.text).toContain('would have silenced *2 alerts*');
+    expect(again.text).toContain('payments-api-0 is returning');
+  });
+
   it('makes nothing on Cancel, and only for the person who asked', async () => {
     const preview = await command('silence service="cancelled" for 1h');
     const before = await silenceCount();
@@ -146,12 +199,51 @@ describe('/incident silence', () => {
     expect((await command('silence env="" for 2h')).text).toContain('silence every alert');
   });
 
+  it('lists the config file’s active and scheduled windows too, read-only and marked from config', async () => {
+    const list = await command('silences');
+    expect(list.text).toContain('*nightly-vacuum* active `{job=\\"vacuum\\"}`');
+    expect(list.text).toContain('from config');
+    expect(list.text).toContain('every night');
+    expect(list.text).toContain('*db-upgrade* scheduled');
+    expect(list.text).toContain('stops pages');
+    expect(list.text).not.toContain('long-gone');
+    const windows = list.blocks.filter((b) => JSON.stringify(b).includes('from config'));
+    expect(windows).toHaveLength(2);
+    for (const block of windows) expect(JSON.stringify(block)).not.toContain('silence_expire');
+  });
+
   it('schedules a window with starting', async () => {
     const preview = await command('silence service="db" for 1h starting 2099-01-01T02:00Z vacuum');
     await click(preview, 'silence_create');
     const row = (await latestSilence())!;
     expect(row.startsAt.toISOString()).toBe('2099-01-01T02:00:00.000Z');
     expect((await command('silences')).text).toContain(`*#${row.id}* scheduled`);
+  });
+});
+
+describe('stop_pages', () => {
+  it('without it, a silence matching an open incident notes it and leaves its page running', async () => {
+    const { id, run } = await openAlertIncident();
+    expect(await pageStates(id)).toEqual(['triggered']);
+    const preview = await command(`silence run="${run}" for 1h deploy`);
+    expect(preview.text).toContain('add `stop_pages` to stop them');
+    await click(preview, 'silence_create');
+    expect((await latestSilence())!.stopPages).toBe(false);
+    expect((await notesOf(id)).join()).toContain('its pages go on');
+    expect(await pageStates(id)).toEqual(['triggered']);
+  });
+
+  it('with `stop_pages` in the command, the matched incident’s running page stops and the note says so', async () => {
+    const { id, run } = await openAlertIncident();
+    expect(await pageStates(id)).toEqual(['triggered']);
+    const preview = await command(`silence run="${run}" for 1h stop_pages deploy of payments`);
+    expect(preview.text).toContain('stops the running pages');
+    expect(preview.text).toContain('deploy of payments');
+    const made = await click(preview, 'silence_create');
+    expect(made.text).toContain('stopping the pages');
+    expect(await latestSilence()).toMatchObject({ stopPages: true, comment: 'deploy of payments' });
+    expect((await notesOf(id)).join()).toContain('its pages are stopped (stop_pages)');
+    expect(await pageStates(id)).toEqual(['acknowledged']);
   });
 });
 
@@ -252,6 +344,45 @@ describe("Alertmanager's silence API", () => {
     expect((await api('DELETE', '/api/v2/silence/999999')).status).toBe(404);
     expect((await api('DELETE', '/api/v2/silence/not-an-id')).status).toBe(404);
     expect((await api('POST', '/api/v2/silences', { ...postable(), id: '999999' })).status).toBe(404);
+  });
+
+  it('takes an optional stopPages, which stops the matched incident’s page and survives an amtool update', async () => {
+    const { id, run } = await openAlertIncident();
+    const body = { ...postable(), matchers: [{ name: 'run', value: run, isRegex: false, isEqual: true }] };
+    const made = await api('POST', '/api/v2/silences', { ...body, stopPages: true });
+    expect(made.status).toBe(200);
+    const { silenceID } = (await made.json()) as { silenceID: string };
+    expect(await pageStates(id)).toEqual(['acknowledged']);
+    expect((await notesOf(id)).join()).toContain('its pages are stopped (stop_pages)');
+    // amtool's update posts only Alertmanager's fields: the silence keeps stopping pages.
+    const row = (
+      await fw.db
+        .select()
+        .from(silences)
+        .where(eq(silences.id, Number(silenceID)))
+    )[0]!;
+    const updated = await api('POST', '/api/v2/silences', { ...body, id: silenceID, startsAt: row.startsAt.toISOString() });
+    expect(((await updated.json()) as { silenceID: string }).silenceID).toBe(silenceID);
+    expect(
+      (
+        await fw.db
+          .select()
+          .from(silences)
+          .where(eq(silences.id, Number(silenceID)))
+      )[0]!.stopPages,
+    ).toBe(true);
+    expect((await api('POST', '/api/v2/silences', { ...body, stopPages: 'yes' })).status).toBe(400);
+  });
+
+  it('without stopPages, as amtool posts, leaves the matched incident’s page running', async () => {
+    const { id, run } = await openAlertIncident();
+    const made = await api('POST', '/api/v2/silences', {
+      ...postable(),
+      matchers: [{ name: 'run', value: run, isRegex: false, isEqual: true }],
+    });
+    expect(made.status).toBe(200);
+    expect((await notesOf(id)).join()).toContain('its pages go on');
+    expect(await pageStates(id)).toEqual(['triggered']);
   });
 
   it('filters the list as Alertmanager does', async () => {

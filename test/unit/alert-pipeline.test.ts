@@ -90,7 +90,7 @@ function simulate(pipeline: Pipeline, batches: IncomingAlert[][]) {
     }
     for (const [key, items] of byGroup) {
       const state = groups.get(key) ?? { hasIncident: false, incident: null, alerts: new Map() };
-      const plan = planGroup(state, items, pipeline.openAfter, AT);
+      const plan = planGroup(state, items, pipeline.openAfter, AT, pipeline.silences);
       let incident = state.incident;
       if (plan.openedBy !== undefined) {
         incident = incidents.push(new Set(plan.attach)) - 1;
@@ -203,5 +203,39 @@ describe('the pipeline over batches (properties)', () => {
     const { outcomes, incidents } = simulate(pipeline, [[a('1')], [a('2')], [a('3')], [a('4')]]);
     expect([...outcomes.values()].map((o) => o[0])).toEqual(['waiting', 'waiting', 'opened', 'joined']);
     expect(incidents.map((s) => [...s].sort())).toEqual([['1', '2', '3', '4']]);
+  });
+
+  it('leaves out of open_after a waiting alert that a silence begun since holds now: neither counted nor taken along', () => {
+    const later = silence(9, [eq('host', 'a')]);
+    const byLabels = (fp: string, host: string) => ({
+      alert: {
+        integration: 'prom',
+        fingerprint: fp,
+        status: 'firing' as const,
+        labels: { alertname: 'DiskFull', host },
+        sourceGroupKey: 'g',
+      },
+    });
+    const state: GroupState = {
+      hasIncident: false,
+      alerts: new Map([
+        ['1', { status: 'firing', lastReceivedAt: new Date(AT.getTime() - 60_000), labels: { alertname: 'DiskFull', host: 'a' } }],
+      ]),
+    };
+    const pipeline: Pipeline = { routes: [], groupBy: ['alertname'], openAfter: { count: 3, within: 300_000 }, silences: [later] };
+    const batch = [byLabels('2', 'b'), byLabels('3', 'c')].map(({ alert }) => ({ alert, classified: classify(alert, pipeline, AT) }));
+    const held = planGroup(state, batch, pipeline.openAfter, AT, pipeline.silences);
+    expect(held.decisions.map((d) => d.outcome)).toEqual(['waiting', 'waiting']);
+    expect(held.openedBy).toBeUndefined();
+    // Without the silence the same three open, the first taken along.
+    const free = planGroup(state, batch, pipeline.openAfter, AT, []);
+    expect(free.openedBy).toBe(0);
+    expect([...free.attach].sort()).toEqual(['1', '2', '3']);
+    // With two needed, the batch opens by itself and leaves the held one out.
+    const two = planGroup(state, batch, { count: 2, within: 300_000 }, AT, pipeline.silences);
+    expect(two.decisions[0]).toEqual({ outcome: 'opened', firingInWindow: 2 });
+    expect([...two.attach].sort()).toEqual(['2', '3']);
+    // It stays known to the group as it was stored: waiting, not silenced.
+    expect(two.alerts.get('1')?.status).toBe('firing');
   });
 });

@@ -174,3 +174,17 @@ describe('/incident oncall test', () => {
     expect(helpText()).toContain('oncall test [@user]');
   });
 });
+
+describe('/incident silence', () => {
+  it('hands the whole text, stop_pages included, to the silence parser, and shows stop_pages in help', () => {
+    expect(parseCommand('silence alertname="Disk" for 2h stop_pages deploy', SEVERITIES)).toEqual({
+      kind: 'silence',
+      text: 'alertname="Disk" for 2h stop_pages deploy',
+    });
+    expect(parseCommand('silence alertname="Disk" for 2h deploy', SEVERITIES)).toEqual({
+      kind: 'silence',
+      text: 'alertname="Disk" for 2h deploy',
+    });
+    expect(helpText()).toContain('silence <matchers> for <duration> [starting <HH:MM or ISO time>] [stop_pages] [reason]');
+  });
+});

@@ -54,6 +54,24 @@ describe('parseSilenceRequest', () => {
     expect(parseStart('2026-04-01T00:00Z', NOW)).toBeNull();
   });
 
+  it('reads stop_pages before the reason, with or around starting, and leaves it off by default', () => {
+    expect(ok('service=db for 1h deploy').stopPages).toBe(false);
+    const stopping = ok('service=db for 1h stop_pages deploy of payments');
+    expect(stopping).toMatchObject({ stopPages: true, reason: 'deploy of payments' });
+    expect(ok('service=db for 1h starting 22:00 STOP_PAGES vacuum')).toMatchObject({
+      stopPages: true,
+      startsAt: new Date('2026-05-01T22:00:00Z'),
+      reason: 'vacuum',
+    });
+    expect(ok('service=db for 1h stop_pages starting 22:00 vacuum')).toMatchObject({
+      stopPages: true,
+      startsAt: new Date('2026-05-01T22:00:00Z'),
+      reason: 'vacuum',
+    });
+    // Only the words before the reason: the same word later in the reason is the reason's.
+    expect(ok('service=db for 1h why stop_pages')).toMatchObject({ stopPages: false, reason: 'why stop_pages' });
+  });
+
   it('refuses malformed matchers with the parser’s column', () => {
     expect(error('alertname="x for 2h')).toMatch(/do not parse \(at column \d+: .*\)/);
     expect(error('alertname~x for 2h')).toMatch(/do not parse/);
@@ -155,10 +173,12 @@ describe('a silence offer on a button', () => {
     reason: 'deploy',
     userId: 'U0ALICE',
     source: 'slack' as const,
+    stopPages: false,
   };
 
-  it('comes back as it went out', () => {
+  it('comes back as it went out, stop_pages included', () => {
     expect(decodeOffer(encodeOffer(offer))).toEqual(offer);
+    expect(decodeOffer(encodeOffer({ ...offer, stopPages: true }))).toEqual({ ...offer, stopPages: true });
   });
 
   it('is refused when forged: bad JSON, extra fields, bad matchers, silencing everything, no duration', () => {
@@ -172,6 +192,7 @@ describe('a silence offer on a button', () => {
     expect(forged({ d: 400 * 24 * H })).toBeUndefined();
     expect(forged({ o: 'api' })).toBeUndefined();
     expect(forged({ u: '<@U0EVE>' })).toBeUndefined();
+    expect(forged({ p: 'yes' })).toBeUndefined();
   });
 });
 

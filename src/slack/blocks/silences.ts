@@ -4,7 +4,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatDuration } from '../../config/duration.js';
 import type { SilenceRow } from '../../db/schema.js';
 import { isPerson } from '../../incidents/people.js';
-import { formatMatchers, PREVIEW_DAYS, type Matcher, type Preview } from '../../workflow/silence-offer.js';
+import { formatMatchers, PREVIEW_DAYS, type ConfigWindow, type Matcher, type Preview } from '../../workflow/silence-offer.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from './text.js';
 
 export const SILENCE_ACTIONS = {
@@ -36,6 +36,7 @@ export interface PreviewInput {
   startsAt: Date;
   durationMs: number;
   reason: string;
+  stopPages: boolean;
   preview: Preview;
   /** The Silence button's value, which carries the request back. */
   value: string;
@@ -52,12 +53,16 @@ export function previewMessage(p: PreviewInput): SilenceMessage {
       : `In the last ${PREVIEW_DAYS} days it would have silenced *${preview.total} alert${preview.total === 1 ? '' : 's'}*:\n${preview.lines
           .map((l) => `• ${escapeMrkdwn(l.title)}${l.count > 1 ? ` ×${l.count}` : ''} (last ${slackDate(l.lastReceivedAt)})`)
           .join('\n')}${preview.moreTitles ? `\n…and ${preview.moreTitles} more` : ''}`;
-  const text = `${head}\n${seen}`;
+  const pages = p.stopPages
+    ? 'It also *stops the running pages* of the open incidents whose firing alerts it matches (stop_pages).'
+    : 'The pages of open incidents whose alerts it matches go on; add `stop_pages` to stop them.';
+  const text = `${head}\n${seen}\n${pages}`;
   return {
     text: truncate(text, 3000),
     blocks: [
       section(head),
       section(seen),
+      section(pages),
       {
         type: 'actions',
         block_id: 'silence_preview',
@@ -103,32 +108,42 @@ export function longSilenceMessage(matchers: readonly Matcher[], durationMs: num
 }
 
 export function createdText(row: SilenceRow, now: Date): string {
-  return `🔕 Silence #${row.id} made: ${matchersText(row.matchers)} ${window(row.startsAt, row.endsAt, now)}. \`/incident silences\` lists it; Expire ends it early.`;
+  return `🔕 Silence #${row.id} made: ${matchersText(row.matchers)} ${window(row.startsAt, row.endsAt, now)}${row.stopPages ? ', stopping the pages of the open incidents it matches' : ''}. \`/incident silences\` lists it; Expire ends it early.`;
 }
 
 const who = (createdBy: string, source: SilenceRow['source']) =>
   source === 'api' || !isPerson(createdBy) ? `*${escapeMrkdwn(createdBy)}* (API)` : mention(createdBy);
 
-export function silenceListMessage(rows: readonly SilenceRow[], now: Date, notice = ''): SilenceMessage {
-  const head = rows.length
-    ? `🔕 *${rows.length} silence${rows.length === 1 ? '' : 's'}* active or scheduled${rows.length > LIST_MAX ? ` (the first ${LIST_MAX} shown)` : ''}:`
+const quoted = (comment: string) => (comment ? `\n>${escapeMrkdwn(comment).replace(/\n/g, '\n>')}` : '');
+const stateAt = (startsAt: Date, now: Date) => (startsAt.getTime() > now.getTime() ? 'scheduled' : 'active');
+const stopsPages = (stopPages: boolean) => (stopPages ? ' · stops pages' : '');
+
+/** The stored silences, each with an Expire button, then the config's windows, read-only: the file is where they change. */
+export function silenceListMessage(rows: readonly SilenceRow[], windows: readonly ConfigWindow[], now: Date, notice = ''): SilenceMessage {
+  const total = rows.length + windows.length;
+  const head = total
+    ? `🔕 *${total} silence${total === 1 ? '' : 's'}* active or scheduled${total > LIST_MAX ? ` (the first ${LIST_MAX} shown)` : ''}:`
     : '🔕 No silences are active or scheduled.';
   const blocks: KnownBlock[] = notice ? [section(notice), section(head)] : [section(head)];
   for (const row of rows.slice(0, LIST_MAX)) {
-    const state = row.startsAt.getTime() > now.getTime() ? 'scheduled' : 'active';
-    const comment = row.comment ? `\n>${escapeMrkdwn(row.comment).replace(/\n/g, '\n>')}` : '';
     blocks.push({
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: truncate(
-          `*#${row.id}* ${state} ${matchersText(row.matchers)}\n${window(row.startsAt, row.endsAt, now)} · by ${who(row.createdBy, row.source)}${comment}`,
+          `*#${row.id}* ${stateAt(row.startsAt, now)} ${matchersText(row.matchers)}\n${window(row.startsAt, row.endsAt, now)} · by ${who(row.createdBy, row.source)}${stopsPages(row.stopPages)}${quoted(row.comment)}`,
           3000,
         ),
       },
       accessory: { type: 'button', action_id: SILENCE_ACTIONS.expire, text: { type: 'plain_text', text: 'Expire' }, value: String(row.id) },
     });
   }
+  for (const w of windows.slice(0, Math.max(0, LIST_MAX - rows.length)))
+    blocks.push(
+      section(
+        `*${escapeMrkdwn(w.id)}* ${stateAt(w.startsAt, now)} ${matchersText(w.matchers)}\n${window(w.startsAt, w.endsAt, now)} · from config${stopsPages(w.stopPages)}${quoted(w.comment)}`,
+      ),
+    );
   return { text: truncate([notice, head].filter(Boolean).join('\n'), 3000), blocks };
 }
 

@@ -1,11 +1,11 @@
-import { MATCHER_SYNTAX, parseSilenceRequest, unendedSilences } from '../../workflow/silence-offer.js';
+import { MATCHER_SYNTAX, parseSilenceRequest, unendedSilences, unendedWindows } from '../../workflow/silence-offer.js';
 import { escapeMrkdwn } from '../blocks/text.js';
 import { silenceListMessage } from '../blocks/silences.js';
 import { offerMessage } from '../silence-offer.js';
 import { invalid, usageHint } from './parsing.js';
 import type { GeneralSubcommand } from './subcommand.js';
 
-const USAGE = 'silence <matchers> for <duration> [starting <HH:MM or ISO time>] [reason]';
+const USAGE = 'silence <matchers> for <duration> [starting <HH:MM or ISO time>] [stop_pages] [reason]';
 
 type Parsed = { kind: 'silence'; text: string };
 
@@ -50,6 +50,7 @@ export const silenceCommand: GeneralSubcommand<Parsed> = {
         reason: request.reason,
         userId: command.user_id,
         source: 'slack',
+        stopPages: request.stopPages,
       },
       now,
     );
@@ -62,11 +63,14 @@ type ListParsed = { kind: 'silences' };
 export const silencesCommand: GeneralSubcommand<ListParsed> = {
   name: 'silences',
   usage: 'silences',
-  summary: 'list the active and scheduled silences, each with an Expire button',
+  summary: 'list the active and scheduled silences, each with an Expire button, and the config file’s windows',
   needsIncident: false,
   parse: ({ rest }) => (rest ? invalid('`/incident silences` takes nothing after it.') : { kind: 'silences' }),
   async handle({ services, ack }) {
     const now = new Date();
-    await ack({ response_type: 'ephemeral', ...silenceListMessage(await unendedSilences(services.db, now), now) });
+    await ack({
+      response_type: 'ephemeral',
+      ...silenceListMessage(await unendedSilences(services.db, now), unendedWindows(services.config, now), now),
+    });
   },
 };

@@ -11,6 +11,7 @@ import {
   makeSilence,
   REASON_MAX,
   unendedSilences,
+  unendedWindows,
   type SilenceOffer,
 } from '../../../workflow/silence-offer.js';
 import { offerMessage } from '../../silence-offer.js';
@@ -87,7 +88,7 @@ export const silenceButtons: readonly Button[] = [
         await reply({
           response_type: 'ephemeral',
           replace_original: true,
-          ...silenceListMessage(await unendedSilences(services.db, now), now, notice),
+          ...silenceListMessage(await unendedSilences(services.db, now), unendedWindows(services.config, now), now, notice),
         });
       else await tell(reply, notice);
     },
@@ -110,6 +111,7 @@ export const silenceButtons: readonly Button[] = [
         reason: `From the alert “${line.title}” on ${incidentKey(line.incidentId)}`.slice(0, REASON_MAX),
         userId,
         source: 'button',
+        stopPages: false,
       });
       await reply({ response_type: 'ephemeral', replace_original: false, ...message });
     },

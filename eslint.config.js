@@ -17,7 +17,15 @@ export default tseslint.config(
     files: ['web/**/*.js'],
     languageOptions: {
       sourceType: 'module',
-      globals: { document: 'readonly', window: 'readonly', location: 'readonly', EventSource: 'readonly', console: 'readonly' },
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        location: 'readonly',
+        EventSource: 'readonly',
+        fetch: 'readonly',
+        FormData: 'readonly',
+        console: 'readonly',
+      },
     },
   },
 );

@@ -24,6 +24,7 @@ export default tseslint.config(
         EventSource: 'readonly',
         fetch: 'readonly',
         FormData: 'readonly',
+        DOMParser: 'readonly',
         console: 'readonly',
       },
     },

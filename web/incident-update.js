@@ -1,7 +1,8 @@
 // The incident page's update and status forms, sent through the console's own JSON API (the form's
 // data-api, POST /api/v1/incidents/INC-<n>/updates) as the signed-in person with the page's CSRF token.
-// A refusal is shown in the form; a posted update arrives on the live timeline, so the page stays as it
-// is. Without this script the forms post to the console's routes and the page comes back.
+// A refusal is shown in the form; a posted update arrives on the live timeline, and a move of status or
+// severity redraws the summary and the forms from the server, so the page is never reloaded. Without this
+// script the forms post to the console's routes and the page comes back.
 const token = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') ?? '';
 
 /** The form's field → the API's; an empty field means "keep" and is left out. */
@@ -31,12 +32,13 @@ async function send(form, alert) {
   if (button) button.disabled = true;
   alert.hidden = true;
   alert.textContent = '';
+  const body = requestBody(form);
   try {
     const response = await fetch(form.dataset.api, {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', 'x-csrf-token': token },
-      body: JSON.stringify(requestBody(form)),
+      body: JSON.stringify(body),
     });
     const answer = await response.json().catch(() => undefined);
     if (!response.ok) {
@@ -44,8 +46,8 @@ async function send(form, alert) {
       return;
     }
     form.reset();
-    // The next change is judged against the status the API answered, not the one the page was loaded with.
-    for (const expected of document.querySelectorAll('form[data-api] input[name="expected"]')) expected.value = answer.status;
+    // Posted either way: if the page cannot be redrawn, a later move from it is refused as stale and says so.
+    if (body.status !== undefined || body.severity !== undefined) await redraw(form.className).catch(() => undefined);
   } catch {
     show(alert, 'Firewatch could not be reached, so this may not have been posted: check the timeline before sending it again.');
   } finally {
@@ -53,7 +55,28 @@ async function send(form, alert) {
   }
 }
 
-for (const form of document.querySelectorAll('form[data-api]')) {
+/** The parts of the page a change of status or severity changes, as the server draws them. */
+const REDRAWN = ['section[aria-labelledby="summary"]', 'section[aria-labelledby="act"]'];
+
+/**
+ * Swaps in the summary and forms of the page as it is now, so the next change starts from the
+ * status the server has (the forms' moves and `expected`), not the one the page was loaded with.
+ */
+async function redraw(formClass) {
+  const response = await fetch(location.pathname, { credentials: 'same-origin', headers: { accept: 'text/html' } });
+  if (!response.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), 'text/html');
+  for (const selector of REDRAWN) {
+    const now = document.querySelector(selector);
+    const next = fresh.querySelector(selector);
+    if (now && next) now.replaceWith(document.importNode(next, true));
+  }
+  for (const form of document.querySelectorAll('form[data-api]')) enhance(form);
+  // The button that was pressed is gone; the keyboard carries on where the person was.
+  document.querySelector(`form.${formClass} textarea`)?.focus();
+}
+
+function enhance(form) {
   // The live region is there before anything is written to it, so screen readers announce the refusal.
   const alert = document.createElement('p');
   alert.className = 'error';
@@ -65,3 +88,5 @@ for (const form of document.querySelectorAll('form[data-api]')) {
     void send(form, alert);
   });
 }
+
+for (const form of document.querySelectorAll('form[data-api]')) enhance(form);

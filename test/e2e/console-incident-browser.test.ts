@@ -94,6 +94,10 @@ describe.runIf(hasBrowser)('the incident page in a browser', () => {
     expect(await message.inputValue()).toBe('');
     await postedInSlack(channel, 'Draining the backlog');
     expect((await fw.incident(id)).severity).toBe('sev2');
+    // The summary and the forms are redrawn from the server: the severity shown, and the one to keep, are SEV2.
+    const summary = tab.locator('section[aria-labelledby="summary"]');
+    await expect.poll(() => summary.locator('dt:text-is("Severity") + dd').textContent()).toBe('SEV2');
+    expect(await tab.getByLabel('Severity').locator('option').first().textContent()).toBe('Keep SEV2');
 
     // Whitespace passes the browser's `required`; the API refuses it, and its message is shown in the form.
     const answered = tab.waitForResponse((r) => r.url() === updates);
@@ -112,7 +116,14 @@ describe.runIf(hasBrowser)('the incident page in a browser', () => {
     await tab.getByRole('button', { name: 'Change status' }).click();
     await expect.poll(() => timeline.last().textContent(), { timeout: 10_000 }).toContain('Found the stuck consumer');
     expect((await fw.incident(id)).status).toBe('identified');
-    expect(requests.at(-1)!.postDataJSON()).toEqual({
+    await expect.poll(() => summary.locator('dt:text-is("Status") + dd').textContent()).toBe('Identified');
+    expect(await tab.getByLabel('New status').locator('option').allTextContents()).not.toContain('Identified');
+    expect(
+      requests
+        .filter((r) => r.url() === updates)
+        .at(-1)!
+        .postDataJSON(),
+    ).toEqual({
       message: 'Found the stuck consumer',
       status: 'identified',
       expected_status: 'investigating',

@@ -17,7 +17,16 @@ export default tseslint.config(
     files: ['web/**/*.js'],
     languageOptions: {
       sourceType: 'module',
-      globals: { document: 'readonly', window: 'readonly', location: 'readonly', EventSource: 'readonly', console: 'readonly' },
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        location: 'readonly',
+        EventSource: 'readonly',
+        fetch: 'readonly',
+        FormData: 'readonly',
+        DOMParser: 'readonly',
+        console: 'readonly',
+      },
     },
   },
 );

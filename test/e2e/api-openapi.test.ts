@@ -43,7 +43,9 @@ const valid: Record<string, (id: string) => ApiCall & { query?: string }> = {
   }),
   getIncident: () => ({}),
   getTimeline: () => ({ query: '?limit=10' }),
-  postUpdate: () => ({ body: { message: 'The walk posts an update', status: 'identified', severity: 'sev3' } }),
+  postUpdate: () => ({
+    body: { message: 'The walk posts an update', status: 'identified', severity: 'sev3', expected_status: 'investigating' },
+  }),
 };
 
 // How to provoke each documented error, given the operation.

@@ -96,6 +96,27 @@ describe('JSON API', () => {
     expect(closed.json).toMatchObject({ error: { code: 'conflict', field: 'status' } });
   });
 
+  it('moves the status only from expected_status, as the console’s forms do, and a stale one is 409 changing nothing', async () => {
+    const declared = await declare({ title: 'Queue backlog', severity: 'sev3' });
+    const kept = await api('POST', `/api/v1/incidents/${declared.id}/updates`, {
+      body: { message: 'Still looking', status: 'investigating', expected_status: 'investigating' },
+    });
+    expect(kept.status, kept.text).toBe(201);
+    expect(Incident.parse(kept.json).status).toBe('investigating');
+    const moved = await api('POST', `/api/v1/incidents/${declared.id}/updates`, {
+      body: { message: 'Found the stuck consumer', status: 'identified', expected_status: 'investigating' },
+    });
+    expect(Incident.parse(moved.json).status).toBe('identified');
+    const stale = await api('POST', `/api/v1/incidents/${declared.id}/updates`, {
+      body: { message: 'From a page loaded earlier', status: 'monitoring', expected_status: 'investigating' },
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.json).toMatchObject({ error: { code: 'conflict' } });
+    expect((await fw.incident(declared.number)).status).toBe('identified');
+    const messages = (await fw.events(declared.number, 'status_update')).map((e) => (e.data as { message: string }).message);
+    expect(messages).not.toContain('From a page loaded earlier');
+  });
+
   it('filters by status, severity, type, time and text in titles and updates, and pages without gaps or repeats', async () => {
     const tag = `zq${Date.now().toString(36)}`;
     const a = await declare({ title: `${tag} database failover`, severity: 'sev1', type: 'data' });

@@ -212,6 +212,44 @@ describe('Sign in with Slack', () => {
 });
 
 describe('console configuration', () => {
+  it('marks the session and sign-in cookies Secure when PUBLIC_URL is https, and only then', async () => {
+    /** Every cookie the sign-in and sign-out of `target` set, by name, with its attributes. */
+    async function cookiesOf(target: Firewatch, publicUrl: string) {
+      const { authorize, loginCookie } = await startLogin(target.url);
+      const login = await get(`${target.url}/login`);
+      // Slack sends the browser to PUBLIC_URL; here that is the app itself behind a TLS proxy, so the path is kept.
+      const back = new URL(await approve(emu, authorize, 'U0BOB'));
+      expect(back.origin).toBe(publicUrl);
+      const callback = await get(`${target.url}${back.pathname}${back.search}`, { firewatch_login: loginCookie });
+      expect(callback.status).toBe(303);
+      const session = setCookies(callback).firewatch_session!.value;
+      const token = csrfIn(await (await get(`${target.url}/`, { firewatch_session: session })).text())!;
+      const out = await post(`${target.url}/logout`, { _csrf: token }, { firewatch_session: session });
+      return {
+        login: setCookies(login).firewatch_login!.attributes,
+        session: setCookies(callback).firewatch_session!.attributes,
+        loginCleared: setCookies(callback).firewatch_login!.attributes,
+        signOut: setCookies(out).firewatch_session!.attributes,
+      };
+    }
+    const httpsUrl = 'https://firewatch.example.test';
+    const behindTls = await startApp(emu, database.database, undefined, { ...(await consoleEnv(emu)), PUBLIC_URL: httpsUrl });
+    try {
+      const secure = await cookiesOf(behindTls, httpsUrl);
+      for (const [name, attributes] of Object.entries(secure)) {
+        expect(attributes, name).toEqual(expect.arrayContaining(['Secure', 'HttpOnly']));
+      }
+      expect(secure.session).toEqual(expect.arrayContaining(['SameSite=Lax', 'Path=/']));
+    } finally {
+      await behindTls.stop();
+    }
+    const plain = await cookiesOf(app, app.url);
+    for (const [name, attributes] of Object.entries(plain)) {
+      expect(attributes, name).toContain('HttpOnly');
+      expect(attributes, name).not.toContain('Secure');
+    }
+  });
+
   it('tells the person when Slack refuses the client secret', async () => {
     const wrong = await startApp(emu, database.database, undefined, await consoleEnv(emu, { SLACK_CLIENT_SECRET: 'not-the-secret' }));
     try {

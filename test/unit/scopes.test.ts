@@ -4,6 +4,7 @@ import { WebClient, type WebAPICallResult } from '@slack/web-api';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { authorizeUrl, CALLBACK_PATH, newLoginState } from '../../src/console/oidc.js';
 import { EVENT_SCOPES, FEATURE_SCOPES, METHOD_SCOPES, REQUESTED_SCOPES } from '../../src/slack/scopes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -12,10 +13,16 @@ const manifest = z
   .object({
     features: z.object({
       app_home: z.object({ messages_tab_enabled: z.boolean(), messages_tab_read_only_enabled: z.boolean() }),
-      slash_commands: z.array(z.object({ command: z.string() })),
+      slash_commands: z.array(z.object({ command: z.string(), url: z.string() })),
     }),
-    oauth_config: z.object({ scopes: z.object({ bot: z.array(z.string()) }) }),
-    settings: z.object({ event_subscriptions: z.object({ bot_events: z.array(z.string()) }) }),
+    oauth_config: z.object({
+      redirect_urls: z.array(z.string()),
+      scopes: z.object({ bot: z.array(z.string()), user: z.array(z.string()) }),
+    }),
+    settings: z.object({
+      event_subscriptions: z.object({ request_url: z.string(), bot_events: z.array(z.string()) }),
+      interactivity: z.object({ request_url: z.string() }),
+    }),
   })
   .parse(parse(readFileSync(path.join(ROOT, 'manifest.yml'), 'utf8')));
 const requested = new Set(manifest.oauth_config.scopes.bot);
@@ -113,5 +120,27 @@ describe('the scopes manifest.yml asks for', () => {
 
   it('come with the Messages tab on and read-only, so DMs from the app reach people', () => {
     expect(manifest.features.app_home).toMatchObject({ messages_tab_enabled: true, messages_tab_read_only_enabled: true });
+  });
+});
+
+describe('Sign in with Slack in manifest.yml', () => {
+  // The manifest's placeholder PUBLIC_URL is the origin its Events API URL is on.
+  const publicUrl = new URL(manifest.settings.event_subscriptions.request_url).origin;
+  const signIn = new URL(
+    authorizeUrl({ authorizeUrl: 'https://slack.test/authorize', clientId: 'c', redirectUri: 'r', login: newLoginState() }),
+  );
+
+  it('lets Slack send browsers back to <PUBLIC_URL>/auth/slack/callback, the callback /login names', () => {
+    expect(CALLBACK_PATH).toBe('/auth/slack/callback');
+    expect(manifest.oauth_config.redirect_urls).toContain(`${publicUrl}${CALLBACK_PATH}`);
+    // Every URL of the app is on the one PUBLIC_URL, so replacing it once sets them all.
+    const urls = [...manifest.features.slash_commands.map((c) => c.url), manifest.settings.interactivity.request_url];
+    expect(urls.map((u) => new URL(u).origin)).toEqual(urls.map(() => publicUrl));
+  });
+
+  it('asks for exactly the user scopes /login requests: openid, profile and email', () => {
+    const asked = (signIn.searchParams.get('scope') ?? '').split(' ');
+    expect(asked).toEqual(['openid', 'profile', 'email']);
+    expect([...manifest.oauth_config.scopes.user].sort()).toEqual([...asked].sort());
   });
 });

@@ -172,7 +172,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
     operationId: 'postUpdate',
     summary: 'Post a status update',
     description:
-      'As the /incident update command does: posted in the incident channel and the announcement thread, optionally moving status or severity. 409 when the incident takes no update (closed, declined) or the move is not allowed.',
+      'As the /incident update command does: posted in the incident channel and the announcement thread, optionally moving status or severity. 409 when the incident takes no update (closed, declined), the move is not allowed, or the status is no longer `expected_status`. The console’s incident page posts its update and status forms here.',
     body: UpdateRequest,
     ok: { status: 201, schema: Incident, description: 'The incident after the update' },
     errors: [400, 401, 403, 404, 409, 413, 415],
@@ -187,6 +187,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
         message: body.message,
         ...(body.status === undefined ? {} : { status: body.status }),
         ...(body.severity === undefined ? {} : { severity: body.severity }),
+        ...(body.expected_status === undefined ? {} : { expectedFrom: body.expected_status }),
       });
       if (!result.ok) throw refused(result);
       ctx.delivered();

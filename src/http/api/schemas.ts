@@ -93,10 +93,15 @@ export const DeclareRequest = z
   });
 
 export const UpdateRequest = z.strictObject({
-  message: z.string().trim().min(1).max(MAX_UPDATE),
+  message: z.string().trim().min(1, 'write the update: what is known, what is being done, what is next').max(MAX_UPDATE),
   /** Moves the incident to this status with the update (not to closed or declined: change those on their own). */
   status: status.optional(),
   severity: z.string().min(1).optional(),
+  /**
+   * The status the caller last saw (a form's): `status` then moves only from it (409 if someone moved it
+   * meanwhile), and a `status` equal to it moves nothing.
+   */
+  expected_status: status.optional(),
 });
 
 const words = z.string().transform((text) =>

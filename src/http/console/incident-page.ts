@@ -1,5 +1,6 @@
 // GET /incidents/INC-<n>: one incident for a person who may see it, its live timeline, and the forms that
-// post an update or move its status through the same domain call as Slack's /incident update.
+// post an update or move its status through the same domain call as Slack's /incident update (here without
+// JavaScript; with it, the page's script sends them to the JSON API, which makes the same call).
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ConsoleSession } from '../../db/schema.js';
@@ -89,7 +90,7 @@ async function sendIncident(
     title: `${incidentKey(incident.id)}: ${incident.title}`,
     section: 'incidents',
     body,
-    scripts: ['incident-live.js'],
+    scripts: ['incident-live.js', 'incident-update.js'],
   });
 }
 

@@ -149,9 +149,16 @@ export function postmortemHtml(view: IncidentView, names: Names): string {
 const option = (value: string, label: string, selected = false) =>
   `<option value="${escapeHtml(value)}"${selected ? ' selected' : ''}>${escapeHtml(label)}</option>`;
 
-/** The update form and the status form; both post to the page and come back to it. */
+/** Where the page's script sends its forms: the JSON API's update endpoint, which takes what both forms hold. */
+export const updatesApiPath = (id: number): string => ['', 'api', 'v1', 'incidents', incidentKey(id), 'updates'].join('/');
+
+/**
+ * The update form and the status form. Without JavaScript both post to the page and come back to it; with
+ * it, incident-update.js sends them as JSON to `data-api` and the live timeline shows the result.
+ */
 export function formsHtml(incident: Incident, config: Config, session: ConsoleSession): string {
   const base = incidentHref(incident.id);
+  const api = `data-api="${escapeHtml(updatesApiPath(incident.id))}"`;
   if (!isStatus(incident.status) || !takesUpdates(incident.status)) {
     return `<section class="card" aria-labelledby="act"><h2 id="act">Update</h2><p>${escapeHtml(incidentKey(incident.id))} is ${escapeHtml(incident.status)}; it takes no more updates.</p></section>`;
   }
@@ -159,7 +166,7 @@ export function formsHtml(incident: Incident, config: Config, session: ConsoleSe
   const moves = allowedMoves(incident.status).filter(takesUpdates);
   const expected = `<input type="hidden" name="expected" value="${escapeHtml(incident.status)}">`;
   const update =
-    `<form method="post" action="${base}/update" class="update">${csrfField(session)}${expected}` +
+    `<form method="post" action="${base}/update" class="update" ${api}>${csrfField(session)}${expected}` +
     `<label for="update-message">Update</label><textarea id="update-message" name="message" required maxlength="3000" rows="4"></textarea>` +
     `<label for="update-status">Status</label><select id="update-status" name="status">${option('', `Keep ${statusLabel(incident.status)}`)}${statuses.map((s) => option(s, statusLabel(s))).join('')}</select>` +
     `<label for="update-severity">Severity</label><select id="update-severity" name="severity">${option('', `Keep ${incident.severity.toUpperCase()}`)}` +
@@ -169,7 +176,7 @@ export function formsHtml(incident: Incident, config: Config, session: ConsoleSe
       .join('')}</select>` +
     `<button type="submit">Post update</button></form>`;
   const status = moves.length
-    ? `<form method="post" action="${base}/status" class="status">${csrfField(session)}${expected}` +
+    ? `<form method="post" action="${base}/status" class="status" ${api}>${csrfField(session)}${expected}` +
       `<label for="status-to">New status</label><select id="status-to" name="status" required>${moves.map((s) => option(s, statusLabel(s))).join('')}</select>` +
       `<label for="status-message">What changed</label><textarea id="status-message" name="message" required maxlength="3000" rows="2"></textarea>` +
       `<button type="submit">Change status</button></form>`

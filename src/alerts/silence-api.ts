@@ -1,10 +1,11 @@
-// Alertmanager's silence API v2, so amtool, Grafana and scripts written for Alertmanager make, list and
+// Alertmanager's silence API v2, so amtool and scripts written for Alertmanager make, list and
 // expire Firewatch's silences: GET/POST /api/v2/silences, DELETE /api/v2/silence/<id>. Answers are
 // Alertmanager's shapes; errors are its JSON strings, naming the field.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { eq, gt } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
+import { recordAudit } from '../audit/record.js';
 import { silences } from '../db/schema.js';
 import { BodyTooLarge, readBody } from '../http/body.js';
 import { sameSecret } from '../http/secrets.js';
@@ -23,7 +24,7 @@ import {
   sortSilences,
   stateOf,
 } from './silence-shapes.js';
-import { createSilence, expireSilence } from './silences.js';
+import { auditView, createSilence, expireSilence } from './silences.js';
 
 const BODY_LIMIT = 64 * 1024;
 /** Alertmanager keeps expired silences for 5 days (--data.retention's default); the list shows as many. */
@@ -132,6 +133,13 @@ export function silenceApiRoutes(deps: Deps): Route[] {
             .set({ ...fields, startsAt: next.startsAt, endsAt: next.endsAt })
             .where(eq(silences.id, prev.id))
             .returning();
+          await recordAudit(tx, {
+            actor: API_ACTOR,
+            action: 'silence.updated',
+            subject: `silence ${prev.id}`,
+            before: auditView(prev),
+            after: auditView(updated!),
+          });
           return updated;
         }
         // Not changeable in place: the old one ends (leaving its history) and a new one is made.

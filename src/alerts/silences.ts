@@ -1,7 +1,10 @@
 // Stored silences: made, listed, expired, and the ones in force, as the rules the pipeline matches with.
+// Making and expiring one is on the audit log: a silence decides which alerts wake nobody.
 import { and, asc, eq, gt, lte, sql } from 'drizzle-orm';
+import { recordAudit } from '../audit/record.js';
 import type { Tx } from '../db/client.js';
 import { silences, type SilenceRow } from '../db/schema.js';
+import { API_ACTOR } from '../incidents/people.js';
 import type { Matcher } from './matchers.js';
 import type { SilenceRule } from './silence-match.js';
 
@@ -17,8 +20,25 @@ export interface NewSilence {
 
 export async function createSilence(tx: Tx, silence: NewSilence): Promise<SilenceRow> {
   const [row] = await tx.insert(silences).values(silence).returning();
+  // Through the API, createdBy is whatever the caller wrote; the one who acted is the api_token's holder.
+  const actor = silence.source === 'api' ? API_ACTOR : silence.createdBy;
+  await recordAudit(tx, {
+    actor,
+    action: 'silence.created',
+    subject: `silence ${row!.id}`,
+    after: { ...auditView(row!), createdBy: row!.createdBy },
+  });
   return row!;
 }
+
+/** A silence as the audit log shows it: what it holds, when, why, and whether it stops pages. */
+export const auditView = (row: SilenceRow) => ({
+  matchers: row.matchers,
+  startsAt: row.startsAt.toISOString(),
+  endsAt: row.endsAt.toISOString(),
+  comment: row.comment,
+  stopPages: row.stopPages,
+});
 
 export const ruleOf = (row: SilenceRow): SilenceRule => ({
   id: row.id,
@@ -48,12 +68,22 @@ export async function activeSilences(tx: Tx, at: Date): Promise<SilenceRow[]> {
  * moment goes as text: postgres.js cannot bind a bare Date inside raw SQL (PGlite can, which hid it).
  */
 export async function expireSilence(tx: Tx, id: number, by: string, at: Date): Promise<SilenceRow | undefined> {
-  const [updated] = await tx
-    .update(silences)
-    .set({ endsAt: at, startsAt: sql`least(${silences.startsAt}, ${at.toISOString()}::timestamptz)`, expiredBy: by })
-    .where(and(eq(silences.id, id), gt(silences.endsAt, at)))
-    .returning();
-  if (updated) return updated;
-  const [row] = await tx.select().from(silences).where(eq(silences.id, id));
-  return row;
+  // Its own transaction (a savepoint inside the caller's), so the end and its audit row go together.
+  return tx.transaction(async (inner) => {
+    const [before] = await inner.select().from(silences).where(eq(silences.id, id)).for('update');
+    if (!before || before.endsAt <= at) return before;
+    const [updated] = await inner
+      .update(silences)
+      .set({ endsAt: at, startsAt: sql`least(${silences.startsAt}, ${at.toISOString()}::timestamptz)`, expiredBy: by })
+      .where(eq(silences.id, id))
+      .returning();
+    await recordAudit(inner, {
+      actor: by,
+      action: 'silence.expired',
+      subject: `silence ${id}`,
+      before: auditView(before),
+      after: auditView(updated!),
+    });
+    return updated;
+  });
 }

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { desc, eq } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { MATCHER_SYNTAX } from '../../src/alerts/matchers.js';
-import { incidents, pages, silences, timelineEvents } from '../../src/db/schema.js';
+import { auditLog, incidents, pages, silences, timelineEvents } from '../../src/db/schema.js';
+import { API_ACTOR } from '../../src/incidents/people.js';
 import { useFirewatch } from '../support/harness.js';
 import { clickButton, slashCommand } from '../support/slack-requests.js';
 
@@ -103,6 +104,16 @@ const notesOf = async (incidentId: number) =>
     .filter((e) => e.kind === 'note')
     .map((e) => JSON.stringify(e.data));
 
+/** The audit log's actions and actors for one silence, oldest first. */
+const auditOf = async (silenceId: number | string) =>
+  (
+    await fw.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.subject, `silence ${silenceId}`))
+      .orderBy(asc(auditLog.id))
+  ).map((r) => [r.action, r.actor]);
+
 const latestSilence = async () => (await fw.db.select().from(silences).orderBy(desc(silences.id)).limit(1))[0];
 const silenceCount = async () => (await fw.db.select({ id: silences.id }).from(silences)).length;
 
@@ -148,6 +159,11 @@ describe('/incident silence', () => {
 
     const again = await click(listed, 'silence_expire');
     expect(again.text).toContain(`Silence #${row.id} had already ended`);
+    // Made and expired once each on the audit log; the second click changed nothing.
+    expect(await auditOf(row.id)).toEqual([
+      ['silence.created', 'U0ALICE'],
+      ['silence.expired', 'U0ALICE'],
+    ]);
   });
 
   it('previews every alert received, also those dropped or already silenced that opened nothing', async () => {
@@ -344,6 +360,16 @@ describe("Alertmanager's silence API", () => {
     expect((await api('DELETE', '/api/v2/silence/999999')).status).toBe(404);
     expect((await api('DELETE', '/api/v2/silence/not-an-id')).status).toBe(404);
     expect((await api('POST', '/api/v2/silences', { ...postable(), id: '999999' })).status).toBe(404);
+    // The api_token's holder acted, whatever createdBy said.
+    expect(await auditOf(silenceID)).toEqual([
+      ['silence.created', API_ACTOR],
+      ['silence.updated', API_ACTOR],
+      ['silence.expired', API_ACTOR],
+    ]);
+    expect(await auditOf(replacement)).toEqual([
+      ['silence.created', API_ACTOR],
+      ['silence.expired', API_ACTOR],
+    ]);
   });
 
   it('takes an optional stopPages, which stops the matched incident’s page and survives an amtool update', async () => {

@@ -126,6 +126,9 @@ export const AUDIT_ACTIONS = [
   'config.refused',
   'console.signed_in',
   'console.signed_out',
+  'silence.created',
+  'silence.updated',
+  'silence.expired',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditEntry = typeof auditLog.$inferSelect;

@@ -32,7 +32,16 @@ export interface Repetition {
 export class Re2Reader {
   protected at = 0;
 
-  constructor(protected readonly cps: readonly number[]) {}
+  protected readonly cps: readonly number[];
+  /** Where each code point starts in the text, in UTF-16 units, and the text's length last. */
+  private readonly offsets: readonly number[];
+
+  constructor(protected readonly text: string) {
+    this.cps = [...text].map((ch) => ch.codePointAt(0)!);
+    const offsets = [0];
+    for (const cp of this.cps) offsets.push(offsets.at(-1)! + (cp > 0xffff ? 2 : 1));
+    this.offsets = offsets;
+  }
 
   done(): boolean {
     return this.at >= this.cps.length;
@@ -52,7 +61,13 @@ export class Re2Reader {
   }
 
   protected slice(from: number, to = this.cps.length): string {
-    return String.fromCodePoint(...this.cps.slice(from, to));
+    return this.text.slice(this.offsets[from], this.offsets[to]);
+  }
+
+  /** An ASCII-only sticky pattern matched here, without consuming it. */
+  private sticky(re: RegExp): RegExpExecArray | null {
+    re.lastIndex = this.offsets[this.at]!;
+    return re.exec(this.text);
   }
 
   /** A repetition operator here (consumed), or undefined; a { that starts no valid count is a literal. */
@@ -65,7 +80,7 @@ export class Re2Reader {
       op = ch;
       this.at++;
     } else if (ch === '{') {
-      const m = /^\{(0|[1-9][0-9]*)(,(0|[1-9][0-9]*)?)?\}/.exec(this.slice(this.at));
+      const m = this.sticky(/\{(0|[1-9][0-9]*)(,(0|[1-9][0-9]*)?)?\}/y);
       if (!m) return undefined;
       const min = Number(m[1]);
       const max = m[2] === undefined ? min : m[3] === undefined ? -1 : Number(m[3]);
@@ -111,12 +126,12 @@ export class Re2Reader {
   /** [:name:] or [:^name:] here (consumed), as Go finds it: up to the first :] after the [:. */
   private posixClass(): CharPart | undefined {
     if (!this.lookingAt('[:')) return undefined;
-    const rest = this.slice(this.at);
-    const end = rest.indexOf(':]', 2);
+    const start = this.offsets[this.at]!;
+    const end = this.text.indexOf(':]', start + 2);
     if (end < 0) return undefined;
-    const name = rest.slice(2, end);
+    const name = this.text.slice(start + 2, end);
     const posix = POSIX[name.replace(/^\^/, '')] ?? this.fail(`invalid character class range [:${name}:]`);
-    this.at += [...rest.slice(0, end + 2)].length;
+    this.at = this.offsets.indexOf(end + 2, this.at);
     return name.startsWith('^') ? { ...posix, neg: true } : posix;
   }
 
@@ -168,7 +183,7 @@ export class Re2Reader {
     }
     if (/[1-9]/.test(e)) this.fail(`RE2 does not support backreferences (\\${e})`);
     if (e === 'x') {
-      const m = /^(?:\{([0-9A-Fa-f]+)\}|([0-9A-Fa-f]{2}))/.exec(this.slice(this.at));
+      const m = this.sticky(/\{([0-9A-Fa-f]+)\}|([0-9A-Fa-f]{2})/y);
       const value = m ? parseInt(m[1] ?? m[2]!, 16) : NaN;
       if (!m || value > 0x10ffff) this.fail(`invalid escape sequence \\x${this.slice(this.at, this.at + 2)}`);
       this.at += m![0].length;

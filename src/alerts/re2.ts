@@ -32,6 +32,8 @@ interface Atom {
   reps: number;
 }
 
+const MAX_DEPTH = 1000;
+
 // Groups other regex dialects have, named so that the refusal says what was meant.
 const REFUSED_GROUPS: ReadonlyArray<[string, string]> = [
   ['?=', 'lookahead (?=…)'],
@@ -47,14 +49,15 @@ const REFUSED_GROUPS: ReadonlyArray<[string, string]> = [
 class Translator extends Re2Reader {
   private flags: Flags = { i: false, m: false, s: false, U: false };
   private atomStart = 0;
+  private depth = 0;
   sawFolded = false;
   sawCaseSensitive = false;
 
   constructor(
-    cps: readonly number[],
+    text: string,
     private readonly byHand: boolean,
   ) {
-    super(cps);
+    super(text);
   }
 
   /** An alternation up to a `)` or the end; its source and the largest product of nested counts in it. */
@@ -152,6 +155,8 @@ class Translator extends Re2Reader {
 
   private group(): Atom[] {
     this.at++;
+    // Go's limit on the height of the parse tree (maxHeight), which also keeps this recursion shallow.
+    if (++this.depth > MAX_DEPTH) this.fail('expression nests too deeply');
     const saved = { ...this.flags };
     for (const [prefix, what] of REFUSED_GROUPS) if (this.lookingAt(prefix)) this.fail(`RE2 does not support ${what}`);
     if (this.lookingAt('?P<') || this.lookingAt('?<')) {
@@ -162,12 +167,16 @@ class Translator extends Re2Reader {
       this.at = close + 1;
     } else if (this.peek() === '?') {
       this.at++;
-      if (this.perlFlags()) return [];
+      if (this.perlFlags()) {
+        this.depth--;
+        return [];
+      }
     }
     const inner = this.alternation();
     if (this.peek() !== ')') this.fail('missing closing )');
     this.at++;
     this.flags = saved;
+    this.depth--;
     return [{ src: `(?:${inner.src})`, wrap: false, reps: inner.reps }];
   }
 
@@ -199,9 +208,8 @@ const assertion = (src: string): Atom => ({ src, wrap: true, reps: 1 });
 /** The JavaScript equivalent of an RE2 regex; throws, saying why, for one RE2 refuses or that cannot be expressed. */
 export function translateRe2(pattern: string): JsRegExp {
   if (/\p{Cs}/u.test(pattern)) throw new Error('invalid UTF-8 (a lone surrogate)');
-  const cps = [...pattern].map((ch) => ch.codePointAt(0)!);
   const run = (byHand: boolean) => {
-    const t = new Translator(cps, byHand);
+    const t = new Translator(pattern, byHand);
     const { src } = t.alternation();
     if (!t.done()) throw new Error('unexpected )');
     return { t, src };
@@ -214,5 +222,14 @@ export function translateRe2(pattern: string): JsRegExp {
 /** An RE2 regex compiled as the JavaScript RegExp that matches the same strings. */
 export function compileRe2(pattern: string): RegExp {
   const { source, flags } = translateRe2(pattern);
-  return new RegExp(source, flags);
+  try {
+    const re = new RegExp(source, flags);
+    // V8 compiles on first use: using it here makes one too large to compile a refusal now, not a throw later.
+    re.test('');
+    return re;
+  } catch (err) {
+    // V8 says `Invalid regular expression: /<the whole source>/u: <why>`; only the why is of use.
+    const message = (err as Error).message;
+    throw new Error(message.slice(message.lastIndexOf(': ') + 2), { cause: err });
+  }
 }

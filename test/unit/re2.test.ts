@@ -184,6 +184,11 @@ describe('RE2 regexes as Alertmanager anchors them', () => {
     expect(refusal(re)).toMatch(message);
   });
 
+  it('refuses a regex nested too deeply or too large to compile, saying so briefly', () => {
+    expect(refusal('('.repeat(1001) + ')'.repeat(1001))).toBe('expression nests too deeply');
+    expect(refusal('a'.repeat(200_000))).toBe('Regular expression too large');
+  });
+
   it('uses the i flag only when no case-sensitive part is left outside (?i)', () => {
     expect(translateRe2('^(?:(?i)critical)$').flags).toBe('iu');
     expect(translateRe2('^(?:(?i)critical|[0-9]+)$').flags).toBe('iu');

@@ -1,7 +1,7 @@
 // RE2's character sets as JavaScript writes them, for the translator in re2.ts: a set is the union of
 // parts, each a list of code point ranges and Unicode properties, possibly negated on its own (\D, \PL,
 // [:^alpha:]). Case folding is RE2's: a class folds each part, then negates the whole.
-export type CodeRange = readonly [number, number];
+type CodeRange = readonly [number, number];
 
 export interface CharPart {
   neg: boolean;
@@ -42,7 +42,7 @@ export const POSIX: Readonly<Record<string, CharPart>> = {
 export const lit = (cp: number): string =>
   /^[0-9A-Za-z]$/.test(String.fromCodePoint(cp)) ? String.fromCodePoint(cp) : `\\u{${cp.toString(16)}}`;
 
-export const isCased = (cp: number): boolean => {
+const isCased = (cp: number): boolean => {
   const s = String.fromCodePoint(cp);
   return s.toLowerCase() !== s || s.toUpperCase() !== s;
 };

@@ -1,6 +1,8 @@
 // The names RE2 (Go's regexp/syntax, as Alertmanager is built with Go 1.25) takes in \p{…}: Unicode general
 // categories by short name or alias, scripts, and Any, ASCII and Assigned, looked up as Go looks them up —
-// ignoring case, spaces, underscores and hyphens. Each is turned into the set JavaScript writes for it.
+// ignoring case, spaces, underscores and hyphens. Each is turned into the set JavaScript writes for it. Scripts
+// named in several words (Old_Italic) are taken in any such spelling, where Go's lookup, canonicalizing the
+// name before looking in a table keyed Old_Italic, seems to miss them.
 import type { CharPart } from './re2-charset.js';
 
 // Unicode 15.0's scripts, as Go's unicode.Scripts names them (JavaScript's Script= takes the same names).

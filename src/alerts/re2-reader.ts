@@ -21,7 +21,7 @@ const REFUSED_ESCAPES: Readonly<Record<string, string>> = {
   h: '\\h',
 };
 
-export interface Repetition {
+interface Repetition {
   op: string;
   lazy: boolean;
   /** The count of x{n,m} (m, or n when unbounded), for Go's limit; undefined for * + ?. */

@@ -1,6 +1,8 @@
 // Alertmanager's label matchers, as its UTF-8 matcher parser reads them: `{name="value", other=~"re"}`,
 // braces optional, names and values quoted (Go string escapes) or bare, a trailing comma allowed. A regex
-// is anchored at both ends, as Alertmanager anchors it (`^(?:re)$`), and a missing label is the empty string.
+// is RE2 (Go's syntax, translated in re2.ts) anchored at both ends as Alertmanager anchors it (`^(?:re)$`),
+// and a missing label is the empty string.
+import { compileRe2 } from './re2.js';
 
 export type MatchOp = '=' | '!=' | '=~' | '!~';
 
@@ -97,12 +99,14 @@ function tokenize(input: string): Token[] {
   return tokens;
 }
 
-/** Compiles an anchored regex once per distinct source; an invalid one is a syntax error naming it. */
+/** Compiles an anchored RE2 regex once per distinct source; throws, saying why, for one RE2 refuses. */
 const compiled = new Map<string, RegExp>();
 export function anchored(source: string): RegExp {
   let re = compiled.get(source);
   if (!re) {
-    re = new RegExp(`^(?:${source})$`, 'u');
+    // Wrapped before translating, as Alertmanager wraps before compiling: a value such as `a)|(b` means there
+    // what it means here.
+    re = compileRe2(`^(?:${source})$`);
     if (compiled.size > 10_000) compiled.clear();
     compiled.set(source, re);
   }

@@ -24,6 +24,8 @@ const CONFIG = {
     { match: '{alertname="Watchdog"}', drop: true },
     { match: '{team="db"}', set: { severity: 'sev1', type: 'data' }, continue: true },
     { match: '{team="db"}', set: { severity: 'sev3', page: 'db-primary', service: 'postgres' } },
+    // RE2, as Alertmanager reads it: case-insensitive, and \Q.\E a literal dot.
+    { match: '{alertname=~"(?i)noise\\\\Q.\\\\E.*"}', drop: true },
   ],
   silences: [{ id: 'maint', matchers: '{env="staging"}', starts_at: '2026-01-01T00:00:00Z', ends_at: '2099-01-01T00:00:00Z' }],
 };
@@ -158,6 +160,15 @@ describe('the alert pipeline through Alertmanager webhooks', () => {
     expect(await eventsOf(fp)).toMatchObject([
       { outcome: 'dropped', incidentId: null, routes: [0], reason: 'route 1 {alertname="Watchdog"} → dropped · dropped' },
     ]);
+  });
+
+  it('reads route regexes as RE2: (?i) and \\Q…\\E match as in Alertmanager', async () => {
+    const loud = unique('loud');
+    expect((await send(unique('g'), [{ fingerprint: loud, labels: { alertname: 'NOISE.probe' } }])).incident).toBeFalsy();
+    expect(await eventsOf(loud)).toMatchObject([{ outcome: 'dropped', routes: [3] }]);
+    const other = unique('other');
+    expect((await send(unique('g'), [{ fingerprint: other, labels: { alertname: 'noisexprobe' } }])).incident).toMatch(/^INC-/);
+    expect(await eventsOf(other)).toMatchObject([{ outcome: 'opened', routes: [] }]);
   });
 
   it('joins the open incident of a group, and opens a new one after it is resolved', async () => {

@@ -438,4 +438,23 @@ describe("Alertmanager's silence API", () => {
     expect(everything.status).toBe(400);
     expect(await everything.json()).toContain('matchers');
   });
+
+  it('takes regexes as RE2, as Alertmanager does: (?i) and \\Q…\\E are made, a lookahead is 400 naming the field', async () => {
+    const matchers = [
+      { name: 'team', value: '(?i)re2-only', isRegex: true, isEqual: true },
+      { name: 'host', value: '\\Qdb-1.prod\\E', isRegex: true, isEqual: true },
+    ];
+    const made = await api('POST', '/api/v2/silences', { ...postable(), matchers });
+    expect(made.status).toBe(200);
+    const { silenceID } = (await made.json()) as { silenceID: string };
+    expect((await listed(silenceID))?.matchers).toEqual(matchers);
+    expect((await api('DELETE', `/api/v2/silence/${silenceID}`)).status).toBe(200);
+
+    const lookahead = await api('POST', '/api/v2/silences', {
+      ...postable(),
+      matchers: [{ name: 'team', value: 'a(?=b)', isRegex: true, isEqual: true }],
+    });
+    expect(lookahead.status).toBe(400);
+    expect(await lookahead.json()).toMatch(/matchers\[0\]\.value: .*RE2 does not support lookahead/);
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { route } from '../../src/alerts/route.js';
 import { ConfigError, parseConfig } from '../../src/config/load.js';
 
 const base = {
@@ -54,6 +55,19 @@ describe('alert_routes, alert_grouping, silences and services in the config', ()
 
   it('refuses a bad regex', () => {
     expect(refusal({ alert_routes: [{ match: '{team=~"(db"}' }] })).toMatch(/alert_routes\[0\]\.match: /);
+  });
+
+  it('reads regexes as RE2, as Alertmanager does: (?i) loads and matches, a lookahead is refused naming the field', () => {
+    const config = parseConfig(
+      { ...base, alert_routes: [{ match: '{severity=~"(?i)critical"}', set: { severity: 'sev1' } }] },
+      'firewatch.yaml',
+    );
+    const alert = (severity: string) => ({ integration: 'prom', labels: { severity } });
+    expect(route(alert('CRITICAL'), config.alertRoutes)).toMatchObject({ routes: [0], set: { severity: 'sev1' } });
+    expect(route(alert('critical!'), config.alertRoutes).routes).toEqual([]);
+    const message = refusal({ alert_routes: [{ match: '{x=~"a(?=b)"}' }] });
+    expect(message).toMatch(/alert_routes\[0\]\.match: .*"a\(\?=b\)" is not a valid regex \(RE2 does not support lookahead/);
+    expect(message).toContain('=~');
   });
 
   it('refuses unknown keys in a route and in its set', () => {

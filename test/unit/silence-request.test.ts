@@ -78,6 +78,11 @@ describe('parseSilenceRequest', () => {
     expect(error('job=~"(" for 2h')).toMatch(/not a valid regex/);
   });
 
+  it('reads regexes as RE2, as Alertmanager does', () => {
+    expect(ok('severity=~"(?i)crit.*", job=~"[[:alpha:]]+" for 2h').matchers.map((m) => m.value)).toEqual(['(?i)crit.*', '[[:alpha:]]+']);
+    expect(error('job=~"a(?=b)" for 2h')).toMatch(/"a\(\?=b\)" is not a valid regex \(RE2 does not support lookahead/);
+  });
+
   it('refuses what would silence everything, nothing named, and a missing or bad duration', () => {
     expect(error('env="" for 2h')).toMatch(/silence every alert/);
     expect(error('job=~".*" for 2h')).toMatch(/silence every alert/);
@@ -233,6 +238,16 @@ describe("Alertmanager's silence shapes", () => {
       error: expect.stringMatching(/^matchers\[0\]\.value: /),
     });
     expect(checkPosted(posted({ matchers: [{ name: 'a', value: '', isRegex: false, isEqual: true }] }), NOW)).toMatchObject({ ok: false });
+  });
+
+  it('reads regexes as RE2, as Alertmanager does', () => {
+    const regex = (value: string) => posted({ matchers: [{ name: 'severity', value, isRegex: true, isEqual: true }] });
+    expect(checkPosted(regex('(?i)crit.*'), NOW)).toMatchObject({ ok: true });
+    expect(checkPosted(regex('\\Qdb-1.prod\\E'), NOW)).toMatchObject({ ok: true });
+    expect(checkPosted(regex('(a)\\1'), NOW)).toEqual({
+      ok: false,
+      error: 'matchers[0].value: "(a)\\\\1" is not a valid regex (RE2 does not support backreferences (\\1))',
+    });
   });
 
   it('updates in place as Alertmanager does, and otherwise replaces', () => {

@@ -2,7 +2,7 @@
 // the same classifyBatch and planGroup the live ingest runs, and no database. Two replays of the same
 // events (the running config's and another's) pair up event by event, as do a replay and what was stored.
 import type { AlertOutcome } from '../db/schema.js';
-import { classifyBatch, planGroup, type Outcome, type Pipeline } from './decide.js';
+import { classifyBatch, planGroup, type GroupAlert, type Outcome, type Pipeline } from './decide.js';
 import type { Labels } from './matchers.js';
 import type { RouteSet } from './route.js';
 
@@ -49,7 +49,7 @@ interface ReplayGroup {
   endsAt: Date | undefined;
   /** Whether the replayed incident has a stored counterpart (else it ends once all its alerts resolved). */
   counterpart: boolean;
-  alerts: Map<string, { status: 'firing' | 'resolved'; lastReceivedAt: Date }>;
+  alerts: Map<string, GroupAlert>;
   /** Records still waiting for open_after, by fingerprint: an opening takes them along. */
   waiting: Map<string, Decided[]>;
 }
@@ -61,7 +61,6 @@ export interface Replay {
   finish(): { records: Decided[]; ends: Map<number, Date> };
 }
 
-const TIED: readonly Outcome[] = ['opened', 'joined', 'resolved'];
 const compact = (set: RouteSet): Record<string, string> =>
   Object.fromEntries(Object.entries(set).filter((e): e is [string, string] => e[1] !== undefined));
 const sameBatch = (a: StoredEvent, b: StoredEvent) =>
@@ -103,8 +102,8 @@ export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<numbe
       );
       if (group && plan.openedBy !== undefined) {
         group.incident = nextIncident++;
-        const inBatch = new Set(items.map((i) => i.item.fingerprint));
-        for (const fp of plan.attach.filter((f) => !inBatch.has(f))) {
+        // The batch's own records come after; a waiting record of an alert that resolves in this batch is taken too.
+        for (const fp of plan.attach) {
           for (const r of group.waiting.get(fp) ?? []) r.decided.incident = group.incident;
           group.waiting.delete(fp);
         }
@@ -112,14 +111,13 @@ export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<numbe
       items.forEach(({ item, classified }, i) => {
         const decision = plan.decisions[i]!;
         const incident = group?.incident;
-        const tied = TIED.includes(decision.outcome) || (decision.outcome === 'duplicate' && incident !== undefined);
         const record: Decided = {
           event: item,
           decided: {
             outcome: decision.outcome,
             set: compact(classified.routing.set),
             silence: classified.silence?.ref ?? null,
-            incident: tied && incident !== undefined ? incident : null,
+            incident: decision.inIncident && incident !== undefined ? incident : null,
           },
         };
         records.push(record);
@@ -132,8 +130,10 @@ export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<numbe
         }
       });
       if (group) group.alerts = plan.alerts;
-      if (group?.incident !== undefined && !group.counterpart && [...group.alerts.values()].every((a) => a.status === 'resolved'))
-        group.endsAt = at;
+      // Whether it ends is read at the instant's end: an alert firing again in a later batch of the same
+      // instant keeps it open, as it would had it come first.
+      if (group?.incident !== undefined && !group.counterpart)
+        group.endsAt = [...group.alerts.values()].every((a) => a.status === 'resolved') ? (group.endsAt ?? at) : undefined;
     }
   };
 

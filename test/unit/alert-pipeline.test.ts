@@ -66,7 +66,7 @@ describe('reasonOf', () => {
         routes,
         groupKey: 'alertname=DiskFull,cluster=eu',
         byLabels: true,
-        decision: { outcome: 'opened', firingInWindow: 3 },
+        decision: { outcome: 'opened', inIncident: true, firingInWindow: 3 },
         openAfter: { count: 3, within: 300_000 },
         silence: undefined,
         incident: 'INC-12',

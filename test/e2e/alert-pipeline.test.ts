@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createSilence } from '../../src/alerts/silences.js';
-import { alertEvents, incidentMembers, incidents, timelineEvents } from '../../src/db/schema.js';
+import { alertEvents, alerts, incidentMembers, incidents, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { alertDecisionsOf } from '../../src/workflow/alert-decisions.js';
 import { changeStatusIn } from '../../src/workflow/changes.js';
@@ -298,6 +298,30 @@ describe('/incident alerts outside an incident', () => {
 });
 
 describe('open_after', () => {
+  it('takes along an alert that waited longer than the window and still fires', async () => {
+    const app: Firewatch = await fw.startApp({
+      ...CONFIG,
+      alert_grouping: { group_by: ['alertname'], open_after: { count: 2, within: '5m' } },
+    });
+    try {
+      const name = unique('Slow');
+      const [old, a, b] = [unique('x0'), unique('x1'), unique('x2')];
+      await send(unique('s'), [{ fingerprint: old, labels: { alertname: name } }], app.url);
+      // It fired ten minutes ago, out of the window: it does not count towards open_after, but it still fires.
+      await fw.db
+        .update(alerts)
+        .set({ lastFiringAt: new Date(Date.now() - 600_000) })
+        .where(eq(alerts.fingerprint, old));
+      expect((await send(unique('s'), [{ fingerprint: a, labels: { alertname: name } }], app.url)).incident).toBeFalsy();
+      const id = idOf((await send(unique('s'), [{ fingerprint: b, labels: { alertname: name } }], app.url)).incident);
+      const decisions = await fw.db.transaction((tx) => alertDecisionsOf(tx, id));
+      expect(decisions.map((d) => d.fingerprint).sort()).toEqual([old, a, b].sort());
+      expect(decisions.find((d) => d.fingerprint === b)?.reason).toContain(`opened INC-${id} (2 alerts in 5m)`);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('waits for the third alert of a group within the window, then opens one incident holding all three', async () => {
     const app: Firewatch = await fw.startApp({
       ...CONFIG,

@@ -46,22 +46,33 @@ export function classify(alert: IncomingAlert, pipeline: Pipeline, at: Date): Cl
   return { routing, groupKey: groupKeyOf(alert.labels, pipeline.groupBy, alert.sourceGroupKey), silence };
 }
 
-/** A group's alert as the decision knows it; its labels say whether a silence holds it now. */
-export interface KnownAlert {
+/**
+ * An alert of a group as the decision reads it: its latest state, when it was last received firing
+ * (null if never), and its labels, which say whether a silence holds it now. open_after counts the alerts
+ * that fired within the window, resolved since or not, so that a resolve arriving before or after another
+ * alert's firing at one moment counts the same.
+ */
+export interface GroupAlert {
   status: 'firing' | 'resolved';
-  lastReceivedAt: Date;
+  lastFiringAt: Date | null;
   labels: Labels;
 }
 
 /** What the pipeline knows of a group before a batch: whether it has an open incident, and its alerts' latest states. */
 export interface GroupState {
   hasIncident: boolean;
-  alerts: ReadonlyMap<string, KnownAlert>;
+  alerts: ReadonlyMap<string, GroupAlert>;
 }
 
 export interface Decision {
   outcome: Outcome;
-  /** For 'opened': how many alerts of the group were firing within the window. */
+  /**
+   * Whether the event goes on the group's incident (the open one, or the one this batch opens). A resolve
+   * or repeat of an alert the group never knew is not the incident's: whether it came in the opener's
+   * batch or just before must not decide that.
+   */
+  inIncident: boolean;
+  /** For 'opened': how many alerts of the group fired within the window. */
   firingInWindow?: number;
 }
 
@@ -71,8 +82,8 @@ export interface GroupPlan {
   openedBy: number | undefined;
   /** Fingerprints of the group's alerts (earlier ones included) that the new incident holds. */
   attach: string[];
-  /** The group's alerts' latest states after the batch (silenced and dropped alerts are not among them). */
-  alerts: Map<string, KnownAlert>;
+  /** The group's alerts' latest states after the batch (silenced and dropped alerts, and resolves of unknown ones, are not among them). */
+  alerts: Map<string, GroupAlert>;
 }
 
 /**
@@ -93,24 +104,41 @@ export function planGroup(
   const alerts = new Map(state.alerts);
   const passes = (i: number) => !batch[i]!.classified.routing.dropped && !batch[i]!.classified.silence;
   const known = batch.map(({ alert }) => state.alerts.get(alert.fingerprint)?.status);
+  const firedAt = (fingerprint: string) => state.alerts.get(fingerprint)?.lastFiringAt ?? null;
+  // A resolve of an alert the group never knew changes nothing of it: kept, it would make the alert known
+  // (its next resolve tied to the incident) only when it came in the same batch as a firing one.
   batch.forEach(({ alert }, i) => {
-    if (passes(i)) alerts.set(alert.fingerprint, { status: alert.status, lastReceivedAt: at, labels: alert.labels });
+    if (passes(i) && (alert.status === 'firing' || known[i] !== undefined))
+      alerts.set(alert.fingerprint, {
+        status: alert.status,
+        lastFiringAt: alert.status === 'firing' ? at : firedAt(alert.fingerprint),
+        labels: alert.labels,
+      });
   });
   const since = at.getTime() - (openAfter?.within ?? 0);
-  const counts = (a: KnownAlert) =>
-    a.status === 'firing' && a.lastReceivedAt.getTime() >= since && silenceFor(a.labels, at, silences) === undefined;
-  const inWindow = [...alerts].filter(([, a]) => counts(a)).map(([fp]) => fp);
+  const unsilenced = (a: GroupAlert) => silenceFor(a.labels, at, silences) === undefined;
+  const fired = (a: GroupAlert) => a.lastFiringAt !== null && a.lastFiringAt.getTime() >= since;
+  const inWindow = [...alerts].filter(([, a]) => fired(a) && unsilenced(a)).map(([fp]) => fp);
+  // An opening takes along every alert of the group still firing, not only those that counted: one that
+  // waited longer than the window is in the incident, so its next firing is a repeat there, not a stranger.
+  // One a silence holds now stays out, as it did not count.
+  const held = [...alerts].filter(([, a]) => (fired(a) || a.status === 'firing') && unsilenced(a)).map(([fp]) => fp);
   const firstFiring = batch.findIndex(({ alert }, i) => passes(i) && alert.status === 'firing');
   const opens = !state.hasIncident && firstFiring >= 0 && inWindow.length >= (openAfter?.count ?? 1);
+  const incident = state.hasIncident || opens;
   const decisions = batch.map(({ alert, classified }, i): Decision => {
-    if (classified.routing.dropped) return { outcome: 'dropped' };
-    if (classified.silence) return { outcome: 'silenced' };
-    if (alert.status === 'resolved') return { outcome: known[i] === 'firing' ? 'resolved' : 'duplicate' };
-    if (opens) return i === firstFiring ? { outcome: 'opened', firingInWindow: inWindow.length } : { outcome: 'joined' };
-    if (state.hasIncident) return { outcome: known[i] === 'firing' ? 'duplicate' : 'joined' };
-    return { outcome: 'waiting' };
+    if (classified.routing.dropped) return { outcome: 'dropped', inIncident: false };
+    if (classified.silence) return { outcome: 'silenced', inIncident: false };
+    if (alert.status === 'resolved')
+      return { outcome: known[i] === 'firing' ? 'resolved' : 'duplicate', inIncident: incident && known[i] !== undefined };
+    if (opens)
+      return i === firstFiring
+        ? { outcome: 'opened', inIncident: true, firingInWindow: inWindow.length }
+        : { outcome: 'joined', inIncident: true };
+    if (state.hasIncident) return { outcome: known[i] === 'firing' ? 'duplicate' : 'joined', inIncident: true };
+    return { outcome: 'waiting', inIncident: false };
   });
-  return { decisions, openedBy: opens ? firstFiring : undefined, attach: opens ? inWindow : [], alerts };
+  return { decisions, openedBy: opens ? firstFiring : undefined, attach: opens ? held : [], alerts };
 }
 
 /** One alert of a batch with its classification; `item` is what the caller came with (a normalized alert, a stored event). */

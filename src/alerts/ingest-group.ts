@@ -78,14 +78,15 @@ export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, i
         passing.some((i) => i.alert.status === 'firing'),
       )
     : undefined;
-  // Only what the decision reads: the batch's own alerts, and while the group waits, those firing within the window.
+  // Only what the decision reads: the batch's own alerts, and while the group waits, those that fired within
+  // the window or still fire (an opening takes them along).
   const since = group && !group.incidentId ? new Date(at.getTime() - (pipeline.openAfter?.within ?? 0)) : undefined;
   const latest = [...new Map(passing.map((i) => [i.alert.fingerprint, i.alert])).values()];
   const rows = group ? await upsertAlerts(tx, group.id, latest, since, at) : [];
   const plan = planGroup(
     {
       hasIncident: !!group?.incidentId,
-      alerts: new Map(rows.map((r) => [r.fingerprint, { status: r.status, lastReceivedAt: r.lastReceivedAt, labels: r.labels }])),
+      alerts: new Map(rows.map((r) => [r.fingerprint, { status: r.status, lastFiringAt: r.lastFiringAt, labels: r.labels }])),
     },
     items.map((i) => ({ alert: i.incoming, classified: i.classified })),
     pipeline.openAfter,
@@ -122,7 +123,7 @@ export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, i
   const changes: AlertChange[] = [];
   const events = items.map(({ alert, classified }, i) => {
     const decision = plan.decisions[i]!;
-    const tied = ['opened', 'joined', 'resolved'].includes(decision.outcome) || (decision.outcome === 'duplicate' && key !== undefined);
+    const tied = decision.inIncident && key !== undefined;
     const reason = reasonOf({
       routing: classified.routing,
       routes: pipeline.routes,
@@ -162,9 +163,13 @@ export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, i
 
   if (group && opener && incidentId !== null) {
     // The alerts that waited for open_after come along: their lines in the channel, their events on the incident.
-    const inBatch = new Set(items.map((i) => i.alert.fingerprint));
-    const earlier = plan.attach.filter((fp) => !inBatch.has(fp));
-    if (earlier.length) {
+    // The batch's own events are stored after this, so the waiting ones are all earlier; the lines are for the
+    // alerts the batch does not open or join itself (one that waited and resolves now is taken along, then resolved).
+    const firingNow = new Set(
+      items.filter((_, i) => plan.decisions[i]!.inIncident && items[i]!.alert.status === 'firing').map((i) => i.alert.fingerprint),
+    );
+    const earlier = plan.attach.filter((fp) => !firingNow.has(fp));
+    if (plan.attach.length) {
       const waited = await tx
         .update(alertEvents)
         .set({ incidentId, reason: sql`${alertEvents.reason} || ${` → taken into ${key}`}` })
@@ -173,7 +178,7 @@ export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, i
             eq(alertEvents.groupId, group.id),
             eq(alertEvents.outcome, 'waiting'),
             isNull(alertEvents.incidentId),
-            inArray(alertEvents.fingerprint, earlier),
+            inArray(alertEvents.fingerprint, plan.attach),
           ),
         )
         .returning({ fingerprint: alertEvents.fingerprint, reason: alertEvents.reason });

@@ -53,12 +53,13 @@ export interface StoredAlert {
   labels: Record<string, string>;
   link: string | null;
   lastReceivedAt: Date;
+  lastFiringAt: Date | null;
 }
 
 /**
  * Stores the batch's latest state of a group's alerts and answers, from the same statement, their states
- * before it: the batch's own alerts, and with `firingSince` also those firing since then (what open_after
- * counts). The group row is locked, so nobody else writes its alerts between the two. `= any(array(…))`
+ * before it: the batch's own alerts, and with `firingSince` also those that fired since then (what open_after
+ * counts) or still fire (what an opening takes along). A resolve of an alert the group does not know is not stored, as planGroup keeps it out. The group row is locked, so nobody else writes its alerts between the two. `= any(array(…))`
  * looks each fingerprint up in the primary key; `in (select …)` had Postgres read all of the group's alerts.
  */
 export async function upsertAlerts(
@@ -79,23 +80,26 @@ export async function upsertAlerts(
     starts_at: a.startsAt,
     ends_at: a.endsAt,
   }));
-  const window = firingSince ? sql` or (status = 'firing' and last_received_at >= ${firingSince.toISOString()}::timestamptz)` : sql``;
+  const window = firingSince ? sql` or status = 'firing' or last_firing_at >= ${firingSince.toISOString()}::timestamptz` : sql``;
   const result = await tx.execute(sql`
     with before as (
-      select fingerprint, status, title, labels, link, last_received_at from alerts
+      select fingerprint, status, title, labels, link, last_received_at, last_firing_at from alerts
       where group_id = ${groupId}
         and (fingerprint = any(array(select jsonb_array_elements_text(${fingerprints}::jsonb)))${window})
     ), stored as (
-      insert into alerts (group_id, fingerprint, status, title, labels, annotations, link, starts_at, ends_at, last_received_at)
+      insert into alerts (group_id, fingerprint, status, title, labels, annotations, link, starts_at, ends_at, last_received_at,
+        last_firing_at)
       select ${groupId}, x.fingerprint, x.status, x.title, x.labels, x.annotations, x.link, x.starts_at, x.ends_at,
-        ${at.toISOString()}::timestamptz
+        ${at.toISOString()}::timestamptz, case when x.status = 'firing' then ${at.toISOString()}::timestamptz end
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(fingerprint text, status text, title text,
         labels jsonb, annotations jsonb, link text, starts_at timestamptz, ends_at timestamptz)
+      where x.status = 'firing' or x.fingerprint in (select fingerprint from before)
       on conflict (group_id, fingerprint) do update set status = excluded.status, title = excluded.title,
         labels = excluded.labels, annotations = excluded.annotations, link = excluded.link,
-        starts_at = excluded.starts_at, ends_at = excluded.ends_at, last_received_at = excluded.last_received_at
+        starts_at = excluded.starts_at, ends_at = excluded.ends_at, last_received_at = excluded.last_received_at,
+        last_firing_at = coalesce(excluded.last_firing_at, alerts.last_firing_at)
     )
-    select fingerprint, status, title, labels, link, last_received_at from before`);
+    select fingerprint, status, title, labels, link, last_received_at, last_firing_at from before`);
   return rowsOf<{
     fingerprint: string;
     status: 'firing' | 'resolved';
@@ -103,6 +107,7 @@ export async function upsertAlerts(
     labels: unknown;
     link: string | null;
     last_received_at: unknown;
+    last_firing_at: unknown;
   }>(result).map((r) => ({
     fingerprint: r.fingerprint,
     status: r.status,
@@ -110,5 +115,6 @@ export async function upsertAlerts(
     labels: (typeof r.labels === 'string' ? JSON.parse(r.labels) : r.labels) as Record<string, string>,
     link: r.link,
     lastReceivedAt: new Date(r.last_received_at as string | Date),
+    lastFiringAt: r.last_firing_at === null ? null : new Date(r.last_firing_at as string | Date),
   }));
 }

@@ -1,17 +1,21 @@
 // Replay over the database: the period's stored alert events read page by page, in received order, and
-// run through the pipeline of another config. Reads only; nothing is written.
+// run through the pipelines of two configs (the running one and another) side by side, or of one config
+// against what was stored. Reads only; nothing is written.
 import { and, asc, gt, gte, inArray, isNotNull, lt, or, eq } from 'drizzle-orm';
 import type { Config } from '../config/load.js';
 import type { Db } from '../db/client.js';
 import { alertEvents, incidents, silences } from '../db/schema.js';
 import { pipelineOf } from './pipeline.js';
 import { diffReplay, type ReplayDiff } from './replay.js';
-import { createReplay, type StoredEvent } from './replay-run.js';
+import { againstStored, createReplay, pairReplays, type StoredEvent } from './replay-run.js';
 
 export interface ReplayRange {
   from: Date;
   until: Date;
 }
+
+/** What the replay is compared against: the pipeline of a config (the running one), or the decisions stored at the time. */
+export type Against = Config | 'stored';
 
 const PAGE = 5_000;
 
@@ -45,9 +49,23 @@ async function storedSilences(db: Db, range: ReplayRange) {
   return rows.map((r) => ({ ...r, startsAt: r.startsAt < r.createdAt ? r.createdAt : r.startsAt }));
 }
 
-/** The period's events under `config`, against what was decided for them, with up to `limit` examples of each difference. */
-export async function replayStored(db: Db, config: Config, range: ReplayRange, limit: number, page = PAGE): Promise<ReplayDiff> {
-  const replay = createReplay(pipelineOf(config, await storedSilences(db, range)), await incidentEnds(db, range));
+/**
+ * The period's events under `config` against `against`, with up to `limit` examples of each difference.
+ * Against a config, both run the same code over the same events, the same stored silences and the same
+ * stored incident ends, so only what the two files say differently shows.
+ */
+export async function replayStored(
+  db: Db,
+  config: Config,
+  against: Against,
+  range: ReplayRange,
+  limit: number,
+  page = PAGE,
+): Promise<ReplayDiff> {
+  const stored = await storedSilences(db, range);
+  const ends = await incidentEnds(db, range);
+  const replay = createReplay(pipelineOf(config, stored), ends);
+  const base = against === 'stored' ? undefined : createReplay(pipelineOf(against, stored), ends);
   let after: { at: Date; id: number } | undefined;
   for (;;) {
     const rows: StoredEvent[] = await db
@@ -77,9 +95,11 @@ export async function replayStored(db: Db, config: Config, range: ReplayRange, l
       .orderBy(asc(alertEvents.receivedAt), asc(alertEvents.id))
       .limit(page);
     replay.feed(rows);
+    base?.feed(rows);
     const last = rows.at(-1);
     if (!last || rows.length < page) break;
     after = { at: last.receivedAt, id: last.id };
   }
-  return diffReplay(replay.finish().records, limit);
+  const { records } = replay.finish();
+  return diffReplay(base ? pairReplays(base.finish().records, records) : againstStored(records), limit);
 }

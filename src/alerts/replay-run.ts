@@ -1,7 +1,8 @@
-// Stored alert events run through the pipeline again, under another config, over a group state kept in
-// memory: the same classifyBatch and planGroup the live ingest runs, and no database.
+// Stored alert events run through the pipeline again, under a config, over a group state kept in memory:
+// the same classifyBatch and planGroup the live ingest runs, and no database. Two replays of the same
+// events (the running config's and another's) pair up event by event, as do a replay and what was stored.
 import type { AlertOutcome } from '../db/schema.js';
-import { classifyBatch, planGroup, type KnownAlert, type Outcome, type Pipeline } from './decide.js';
+import { classifyBatch, planGroup, type GroupAlert, type Outcome, type Pipeline } from './decide.js';
 import type { Labels } from './matchers.js';
 import type { RouteSet } from './route.js';
 
@@ -20,18 +21,25 @@ export interface StoredEvent {
   incidentId: number | null;
 }
 
-/** One side of an alert event's decision: what happened, or what would have. */
+/** One side of an alert event's decision: what was stored, or what a replay decides. */
 export interface Side {
   outcome: Outcome;
   set: Record<string, string>;
   silence: string | null;
-  /** A stored incident's id on the actual side, a replayed incident's number (1, 2, …) on the replayed side. */
+  /** A stored incident's id on the stored side, a replayed incident's number (1, 2, …) on a replayed side. */
   incident: number | null;
 }
 
+/** An event and what one replay decided for it. */
+export interface Decided {
+  event: StoredEvent;
+  decided: Side;
+}
+
+/** An event, what it is compared against (the running config's replay, or what was stored), and the replay under the other config. */
 export interface ReplayRecord {
   event: StoredEvent;
-  actual: Side;
+  against: Side;
   replayed: Side;
 }
 
@@ -41,19 +49,18 @@ interface ReplayGroup {
   endsAt: Date | undefined;
   /** Whether the replayed incident has a stored counterpart (else it ends once all its alerts resolved). */
   counterpart: boolean;
-  alerts: Map<string, KnownAlert>;
+  alerts: Map<string, GroupAlert>;
   /** Records still waiting for open_after, by fingerprint: an opening takes them along. */
-  waiting: Map<string, ReplayRecord[]>;
+  waiting: Map<string, Decided[]>;
 }
 
 export interface Replay {
   /** Events in received order (then id); a batch may run over into the next call. */
   feed(events: readonly StoredEvent[]): void;
   /** Every record once the last batch is decided, and when each replayed incident's group closed. */
-  finish(): { records: ReplayRecord[]; ends: Map<number, Date> };
+  finish(): { records: Decided[]; ends: Map<number, Date> };
 }
 
-const TIED: readonly Outcome[] = ['opened', 'joined', 'resolved'];
 const compact = (set: RouteSet): Record<string, string> =>
   Object.fromEntries(Object.entries(set).filter((e): e is [string, string] => e[1] !== undefined));
 const sameBatch = (a: StoredEvent, b: StoredEvent) =>
@@ -66,7 +73,7 @@ const sameBatch = (a: StoredEvent, b: StoredEvent) =>
  */
 export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<number, Date>): Replay {
   const groups = new Map<string, ReplayGroup>();
-  const records: ReplayRecord[] = [];
+  const records: Decided[] = [];
   const ends = new Map<number, Date>();
   let pending: StoredEvent[] = [];
   let nextIncident = 1;
@@ -96,38 +103,38 @@ export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<numbe
       );
       if (group && plan.openedBy !== undefined) {
         group.incident = nextIncident++;
-        const inBatch = new Set(items.map((i) => i.item.fingerprint));
-        for (const fp of plan.attach.filter((f) => !inBatch.has(f))) {
-          for (const r of group.waiting.get(fp) ?? []) r.replayed.incident = group.incident;
+        // The batch's own records come after; a waiting record of an alert that resolves in this batch is taken too.
+        for (const fp of plan.attach) {
+          for (const r of group.waiting.get(fp) ?? []) r.decided.incident = group.incident;
           group.waiting.delete(fp);
         }
       }
       items.forEach(({ item, classified }, i) => {
         const decision = plan.decisions[i]!;
         const incident = group?.incident;
-        const tied = TIED.includes(decision.outcome) || (decision.outcome === 'duplicate' && incident !== undefined);
-        const record: ReplayRecord = {
+        const record: Decided = {
           event: item,
-          actual: { outcome: item.outcome, set: item.set, silence: item.silence, incident: item.incidentId },
-          replayed: {
+          decided: {
             outcome: decision.outcome,
             set: compact(classified.routing.set),
             silence: classified.silence?.ref ?? null,
-            incident: tied && incident !== undefined ? incident : null,
+            incident: decision.inIncident && incident !== undefined ? incident : null,
           },
         };
         records.push(record);
         if (group && decision.outcome === 'waiting')
           group.waiting.set(item.fingerprint, [...(group.waiting.get(item.fingerprint) ?? []), record]);
-        if (group && record.replayed.incident !== null && item.incidentId !== null) {
+        if (group && record.decided.incident !== null && item.incidentId !== null) {
           const end = incidentEnds.get(item.incidentId);
           group.counterpart = true;
           if (end && (!group.endsAt || end < group.endsAt)) group.endsAt = end;
         }
       });
       if (group) group.alerts = plan.alerts;
-      if (group?.incident !== undefined && !group.counterpart && [...group.alerts.values()].every((a) => a.status === 'resolved'))
-        group.endsAt = at;
+      // Whether it ends is read at the instant's end: an alert firing again in a later batch of the same
+      // instant keeps it open, as it would had it come first.
+      if (group?.incident !== undefined && !group.counterpart)
+        group.endsAt = [...group.alerts.values()].every((a) => a.status === 'resolved') ? (group.endsAt ?? at) : undefined;
     }
   };
 
@@ -153,3 +160,24 @@ export function createReplay(pipeline: Pipeline, incidentEnds: ReadonlyMap<numbe
 /** Received order, then the order they were stored in: how replay takes events however they were listed. */
 export const inReceivedOrder = (events: readonly StoredEvent[]): StoredEvent[] =>
   [...events].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id - b.id);
+
+/** Each replayed event against what was stored for it: the decisions made at the time, under whatever config ran then. */
+export const againstStored = (replayed: readonly Decided[]): ReplayRecord[] =>
+  replayed.map(({ event, decided }) => ({
+    event,
+    against: { outcome: event.outcome, set: event.set, silence: event.silence, incident: event.incidentId },
+    replayed: decided,
+  }));
+
+/**
+ * Two replays of the same events paired event by event. Both took the same batches and kept the same last
+ * word on each alert of a batch (neither depends on the config), so each holds the same events.
+ */
+export function pairReplays(against: readonly Decided[], replayed: readonly Decided[]): ReplayRecord[] {
+  const byId = new Map(against.map((d) => [d.event.id, d.decided]));
+  return replayed.map(({ event, decided }) => {
+    const other = byId.get(event.id);
+    if (!other) throw new Error(`alert event ${event.id} was replayed under one config only`);
+    return { event, against: other, replayed: decided };
+  });
+}

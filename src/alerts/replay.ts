@@ -1,7 +1,7 @@
-// What a replay under another config changes against what happened: incidents that would have opened or
-// not, merged or split, alerts silenced, dropped or routed otherwise. Plain data in, plain data out.
-import type { Outcome } from './decide.js';
-import type { ReplayRecord } from './replay-run.js';
+// What a replay under another config changes against the running config's replay (or what was stored):
+// incidents that would have opened or not, merged or split, alerts silenced, dropped or routed otherwise.
+// Plain data in, plain data out.
+import type { ReplayRecord, Side } from './replay-run.js';
 
 export interface AlertExample {
   id: number;
@@ -9,12 +9,12 @@ export interface AlertExample {
   fingerprint: string;
   alertname: string;
   receivedAt: string;
-  actual: { outcome: Outcome; set: Record<string, string>; silence: string | null; incident: number | null };
-  replayed: { outcome: Outcome; set: Record<string, string>; silence: string | null; incident: number | null };
+  against: Side;
+  replayed: Side;
 }
 
 export interface IncidentExample {
-  /** A stored incident's id, or a replayed incident's number. */
+  /** A stored incident's id, or a replayed incident's number (of the side the kind is about). */
   incident: number;
   alerts: number;
   /** The incidents of the other side its alerts went to. */
@@ -29,13 +29,13 @@ export interface Kind<T> {
 
 export interface ReplayDiff {
   events: number;
-  /** Incidents the replay opens whose alerts were in no stored incident. */
+  /** Incidents the replay opens whose alerts were in no incident of the other side. */
   wouldOpen: Kind<IncidentExample>;
-  /** Stored incidents none of whose alerts is in a replayed incident. */
+  /** Incidents of the other side none of whose alerts is in a replayed incident. */
   wouldNotOpen: Kind<IncidentExample>;
-  /** Replayed incidents holding the alerts of several stored incidents. */
+  /** Replayed incidents holding the alerts of several incidents of the other side. */
   merged: Kind<IncidentExample>;
-  /** Stored incidents whose alerts the replay spreads over several incidents. */
+  /** Incidents of the other side whose alerts the replay spreads over several incidents. */
   split: Kind<IncidentExample>;
   newlySilenced: Kind<AlertExample>;
   noLongerSilenced: Kind<AlertExample>;
@@ -66,7 +66,7 @@ function example(r: ReplayRecord): AlertExample {
     fingerprint: r.event.fingerprint,
     alertname: r.event.labels.alertname ?? '',
     receivedAt: r.event.receivedAt.toISOString(),
-    actual: r.actual,
+    against: r.against,
     replayed: r.replayed,
   };
 }
@@ -78,7 +78,7 @@ function add<T>(k: Kind<T>, limit: number, make: () => T): void {
   if (k.examples.length < limit) k.examples.push(make());
 }
 
-interface Side {
+interface Held {
   records: ReplayRecord[];
   others: Set<number>;
 }
@@ -89,7 +89,7 @@ function incidentsOf(
   mine: (r: ReplayRecord) => number | null,
   theirs: (r: ReplayRecord) => number | null,
 ) {
-  const out = new Map<number, Side>();
+  const out = new Map<number, Held>();
   for (const r of records) {
     const id = mine(r);
     if (id === null) continue;
@@ -102,14 +102,14 @@ function incidentsOf(
   return out;
 }
 
-const incidentExample = (id: number, side: Side): IncidentExample => ({
+const incidentExample = (id: number, side: Held): IncidentExample => ({
   incident: id,
   alerts: side.records.length,
   others: [...side.others].sort((a, b) => a - b),
   first: example(side.records[0]!),
 });
 
-/** The differences between what was decided and what the replay decides, with up to `limit` examples of each. */
+/** The differences between the other side's decisions and the replay's, with up to `limit` examples of each. */
 export function diffReplay(records: readonly ReplayRecord[], limit: number): ReplayDiff {
   const diff: ReplayDiff = {
     events: records.length,
@@ -124,30 +124,30 @@ export function diffReplay(records: readonly ReplayRecord[], limit: number): Rep
     rerouted: kind(),
   };
   for (const r of records) {
-    const was = r.actual.outcome;
+    const was = r.against.outcome;
     const now = r.replayed.outcome;
     if (now === 'silenced' && was !== 'silenced') add(diff.newlySilenced, limit, () => example(r));
     if (was === 'silenced' && now !== 'silenced') add(diff.noLongerSilenced, limit, () => example(r));
     if (now === 'dropped' && was !== 'dropped') add(diff.newlyDropped, limit, () => example(r));
     if (was === 'dropped' && now !== 'dropped') add(diff.noLongerDropped, limit, () => example(r));
-    if (was !== 'dropped' && now !== 'dropped' && ROUTED.some((f) => r.actual.set[f] !== r.replayed.set[f]))
+    if (was !== 'dropped' && now !== 'dropped' && ROUTED.some((f) => r.against.set[f] !== r.replayed.set[f]))
       add(diff.rerouted, limit, () => example(r));
   }
   const replayed = incidentsOf(
     records,
     (r) => r.replayed.incident,
-    (r) => r.actual.incident,
+    (r) => r.against.incident,
   );
-  const actual = incidentsOf(
+  const against = incidentsOf(
     records,
-    (r) => r.actual.incident,
+    (r) => r.against.incident,
     (r) => r.replayed.incident,
   );
   for (const [id, side] of replayed) {
     if (side.others.size === 0) add(diff.wouldOpen, limit, () => incidentExample(id, side));
     if (side.others.size > 1) add(diff.merged, limit, () => incidentExample(id, side));
   }
-  for (const [id, side] of [...actual].sort(([a], [b]) => a - b)) {
+  for (const [id, side] of [...against].sort(([a], [b]) => a - b)) {
     if (side.others.size === 0) add(diff.wouldNotOpen, limit, () => incidentExample(id, side));
     if (side.others.size > 1) add(diff.split, limit, () => incidentExample(id, side));
   }

@@ -1,15 +1,21 @@
-// `npm run replay -- --config other.yaml --since 7d`: the command line, checked with the reason for a refusal.
+// `npm run replay -- --config other.yaml --since 7d [--against <file> | --against stored]`: the command line,
+// checked with the reason for a refusal.
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { DURATION_HINT, parseDuration } from '../config/duration.js';
 
 export const USAGE =
-  'usage: npm run replay -- --config <file> (--since <duration> | --from <ISO instant> [--until <ISO instant>]) [--limit <n>] [--json]';
+  'usage: npm run replay -- --config <file> (--since <duration> | --from <ISO instant> [--until <ISO instant>]) [--against <file> | --against stored] [--limit <n>] [--json]';
+
+/** `--against stored`: the decisions stored at the time, instead of a config's replay. */
+export const AGAINST_STORED = 'stored';
 
 export class UsageError extends Error {}
 
 export interface ReplayArgs {
   config: string;
+  /** A config file, `stored`, or undefined for the running config (FIREWATCH_CONFIG, else firewatch.yaml). */
+  against: string | undefined;
   from: Date;
   until: Date;
   limit: number;
@@ -24,6 +30,7 @@ const instant = (flag: string) =>
 const schema = z
   .strictObject({
     config: z.string({ message: '--config <file> names the config to replay under' }).min(1),
+    against: z.string().min(1, '--against names a config file, or "stored"').optional(),
     since: z
       .string()
       .transform((text, ctx) => {
@@ -54,6 +61,7 @@ export function parseReplayArgs(argv: readonly string[], now: Date): ReplayArgs 
       args: [...argv],
       options: {
         config: { type: 'string' },
+        against: { type: 'string' },
         since: { type: 'string' },
         from: { type: 'string' },
         until: { type: 'string' },
@@ -72,5 +80,5 @@ export function parseReplayArgs(argv: readonly string[], now: Date): ReplayArgs 
   const until = a.until ?? now;
   const from = a.from ?? new Date(now.getTime() - a.since!);
   if (from >= until) throw new UsageError(`the period is empty: ${from.toISOString()} is not before ${until.toISOString()}\n${USAGE}`);
-  return { config: a.config, from, until, limit: a.limit, json: a.json };
+  return { config: a.config, against: a.against, from, until, limit: a.limit, json: a.json };
 }

@@ -15,6 +15,8 @@ export interface AlertDecision {
   /** Its latest state as the incident knows it. */
   status: 'firing' | 'resolved';
   lastReceivedAt: Date;
+  /** How many of its events the incident holds: the first, and the repeats and resolves after it. */
+  events: number;
 }
 
 /** One entry per alert of the incident, in the order they came into it. */
@@ -27,6 +29,7 @@ export async function alertDecisionsOf(tx: Tx, incidentId: number): Promise<Aler
     if (seen) {
       seen.status = e.status;
       seen.lastReceivedAt = e.receivedAt;
+      seen.events++;
       continue;
     }
     byAlert.set(key, {
@@ -39,6 +42,7 @@ export async function alertDecisionsOf(tx: Tx, incidentId: number): Promise<Aler
       receivedAt: e.receivedAt,
       status: e.status,
       lastReceivedAt: e.receivedAt,
+      events: 1,
     });
   }
   return [...byAlert.values()];

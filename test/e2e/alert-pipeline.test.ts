@@ -2,7 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createSilence } from '../../src/alerts/silences.js';
 import { sweepEndedSilences } from '../../src/alerts/silence-end.js';
-import { alertEvents, incidents, pageNotifications, pages, timelineEvents } from '../../src/db/schema.js';
+import { alertEvents, alerts, incidentMembers, incidents, pageNotifications, pages, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
 import { alertDecisionsOf } from '../../src/workflow/alert-decisions.js';
 import { changeStatusIn } from '../../src/workflow/changes.js';
@@ -337,10 +337,142 @@ describe('the alert pipeline through Alertmanager webhooks', () => {
     expect(text).toContain(`INC-${id}: 2 alerts`);
     expect(text).toContain(`opened INC-${id}`);
     expect(text).toContain(`joined INC-${id}`);
+    expect(text).not.toContain('events');
+  });
+
+  it('counts the repeats of an alert in /incident alerts, in the incident channel as with INC-n', async () => {
+    const group = unique('rep');
+    const fp = unique('r1');
+    const id = idOf((await send(group, [{ fingerprint: fp, labels: { alertname: 'Rep' } }])).incident);
+    await send(group, [{ fingerprint: fp, labels: { alertname: 'Rep' } }]);
+    await send(group, [{ fingerprint: fp, labels: { alertname: 'Rep' } }]);
+    expect((await eventsOf(fp)).map((e) => e.outcome)).toEqual(['opened', 'duplicate', 'duplicate']);
+    await fw.drained(id);
+    const text = await fw.run('alerts', { incident: id });
+    expect(text).toContain(`INC-${id}: 1 alert`);
+    expect(text).toContain('· 3 events');
+  });
+});
+
+describe('/incident alerts outside an incident', () => {
+  const outside = (user = 'U0ALICE') => fw.run('alerts', { user });
+  const title = (fp: string, name: string) => `${name} ${fp}`;
+  const quietSilence = (label: string, comment: string) =>
+    fw.db.transaction((tx) =>
+      createSilence(tx, {
+        matchers: [{ name: 'quiet', op: '=', value: label }],
+        startsAt: new Date(Date.now() - 1000),
+        endsAt: new Date(Date.now() + 3_600_000),
+        createdBy: 'U0ALICE',
+        comment,
+        source: 'slack',
+        stopPages: false,
+      }),
+    );
+
+  it('lists the last 24 h of silenced, dropped and waiting alerts, each with why, and nothing older', async () => {
+    const maint = unique('m');
+    await send(unique('g'), [{ fingerprint: maint, labels: { alertname: 'Maint', env: 'staging' } }]);
+    const label = unique('quiet');
+    const silence = await quietSilence(label, 'deploy of the day');
+    const quiet = unique('q');
+    await send(unique('g'), [{ fingerprint: quiet, labels: { alertname: 'Quiet', quiet: label } }]);
+    await send(unique('g'), [{ fingerprint: quiet, labels: { alertname: 'Quiet', quiet: label } }]);
+    const dropped = unique('wd');
+    await send(unique('g'), [{ fingerprint: dropped, labels: { alertname: 'Watchdog' } }]);
+    const old = unique('wd-old');
+    await send(unique('g'), [{ fingerprint: old, labels: { alertname: 'Watchdog' } }]);
+    await fw.db
+      .update(alertEvents)
+      .set({ receivedAt: new Date(Date.now() - 25 * 3_600_000) })
+      .where(eq(alertEvents.fingerprint, old));
+    const app = await fw.startApp({ ...CONFIG, alert_grouping: { group_by: ['alertname'], open_after: { count: 3, within: '5m' } } });
+    const waiting = unique('w');
+    const slow = unique('Slow');
+    try {
+      await send(unique('s'), [{ fingerprint: waiting, labels: { alertname: slow } }], app.url);
+    } finally {
+      await app.stop();
+    }
+
+    const text = await outside();
+    expect(text).toMatch(/\d+ alerts? of the last 24 h opened or joined no incident/);
+    expect(text).toContain(title(maint, 'Maint'));
+    expect(text).toContain('silenced by maint');
+    expect(text).toContain(title(quiet, 'Quiet'));
+    expect(text).toContain(`silenced by #${silence.id}`);
+    expect(text).toContain('deploy of the day');
+    expect(text).toContain('· 2 times');
+    expect(text).toContain(title(dropped, 'Watchdog'));
+    expect(text).toContain('route 1 {alertname=\\"Watchdog\\"} → dropped · dropped');
+    expect(text).toContain(title(waiting, slow));
+    expect(text).toContain('waiting (3 alerts in 5m open an incident)');
+    expect(text).not.toContain(old);
+    // The latest first: the waiting alert came last.
+    expect(text.indexOf(waiting)).toBeLessThan(text.indexOf(dropped));
+    expect(text.indexOf(dropped)).toBeLessThan(text.indexOf(maint));
+  });
+
+  it('never shows an outsider an alert of a private incident, before or after it was in it', async () => {
+    // Opened a private incident, then silenced on a repeat: shown to the incident's member only.
+    const name = unique('Secret');
+    const label = unique('hush');
+    const secret = unique('s');
+    const id = idOf((await send(unique('g'), [{ fingerprint: secret, labels: { alertname: name, quiet: label } }])).incident);
+    await fw.db.update(incidents).set({ isPrivate: true }).where(eq(incidents.id, id));
+    await fw.db.insert(incidentMembers).values({ incidentId: id, userId: 'U0ALICE' });
+    await quietSilence(label, 'hush');
+    await send(unique('g'), [{ fingerprint: secret, labels: { alertname: name, quiet: label } }]);
+    expect((await eventsOf(secret)).map((e) => e.outcome)).toEqual(['opened', 'silenced']);
+    expect(await outside('U0ALICE')).toContain(secret);
+    expect(await outside('U0BOB')).not.toContain(secret);
+
+    // Waited for open_after, then taken into an incident made private: on that incident's list, on nobody's here.
+    const app = await fw.startApp({ ...CONFIG, alert_grouping: { group_by: ['alertname'], open_after: { count: 2, within: '5m' } } });
+    const later = unique('Later');
+    const [first, second] = [unique('l1'), unique('l2')];
+    try {
+      await send(unique('s'), [{ fingerprint: first, labels: { alertname: later } }], app.url);
+      expect(await outside('U0BOB')).toContain(first);
+      const opened = idOf((await send(unique('s'), [{ fingerprint: second, labels: { alertname: later } }], app.url)).incident);
+      await fw.db.update(incidents).set({ isPrivate: true }).where(eq(incidents.id, opened));
+    } finally {
+      await app.stop();
+    }
+    for (const user of ['U0ALICE', 'U0BOB']) {
+      const text = await outside(user);
+      expect(text).not.toContain(first);
+      expect(text).not.toContain(second);
+    }
+    expect(await fw.run(`alerts INC-${id}`, { user: 'U0BOB' })).toContain(`There is no INC-${id} that you can see`);
   });
 });
 
 describe('open_after', () => {
+  it('takes along an alert that waited longer than the window and still fires', async () => {
+    const app: Firewatch = await fw.startApp({
+      ...CONFIG,
+      alert_grouping: { group_by: ['alertname'], open_after: { count: 2, within: '5m' } },
+    });
+    try {
+      const name = unique('Slow');
+      const [old, a, b] = [unique('x0'), unique('x1'), unique('x2')];
+      await send(unique('s'), [{ fingerprint: old, labels: { alertname: name } }], app.url);
+      // It fired ten minutes ago, out of the window: it does not count towards open_after, but it still fires.
+      await fw.db
+        .update(alerts)
+        .set({ lastFiringAt: new Date(Date.now() - 600_000) })
+        .where(eq(alerts.fingerprint, old));
+      expect((await send(unique('s'), [{ fingerprint: a, labels: { alertname: name } }], app.url)).incident).toBeFalsy();
+      const id = idOf((await send(unique('s'), [{ fingerprint: b, labels: { alertname: name } }], app.url)).incident);
+      const decisions = await fw.db.transaction((tx) => alertDecisionsOf(tx, id));
+      expect(decisions.map((d) => d.fingerprint).sort()).toEqual([old, a, b].sort());
+      expect(decisions.find((d) => d.fingerprint === b)?.reason).toContain(`opened INC-${id} (2 alerts in 5m)`);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('waits for the third alert of a group within the window, then opens one incident holding all three', async () => {
     const app: Firewatch = await fw.startApp({
       ...CONFIG,

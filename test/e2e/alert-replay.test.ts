@@ -11,11 +11,12 @@ import { writeConfigFile } from '../support/process.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TOKEN = 'replay-token-0123456789';
-const A = {
+// The alerts were taken in under an older config that routed nothing; A, the running config, now sends team db to sev1.
+const OLDER = {
   integrations: [{ id: 'prom', type: 'alertmanager', token: TOKEN, severity: 'sev4', rate_limit: 1_000_000 }],
-  alert_routes: [{ match: '{team="db"}', set: { severity: 'sev1' } }],
   alert_grouping: { group_by: ['alertname'] },
 };
+const A = { ...OLDER, alert_routes: [{ match: '{team="db"}', set: { severity: 'sev1' } }] };
 // B drops Watchdog, silences staging and opens an incident only for two alerts of a group within 10 minutes.
 const B = {
   ...A,
@@ -40,7 +41,7 @@ const run = (args: string[], env: Record<string, string>) =>
 beforeAll(async () => {
   database = await createTestDatabase();
   const slack = await startEmulator();
-  const app = await startApp(slack, database.database, testConfig(A));
+  const app = await startApp(slack, database.database, testConfig(OLDER));
   const send = async (groupKey: string, fingerprint: string, labels: Record<string, string>) => {
     const res = await fetch(`${app.url}/webhooks/alertmanager/prom`, {
       method: 'POST',
@@ -75,14 +76,22 @@ afterAll(async () => {
 });
 
 describe('alert replay over alerts ingested through webhooks', () => {
-  it('finds no differences under the config that decided them', async () => {
-    const diff = await replayStored(database.database.db, testConfig(A), range, 5);
+  it('finds no differences replaying the running config against itself, though an older one decided the alerts', async () => {
+    const diff = await replayStored(database.database.db, testConfig(A), testConfig(A), range, 5);
     expect(diff.events).toBe(5);
     expect(differences(diff), JSON.stringify(diff)).toBe(0);
+    // Against what was stored, the older config's decisions show through: Latency was not routed to sev1 then.
+    const stored = await replayStored(database.database.db, testConfig(A), 'stored', range, 5);
+    expect(differences(stored)).toBe(1);
+    expect(stored.rerouted.examples[0]).toMatchObject({
+      fingerprint: 'latency-1',
+      against: { set: {} },
+      replayed: { set: { severity: 'sev1' } },
+    });
   });
 
-  it('names what a config with a drop route, a silence and open_after changes', async () => {
-    const diff = await replayStored(database.database.db, testConfig(B), range, 5);
+  it('names what a config with a drop route, a silence and open_after changes against the running config', async () => {
+    const diff = await replayStored(database.database.db, testConfig(B), testConfig(A), range, 5);
     expect(counts(diff)).toEqual({
       events: 5,
       wouldOpen: 0,
@@ -94,13 +103,15 @@ describe('alert replay over alerts ingested through webhooks', () => {
       noLongerSilenced: 0,
       newlyDropped: 1,
       noLongerDropped: 0,
+      // Both A and B send Latency to sev1.
       rerouted: 0,
     });
-    expect(diff.newlyDropped.examples[0]).toMatchObject({ fingerprint: 'watchdog-1', actual: { outcome: 'opened' } });
+    expect(diff.newlyDropped.examples[0]).toMatchObject({ fingerprint: 'watchdog-1', against: { outcome: 'opened', incident: 1 } });
     expect(diff.newlySilenced.examples[0]).toMatchObject({
       fingerprint: 'disk-1',
       replayed: { outcome: 'silenced', silence: 'staging-maint' },
     });
+    // Latency's is open_after's: one alert of the group, where B asks for two within 10 minutes.
     expect(diff.wouldNotOpen.examples.map((i) => i.first.fingerprint)).toEqual(['watchdog-1', 'disk-1', 'latency-1']);
   });
 
@@ -112,22 +123,35 @@ describe('alert replay over alerts ingested through webhooks', () => {
     expect(out.stderr).toContain('alert_grouping.open_after.count');
   });
 
-  it('prints the differences from the command line', async () => {
+  it('prints the differences from the command line, against the running config or what was stored', async () => {
     const file = writeConfigFile({ announcements_channel: 'C0ANNOUNCE', ...B });
+    const running = writeConfigFile({ announcements_channel: 'C0ANNOUNCE', ...A });
     // PGlite's directory is opened by one process at a time: the test's own connection lets go first.
     if (!database.url) await database.database.close();
-    const out = await run(
-      ['--config', file, '--since', '1h', '--limit', '2'],
-      database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir },
-    );
+    const storage: Record<string, string> = database.url ? { DATABASE_URL: database.url } : { DATA_DIR: database.dataDir };
+    const out = await run(['--config', file, '--since', '1h', '--limit', '2'], { ...storage, FIREWATCH_CONFIG: running });
     expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
-    expect(out.stdout).toMatch(/^Replay of 5 alert events from .* under .*firewatch\.yaml: 5 differences$/m);
-    expect(out.stdout).toContain('Incidents that opened and would not have: 3');
-    expect(out.stdout).toMatch(/Alerts newly dropped: 1\n {2}- Watchdog \[prom watchdog-1\] at .*: was opened INC-\d+, would be dropped/);
+    expect(out.stdout).toMatch(/^Replay of 5 alert events from .* under .*firewatch\.yaml against .*firewatch\.yaml: 5 differences$/m);
+    expect(out.stdout).toContain(`against ${running}:`);
+    expect(out.stdout).toContain('Incidents that open under the running config and would not: 3');
     expect(out.stdout).toMatch(
-      /Alerts newly silenced: 1\n {2}- DiskFull \[prom disk-1\] at .*: was opened INC-\d+, would be silenced by staging-maint/,
+      /Alerts newly dropped: 1\n {2}- Watchdog \[prom watchdog-1\] at .*: is opened running incident 1, would be dropped/,
     );
+    expect(out.stdout).toMatch(
+      /Alerts newly silenced: 1\n {2}- DiskFull \[prom disk-1\] at .*: is opened running incident 2, would be silenced by staging-maint/,
+    );
+    expect(out.stdout).toContain('Alerts routed to a different severity, page, type or service: 0');
     expect(out.stdout).toContain('  … and 1 more');
+
+    const stored = await run(['--config', file, '--since', '1h', '--against', 'stored', '--json'], {
+      ...storage,
+      FIREWATCH_CONFIG: running,
+    });
+    expect(stored.code).toBe(0);
+    const json = JSON.parse(stored.stdout) as ReplayDiff & { against: string };
+    expect(json.against).toBe('stored');
+    // What was stored came from the older config, which did not send Latency to sev1.
+    expect(counts(json)).toMatchObject({ wouldNotOpen: 3, newlySilenced: 1, newlyDropped: 1, rerouted: 1 });
   });
 });

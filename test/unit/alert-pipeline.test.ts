@@ -66,7 +66,7 @@ describe('reasonOf', () => {
         routes,
         groupKey: 'alertname=DiskFull,cluster=eu',
         byLabels: true,
-        decision: { outcome: 'opened', firingInWindow: 3 },
+        decision: { outcome: 'opened', inIncident: true, firingInWindow: 3 },
         openAfter: { count: 3, within: 300_000 },
         silence: undefined,
         incident: 'INC-12',
@@ -219,7 +219,7 @@ describe('the pipeline over batches (properties)', () => {
     const state: GroupState = {
       hasIncident: false,
       alerts: new Map([
-        ['1', { status: 'firing', lastReceivedAt: new Date(AT.getTime() - 60_000), labels: { alertname: 'DiskFull', host: 'a' } }],
+        ['1', { status: 'firing', lastFiringAt: new Date(AT.getTime() - 60_000), labels: { alertname: 'DiskFull', host: 'a' } }],
       ]),
     };
     const pipeline: Pipeline = { routes: [], groupBy: ['alertname'], openAfter: { count: 3, within: 300_000 }, silences: [later] };
@@ -233,7 +233,7 @@ describe('the pipeline over batches (properties)', () => {
     expect([...free.attach].sort()).toEqual(['1', '2', '3']);
     // With two needed, the batch opens by itself and leaves the held one out.
     const two = planGroup(state, batch, { count: 2, within: 300_000 }, AT, pipeline.silences);
-    expect(two.decisions[0]).toEqual({ outcome: 'opened', firingInWindow: 2 });
+    expect(two.decisions[0]).toEqual({ outcome: 'opened', inIncident: true, firingInWindow: 2 });
     expect([...two.attach].sort()).toEqual(['2', '3']);
     // It stays known to the group as it was stored: waiting, not silenced.
     expect(two.alerts.get('1')?.status).toBe('firing');

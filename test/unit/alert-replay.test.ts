@@ -4,7 +4,14 @@ import type { Pipeline, PipelineSilence } from '../../src/alerts/decide.js';
 import type { Matcher } from '../../src/alerts/matchers.js';
 import { diffReplay, differences } from '../../src/alerts/replay.js';
 import { formatReplay } from '../../src/alerts/replay-format.js';
-import { createReplay, inReceivedOrder, type ReplayRecord, type StoredEvent } from '../../src/alerts/replay-run.js';
+import {
+  againstStored,
+  createReplay,
+  inReceivedOrder,
+  pairReplays,
+  type ReplayRecord,
+  type StoredEvent,
+} from '../../src/alerts/replay-run.js';
 import type { AlertRoute } from '../../src/alerts/route.js';
 import { parseReplayArgs, UsageError } from '../../src/replay/args.js';
 
@@ -79,17 +86,25 @@ function store(pipeline: Pipeline, events: StoredEvent[]): { stored: StoredEvent
   const stored = records
     .map((rec) => ({
       ...rec.event,
-      outcome: rec.replayed.outcome,
-      set: rec.replayed.set,
-      silence: rec.replayed.silence,
-      incidentId: rec.replayed.incident === null ? null : rec.replayed.incident + 100,
+      outcome: rec.decided.outcome,
+      set: rec.decided.set,
+      silence: rec.decided.silence,
+      incidentId: rec.decided.incident === null ? null : rec.decided.incident + 100,
     }))
     .sort((a, b) => a.id - b.id);
   return { stored, ends: new Map([...ends].map(([k, v]) => [k + 100, v])) };
 }
 
+const decided = (pipeline: Pipeline, stored: StoredEvent[], ends: Map<number, Date>, pages?: number[]) =>
+  feedAll(createReplay(pipeline, ends), inReceivedOrder(stored), pages).finish().records;
+
+/** `--against stored`: the replay under `pipeline` against what was stored. */
 const replayed = (pipeline: Pipeline, stored: StoredEvent[], ends: Map<number, Date>): ReplayRecord[] =>
-  feedAll(createReplay(pipeline, ends), inReceivedOrder(stored)).finish().records;
+  againstStored(decided(pipeline, stored, ends));
+
+/** The default: the replay under `pipeline` against the running config's replay of the same events. */
+const againstRunning = (running: Pipeline, pipeline: Pipeline, stored: StoredEvent[], ends: Map<number, Date>): ReplayRecord[] =>
+  pairReplays(decided(running, stored, ends), decided(pipeline, stored, ends));
 
 describe('replay', () => {
   const pipelines: Pipeline[] = [
@@ -124,43 +139,87 @@ describe('replay', () => {
             .map((e) => ({ e, k: noise.next().value }))
             .sort((a, b) => a.k - b.k)
             .map((x) => x.e);
-          const paged = feedAll(createReplay(other, ends), inReceivedOrder(shuffled), pages).finish().records;
+          const paged = againstStored(decided(other, shuffled, ends, pages));
           expect(diffReplay(paged, 100)).toEqual(expected);
+          const running = diffReplay(againstRunning(A, other, stored, ends), 100);
+          expect(diffReplay(pairReplays(decided(A, shuffled, ends), decided(other, shuffled, ends, pages)), 100)).toEqual(running);
         },
       ),
     );
   });
 
-  it('names the incidents, silences, drops and routes another config changes', () => {
-    // Two groups open under A: Disk (team web, then db) and Latency (team db).
-    const events = eventsOf([
-      { dt: 0, source: 'g0', alerts: [{ i: 0, firing: true }] },
-      { dt: 60_000, source: 'g0', alerts: [{ i: 1, firing: true }] },
-      { dt: 60_000, source: 'g1', alerts: [{ i: 3, firing: true }] },
-      { dt: 60_000, source: 'g1', alerts: [{ i: 4, firing: true }] },
-    ]);
-    const { stored, ends } = store(A, events);
-    expect(stored.map((e) => e.outcome)).toEqual(['opened', 'opened', 'joined', 'silenced']);
-    const B: Pipeline = {
-      routes: [r([eq('alertname', 'Latency')], { drop: true }), r([eq('team', 'db')], { set: { severity: 'sev2' } })],
-      groupBy: ['cluster'],
-      openAfter: undefined,
-      silences: [silence(7, [eq('alertname', 'Disk'), eq('team', 'db')], 0, 3_600_000)],
-    };
-    const diff = diffReplay(replayed(B, stored, ends), 5);
+  it('reports no differences when replaying the running config against itself, whatever decided the stored events', () => {
+    fc.assert(
+      fc.property(
+        fc.array(batchArb, { minLength: 1, maxLength: 25 }),
+        fc.constantFrom(...pipelines),
+        fc.constantFrom(...pipelines),
+        (batches, then, running) => {
+          const { stored, ends } = store(then, eventsOf(batches));
+          const diff = diffReplay(againstRunning(running, running, stored, ends), 3);
+          expect(differences(diff), JSON.stringify(diff)).toBe(0);
+          expect(diff.events).toBe(stored.length);
+        },
+      ),
+    );
+  });
+
+  // Two groups open under A: Disk (team web, then db) and Latency (team db). The events were stored under
+  // an older config that set nothing and silenced nothing.
+  const events = eventsOf([
+    { dt: 0, source: 'g0', alerts: [{ i: 0, firing: true }] },
+    { dt: 60_000, source: 'g0', alerts: [{ i: 1, firing: true }] },
+    { dt: 60_000, source: 'g1', alerts: [{ i: 3, firing: true }] },
+    { dt: 60_000, source: 'g1', alerts: [{ i: 4, firing: true }] },
+  ]);
+  const older: Pipeline = { routes: [], groupBy: ['alertname'], openAfter: undefined, silences: [] };
+  const B: Pipeline = {
+    routes: [r([eq('alertname', 'Latency')], { drop: true }), r([eq('team', 'db')], { set: { severity: 'sev2' } })],
+    groupBy: ['cluster'],
+    openAfter: undefined,
+    silences: [silence(7, [eq('alertname', 'Disk'), eq('team', 'db')], 0, 3_600_000)],
+  };
+
+  it('names the incidents, silences, drops and routes another config changes against the running one', () => {
+    const { stored, ends } = store(older, events);
+    expect(stored.map((e) => e.outcome)).toEqual(['opened', 'opened', 'joined', 'joined']);
+    expect(decided(A, stored, ends).map((d) => d.decided.outcome)).toEqual(['opened', 'opened', 'joined', 'silenced']);
+    const diff = diffReplay(againstRunning(A, B, stored, ends), 5);
     expect(diff.newlyDropped.examples.map((e) => e.fingerprint)).toEqual(['f1', 'f4']);
-    // f3 (Disk, team db) is silenced by #7; f4 (Latency) is dropped, no longer silenced by the config's window.
+    // f3 (Disk, team db) is silenced by #7; f4 (Latency) is dropped, no longer silenced by A's window.
     expect(diff.newlySilenced.examples.map((e) => [e.fingerprint, e.replayed.silence])).toEqual([['f3', '#7']]);
-    expect(diff.noLongerSilenced.examples.map((e) => [e.fingerprint, e.replayed.outcome])).toEqual([['f4', 'dropped']]);
-    expect(diff.rerouted.examples.map((e) => [e.fingerprint, e.actual.set, e.replayed.set])).toEqual([
+    expect(diff.noLongerSilenced.examples.map((e) => [e.fingerprint, e.against.silence, e.replayed.outcome])).toEqual([
+      ['f4', '#1', 'dropped'],
+    ]);
+    expect(diff.rerouted.examples.map((e) => [e.fingerprint, e.against.set, e.replayed.set])).toEqual([
       ['f3', { severity: 'sev1' }, { severity: 'sev2' }],
     ]);
-    // The Latency incident (f1) would not have opened; Disk's stays, holding f0 alone.
-    expect(diff.wouldNotOpen.examples.map((i) => i.first.fingerprint)).toEqual(['f1']);
+    // The Latency incident (f1) would not open; Disk's stays, holding f0 alone.
+    expect(diff.wouldNotOpen.examples.map((i) => [i.incident, i.first.fingerprint])).toEqual([[2, 'f1']]);
     expect(diff.wouldOpen.count + diff.merged.count + diff.split.count).toBe(0);
-    const text = formatReplay(diff, { config: 'b.yaml', from: new Date(T0), until: new Date(T0 + 3_600_000) });
-    expect(text).toContain('Replay of 4 alert events');
+    const text = formatReplay(diff, {
+      config: 'b.yaml',
+      against: { kind: 'config', name: 'firewatch.yaml' },
+      from: new Date(T0),
+      until: new Date(T0 + 3_600_000),
+    });
+    expect(text).toContain(
+      'Replay of 4 alert events from 2026-03-01T12:00:00.000Z to 2026-03-01T13:00:00.000Z under b.yaml against firewatch.yaml',
+    );
     expect(text).toContain('Alerts newly silenced: 1');
+    expect(text).toContain('Incidents that open under the running config and would not: 1');
+    expect(text).toContain('f3] at 2026-03-01T12:02:00.000Z: is joined running incident 1, would be silenced by #7');
+  });
+
+  it('compares against what was stored with --against stored', () => {
+    const { stored, ends } = store(older, events);
+    const diff = diffReplay(replayed(B, stored, ends), 5);
+    // The older config silenced nothing and set nothing: that, not A, is what B is set against.
+    expect(diff.noLongerSilenced.count).toBe(0);
+    expect(diff.rerouted.examples.map((e) => [e.fingerprint, e.against.set, e.replayed.set])).toEqual([['f3', {}, { severity: 'sev2' }]]);
+    const text = formatReplay(diff, { config: 'b.yaml', against: { kind: 'stored' }, from: new Date(T0), until: new Date(T0 + 3_600_000) });
+    expect(text).toContain('under b.yaml against what was stored');
+    expect(text).toContain('Incidents that opened and would not have: 1');
     expect(text).toContain('f3] at 2026-03-01T12:02:00.000Z: was joined INC-101, would be silenced by #7');
   });
 
@@ -182,6 +241,7 @@ describe('replay arguments', () => {
   it('reads --since as the period up to now, and --from/--until as given', () => {
     expect(parseReplayArgs(['--config', 'b.yaml', '--since', '7d'], now)).toEqual({
       config: 'b.yaml',
+      against: undefined,
       from: new Date('2026-03-01T00:00:00Z'),
       until: now,
       limit: 5,
@@ -197,6 +257,11 @@ describe('replay arguments', () => {
       2,
       true,
     ]);
+  });
+  it('reads --against as a config file or "stored"', () => {
+    expect(parseReplayArgs(['--config', 'b.yaml', '--since', '1d', '--against', 'a.yaml'], now).against).toBe('a.yaml');
+    expect(parseReplayArgs(['--config', 'b.yaml', '--since', '1d', '--against', 'stored'], now).against).toBe('stored');
+    expect(() => parseReplayArgs(['--config', 'b.yaml', '--since', '1d', '--against', ''], now)).toThrow(/--against names a config file/);
   });
   it('refuses what it cannot read, saying why', () => {
     expect(() => parseReplayArgs(['--since', '7d'], now)).toThrow(/--config <file>/);

@@ -44,6 +44,8 @@ export const alerts = pgTable(
     startsAt: timestamptz('starts_at'),
     endsAt: timestamptz('ends_at'),
     lastReceivedAt: timestamptz('last_received_at').notNull().defaultNow(),
+    /** When it was last received firing (null if never): what open_after counts within its window. */
+    lastFiringAt: timestamptz('last_firing_at'),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.fingerprint] })],
 );

@@ -9,13 +9,16 @@ const labelsText = (labels: Record<string, string>): string =>
     .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(', ');
 
+// Only each alert's first event is a row: how many came in all says it repeated (or fired and resolved).
+const eventsText = (n: number): string => (n > 1 ? ` <span class="muted">(${n} events)</span>` : '');
+
 export function alertsHtml(alerts: readonly AlertDecision[]): string {
   if (alerts.length === 0) return '';
   const rows = alerts
     .map(
       (a) =>
         `<tr><td>${escapeHtml(a.title)}<br><code class="muted">${escapeHtml(labelsText(a.labels))}</code></td>` +
-        `<td>${escapeHtml(a.integrationId)}</td><td>${a.status === 'firing' ? 'Firing' : 'Resolved'} ${timeHtml(a.lastReceivedAt)}</td>` +
+        `<td>${escapeHtml(a.integrationId)}</td><td>${a.status === 'firing' ? 'Firing' : 'Resolved'} ${timeHtml(a.lastReceivedAt)}${eventsText(a.events)}</td>` +
         `<td>${escapeHtml(a.reason)}</td></tr>`,
     )
     .join('');

@@ -1,6 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createSilence } from '../../src/alerts/silences.js';
+import type { Matcher } from '../../src/alerts/matchers.js';
+import { createSilence, type NewSilence } from '../../src/alerts/silences.js';
 import { sweepEndedSilences } from '../../src/alerts/silence-end.js';
 import { alertEvents, alerts, incidentMembers, incidents, pageNotifications, pages, timelineEvents } from '../../src/db/schema.js';
 import type { Firewatch } from '../../src/firewatch.js';
@@ -10,6 +11,17 @@ import { silenceCreated, sweepStartedSilences } from '../../src/workflow/silence
 import { testConfig } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
+
+/** A silence as /incident silence stores it, made by U0ALICE, letting pages go on. */
+const slackSilence = (matchers: Matcher[], startsAt: Date, endsAt: Date, comment: string): NewSilence => ({
+  matchers,
+  startsAt,
+  endsAt,
+  createdBy: 'U0ALICE',
+  comment,
+  source: 'slack',
+  stopPages: false,
+});
 
 const TOKEN = 'pipe-token-0123456789';
 const CONFIG = {
@@ -200,15 +212,10 @@ describe('the alert pipeline through Alertmanager webhooks', () => {
   it('holds an alert while a stored silence lasts, and opens it when the silence ends while it still fires', async () => {
     const label = unique('quiet');
     const silence = await fw.db.transaction((tx) =>
-      createSilence(tx, {
-        matchers: [{ name: 'quiet', op: '=', value: label }],
-        startsAt: new Date(Date.now() - 1000),
-        endsAt: new Date(Date.now() + 3000),
-        createdBy: 'U0ALICE',
-        comment: 'deploy',
-        source: 'slack',
-        stopPages: false,
-      }),
+      createSilence(
+        tx,
+        slackSilence([{ name: 'quiet', op: '=', value: label }], new Date(Date.now() - 1000), new Date(Date.now() + 3000), 'deploy'),
+      ),
     );
     const fp = unique('held');
     expect((await send(unique('g'), [{ fingerprint: fp, labels: { alertname: 'Held', quiet: label } }])).incident).toBeFalsy();
@@ -224,15 +231,10 @@ describe('the alert pipeline through Alertmanager webhooks', () => {
     const reply = await send(unique('g'), [{ fingerprint: unique('n'), labels: { alertname: 'Noisy', cluster } }]);
     const id = idOf(reply.incident);
     const noted = await fw.db.transaction(async (tx) => {
-      const silence = await createSilence(tx, {
-        matchers: [{ name: 'cluster', op: '=', value: cluster }],
-        startsAt: new Date(Date.now() - 1000),
-        endsAt: new Date(Date.now() + 3_600_000),
-        createdBy: 'U0ALICE',
-        comment: '',
-        source: 'slack',
-        stopPages: false,
-      });
+      const silence = await createSilence(
+        tx,
+        slackSilence([{ name: 'cluster', op: '=', value: cluster }], new Date(Date.now() - 1000), new Date(Date.now() + 3_600_000), ''),
+      );
       return silenceCreated(tx, testConfig(CONFIG), silence);
     });
     expect(noted).toEqual([id]);
@@ -248,15 +250,10 @@ describe('the alert pipeline through Alertmanager webhooks', () => {
     const id = idOf((await send(unique('g'), [{ fingerprint: unique('s'), labels: { alertname: 'Later', cluster } }])).incident);
     const startsAt = new Date(Date.now() + 3_600_000);
     const silence = await fw.db.transaction(async (tx) => {
-      const row = await createSilence(tx, {
-        matchers: [{ name: 'cluster', op: '=', value: cluster }],
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 3_600_000),
-        createdBy: 'U0ALICE',
-        comment: 'window',
-        source: 'slack',
-        stopPages: false,
-      });
+      const row = await createSilence(
+        tx,
+        slackSilence([{ name: 'cluster', op: '=', value: cluster }], startsAt, new Date(startsAt.getTime() + 3_600_000), 'window'),
+      );
       expect(await silenceCreated(tx, fw.config, row)).toEqual([]);
       return row;
     });
@@ -359,15 +356,10 @@ describe('/incident alerts outside an incident', () => {
   const title = (fp: string, name: string) => `${name} ${fp}`;
   const quietSilence = (label: string, comment: string) =>
     fw.db.transaction((tx) =>
-      createSilence(tx, {
-        matchers: [{ name: 'quiet', op: '=', value: label }],
-        startsAt: new Date(Date.now() - 1000),
-        endsAt: new Date(Date.now() + 3_600_000),
-        createdBy: 'U0ALICE',
-        comment,
-        source: 'slack',
-        stopPages: false,
-      }),
+      createSilence(
+        tx,
+        slackSilence([{ name: 'quiet', op: '=', value: label }], new Date(Date.now() - 1000), new Date(Date.now() + 3_600_000), comment),
+      ),
     );
 
   it('lists the last 24 h of silenced, dropped and waiting alerts, each with why, and nothing older', async () => {
@@ -510,15 +502,10 @@ describe('open_after', () => {
       const [held, b, c, d] = [unique('h'), unique('b'), unique('c'), unique('d')];
       expect((await send(unique('s'), [{ fingerprint: held, labels: { alertname: name, host } }], app.url)).incident).toBeFalsy();
       await fw.db.transaction((tx) =>
-        createSilence(tx, {
-          matchers: [{ name: 'host', op: '=', value: host }],
-          startsAt: new Date(Date.now() - 1000),
-          endsAt: new Date(Date.now() + 3_600_000),
-          createdBy: 'U0ALICE',
-          comment: '',
-          source: 'slack',
-          stopPages: false,
-        }),
+        createSilence(
+          tx,
+          slackSilence([{ name: 'host', op: '=', value: host }], new Date(Date.now() - 1000), new Date(Date.now() + 3_600_000), ''),
+        ),
       );
       expect((await send(unique('s'), [{ fingerprint: b, labels: { alertname: name } }], app.url)).incident).toBeFalsy();
       // The held alert would have been the third: two count, nothing opens.

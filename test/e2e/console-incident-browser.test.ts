@@ -8,6 +8,7 @@ import { postmortems } from '../../src/db/schema.js';
 import { hasBrowser, keepScreenshot, launchBrowser, seriousA11yProblems, testContext } from '../support/browser.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
+import { postAlertmanager } from '../support/alertmanager.js';
 import { SmtpTestServer } from '../support/smtp-server.js';
 
 const ALERT_TOKEN = 'console-browser-alerts-token-0123456789';
@@ -167,30 +168,13 @@ describe.runIf(hasBrowser)('the incident page in a browser', () => {
   });
 
   it('with pages and their receipts, follow-ups, alerts and a postmortem on it, has no serious accessibility problem', async () => {
-    const res = await fetch(`${fw.app.url}/webhooks/alertmanager/prom`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ALERT_TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        version: '4',
-        groupKey: '{}:{alertname="DiskFull"}',
-        status: 'firing',
-        receiver: 'firewatch',
-        groupLabels: {},
-        commonLabels: {},
-        commonAnnotations: {},
-        externalURL: 'http://alertmanager:9093',
-        alerts: [
-          {
-            status: 'firing',
-            labels: { alertname: 'DiskFull', instance: 'db-1' },
-            annotations: { summary: 'Disk full on db-1' },
-            startsAt: new Date().toISOString(),
-            endsAt: '0001-01-01T00:00:00Z',
-            fingerprint: 'fp-diskfull-db-1',
-          },
-        ],
-      }),
-    });
+    const res = await postAlertmanager(fw.app.url, ALERT_TOKEN, '{}:{alertname="DiskFull"}', [
+      {
+        labels: { alertname: 'DiskFull', instance: 'db-1' },
+        annotations: { summary: 'Disk full on db-1' },
+        fingerprint: 'fp-diskfull-db-1',
+      },
+    ]);
     expect(res.status).toBe(202);
     const id = Number(/INC-(\d+)/.exec(((await res.json()) as { incident: string }).incident)![1]);
     await fw.drained(id);

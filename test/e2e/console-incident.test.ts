@@ -10,6 +10,7 @@ import { escapeHtml } from '../../src/http/html.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
 import { SmtpTestServer } from '../support/smtp-server.js';
+import { postAlertmanager } from '../support/alertmanager.js';
 import { openEventStream } from '../support/event-stream.js';
 
 const ALERT_TOKEN = 'console-alerts-token-0123456789';
@@ -41,30 +42,9 @@ describe('the console incident page', () => {
     const group = `{}:{alertname="DiskFull${Date.now()}"}`;
     const fingerprint = `fp-${Date.now()}`;
     const post = () =>
-      fetch(`${fw.app.url}/webhooks/alertmanager/prom`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${ALERT_TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          version: '4',
-          groupKey: group,
-          status: 'firing',
-          receiver: 'firewatch',
-          groupLabels: {},
-          commonLabels: {},
-          commonAnnotations: {},
-          externalURL: 'http://alertmanager:9093',
-          alerts: [
-            {
-              status: 'firing',
-              labels: { alertname: 'DiskFull', team: 'db', note: INJECTION },
-              annotations: { summary: 'Disk full on db-1' },
-              startsAt: new Date().toISOString(),
-              endsAt: '0001-01-01T00:00:00Z',
-              fingerprint,
-            },
-          ],
-        }),
-      });
+      postAlertmanager(fw.app.url, ALERT_TOKEN, group, [
+        { labels: { alertname: 'DiskFull', team: 'db', note: INJECTION }, annotations: { summary: 'Disk full on db-1' }, fingerprint },
+      ]);
     const res = await post();
     expect(res.status).toBe(202);
     const { incident } = (await res.json()) as { incident: string };

@@ -84,6 +84,10 @@ describe.runIf(hasBrowser)('the insights, follow-up and audit pages in a browser
 
       await tab.getByRole('link', { name: 'Audit log' }).click();
       await expect.poll(() => tab.locator('h1').textContent()).toBe('Audit log');
+      // Signing in is on the log too; the overrides are what this checks.
+      await tab.getByLabel('Action').selectOption('override.created');
+      await tab.getByRole('button', { name: 'Filter' }).click();
+      await tab.waitForURL(/action=override\.created/);
       await tab.getByText('Before and after').first().click();
       await expect.poll(() => tab.locator('pre.json').first().textContent()).toBe('{"user":"U0BOB","hours":4}');
       if (javaScriptEnabled) {

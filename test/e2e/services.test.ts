@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { incidentServices, outbox, pages, postmortems } from '../../src/db/schema.js';
 import { publishPostmortem } from '../../src/postmortems/store.js';
 import { useFirewatch } from '../support/harness.js';
+import { postAlertmanager } from '../support/alertmanager.js';
 import { until } from '../support/hostile.js';
 
 const TOKEN = 'services-token-0123456789';
@@ -114,31 +115,13 @@ describe('/incident service', () => {
 
 describe('alert routes that set a service', () => {
   it('attach the service to the incident the alert opens', async () => {
-    const res = await fetch(`${fw.app.url}/webhooks/alertmanager/prom`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-      body: JSON.stringify({
-        version: '4',
-        groupKey: `payments-${Date.now()}`,
-        truncatedAlerts: 0,
-        status: 'firing',
-        receiver: 'firewatch',
-        groupLabels: {},
-        commonLabels: {},
-        commonAnnotations: {},
-        externalURL: 'http://alertmanager:9093',
-        alerts: [
-          {
-            status: 'firing',
-            labels: { alertname: 'CheckoutErrors', team: 'payments' },
-            annotations: { summary: 'Checkout errors' },
-            startsAt: new Date().toISOString(),
-            endsAt: '0001-01-01T00:00:00Z',
-            fingerprint: `fp-${Date.now()}`,
-          },
-        ],
-      }),
-    });
+    const res = await postAlertmanager(fw.app.url, TOKEN, `payments-${Date.now()}`, [
+      {
+        labels: { alertname: 'CheckoutErrors', team: 'payments' },
+        annotations: { summary: 'Checkout errors' },
+        fingerprint: `fp-${Date.now()}`,
+      },
+    ]);
     const json = (await res.json()) as { incident?: string };
     const id = Number(/^INC-(\d+)$/.exec(json.incident ?? '')?.[1]);
     expect(id).toBeGreaterThan(0);

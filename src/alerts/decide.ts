@@ -55,6 +55,12 @@ export function classify(alert: IncomingAlert, pipeline: Pipeline, at: Date): Cl
 export interface GroupAlert {
   status: 'firing' | 'resolved';
   lastFiringAt: Date | null;
+  /**
+   * When it last went from firing to resolved (null if it has not, or nobody knows: live ingest reads
+   * none, since two deliveries are never one moment there). An alert resolved at the very moment a group
+   * opens was firing at that moment, so the opening takes it along, in whatever batch its resolve came.
+   */
+  resolvedAt: Date | null;
   labels: Labels;
 }
 
@@ -112,6 +118,8 @@ export function planGroup(
       alerts.set(alert.fingerprint, {
         status: alert.status,
         lastFiringAt: alert.status === 'firing' ? at : firedAt(alert.fingerprint),
+        resolvedAt:
+          alert.status === 'firing' ? null : known[i] === 'firing' ? at : (state.alerts.get(alert.fingerprint)?.resolvedAt ?? null),
         labels: alert.labels,
       });
   });
@@ -121,8 +129,11 @@ export function planGroup(
   const inWindow = [...alerts].filter(([, a]) => fired(a) && unsilenced(a)).map(([fp]) => fp);
   // An opening takes along every alert of the group still firing, not only those that counted: one that
   // waited longer than the window is in the incident, so its next firing is a repeat there, not a stranger.
-  // One a silence holds now stays out, as it did not count.
-  const held = [...alerts].filter(([, a]) => (fired(a) || a.status === 'firing') && unsilenced(a)).map(([fp]) => fp);
+  // "Still firing" is as of this moment as a whole: one resolved at this very moment is taken along too,
+  // whether its resolve came in this batch or an earlier one of the moment. One a silence holds now stays out.
+  const now = at.getTime();
+  const firingNow = (a: GroupAlert) => a.status === 'firing' || a.resolvedAt?.getTime() === now;
+  const held = [...alerts].filter(([, a]) => (fired(a) || firingNow(a)) && unsilenced(a)).map(([fp]) => fp);
   const firstFiring = batch.findIndex(({ alert }, i) => passes(i) && alert.status === 'firing');
   const opens = !state.hasIncident && firstFiring >= 0 && inWindow.length >= (openAfter?.count ?? 1);
   const incident = state.hasIncident || opens;

@@ -86,7 +86,9 @@ export async function ingestGroup(tx: Tx, ctx: BatchContext, groupKey: string, i
   const plan = planGroup(
     {
       hasIncident: !!group?.incidentId,
-      alerts: new Map(rows.map((r) => [r.fingerprint, { status: r.status, lastFiringAt: r.lastFiringAt, labels: r.labels }])),
+      alerts: new Map(
+        rows.map((r) => [r.fingerprint, { status: r.status, lastFiringAt: r.lastFiringAt, resolvedAt: null, labels: r.labels }]),
+      ),
     },
     items.map((i) => ({ alert: i.incoming, classified: i.classified })),
     pipeline.openAfter,

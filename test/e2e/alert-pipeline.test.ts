@@ -8,6 +8,7 @@ import type { Firewatch } from '../../src/firewatch.js';
 import { alertDecisionsOf } from '../../src/workflow/alert-decisions.js';
 import { changeStatusIn } from '../../src/workflow/changes.js';
 import { silenceCreated, sweepStartedSilences } from '../../src/workflow/silences.js';
+import { postAlertmanager, type TestAlert } from '../support/alertmanager.js';
 import { testConfig } from '../support/app.js';
 import { useFirewatch } from '../support/harness.js';
 import { until } from '../support/hostile.js';
@@ -47,42 +48,11 @@ const fw = useFirewatch({ config: CONFIG });
 let seq = 0;
 const unique = (base: string) => `${base}-${++seq}-${Date.now()}`;
 
-interface Alert {
-  fingerprint: string;
-  labels: Record<string, string>;
-  status?: 'firing' | 'resolved';
-}
-
-/** An Alertmanager webhook notification (version 4) of one group. */
-function notification(groupKey: string, alerts: Alert[]) {
-  const status = alerts.some((a) => (a.status ?? 'firing') === 'firing') ? 'firing' : 'resolved';
-  return {
-    version: '4',
-    groupKey,
-    truncatedAlerts: 0,
-    status,
-    receiver: 'firewatch',
-    groupLabels: {},
-    commonLabels: {},
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager:9093',
-    alerts: alerts.map((a) => ({
-      status: a.status ?? 'firing',
-      labels: a.labels,
-      annotations: { summary: `${a.labels.alertname ?? 'Alert'} ${a.fingerprint}` },
-      startsAt: new Date().toISOString(),
-      endsAt: '0001-01-01T00:00:00Z',
-      fingerprint: a.fingerprint,
-    })),
-  };
-}
+type Alert = Omit<TestAlert, 'annotations'>;
 
 async function send(groupKey: string, alerts: Alert[], url = fw.app.url): Promise<{ status: number; incident: string | undefined }> {
-  const res = await fetch(`${url}/webhooks/alertmanager/prom`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-    body: JSON.stringify(notification(groupKey, alerts)),
-  });
+  const summarised = alerts.map((a) => ({ ...a, annotations: { summary: `${a.labels.alertname ?? 'Alert'} ${a.fingerprint}` } }));
+  const res = await postAlertmanager(url, TOKEN, groupKey, summarised);
   const json = (await res.json()) as { incident?: string };
   return { status: res.status, incident: json.incident };
 }

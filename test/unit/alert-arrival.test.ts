@@ -162,4 +162,35 @@ describe('order of arrival across time (properties)', () => {
       { numRuns: 300 },
     );
   });
+
+  // Found by the first property: f4 waited (out of the window by then) and resolves at the very moment f7
+  // opens the Latency group with f1; and f3, resolved long before, is resolved again at an opening moment.
+  it('takes along an alert resolved at the moment its group opens, in whichever batch of the moment its resolve came', () => {
+    const pipeline: Pipeline = { routes: [], groupBy: ['alertname'], openAfter: { count: 2, within: 2 * MINUTE }, silences: [] };
+    const arrivals: Arrival[] = [
+      { minute: 0, fingerprint: 4, firing: true },
+      { minute: 3, fingerprint: 1, firing: true },
+      { minute: 4, fingerprint: 1, firing: false },
+      { minute: 4, fingerprint: 7, firing: true },
+      { minute: 4, fingerprint: 4, firing: false },
+      { minute: 5, fingerprint: 3, firing: true },
+      { minute: 6, fingerprint: 3, firing: false },
+      { minute: 9, fingerprint: 6, firing: true },
+      { minute: 10, fingerprint: 0, firing: true },
+      { minute: 10, fingerprint: 3, firing: false },
+    ];
+    const expected = { byGroup: { Latency: [['f1', 'f4', 'f7']], Disk: [['f0', 'f6']] }, silenced: [] };
+    expect(
+      outcome(
+        run(
+          pipeline,
+          deliver(arrivals, () => ({ key: 0, batch: 0 })),
+        ),
+      ),
+    ).toEqual(expected);
+    for (const resolvesIn of [0, 2]) {
+      const place = (a: Arrival) => ({ key: 0, batch: a.firing ? 1 : resolvesIn });
+      expect(outcome(run(pipeline, deliver(arrivals, place)))).toEqual(expected);
+    }
+  });
 });

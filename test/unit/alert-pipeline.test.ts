@@ -219,7 +219,15 @@ describe('the pipeline over batches (properties)', () => {
     const state: GroupState = {
       hasIncident: false,
       alerts: new Map([
-        ['1', { status: 'firing', lastFiringAt: new Date(AT.getTime() - 60_000), labels: { alertname: 'DiskFull', host: 'a' } }],
+        [
+          '1',
+          {
+            status: 'firing',
+            lastFiringAt: new Date(AT.getTime() - 60_000),
+            resolvedAt: null,
+            labels: { alertname: 'DiskFull', host: 'a' },
+          },
+        ],
       ]),
     };
     const pipeline: Pipeline = { routes: [], groupBy: ['alertname'], openAfter: { count: 3, within: 300_000 }, silences: [later] };

@@ -37,6 +37,14 @@ const ROUTES = [
   ...['summary', 'status', 'components', 'incidents', 'incidents/unresolved'].map((n) => `/api/v2/${n}.json`),
 ];
 
+/** A public status page answer: HTML, cacheable by anyone for 30 s, under the page's CSP. */
+function expectPublicPage(page: { status: number; headers: Headers }): void {
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(page.headers.get('cache-control')).toBe('public, max-age=30');
+  expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+}
+
 describe('/incident statuspage and the public page', () => {
   it('publishes, and the page, the feed and the JSON show exactly what was published, escaped', async () => {
     const title = '<script>alert("pwn")</script> Card payments & refunds';
@@ -59,10 +67,7 @@ describe('/incident statuspage and the public page', () => {
     expect(fw.slack.messagesIn(channel).some((m) => fw.slack.textOf(m).includes('to the status page'))).toBe(true);
 
     const page = await get('/status');
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(page.headers.get('cache-control')).toBe('public, max-age=30');
-    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expectPublicPage(page);
     expect(page.body).toContain('<h1>Acme &lt;Status&gt; &amp; Co</h1>');
     expect(page.body).toContain('&lt;script&gt;alert(&quot;pwn&quot;)&lt;/script&gt; Card payments &amp; refunds');
     expect(page.body).toContain('Some &lt;b&gt;card&lt;/b&gt; payments fail &amp; we are on it');
@@ -254,10 +259,7 @@ describe('the incident history, /status/history', () => {
     await fw.declare('Dingo never published');
 
     const page = await get('/status/history');
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(page.headers.get('cache-control')).toBe('public, max-age=30');
-    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expectPublicPage(page);
     expect(page.body).toContain('<h1>Incident history <small>· Acme &lt;Status&gt; &amp; Co</small></h1>');
     expect(page.body).not.toContain('<script');
 
